@@ -1,0 +1,24 @@
+//! Typed errors of the engine. Only `web/` turns them into `{kind, message}` for JavaScript.
+
+use thiserror::Error;
+
+/// Any error the engine reports to a caller.
+#[derive(Debug, Error)]
+pub enum EngineError {
+    /// A request could not be decoded: the caller and the engine disagree on the protocol.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The request is understood but this engine build cannot serve it yet.
+    #[error("unsupported request `{0}`")]
+    Unsupported(String),
+}
+
+impl EngineError {
+    /// A short, stable machine-readable kind (`bad_request`, `unsupported`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EngineError::BadRequest(_) => "bad_request",
+            EngineError::Unsupported(_) => "unsupported",
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The typed protocol between the extension and the engine.
+//!
+//! JavaScript sends `{id, request}` envelopes; the engine answers each with exactly one
+//! `{id, reply}` and, for long work, any number of `{id, event}` before it. Message kinds are
+//! `area.verb`; `extension/protocol.js` lists the same kinds and a test keeps the two in step.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the engine can be asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Request {
+    /// Is the engine alive? Answered with [`Reply::Pong`].
+    #[serde(rename = "engine.ping")]
+    Ping,
+}
+
+/// The one final answer to a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Reply {
+    /// The engine's version and the compute backend it runs on.
+    #[serde(rename = "engine.pong")]
+    Pong { version: String, backend: Backend },
+    /// The request failed; `error` is a stable kind, `message` says what to do.
+    #[serde(rename = "engine.error")]
+    Error { error: String, message: String },
+}
+
+/// Progress and partial results sent before the final reply of long work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Event {
+    /// `done` of `total` units of `stage` are finished.
+    #[serde(rename = "engine.progress")]
+    Progress { stage: String, done: u64, total: u64 },
+}
+
+/// Where the engine computes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Backend {
+    /// A WebGPU (browser) or wgpu (native) adapter, by name.
+    Gpu { adapter: String },
+    /// The CPU, with the number of threads used.
+    Cpu { threads: u32 },
+}
+
+impl Backend {
+    /// A short human label such as `WebGPU: SwiftShader` or `CPU (1 thread)`.
+    pub fn label(&self) -> String {
+        match self {
+            Backend::Gpu { adapter } => format!("GPU: {adapter}"),
+            Backend::Cpu { threads } => {
+                format!("CPU ({threads} thread{})", if *threads == 1 { "" } else { "s" })
+            }
+        }
+    }
+}
+
+/// Every request and reply/event kind, in declaration order. `extension/protocol.js` must match.
+pub const KINDS: &[&str] = &["engine.ping", "engine.pong", "engine.error", "engine.progress"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ping_round_trips_as_its_kind() {
+        let json = serde_json::to_string(&Request::Ping).unwrap();
+        assert_eq!(json, r#"{"kind":"engine.ping"}"#);
+        assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), Request::Ping);
+    }
+
+    #[test]
+    fn pong_carries_version_and_backend() {
+        let reply = Reply::Pong { version: "1.2.3".into(), backend: Backend::Cpu { threads: 1 } };
+        let v: serde_json::Value = serde_json::to_value(&reply).unwrap();
+        assert_eq!(v["kind"], "engine.pong");
+        assert_eq!(v["backend"]["type"], "cpu");
+        assert_eq!(v["version"], "1.2.3");
+    }
+
+    #[test]
+    fn unknown_kind_is_an_error() {
+        assert!(serde_json::from_str::<Request>(r#"{"kind":"engine.nope"}"#).is_err());
+    }
+
+    #[test]
+    fn kinds_list_names_every_serde_tag_in_this_file() {
+        let src = include_str!("protocol.rs");
+        let tags: Vec<&str> = src
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("#[serde(rename = \""))
+            .filter_map(|l| l.split('"').next())
+            .collect();
+        assert_eq!(tags, KINDS);
+    }
+
+    #[test]
+    fn backend_labels() {
+        assert_eq!(Backend::Cpu { threads: 1 }.label(), "CPU (1 thread)");
+        assert_eq!(Backend::Gpu { adapter: "X".into() }.label(), "GPU: X");
+    }
+}
