@@ -12,6 +12,7 @@
 //! wasm-bindgen and browser APIs.
 
 pub mod error;
+pub mod gguf;
 pub mod protocol;
 
 #[cfg(target_family = "wasm")]
