@@ -14,6 +14,7 @@
 pub mod error;
 pub mod gguf;
 pub mod protocol;
+pub mod tokenizer;
 
 #[cfg(target_family = "wasm")]
 pub mod web;
