@@ -12,6 +12,7 @@
 //! wasm-bindgen and browser APIs.
 
 pub mod error;
+pub mod generate;
 pub mod gguf;
 pub mod protocol;
 pub mod tokenizer;
