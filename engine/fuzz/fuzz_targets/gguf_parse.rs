@@ -11,14 +11,17 @@ use libfuzzer_sys::fuzz_target;
 use secondself_engine::gguf::{dequant, GgufFile};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(file) = GgufFile::parse(data) else { return };
+    let Ok(file) = GgufFile::parse(data) else {
+        return;
+    };
     for info in &file.tensors {
         let bytes = file.tensor_data(info);
         assert_eq!(bytes.len() as u64, info.byte_len(), "tensor {}", info.name);
         let n = info.n_elements();
         if n <= 1 << 16 {
             let mut out = vec![0f32; n as usize];
-            dequant::dequantize(info.ggml_type, bytes, &mut out).expect("range-checked tensor dequantizes");
+            dequant::dequantize(info.ggml_type, bytes, &mut out)
+                .expect("range-checked tensor dequantizes");
         }
     }
     for (key, _) in &file.metadata {

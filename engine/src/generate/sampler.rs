@@ -70,7 +70,10 @@ impl Pcg32 {
 
     /// A generator seeded with `seed` (any value, 0 included).
     pub fn new(seed: u64) -> Self {
-        let mut rng = Pcg32 { state: 0, inc: (0xda3e39cb94b95bdb << 1) | 1 };
+        let mut rng = Pcg32 {
+            state: 0,
+            inc: (0xda3e39cb94b95bdb << 1) | 1,
+        };
         rng.next_u32();
         rng.state = rng.state.wrapping_add(seed);
         rng.next_u32();
@@ -105,7 +108,11 @@ impl Sampler {
     /// A sampler with the given parameters, its PRNG seeded with `params.seed`.
     pub fn new(params: SamplerParams) -> Self {
         let rng = Pcg32::new(params.seed);
-        Sampler { params, rng, candidates: Vec::new() }
+        Sampler {
+            params,
+            rng,
+            candidates: Vec::new(),
+        }
     }
 
     /// The parameters.
@@ -122,19 +129,26 @@ impl Sampler {
         }
         let p = &self.params;
         self.candidates.clear();
-        self.candidates.extend(
-            logits.iter().enumerate().map(|(i, &l)| {
-                let l = if l.is_nan() { f32::NEG_INFINITY } else { l.min(f32::MAX) };
+        self.candidates
+            .extend(logits.iter().enumerate().map(|(i, &l)| {
+                let l = if l.is_nan() {
+                    f32::NEG_INFINITY
+                } else {
+                    l.min(f32::MAX)
+                };
                 (i as u32, l)
-            }),
-        );
+            }));
         if p.repetition_penalty != 1.0 && p.repetition_penalty > 0.0 && p.repetition_window > 0 {
             let start = history.len().saturating_sub(p.repetition_window);
             let mut seen = std::collections::HashSet::new();
             for &t in &history[start..] {
                 if seen.insert(t) {
                     if let Some(c) = self.candidates.get_mut(t as usize) {
-                        c.1 = if c.1 > 0.0 { c.1 / p.repetition_penalty } else { c.1 * p.repetition_penalty };
+                        c.1 = if c.1 > 0.0 {
+                            c.1 / p.repetition_penalty
+                        } else {
+                            c.1 * p.repetition_penalty
+                        };
                     }
                 }
             }
@@ -148,7 +162,8 @@ impl Sampler {
         // Most likely first; ties by lower id, so results do not depend on the sort's stability.
         let by_logit = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if p.top_k > 0 && p.top_k < self.candidates.len() {
-            self.candidates.select_nth_unstable_by(p.top_k - 1, by_logit);
+            self.candidates
+                .select_nth_unstable_by(p.top_k - 1, by_logit);
             self.candidates.truncate(p.top_k);
         }
         self.candidates.sort_unstable_by(by_logit);
@@ -201,7 +216,11 @@ mod tests {
 
     fn logits() -> Vec<f32> {
         // A spread of values with a clear maximum at 7.
-        (0..50).map(|i| ((i * 31 % 17) as f32) / 4.0 - 2.0).chain([9.0]).chain((0..20).map(|i| i as f32 / 10.0)).collect()
+        (0..50)
+            .map(|i| ((i * 31 % 17) as f32) / 4.0 - 2.0)
+            .chain([9.0])
+            .chain((0..20).map(|i| i as f32 / 10.0))
+            .collect()
     }
 
     fn sampled(params: SamplerParams, n: usize, logits: &[f32]) -> Vec<u32> {
@@ -220,14 +239,23 @@ mod tests {
     #[test]
     fn top_k_one_equals_greedy_at_any_temperature() {
         let l = logits();
-        let p = SamplerParams { temperature: 5.0, top_k: 1, seed: 9, ..Default::default() };
+        let p = SamplerParams {
+            temperature: 5.0,
+            top_k: 1,
+            seed: 9,
+            ..Default::default()
+        };
         assert!(sampled(p, 200, &l).iter().all(|&t| t == 50));
     }
 
     #[test]
     fn same_seed_same_tokens_other_seed_differs() {
         let l: Vec<f32> = (0..100).map(|i| (i % 7) as f32 * 0.1).collect();
-        let p = |seed| SamplerParams { temperature: 1.0, seed, ..Default::default() };
+        let p = |seed| SamplerParams {
+            temperature: 1.0,
+            seed,
+            ..Default::default()
+        };
         let a = sampled(p(42), 100, &l);
         assert_eq!(a, sampled(p(42), 100, &l));
         assert_ne!(a, sampled(p(43), 100, &l));
@@ -239,7 +267,12 @@ mod tests {
     #[test]
     fn top_k_restricts_to_the_k_best() {
         let l: Vec<f32> = (0..20).map(|i| i as f32 * 0.01).collect(); // best: 19, 18, 17
-        let p = SamplerParams { temperature: 1.0, top_k: 3, seed: 1, ..Default::default() };
+        let p = SamplerParams {
+            temperature: 1.0,
+            top_k: 3,
+            seed: 1,
+            ..Default::default()
+        };
         let got = sampled(p, 300, &l);
         assert!(got.iter().all(|t| [17, 18, 19].contains(t)), "{got:?}");
         for t in [17, 18, 19] {
@@ -250,12 +283,32 @@ mod tests {
     #[test]
     fn top_p_keeps_the_smallest_set_reaching_the_mass() {
         // Probabilities 0.5, 0.25, 0.125, 0.0625, 0.0625 at temperature 1.
-        let l: Vec<f32> = [0.5f32, 0.25, 0.125, 0.0625, 0.0625].iter().map(|p| p.ln()).collect();
-        let draw = |top_p| sampled(SamplerParams { temperature: 1.0, top_p, seed: 3, ..Default::default() }, 2000, &l);
+        let l: Vec<f32> = [0.5f32, 0.25, 0.125, 0.0625, 0.0625]
+            .iter()
+            .map(|p| p.ln())
+            .collect();
+        let draw = |top_p| {
+            sampled(
+                SamplerParams {
+                    temperature: 1.0,
+                    top_p,
+                    seed: 3,
+                    ..Default::default()
+                },
+                2000,
+                &l,
+            )
+        };
         let got = draw(0.7); // 0.5 + 0.25 reaches 0.7
-        assert!(got.iter().all(|&t| t <= 1), "top-p 0.7 drew beyond the first two");
+        assert!(
+            got.iter().all(|&t| t <= 1),
+            "top-p 0.7 drew beyond the first two"
+        );
         let share0 = got.iter().filter(|&&t| t == 0).count() as f32 / got.len() as f32;
-        assert!((share0 - 2.0 / 3.0).abs() < 0.05, "renormalised share {share0}");
+        assert!(
+            (share0 - 2.0 / 3.0).abs() < 0.05,
+            "renormalised share {share0}"
+        );
         assert!(draw(0.4).iter().all(|&t| t == 0));
         let all = draw(1.0);
         assert!(all.contains(&3) && all.contains(&4));
@@ -265,7 +318,15 @@ mod tests {
     fn temperature_sharpens_and_flattens() {
         let l = [1.0f32, 0.0];
         let share = |temperature| {
-            let got = sampled(SamplerParams { temperature, seed: 5, ..Default::default() }, 4000, &l);
+            let got = sampled(
+                SamplerParams {
+                    temperature,
+                    seed: 5,
+                    ..Default::default()
+                },
+                4000,
+                &l,
+            );
             got.iter().filter(|&&t| t == 0).count() as f32 / got.len() as f32
         };
         let expected = 1.0 / (1.0 + (-1.0f32).exp()); // 0.731
@@ -277,12 +338,16 @@ mod tests {
     #[test]
     fn repetition_penalty_demotes_recent_tokens_within_the_window() {
         let l = [2.0f32, 1.9, -1.0, -1.1];
-        let mut s = Sampler::new(SamplerParams { repetition_penalty: 1.3, repetition_window: 2, ..Default::default() });
+        let mut s = Sampler::new(SamplerParams {
+            repetition_penalty: 1.3,
+            repetition_window: 2,
+            ..Default::default()
+        });
         assert_eq!(s.sample(&l, &[]).unwrap(), 0);
         assert_eq!(s.sample(&l, &[0]).unwrap(), 1); // 2.0/1.3 < 1.9
         assert_eq!(s.sample(&l, &[0, 3, 3]).unwrap(), 0); // 0 is outside the window of 2
         assert_eq!(s.sample(&[-1.0, -1.1], &[0]).unwrap(), 1); // -1.0*1.3 < -1.1
-        // A token id beyond the vocabulary in the history is ignored.
+                                                               // A token id beyond the vocabulary in the history is ignored.
         assert_eq!(s.sample(&l, &[u32::MAX]).unwrap(), 0);
     }
 
@@ -290,8 +355,14 @@ mod tests {
     fn broken_logits_are_errors() {
         let mut s = Sampler::new(SamplerParams::default());
         assert_eq!(s.sample(&[], &[]), Err(SampleError::Empty));
-        assert_eq!(s.sample(&[f32::NAN, f32::NEG_INFINITY], &[]), Err(SampleError::NoFiniteLogit(2)));
-        let mut s = Sampler::new(SamplerParams { temperature: 1.0, ..Default::default() });
+        assert_eq!(
+            s.sample(&[f32::NAN, f32::NEG_INFINITY], &[]),
+            Err(SampleError::NoFiniteLogit(2))
+        );
+        let mut s = Sampler::new(SamplerParams {
+            temperature: 1.0,
+            ..Default::default()
+        });
         assert_eq!(s.sample(&[f32::NEG_INFINITY, 0.0], &[]).unwrap(), 1);
         assert_eq!(s.sample(&[0.0, f32::INFINITY, 1.0], &[]).unwrap(), 1);
     }

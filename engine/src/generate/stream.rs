@@ -53,7 +53,9 @@ impl StreamDecoder {
                 Err(e) => {
                     let valid = start + e.valid_up_to();
                     // Safe: `from_utf8` validated exactly these bytes.
-                    out.push_str(std::str::from_utf8(&self.pending[start..valid]).unwrap_or_default());
+                    out.push_str(
+                        std::str::from_utf8(&self.pending[start..valid]).unwrap_or_default(),
+                    );
                     match e.error_len() {
                         Some(bad) => {
                             out.push('\u{FFFD}');
@@ -78,7 +80,11 @@ impl StreamDecoder {
 
     /// Ends the stream: an incomplete character left over becomes U+FFFD.
     pub fn finish(&mut self) -> String {
-        let out = if self.pending.is_empty() { String::new() } else { "\u{FFFD}".to_string() };
+        let out = if self.pending.is_empty() {
+            String::new()
+        } else {
+            "\u{FFFD}".to_string()
+        };
         self.pending.clear();
         out
     }
@@ -108,7 +114,11 @@ pub struct GenerationParams {
 
 impl Default for GenerationParams {
     fn default() -> Self {
-        GenerationParams { sampler: SamplerParams::default(), max_tokens: 256, stop_tokens: Vec::new() }
+        GenerationParams {
+            sampler: SamplerParams::default(),
+            max_tokens: 256,
+            stop_tokens: Vec::new(),
+        }
     }
 }
 
@@ -180,7 +190,10 @@ impl Generation {
         }
         let expected = self.tokenizer.vocab_size();
         if logits.len() != expected {
-            return Err(GenerateError::LogitsLength { got: logits.len(), expected });
+            return Err(GenerateError::LogitsLength {
+                got: logits.len(),
+                expected,
+            });
         }
         let token = self.sampler.sample(logits, &self.history)?;
         self.history.push(token);
@@ -189,7 +202,9 @@ impl Generation {
         if self.stop_tokens.contains(&token) {
             done = Some(StopReason::StopToken(token));
         } else if !self.tokenizer.is_control(token) {
-            text_piece = self.decoder.push(self.tokenizer.token_bytes(token).unwrap_or_default());
+            text_piece = self
+                .decoder
+                .push(self.tokenizer.token_bytes(token).unwrap_or_default());
         }
         if done.is_none() && self.generated().len() >= self.max_tokens {
             done = Some(StopReason::MaxTokens);
@@ -199,7 +214,11 @@ impl Generation {
         }
         self.done = done;
         self.text.push_str(&text_piece);
-        Ok(Step { token, text_piece, done })
+        Ok(Step {
+            token,
+            text_piece,
+            done,
+        })
     }
 
     /// Ends the generation at the caller's request; returns any text held back. Further
@@ -280,21 +299,38 @@ mod tests {
         }
         assert_eq!(pieces, vec!["", "é", "", "", "", "🙂"]);
         let step = g.next_token(&one_hot(n, tok.im_end_id())).unwrap();
-        assert_eq!((step.token, step.text_piece.as_str(), step.done), (2, "", Some(StopReason::StopToken(2))));
+        assert_eq!(
+            (step.token, step.text_piece.as_str(), step.done),
+            (2, "", Some(StopReason::StopToken(2)))
+        );
         assert_eq!(g.text(), "é🙂");
         assert_eq!(g.generated().len(), 7);
-        assert_eq!(g.next_token(&one_hot(n, 5)), Err(GenerateError::Finished(StopReason::StopToken(2))));
+        assert_eq!(
+            g.next_token(&one_hot(n, 5)),
+            Err(GenerateError::Finished(StopReason::StopToken(2)))
+        );
     }
 
     #[test]
     fn max_tokens_flushes_and_cancel_stops() {
         let tok = Arc::new(tiny_tokenizer());
         let n = tok.vocab_size();
-        let params = GenerationParams { max_tokens: 2, ..Default::default() };
+        let params = GenerationParams {
+            max_tokens: 2,
+            ..Default::default()
+        };
         let mut g = Generation::start(tok.clone(), &[], params.clone());
-        assert_eq!(g.next_token(&one_hot(n, 3 + b'h' as u32)).unwrap().text_piece, "h");
+        assert_eq!(
+            g.next_token(&one_hot(n, 3 + b'h' as u32))
+                .unwrap()
+                .text_piece,
+            "h"
+        );
         let last = g.next_token(&one_hot(n, 3 + 0xf0)).unwrap();
-        assert_eq!((last.text_piece.as_str(), last.done), ("\u{FFFD}", Some(StopReason::MaxTokens)));
+        assert_eq!(
+            (last.text_piece.as_str(), last.done),
+            ("\u{FFFD}", Some(StopReason::MaxTokens))
+        );
 
         let mut g = Generation::start(tok.clone(), &[], params);
         assert_eq!(g.next_token(&one_hot(n, 3 + 0xc3)).unwrap().text_piece, "");
@@ -303,7 +339,14 @@ mod tests {
         assert!(g.next_token(&one_hot(n, 5)).is_err());
         assert_eq!(g.cancel(), "");
 
-        let g = Generation::start(tok, &[], GenerationParams { max_tokens: 0, ..Default::default() });
+        let g = Generation::start(
+            tok,
+            &[],
+            GenerationParams {
+                max_tokens: 0,
+                ..Default::default()
+            },
+        );
         assert_eq!(g.done(), Some(StopReason::MaxTokens));
     }
 
@@ -311,13 +354,25 @@ mod tests {
     fn extra_stop_tokens_control_tokens_and_bad_logits() {
         let tok = Arc::new(tiny_tokenizer());
         let n = tok.vocab_size();
-        let params = GenerationParams { stop_tokens: vec![3 + b'.' as u32], ..Default::default() };
+        let params = GenerationParams {
+            stop_tokens: vec![3 + b'.' as u32],
+            ..Default::default()
+        };
         let mut g = Generation::start(tok.clone(), &[], params);
         // <|im_start|> is a control token but not a stop token: no text.
         let s = g.next_token(&one_hot(n, tok.im_start_id())).unwrap();
         assert_eq!((s.text_piece.as_str(), s.done), ("", None));
-        assert_eq!(g.next_token(&vec![0.0; 3]), Err(GenerateError::LogitsLength { got: 3, expected: n }));
-        assert!(matches!(g.next_token(&vec![f32::NAN; n]), Err(GenerateError::Sample(_))));
+        assert_eq!(
+            g.next_token(&[0.0; 3]),
+            Err(GenerateError::LogitsLength {
+                got: 3,
+                expected: n
+            })
+        );
+        assert!(matches!(
+            g.next_token(&vec![f32::NAN; n]),
+            Err(GenerateError::Sample(_))
+        ));
         let s = g.next_token(&one_hot(n, 3 + b'.' as u32)).unwrap();
         assert_eq!(s.done, Some(StopReason::StopToken(3 + b'.' as u32)));
     }
@@ -329,8 +384,18 @@ mod tests {
         let mut logits = vec![0.0; n];
         logits[10] = 2.0;
         logits[11] = 1.8;
-        let sampler = SamplerParams { repetition_penalty: 1.5, ..Default::default() };
-        let mut g = Generation::start(tok, &[10], GenerationParams { sampler, ..Default::default() });
+        let sampler = SamplerParams {
+            repetition_penalty: 1.5,
+            ..Default::default()
+        };
+        let mut g = Generation::start(
+            tok,
+            &[10],
+            GenerationParams {
+                sampler,
+                ..Default::default()
+            },
+        );
         assert_eq!(g.next_token(&logits).unwrap().token, 11);
     }
 }

@@ -23,7 +23,7 @@ pub fn dequantize(ggml_type: GgmlType, bytes: &[u8], out: &mut [f32]) -> Result<
     let n = out.len() as u64;
     let expected = ggml_type.byte_len(n);
     let block = ggml_type.block_size();
-    if out.len() % block != 0 || bytes.len() as u64 != expected {
+    if !out.len().is_multiple_of(block) || bytes.len() as u64 != expected {
         return Err(GgufError::new(
             0,
             GgufErrorKind::DequantSize {
@@ -79,11 +79,15 @@ pub fn dequantize(ggml_type: GgmlType, bytes: &[u8], out: &mut [f32]) -> Result<
 }
 
 /// Dequantizes into a new vector of `n_elements` values.
-pub fn dequantize_to_vec(ggml_type: GgmlType, bytes: &[u8], n_elements: usize) -> Result<Vec<f32>, GgufError> {
+pub fn dequantize_to_vec(
+    ggml_type: GgmlType,
+    bytes: &[u8],
+    n_elements: usize,
+) -> Result<Vec<f32>, GgufError> {
     // Check sizes before allocating so a bad call cannot request a huge buffer.
     let expected = ggml_type.byte_len(n_elements as u64);
     let block = ggml_type.block_size();
-    if n_elements % block != 0 || bytes.len() as u64 != expected {
+    if !n_elements.is_multiple_of(block) || bytes.len() as u64 != expected {
         return Err(GgufError::new(
             0,
             GgufErrorKind::DequantSize {
@@ -107,17 +111,24 @@ fn f16_at(b: &[u8], i: usize) -> f32 {
 /// Quantizes `values` (length a multiple of the block size) to `ggml_type`, as ggml's
 /// reference quantizers do. Returns `None` if the length is not a multiple of the block size.
 pub fn quantize(ggml_type: GgmlType, values: &[f32]) -> Option<Vec<u8>> {
-    if values.len() % ggml_type.block_size() != 0 {
+    if !values.len().is_multiple_of(ggml_type.block_size()) {
         return None;
     }
     let mut out = Vec::with_capacity(ggml_type.byte_len(values.len() as u64) as usize);
     match ggml_type {
-        GgmlType::F32 => values.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes())),
-        GgmlType::F16 => values.iter().for_each(|v| out.extend_from_slice(&f16::from_f32(*v).to_le_bytes())),
+        GgmlType::F32 => values
+            .iter()
+            .for_each(|v| out.extend_from_slice(&v.to_le_bytes())),
+        GgmlType::F16 => values
+            .iter()
+            .for_each(|v| out.extend_from_slice(&f16::from_f32(*v).to_le_bytes())),
         GgmlType::Q4_0 => {
             for x in values.chunks_exact(QK) {
                 // The value of largest magnitude, with its sign, maps to -8.
-                let max = x.iter().copied().fold(0f32, |m, v| if v.abs() > m.abs() { v } else { m });
+                let max = x
+                    .iter()
+                    .copied()
+                    .fold(0f32, |m, v| if v.abs() > m.abs() { v } else { m });
                 let d = max / -8.0;
                 let id = if d != 0.0 { 1.0 / d } else { 0.0 };
                 out.extend_from_slice(&f16::from_f32(d).to_le_bytes());
@@ -202,8 +213,8 @@ mod tests {
             b.push((j - 16) as u8);
         }
         dequantize(GgmlType::Q8_0, &b, &mut out).unwrap();
-        for j in 0..32 {
-            assert_eq!(out[j], 0.25 * (j as f32 - 16.0));
+        for (j, v) in out.iter().enumerate() {
+            assert_eq!(*v, 0.25 * (j as f32 - 16.0));
         }
     }
 
@@ -211,22 +222,36 @@ mod tests {
     fn float_types() {
         let vals = [1.5f32, -2.25, 0.0, 65504.0];
         let mut out = [0f32; 4];
-        dequantize(GgmlType::F32, &quantize(GgmlType::F32, &vals).unwrap(), &mut out).unwrap();
+        dequantize(
+            GgmlType::F32,
+            &quantize(GgmlType::F32, &vals).unwrap(),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, vals);
-        dequantize(GgmlType::F16, &quantize(GgmlType::F16, &vals).unwrap(), &mut out).unwrap();
+        dequantize(
+            GgmlType::F16,
+            &quantize(GgmlType::F16, &vals).unwrap(),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, vals);
     }
 
     #[test]
     fn quantize_round_trips_within_half_a_step() {
-        let vals: Vec<f32> = (0..96).map(|i| ((i * 37 % 101) as f32 - 50.0) / 13.0).collect();
+        let vals: Vec<f32> = (0..96)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 13.0)
+            .collect();
         for ty in [GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q8_0] {
             let q = quantize(ty, &vals).unwrap();
             assert_eq!(q.len() as u64, ty.byte_len(96));
             let back = dequantize_to_vec(ty, &q, 96).unwrap();
             for (blk, (x, y)) in vals.chunks(32).zip(back.chunks(32)).enumerate() {
                 let amax = x.iter().fold(0f32, |m, v| m.max(v.abs()));
-                let (min, max) = x.iter().fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+                let (min, max) = x
+                    .iter()
+                    .fold((f32::MAX, f32::MIN), |(a, b), &v| (a.min(v), b.max(v)));
                 // Q4_0 maps the largest magnitude to -8, so the other end may clip by a full step.
                 let tolerance = match ty {
                     GgmlType::Q4_0 => amax / 8.0,
@@ -244,7 +269,10 @@ mod tests {
     fn wrong_sizes_are_errors_not_panics() {
         let mut out = [0f32; 32];
         let err = dequantize(GgmlType::Q4_1, &[0u8; 19], &mut out).unwrap_err();
-        assert!(matches!(err.kind, GgufErrorKind::DequantSize { expected: 20, .. }), "{err}");
+        assert!(
+            matches!(err.kind, GgufErrorKind::DequantSize { expected: 20, .. }),
+            "{err}"
+        );
         let mut out = [0f32; 31];
         assert!(dequantize(GgmlType::Q8_0, &[0u8; 34], &mut out).is_err());
         assert!(dequantize_to_vec(GgmlType::Q4_0, &[0u8; 18], usize::MAX).is_err());

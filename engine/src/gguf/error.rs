@@ -32,7 +32,9 @@ pub enum GgufErrorKind {
     #[error("unsupported GGUF version {0} (supported: 2, 3 little-endian); re-convert the model with a current llama.cpp")]
     UnsupportedVersion(u32),
     /// The file ends before a field that the header promises.
-    #[error("file truncated: needed {needed} more bytes, only {available} left (incomplete download?)")]
+    #[error(
+        "file truncated: needed {needed} more bytes, only {available} left (incomplete download?)"
+    )]
     Truncated { needed: u64, available: u64 },
     /// A string is longer than the reader's cap.
     #[error("string of {len} bytes exceeds the cap of {max}")]
@@ -81,25 +83,49 @@ pub enum GgufErrorKind {
     UnsupportedTensorType { type_name: String, tensor: String },
     /// The contiguous dimension of a quantized tensor is not a multiple of its block size.
     #[error("tensor `{tensor}`: first dimension {ne0} is not a multiple of the {type_name} block size {block}")]
-    NotBlockAligned { tensor: String, ne0: u64, type_name: &'static str, block: u64 },
+    NotBlockAligned {
+        tensor: String,
+        ne0: u64,
+        type_name: &'static str,
+        block: u64,
+    },
     /// A tensor's offset is not a multiple of the file's alignment.
     #[error("tensor `{tensor}` offset {offset} is not a multiple of the alignment {alignment}")]
-    MisalignedTensor { tensor: String, offset: u64, alignment: u64 },
+    MisalignedTensor {
+        tensor: String,
+        offset: u64,
+        alignment: u64,
+    },
     /// A tensor's bytes lie (partly) outside the file.
     #[error("tensor `{tensor}` spans data bytes {start}..{end} but the data region has only {data_len} bytes (truncated file?)")]
-    TensorOutOfBounds { tensor: String, start: u64, end: u64, data_len: u64 },
+    TensorOutOfBounds {
+        tensor: String,
+        start: u64,
+        end: u64,
+        data_len: u64,
+    },
     /// A metadata key the caller needs is absent.
     #[error("missing metadata key `{0}`")]
     MissingKey(String),
     /// A metadata key holds a value of the wrong kind (or out of range).
     #[error("metadata key `{key}` is {found}, expected {expected}")]
-    WrongType { key: String, expected: &'static str, found: String },
+    WrongType {
+        key: String,
+        expected: &'static str,
+        found: String,
+    },
     /// A tensor the caller needs is absent.
     #[error("missing tensor `{0}`")]
     MissingTensor(String),
     /// [`super::dequant::dequantize`] got buffers whose sizes do not match the type.
     #[error("dequantize {type_name}: {n_bytes} bytes cannot hold {n_elements} elements (expected {expected} bytes, element count a multiple of {block})")]
-    DequantSize { type_name: &'static str, n_bytes: u64, n_elements: u64, expected: u64, block: u64 },
+    DequantSize {
+        type_name: &'static str,
+        n_bytes: u64,
+        n_elements: u64,
+        expected: u64,
+        block: u64,
+    },
     /// The model file could not be read from disk.
     #[error("cannot read `{path}`: {message}")]
     Io { path: String, message: String },

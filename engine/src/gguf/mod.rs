@@ -69,21 +69,31 @@ impl<'a> GgufFile<'a> {
     /// Parses a whole GGUF file held in `bytes`. Tensor data is not copied: see
     /// [`Self::tensor_data`].
     pub fn parse(bytes: &'a [u8]) -> Result<Self, GgufError> {
-        let mut r = Reader { bytes, pos: 0, values_left: MAX_TOTAL_VALUES };
+        let mut r = Reader {
+            bytes,
+            pos: 0,
+            values_left: MAX_TOTAL_VALUES,
+        };
         let magic: [u8; 4] = r.take(4)?.try_into().unwrap_or([0; 4]);
         if magic != MAGIC {
             return Err(GgufError::new(0, GgufErrorKind::BadMagic(magic)));
         }
         let version = r.u32()?;
         if version != 2 && version != 3 {
-            return Err(GgufError::new(4, GgufErrorKind::UnsupportedVersion(version)));
+            return Err(GgufError::new(
+                4,
+                GgufErrorKind::UnsupportedVersion(version),
+            ));
         }
         let tensor_count_at = r.pos();
         let tensor_count = r.u64()?;
         if tensor_count > MAX_TENSORS {
             return Err(GgufError::new(
                 tensor_count_at,
-                GgufErrorKind::TooManyTensors { count: tensor_count, max: MAX_TENSORS },
+                GgufErrorKind::TooManyTensors {
+                    count: tensor_count,
+                    max: MAX_TENSORS,
+                },
             ));
         }
         let kv_count_at = r.pos();
@@ -91,7 +101,10 @@ impl<'a> GgufFile<'a> {
         if kv_count > MAX_KEYS {
             return Err(GgufError::new(
                 kv_count_at,
-                GgufErrorKind::TooManyKeys { count: kv_count, max: MAX_KEYS },
+                GgufErrorKind::TooManyKeys {
+                    count: kv_count,
+                    max: MAX_KEYS,
+                },
             ));
         }
 
@@ -137,7 +150,10 @@ impl<'a> GgufFile<'a> {
             let at = r.pos();
             let info = r.tensor_info()?;
             if !names.insert(info.name.clone()) {
-                return Err(GgufError::new(at, GgufErrorKind::DuplicateTensor(info.name)));
+                return Err(GgufError::new(
+                    at,
+                    GgufErrorKind::DuplicateTensor(info.name),
+                ));
             }
             tensors.push(info);
             info_offsets.push(at);
@@ -151,7 +167,15 @@ impl<'a> GgufFile<'a> {
             check_tensor_range(info, at, alignment, data.len() as u64)?;
         }
 
-        Ok(GgufFile { version, metadata, tensors, meta_offsets, data, data_offset, alignment })
+        Ok(GgufFile {
+            version,
+            metadata,
+            tensors,
+            meta_offsets,
+            data,
+            data_offset,
+            alignment,
+        })
     }
 
     /// The metadata value of `key`, if present.
@@ -182,7 +206,14 @@ impl<'a> GgufFile<'a> {
             Some(v) => format!("{} {v}", found.kind_name()),
             None => found.kind_name().to_string(),
         };
-        GgufError::new(at, GgufErrorKind::WrongType { key: key.to_string(), expected, found })
+        GgufError::new(
+            at,
+            GgufErrorKind::WrongType {
+                key: key.to_string(),
+                expected,
+                found,
+            },
+        )
     }
 
     /// `key` as a `u32`: any integer kind whose value fits is accepted.
@@ -207,7 +238,10 @@ impl<'a> GgufFile<'a> {
         match *v {
             MetaValue::F32(x) => Ok(x),
             MetaValue::F64(x) => Ok(x as f32),
-            _ => v.as_integer().map(|i| i as f32).ok_or_else(|| Self::wrong(key, "a float", v, at)),
+            _ => v
+                .as_integer()
+                .map(|i| i as f32)
+                .ok_or_else(|| Self::wrong(key, "a float", v, at)),
         }
     }
 
@@ -223,13 +257,15 @@ impl<'a> GgufFile<'a> {
     /// `key` as a string.
     pub fn str(&self, key: &str) -> Result<&str, GgufError> {
         let (v, at) = self.lookup(key)?;
-        v.as_str().ok_or_else(|| Self::wrong(key, "a string", v, at))
+        v.as_str()
+            .ok_or_else(|| Self::wrong(key, "a string", v, at))
     }
 
     /// `key` as an array (of any element kind).
     pub fn array(&self, key: &str) -> Result<&[MetaValue], GgufError> {
         let (v, at) = self.lookup(key)?;
-        v.as_array().ok_or_else(|| Self::wrong(key, "an array", v, at))
+        v.as_array()
+            .ok_or_else(|| Self::wrong(key, "an array", v, at))
     }
 
     /// `key` as an array of strings.
@@ -287,10 +323,14 @@ fn check_tensor_range(
     alignment: u64,
     data_len: u64,
 ) -> Result<(), GgufError> {
-    if info.offset % alignment != 0 {
+    if !info.offset.is_multiple_of(alignment) {
         return Err(GgufError::new(
             at,
-            GgufErrorKind::MisalignedTensor { tensor: info.name.clone(), offset: info.offset, alignment },
+            GgufErrorKind::MisalignedTensor {
+                tensor: info.name.clone(),
+                offset: info.offset,
+                alignment,
+            },
         ));
     }
     let len = info.byte_len();
@@ -332,7 +372,10 @@ impl<'a> Reader<'a> {
     fn take(&mut self, n: u64) -> Result<&'a [u8], GgufError> {
         let available = self.remaining();
         if n > available {
-            return Err(self.err(GgufErrorKind::Truncated { needed: n, available }));
+            return Err(self.err(GgufErrorKind::Truncated {
+                needed: n,
+                available,
+            }));
         }
         let out = &self.bytes[self.pos..self.pos + n as usize];
         self.pos += n as usize;
@@ -363,7 +406,10 @@ impl<'a> Reader<'a> {
         if len > MAX_STRING_LEN {
             return Err(GgufError::new(
                 at as u64,
-                GgufErrorKind::StringTooLong { len, max: MAX_STRING_LEN },
+                GgufErrorKind::StringTooLong {
+                    len,
+                    max: MAX_STRING_LEN,
+                },
             ));
         }
         let raw = self.take(len)?;
@@ -374,7 +420,9 @@ impl<'a> Reader<'a> {
 
     fn spend_value(&mut self) -> Result<(), GgufError> {
         if self.values_left == 0 {
-            return Err(self.err(GgufErrorKind::TooManyValues { max: MAX_TOTAL_VALUES }));
+            return Err(self.err(GgufErrorKind::TooManyValues {
+                max: MAX_TOTAL_VALUES,
+            }));
         }
         self.values_left -= 1;
         Ok(())
@@ -417,7 +465,10 @@ impl<'a> Reader<'a> {
                 if len > MAX_ARRAY_LEN {
                     return Err(GgufError::new(
                         len_at as u64,
-                        GgufErrorKind::ArrayTooLong { len, max: MAX_ARRAY_LEN },
+                        GgufErrorKind::ArrayTooLong {
+                            len,
+                            max: MAX_ARRAY_LEN,
+                        },
                     ));
                 }
                 // Every element takes at least one byte: bound the allocation by the input.
@@ -445,7 +496,13 @@ impl<'a> Reader<'a> {
         let n_dims_at = self.pos as u64;
         let n_dims = self.u32()?;
         if n_dims == 0 || n_dims > MAX_DIMS {
-            return Err(GgufError::new(n_dims_at, GgufErrorKind::BadDimCount { tensor: name, n_dims }));
+            return Err(GgufError::new(
+                n_dims_at,
+                GgufErrorKind::BadDimCount {
+                    tensor: name,
+                    n_dims,
+                },
+            ));
         }
         let mut dims = Vec::with_capacity(n_dims as usize);
         for _ in 0..n_dims {
@@ -453,15 +510,24 @@ impl<'a> Reader<'a> {
         }
         let n_elements = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d));
         if dims.contains(&0) || n_elements.is_none_or(|n| n > i64::MAX as u64) {
-            return Err(GgufError::new(n_dims_at, GgufErrorKind::BadDims { tensor: name, dims }));
+            return Err(GgufError::new(
+                n_dims_at,
+                GgufErrorKind::BadDims { tensor: name, dims },
+            ));
         }
         let type_at = self.pos as u64;
         let type_id = self.u32()?;
         let ggml_type = GgmlType::from_id(type_id).map_err(|type_name| {
-            GgufError::new(type_at, GgufErrorKind::UnsupportedTensorType { type_name, tensor: name.clone() })
+            GgufError::new(
+                type_at,
+                GgufErrorKind::UnsupportedTensorType {
+                    type_name,
+                    tensor: name.clone(),
+                },
+            )
         })?;
         let block = ggml_type.block_size() as u64;
-        if dims[0] % block != 0 {
+        if !dims[0].is_multiple_of(block) {
             return Err(GgufError::new(
                 type_at,
                 GgufErrorKind::NotBlockAligned {
@@ -473,7 +539,12 @@ impl<'a> Reader<'a> {
             ));
         }
         let offset = self.u64()?;
-        Ok(TensorInfo { name, dims, ggml_type, offset })
+        Ok(TensorInfo {
+            name,
+            dims,
+            ggml_type,
+            offset,
+        })
     }
 }
 
@@ -489,12 +560,17 @@ impl OwnedGguf {
     /// Reads the whole file at `path`.
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self, GgufError> {
         let path = path.as_ref();
-        std::fs::read(path).map(|bytes| OwnedGguf { bytes }).map_err(|e| {
-            GgufError::new(
-                0,
-                GgufErrorKind::Io { path: path.display().to_string(), message: e.to_string() },
-            )
-        })
+        std::fs::read(path)
+            .map(|bytes| OwnedGguf { bytes })
+            .map_err(|e| {
+                GgufError::new(
+                    0,
+                    GgufErrorKind::Io {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    },
+                )
+            })
     }
 
     /// Parses the bytes read (cheap to repeat: metadata only, tensor data is borrowed).
@@ -522,7 +598,10 @@ pub(crate) fn dev_model_path() -> Option<std::path::PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
-        eprintln!("NOTICE: model file {} absent, skipping the real-model test", path.display());
+        eprintln!(
+            "NOTICE: model file {} absent, skipping the real-model test",
+            path.display()
+        );
         None
     }
 }

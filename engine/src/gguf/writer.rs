@@ -33,13 +33,19 @@ impl Default for GgufWriter {
 impl GgufWriter {
     /// An empty version-3 file with the default alignment (32).
     pub fn new() -> Self {
-        GgufWriter { version: 3, alignment: DEFAULT_ALIGNMENT, metadata: Vec::new(), tensors: Vec::new() }
+        GgufWriter {
+            version: 3,
+            alignment: DEFAULT_ALIGNMENT,
+            metadata: Vec::new(),
+            tensors: Vec::new(),
+        }
     }
 
     /// Sets the alignment and writes it as `general.alignment` (u32).
     pub fn alignment(&mut self, alignment: u32) -> &mut Self {
         self.alignment = alignment.max(1) as u64;
-        self.metadata.push(("general.alignment".into(), MetaValue::U32(alignment)));
+        self.metadata
+            .push(("general.alignment".into(), MetaValue::U32(alignment)));
         self
     }
 
@@ -50,7 +56,13 @@ impl GgufWriter {
     }
 
     /// Adds a tensor with its raw bytes (already in `ggml_type`'s layout).
-    pub fn tensor(&mut self, name: &str, dims: &[u64], ggml_type: GgmlType, data: Vec<u8>) -> &mut Self {
+    pub fn tensor(
+        &mut self,
+        name: &str,
+        dims: &[u64],
+        ggml_type: GgmlType,
+        data: Vec<u8>,
+    ) -> &mut Self {
         self.tensor_raw(name, dims, ggml_type.id(), data)
     }
 
@@ -61,8 +73,19 @@ impl GgufWriter {
     }
 
     /// Adds a tensor with a raw ggml type id (any id, for tests of unsupported types).
-    pub fn tensor_raw(&mut self, name: &str, dims: &[u64], type_id: u32, data: Vec<u8>) -> &mut Self {
-        self.tensors.push(PendingTensor { name: name.to_string(), dims: dims.to_vec(), type_id, data });
+    pub fn tensor_raw(
+        &mut self,
+        name: &str,
+        dims: &[u64],
+        type_id: u32,
+        data: Vec<u8>,
+    ) -> &mut Self {
+        self.tensors.push(PendingTensor {
+            name: name.to_string(),
+            dims: dims.to_vec(),
+            type_id,
+            data,
+        });
         self
     }
 

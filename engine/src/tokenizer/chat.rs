@@ -21,7 +21,10 @@ pub struct ChatMessage {
 impl ChatMessage {
     /// A message with the given role.
     pub fn new(role: impl Into<String>, content: impl Into<String>) -> Self {
-        ChatMessage { role: role.into(), content: content.into() }
+        ChatMessage {
+            role: role.into(),
+            content: content.into(),
+        }
     }
 
     /// A `system` message.
@@ -59,14 +62,15 @@ impl ChatTemplate {
     /// `<|im_start|>system\n…<|im_end|>` that SmolLM2-style templates emit when the first
     /// message is not a system message. Any other template is treated as plain ChatML.
     pub fn from_jinja(template: &str) -> Self {
-        let default_system = if template.contains("!= 'system'") || template.contains("!= \"system\"") {
-            template.find(SYSTEM_OPEN).and_then(|at| {
-                let rest = &template[at + SYSTEM_OPEN.len()..];
-                rest.find(END).map(|end| rest[..end].to_string())
-            })
-        } else {
-            None
-        };
+        let default_system =
+            if template.contains("!= 'system'") || template.contains("!= \"system\"") {
+                template.find(SYSTEM_OPEN).and_then(|at| {
+                    let rest = &template[at + SYSTEM_OPEN.len()..];
+                    rest.find(END).map(|end| rest[..end].to_string())
+                })
+            } else {
+                None
+            };
         ChatTemplate { default_system }
     }
 
@@ -77,7 +81,10 @@ impl ChatTemplate {
 
     /// The messages as the model sees them: the default system message first if the
     /// conversation does not start with a system message.
-    pub fn with_default_system<'m>(&self, messages: &'m [ChatMessage]) -> std::borrow::Cow<'m, [ChatMessage]> {
+    pub fn with_default_system<'m>(
+        &self,
+        messages: &'m [ChatMessage],
+    ) -> std::borrow::Cow<'m, [ChatMessage]> {
         match (&self.default_system, messages.first()) {
             (Some(sys), Some(first)) if first.role != "system" => {
                 let mut all = Vec::with_capacity(messages.len() + 1);
@@ -116,7 +123,10 @@ mod tests {
     #[test]
     fn smollm2_template_default_system() {
         let t = ChatTemplate::from_jinja(SMOLLM2);
-        assert_eq!(t.default_system(), Some("You are a helpful AI assistant named SmolLM, trained by Hugging Face"));
+        assert_eq!(
+            t.default_system(),
+            Some("You are a helpful AI assistant named SmolLM, trained by Hugging Face")
+        );
         let text = t.render(&[ChatMessage::user("Hi")], true);
         assert_eq!(
             text,
@@ -127,7 +137,11 @@ mod tests {
     #[test]
     fn explicit_system_replaces_default_and_no_generation_prompt() {
         let t = ChatTemplate::from_jinja(SMOLLM2);
-        let msgs = [ChatMessage::system("Be brief."), ChatMessage::user("Q"), ChatMessage::assistant("A")];
+        let msgs = [
+            ChatMessage::system("Be brief."),
+            ChatMessage::user("Q"),
+            ChatMessage::assistant("A"),
+        ];
         assert_eq!(
             t.render(&msgs, false),
             "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\nA<|im_end|>\n"
@@ -139,6 +153,9 @@ mod tests {
     fn plain_chatml_template_has_no_default() {
         let t = ChatTemplate::from_jinja("{% for m in messages %}{{'<|im_start|>' + m['role'] + '\n' + m['content'] + '<|im_end|>\n'}}{% endfor %}");
         assert_eq!(t.default_system(), None);
-        assert_eq!(t.render(&[ChatMessage::user("x")], false), "<|im_start|>user\nx<|im_end|>\n");
+        assert_eq!(
+            t.render(&[ChatMessage::user("x")], false),
+            "<|im_start|>user\nx<|im_end|>\n"
+        );
     }
 }

@@ -89,7 +89,10 @@ impl Tokenizer {
         let model = gguf.str("tokenizer.ggml.model")?;
         let pre = gguf.str("tokenizer.ggml.pre").unwrap_or("default");
         if model != "gpt2" || pre != "smollm" {
-            return Err(TokenizerError::Unsupported { model: model.into(), pre: pre.into() });
+            return Err(TokenizerError::Unsupported {
+                model: model.into(),
+                pre: pre.into(),
+            });
         }
         let tokens = gguf.str_array("tokenizer.ggml.tokens")?;
         let merges = gguf.str_array("tokenizer.ggml.merges")?;
@@ -114,15 +117,18 @@ impl Tokenizer {
                 Some(_) => {
                     let id = gguf.u32(key)?;
                     if id as usize >= n {
-                        return Err(TokenizerError::Invalid(format!("{key} = {id} is outside the vocabulary of {n}")));
+                        return Err(TokenizerError::Invalid(format!(
+                            "{key} = {id} is outside the vocabulary of {n}"
+                        )));
                     }
                     Ok(Some(id))
                 }
             }
         };
         let bos = id_of("tokenizer.ggml.bos_token_id")?;
-        let eos = id_of("tokenizer.ggml.eos_token_id")?
-            .ok_or_else(|| TokenizerError::Invalid("tokenizer.ggml.eos_token_id is missing".into()))?;
+        let eos = id_of("tokenizer.ggml.eos_token_id")?.ok_or_else(|| {
+            TokenizerError::Invalid("tokenizer.ggml.eos_token_id is missing".into())
+        })?;
         let add_bos = match gguf.get("tokenizer.ggml.add_bos_token") {
             Some(_) => gguf.bool("tokenizer.ggml.add_bos_token")?,
             None => false,
@@ -135,7 +141,9 @@ impl Tokenizer {
         let mut controls = Vec::new();
         for (i, (tok, ty)) in tokens.iter().zip(&types).enumerate() {
             if vocab.insert((*tok).to_string(), i as u32).is_some() {
-                return Err(TokenizerError::Invalid(format!("token {tok:?} appears twice")));
+                return Err(TokenizerError::Invalid(format!(
+                    "token {tok:?} appears twice"
+                )));
             }
             let control = *ty == TOKEN_TYPE_CONTROL;
             is_control.push(control);
@@ -143,7 +151,10 @@ impl Tokenizer {
                 controls.push(((*tok).to_string(), i as u32));
                 token_bytes.push(tok.as_bytes().to_vec());
             } else {
-                let bytes: Option<Vec<u8>> = tok.chars().map(|c| unicode_to_byte.get(&c).copied()).collect();
+                let bytes: Option<Vec<u8>> = tok
+                    .chars()
+                    .map(|c| unicode_to_byte.get(&c).copied())
+                    .collect();
                 token_bytes.push(bytes.ok_or_else(|| {
                     TokenizerError::Invalid(format!("token {i} {tok:?} is not byte-level encoded"))
                 })?);
@@ -151,7 +162,10 @@ impl Tokenizer {
         }
         controls.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         let special = |text: &str| -> Result<u32, TokenizerError> {
-            vocab.get(text).copied().ok_or_else(|| TokenizerError::Invalid(format!("no {text} token")))
+            vocab
+                .get(text)
+                .copied()
+                .ok_or_else(|| TokenizerError::Invalid(format!("no {text} token")))
         };
         let im_start = special("<|im_start|>")?;
         let im_end = special("<|im_end|>")?;
@@ -163,7 +177,9 @@ impl Tokenizer {
             byte_ids[b] = vocab.get(&c.to_string()).copied();
         }
         if byte_ids.iter().filter(|id| id.is_some()).count() < 128 {
-            return Err(TokenizerError::Invalid("fewer than 128 of the 256 byte tokens: not a byte-level vocabulary".into()));
+            return Err(TokenizerError::Invalid(
+                "fewer than 128 of the 256 byte tokens: not a byte-level vocabulary".into(),
+            ));
         }
 
         let merges: Vec<(String, String)> = merges
@@ -176,7 +192,12 @@ impl Tokenizer {
             })
             .collect::<Result<_, _>>()?;
         let model = BPE::builder()
-            .vocab_and_merges(vocab.into_iter().collect::<tokenizers::models::bpe::Vocab>(), merges)
+            .vocab_and_merges(
+                vocab
+                    .into_iter()
+                    .collect::<tokenizers::models::bpe::Vocab>(),
+                merges,
+            )
             .build()
             .map_err(|e| TokenizerError::Build(e.to_string()))?;
         let digits = Split::new(
@@ -306,7 +327,12 @@ impl Tokenizer {
     /// Decodes ids to text; control tokens appear as their literal text, ids outside the
     /// vocabulary are skipped, and bytes that are not valid UTF-8 become U+FFFD.
     pub fn decode(&self, ids: &[u32]) -> String {
-        let bytes: Vec<u8> = ids.iter().filter_map(|&id| self.token_bytes(id)).flatten().copied().collect();
+        let bytes: Vec<u8> = ids
+            .iter()
+            .filter_map(|&id| self.token_bytes(id))
+            .flatten()
+            .copied()
+            .collect();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
@@ -366,7 +392,11 @@ fn byte_level_encoder_table() -> [char; 256] {
 }
 
 fn byte_level_decoder_table() -> HashMap<char, u8> {
-    byte_level_encoder_table().iter().enumerate().map(|(b, &c)| (c, b as u8)).collect()
+    byte_level_encoder_table()
+        .iter()
+        .enumerate()
+        .map(|(b, &c)| (c, b as u8))
+        .collect()
 }
 
 #[cfg(test)]
