@@ -466,3 +466,37 @@ fn real_model_file() {
     let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / v.len() as f32;
     assert!(v.iter().all(|x| x.is_finite()) && var > 1e-6, "var {var}");
 }
+
+#[test]
+fn reads_a_file_written_by_the_python_gguf_package() {
+    // engine/fuzz/seeds/gguf_parse/tiny.bin: written by gguf-py's GGUFWriter, tensors quantized
+    // by gguf.quants.quantize from linspace(-1, 1, 64) (see tests/reference/requirements.txt).
+    let bytes = include_bytes!("../../fuzz/seeds/gguf_parse/tiny.bin");
+    let f = GgufFile::parse(bytes).unwrap();
+    assert_eq!(f.str("general.architecture").unwrap(), "llama");
+    assert_eq!(f.u32("llama.block_count").unwrap(), 1);
+    assert_eq!(f.str_array("tokenizer.ggml.tokens").unwrap(), vec!["a", "b", "<|im_end|>"]);
+    assert!(f.bool("flag").unwrap());
+    let norm = f.tensor("norm").unwrap();
+    let v = dequantize_to_vec(norm.ggml_type, f.tensor_data(norm), 8).unwrap();
+    assert_eq!(v, (0..8).map(|i| i as f32).collect::<Vec<_>>());
+    let expected: Vec<f32> = (0..64).map(|i| -1.0 + 2.0 * i as f32 / 63.0).collect();
+    for (name, ty, tol) in [
+        ("q8", GgmlType::Q8_0, 0.005),
+        ("q41", GgmlType::Q4_1, 0.035),
+        ("q40", GgmlType::Q4_0, 0.13),
+    ] {
+        let t = f.tensor(name).unwrap();
+        assert_eq!((t.ggml_type, t.dims.as_slice()), (ty, &[32u64, 2][..]));
+        let v = dequantize_to_vec(ty, f.tensor_data(t), 64).unwrap();
+        for (i, (a, b)) in v.iter().zip(&expected).enumerate() {
+            assert!((a - b).abs() <= tol, "{name}[{i}]: {a} vs {b}");
+        }
+        // Our quantizer reproduces gguf-py's bytes exactly for Q8_0 and Q4_1.
+        if ty != GgmlType::Q4_0 {
+            assert_eq!(quantize(ty, &expected).unwrap(), f.tensor_data(t), "{name}");
+        }
+    }
+    let h = f.tensor("h").unwrap();
+    assert_eq!(dequantize_to_vec(GgmlType::F16, f.tensor_data(h), 4).unwrap(), vec![1.0; 4]);
+}
