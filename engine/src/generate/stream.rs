@@ -378,6 +378,55 @@ mod tests {
     }
 
     #[test]
+    fn real_vocab_streams_the_reference_continuations() {
+        // Replays the Python reference's greedy tokens as one-hot logits: the streamed pieces
+        // must add up to the reference text (Japanese, code and emoji split over tokens).
+        let Some(path) = crate::gguf::dev_model_path() else {
+            return;
+        };
+        let owned = crate::gguf::OwnedGguf::open(path).unwrap();
+        let tok = Arc::new(Tokenizer::from_gguf(&owned.parse().unwrap()).unwrap());
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/model/reference.json"
+        );
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+        let n = tok.vocab_size();
+        for p in r["prompts"].as_array().unwrap() {
+            let ids: Vec<u32> = p["greedy_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as u32)
+                .collect();
+            let params = GenerationParams {
+                max_tokens: 48,
+                ..Default::default()
+            };
+            let mut g = Generation::start(tok.clone(), &[], params);
+            let mut streamed = String::new();
+            for (i, &id) in ids.iter().enumerate() {
+                let step = g.next_token(&one_hot(n, id)).unwrap();
+                assert_eq!(step.token, id);
+                assert_eq!(
+                    step.done.is_some(),
+                    i + 1 == ids.len(),
+                    "{} step {i}",
+                    p["name"]
+                );
+                streamed.push_str(&step.text_piece);
+            }
+            let expected = p["greedy_text"]
+                .as_str()
+                .unwrap()
+                .trim_end_matches("<|im_end|>");
+            assert_eq!(streamed, expected, "{}", p["name"]);
+            assert_eq!(g.text(), expected);
+        }
+    }
+
+    #[test]
     fn repetition_penalty_sees_the_prompt() {
         let tok = Arc::new(tiny_tokenizer());
         let n = tok.vocab_size();
