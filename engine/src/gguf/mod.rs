@@ -313,6 +313,21 @@ impl<'a> GgufFile<'a> {
     }
 }
 
+impl GgufFile<'_> {
+    /// Tensor `name` dequantized to `f32` (for small tensors: norms, biases; the reference
+    /// path for large ones). Errors if the tensor is missing.
+    pub fn tensor_f32(&self, name: &str) -> Result<Vec<f32>, GgufError> {
+        let info = self.require_tensor(name)?;
+        let n = usize::try_from(info.n_elements()).map_err(|_| {
+            GgufError::new(
+                0,
+                GgufErrorKind::BadDims { tensor: info.name.clone(), dims: info.dims.clone() },
+            )
+        })?;
+        dequant::dequantize_to_vec(info.ggml_type, self.tensor_data(info), n)
+    }
+}
+
 fn align_up(pos: u64, alignment: u64) -> u64 {
     pos.div_ceil(alignment).saturating_mul(alignment)
 }

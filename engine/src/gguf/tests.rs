@@ -124,6 +124,9 @@ fn parses_every_value_kind_and_tensor() {
         dequantize_to_vec(GgmlType::F16, f.tensor_data(h), 4).unwrap(),
         vec![0.5, -1.0, 2.0, 4.0]
     );
+    assert_eq!(f.tensor_f32("h").unwrap(), vec![0.5, -1.0, 2.0, 4.0]);
+    assert_eq!(f.tensor_f32("w8").unwrap().len(), 64);
+    assert!(matches!(f.tensor_f32("nope").unwrap_err().kind, GgufErrorKind::MissingTensor(_)));
     assert!(f.tensor("nope").is_none());
     assert!(matches!(
         f.require_tensor("nope").unwrap_err().kind,
