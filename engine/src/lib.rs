@@ -12,7 +12,10 @@
 //! wasm-bindgen and browser APIs.
 
 pub mod error;
+pub mod generate;
+pub mod gguf;
 pub mod protocol;
+pub mod tokenizer;
 
 #[cfg(target_family = "wasm")]
 pub mod web;
