@@ -12,7 +12,9 @@
 //! wasm-bindgen and browser APIs.
 
 pub mod error;
+pub mod memory;
 pub mod protocol;
+pub mod retrieval;
 
 #[cfg(target_family = "wasm")]
 pub mod web;
