@@ -220,7 +220,9 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     emails(&resolved, &facts, &mut extra);
     // Diet: base + details in one value.
     if let Some(f) = current(&resolved, "diet") {
-        let details: Vec<String> = resolved.iter().filter(|d| d.key == "diet-detail").map(|d| d.value.clone()).collect();
+        let all: Vec<String> = resolved.iter().filter(|d| d.key == "diet-detail").map(|d| d.value.clone()).collect();
+        // "no meat" says less than "no meat or fish": keep the fuller one.
+        let details: Vec<String> = all.iter().filter(|d| !all.iter().any(|o| o.len() > d.len() && o.starts_with(d.as_str()))).cloned().collect();
         if !details.is_empty() && !f.value.contains('(') {
             let mut v = f.clone();
             v.value = format!("{} ({})", f.value, details.join("; "));
@@ -262,7 +264,7 @@ fn emails(resolved: &[Fact], facts: &[Fact], extra: &mut Vec<Candidate>) {
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.observed_at.cmp(&a.2.observed_at)));
     let is_work = |addr: &str| {
         let domain = addr.rsplit('@').next().unwrap_or("");
-        org_word.as_deref().is_some_and(|w| domain.split('.').any(|label| label == w))
+        org_word.as_deref().is_some_and(|w| domain.split('.').any(|label| label.starts_with(w)))
     };
     let push = |key: &str, (addr, _, f): &(String, usize, &Fact), extra: &mut Vec<Candidate>| {
         extra.push(Candidate { key: key.into(), value: addr.clone(), confidence: f.confidence, chunk_id: f.source_chunk.clone(), observed_at: f.observed_at });
@@ -317,5 +319,54 @@ pub(crate) mod tests {
         let mut out = Vec::new();
         f(&v, &mut out);
         out.into_iter().map(|c| (c.key, c.value)).collect()
+    }
+}
+
+#[cfg(test)]
+mod persona_tests {
+    use crate::memory::import::{block_on, import_one};
+    use crate::memory::l1::{distil, profile};
+    use crate::memory::native::{tests::temp_dir, NativeStore};
+
+    /// A small invented persona, unrelated to the benchmark one: the rules are general.
+    #[test]
+    fn distils_a_generated_persona_with_updates() {
+        let files: &[(&str, &str)] = &[
+            ("cv-lee-chen-2022.txt", "LEE CHEN\nDesigner\n\n3 Elm Street, Bristol BS1 4DJ\n07700 900111 | lee.chen@post.example\n\nEXPERIENCE\nAcme Studio Ltd, Bristol        Jan 2020 - present\nDesigner, brand team\n"),
+            ("notes/2023-05-01-move.md", "# Moving day\nfrom: 3 Elm Street, Bristol BS1 4DJ\nto: 22 Birch Road, Clifton, Bristol BS8 2AB\n"),
+            ("gym.eml", "From: Gym <hi@gym.example>\nTo: Lee Chen <lee.chen@post.example>\nSubject: Welcome\nDate: Wed, 10 Jan 2024 09:00:00 +0000\n\nYour T-shirt size: men's L. We have updated your mobile number on file to 07700 900555.\n"),
+            ("work.eml", "From: HR <hr@acmestudio.example>\nTo: Lee Chen <lee.chen@acmestudio.example>\nSubject: Payroll\nDate: Thu, 11 Jan 2024 09:00:00 +0000\n\nYour payslip is ready.\n"),
+            ("notes/2024-02-02-admin.md", "# admin\nMy new number is 07700 900556. I'm allergic to penicillin. I'm vegan. I hate loud music.\nI got promoted to Lead Designer!\nMy partner Alex Moore says hi.\n"),
+        ];
+        let mut s = NativeStore::open(temp_dir("persona")).unwrap();
+        for (name, body) in files {
+            block_on(import_one(&mut s, name, body.len() as u64, body.as_bytes(), 1_800_000_000)).unwrap();
+        }
+        let p = profile(&block_on(distil(&mut s, 1_800_000_000)).unwrap());
+        let want = [
+            ("name", "Lee Chen"),
+            ("given-name", "Lee"),
+            ("family-name", "Chen"),
+            ("email", "lee.chen@post.example"),
+            ("work-email", "lee.chen@acmestudio.example"),
+            ("tel-national", "07700 900556"),
+            ("tel", "+44 7700 900556"),
+            ("address-line1", "22 Birch Road"),
+            ("address-line2", "Clifton"),
+            ("address-level2", "Bristol"),
+            ("address-level1", "Bristol"),
+            ("postal-code", "BS8 2AB"),
+            ("country", "GB"),
+            ("organization", "Acme Studio Ltd"),
+            ("organization-title", "Lead Designer"),
+            ("allergies", "penicillin"),
+            ("diet", "vegan"),
+            ("dislikes", "loud music"),
+            ("t-shirt-size", "men's L"),
+            ("partner", "Alex Moore"),
+        ];
+        for (k, v) in want {
+            assert_eq!(p.get(k).map(String::as_str), Some(v), "{k} in {p:#?}");
+        }
     }
 }

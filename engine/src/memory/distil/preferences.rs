@@ -122,6 +122,10 @@ pub fn rules(v: &View, out: &mut Vec<Candidate>) {
         let item = re(&ITEM, r"^\s*(?:\d+[.)]|-)\s+(?:\(done\)\s*)?(.{4,80})$");
         let mut n = 0;
         for line in v.chunk.text.lines() {
+            // An inline heading ends the goals section.
+            if line.starts_with('#') {
+                break;
+            }
             if let Some(c) = item.captures(line) {
                 let g = tidy(c[1].split(" – ").next().unwrap_or(""));
                 if n < 8 && !g.is_empty() {

@@ -62,7 +62,9 @@ pub fn rules(v: &View, out: &mut Vec<Candidate>) {
     static FIN: OnceLock<Regex> = OnceLock::new();
     let money = re(&MONEY, r"[£$€]\s?\d[\d,]*(?:\.\d+)?k?\b");
     let fin = re(&FIN, r"(?i)\b(salary|payslip|pay rise|pay|raise|earn(?:ing)?s?|income|saved|savings|pot|deposit|mortgage|loan|debt|balance|bonus|net worth|invest(?:ed|ments?)?|pension)\b");
-    for sentence in flat.split_inclusive(['.', '!', '?', '\n']).flat_map(|s| s.split(" - ")) {
+    static SENT: OnceLock<Regex> = OnceLock::new();
+    let sentence_end = re(&SENT, r"[.!?](?:\s|$)| - ");
+    for sentence in sentence_end.split(flat) {
         let Some(f) = fin.captures(sentence) else { continue };
         let label = f[1].to_lowercase();
         for m in money.find_iter(sentence) {
@@ -113,7 +115,7 @@ mod tests {
     fn ids_money_health() {
         let c = run_rule(
             "passport (UK): 123456789 - NI no.: AB 12 34 56 C. Policy number: HLX-1234-99. BOOKING REFERENCE: Q7ZX2M. \
-             Paid from account ending 4321. New salary £52,000 (from £48,000). \
+             Paid from account ending 4321. New salary £52,000 (from £48,000). Pay went to £60.5k. \
              Brown preventer (Beclo) daily. Told to take ferrous sulphate. Ferritin low (9). Mild asthma.",
             rules,
         );
@@ -122,7 +124,7 @@ mod tests {
         assert_eq!(get(&c, "policy-number"), ["HLX-1234-99"]);
         assert_eq!(get(&c, "booking-reference"), ["Q7ZX2M"]);
         assert_eq!(get(&c, "bank-account"), ["account ending 4321"]);
-        assert_eq!(get(&c, "finances"), ["£52,000 (salary)", "£48,000 (salary)"]);
+        assert_eq!(get(&c, "finances"), ["£52,000 (salary)", "£48,000 (salary)", "£60.5k (pay)"]);
         assert_eq!(get(&c, "medication"), ["Beclo", "ferrous sulphate"]);
         assert_eq!(get(&c, "health-test"), ["ferritin low"]);
         assert_eq!(get(&c, "health-condition"), ["asthma"]);
