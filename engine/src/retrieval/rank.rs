@@ -21,7 +21,8 @@ pub const FACT_SCORE: f32 = 5.0;
 #[derive(Debug, Clone, PartialEq)]
 pub enum PassageKind {
     Chunk,
-    Fact { key: String, sensitivity: Sensitivity },
+    /// A profile fact, by id and key.
+    Fact { id: String, key: String, sensitivity: Sensitivity },
 }
 
 /// One result.
@@ -139,7 +140,7 @@ pub fn search(ix: &InvertedIndex, facts: &[Fact], query: &str, now: i64, k: usiz
     let mut out: Vec<Passage> = search_facts(facts, query)
         .into_iter()
         .map(|(i, s)| Passage {
-            kind: PassageKind::Fact { key: facts[i].key.clone(), sensitivity: facts[i].sensitivity },
+            kind: PassageKind::Fact { id: facts[i].id.clone(), key: facts[i].key.clone(), sensitivity: facts[i].sensitivity },
             chunk_id: facts[i].source_chunk.clone(),
             source: "profile".into(),
             score: s,
@@ -192,8 +193,8 @@ mod tests {
         use crate::memory::distil::Candidate;
         use crate::memory::l1::fact_from;
         let f = fact_from(&Candidate { key: "t-shirt-size".into(), value: "M".into(), confidence: 0.8, chunk_id: Some("c9".into()), observed_at: 0 }, 0);
-        let out = search(&ix(), &[f], "what t-shirt size am I", 0, 3);
-        assert_eq!(out[0].kind, PassageKind::Fact { key: "t-shirt-size".into(), sensitivity: Sensitivity::Personal });
+        let out = search(&ix(), &[f.clone()], "what t-shirt size am I", 0, 3);
+        assert_eq!(out[0].kind, PassageKind::Fact { id: f.id.clone(), key: "t-shirt-size".into(), sensitivity: Sensitivity::Personal });
         assert_eq!(out[0].chunk_id.as_deref(), Some("c9"));
         let out = search(&ix(), &[], "Biscuit", 0, 3);
         assert_eq!((out[0].source.as_str(), out[0].chunk_id.as_deref()), ("a.md", Some("c0")));

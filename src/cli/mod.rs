@@ -1,0 +1,5 @@
+//! Host CLI subcommands, one file each; `src/main.rs` parses arguments and dispatches here.
+
+pub mod bench_retrieval;
+pub mod eval_profile;
+pub mod memory;
