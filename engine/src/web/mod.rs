@@ -5,6 +5,7 @@
 //! Errors leave this module as `{kind: "engine.error", error, message}` replies, never as throws.
 
 pub mod idb;
+pub mod memory;
 
 use wasm_bindgen::prelude::*;
 
