@@ -8,7 +8,7 @@
 //! sensitive. The last line is exactly `profile accuracy: X/Y`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
@@ -66,8 +66,19 @@ pub fn matches(key: &str, expected: &str, got: &str) -> bool {
     !items.is_empty() && items.iter().all(|item| item.iter().all(|w| got_words.contains(w)))
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let dir = &args.persona_dir;
+/// The outcome of one evaluation.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// One line per scored key and per sensitive entry, in print order.
+    pub lines: Vec<String>,
+    pub right: usize,
+    pub total: usize,
+    pub sensitive_ok: usize,
+    pub sensitive_total: usize,
+}
+
+/// Imports the persona into a fresh temporary store, distils, and scores it.
+pub fn evaluate(dir: &Path) -> Result<Report> {
     let profile_path = dir.join("profile.json");
     let raw = std::fs::read_to_string(&profile_path).with_context(|| format!("reading {}", profile_path.display()))?;
     let expected: BTreeMap<String, serde_json::Value> = serde_json::from_str(&raw).with_context(|| format!("{} is not a JSON object", profile_path.display()))?;
@@ -76,7 +87,7 @@ pub fn run(args: Args) -> Result<()> {
     if files.is_empty() {
         bail!("no files under {}", sources.display());
     }
-    let tmp = std::env::temp_dir().join(format!("secondself-eval-{}-{}", std::process::id(), now()));
+    let tmp = std::env::temp_dir().join(format!("secondself-eval-{}-{}-{}", std::process::id(), now(), files.len()));
     let result = (|| -> Result<(Vec<Fact>, usize)> {
         let mut store = NativeStore::open(&tmp)?;
         let (_, _, failed) = import_paths(&mut store, &files, Some(&sources), true);
@@ -85,44 +96,47 @@ pub fn run(args: Args) -> Result<()> {
     })();
     let _ = std::fs::remove_dir_all(&tmp);
     let (facts, failed) = result?;
-    println!("imported {} files from {} ({failed} failed)", files.len(), sources.display());
+    let mut r = Report::default();
+    r.lines.push(format!("imported {} files from {} ({failed} failed)", files.len(), sources.display()));
     let got = l1::profile(&facts);
-
-    let (mut right, mut total) = (0, 0);
     for (key, value) in &expected {
         if key == "sensitive" {
             continue;
         }
         let Some(exp) = value.as_str() else { continue };
-        total += 1;
+        r.total += 1;
         let g = got.get(key).map(String::as_str).unwrap_or("");
-        if matches(key, exp, g) {
-            right += 1;
-            println!("right  {key:<20} expected {exp:?} got {g:?}");
-        } else {
-            println!("WRONG  {key:<20} expected {exp:?} got {g:?}");
-        }
+        let ok = matches(key, exp, g);
+        r.right += ok as usize;
+        r.lines.push(format!("{}  {key:<20} expected {exp:?} got {g:?}", if ok { "right" } else { "WRONG" }));
     }
     if let Some(list) = expected.get("sensitive").and_then(|v| v.as_array()) {
-        let (mut ok, mut n) = (0, 0);
         for s in list.iter().filter_map(|v| v.as_str()) {
-            n += 1;
+            r.sensitive_total += 1;
             let needle = norm(s);
             let holders: Vec<&Fact> = facts.iter().filter(|f| norm(&f.value).contains(&needle)).collect();
             let leaked: Vec<&str> = holders.iter().filter(|f| f.sensitivity != Sensitivity::Sensitive).map(|f| f.key.as_str()).collect();
             let status = if holders.is_empty() {
                 "not found".to_string()
             } else if leaked.is_empty() {
-                ok += 1;
+                r.sensitive_ok += 1;
                 format!("sensitive ({})", holders.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", "))
             } else {
                 format!("NOT SENSITIVE in {}", leaked.join(", "))
             };
-            println!("sensitive {s:?}: {status}");
+            r.lines.push(format!("sensitive {s:?}: {status}"));
         }
-        println!("sensitive classed: {ok}/{n}");
+        r.lines.push(format!("sensitive classed: {}/{}", r.sensitive_ok, r.sensitive_total));
     }
-    println!("profile accuracy: {right}/{total}");
+    Ok(r)
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let r = evaluate(&args.persona_dir)?;
+    for l in &r.lines {
+        println!("{l}");
+    }
+    println!("profile accuracy: {}/{}", r.right, r.total);
     Ok(())
 }
 
@@ -142,5 +156,20 @@ mod tests {
         assert!(matches("diet", "vegetarian (eggs and dairy; no meat)", "vegetarian"));
         assert!(!matches("diet", "vegetarian (eggs)", ""));
         assert!(matches("allergies", "tree nuts (cashew) - carries EpiPen; peanuts fine", "tree nuts; carries EpiPen; peanuts fine"));
+    }
+
+    /// The bar: at least 90% of the benchmark persona's keys, every sensitive entry
+    /// classed sensitive. Reads the shared data in place.
+    #[test]
+    fn benchmark_persona_reaches_the_bar() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/personas/maya-okafor");
+        if !dir.join("profile.json").exists() {
+            eprintln!("skipped: {} not present", dir.display());
+            return;
+        }
+        let r = super::evaluate(&dir).unwrap();
+        assert!(r.total >= 20, "{r:?}");
+        assert!(r.right * 10 >= r.total * 9, "accuracy {}/{}:\n{}", r.right, r.total, r.lines.join("\n"));
+        assert_eq!(r.sensitive_ok, r.sensitive_total, "{}", r.lines.join("\n"));
     }
 }

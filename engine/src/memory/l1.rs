@@ -18,7 +18,7 @@ pub const LIST_KEYS: &[&str] = &[
     "allergies", "dislikes", "preferences", "projects", "goals", "family", "friends", "people", "finances",
     "health-condition", "medication", "health-test", "diet-detail", "policy-number", "certificate-number",
     "booking-reference", "entry-number", "membership-number", "reference-number", "bank-account", "card",
-    "account-number", "customer-number", "skills",
+    "account-number", "customer-number", "skills", "interests",
 ];
 
 pub fn is_list_key(key: &str) -> bool {
@@ -34,7 +34,7 @@ pub fn sensitivity_of(key: &str) -> Sensitivity {
         | "bank-account" | "card" | "account-number" | "customer-number" | "finances" | "health-condition"
         | "medication" | "health-test" | "home-address" | "tax-id" | "ssn" => Sensitivity::Sensitive,
         "organization" | "organization-title" | "projects" | "skills" | "topics" | "language" | "country"
-        | "country-name" | "address-level1" | "address-level2" | "preferences" | "goals" => Sensitivity::Public,
+        | "country-name" | "address-level1" | "address-level2" | "preferences" | "goals" | "interests" => Sensitivity::Public,
         _ => Sensitivity::Personal,
     }
 }
@@ -48,7 +48,7 @@ pub fn kind_of(key: &str) -> FactKind {
         "organization" | "organization-title" | "skills" => FactKind::Work,
         k if k.starts_with("bday") => FactKind::Date,
         "partner" | "family" | "friends" | "people" => FactKind::Person,
-        "diet" | "diet-detail" | "allergies" | "dislikes" | "preferences" | "t-shirt-size" | "language" => FactKind::Preference,
+        "diet" | "diet-detail" | "allergies" | "dislikes" | "preferences" | "interests" | "t-shirt-size" | "language" => FactKind::Preference,
         "health-condition" | "medication" | "health-test" => FactKind::Health,
         "finances" | "bank-account" | "card" => FactKind::Finance,
         "goals" => FactKind::Goal,

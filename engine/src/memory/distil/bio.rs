@@ -54,6 +54,10 @@ pub fn bio(facts: &[Fact]) -> String {
     if !a.is_empty() {
         s.push(format!("Allergies: {a}."));
     }
+    let i = list("interests");
+    if !i.is_empty() {
+        s.push(format!("Interests: {i}."));
+    }
     let p = list("projects");
     if !p.is_empty() {
         s.push(format!("Projects: {p}."));

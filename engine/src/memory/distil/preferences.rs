@@ -2,6 +2,7 @@
 //! meat", "I eat eggs and dairy"), allergies ("allergic to X", "X allergy", "I carry an
 //! EpiPen", "peanuts are fine" under an allergy heading), dislikes ("I hate X", "I don't do X",
 //! "please no X", "no X … tastes like soap"), T-shirt size, preferences ("I prefer X"),
+//! interests (an INTERESTS/Hobbies list),
 //! goals (items under a "goals" heading) and projects ("Project Heron").
 
 use std::sync::OnceLock;
@@ -116,6 +117,14 @@ pub fn rules(v: &View, out: &mut Vec<Candidate>) {
     for c in re(&PROJECT, r"\bProject ([A-Z][a-z]+)\b").captures_iter(flat) {
         v.emit(out, "projects", &format!("Project {}", &c[1]), 0.7);
     }
+    // Interests: the list under an INTERESTS/HOBBIES heading or after "Hobbies:".
+    static INTERESTS: OnceLock<Regex> = OnceLock::new();
+    let interests = re(&INTERESTS, r"(?mi)^(?:#+\s*)?(?:interests|hobbies)\s*(?::\s*|\n)([^\n]{3,200})$");
+    for c in interests.captures_iter(&v.text) {
+        for item in c[1].split([',', ';']).map(|i| tidy(i.split('(').next().unwrap_or(""))).filter(|i| !i.is_empty()).take(10) {
+            v.emit(out, "interests", &item.to_lowercase(), 0.6);
+        }
+    }
     // Goals: numbered or bulleted lines under a heading that says "goals".
     if v.chunk.heading_path.iter().any(|h| h.to_lowercase().contains("goal")) {
         static ITEM: OnceLock<Regex> = OnceLock::new();
@@ -156,6 +165,8 @@ mod tests {
         assert!(get(&c, "dislikes").contains(&"coriander".to_string()), "{c:?}");
         assert!(get(&c, "dislikes").contains(&"meetings before 9:30".to_string()));
         assert_eq!(get(&c, "t-shirt-size"), ["women's M"]);
+        let c = run_rule("INTERESTS\nBouldering, running (training), baking\n", rules);
+        assert_eq!(get(&c, "interests"), ["bouldering", "running", "baking"]);
     }
 
     #[test]
