@@ -14,7 +14,9 @@
 pub mod error;
 pub mod generate;
 pub mod gguf;
+pub mod memory;
 pub mod protocol;
+pub mod retrieval;
 pub mod tokenizer;
 
 #[cfg(target_family = "wasm")]
