@@ -15,6 +15,7 @@ pub mod distil;
 pub mod import;
 pub mod l0;
 pub mod l1;
+pub mod manage;
 #[cfg(not(target_family = "wasm"))]
 pub mod native;
 pub mod schema;

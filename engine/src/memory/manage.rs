@@ -1,0 +1,207 @@
+//! Memory management the user drives from the side panel: delete a source (and what was derived
+//! only from it), forget a fact, export everything to one versioned JSON backup, restore such a
+//! backup, and delete all data. Each is one transaction (a source deletion then re-distils, in a
+//! second one, so facts that other sources still support come back).
+//!
+//! Callers: `web/` request handlers and the native CLI; runs on any [`Store`].
+
+use serde_json::{json, Map, Value};
+
+use super::l1::{self, is_list_key};
+use super::schema::{self, CHUNKS, FACTS, SETTINGS, SOURCES, STORES};
+use super::store::{Store, Transaction};
+use super::{Fact, MemoryError, Timestamp};
+
+/// The `format` field of every backup.
+pub const BACKUP_FORMAT: &str = "secondself-memory-backup";
+/// Settings key of the list of forgotten list items (`[{key, value}]`).
+const FORGOTTEN: &str = "forgotten";
+
+/// Deletes a source, its chunks and every fact read from them, then re-distils the profile.
+/// Returns the current facts.
+pub async fn delete_source(store: &mut impl Store, source_id: &str, now: Timestamp) -> Result<Vec<Fact>, MemoryError> {
+    let Some(source) = store.sources().await?.into_iter().find(|s| s.id == source_id) else {
+        return Err(MemoryError::Store(format!("no source `{source_id}`")));
+    };
+    let mut tx = Transaction::new();
+    tx.delete(SOURCES, &source.id);
+    let chunk_ids: Vec<String> = store.chunks().await?.into_iter().filter(|c| c.source_id == source.id).map(|c| c.id).collect();
+    for c in &chunk_ids {
+        tx.delete(CHUNKS, c);
+    }
+    for f in store.facts().await? {
+        if f.source_chunk.as_ref().is_some_and(|c| chunk_ids.contains(c)) {
+            tx.delete(FACTS, &f.id);
+        }
+    }
+    store.commit(tx).await?;
+    current(store, l1::distil(store, now).await?).await
+}
+
+/// Forgets one fact the user deleted. A single-valued key gets an empty user edit (which wins
+/// over every import, so re-importing does not bring it back); a list item is remembered as
+/// forgotten.
+pub async fn forget_fact(store: &mut impl Store, fact_id: &str, now: Timestamp) -> Result<Vec<Fact>, MemoryError> {
+    let facts = store.facts().await?;
+    let Some(fact) = facts.iter().find(|f| f.id == fact_id) else {
+        return Err(MemoryError::Store(format!("no fact `{fact_id}`")));
+    };
+    if is_list_key(&fact.key) {
+        let mut forgotten = forgotten(store).await?;
+        forgotten.push(json!({ "key": fact.key, "value": l1::norm(&fact.value) }));
+        let mut tx = Transaction::new();
+        if fact.pinned {
+            tx.delete(FACTS, &fact.id);
+        }
+        tx.put_setting(FORGOTTEN, &Value::Array(forgotten))?;
+        store.commit(tx).await?;
+    } else {
+        l1::pin(store, &fact.key.clone(), "", now).await?;
+    }
+    current(store, l1::resolve(&store.facts().await?)).await
+}
+
+/// The current facts as the user sees them: resolved, minus forgotten list items.
+pub async fn current_facts(store: &impl Store) -> Result<Vec<Fact>, MemoryError> {
+    current(store, l1::resolve(&store.facts().await?)).await
+}
+
+async fn current(store: &impl Store, resolved: Vec<Fact>) -> Result<Vec<Fact>, MemoryError> {
+    let forgotten = forgotten(store).await?;
+    Ok(resolved
+        .into_iter()
+        .filter(|f| !forgotten.iter().any(|x| x["key"] == f.key.as_str() && x["value"] == l1::norm(&f.value).as_str()))
+        .collect())
+}
+
+async fn forgotten(store: &impl Store) -> Result<Vec<Value>, MemoryError> {
+    Ok(store
+        .get(SETTINGS, FORGOTTEN)
+        .await?
+        .and_then(|v| v.get("value").and_then(Value::as_array).cloned())
+        .unwrap_or_default())
+}
+
+/// Everything in memory as one JSON value: `{format, version, exported_at, stores: {name: [records]}}`.
+pub async fn export_backup(store: &impl Store, now: Timestamp) -> Result<Value, MemoryError> {
+    let mut stores = Map::new();
+    for def in STORES {
+        stores.insert(def.name.to_string(), Value::Array(store.all(def.name).await?));
+    }
+    Ok(json!({ "format": BACKUP_FORMAT, "version": schema::VERSION, "exported_at": now, "stores": stores }))
+}
+
+/// Replaces all memory with a backup, in one transaction. A backup of another format, of a newer
+/// schema, or with malformed records is refused and changes nothing.
+pub async fn restore_backup(store: &mut impl Store, backup: &Value) -> Result<usize, MemoryError> {
+    let bad = |detail: String| MemoryError::Corrupt { at: "backup".into(), detail };
+    if backup.get("format").and_then(Value::as_str) != Some(BACKUP_FORMAT) {
+        return Err(bad(format!("not a SecondSelf backup (format must be `{BACKUP_FORMAT}`)")));
+    }
+    let version = backup.get("version").and_then(Value::as_u64).ok_or_else(|| bad("no version".into()))?;
+    if version == 0 || version > u64::from(schema::VERSION) {
+        return Err(bad(format!("backup schema version {version} is not supported by this version (max {})", schema::VERSION)));
+    }
+    let stores = backup.get("stores").and_then(Value::as_object).ok_or_else(|| bad("no stores".into()))?;
+    let mut tx = Transaction::new();
+    let mut n = 0;
+    for def in STORES {
+        tx.clear(def.name);
+        let records = match stores.get(def.name) {
+            None => continue,
+            Some(Value::Array(a)) => a,
+            Some(_) => return Err(bad(format!("store `{}` is not a list", def.name))),
+        };
+        for r in records {
+            let id = r.get("id").and_then(Value::as_str).ok_or_else(|| bad(format!("a record of `{}` has no id", def.name)))?;
+            tx.put(def.name, id, r)?;
+            n += 1;
+        }
+    }
+    // Records must decode as today's types before anything is written.
+    for def in [SOURCES, CHUNKS, FACTS] {
+        if let Some(Value::Array(a)) = stores.get(def) {
+            for r in a {
+                let ok = match def {
+                    SOURCES => serde_json::from_value::<super::Source>(r.clone()).is_ok(),
+                    CHUNKS => serde_json::from_value::<super::Chunk>(r.clone()).is_ok(),
+                    _ => serde_json::from_value::<Fact>(r.clone()).is_ok(),
+                };
+                if !ok {
+                    return Err(bad(format!("a record of `{def}` is malformed")));
+                }
+            }
+        }
+    }
+    store.commit(tx).await?;
+    Ok(n)
+}
+
+/// Deletes every record of every store, in one transaction.
+pub async fn delete_all(store: &mut impl Store) -> Result<(), MemoryError> {
+    let mut tx = Transaction::new();
+    for def in STORES {
+        tx.clear(def.name);
+    }
+    store.commit(tx).await
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::*;
+    use crate::memory::import::{block_on, import_one};
+    use crate::memory::native::{tests::temp_dir, NativeStore};
+
+    const A: &str = "From: Maya <maya@example.org>\nDate: Mon, 3 Feb 2025 10:00:00 +0000\nSubject: new number\n\nHi, my new number is 07700 900123.\nMaya\n";
+    const B: &str = "# About me\n\nI am vegetarian. My email is maya@example.org.\n";
+
+    fn store_with_two_sources() -> (NativeStore, std::path::PathBuf) {
+        let dir = temp_dir("manage");
+        let mut s = NativeStore::open(&dir).unwrap();
+        block_on(import_one(&mut s, "a.eml", A.len() as u64, A.as_bytes(), 1000)).unwrap();
+        block_on(import_one(&mut s, "b.md", B.len() as u64, B.as_bytes(), 1000)).unwrap();
+        block_on(l1::distil(&mut s, 1000)).unwrap();
+        (s, dir)
+    }
+
+    #[test]
+    fn deleting_a_source_removes_what_only_it_supported() {
+        let (mut s, _g) = store_with_two_sources();
+        let before = block_on(current_facts(&s)).unwrap();
+        assert!(before.iter().any(|f| f.key == "tel"), "{before:?}");
+        let src = block_on(s.sources()).unwrap().into_iter().find(|x| x.name == "a.eml").unwrap();
+        let after = block_on(delete_source(&mut s, &src.id, 2000)).unwrap();
+        assert!(!after.iter().any(|f| f.key == "tel"), "the phone came only from a.eml: {after:?}");
+        assert!(after.iter().any(|f| f.key == "email"), "b.md still supports the email: {after:?}");
+        assert!(block_on(s.chunks()).unwrap().iter().all(|c| c.source_id != src.id));
+    }
+
+    #[test]
+    fn forgetting_a_fact_survives_redistillation() {
+        let (mut s, _g) = store_with_two_sources();
+        let tel = block_on(current_facts(&s)).unwrap().into_iter().find(|f| f.key == "tel").unwrap();
+        block_on(forget_fact(&mut s, &tel.id, 2000)).unwrap();
+        block_on(l1::distil(&mut s, 3000)).unwrap();
+        assert!(!block_on(current_facts(&s)).unwrap().iter().any(|f| f.key == "tel"));
+    }
+
+    #[test]
+    fn backup_round_trips_and_bad_backups_change_nothing() {
+        let (mut s, _g) = store_with_two_sources();
+        let facts = block_on(current_facts(&s)).unwrap();
+        let backup = block_on(export_backup(&s, 5)).unwrap();
+        block_on(delete_all(&mut s)).unwrap();
+        assert!(block_on(current_facts(&s)).unwrap().is_empty());
+        assert!(block_on(s.sources()).unwrap().is_empty());
+
+        let mut broken = backup.clone();
+        broken["stores"]["facts"] = json!([{ "id": "x", "key": 3 }]);
+        assert!(block_on(restore_backup(&mut s, &broken)).is_err());
+        assert!(block_on(restore_backup(&mut s, &json!({ "format": "other" }))).is_err());
+        assert!(block_on(s.sources()).unwrap().is_empty(), "a refused backup writes nothing");
+
+        let n = block_on(restore_backup(&mut s, &backup)).unwrap();
+        assert!(n > 0);
+        assert_eq!(block_on(current_facts(&s)).unwrap(), facts);
+    }
+}
