@@ -43,8 +43,9 @@ const W_PLACEHOLDER: f32 = 0.9;
 const W_TITLE: f32 = 0.5;
 const W_NAME: f32 = 0.6;
 const W_ID: f32 = 0.45;
-const W_NEARBY: f32 = 0.6;
+const W_NEARBY: f32 = 0.4;
 const W_AUTOCOMPLETE: f32 = 1.6;
+const PROSE_DAMPING: f32 = 1.0;
 
 /// Per-field working state.
 struct Field<'a> {
@@ -95,10 +96,15 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         (&d.nearby, nearby_w),
     ];
     let mut text = String::new();
+    // Visible prose (label, aria-label, placeholder) names the field as the user sees it; when it
+    // says something, identifiers and the autocomplete attribute count for less.
+    let prose = [&d.label, &d.aria_label, &d.placeholder].iter().any(|s| !rules::matches(&words(s)).is_empty());
+    let damp = if prose { PROSE_DAMPING } else { 1.0 };
     for (k, (src, w)) in sources.into_iter().enumerate() {
         if src.is_empty() {
             continue;
         }
+        let w = if k == 4 || k == 5 { w * damp } else { w };
         let norm = words(src);
         let m = rules::matches(&norm);
         // Identifiers (name, id) are named by their last words; prose by its most specific phrase.
@@ -131,7 +137,7 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     if let Some(t) = token::from_autocomplete(&d.autocomplete) {
         let misuse = matches!(t, "password" | "new-password") && kind != "password";
         if !misuse {
-            add(&mut scores, t, W_AUTOCOMPLETE);
+            add(&mut scores, t, W_AUTOCOMPLETE * damp);
         }
     }
     let opts = if d.is_select() { classify_options(&d.options) } else { None };
@@ -151,7 +157,7 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     }
     // Selects and checkboxes can't hold free text such as a name or an email.
     if d.is_select() {
-        for t in ["name", "given-name", "family-name", "email", "street-address", "address-line1", "address-line2", "postal-code", "cc-number", "cc-name", "cc-csc"] {
+        for t in ["name", "given-name", "family-name", "email", "street-address", "address-line1", "address-line2", "postal-code", "cc-number", "cc-name", "cc-csc", "address-housenumber", "address-streetname"] {
             if let Some(s) = scores.get_mut(t) {
                 *s *= 0.3;
             }
@@ -200,6 +206,9 @@ const YEAR_WORDS: &[&str] = &[" year", " yy", " jahr", " annee", " ano ", " anno
 
 /// Turns date-ish tokens into their parts from the field's own shape.
 fn refine(f: &mut Field) {
+    if f.token == NONE && f.score > 0.0 {
+        return; // something said "not a profile field" (a size, a sort order, a search)
+    }
     let is_cc = f.token.starts_with("cc-") || has(&f.text, &[" card", " cc ", " exp", " carte", " tarjeta", " karte"]);
     let is_bday = f.token.starts_with("bday") || has(&f.text, &[" birth", " geburt", " naissance", " nacimiento", " nascita", " dob "]);
     let part = match f.opts {
@@ -254,6 +263,7 @@ fn is_street(t: &str) -> bool {
 
 /// Form-level fixes over the fields `idx` of one form, in document order.
 fn context(work: &mut [Field], idx: &[usize]) {
+    let i_of = |i: usize| i;
     let tok = |work: &[Field], i: usize| work[idx[i]].token;
     let n = idx.len();
 
@@ -320,7 +330,9 @@ fn context(work: &mut [Field], idx: &[usize]) {
             work[idx[run[0]]].token = "street-address";
         } else if has_number {
             work[idx[run[0]]].token = "address-streetname";
-        } else if has_apt || line_number(&work[idx[run[0]]]) == Some(1) {
+        } else if line_number(&work[idx[run[0]]]) == Some(2) && i_of(run[0]) > 0 {
+            work[idx[run[0]]].token = "address-line2";
+        } else if has_apt {
             work[idx[run[0]]].token = "address-line1";
         } else {
             work[idx[run[0]]].token = "street-address";

@@ -41,7 +41,10 @@ pub static RULES: &[Rule] = &[
         " attention", " question", " answer", " frage", " antwort", " zoekterm", " vat exempt", " reference number",
         " invoice number", " file", " upload", " date from", " date to", " check in", " check out", " arrival",
         " departure", " guests", " adults", " children", " persons", " size", " color", " colour", " flight",
-        " hotel", " destination", " from city", " to city", " origin", " q ", "検索", "搜索",
+        " hotel", " destination", " from city", " to city", " origin", " q ", " sort", " sorted", " order by",
+        " filter", " display", " show ", " currency", " wahrung", " devise", " moneda", " valuta", " language",
+        " sprache", " langue", " idioma", " lingua", " taal ", " jezyk", " per page", " results", " category",
+        " kategorie", " categorie", " categoria", " school district", " honeypot", " hp ", "検索", "搜索",
     ]),
     // ---- name ----
     r("name", 0.9, &[
@@ -101,7 +104,7 @@ pub static RULES: &[Rule] = &[
     r("street-address", 1.0, &[
         " alamat", " ulice", " osoite", " adresa", " адрес", " улица", " διεύθυνση", " διευθυνση", " οδός", " العنوان", " عنوان", " الشارع", " sokak", " cadde", " katuosoite", 
         " address", " street", " addr", " adres", " anschrift", " strasse", " str ", " adresse", " direccion",
-        " domicilio", " calle", " indirizzo", " via ", " straat", " endereco", " logradouro", " rua ", " ulica",
+        " domicilio", " calle ", " indirizzo", " via ", " straat", " endereco", " logradouro", " rua ", " ulica",
         " gatuadress", " gatuadresse", " adress", " cim ", " utca", " adresa", " ulitsa", "住所", "番地", "地址",
         "丁目", "address line", " line 1", " street address", " streetaddress", " mailing address",
         " postal address", " postanschrift", " lieferadresse", " rechnungsadresse", " calle y numero",
@@ -132,13 +135,13 @@ pub static RULES: &[Rule] = &[
     ]),
     r("address-streetname", 1.0, &[
         " street name", " streetname", " straatnaam", " nome via", " nombre de calle", " nom de rue",
-        " nazwa ulicy", " gatunamn", " gatenavn", " rua ", " strassenname",
+        " nazwa ulicy", " gatunamn", " utcanev", " nombre de la calle", " nom de la rue", " gatenavn", " rua ", " strassenname",
     ]),
     r("address-level2", 1.0, &[
         " kota", " mesto", " kaupunki", " postitoimipaikka", " oras", " город", " град", " населено място", " πόλη", " πολη", " المدينة", " grad ", 
         " city", " town", " ort ", " stadt", " wohnort", " ville", " ciudad", " localidad", " citta", " comune",
         " localita", " plaats", " woonplaats", " cidade", " municipio", " miasto", " miejscowosc", " stad ",
-        " postort", " by ", " poststed", " sehir", " il ", " varos", " telepules", " gorod", " suburb",
+        " postort", "=by", " poststed", " sehir", " il ", " varos", " telepules", " gorod", " suburb",
         " municipality", " poblacion", " locality", "市区町村", "市町村", "城市", "市 ", " city town",
         " town city", " city suburb", " kommune",
     ]),
@@ -153,7 +156,7 @@ pub static RULES: &[Rule] = &[
         " kecamatan", " kelurahan", " район", " квартал", " الحي", " المنطقة", 
         " district", " neighborhood", " neighbourhood", " barrio", " bairro", " colonia", " quartier",
         " dzielnica", " ortsteil", " stadtteil", " wijk", " mahalle", " kerulet", " rayon", " sub district",
-        " subdistrict", " area ", " landmark",
+        " subdistrict", " landmark",
     ]),
     r("postal-code", 1.1, &[
         " kode pos", " psc ", " postinumero", " cod postal", " индекс", " почтовый индекс", " пощенски код", " ταχυδρομικός κώδικας", " τ κ ", " الرمز البريدي", " postanski broj", 
@@ -173,7 +176,7 @@ pub static RULES: &[Rule] = &[
         " phone", " telephone", " tel ", " telefon", " telefono", " telefone", " telefoon", " mobile", " mobil",
         " cell", " handy", " portable", " movil", " cellulare", " gsm", " numer telefonu", " tlf", " fon ",
         " tel no", " telnr", " telno", " celular", " mobiel", " mobilnummer", " telefonnummer",
-        " contact number", " phone number", " mob ", " tele", "電話", "携帯", "手机", "电话", " whatsapp",
+        " contact number", " phone number", " mobile number", " contact no", " mobile no", " cell number", " mob ", " tele", "電話", "携帯", "手机", "电话", " whatsapp",
         " puhelin", " tfn", " phone no", " ph ",
     ]),
     r("tel-country-code", 1.3, &[
@@ -224,7 +227,7 @@ pub static RULES: &[Rule] = &[
         " card holder", " cardholder", " name on card", " name on the card", " nameoncard", " card name",
         " karteninhaber", " titulaire", " titular", " titolare", " kaarthouder", " posiadacz karty",
         " kortinnehavare", " cc name", " ccname", " holder name", " name of card", " card owner", "名義",
-        " card holder name", " holder",
+        " card holder name", " holder name",
     ]),
     r("cc-number", 1.3, &[
         " card number", " cardnumber", " credit card", " cc number", " ccnumber", " card no", " kartennummer",
@@ -267,7 +270,12 @@ pub fn matches(text: &str) -> Vec<Match> {
     for rule in RULES {
         let mut best: Option<Match> = None;
         for p in rule.patterns {
-            if let Some(pos) = text.rfind(*p) {
+            let found = match p.strip_prefix('=') {
+                // `=word`: the whole text is that word.
+                Some(exact) => (text.trim() == exact).then(|| text.len() - text.trim_start().len() - 1),
+                None => text.rfind(*p),
+            };
+            if let Some(pos) = found {
                 let len = p.trim().chars().count();
                 let end = pos + p.trim_end().len();
                 let m = Match { token: rule.token, strength: rule.strength, len, end };
@@ -321,7 +329,7 @@ mod tests {
         for rule in RULES {
             for p in rule.patterns {
                 assert_eq!(super::super::text::fold(p), *p, "{p}");
-                assert!(!p.trim().is_empty());
+                assert!(!p.trim().trim_start_matches('=').is_empty());
             }
         }
     }
