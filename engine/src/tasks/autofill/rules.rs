@@ -113,10 +113,14 @@ pub static RULES: &[Rule] = &[
     ]),
     r("address-line2", 1.2, &[
         " address 2", " addr 2", " line 2", " address line 2", " street 2", " adresse 2", " direccion 2",
-        " indirizzo 2", " adres 2", " endereco 2", " address2", " line2", " adresszusatz", " zusatz",
-        " complement", " complemento", " complemento de direccion", " c o ", " care of", " additional address", " address additional",
+        " indirizzo 2", " adres 2", " endereco 2", " address2", " line2", " c o ", " care of", " additional address", " address additional",
         " address supplement", " adressezusatz", " piso puerta", " toevoeging", " lagenhet", " co adress",
         " address details", " appartement etage", " batiment", " interior", " ext line",
+    ]),
+    r("address-extra", 1.3, &[
+        " adresszusatz", " zusatz", " complement", " complemento", " complement d adresse", " address addition",
+        " additional info", " additional information", " lisatieto", " osoitteen lisatieto", " toevoeging",
+        " informazioni aggiuntive", " informacion adicional", " info supplementaire", " dodatkowe informacje",
     ]),
     r("address-line3", 1.3, &[" address 3", " addr 3", " line 3", " street 3", " adresse 3", " address3", " line3"]),
     r("apartment", 1.3, &[
@@ -148,7 +152,7 @@ pub static RULES: &[Rule] = &[
     r("address-level1", 1.0, &[
         " provinsi", " kraj ", " judet", " область", " област", " регион", " νομός", " περιοχή", " المحافظة", " الولاية", " zupanija", 
         " state", " province", " region", " county", " provincia", " estado", " bundesland", " provinz",
-        " regione", " prefecture", " voivodeship", " wojewodztwo", " provincie", " territory", " emirate",
+        " regione", " prefecture", " voivodeship", " wojewodztwo", " provincie", " territory", " emirate", " governorate", " gouvernorat",
         " state province", " departement", " departamento", " comunidad", " kanton", " canton", " lan ",
         " megye", " oblast", " ilce", "都道府県", "省", "州", " prov ", " state region", " region state",
     ]),

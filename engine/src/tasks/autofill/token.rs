@@ -19,7 +19,7 @@ pub const TOKENS: &[Token] = &[
     "address-level4", "postal-code", "country", "country-name", "bday", "bday-day", "bday-month", "bday-year",
     "sex", "url", "username", "cc-name", "cc-given-name", "cc-family-name", "cc-number", "cc-exp",
     "cc-exp-month", "cc-exp-year", "cc-csc", "cc-type", "address-housenumber", "address-streetname",
-    "apartment", "floor", "building", "address-extra", "id-number", "vat-number", "password", "new-password",
+    "apartment", "floor", "building", "address-extra", "street", "id-number", "vat-number", "password", "new-password",
 ];
 
 /// The interned token equal to `s`, if it is one.
@@ -60,7 +60,7 @@ pub fn is_address_or_payment(token: &str) -> bool {
     token.starts_with("cc-")
         || token.starts_with("address-")
         || token.starts_with("country")
-        || matches!(token, "street-address" | "postal-code" | "apartment" | "floor" | "building")
+        || matches!(token, "street-address" | "street" | "postal-code" | "apartment" | "floor" | "building")
 }
 
 /// Tokens never filled unless the caller asks for them by name: payment cards and identity numbers.
