@@ -16,7 +16,12 @@ pub mod generate;
 pub mod gguf;
 pub mod memory;
 pub mod protocol;
+pub mod generate;
+pub mod gguf;
+pub mod memory;
+pub mod protocol;
 pub mod retrieval;
+pub mod tasks;
 pub mod tokenizer;
 
 #[cfg(target_family = "wasm")]

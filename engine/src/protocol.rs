@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tasks::autofill::{FieldDescriptor, Prediction};
+
 /// Everything the engine can be asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -13,6 +15,10 @@ pub enum Request {
     /// Is the engine alive? Answered with [`Reply::Pong`].
     #[serde(rename = "engine.ping")]
     Ping,
+    /// Classify a page's form fields (descriptors from `content/autofill-fields.js`) and choose
+    /// values for them from the profile the engine holds. Answered with [`Reply::AutofillPlan`].
+    #[serde(rename = "autofill.classify")]
+    AutofillClassify { fields: Vec<FieldDescriptor> },
 }
 
 /// The one final answer to a request.
@@ -25,6 +31,17 @@ pub enum Reply {
     /// The request failed; `error` is a stable kind, `message` says what to do.
     #[serde(rename = "engine.error")]
     Error { error: String, message: String },
+    /// One token per field (`"none"` included) and the values to write, by field index. Values
+    /// only ever go to fields the collector found fillable; sensitive tokens are never filled.
+    #[serde(rename = "autofill.plan")]
+    AutofillPlan { predictions: Vec<Prediction>, fills: Vec<AutofillValue> },
+}
+
+/// One value to write: `fillIndex(index, value)` in the content script.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AutofillValue {
+    pub index: usize,
+    pub value: String,
 }
 
 /// Progress and partial results sent before the final reply of long work.
@@ -59,7 +76,8 @@ impl Backend {
 }
 
 /// Every request and reply/event kind, in declaration order. `extension/protocol.js` must match.
-pub const KINDS: &[&str] = &["engine.ping", "engine.pong", "engine.error", "engine.progress"];
+pub const KINDS: &[&str] =
+    &["engine.ping", "autofill.classify", "engine.pong", "engine.error", "autofill.plan", "engine.progress"];
 
 #[cfg(test)]
 mod tests {
@@ -95,6 +113,19 @@ mod tests {
             .filter_map(|l| l.split('"').next())
             .collect();
         assert_eq!(tags, KINDS);
+    }
+
+    #[test]
+    fn autofill_classify_round_trips() {
+        let json = r#"{"kind":"autofill.classify","fields":[{"index":0,"tag":"input","type":"email","name":"email"}]}"#;
+        let Request::AutofillClassify { fields } = serde_json::from_str::<Request>(json).unwrap() else {
+            panic!("wrong variant")
+        };
+        assert_eq!(fields[0].kind, "email");
+        let plan = Reply::AutofillPlan { predictions: vec![], fills: vec![AutofillValue { index: 0, value: "x".into() }] };
+        let v: serde_json::Value = serde_json::to_value(&plan).unwrap();
+        assert_eq!(v["kind"], "autofill.plan");
+        assert_eq!(v["fills"][0]["index"], 0);
     }
 
     #[test]

@@ -16,6 +16,8 @@ use crate::protocol::{Backend, Event, Reply, Request};
 #[wasm_bindgen]
 pub struct Engine {
     backend: Backend,
+    /// The user's L1 profile by autofill token; empty until the memory store provides it.
+    profile: std::collections::HashMap<String, String>,
 }
 
 #[wasm_bindgen]
@@ -24,7 +26,7 @@ impl Engine {
     pub async fn start() -> Engine {
         console_error_panic_hook::set_once();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
-        Engine { backend }
+        Engine { backend, profile: Default::default() }
     }
 
     /// A short label of the backend in use, for logs and the UI.
@@ -48,6 +50,7 @@ impl Engine {
     async fn serve(&self, request: Request, _on_event: &js_sys::Function) -> Result<Reply, EngineError> {
         match request {
             Request::Ping => Ok(Reply::Pong { version: crate::VERSION.into(), backend: self.backend.clone() }),
+            Request::AutofillClassify { fields } => Ok(crate::tasks::autofill::plan(&fields, &self.profile)),
         }
     }
 }

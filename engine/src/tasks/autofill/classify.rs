@@ -1,0 +1,470 @@
+//! The autofill classifier: one WHATWG token (or `"none"`) per field descriptor.
+//!
+//! Three passes, all explainable:
+//! 1. **Evidence** per field: its own `autocomplete` attribute when valid; keyword rules
+//!    ([`super::rules`]) over label, aria-label, placeholder, title, name, id and nearby text, each
+//!    source with its own weight and the longest pattern winning within a source; input type;
+//!    select option contents ([`super::options`]).
+//! 2. **Refinement** by the field's own shape: month/year/day lists and short inputs turn
+//!    `bday`/`cc-exp` into their parts.
+//! 3. **Form context**: consecutive street fields become address-line1..3, a street beside a house
+//!    number becomes the street name, split names/phones/dates get their parts.
+//!
+//! Called by `web/` (`autofill.classify`) and the `secondself eval autofill` CLI.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::descriptor::FieldDescriptor;
+use super::options::{classify_options, OptionKind};
+use super::rules;
+use super::text::words;
+use super::token::{self, Token, NONE};
+
+/// The classifier's answer for one field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The descriptor's `index`.
+    pub index: usize,
+    /// A token from [`token::TOKENS`] or `"none"`.
+    pub token: String,
+    /// The winning evidence score (0 for `"none"` without evidence).
+    pub score: f32,
+}
+
+/// Minimum evidence for a token other than `"none"`.
+const THRESHOLD: f32 = 0.5;
+
+/// Weight of each text source.
+const W_LABEL: f32 = 1.0;
+const W_ARIA: f32 = 1.0;
+const W_PLACEHOLDER: f32 = 0.9;
+const W_TITLE: f32 = 0.5;
+const W_NAME: f32 = 0.6;
+const W_ID: f32 = 0.45;
+const W_NEARBY: f32 = 0.4;
+const W_AUTOCOMPLETE: f32 = 1.6;
+const PROSE_DAMPING: f32 = 1.0;
+
+/// Per-field working state.
+struct Field<'a> {
+    d: &'a FieldDescriptor,
+    token: Token,
+    score: f32,
+    opts: Option<OptionKind>,
+    /// All text sources, normalised and joined, for cheap word tests.
+    text: String,
+}
+
+/// Classifies every field of a page (any number of forms).
+pub fn classify(fields: &[FieldDescriptor]) -> Vec<Prediction> {
+    let mut work: Vec<Field> = fields.iter().map(evidence).collect();
+    for f in &mut work {
+        refine(f);
+    }
+    // Form context: group by form, keep document order.
+    let mut groups: Vec<(i64, Vec<usize>)> = Vec::new();
+    for (i, f) in work.iter().enumerate() {
+        match groups.iter_mut().find(|(k, _)| *k == f.d.form_index) {
+            Some((_, v)) => v.push(i),
+            None => groups.push((f.d.form_index, vec![i])),
+        }
+    }
+    for (_, idx) in &groups {
+        context(&mut work, idx);
+    }
+    work.iter()
+        .map(|f| Prediction { index: f.d.index, token: f.token.to_string(), score: f.score })
+        .collect()
+}
+
+fn add(scores: &mut HashMap<Token, f32>, t: Token, w: f32) {
+    *scores.entry(t).or_insert(0.0) += w;
+}
+
+fn evidence(d: &FieldDescriptor) -> Field<'_> {
+    let mut scores: HashMap<Token, f32> = HashMap::new();
+    let nearby_w = if d.label.is_empty() && d.aria_label.is_empty() { W_NEARBY * 1.3 } else { W_NEARBY * 0.6 };
+    let sources: [(&str, f32); 7] = [
+        (&d.label, W_LABEL),
+        (&d.aria_label, W_ARIA),
+        (&d.placeholder, W_PLACEHOLDER),
+        (&d.title, W_TITLE),
+        (&d.name, W_NAME),
+        (&d.id, W_ID),
+        (&d.nearby, nearby_w),
+    ];
+    let mut text = String::new();
+    // Visible prose (label, aria-label, placeholder) names the field as the user sees it; when it
+    // says something, identifiers and the autocomplete attribute count for less.
+    let prose = [&d.label, &d.aria_label, &d.placeholder].iter().any(|s| !rules::matches(&words(s)).is_empty());
+    let damp = if prose { PROSE_DAMPING } else { 1.0 };
+    for (k, (src, w)) in sources.into_iter().enumerate() {
+        if src.is_empty() {
+            continue;
+        }
+        let w = if k == 4 || k == 5 { w * damp } else { w };
+        let norm = words(src);
+        let m = rules::matches(&norm);
+        // Identifiers (name, id) are named by their last words; prose by its most specific phrase.
+        let identifier = k == 4 || k == 5;
+        let rank = |m: &rules::Match| if identifier { (m.end, m.len) } else { (m.len, m.end) };
+        if let Some(top) = m.iter().map(rank).max() {
+            for x in &m {
+                let factor = if rank(x) == top {
+                    1.0
+                } else if !identifier && x.len * 10 >= top.0 * 7 {
+                    0.4
+                } else {
+                    0.1
+                };
+                add(&mut scores, x.token, w * x.strength * factor);
+            }
+        }
+        text.push_str(&norm);
+    }
+    let kind = d.kind.as_str();
+    match kind {
+        "email" => add(&mut scores, "email", 2.5),
+        "tel" => add(&mut scores, "tel", 0.9),
+        "password" => add(&mut scores, "password", 4.0),
+        "url" => add(&mut scores, "url", 1.5),
+        "search" => add(&mut scores, NONE, 0.6),
+        "date" => add(&mut scores, "bday", 0.2),
+        _ => {}
+    }
+    if let Some(t) = token::from_autocomplete(&d.autocomplete) {
+        let misuse = matches!(t, "password" | "new-password") && kind != "password";
+        if !misuse {
+            add(&mut scores, t, W_AUTOCOMPLETE * damp);
+        }
+    }
+    let opts = if d.is_select() { classify_options(&d.options) } else { None };
+    match opts {
+        Some(OptionKind::Country) => add(&mut scores, "country", 2.0),
+        Some(OptionKind::State) => add(&mut scores, "address-level1", 2.0),
+        Some(OptionKind::PhoneCode) => add(&mut scores, "tel-country-code", 2.5),
+        Some(OptionKind::CardType) => add(&mut scores, "cc-type", 2.0),
+        Some(OptionKind::Honorific) => add(&mut scores, "honorific-prefix", 2.0),
+        Some(OptionKind::Sex) => add(&mut scores, "sex", 1.5),
+        _ => {}
+    }
+    if d.tag == "textarea" {
+        if let Some(s) = scores.get_mut("street-address") {
+            *s += 0.5;
+        }
+    }
+    // Selects and checkboxes can't hold free text such as a name or an email.
+    if d.is_select() {
+        for t in ["name", "given-name", "family-name", "email", "street-address", "address-line1", "address-line2", "postal-code", "cc-number", "cc-name", "cc-csc", "address-housenumber", "address-streetname"] {
+            if let Some(s) = scores.get_mut(t) {
+                *s *= 0.3;
+            }
+        }
+    }
+    // "Country code" without anything phone-like is the country itself.
+    let phoneish = kind == "tel" || opts == Some(OptionKind::PhoneCode) || has(&text, PHONE_WORDS);
+    if !phoneish {
+        if let Some(s) = scores.remove("tel-country-code") {
+            add(&mut scores, "country", s);
+        }
+    }
+    let (token, score) = best(&scores);
+    Field { d, token, score, opts, text }
+}
+
+fn best(scores: &HashMap<Token, f32>) -> (Token, f32) {
+    let mut v: Vec<(&Token, &f32)> = scores.iter().collect();
+    // Deterministic: highest score, then token order in TOKENS.
+    v.sort_by(|a, b| b.1.partial_cmp(a.1).unwrap_or(std::cmp::Ordering::Equal).then(order(a.0).cmp(&order(b.0))));
+    match v.first() {
+        Some((t, s)) if **s >= THRESHOLD => (t, **s),
+        _ => (NONE, 0.0),
+    }
+}
+
+fn order(t: &str) -> usize {
+    token::TOKENS.iter().position(|x| *x == t).unwrap_or(usize::MAX)
+}
+
+fn has(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.contains(w))
+}
+
+/// A single field for street *and* house number.
+const COMBINED_STREET: &[&str] = &[
+    " street and number", " street name and number", " street name number", " street number", " street nr", " rue et n",
+    " strasse und hausnummer", " strasse und nr", " strasse nr", " strasse hausnummer", " strasse hausnr", " straat en huisnummer",
+    " straat huisnummer", " calle y numero", " via e numero", " via numero", " ulica i numer", " ulica nr", " rua e numero",
+    " gatuadress", " adresse et numero", " street house", " street no",
+];
+const PHONE_WORDS: &[&str] = &[" phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", "電話", "电话"];
+const DAY_WORDS: &[&str] = &[" day", " dd ", " tag ", " jour", " dia ", " giorno", " dag ", " dzien", "日"];
+const MONTH_WORDS: &[&str] = &[" month", " mm ", " monat", " mois", " mes ", " mese", " maand", " miesiac", " manad", "月", " mon "];
+const YEAR_WORDS: &[&str] = &[" year", " yy", " jahr", " annee", " ano ", " anno", " jaar", " rok ", " ar ", "年", " jj", " aa "];
+
+/// Turns date-ish tokens into their parts from the field's own shape.
+fn refine(f: &mut Field) {
+    if f.token == NONE && f.score > 0.0 {
+        return; // something said "not a profile field" (a size, a sort order, a search)
+    }
+    let is_cc = f.token.starts_with("cc-") || has(&f.text, &[" card", " cc ", " exp", " carte", " tarjeta", " karte"]);
+    let is_bday = f.token.starts_with("bday") || has(&f.text, &[" birth", " geburt", " naissance", " nacimiento", " nascita", " dob "]);
+    let part = match f.opts {
+        Some(OptionKind::Month) => Some('m'),
+        Some(OptionKind::FutureYear) => Some('y'),
+        Some(OptionKind::PastYear) => Some('Y'),
+        Some(OptionKind::Day) => Some('d'),
+        _ => None,
+    }
+    .or_else(|| {
+        let short = f.d.max_length.map(|m| m <= 4).unwrap_or(false) || f.d.is_select();
+        if !(short || f.token == "cc-exp" || f.token == "bday") {
+            return None;
+        }
+        let (d, m, y) = (has(&f.text, DAY_WORDS), has(&f.text, MONTH_WORDS), has(&f.text, YEAR_WORDS));
+        match (d, m, y) {
+            (true, false, false) => Some('d'),
+            (false, true, false) => Some('m'),
+            (false, false, true) => Some(if is_cc { 'y' } else { 'Y' }),
+            _ => None,
+        }
+    });
+    let Some(part) = part else { return };
+    let new: Option<Token> = if is_cc && !is_bday || part == 'y' && !is_bday {
+        match part {
+            'm' => Some("cc-exp-month"),
+            'y' | 'Y' => Some("cc-exp-year"),
+            _ => None,
+        }
+    } else if is_bday || part == 'Y' || part == 'd' {
+        match part {
+            'm' => Some("bday-month"),
+            'y' | 'Y' => Some("bday-year"),
+            'd' => Some("bday-day"),
+            _ => None,
+        }
+    } else {
+        None // a month list with no context yet: the form pass decides
+    };
+    if let Some(t) = new {
+        f.token = t;
+        f.score = f.score.max(1.0);
+    } else if part == 'm' && matches!(f.token, NONE) {
+        f.token = "bday-month"; // provisional, fixed by context
+        f.score = 0.01;
+    }
+}
+
+fn is_street(t: &str) -> bool {
+    matches!(t, "street-address" | "address-line1" | "address-line2" | "address-line3")
+}
+
+/// Form-level fixes over the fields `idx` of one form, in document order.
+fn context(work: &mut [Field], idx: &[usize]) {
+    let i_of = |i: usize| i;
+    let tok = |work: &[Field], i: usize| work[idx[i]].token;
+    let n = idx.len();
+
+    // Unresolved month lists: card if a card field is near, else birth date.
+    for i in 0..n {
+        if work[idx[i]].score < 0.05 && tok(work, i) == "bday-month" {
+            let near_cc = (i.saturating_sub(3)..(i + 4).min(n)).any(|j| j != i && tok(work, j).starts_with("cc-"));
+            let near_bday = (i.saturating_sub(3)..(i + 4).min(n)).any(|j| j != i && tok(work, j).starts_with("bday"));
+            work[idx[i]].token = if near_cc { "cc-exp-month" } else if near_bday { "bday-month" } else { NONE };
+        }
+    }
+
+    // Names: a plain "name" beside a given/family name is the other part.
+    let has_given = (0..n).any(|i| tok(work, i) == "given-name");
+    let has_family = (0..n).any(|i| tok(work, i) == "family-name");
+    for i in 0..n {
+        if tok(work, i) != "name" {
+            continue;
+        }
+        let prev = if i > 0 { tok(work, i - 1) } else { NONE };
+        let next = if i + 1 < n { tok(work, i + 1) } else { NONE };
+        if prev == "given-name" || (has_given && !has_family && next != "family-name") {
+            work[idx[i]].token = "family-name";
+        } else if next == "family-name" || (has_family && !has_given) {
+            work[idx[i]].token = "given-name";
+        } else if next == "name" && work[idx[i]].d.kind != "textarea" {
+            work[idx[i]].token = "given-name";
+            work[idx[i + 1]].token = "family-name";
+        }
+    }
+
+    // Streets: consecutive street fields are lines 1..3; a lone street is the street name beside a
+    // house number, line 1 beside an apartment/line-2 field, else the whole street address.
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !is_street(tok(work, i)) || tok(work, i) == "address-line2" && work[idx[i]].d.tag != "textarea" && i > 0 {
+            i += 1;
+            continue;
+        }
+        let mut run = vec![i];
+        let mut j = i + 1;
+        while j < n && run.len() < 3 {
+            let t = tok(work, j);
+            if is_street(t) && (t != "street-address" || line_number(&work[idx[j]]) == Some(run.len() + 1))
+                || (run.len() == 1 && matches!(t, "address-level3" | NONE) && looks_like_line(&work[idx[j]])) {
+                run.push(j);
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        runs.push(run);
+        i = j;
+    }
+    let has_number = (0..n).any(|i| tok(work, i) == "address-housenumber");
+    let has_apt = (0..n).any(|i| matches!(tok(work, i), "apartment" | "address-line2"));
+    for run in runs {
+        if run.len() >= 2 {
+            for (k, &r) in run.iter().enumerate() {
+                work[idx[r]].token = ["address-line1", "address-line2", "address-line3"][k];
+            }
+        } else if has(&work[idx[run[0]]].text, COMBINED_STREET) {
+            work[idx[run[0]]].token = "street-address";
+        } else if has_number {
+            work[idx[run[0]]].token = "address-streetname";
+        } else if line_number(&work[idx[run[0]]]) == Some(2) && i_of(run[0]) > 0 {
+            work[idx[run[0]]].token = "address-line2";
+        } else if has_apt {
+            work[idx[run[0]]].token = "address-line1";
+        } else {
+            work[idx[run[0]]].token = "street-address";
+        }
+    }
+
+    // Phones: a country-code select followed by a number; split numbers by length.
+    for i in 0..n {
+        let t = tok(work, i);
+        if t == "tel-country-code" && i + 1 < n && tok(work, i + 1) == "tel" {
+            work[idx[i + 1]].token = "tel-national";
+        }
+        if t == "tel" {
+            let ml = work[idx[i]].d.max_length.unwrap_or(0);
+            if i + 1 < n && tok(work, i + 1) == "tel" && (1..=5).contains(&ml) {
+                let ml2 = work[idx[i + 1]].d.max_length.unwrap_or(0);
+                if i + 2 < n && tok(work, i + 2) == "tel" && (1..=4).contains(&ml2) {
+                    work[idx[i]].token = "tel-area-code";
+                    work[idx[i + 1]].token = "tel-local-prefix";
+                    work[idx[i + 2]].token = "tel-local-suffix";
+                } else {
+                    work[idx[i]].token = "tel-area-code";
+                    work[idx[i + 1]].token = "tel-local";
+                }
+            }
+        }
+    }
+}
+
+/// The line number an identifier or label gives a street field (`address1`, `line_two`, `Address 2`).
+fn line_number(f: &Field) -> Option<usize> {
+    let ids = format!("{}{}{}", words(&f.d.name), words(&f.d.id), words(&f.d.label));
+    for (n, pats) in [(1, [" 1 ", " one ", " first "]), (2, [" 2 ", " two ", " second "]), (3, [" 3 ", " three ", " third "])] {
+        if pats.iter().any(|p| ids.contains(p)) {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// Could this unlabelled-looking text input be a street's second line?
+fn looks_like_line(f: &Field) -> bool {
+    f.d.is_text_like() && has(&f.text, &[" address", " addr", " street", " line", " adresse", " direccion", " indirizzo", " adres", " strasse", " 2 "])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tasks::autofill::descriptor::SelectOption;
+
+    fn field(label: &str, name: &str) -> FieldDescriptor {
+        FieldDescriptor { tag: "input".into(), kind: "text".into(), label: label.into(), name: name.into(), ..Default::default() }
+    }
+
+    fn run(mut fields: Vec<FieldDescriptor>) -> Vec<String> {
+        for (i, f) in fields.iter_mut().enumerate() {
+            f.index = i;
+            f.position = i;
+        }
+        classify(&fields).into_iter().map(|p| p.token).collect()
+    }
+
+    #[test]
+    fn english_checkout() {
+        let t = run(vec![
+            field("First name", "fname"),
+            field("Last name", "lname"),
+            field("Address", "address1"),
+            field("Address line 2", "address2"),
+            field("Apt, suite, etc. (optional)", "apt"),
+            field("City", "city"),
+            field("ZIP code", "zip"),
+            FieldDescriptor { kind: "email".into(), ..field("Email", "email") },
+            FieldDescriptor { kind: "tel".into(), ..field("Phone", "phone") },
+        ]);
+        assert_eq!(t, ["given-name", "family-name", "address-line1", "address-line2", "apartment", "address-level2", "postal-code", "email", "tel"]);
+    }
+
+    #[test]
+    fn german_form_with_house_number() {
+        let t = run(vec![
+            field("Vorname", "vorname"),
+            field("Nachname", "nachname"),
+            field("Straße", "strasse"),
+            field("Hausnummer", "hausnr"),
+            field("PLZ", "plz"),
+            field("Ort", "ort"),
+        ]);
+        assert_eq!(t, ["given-name", "family-name", "address-streetname", "address-housenumber", "postal-code", "address-level2"]);
+    }
+
+    #[test]
+    fn french_and_spanish_and_japanese() {
+        assert_eq!(run(vec![field("Prénom", "x1"), field("Nom", "x2"), field("Code postal", "x3"), field("Ville", "x4")]),
+            ["given-name", "family-name", "postal-code", "address-level2"]);
+        assert_eq!(run(vec![field("Nombre", "a"), field("Apellidos", "b"), field("Teléfono", "c")]),
+            ["given-name", "family-name", "tel"]);
+        assert_eq!(run(vec![field("郵便番号", "zip"), field("メールアドレス", "m")]), ["postal-code", "email"]);
+        assert_eq!(run(vec![field("Cognome", "a"), field("Indirizzo", "b"), field("Città", "c"), field("CAP", "d")]),
+            ["family-name", "street-address", "address-level2", "postal-code"]);
+    }
+
+    #[test]
+    fn payment_with_expiry_selects() {
+        let months: Vec<SelectOption> = (1..=12).map(|m| SelectOption { value: m.to_string(), text: format!("{m:02}") }).collect();
+        let years: Vec<SelectOption> = (2026..2036).map(|y| SelectOption { value: y.to_string(), text: y.to_string() }).collect();
+        let t = run(vec![
+            field("Name on card", "ccname"),
+            field("Card number", "ccnum"),
+            FieldDescriptor { tag: "select".into(), kind: "select-one".into(), options: months, ..field("Expiration", "exp_m") },
+            FieldDescriptor { tag: "select".into(), kind: "select-one".into(), options: years, ..field("", "exp_y") },
+            FieldDescriptor { max_length: Some(4), ..field("CVV", "cvv") },
+        ]);
+        assert_eq!(t, ["cc-name", "cc-number", "cc-exp-month", "cc-exp-year", "cc-csc"]);
+    }
+
+    #[test]
+    fn autocomplete_attribute_wins_and_junk_is_none() {
+        let t = run(vec![
+            FieldDescriptor { autocomplete: "shipping postal-code".into(), ..field("Code", "x") },
+            field("Search products", "q"),
+            field("Coupon code", "coupon"),
+            field("", "field_17"),
+        ]);
+        assert_eq!(t, ["postal-code", "none", "none", "none"]);
+    }
+
+    #[test]
+    fn country_select_by_options() {
+        let opts = ["Deutschland", "Österreich", "Schweiz", "Frankreich", "Italien", "Polen", "Spanien", "Belgien"]
+            .iter().map(|c| SelectOption { value: c.to_string(), text: c.to_string() }).collect();
+        let t = run(vec![FieldDescriptor { tag: "select".into(), kind: "select-one".into(), options: opts, ..field("", "sel1") }]);
+        assert_eq!(t, ["country"]);
+    }
+}

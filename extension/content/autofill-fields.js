@@ -1,0 +1,323 @@
+/*
+ * autofill-fields.js — reads a page's fillable controls and writes values into them.
+ *
+ * Who calls it: the autofill content script (`content/autofill.js`) and the eval harness, through the
+ * single namespace object `globalThis.SecondSelfAutofill`:
+ *   collect(root?)        -> { fields: [descriptor…] }  JSON-ready descriptors, one per fillable control
+ *   elementAt(index)      -> the element behind descriptor `index` of the last collect()
+ *   fillability(element)  -> visibility/fillability flags, recomputed now
+ *   fill(element, value)  -> true when written (native setter + input/change), false when refused
+ *   fillIndex(i, value)   -> fill(elementAt(i), value)
+ *   highlight(element)    -> marks a filled control; undo() restores every value and style we changed
+ *   mark(element, token)  -> sets `data-secondself-token` (eval mode only; the harness compares them)
+ *
+ * What it must not do: classify (the engine does that from these descriptors), read any
+ * ground-truth labelling attribute, fill a hidden, covered, disabled or read-only control, or
+ * expose memory to page scripts (values arrive from the extension and go straight into controls).
+ * Plain script, no bundler, no module syntax: it is injected as a content script.
+ */
+(function () {
+  "use strict";
+  if (globalThis.SecondSelfAutofill) return;
+
+  const MAX_TEXT = 160; // characters kept of any one text feature
+  const MAX_NEARBY = 80; // characters of preceding text
+  const MAX_OPTIONS = 300; // select options kept (country lists are ~250)
+  const MAX_OPTION_TEXT = 48;
+  const SKIP_INPUT_TYPES = new Set([
+    "hidden", "submit", "button", "reset", "image", "file", "checkbox", "radio", "range", "color",
+  ]);
+  const SECTION_WORDS = /ship|bill|deliver|invoice|payment|card|liefer|rechnung|factur|livraison|envío|envio|spedizione|fattur|bezorg|levering|faktur|wysyłk|dostaw|配送|お届け|請求|收货|账单/i;
+
+  /** Collapses whitespace and caps length. */
+  function clean(text, max) {
+    if (!text) return "";
+    const t = String(text).replace(/\s+/g, " ").trim();
+    return t.length > (max || MAX_TEXT) ? t.slice(0, max || MAX_TEXT) : t;
+  }
+
+  /** Is `el` a control we would ever describe? */
+  function isCandidate(el) {
+    const tag = el.localName;
+    if (tag === "input") return !SKIP_INPUT_TYPES.has((el.type || "text").toLowerCase());
+    if (tag === "select" || tag === "textarea") return true;
+    return el.isContentEditable === true && el.getAttribute("contenteditable") !== null;
+  }
+
+  /** Text of an element without script/style/control contents. */
+  function textOf(node) {
+    if (!node) return "";
+    if (node.nodeType === Node.TEXT_NODE) return node.nodeValue || "";
+    let out = "";
+    // No filter callback: callbacks cannot run where page scripts are disabled.
+    const walker = node.ownerDocument.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t && out.length < 400; t = walker.nextNode()) {
+      const p = t.parentElement;
+      if (p && (p.localName === "script" || p.localName === "style" || p.localName === "option" ||
+        p.localName === "select" || p.localName === "textarea")) continue;
+      out += " " + t.nodeValue;
+    }
+    return out;
+  }
+
+  /** label[for], wrapping label, aria-labelledby. */
+  function labelText(el) {
+    const parts = [];
+    try {
+      if (el.labels) for (const l of el.labels) parts.push(textOf(l));
+    } catch (_) { /* contenteditable has no labels */ }
+    const ids = el.getAttribute("aria-labelledby");
+    if (ids) {
+      for (const id of ids.split(/\s+/)) {
+        const ref = id && el.ownerDocument.getElementById(id);
+        if (ref && ref !== el) parts.push(textOf(ref));
+      }
+    }
+    return clean(parts.join(" "));
+  }
+
+  /** Preceding visible text in document order, stopping at the previous control. */
+  function nearbyText(el) {
+    const doc = el.ownerDocument;
+    const walker = doc.createTreeWalker(doc.body || doc.documentElement, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    walker.currentNode = el;
+    let out = "";
+    let steps = 0;
+    for (let n = walker.previousNode(); n && steps < 200; n = walker.previousNode(), steps++) {
+      if (n.nodeType === Node.ELEMENT_NODE) {
+        if (n.contains(el)) continue; // an ancestor: keep walking back
+        if (isCandidate(n) && n.localName !== "option") break;
+        continue;
+      }
+      const p = n.parentElement;
+      if (p && (p.localName === "script" || p.localName === "style" || p.localName === "option")) continue;
+      const t = (n.nodeValue || "").trim();
+      if (!t) continue;
+      out = t + " " + out;
+      if (out.length >= MAX_NEARBY) break;
+    }
+    // A table layout: the previous cell of the same row.
+    const cell = el.closest("td,th");
+    if (cell && cell.previousElementSibling && !out.trim()) out = textOf(cell.previousElementSibling);
+    out = clean(out, 400);
+    return out.length > MAX_NEARBY ? out.slice(out.length - MAX_NEARBY) : out;
+  }
+
+  /** Legend and heading text of the control's section, plus section words from ancestor ids/classes. */
+  function sectionText(el) {
+    const parts = [];
+    const fs = el.closest("fieldset");
+    if (fs) {
+      const legend = fs.querySelector("legend");
+      if (legend) parts.push(textOf(legend));
+    }
+    // The nearest preceding heading inside the form (or body).
+    const scope = el.form || el.closest("form") || el.ownerDocument.body;
+    if (scope) {
+      let heading = null;
+      for (const h of scope.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")) {
+        if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) heading = h;
+        else break;
+      }
+      if (heading) parts.push(textOf(heading));
+    }
+    for (let a = el.parentElement, depth = 0; a && depth < 12; a = a.parentElement, depth++) {
+      const hint = (a.id || "") + " " + (typeof a.className === "string" ? a.className : "");
+      if (SECTION_WORDS.test(hint)) {
+        const m = hint.match(/\S*(?:ship|bill|deliver|invoice|payment|card|liefer|rechnung|factur|livraison)\S*/i);
+        if (m) parts.push(m[0]);
+        break;
+      }
+    }
+    return clean(parts.join(" | "));
+  }
+
+  /** Visibility and fillability flags, computed now. */
+  function fillability(el) {
+    const doc = el.ownerDocument;
+    const win = doc.defaultView || window;
+    const type = (el.getAttribute("type") || "").toLowerCase();
+    const flags = {
+      hidden: false, zero_size: false, offscreen: false, transparent: false, clipped: false, covered: false,
+      disabled: !!el.disabled || !!el.closest("fieldset[disabled]"),
+      readonly: !!el.readOnly || el.getAttribute("aria-readonly") === "true",
+      password: type === "password",
+      one_time_code: (el.getAttribute("autocomplete") || "").toLowerCase().includes("one-time-code"),
+      cross_origin_frame: crossOriginFrame(),
+      fillable: false,
+    };
+    if (type === "hidden") flags.hidden = true;
+    for (let a = el; a && a.nodeType === Node.ELEMENT_NODE; a = a.parentElement) {
+      const s = win.getComputedStyle(a);
+      if (s.display === "none" || (a === el && (s.visibility === "hidden" || s.visibility === "collapse"))) flags.hidden = true;
+      if (a.hidden || a.getAttribute("aria-hidden") === "true" && a === el) flags.hidden = true;
+      if (parseFloat(s.opacity) === 0) flags.transparent = true;
+      const clip = s.clip || "";
+      if (/rect\(\s*0(px)?[ ,]+0(px)?[ ,]+0(px)?[ ,]+0(px)?\s*\)/.test(clip) || /rect\(\s*1px[ ,]+1px[ ,]+1px[ ,]+1px\s*\)/.test(clip)) flags.clipped = true;
+      const cp = s.clipPath || "";
+      if (/inset\(\s*(50%|100%)/.test(cp) || /circle\(\s*0/.test(cp)) flags.clipped = true;
+      if (flags.hidden) break;
+    }
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2) flags.zero_size = true;
+    const sx = win.scrollX, sy = win.scrollY;
+    if (r.right + sx <= 0 || r.bottom + sy <= 0 || r.left + sx > Math.max(doc.documentElement.scrollWidth, win.innerWidth) + 100) flags.offscreen = true;
+    // Covered: only decidable while the centre is inside the viewport.
+    if (!flags.hidden && !flags.zero_size && !flags.offscreen) {
+      const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+      if (cx >= 0 && cy >= 0 && cx < win.innerWidth && cy < win.innerHeight) {
+        const top = doc.elementFromPoint(cx, cy);
+        if (top && top !== el && !el.contains(top) && !top.contains(el) && !(el.labels && [...el.labels].some((l) => l.contains(top)))) {
+          flags.covered = true;
+        }
+      }
+    }
+    flags.fillable = !(flags.hidden || flags.zero_size || flags.offscreen || flags.transparent || flags.clipped ||
+      flags.covered || flags.disabled || flags.readonly || flags.password || flags.one_time_code || flags.cross_origin_frame);
+    return flags;
+  }
+
+  function crossOriginFrame() {
+    if (window === window.top) return false;
+    try {
+      return window.top.location.origin !== window.location.origin;
+    } catch (_) {
+      return true;
+    }
+  }
+
+  let lastElements = [];
+
+  /** Describes every candidate control under `root` (default: the document). */
+  function collect(root) {
+    const doc = (root && root.ownerDocument) || document;
+    const scope = root || doc;
+    const all = [...scope.querySelectorAll("input,select,textarea,[contenteditable]")].filter(isCandidate);
+    const forms = [...doc.forms];
+    const perForm = new Map();
+    lastElements = all;
+    const fields = all.map((el, index) => {
+      const form = el.form || el.closest("form");
+      const formIndex = form ? forms.indexOf(form) : -1;
+      const position = perForm.get(formIndex) || 0;
+      perForm.set(formIndex, position + 1);
+      const tag = el.localName === "input" || el.localName === "select" || el.localName === "textarea" ? el.localName : "contenteditable";
+      const d = {
+        index,
+        tag,
+        type: tag === "input" ? (el.getAttribute("type") || "text").toLowerCase() : tag === "select" ? (el.multiple ? "select-multiple" : "select-one") : tag,
+        autocomplete: clean(el.getAttribute("autocomplete"), 80).toLowerCase(),
+        name: clean(el.getAttribute("name"), 80),
+        id: clean(el.id, 80),
+        label: labelText(el),
+        aria_label: clean(el.getAttribute("aria-label")),
+        placeholder: clean(el.getAttribute("placeholder")),
+        title: clean(el.getAttribute("title")),
+        nearby: nearbyText(el),
+        options: [],
+        max_length: el.maxLength > 0 ? el.maxLength : null,
+        pattern: el.getAttribute("pattern") ? clean(el.getAttribute("pattern"), 80) : null,
+        form_index: formIndex,
+        form_id: form ? clean(form.id || form.getAttribute("name") || form.getAttribute("action"), 80) : "",
+        position,
+        section: sectionText(el),
+        flags: fillability(el),
+      };
+      if (tag === "select") {
+        const opts = el.options;
+        for (let i = 0; i < opts.length && i < MAX_OPTIONS; i++) {
+          d.options.push({ value: clean(opts[i].value, MAX_OPTION_TEXT), text: clean(opts[i].text, MAX_OPTION_TEXT) });
+        }
+      }
+      return d;
+    });
+    return { fields };
+  }
+
+  function elementAt(index) {
+    return lastElements[index] || null;
+  }
+
+  // ---- filling ----------------------------------------------------------------------------------
+
+  const changed = []; // {el, value, style} in fill order, for undo
+
+  function nativeSetter(el) {
+    const proto = el.localName === "textarea" ? HTMLTextAreaElement.prototype
+      : el.localName === "select" ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+    return Object.getOwnPropertyDescriptor(proto, "value").set;
+  }
+
+  function fire(el) {
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  const norm = (s) => String(s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ").trim().toLowerCase();
+
+  /** The option matching `value` by value, then by label, then by a label prefix. */
+  function findOption(select, value) {
+    const v = norm(value);
+    const opts = [...select.options];
+    return opts.find((o) => o.value === value) || opts.find((o) => norm(o.value) === v) ||
+      opts.find((o) => norm(o.text) === v) || (v.length >= 3 && opts.find((o) => norm(o.text).startsWith(v))) || null;
+  }
+
+  /** Writes `value` into `el` as a user would; refuses unfillable controls. */
+  function fill(el, value) {
+    if (!el || value == null) return false;
+    if (!fillability(el).fillable) return false;
+    const previous = el.localName === "select" || el.localName === "input" || el.localName === "textarea" ? el.value : el.textContent;
+    if (el.localName === "select") {
+      const opt = findOption(el, value);
+      if (!opt) return false;
+      nativeSetter(el).call(el, opt.value);
+    } else if (el.localName === "input" || el.localName === "textarea") {
+      nativeSetter(el).call(el, String(value));
+    } else {
+      el.textContent = String(value);
+    }
+    changed.push({ el, value: previous, style: null });
+    fire(el);
+    return true;
+  }
+
+  function fillIndex(index, value) {
+    return fill(elementAt(index), value);
+  }
+
+  function highlight(el) {
+    if (!el) return;
+    const entry = [...changed].reverse().find((c) => c.el === el);
+    const saved = { outline: el.style.outline, backgroundColor: el.style.backgroundColor };
+    if (entry && !entry.style) entry.style = saved;
+    else if (!entry) changed.push({ el, value: undefined, style: saved });
+    el.style.outline = "2px solid #7c5cff";
+    el.style.backgroundColor = "#f1edff";
+  }
+
+  /** Restores every value and style changed since the last undo, newest first. */
+  function undo() {
+    let n = 0;
+    while (changed.length) {
+      const { el, value, style } = changed.pop();
+      if (value !== undefined) {
+        if (el.localName === "select" || el.localName === "input" || el.localName === "textarea") nativeSetter(el).call(el, value);
+        else el.textContent = value;
+        fire(el);
+        n++;
+      }
+      if (style) {
+        el.style.outline = style.outline;
+        el.style.backgroundColor = style.backgroundColor;
+      }
+    }
+    return n;
+  }
+
+  function mark(el, token) {
+    if (el) el.setAttribute("data-secondself-token", token || "none");
+  }
+
+  globalThis.SecondSelfAutofill = Object.freeze({ collect, elementAt, fillability, fill, fillIndex, highlight, undo, mark, findOption });
+})();
