@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::memory::MemoryError;
+
 /// Any error the engine reports to a caller.
 #[derive(Debug, Error)]
 pub enum EngineError {
@@ -11,6 +13,12 @@ pub enum EngineError {
     /// The request is understood but this engine build cannot serve it yet.
     #[error("unsupported request `{0}`")]
     Unsupported(String),
+    /// A web page asked for something only the user's own extension pages may ask.
+    #[error("`{0}` is not available to web pages")]
+    Forbidden(String),
+    /// Memory could not be read or written; nothing was changed.
+    #[error(transparent)]
+    Memory(#[from] MemoryError),
 }
 
 impl EngineError {
@@ -19,6 +27,10 @@ impl EngineError {
         match self {
             EngineError::BadRequest(_) => "bad_request",
             EngineError::Unsupported(_) => "unsupported",
+            EngineError::Forbidden(_) => "forbidden",
+            EngineError::Memory(MemoryError::Import { .. }) => "import_failed",
+            EngineError::Memory(MemoryError::Store(_)) => "storage",
+            EngineError::Memory(MemoryError::Corrupt { .. }) => "corrupt",
         }
     }
 }

@@ -19,6 +19,47 @@ pub enum Request {
     /// values for them from the profile the engine holds. Answered with [`Reply::AutofillPlan`].
     #[serde(rename = "autofill.classify")]
     AutofillClassify { fields: Vec<FieldDescriptor> },
+    /// Import one file (`data` is base64) as one transaction. Answered with [`Reply::MemoryImported`].
+    #[serde(rename = "memory.import")]
+    MemoryImport { name: String, data: String },
+    /// Remember a typed note, or a page selection with its URL and title.
+    #[serde(rename = "memory.remember")]
+    MemoryRemember { text: String, url: Option<String>, title: Option<String> },
+    /// Re-derive the profile (L1) from all memory. Answered with [`Reply::MemoryProfile`].
+    #[serde(rename = "memory.distil")]
+    MemoryDistil,
+    /// Facts, bio, topics and sources, for the memory manager. Answered with [`Reply::MemoryProfile`].
+    #[serde(rename = "memory.overview")]
+    MemoryOverview,
+    /// A user edit of a fact: wins over every import.
+    #[serde(rename = "memory.pin")]
+    MemoryPin { key: String, value: String },
+    /// Forget one fact (it does not come back on re-import).
+    #[serde(rename = "memory.forget")]
+    MemoryForget { fact_id: String },
+    /// Delete a source and what was derived only from it.
+    #[serde(rename = "memory.delete_source")]
+    MemoryDeleteSource { source_id: String },
+    /// Top `k` facts and passages for `query`. Answered with [`Reply::MemoryResults`].
+    #[serde(rename = "memory.search")]
+    MemorySearch { query: String, k: usize },
+    /// Everything, as one versioned JSON backup. Answered with [`Reply::MemoryBackup`].
+    #[serde(rename = "memory.export")]
+    MemoryExport,
+    /// Replace all memory with a backup (one transaction; a bad backup changes nothing).
+    #[serde(rename = "memory.restore")]
+    MemoryRestore { backup: serde_json::Value },
+    /// Delete all memory.
+    #[serde(rename = "memory.clear")]
+    MemoryClear,
+}
+
+impl Request {
+    /// Whether a web page's content script may send this request. Pages get the narrow task
+    /// answers (autofill plans, enhanced prompts, critiques), never memory itself.
+    pub fn allowed_from_page(&self) -> bool {
+        matches!(self, Request::Ping | Request::AutofillClassify { .. } | Request::MemoryRemember { url: Some(_), .. })
+    }
 }
 
 /// The one final answer to a request.
@@ -35,6 +76,32 @@ pub enum Reply {
     /// only ever go to fields the collector found fillable; sensitive tokens are never filled.
     #[serde(rename = "autofill.plan")]
     AutofillPlan { predictions: Vec<Prediction>, fills: Vec<AutofillValue> },
+    /// The outcome of one import: `imported`, `duplicate` or `failed` with a message.
+    #[serde(rename = "memory.imported")]
+    MemoryImported { outcome: ImportOutcome },
+    /// The state of memory after a change, or on request.
+    #[serde(rename = "memory.profile")]
+    MemoryProfile {
+        facts: Vec<crate::memory::Fact>,
+        bio: String,
+        topics: Vec<String>,
+        sources: Vec<crate::memory::Source>,
+    },
+    /// Search results, best first.
+    #[serde(rename = "memory.results")]
+    MemoryResults { hits: Vec<crate::retrieval::hits::Hit> },
+    /// A full backup (see `memory::manage::export_backup`).
+    #[serde(rename = "memory.backup")]
+    MemoryBackup { backup: serde_json::Value },
+}
+
+/// What happened to one imported file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum ImportOutcome {
+    Imported { source_id: String, chunks: usize },
+    Duplicate { source_id: String },
+    Failed { message: String },
 }
 
 /// One value to write: `fillIndex(index, value)` in the content script.
@@ -76,8 +143,29 @@ impl Backend {
 }
 
 /// Every request and reply/event kind, in declaration order. `extension/protocol.js` must match.
-pub const KINDS: &[&str] =
-    &["engine.ping", "autofill.classify", "engine.pong", "engine.error", "autofill.plan", "engine.progress"];
+pub const KINDS: &[&str] = &[
+    "engine.ping",
+    "autofill.classify",
+    "memory.import",
+    "memory.remember",
+    "memory.distil",
+    "memory.overview",
+    "memory.pin",
+    "memory.forget",
+    "memory.delete_source",
+    "memory.search",
+    "memory.export",
+    "memory.restore",
+    "memory.clear",
+    "engine.pong",
+    "engine.error",
+    "autofill.plan",
+    "memory.imported",
+    "memory.profile",
+    "memory.results",
+    "memory.backup",
+    "engine.progress",
+];
 
 #[cfg(test)]
 mod tests {

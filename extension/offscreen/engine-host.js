@@ -12,7 +12,7 @@ import init, { Engine } from "../engine/secondself_engine.js";
 
 const engineReady = (async () => {
   await init({ module_or_path: new URL("../engine/secondself_engine_bg.wasm", import.meta.url) });
-  return Engine.start();
+  return Engine.start(null);
 })();
 
 engineReady.catch((err) => console.error("SecondSelf engine failed to load:", err));
@@ -23,7 +23,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     chrome.runtime.sendMessage({ to: "client", id: msg.id, origin: msg.origin, event }).catch(() => {});
   };
   engineReady
-    .then((engine) => engine.handle(msg.request, emit))
+    .then((engine) => engine.handle(msg.request, msg.origin != null, emit))
     .then(
       (reply) => sendResponse({ id: msg.id, reply }),
       (err) =>

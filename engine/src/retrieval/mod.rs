@@ -6,5 +6,6 @@
 //! enrich prompts and answer questions about the user.
 
 pub mod bm25;
+pub mod hits;
 pub mod index;
 pub mod rank;

@@ -1,62 +1,192 @@
 //! The engine's wasm surface: the only module that touches wasm-bindgen and browser APIs.
 //!
 //! `extension/offscreen/engine-host.js` creates one [`Engine`] and passes every request
-//! envelope to [`Engine::handle`]; events of long work go to the `on_event` callback.
+//! envelope to [`Engine::handle`] with its origin (`null` for extension pages, `{tabId, frameId}`
+//! for content scripts); events of long work go to the `on_event` callback. Requests from pages
+//! are limited to [`Request::allowed_from_page`]: memory never goes to a page.
 //! Errors leave this module as `{kind: "engine.error", error, message}` replies, never as throws.
 
 pub mod idb;
-pub mod memory;
 
+use std::rc::Rc;
+
+use base64::Engine as _;
+use futures::lock::Mutex;
 use wasm_bindgen::prelude::*;
 
 use crate::error::EngineError;
-use crate::protocol::{Backend, Event, Reply, Request};
+use crate::memory::import::{import_note, import_one, Outcome};
+use crate::memory::store::Store;
+use crate::memory::{l1, manage, schema, MemoryError};
+use crate::protocol::{Backend, Event, ImportOutcome, Reply, Request};
+use idb::IdbStore;
 
-/// The engine instance owned by the engine host page.
+/// The engine instance owned by the engine host page. Cheap to share: requests run
+/// concurrently, memory operations one at a time.
 #[wasm_bindgen]
 pub struct Engine {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
     backend: Backend,
-    /// The user's L1 profile by autofill token; empty until the memory store provides it.
-    profile: std::collections::HashMap<String, String>,
+    /// The memory store, opened on first use; one operation at a time.
+    memory: Mutex<Option<IdbStore>>,
+    /// IndexedDB database name (tests use their own).
+    db_name: String,
 }
 
 #[wasm_bindgen]
 impl Engine {
-    /// Starts the engine: installs the panic hook and probes the compute backend.
-    pub async fn start() -> Engine {
+    /// Starts the engine: installs the panic hook and probes the compute backend. `db_name`
+    /// overrides the memory database (tests); `None` uses the default.
+    pub async fn start(db_name: Option<String>) -> Engine {
         console_error_panic_hook::set_once();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
-        Engine { backend, profile: Default::default() }
+        let db_name = db_name.unwrap_or_else(|| schema::DB_NAME.to_string());
+        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name }) }
     }
 
     /// A short label of the backend in use, for logs and the UI.
     #[wasm_bindgen(getter)]
     pub fn backend_label(&self) -> String {
-        self.backend.label()
+        self.inner.backend.label()
     }
 
-    /// Handles one request (a JS object with a `kind`), returning its reply object.
-    pub async fn handle(&self, request: JsValue, on_event: js_sys::Function) -> JsValue {
-        let reply = match serde_wasm_bindgen::from_value::<Request>(request) {
-            Ok(request) => self.serve(request, &on_event).await,
-            Err(e) => Err(EngineError::BadRequest(e.to_string())),
-        };
-        let reply = reply.unwrap_or_else(|e| Reply::Error { error: e.kind().into(), message: e.to_string() });
-        to_js(&reply)
+    /// Handles one request (a JS object with a `kind`); resolves with its reply object.
+    /// `from_page` is true when a content script sent it.
+    pub fn handle(&self, request: JsValue, from_page: bool, on_event: js_sys::Function) -> js_sys::Promise {
+        let inner = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let reply = match serde_wasm_bindgen::from_value::<Request>(request) {
+                Ok(r) if from_page && !r.allowed_from_page() => Err(EngineError::Forbidden(kind_of(&r))),
+                Ok(r) => inner.serve(r, &on_event).await,
+                Err(e) => Err(EngineError::BadRequest(e.to_string())),
+            };
+            let reply = reply.unwrap_or_else(|e| Reply::Error { error: e.kind().into(), message: e.to_string() });
+            Ok(to_js(&reply))
+        })
     }
 }
 
-impl Engine {
-    async fn serve(&self, request: Request, _on_event: &js_sys::Function) -> Result<Reply, EngineError> {
+fn kind_of(r: &Request) -> String {
+    serde_json::to_value(r).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default()
+}
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+impl Inner {
+    async fn serve(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
         match request {
             Request::Ping => Ok(Reply::Pong { version: crate::VERSION.into(), backend: self.backend.clone() }),
-            Request::AutofillClassify { fields } => Ok(crate::tasks::autofill::plan(&fields, &self.profile)),
+            Request::AutofillClassify { fields } => {
+                let profile = self.with_memory(|s| Box::pin(async move { manage::current_facts(s).await })).await?;
+                let profile = l1::profile(&profile).into_iter().collect();
+                Ok(crate::tasks::autofill::plan(&fields, &profile))
+            }
+            Request::MemoryImport { name, data } => {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(data.as_bytes())
+                    .map_err(|e| EngineError::BadRequest(format!("memory.import data is not base64: {e}")))?;
+                emit(on_event, &Event::Progress { stage: format!("import {name}"), done: 0, total: bytes.len() as u64 });
+                let outcome = self
+                    .with_memory(|s| Box::pin(async move { Ok(import_one(s, &name, bytes.len() as u64, &bytes, now()).await) }))
+                    .await?;
+                Ok(Reply::MemoryImported { outcome: outcome_of(outcome) })
+            }
+            Request::MemoryRemember { text, url, title } => {
+                let outcome = self
+                    .with_memory(|s| {
+                        Box::pin(async move {
+                            let page = url.as_deref().map(|u| (u, title.as_deref().unwrap_or(u)));
+                            let outcome = import_note(s, &text, page, now()).await;
+                            if outcome.is_ok() {
+                                l1::distil(s, now()).await?;
+                            }
+                            Ok(outcome)
+                        })
+                    })
+                    .await?;
+                Ok(Reply::MemoryImported { outcome: outcome_of(outcome) })
+            }
+            Request::MemoryDistil => {
+                self.with_memory(|s| Box::pin(async move { l1::distil(s, now()).await.map(|_| ()) })).await?;
+                self.overview().await
+            }
+            Request::MemoryOverview => self.overview().await,
+            Request::MemoryPin { key, value } => {
+                self.with_memory(|s| Box::pin(async move { l1::pin(s, &key, &value, now()).await.map(|_| ()) })).await?;
+                self.overview().await
+            }
+            Request::MemoryForget { fact_id } => {
+                self.with_memory(|s| Box::pin(async move { manage::forget_fact(s, &fact_id, now()).await.map(|_| ()) })).await?;
+                self.overview().await
+            }
+            Request::MemoryDeleteSource { source_id } => {
+                self.with_memory(|s| Box::pin(async move { manage::delete_source(s, &source_id, now()).await.map(|_| ()) })).await?;
+                self.overview().await
+            }
+            Request::MemorySearch { query, k } => {
+                let hits = self
+                    .with_memory(|s| Box::pin(async move { crate::retrieval::hits::search(s, &query, now(), k.clamp(1, 50)).await }))
+                    .await?;
+                Ok(Reply::MemoryResults { hits })
+            }
+            Request::MemoryExport => {
+                let backup = self.with_memory(|s| Box::pin(async move { manage::export_backup(s, now()).await })).await?;
+                Ok(Reply::MemoryBackup { backup })
+            }
+            Request::MemoryRestore { backup } => {
+                self.with_memory(|s| Box::pin(async move { manage::restore_backup(s, &backup).await.map(|_| ()) })).await?;
+                self.overview().await
+            }
+            Request::MemoryClear => {
+                self.with_memory(|s| Box::pin(async move { manage::delete_all(s).await })).await?;
+                self.overview().await
+            }
         }
+    }
+
+    async fn overview(&self) -> Result<Reply, EngineError> {
+        self.with_memory(|s| {
+            Box::pin(async move {
+                let facts = manage::current_facts(s).await?;
+                let bio = s.bio().await?.map(|b| b.text).unwrap_or_default();
+                let mut topics = s.topics().await?;
+                topics.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+                let mut sources = s.sources().await?;
+                sources.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then(a.name.cmp(&b.name)));
+                Ok(Reply::MemoryProfile { facts, bio, topics: topics.into_iter().take(12).map(|t| t.id).collect(), sources })
+            })
+        })
+        .await
+    }
+
+    /// Runs `op` on the memory store (opening it on first use), one operation at a time.
+    async fn with_memory<T>(
+        &self,
+        op: impl for<'a> FnOnce(&'a mut IdbStore) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, MemoryError>> + 'a>>,
+    ) -> Result<T, EngineError> {
+        let mut guard = self.memory.lock().await;
+        if guard.is_none() {
+            *guard = Some(IdbStore::open(&self.db_name).await.map_err(EngineError::Memory)?);
+        }
+        let store = guard.as_mut().expect("opened above");
+        op(store).await.map_err(EngineError::Memory)
+    }
+}
+
+fn outcome_of(o: Result<Outcome, MemoryError>) -> ImportOutcome {
+    match o {
+        Ok(Outcome::Imported { source_id, chunks }) => ImportOutcome::Imported { source_id, chunks },
+        Ok(Outcome::Duplicate { source_id }) => ImportOutcome::Duplicate { source_id },
+        Ok(Outcome::Failed(e)) | Err(e) => ImportOutcome::Failed { message: e.to_string() },
     }
 }
 
 /// Sends one event to the host's callback; a throwing callback is logged, not fatal.
-#[allow(dead_code)]
 pub(crate) fn emit(on_event: &js_sys::Function, event: &Event) {
     if let Err(e) = on_event.call1(&JsValue::NULL, &to_js(event)) {
         web_sys::console::warn_2(&"secondself: event callback failed".into(), &e);
