@@ -80,7 +80,7 @@ pub fn search_chunks(ix: &InvertedIndex, query: &str, now: i64, k: usize) -> Vec
             if *a == 0.0 {
                 touched.push(d);
             }
-            *a += term_score(w, tf as f32, ix.docs[d as usize].len as f32, avg);
+            *a += term_score(w, tf as f32, ix.lens[d as usize], avg);
         }
     }
     let mut heap: BinaryHeap<Scored> = BinaryHeap::with_capacity(k + 1);
