@@ -109,7 +109,7 @@ pub fn first_date_in_text(text: &str) -> Option<Timestamp> {
     let mut best: Option<(usize, Timestamp)> = None;
     let mut consider = |pos: usize, ts: Option<Timestamp>| {
         if let Some(ts) = ts {
-            if best.map_or(true, |(p, _)| pos < p) {
+            if best.is_none_or(|(p, _)| pos < p) {
                 best = Some((pos, ts));
             }
         }

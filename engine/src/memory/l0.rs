@@ -47,7 +47,7 @@ pub fn sentences(text: &str) -> Vec<&str> {
                 k += 1;
             }
             let next = chars.get(k).map(|x| x.1);
-            if k > j && next.map_or(true, |n| n.is_uppercase() || n.is_ascii_digit() || "\"'“(-*•".contains(n)) {
+            if k > j && next.is_none_or(|n| n.is_uppercase() || n.is_ascii_digit() || "\"'“(-*•".contains(n)) {
                 Some(j)
             } else {
                 None

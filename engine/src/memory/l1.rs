@@ -108,7 +108,7 @@ pub fn resolve(facts: &[Fact]) -> Vec<Fact> {
             let mut seen: Vec<String> = Vec::new();
             for f in fs {
                 let n = singular(&norm(&f.value));
-                if n.is_empty() || seen.iter().any(|s| *s == n) {
+                if n.is_empty() || seen.contains(&n) {
                     continue;
                 }
                 seen.push(n);

@@ -5,7 +5,8 @@
 //! `<sha256 of payload> <payload json>\n`, fsynced before the commit returns). Opening replays
 //! the journal after the snapshot and stops at the first torn or corrupt line, truncating it:
 //! a crash mid-commit leaves all of that transaction or nothing. [`NativeStore::compact`] folds
-//! the journal into a new snapshot.
+//! the journal into a new snapshot. The journal is locked while the store is open: one writer
+//! per directory.
 //!
 //! Called by `secondself memory …`, `secondself eval profile` (fresh temp dir), tests.
 
@@ -91,6 +92,17 @@ impl NativeStore {
             .append(true)
             .open(&journal_path)
             .map_err(|e| io(&journal_path, e))?;
+        // One writer per directory: a second process would interleave journal lines.
+        match journal.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(MemoryError::Store(format!(
+                    "{} is in use by another SecondSelf process; wait for it to finish",
+                    dir.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(&journal_path, e)),
+        }
         let mut raw = Vec::new();
         journal.read_to_end(&mut raw).map_err(|e| io(&journal_path, e))?;
         let mut good_len = 0usize;
@@ -311,6 +323,16 @@ pub(crate) mod tests {
         fs::write(&path, raw).unwrap();
         let s = NativeStore::open(&dir).unwrap();
         assert_eq!(block_on(s.get(SETTINGS, "a")).unwrap().unwrap()["value"], 1);
+    }
+
+    #[test]
+    fn second_opener_is_refused_while_open() {
+        let dir = temp_dir("lock");
+        let s = NativeStore::open(&dir).unwrap();
+        let e = NativeStore::open(&dir).err().expect("locked");
+        assert!(e.to_string().contains("in use"), "{e}");
+        drop(s);
+        assert!(NativeStore::open(&dir).is_ok());
     }
 
     #[test]

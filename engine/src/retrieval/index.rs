@@ -41,13 +41,24 @@ pub fn stem(w: &str) -> String {
 pub fn tokenize(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
-        .map(|t| t.to_lowercase())
+        .map(|t| if t.chars().any(char::is_uppercase) { t.to_lowercase() } else { t.to_string() })
         .collect()
 }
 
 /// Index terms of a text: tokens without stopwords, stemmed.
 pub fn terms(text: &str) -> Vec<String> {
-    tokenize(text).into_iter().filter(|t| !is_stopword(t)).map(|t| stem(&t)).collect()
+    let mut out = Vec::new();
+    for t in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+        if t.chars().any(char::is_uppercase) {
+            let l = t.to_lowercase();
+            if !is_stopword(&l) {
+                out.push(stem(&l));
+            }
+        } else if !is_stopword(t) {
+            out.push(stem(t));
+        }
+    }
+    out
 }
 
 /// One document's metadata in the index.
@@ -67,6 +78,8 @@ pub struct DocMeta {
 pub struct InvertedIndex {
     pub postings: HashMap<String, Vec<(u32, u16)>>,
     pub docs: Vec<DocMeta>,
+    /// Document lengths again, contiguous, for the scoring loop.
+    pub lens: Vec<f32>,
     total_len: u64,
 }
 
@@ -78,16 +91,28 @@ impl InvertedIndex {
     /// Adds a document; returns its number.
     pub fn add(&mut self, id: &str, source: &str, dated: i64, text: &str) -> u32 {
         let doc = self.docs.len() as u32;
-        let ts = terms(text);
-        let mut tf: HashMap<String, u16> = HashMap::new();
-        for t in &ts {
-            *tf.entry(t.clone()).or_default() += 1;
+        let mut ts = terms(text);
+        let len = ts.len();
+        // Count by sorting (no per-document map, no key clones).
+        ts.sort_unstable();
+        let mut i = 0;
+        while i < ts.len() {
+            let mut j = i + 1;
+            while j < ts.len() && ts[j] == ts[i] {
+                j += 1;
+            }
+            let n = (j - i).min(u16::MAX as usize) as u16;
+            match self.postings.get_mut(&ts[i]) {
+                Some(p) => p.push((doc, n)),
+                None => {
+                    self.postings.insert(std::mem::take(&mut ts[i]), vec![(doc, n)]);
+                }
+            }
+            i = j;
         }
-        for (t, n) in tf {
-            self.postings.entry(t).or_default().push((doc, n));
-        }
-        self.docs.push(DocMeta { id: id.to_string(), source: source.to_string(), dated, len: ts.len() as u32 });
-        self.total_len += ts.len() as u64;
+        self.docs.push(DocMeta { id: id.to_string(), source: source.to_string(), dated, len: len as u32 });
+        self.lens.push(len as f32);
+        self.total_len += len as u64;
         doc
     }
 

@@ -80,7 +80,7 @@ pub fn search_chunks(ix: &InvertedIndex, query: &str, now: i64, k: usize) -> Vec
             if *a == 0.0 {
                 touched.push(d);
             }
-            *a += term_score(w, tf as f32, ix.docs[d as usize].len as f32, avg);
+            *a += term_score(w, tf as f32, ix.lens[d as usize], avg);
         }
     }
     let mut heap: BinaryHeap<Scored> = BinaryHeap::with_capacity(k + 1);
@@ -128,7 +128,7 @@ pub fn search_facts(facts: &[Fact], query: &str) -> Vec<(usize, f32)> {
         .filter_map(|(i, f)| {
             let ft = terms(&format!("{} {}", f.key.replace('-', " "), f.value));
             let hits = q.iter().filter(|t| ft.contains(t)).count();
-            (hits > 0).then(|| (i, hits as f32 * FACT_SCORE * f.confidence))
+            (hits > 0).then_some((i, hits as f32 * FACT_SCORE * f.confidence))
         })
         .collect();
     out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -193,7 +193,7 @@ mod tests {
         use crate::memory::distil::Candidate;
         use crate::memory::l1::fact_from;
         let f = fact_from(&Candidate { key: "t-shirt-size".into(), value: "M".into(), confidence: 0.8, chunk_id: Some("c9".into()), observed_at: 0 }, 0);
-        let out = search(&ix(), &[f.clone()], "what t-shirt size am I", 0, 3);
+        let out = search(&ix(), std::slice::from_ref(&f), "what t-shirt size am I", 0, 3);
         assert_eq!(out[0].kind, PassageKind::Fact { id: f.id.clone(), key: "t-shirt-size".into(), sensitivity: Sensitivity::Personal });
         assert_eq!(out[0].chunk_id.as_deref(), Some("c9"));
         let out = search(&ix(), &[], "Biscuit", 0, 3);

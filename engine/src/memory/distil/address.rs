@@ -74,7 +74,7 @@ fn uk_postcode() -> &'static Regex {
 pub fn parse(line: &str) -> Option<Address> {
     static US: OnceLock<Regex> = OnceLock::new();
     static EU: OnceLock<Regex> = OnceLock::new();
-    let line = line.trim().trim_end_matches(|c: char| c == ',' || c == '.');
+    let line = line.trim().trim_end_matches([',', '.']);
     let (head, postcode, country, region) = if let Some(m) = uk_postcode().captures(line).filter(|c| c.get(0).is_some_and(|m| m.end() == line.len())) {
         let whole = m.get(0)?;
         let pc = format!("{} {}", &m[1], &m[2]);

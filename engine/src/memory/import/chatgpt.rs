@@ -38,7 +38,7 @@ pub fn current_branch(conv: &Value) -> Result<Vec<(String, String)>, ImportError
     let mapping = conv["mapping"].as_object().ok_or_else(|| malformed("a conversation has no `mapping` object"))?;
     let mut node = conv["current_node"].as_str().map(str::to_string).or_else(|| {
         // No current_node: take the deepest leaf by following first children from a root.
-        mapping.values().find(|n| n["children"].as_array().map_or(true, |c| c.is_empty())).and_then(|n| n["id"].as_str().map(str::to_string))
+        mapping.values().find(|n| n["children"].as_array().is_none_or(|c| c.is_empty())).and_then(|n| n["id"].as_str().map(str::to_string))
     });
     let mut out = Vec::new();
     let mut steps = 0;
@@ -64,8 +64,11 @@ pub fn current_branch(conv: &Value) -> Result<Vec<(String, String)>, ImportError
     Ok(out)
 }
 
+/// One conversation: title, creation time, `(role, text)` messages in order.
+pub type Conversation = (String, Option<i64>, Vec<(String, String)>);
+
 /// Conversations → document: one dated level-1 heading per conversation.
-pub fn conversations_document(convs: &[(String, Option<i64>, Vec<(String, String)>)]) -> Document {
+pub fn conversations_document(convs: &[Conversation]) -> Document {
     let mut blocks = Vec::new();
     for (title, created, msgs) in convs {
         if msgs.is_empty() {
