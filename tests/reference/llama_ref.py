@@ -38,6 +38,9 @@ from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_token
 
 GREEDY_TOKENS = 48
 TOP_K = 10
+# Debug probes (first values of the residual stream at the last prompt position) are recorded
+# for the first prompt, to help localise a mismatch (embedding, RoPE, a given block, final norm).
+PROBE_WIDTH = 8
 
 # The chat template SmolLM2's GGUF carries; render_chat() below implements exactly this.
 EXPECTED_TEMPLATE = (
@@ -206,6 +209,7 @@ class Llama:
         self.base = float(meta("llama.rope.freq_base"))
         self.head_dim = self.n_embd // self.n_head
         self.rope_layout = rope_layout
+        self.probe = None  # when a dict, forward() records the last position's first values
         t = {x.name: x for x in reader.tensors}
 
         def w(name):
@@ -254,6 +258,9 @@ class Llama:
         T = len(ids)
         pos = np.arange(start, start + T)
         x = self.embd[np.asarray(ids)]  # (T, E)
+        if self.probe is not None:
+            self.probe["embedding"] = [round(float(v), 6) for v in x[-1, :PROBE_WIDTH]]
+            self.probe["block_out"] = []
         group = self.n_head // self.n_kv
         scale = 1.0 / np.sqrt(self.head_dim)
         # mask[t, s] for query t (absolute start+t) over keys s in 0..start+T
@@ -280,7 +287,11 @@ class Llama:
             g = h @ L["ffn_gate"].T
             u = h @ L["ffn_up"].T
             x = x + ((g / (1.0 + np.exp(-g))) * u) @ L["ffn_down"].T
+            if self.probe is not None:
+                self.probe["block_out"].append([round(float(v), 6) for v in x[-1, :PROBE_WIDTH]])
         h = self.rms(x[-1], self.out_norm)
+        if self.probe is not None:
+            self.probe["final_norm"] = [round(float(v), 6) for v in h[:PROBE_WIDTH]]
         return self.out @ h
 
 
@@ -341,7 +352,10 @@ def main():
         text = render_chat(p["messages"], True) if p["kind"] == "chat" else p["text"]
         ids = encode(text)
         model.reset()
+        probe = {} if not results else None
+        model.probe = probe
         logits = model.forward(ids)
+        model.probe = None
         top = np.argsort(-logits, kind="stable")[:TOP_K]
         top10 = [[int(i), round(float(logits[i]), 5)] for i in top]
         greedy, margins, stop = [], [], "max_tokens"
@@ -368,6 +382,8 @@ def main():
                 "greedy_text": out_text,
             }
         )
+        if probe is not None:
+            entry["probes"] = probe
         results.append(entry)
         print(f"[{p['name']}] {len(ids)} prompt tokens, {time.time() - t0:.1f}s: {out_text!r}", file=sys.stderr)
 
@@ -382,7 +398,9 @@ def main():
         f"{GREEDY_TOKENS} tokens, stopping after <|im_end|> or EOS (included). greedy_top1_margins: "
         "logit gap between the best and second-best token at each step (small gaps mark where a "
         "quantized/f32 engine may legitimately diverge). tokenizer_cases: ids with special tokens "
-        "recognized (ids) and with all text plain (ids_plain).",
+        "recognized (ids) and with all text plain (ids_plain). probes (first prompt only): the first "
+        f"{PROBE_WIDTH} values at the last prompt position of the embedding, of the residual stream after "
+        "each block (block_out[i]) and of the final RMSNorm output.",
         "model_sha256": sha,
         "rope": args.rope,
         "eos_id": eos,

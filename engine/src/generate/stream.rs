@@ -278,6 +278,34 @@ mod tests {
         assert_eq!(d.pending_len(), 0);
     }
 
+    #[test]
+    fn decoder_matches_from_utf8_lossy_under_any_chunking() {
+        // Random bytes biased towards UTF-8 lead/continuation bytes, cut at random points.
+        let mut rng = crate::generate::Pcg32::new(7);
+        let pool: Vec<u8> = "aé€🙂東"
+            .bytes()
+            .chain([0x80, 0xbf, 0xc0, 0xe0, 0xed, 0xf0, 0xf4, 0xff])
+            .collect();
+        for _ in 0..2000 {
+            let len = (rng.next_u32() % 24) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| pool[(rng.next_u32() as usize) % pool.len()])
+                .collect();
+            let mut d = StreamDecoder::new();
+            let mut out = String::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                let n = 1 + (rng.next_u32() % 4) as usize;
+                let end = (i + n).min(bytes.len());
+                out.push_str(&d.push(&bytes[i..end]));
+                assert!(d.pending_len() <= 3);
+                i = end;
+            }
+            out.push_str(&d.finish());
+            assert_eq!(out, String::from_utf8_lossy(&bytes), "{bytes:02x?}");
+        }
+    }
+
     /// Logits that make token `t` the argmax.
     fn one_hot(n: usize, t: u32) -> Vec<f32> {
         let mut l = vec![0.0; n];

@@ -243,7 +243,7 @@ impl Tokenizer {
         self.bos
     }
 
-    /// End-of-sequence token id (`<|endoftext|>` for SmolLM2... as declared by the GGUF).
+    /// End-of-sequence token id as the GGUF declares it (SmolLM2-Instruct: 2, `<|im_end|>`).
     pub fn eos_id(&self) -> u32 {
         self.eos
     }
