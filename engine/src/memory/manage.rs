@@ -35,7 +35,8 @@ pub async fn delete_source(store: &mut impl Store, source_id: &str, now: Timesta
         }
     }
     store.commit(tx).await?;
-    current(store, l1::distil(store, now).await?).await
+    let distilled = l1::distil(store, now).await?;
+    current(store, distilled).await
 }
 
 /// Forgets one fact the user deleted. A single-valued key gets an empty user edit (which wins
@@ -58,7 +59,7 @@ pub async fn forget_fact(store: &mut impl Store, fact_id: &str, now: Timestamp) 
     } else {
         l1::pin(store, &fact.key.clone(), "", now).await?;
     }
-    current(store, l1::resolve(&store.facts().await?)).await
+    current_facts(store).await
 }
 
 /// The current facts as the user sees them: resolved, minus forgotten list items.
