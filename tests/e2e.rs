@@ -7,3 +7,7 @@ mod util;
 /// Service worker, offscreen engine, side panel, content-script isolation.
 #[path = "e2e/foundation.rs"]
 mod foundation;
+
+/// Import through the side panel, persistence, backup, isolation, atomicity.
+#[path = "e2e/memory.rs"]
+mod memory;

@@ -38,7 +38,16 @@ async function toEngine(msg, sender) {
   await ensureEngineHost();
   const fromPage = sender.tab && !(sender.url || "").startsWith(chrome.runtime.getURL(""));
   const origin = fromPage ? { tabId: sender.tab.id, frameId: sender.frameId } : null;
-  return chrome.runtime.sendMessage({ to: "engine", id: msg.id, request: msg.request, origin });
+  const envelope = { to: "engine", id: msg.id, request: msg.request, origin };
+  // A just-created engine host may not have registered its listener yet: retry briefly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await chrome.runtime.sendMessage(envelope);
+    } catch (err) {
+      if (attempt >= 50 || !String(err && err.message).includes("Receiving end does not exist")) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 async function toTab(msg) {

@@ -69,3 +69,14 @@ async function showPage() {
 showEngine();
 showModel();
 showPage();
+
+// Tabs: one view visible at a time.
+for (const tab of document.querySelectorAll('[role="tab"]')) {
+  tab.addEventListener("click", () => {
+    for (const other of document.querySelectorAll('[role="tab"]')) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    }
+  });
+}

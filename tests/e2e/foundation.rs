@@ -2,7 +2,7 @@
 //! wasm and answers `engine.ping`, the side panel shows that status, and the content script is
 //! present on pages yet unreachable from their scripts.
 
-use crate::util::{js, ping_content_script, wait_for, Env};
+use crate::util::{click, js, ping_content_script, wait_for, Env};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn service_worker_starts_and_names_the_extension() {
@@ -71,7 +71,10 @@ async fn side_panel_shows_engine_status() {
     assert!(page_status.contains("127.0.0.1"), "the panel sees SecondSelf active on the demo page: {page_status}");
     let error_hidden: bool = js(&panel, "document.getElementById('engine-error').hidden").await.unwrap();
     assert!(error_hidden);
-    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel.png")).await.unwrap();
+    click(&panel, "tab-engine").await.unwrap();
+    let engine_visible: bool = js(&panel, "!document.getElementById('view-engine').hidden && document.getElementById('view-memory').hidden").await.unwrap();
+    assert!(engine_visible, "the Engine tab shows its view");
+    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel-engine.png")).await.unwrap();
     drop(demo);
     env.close().await;
 }

@@ -71,3 +71,12 @@ pub async fn ping_content_script(ext_page: &Page, url_prefix: &str) -> Result<se
     }
     Ok(v)
 }
+
+/// Clicks the element with id `id` (through the DOM, as a user's click would dispatch).
+pub async fn click(page: &Page, id: &str) -> Result<()> {
+    let found: bool = js(page, &format!("(() => {{ const e = document.getElementById({}); if (!e) return false; e.click(); return true; }})()", serde_json::to_string(id)?)).await?;
+    if !found {
+        bail!("no element #{id} to click");
+    }
+    Ok(())
+}

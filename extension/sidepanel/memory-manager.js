@@ -1,0 +1,258 @@
+/*
+ * SecondSelf memory manager (side panel, Memory tab): import files and notes with a progress
+ * bar, search, show the distilled profile (facts by kind, bio, topics) with edit / pin / delete,
+ * list sources with delete, export and restore a backup, delete everything, show storage use.
+ * All memory work happens in the engine (`memory.*` requests); this file is DOM in, DOM out.
+ * Must not: send memory anywhere but the engine, or put it in a web page.
+ */
+const { request } = globalThis.SecondSelfProtocol;
+const $ = (id) => document.getElementById(id);
+
+/** Reads a File as base64 (chunked, so large files do not blow the call stack). */
+async function toBase64(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(node.dataset, v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c != null) node.append(c);
+  return node;
+}
+
+const KIND_ORDER = ["name", "contact", "address", "work", "date", "person", "preference", "health", "finance", "identifier", "goal", "project", "other"];
+const KIND_LABEL = { name: "Name", contact: "Contact", address: "Address", work: "Work", date: "Dates", person: "People", preference: "Preferences", health: "Health", finance: "Finances", identifier: "IDs", goal: "Goals", project: "Projects", other: "Other" };
+const label = (key) => key.replace(/-/g, " ");
+const day = (ts) => (ts ? new Date(ts * 1000).toISOString().slice(0, 10) : "");
+
+function renderProfile(p) {
+  $("bio").textContent = p.bio || "";
+  $("topics").replaceChildren(...p.topics.map((t) => el("span", { class: "chip" }, t)));
+  const facts = $("facts");
+  if (p.facts.length === 0) {
+    facts.replaceChildren(el("p", { class: "muted" }, "Nothing yet. Import notes, documents, emails or chat exports to begin."));
+  } else {
+    const groups = KIND_ORDER.map((kind) => [kind, p.facts.filter((f) => f.kind === kind)]).filter(([, fs]) => fs.length);
+    facts.replaceChildren(...groups.map(([kind, fs]) => el("div", { class: "fact-group", dataset: { kind } }, el("h3", {}, KIND_LABEL[kind] || kind), ...fs.map(renderFact))));
+  }
+  $("source-count").textContent = p.sources.length ? `(${p.sources.length})` : "";
+  $("sources").replaceChildren(
+    ...p.sources.map((s) =>
+      el(
+        "li",
+        { dataset: { sourceId: s.id } },
+        el("span", {}, el("span", { class: "name" }, s.name), el("br"), el("span", { class: "meta" }, `${s.kind} · ${s.chunk_ids.length} chunks · ${day(s.dated || s.imported_at)}`)),
+        el("button", { class: "icon danger", type: "button", title: `Delete ${s.name} and what was learnt only from it`, onclick: () => deleteSource(s) }, "Delete"),
+      ),
+    ),
+  );
+}
+
+function renderFact(f) {
+  const sensitive = f.sensitivity === "sensitive";
+  const value = el("span", { class: "value" }, sensitive ? "••••••" : f.value);
+  if (sensitive) {
+    value.title = "Sensitive: never shared with pages or third parties. Click to show.";
+    value.addEventListener("click", () => (value.textContent = f.value), { once: true });
+  }
+  const row = el(
+    "div",
+    { class: "fact", dataset: { factKey: f.key, factId: f.id } },
+    el("span", { class: "key" }, label(f.key), sensitive ? el("span", { class: "badge sensitive" }, "sensitive") : null, f.pinned ? el("span", { class: "badge pinned" }, "your edit") : null),
+    el(
+      "span",
+      { class: "tools" },
+      el("button", { class: "icon", type: "button", title: "Edit (your edit wins over imports)", onclick: () => editFact(f, row) }, "Edit"),
+      f.pinned ? null : el("button", { class: "icon", type: "button", title: "Pin this value", onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, "Pin"),
+      el("button", { class: "icon danger", type: "button", title: "Forget this fact", onclick: () => mutate({ kind: "memory.forget", fact_id: f.id }) }, "Delete"),
+    ),
+    value,
+  );
+  return row;
+}
+
+function editFact(f, row) {
+  const input = el("input", { class: "edit-input", value: f.value, "aria-label": `New value for ${label(f.key)}` });
+  const save = () => mutate({ kind: "memory.pin", key: f.key, value: input.value.trim() });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") save();
+    if (e.key === "Escape") refresh();
+  });
+  row.querySelector(".value").replaceWith(input);
+  input.focus();
+}
+
+async function mutate(body) {
+  try {
+    renderProfile(await request(body));
+  } catch (err) {
+    status(`Could not update memory: ${err.message}`);
+  }
+  showUsage();
+}
+
+async function deleteSource(s) {
+  if (!confirm(`Delete “${s.name}” and everything learnt only from it?`)) return;
+  await mutate({ kind: "memory.delete_source", source_id: s.id });
+}
+
+function status(text) {
+  $("data-status").textContent = text;
+}
+
+async function refresh() {
+  try {
+    renderProfile(await request({ kind: "memory.overview" }));
+  } catch (err) {
+    $("facts").replaceChildren(el("p", { class: "error" }, `Memory is unavailable: ${err.message}`));
+  }
+  showUsage();
+}
+
+async function importFiles(files) {
+  const list = [...files];
+  if (!list.length) return;
+  const bar = $("import-bar");
+  const results = $("import-results");
+  results.replaceChildren();
+  $("import-progress").hidden = false;
+  bar.max = list.length + 1;
+  bar.value = 0;
+  let imported = 0;
+  let duplicates = 0;
+  for (const [i, file] of list.entries()) {
+    $("import-label").textContent = `Importing ${file.name}`;
+    $("import-count").textContent = `${i + 1} / ${list.length}`;
+    let line;
+    try {
+      const { outcome } = await request({ kind: "memory.import", name: file.webkitRelativePath || file.name, data: await toBase64(file) });
+      if (outcome.status === "imported") imported += 1;
+      if (outcome.status === "duplicate") duplicates += 1;
+      line = outcome.status === "failed" ? el("li", { class: "failed" }, `✗ ${outcome.message}`) : null;
+    } catch (err) {
+      line = el("li", { class: "failed" }, `✗ ${file.name}: ${err.message}`);
+    }
+    if (line) results.append(line);
+    bar.value = i + 1;
+  }
+  $("import-label").textContent = "Learning from what you imported…";
+  try {
+    renderProfile(await request({ kind: "memory.distil" }));
+  } catch (err) {
+    results.append(el("li", { class: "failed" }, `✗ distilling failed: ${err.message}`));
+  }
+  bar.value = bar.max;
+  if (duplicates) results.append(el("li", {}, `${duplicates} file${duplicates === 1 ? " was" : "s were"} already in memory.`));
+  $("import-label").textContent = `Imported ${imported} of ${list.length} file${list.length === 1 ? "" : "s"}`;
+  $("import-count").textContent = "";
+  showUsage();
+}
+
+let searchTimer = null;
+async function search(query) {
+  const out = $("search-results");
+  if (!query.trim()) {
+    out.replaceChildren();
+    return;
+  }
+  try {
+    const { hits } = await request({ kind: "memory.search", query, k: 8 });
+    if (!hits.length) {
+      out.replaceChildren(el("li", { class: "muted" }, "No matches."));
+      return;
+    }
+    out.replaceChildren(
+      ...hits.map((h) =>
+        el(
+          "li",
+          { class: "hit" },
+          h.kind === "fact" ? el("span", {}, el("strong", {}, label(h.key)), ": ", h.sensitivity === "sensitive" ? "•••••• (sensitive)" : h.value) : el("span", {}, h.text.length > 220 ? `${h.text.slice(0, 220)}…` : h.text),
+          el("div", { class: "src" }, h.source),
+        ),
+      ),
+    );
+  } catch (err) {
+    out.replaceChildren(el("li", { class: "failed" }, err.message));
+  }
+}
+
+async function showUsage() {
+  try {
+    const { usage, quota } = await navigator.storage.estimate();
+    const mb = (n) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+    $("storage-usage").textContent = `Using ${mb(usage)} of ${mb(quota)} available on this device.`;
+  } catch {
+    $("storage-usage").textContent = "Storage use is unknown.";
+  }
+}
+
+async function exportBackup() {
+  try {
+    const { backup } = await request({ kind: "memory.export" });
+    const blob = new Blob([JSON.stringify(backup)], { type: "application/json" });
+    const a = el("a", { href: URL.createObjectURL(blob), download: `secondself-backup-${day(backup.exported_at)}.json` });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    status("Backup saved to your downloads.");
+  } catch (err) {
+    status(`Export failed: ${err.message}`);
+  }
+}
+
+async function restoreBackup(file) {
+  if (!file) return;
+  let backup;
+  try {
+    backup = JSON.parse(await file.text());
+  } catch {
+    status(`${file.name} is not a SecondSelf backup (not JSON). Nothing was changed.`);
+    return;
+  }
+  try {
+    renderProfile(await request({ kind: "memory.restore", backup }));
+    status(`Restored from ${file.name}.`);
+  } catch (err) {
+    status(`Restore failed, nothing was changed: ${err.message}`);
+  }
+  showUsage();
+}
+
+$("import-files").addEventListener("change", (e) => importFiles(e.target.files).finally(() => (e.target.value = "")));
+$("restore-file").addEventListener("change", (e) => restoreBackup(e.target.files[0]).finally(() => (e.target.value = "")));
+$("export").addEventListener("click", exportBackup);
+$("delete-all").addEventListener("click", () => ($("confirm-delete").hidden = false));
+$("confirm-delete-no").addEventListener("click", () => ($("confirm-delete").hidden = true));
+$("confirm-delete-yes").addEventListener("click", async () => {
+  $("confirm-delete").hidden = true;
+  await mutate({ kind: "memory.clear" });
+  status("All your data was deleted.");
+});
+$("note-open").addEventListener("click", () => {
+  $("note-form").hidden = false;
+  $("note-text").focus();
+});
+$("note-cancel").addEventListener("click", () => ($("note-form").hidden = true));
+$("note-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const text = $("note-text").value.trim();
+  if (!text) return;
+  const { outcome } = await request({ kind: "memory.remember", text });
+  if (outcome.status === "failed") status(outcome.message);
+  $("note-text").value = "";
+  $("note-form").hidden = true;
+  refresh();
+});
+$("search").addEventListener("input", (e) => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => search(e.target.value), 150);
+});
+
+refresh();

@@ -1,0 +1,202 @@
+//! Memory in a real browser: the persona's sources imported through the side panel land as
+//! facts, survive a browser restart, survive export → delete all → restore, stay out of reach
+//! of page scripts, and an import interrupted by killing the engine lands whole or not at all.
+
+use std::path::{Path, PathBuf};
+
+use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
+use chromiumoxide::Page;
+use secondself::browser::{ExtensionBrowser, LaunchOptions};
+
+use crate::util::{click, js, wait_for, Env};
+
+fn persona_dir() -> PathBuf {
+    secondself::repo_dir().join("../shared/data/personas/maya-okafor")
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())).flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.canonicalize().unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Puts `files` into the file input `selector` as a user picking them would.
+async fn choose_files(page: &Page, selector: &str, files: Vec<String>) {
+    let input = page.find_element(selector).await.expect("file input exists");
+    page.execute(SetFileInputFilesParams::builder().files(files).backend_node_id(input.backend_node_id).build().unwrap())
+        .await
+        .expect("files set on the input");
+}
+
+async fn fact_value(panel: &Page, key: &str) -> Option<String> {
+    js::<Option<String>>(panel, &format!(r#"(() => {{ const f = document.querySelector('[data-fact-key="{key}"] .value'); return f ? f.textContent : null; }})()"#))
+        .await
+        .unwrap()
+}
+
+async fn facts_snapshot(panel: &Page) -> serde_json::Value {
+    js(panel, "SecondSelfProtocol.request({ kind: 'memory.overview' }).then(p => p.facts.map(f => [f.key, f.value]).sort())").await.unwrap()
+}
+
+async fn import_persona(panel: &Page) {
+    let files = files_under(&persona_dir().join("sources"));
+    assert!(files.len() >= 30, "persona sources found: {}", files.len());
+    choose_files(panel, "#import-files", files).await;
+    wait_for(panel, "document.getElementById('import-label').textContent.startsWith('Imported ')", 180).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn persona_import_persists_and_backs_up() {
+    let profile = tempfile::tempdir().unwrap();
+    let chrome = secondself::browser::find_chromium().unwrap();
+    let ext = secondself::extension_dir().canonicalize().unwrap();
+    let opts = LaunchOptions::default();
+
+    let b = ExtensionBrowser::launch_with_profile(&chrome, &ext, profile.path(), &opts).await.unwrap();
+    let panel = b.open(&b.extension_url("sidepanel/sidepanel.html")).await.unwrap();
+    import_persona(&panel).await;
+    let label: String = js(&panel, "document.getElementById('import-label').textContent").await.unwrap();
+    assert!(label.starts_with("Imported 3") || label.starts_with("Imported 2"), "most files import: {label}");
+    let failed: usize = js(&panel, "document.querySelectorAll('#import-results li.failed').length").await.unwrap();
+    assert_eq!(failed, 0, "no persona file fails to import");
+    assert_eq!(fact_value(&panel, "email").await.as_deref(), Some("maya.okafor@mailbox.example"));
+    assert_eq!(fact_value(&panel, "postal-code").await.as_deref(), Some("M19 3PL"), "the newest address wins");
+    assert_eq!(fact_value(&panel, "organization-title").await.as_deref(), Some("Senior Data Engineer"));
+    // Sensitive facts are masked in the manager until clicked.
+    let masked: bool = js(&panel, "[...document.querySelectorAll('.fact')].some(f => f.querySelector('.badge.sensitive') && f.querySelector('.value').textContent === '••••••')").await.unwrap();
+    assert!(masked, "sensitive facts are masked");
+    let sources: usize = js(&panel, "document.querySelectorAll('#sources li').length").await.unwrap();
+    assert!(sources >= 30, "sources listed: {sources}");
+    // The README's screenshot: the panel at side-panel width, on what SecondSelf learnt.
+    panel
+        .execute(
+            chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams::builder()
+                .width(420)
+                .height(900)
+                .device_scale_factor(1.0)
+                .mobile(false)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let _: bool = js(&panel, "(document.getElementById('profile-title').scrollIntoView(), window.scrollBy(0, -70), true)").await.unwrap();
+    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel.png")).await.unwrap();
+    // Re-importing the same files duplicates nothing.
+    import_persona(&panel).await;
+    let again: usize = js(&panel, "document.querySelectorAll('#sources li').length").await.unwrap();
+    assert_eq!(again, sources);
+    let duplicates: String = js(&panel, "document.getElementById('import-results').textContent").await.unwrap();
+    assert!(duplicates.contains("already in memory"), "{duplicates}");
+    let before = facts_snapshot(&panel).await;
+    b.close().await.unwrap();
+
+    // A new browser on the same profile still has everything.
+    let b = ExtensionBrowser::launch_with_profile(&chrome, &ext, profile.path(), &opts).await.unwrap();
+    let panel = b.open(&b.extension_url("sidepanel/sidepanel.html")).await.unwrap();
+    wait_for(&panel, "!!document.querySelector('[data-fact-key=\"email\"]')", 60).await.unwrap();
+    assert_eq!(facts_snapshot(&panel).await, before, "facts survive a browser restart");
+
+    // Export → delete all → restore gives the same facts.
+    let backup: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.export' }).then(r => r.backup)").await.unwrap();
+    assert_eq!(backup["format"], "secondself-memory-backup");
+    let backup_file = profile.path().join("backup.json");
+    std::fs::write(&backup_file, serde_json::to_vec(&backup).unwrap()).unwrap();
+    click(&panel, "delete-all").await.unwrap();
+    click(&panel, "confirm-delete-yes").await.unwrap();
+    wait_for(&panel, "document.getElementById('data-status').textContent.startsWith('All your data was deleted')", 30).await.unwrap();
+    assert_eq!(facts_snapshot(&panel).await, serde_json::json!([]), "delete all leaves nothing");
+    assert_eq!(js::<usize>(&panel, "document.querySelectorAll('#sources li').length").await.unwrap(), 0);
+    // A broken backup is refused and changes nothing.
+    let broken = profile.path().join("broken.json");
+    std::fs::write(&broken, b"{\"format\": \"secondself-memory-backup\", \"version\": 1, \"stores\": {\"facts\": [{\"id\": \"x\"}]}}").unwrap();
+    choose_files(&panel, "#restore-file", vec![broken.display().to_string()]).await;
+    wait_for(&panel, "document.getElementById('data-status').textContent.startsWith('Restore failed')", 30).await.unwrap();
+    assert_eq!(facts_snapshot(&panel).await, serde_json::json!([]));
+    choose_files(&panel, "#restore-file", vec![backup_file.display().to_string()]).await;
+    wait_for(&panel, "document.getElementById('data-status').textContent.startsWith('Restored')", 60).await.unwrap();
+    assert_eq!(facts_snapshot(&panel).await, before, "restore gives back the same facts");
+    b.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_cannot_read_memory() {
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let outcome: serde_json::Value = js(
+        &panel,
+        "SecondSelfProtocol.request({ kind: 'memory.remember', text: 'My passport number is 531847206 and my email is snoop@example.org.' })",
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome["outcome"]["status"], "imported");
+    let page = env.fixture_page("/demo/checkout.html").await.unwrap();
+    let probe = format!(
+        r#"(async () => {{
+            const found = {{}};
+            found.runtime = typeof chrome !== "undefined" && !!chrome.runtime && typeof chrome.runtime.sendMessage === "function";
+            if (found.runtime) {{
+                found.reply = await new Promise(res => {{
+                    try {{ chrome.runtime.sendMessage({id}, {{ to: "router", id: "m", request: {{ kind: "memory.overview" }} }}, r => res(r ?? null)); }}
+                    catch (e) {{ res("threw"); }}
+                }});
+            }}
+            window.postMessage({{ to: "router", id: "m2", request: {{ kind: "memory.search", query: "passport", k: 5 }} }}, "*");
+            await new Promise(r => setTimeout(r, 500));
+            const html = document.documentElement.outerHTML + JSON.stringify(localStorage) + document.cookie;
+            found.leak = /531847206|snoop@example\.org/.test(html);
+            found.idb = (await indexedDB.databases()).map(d => d.name);
+            return found;
+        }})()"#,
+        id = serde_json::to_string(&env.browser.extension_id).unwrap()
+    );
+    let found: serde_json::Value = js(&page, &probe).await.unwrap();
+    assert_eq!(found["leak"], false, "memory appeared in the page: {found}");
+    assert!(found["reply"].is_null() || found["reply"] == "threw" || found.get("reply").is_none(), "{found}");
+    assert!(!found["idb"].to_string().contains("secondself"), "the page sees the extension's database: {found}");
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_engine_mid_import_lands_all_or_nothing() {
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    // A large note-like file: thousands of chunks, so the import takes a while.
+    let kill: serde_json::Value = js(
+        &panel,
+        r#"(async () => {
+            const para = "I walked along the canal in the morning and planned the week ahead with care. ";
+            let text = "";
+            for (let i = 0; i < 40000; i++) text += (i % 8 === 7 ? "\n\n" : "") + para.replace("week", "week " + i);
+            const data = btoa(unescape(encodeURIComponent(text)));
+            const pending = SecondSelfProtocol.request({ kind: "memory.import", name: "big-journal.md", data }).then(r => r, e => ({ error: e.message }));
+            await new Promise(r => setTimeout(r, 300));
+            await chrome.offscreen.closeDocument();
+            return { reply: await pending, bytes: text.length };
+        })()"#,
+    )
+    .await
+    .unwrap();
+    // Ask again: the router starts a fresh engine host.
+    let overview: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.overview' })").await.unwrap();
+    let sources = overview["sources"].as_array().unwrap();
+    match sources.iter().find(|s| s["name"] == "big-journal.md") {
+        None => {} // nothing landed
+        Some(s) => {
+            let chunks: usize = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.export' }).then(r => r.backup.stores.chunks.length)").await.unwrap();
+            assert_eq!(s["chunk_ids"].as_array().unwrap().len(), chunks, "the import landed whole: {kill}");
+        }
+    }
+    env.close().await;
+}
