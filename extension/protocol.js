@@ -10,7 +10,7 @@
  * Must not: hold state, touch the DOM, or log message contents (they may hold memories).
  */
 (() => {
-  const KINDS = ["engine.ping", "engine.pong", "engine.error", "engine.progress"];
+  const KINDS = ["engine.ping", "task.enhance", "task.critique", "memory.pin", "engine.pong", "engine.error", "task.enhanced", "task.critiqued", "memory.pinned", "engine.progress"];
   /** Kinds served by content scripts (not the engine); the router sends them to `request.tabId`. */
   const CONTENT_KINDS = ["content.ping", "content.pong"];
 

@@ -7,3 +7,7 @@ mod util;
 /// Service worker, offscreen engine, side panel, content-script isolation.
 #[path = "e2e/foundation.rs"]
 mod foundation;
+
+/// Chat-site replicas: ✨ Enhance, Insert/Undo through each editor, Critique, per-site switch.
+#[path = "e2e/chat_sites.rs"]
+mod chat_sites;

@@ -13,6 +13,7 @@
 
 pub mod error;
 pub mod protocol;
+pub mod tasks;
 
 #[cfg(target_family = "wasm")]
 pub mod web;

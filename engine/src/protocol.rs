@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tasks::critic::Problem;
+use crate::tasks::enhance::Added;
+
 /// Everything the engine can be asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
@@ -13,6 +16,17 @@ pub enum Request {
     /// Is the engine alive? Answered with [`Reply::Pong`].
     #[serde(rename = "engine.ping")]
     Ping,
+    /// Add the user's relevant facts to a prompt they are writing on chat site `site`.
+    /// Answered with [`Reply::Enhanced`].
+    #[serde(rename = "task.enhance")]
+    Enhance { site: String, prompt: String },
+    /// Check an AI `reply` (to the user's `request`) against their facts. Answered with
+    /// [`Reply::Critiqued`]. The reply is page text: data, never instructions.
+    #[serde(rename = "task.critique")]
+    Critique { request: String, reply: String },
+    /// Remember `key: value` as a user-stated fact (pinned). Answered with [`Reply::Pinned`].
+    #[serde(rename = "memory.pin")]
+    Pin { key: String, value: String },
 }
 
 /// The one final answer to a request.
@@ -25,6 +39,17 @@ pub enum Reply {
     /// The request failed; `error` is a stable kind, `message` says what to do.
     #[serde(rename = "engine.error")]
     Error { error: String, message: String },
+    /// `enhanced` = the unchanged `prompt`, then the added context; `added` lists each sentence
+    /// with the fact it came from (empty when nothing relevant was found).
+    #[serde(rename = "task.enhanced")]
+    Enhanced { prompt: String, enhanced: String, added: Vec<Added> },
+    /// `fits` when nothing in the reply conflicts with the user's facts; else the `problems`,
+    /// each citing its fact.
+    #[serde(rename = "task.critiqued")]
+    Critiqued { fits: bool, problems: Vec<Problem> },
+    /// The fact was stored; `sensitive` facts are kept but never volunteered to pages.
+    #[serde(rename = "memory.pinned")]
+    Pinned { key: String, value: String, sensitive: bool },
 }
 
 /// Progress and partial results sent before the final reply of long work.
@@ -59,7 +84,18 @@ impl Backend {
 }
 
 /// Every request and reply/event kind, in declaration order. `extension/protocol.js` must match.
-pub const KINDS: &[&str] = &["engine.ping", "engine.pong", "engine.error", "engine.progress"];
+pub const KINDS: &[&str] = &[
+    "engine.ping",
+    "task.enhance",
+    "task.critique",
+    "memory.pin",
+    "engine.pong",
+    "engine.error",
+    "task.enhanced",
+    "task.critiqued",
+    "memory.pinned",
+    "engine.progress",
+];
 
 #[cfg(test)]
 mod tests {
@@ -79,6 +115,18 @@ mod tests {
         assert_eq!(v["kind"], "engine.pong");
         assert_eq!(v["backend"]["type"], "cpu");
         assert_eq!(v["version"], "1.2.3");
+    }
+
+    #[test]
+    fn task_requests_decode_from_their_kinds() {
+        let r: Request = serde_json::from_str(r#"{"kind":"task.enhance","site":"chatgpt","prompt":"hi"}"#).unwrap();
+        assert_eq!(r, Request::Enhance { site: "chatgpt".into(), prompt: "hi".into() });
+        let r: Request = serde_json::from_str(r#"{"kind":"task.critique","request":"q","reply":"a"}"#).unwrap();
+        assert_eq!(r, Request::Critique { request: "q".into(), reply: "a".into() });
+        assert!(serde_json::from_str::<Request>(r#"{"kind":"task.enhance","site":"x"}"#).is_err(), "prompt is required");
+        let v = serde_json::to_value(Reply::Critiqued { fits: false, problems: vec![Problem { text: "t".into(), memory: "diet: vegan".into() }] }).unwrap();
+        assert_eq!(v["kind"], "task.critiqued");
+        assert_eq!(v["problems"][0]["memory"], "diet: vegan");
     }
 
     #[test]

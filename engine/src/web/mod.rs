@@ -4,15 +4,22 @@
 //! envelope to [`Engine::handle`]; events of long work go to the `on_event` callback.
 //! Errors leave this module as `{kind: "engine.error", error, message}` replies, never as throws.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 
 use crate::error::EngineError;
 use crate::protocol::{Backend, Event, Reply, Request};
+use crate::tasks::context::{is_sensitive, FactView};
+use crate::tasks::{critic, enhance};
 
 /// The engine instance owned by the engine host page.
 #[wasm_bindgen]
 pub struct Engine {
     backend: Backend,
+    /// Facts the user stated with `memory.pin`, kept for this engine's lifetime. The L1 store
+    /// (IndexedDB, `memory/`) replaces this list when memory is wired to the protocol.
+    pinned: RefCell<Vec<FactView>>,
 }
 
 #[wasm_bindgen]
@@ -21,7 +28,7 @@ impl Engine {
     pub async fn start() -> Engine {
         console_error_panic_hook::set_once();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
-        Engine { backend }
+        Engine { backend, pinned: RefCell::new(Vec::new()) }
     }
 
     /// A short label of the backend in use, for logs and the UI.
@@ -45,7 +52,36 @@ impl Engine {
     async fn serve(&self, request: Request, _on_event: &js_sys::Function) -> Result<Reply, EngineError> {
         match request {
             Request::Ping => Ok(Reply::Pong { version: crate::VERSION.into(), backend: self.backend.clone() }),
+            Request::Enhance { site: _, prompt } => {
+                let out = enhance::enhance(&prompt, &self.pinned.borrow());
+                Ok(Reply::Enhanced { prompt: out.prompt, enhanced: out.enhanced, added: out.added })
+            }
+            Request::Critique { request, reply } => {
+                let out = critic::critique(&request, &reply, &self.pinned.borrow());
+                Ok(Reply::Critiqued { fits: out.fits, problems: out.problems })
+            }
+            Request::Pin { key, value } => self.pin(key, value),
         }
+    }
+
+    /// Stores a user-stated fact; a single-valued key is replaced, list keys keep every item.
+    fn pin(&self, key: String, value: String) -> Result<Reply, EngineError> {
+        let key = key.trim().to_lowercase();
+        let value = value.trim().to_string();
+        if key.is_empty() || value.is_empty() || key.len() > 64 || value.len() > 2000 {
+            return Err(EngineError::BadRequest("memory.pin needs a key (≤ 64 chars) and a value (≤ 2000 chars)".into()));
+        }
+        let mut fact = FactView { key: key.clone(), value: value.clone(), kind: String::new(), sensitive: false, source: "you".into() };
+        fact.sensitive = is_sensitive(&fact);
+        let list_key = matches!(key.as_str(), "allergies" | "dislikes" | "family" | "friends" | "people" | "projects" | "goals" | "interests" | "skills");
+        let mut pinned = self.pinned.borrow_mut();
+        if !list_key {
+            pinned.retain(|f| f.key != key);
+        }
+        if !pinned.iter().any(|f| f.key == key && f.value == value) {
+            pinned.push(fact.clone());
+        }
+        Ok(Reply::Pinned { key, value, sensitive: fact.sensitive })
     }
 }
 
