@@ -209,13 +209,19 @@
     if (composer) mountEnhance(composer);
     // Selector lists may match a reply and its wrapper: keep the innermost.
     const replies = [...document.querySelectorAll(site.selectors.reply)];
-    for (const r of replies) if (!replies.some((o) => o !== r && r.contains(o))) mountCritique(r);
+    for (const r of replies) {
+      if (replies.some((o) => o !== r && r.contains(o))) continue;
+      // A reply still streaming is not finished: its button comes when streaming stops.
+      if (site.selectors.streaming && r.closest(site.selectors.streaming)) continue;
+      mountCritique(r);
+    }
   }
 
   let scheduled = false;
   const observer = new MutationObserver((records) => {
     // Our own hosts changing is no reason to rescan.
-    if (records.every((r) => [...r.addedNodes, ...r.removedNodes].every((n) => mounted.has(n)))) return;
+    const ours = (r) => r.type === "childList" && [...r.addedNodes, ...r.removedNodes].every((n) => mounted.has(n));
+    if (records.every(ours)) return;
     if (scheduled) return;
     scheduled = true;
     setTimeout(() => {
@@ -243,7 +249,14 @@
 
   let observing = false;
   function start() {
-    if (!observing) observer.observe(document.documentElement, { childList: true, subtree: true });
+    if (!observing) {
+      const streamingAttr = site.selectors.streaming && site.selectors.streaming.match(/\[([a-z-]+)[=\]]/);
+      observer.observe(document.documentElement, {
+        childList: true,
+        subtree: true,
+        ...(streamingAttr ? { attributes: true, attributeFilter: [streamingAttr[1]] } : {}),
+      });
+    }
     observing = true;
     scan();
   }

@@ -15,6 +15,7 @@
     reply: '.font-claude-response .standard-markdown, .font-claude-message',
     user: '[data-testid="user-message"]',
     anchor: 'form button[aria-label="Send message"]',
+    streaming: '[data-is-streaming="true"]',
   }),
   insert: (el, text) => SecondSelfEditors.rich.write(el, text),
   readComposer: (el) => SecondSelfEditors.rich.read(el),
