@@ -182,6 +182,11 @@ const STOP: &[&str] = &[
     "is", "it", "be", "do", "i", "or", "as", "by", "up", "so", "not", "no", "fine", "like", "week", "day", "time",
 ];
 
+/// True for words too common to match on.
+pub fn is_stop_word(w: &str) -> bool {
+    STOP.contains(&w)
+}
+
 /// Content words of `text` worth matching against fact values (length ≥ 4, not stop words).
 pub fn content_words(text: &str) -> Vec<String> {
     words(text).into_iter().filter(|w| w.len() >= 4 && !STOP.contains(&w.as_str())).collect()

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::context::{content_words, has_word, is_sensitive, topics_of, words, FactView};
+use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
 
 /// One sentence of added context and the fact it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +37,13 @@ fn is_schedule_item(value: &str) -> bool {
             .any(|w| has_word(&ws, w))
 }
 
+/// True when a word of the prompt (any length: `mum`, `son`) other than a stop word is in the
+/// fact's value.
+fn names_someone_in(prompt: &str, f: &FactView) -> bool {
+    let value = words(&f.value);
+    words(prompt).iter().filter(|w| !is_stop_word(w)).any(|w| has_word(&value, w))
+}
+
 /// Picks the facts relevant to `prompt`, in a stable order (topic keys first, then keyword hits).
 pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
     let topics = topics_of(prompt);
@@ -57,6 +64,10 @@ pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
                     if (topic.name == "food" && schedule) || (topic.name == "schedule" && !schedule) {
                         continue;
                     }
+                }
+                // Relatives and friends only when the prompt names them (`my sister`, `Chioma`).
+                if matches!(f.key.as_str(), "family" | "friends" | "people") && !names_someone_in(prompt, f) {
+                    continue;
                 }
                 // Interests only where the prompt is about the person or their time.
                 if f.key == "interests" && !topic_names.iter().any(|n| matches!(*n, "fitness" | "about-me" | "schedule")) {
@@ -185,6 +196,16 @@ mod tests {
         let out = enhance("Find a swimming club for me", &facts());
         assert!(out.enhanced.contains("I enjoy swimming"), "{}", out.enhanced);
         assert!(out.enhanced.contains("I live in Bristol"), "{}", out.enhanced);
+    }
+
+    #[test]
+    fn relatives_come_only_when_the_prompt_names_them() {
+        let mut fs = facts();
+        fs.push(FactView::new("family", "Ruth (sister), birthday in June, loves pottery", false));
+        fs.push(FactView::new("family", "Ben (nephew), turns 6", false));
+        let out = enhance("What should I get my sister for her birthday?", &fs);
+        assert!(out.enhanced.contains("Ruth (sister)"), "{}", out.enhanced);
+        assert!(!out.enhanced.contains("Ben"), "{}", out.enhanced);
     }
 
     #[test]
