@@ -1,6 +1,7 @@
 //! The critic: checks an AI reply against the user's facts and lists the conflicts, each citing
 //! the fact it breaks (diet and allergies vs ingredients, food dislikes, meeting times vs a
-//! "no meetings before …" rule). Nothing conflicting → `fits: true` and no invented problems.
+//! "no meetings before …" rule, prices vs a stated budget). Nothing conflicting → `fits: true`
+//! and no invented problems.
 //!
 //! The reply is page text: data to scan, never instructions to follow. Sensitive facts are not
 //! consulted at all, so no problem can quote one. Structure first (word rules); the model may
@@ -219,6 +220,35 @@ fn dislike_problem(f: &FactView, reply: &str) -> Option<Problem> {
     })
 }
 
+/// Money amounts (`£28`, `$1,200.50`, `€45`) in `text`, as (currency symbol, value).
+fn amounts(text: &str) -> Vec<(char, f64)> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if !matches!(c, '£' | '$' | '€') {
+            continue;
+        }
+        let num: String = chars[i + 1..].iter().take_while(|d| d.is_ascii_digit() || **d == ',' || **d == '.').filter(|d| **d != ',').collect();
+        if let Ok(v) = num.trim_end_matches('.').parse::<f64>() {
+            out.push((*c, v));
+        }
+    }
+    out
+}
+
+/// A budget fact (`gift-budget: £30`, `budget: under $500 a night`) vs prices in the reply.
+fn budget_problem(f: &FactView, reply: &str) -> Option<Problem> {
+    if !(f.key.contains("budget") || words(&f.value).iter().any(|w| w == "budget")) {
+        return None;
+    }
+    let (currency, limit) = *amounts(&f.value).first()?;
+    let over = amounts(reply).into_iter().filter(|(c, v)| *c == currency && *v > limit).map(|(_, v)| v).fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))?;
+    Some(Problem {
+        text: format!("It costs {currency}{over}, over my budget ({}).", f.value.trim()),
+        memory: f.cite(),
+    })
+}
+
 /// Critiques `reply` (the answer to `request`) against `facts`.
 pub fn critique(request: &str, reply: &str, facts: &[FactView]) -> Critique {
     let _ = request; // The request scopes nothing yet; the model-based checks will use it.
@@ -228,7 +258,7 @@ pub fn critique(request: &str, reply: &str, facts: &[FactView]) -> Critique {
             "diet" => diet_problem(f, reply),
             "allergies" => allergy_problem(f, reply),
             "dislikes" => dislike_problem(f, reply),
-            _ => None,
+            _ => budget_problem(f, reply),
         };
         problems.extend(p);
     }
@@ -298,6 +328,17 @@ mod tests {
         assert!(c.fits, "{c:?}");
         let all = serde_json::to_string(&c).unwrap();
         assert!(!all.contains("987654321") && !all.contains("epilepsy"), "{all}");
+    }
+
+    #[test]
+    fn prices_over_a_budget_are_flagged_within_it_are_not() {
+        let mut fs = facts();
+        fs.push(FactView::new("gift-budget", "£30 for birthday presents", false));
+        let c = critique("gift?", "A LEGO set for £45 or a book for £12.", &fs);
+        assert_eq!(c.problems.len(), 1, "{c:?}");
+        assert!(c.problems[0].text.contains("£45") && c.problems[0].memory.starts_with("gift-budget"), "{c:?}");
+        assert!(critique("gift?", "A wooden train for £28, within your £30 budget.", &fs).fits);
+        assert!(critique("gift?", "A wooden train for $80.", &fs).fits, "another currency is not compared");
     }
 
     #[test]
