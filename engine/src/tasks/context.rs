@@ -143,7 +143,7 @@ pub const TOPICS: &[Topic] = &[
     },
     Topic {
         name: "schedule",
-        signals: &["schedule", "meeting", "meetings", "calendar", "weekly", "routine", "timetable", "appointment", "appointments"],
+        signals: &["schedule", "meeting", "meetings", "calendar", "weekly", "timetable", "appointment", "appointments", "diary"],
         keys: &["dislikes", "work-pattern", "routine", "interests"],
     },
     Topic {
@@ -163,7 +163,7 @@ pub const TOPICS: &[Topic] = &[
     },
     Topic {
         name: "about-me",
-        signals: &["intro", "introduce", "introduction", "about", "bio", "profile"],
+        signals: &["intro", "introduce", "introduction", "bio", "profile"],
         keys: &["interests", "address-level2", "organization-title"],
     },
 ];

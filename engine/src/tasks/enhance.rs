@@ -37,6 +37,19 @@ fn is_schedule_item(value: &str) -> bool {
             .any(|w| has_word(&ws, w))
 }
 
+/// Prompt words that make it about the user and their partner.
+const PARTNER_WORDS: &[&str] = &[
+    "partner", "partner's", "boyfriend", "girlfriend", "husband", "wife", "spouse", "fiance", "fiancee", "date",
+    "anniversary", "valentine", "us", "we", "couple", "two",
+];
+
+/// Keys that say nothing useful when a prompt merely shares a word with them (`Manchester` in
+/// `Greater Manchester`, the user's own name).
+const NO_KEYWORD_MATCH: &[&str] = &[
+    "address-level1", "country", "country-name", "language", "honorific-prefix", "name", "given-name",
+    "additional-name", "family-name", "nickname", "t-shirt-size",
+];
+
 /// True when a word of the prompt (any length: `mum`, `son`) other than a stop word is in the
 /// fact's value.
 fn names_someone_in(prompt: &str, f: &FactView) -> bool {
@@ -65,6 +78,10 @@ pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
                         continue;
                     }
                 }
+                // The partner only when the prompt is about the two of them.
+                if f.key == "partner" && !names_someone_in(prompt, f) && !words(prompt).iter().any(|w| PARTNER_WORDS.contains(&w.as_str())) {
+                    continue;
+                }
                 // Relatives and friends only when the prompt names them (`my sister`, `Chioma`).
                 if matches!(f.key.as_str(), "family" | "friends" | "people") && !names_someone_in(prompt, f) {
                     continue;
@@ -77,7 +94,7 @@ pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
             }
         }
     }
-    for f in facts.iter().filter(|f| !is_sensitive(f)) {
+    for f in facts.iter().filter(|f| !is_sensitive(f) && !NO_KEYWORD_MATCH.contains(&f.key.as_str())) {
         let value_words = words(&f.value);
         if prompt_words.iter().any(|w| has_word(&value_words, w)) {
             push(f, &mut picked);
@@ -89,7 +106,8 @@ pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
 
 /// One fact as a first-person clause (`I'm vegetarian`, `I'm allergic to tree nuts`).
 pub fn in_my_voice(f: &FactView) -> String {
-    let v = f.value.trim().trim_end_matches('.');
+    // `;` separates the clauses of the context sentence, so it may not appear inside one.
+    let v = f.value.trim().trim_end_matches('.').replace(';', ",");
     match f.key.as_str() {
         "diet" => format!("I'm {v}"),
         "diet-detail" => format!("I eat {v}"),
@@ -206,6 +224,13 @@ mod tests {
         let out = enhance("What should I get my sister for her birthday?", &fs);
         assert!(out.enhanced.contains("Ruth (sister)"), "{}", out.enhanced);
         assert!(!out.enhanced.contains("Ben"), "{}", out.enhanced);
+    }
+
+    #[test]
+    fn partner_only_when_the_prompt_is_about_the_two_of_them() {
+        assert!(enhance("Suggest a date-night idea for my partner's birthday", &facts()).enhanced.contains("Alex Moreno"));
+        assert!(!enhance("Suggest a birthday present for my nephew", &facts()).enhanced.contains("Alex"));
+        assert!(!enhance("Give me a 10-minute stretching routine", &facts()).enhanced.contains("10:00"));
     }
 
     #[test]
