@@ -46,6 +46,7 @@
     .row { display: flex; gap: 6px; margin-top: 8px; }
     .fits { color: #237a3b; } .problem { color: #a3261b; margin-top: 4px; } .memory { color: #555b6e; font-size: 12px; }
     .error { color: #a3261b; }
+    .off { margin-left: 2px; padding: 3px 6px; color: #6b7080; }
   `;
 
   function el(tag, props = {}, children = []) {
@@ -89,7 +90,9 @@
     const wrap = el("div", { class: "enhance" });
     const button = el("button", { type: "button", "data-ss": "enhance", title: "Add what SecondSelf knows about you", text: "✨ Enhance" });
     const panel = el("div", { class: "panel", "data-ss": "preview", hidden: "" });
-    wrap.append(button, panel);
+    const off = el("button", { type: "button", class: "off", "data-ss": "site-off", title: `Turn SecondSelf off on ${site.name}`, text: "×" });
+    off.addEventListener("click", () => setSiteEnabled(false));
+    wrap.append(button, off, panel);
     root.append(wrap);
     button.addEventListener("click", () => runEnhance(panel));
     const anchor = site.selectors.anchor && document.querySelector(site.selectors.anchor);
@@ -229,6 +232,12 @@
       scan();
     }, 30);
   });
+
+  /** The per-site switch: `chrome.storage.local` `sites[<id>]`; every tab of the site follows. */
+  async function setSiteEnabled(on) {
+    const { sites: current = {} } = await chrome.storage.local.get("sites");
+    await chrome.storage.local.set({ sites: { ...current, [site.id]: on } });
+  }
 
   function unmountAll() {
     for (const h of mounted) h.remove();

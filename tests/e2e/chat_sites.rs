@@ -296,7 +296,8 @@ async fn per_site_switch_unmounts_and_remounts() {
     let page = env.fixture_page("/sites/claude.html").await.unwrap();
     wait_shadow(&page, "enhance", 1, 20).await.unwrap();
     let ext = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
-    js::<Value>(&ext, "chrome.storage.local.set({ sites: { claude: false } }).then(() => true)").await.unwrap();
+    // The × next to ✨ switches the site off.
+    click(&page, "site-off", 0).await.unwrap();
     let start = std::time::Instant::now();
     while !shadow_nodes(&page, "enhance").await.unwrap().is_empty() {
         assert!(start.elapsed().as_secs() < 10, "the ✨ button stayed after switching claude off");
@@ -306,6 +307,8 @@ async fn per_site_switch_unmounts_and_remounts() {
     // Other sites are unaffected.
     let other = env.fixture_page("/sites/grok.html").await.unwrap();
     wait_shadow(&other, "enhance", 1, 20).await.unwrap();
+    let stored: Value = js(&ext, "chrome.storage.local.get('sites').then(v => v.sites)").await.unwrap();
+    assert_eq!(stored, serde_json::json!({ "claude": false }));
     js::<Value>(&ext, "chrome.storage.local.set({ sites: { claude: true } }).then(() => true)").await.unwrap();
     wait_shadow(&page, "enhance", 1, 10).await.unwrap();
     wait_shadow(&page, "critique", 1, 10).await.unwrap();
