@@ -52,6 +52,7 @@ pub fn check_extension(dir: &Path) -> Result<ManifestReport> {
             bail!("permission `{p}` is requested but no script uses it (looked for {evidence:?}); drop it from manifest.json");
         }
     }
+    refuse_test_matches(&m)?;
     let csp = m["content_security_policy"]["extension_pages"].as_str().unwrap_or_default().to_string();
     if !csp.contains("'wasm-unsafe-eval'") {
         bail!("the extension-pages CSP lacks 'wasm-unsafe-eval'; the wasm engine cannot start without it");
@@ -72,6 +73,30 @@ pub fn check_extension(dir: &Path) -> Result<ManifestReport> {
         bail!("default_locale `{default_locale}` has no _locales/{default_locale}/messages.json");
     }
     Ok(ManifestReport { permissions, csp, icons, locales })
+}
+
+/// Hosts that only the test builds may match (the chat-site replicas are served there).
+const TEST_ONLY_HOSTS: &[&str] = &["127.0.0.1", "localhost", "[::1]"];
+
+/// Refuses a manifest whose content scripts, host permissions or web-accessible resources match
+/// a loopback host: those patterns belong to the E2E tests' derived copy of the extension only.
+fn refuse_test_matches(m: &serde_json::Value) -> Result<()> {
+    let mut patterns: Vec<&str> = Vec::new();
+    for cs in m["content_scripts"].as_array().into_iter().flatten() {
+        patterns.extend(cs["matches"].as_array().into_iter().flatten().filter_map(|v| v.as_str()));
+    }
+    patterns.extend(m["host_permissions"].as_array().into_iter().flatten().filter_map(|v| v.as_str()));
+    for war in m["web_accessible_resources"].as_array().into_iter().flatten() {
+        patterns.extend(war["matches"].as_array().into_iter().flatten().filter_map(|v| v.as_str()));
+    }
+    for p in patterns {
+        let host = p.split("://").nth(1).unwrap_or(p).split(['/', ':']).next().unwrap_or("");
+        let host = if p.contains("[::1]") { "[::1]" } else { host };
+        if TEST_ONLY_HOSTS.contains(&host) {
+            bail!("manifest.json matches the test-only host in `{p}`; loopback matches belong to the E2E tests' copy of the extension, never to a build for the store");
+        }
+    }
+    Ok(())
 }
 
 /// Checks the extension in `dir` and zips it to `out`. Returns the number of files written.
@@ -121,4 +146,22 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_matches_are_refused_real_sites_are_not() {
+        let ok = serde_json::json!({"content_scripts": [{"matches": ["https://chatgpt.com/*", "http://*/*"]}]});
+        assert!(refuse_test_matches(&ok).is_ok());
+        for p in ["http://127.0.0.1/*", "http://localhost:8080/*", "http://[::1]/*"] {
+            let bad = serde_json::json!({"content_scripts": [{"matches": ["https://claude.ai/*", p]}]});
+            let err = refuse_test_matches(&bad).unwrap_err().to_string();
+            assert!(err.contains("test-only host"), "{p}: {err}");
+        }
+        let bad = serde_json::json!({"host_permissions": ["http://127.0.0.1/*"]});
+        assert!(refuse_test_matches(&bad).is_err());
+    }
 }

@@ -11,3 +11,7 @@ mod foundation;
 /// Import through the side panel, persistence, backup, isolation, atomicity.
 #[path = "e2e/memory.rs"]
 mod memory;
+
+/// Chat-site replicas: ✨ Enhance, Insert/Undo through each editor, Critique, per-site switch.
+#[path = "e2e/chat_sites.rs"]
+mod chat_sites;

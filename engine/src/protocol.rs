@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::tasks::autofill::{FieldDescriptor, Prediction};
+use crate::tasks::critic::Problem;
+use crate::tasks::enhance::Added;
 
 /// Everything the engine can be asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,13 +54,28 @@ pub enum Request {
     /// Delete all memory.
     #[serde(rename = "memory.clear")]
     MemoryClear,
+    /// Add the user's relevant facts to a prompt they are writing on chat site `site`.
+    /// Answered with [`Reply::Enhanced`].
+    #[serde(rename = "task.enhance")]
+    Enhance { site: String, prompt: String },
+    /// Check an AI `reply` (to the user's `request`) against their facts. Answered with
+    /// [`Reply::Critiqued`]. The reply is page text: data, never instructions.
+    #[serde(rename = "task.critique")]
+    Critique { request: String, reply: String },
 }
 
 impl Request {
     /// Whether a web page's content script may send this request. Pages get the narrow task
     /// answers (autofill plans, enhanced prompts, critiques), never memory itself.
     pub fn allowed_from_page(&self) -> bool {
-        matches!(self, Request::Ping | Request::AutofillClassify { .. } | Request::MemoryRemember { url: Some(_), .. })
+        matches!(
+            self,
+            Request::Ping
+                | Request::AutofillClassify { .. }
+                | Request::MemoryRemember { url: Some(_), .. }
+                | Request::Enhance { .. }
+                | Request::Critique { .. }
+        )
     }
 }
 
@@ -93,6 +110,14 @@ pub enum Reply {
     /// A full backup (see `memory::manage::export_backup`).
     #[serde(rename = "memory.backup")]
     MemoryBackup { backup: serde_json::Value },
+    /// `enhanced` = the unchanged `prompt`, then the added context; `added` lists each sentence
+    /// with the fact it came from (empty when nothing relevant was found).
+    #[serde(rename = "task.enhanced")]
+    Enhanced { prompt: String, enhanced: String, added: Vec<Added> },
+    /// `fits` when nothing in the reply conflicts with the user's facts; else the `problems`,
+    /// each citing its fact.
+    #[serde(rename = "task.critiqued")]
+    Critiqued { fits: bool, problems: Vec<Problem> },
 }
 
 /// What happened to one imported file.
@@ -157,6 +182,8 @@ pub const KINDS: &[&str] = &[
     "memory.export",
     "memory.restore",
     "memory.clear",
+    "task.enhance",
+    "task.critique",
     "engine.pong",
     "engine.error",
     "autofill.plan",
@@ -164,6 +191,8 @@ pub const KINDS: &[&str] = &[
     "memory.profile",
     "memory.results",
     "memory.backup",
+    "task.enhanced",
+    "task.critiqued",
     "engine.progress",
 ];
 

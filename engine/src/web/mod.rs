@@ -19,6 +19,8 @@ use crate::memory::import::{import_note, import_one, Outcome};
 use crate::memory::store::Store;
 use crate::memory::{l1, manage, schema, MemoryError};
 use crate::protocol::{Backend, Event, ImportOutcome, Reply, Request};
+use crate::tasks::context::FactView;
+use crate::tasks::{critic, enhance};
 use idb::IdbStore;
 
 /// The engine instance owned by the engine host page. Cheap to share: requests run
@@ -146,7 +148,23 @@ impl Inner {
                 self.with_memory(|s| Box::pin(async move { manage::delete_all(s).await })).await?;
                 self.overview().await
             }
+            Request::Enhance { site: _, prompt } => {
+                let facts = self.fact_views().await?;
+                let out = enhance::enhance(&prompt, &facts);
+                Ok(Reply::Enhanced { prompt: out.prompt, enhanced: out.enhanced, added: out.added })
+            }
+            Request::Critique { request, reply } => {
+                let facts = self.fact_views().await?;
+                let out = critic::critique(&request, &reply, &facts);
+                Ok(Reply::Critiqued { fits: out.fits, problems: out.problems })
+            }
         }
+    }
+
+    /// The current facts as the tasks see them.
+    async fn fact_views(&self) -> Result<Vec<FactView>, EngineError> {
+        let facts = self.with_memory(|s| Box::pin(async move { manage::current_facts(s).await })).await?;
+        Ok(facts.iter().map(FactView::from).collect())
     }
 
     async fn overview(&self) -> Result<Reply, EngineError> {

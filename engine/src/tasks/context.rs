@@ -1,0 +1,240 @@
+//! The personal context the chat-site tasks ([`super::enhance`], [`super::critic`]) work over:
+//! a borrowed view of L1 facts, the sensitivity guard, and the topic/keyword relevance match.
+//!
+//! Why a view: the tasks must not care where facts live (IndexedDB in the browser, the journaled
+//! store natively, a test's literal list), so they take `&[FactView]`. Who calls it: the two
+//! tasks, and `web/` which turns stored facts into views.
+
+use serde::{Deserialize, Serialize};
+
+/// One L1 fact as the tasks see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactView {
+    /// Kebab-case key (`diet`, `allergies`, `organization-title`, …).
+    pub key: String,
+    pub value: String,
+    /// Broad kind (`preference`, `work`, `health`, …); informative only.
+    pub kind: String,
+    /// Marked sensitive by memory (ids, health, finances, exact home address).
+    pub sensitive: bool,
+    /// Where it came from (a source chunk, or `you` for the user's own edits).
+    pub source: String,
+}
+
+impl FactView {
+    /// A fact with `kind` empty and `source` = `you`.
+    pub fn new(key: &str, value: &str, sensitive: bool) -> FactView {
+        FactView { key: key.into(), value: value.into(), kind: String::new(), sensitive, source: "you".into() }
+    }
+
+    /// `key: value`, the citation shown next to a problem or an added sentence.
+    pub fn cite(&self) -> String {
+        format!("{}: {}", self.key, self.value)
+    }
+}
+
+impl From<&crate::memory::Fact> for FactView {
+    fn from(f: &crate::memory::Fact) -> Self {
+        FactView {
+            key: f.key.clone(),
+            value: f.value.clone(),
+            kind: format!("{:?}", f.kind).to_lowercase(),
+            sensitive: f.sensitivity == crate::memory::Sensitivity::Sensitive,
+            source: f.source_chunk.clone().unwrap_or_else(|| "you".into()),
+        }
+    }
+}
+
+/// Keys whose values are never volunteered to a page or a chat site, whatever memory says:
+/// identifiers, health, finances and the parts of the exact home address.
+const NEVER_SHARED_KEYS: &[&str] = &[
+    "passport-number", "national-insurance-number", "driving-licence-number", "tax-id", "ssn",
+    "policy-number", "certificate-number", "booking-reference", "entry-number", "membership-number",
+    "reference-number", "bank-account", "card", "account-number", "customer-number", "finances", "salary",
+    "health-condition", "medication", "health-test", "home-address", "street-address", "address-line1",
+    "address-line2", "address-line3", "postal-code", "email", "work-email", "tel", "tel-national", "bday",
+    "bday-day", "bday-month", "bday-year",
+];
+
+/// Words in a key that make any key sensitive (`passport`, `nhs-number`, `iban`, …).
+const SENSITIVE_KEY_WORDS: &[&str] = &[
+    "passport", "insurance", "licence", "license", "number", "account", "iban", "sort-code", "card", "salary",
+    "income", "health", "medic", "diagnos", "password", "pin", "ssn", "tax",
+];
+
+/// True when the fact must never be volunteered: memory marked it, its key is an id, health,
+/// finance or exact-address key, or its value looks like an identifier (long digit runs).
+pub fn is_sensitive(f: &FactView) -> bool {
+    if f.sensitive || NEVER_SHARED_KEYS.contains(&f.key.as_str()) {
+        return true;
+    }
+    let key = f.key.to_lowercase();
+    if key.split('-').any(|part| SENSITIVE_KEY_WORDS.iter().any(|w| part.starts_with(w))) {
+        return true;
+    }
+    looks_like_identifier(&f.value)
+}
+
+/// A value with 6+ digits, or a code mixing letters and 4+ digits, reads like an id number.
+fn looks_like_identifier(v: &str) -> bool {
+    let digits = v.chars().filter(|c| c.is_ascii_digit()).count();
+    if digits >= 6 {
+        return true;
+    }
+    v.split_whitespace().any(|w| {
+        let d = w.chars().filter(|c| c.is_ascii_digit()).count();
+        let a = w.chars().filter(|c| c.is_ascii_uppercase()).count();
+        d >= 4 && a >= 2
+    })
+}
+
+/// Lower-case word tokens (letters, digits and apostrophes), for matching.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('\'').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// True when `word` (lower case) or a simple inflection of it is among `text_words`.
+pub fn has_word(text_words: &[String], word: &str) -> bool {
+    text_words.iter().any(|w| same_stem(w, word))
+}
+
+/// `runs`/`running`/`run`, `dinners`/`dinner`: a crude stem match, enough for topic words.
+pub fn same_stem(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let stem = |w: &str| -> String {
+        let w = w.trim_end_matches("'s");
+        for suffix in ["ning", "ing", "ies", "es", "s", "ed"] {
+            if w.len() > suffix.len() + 2 {
+                if let Some(s) = w.strip_suffix(suffix) {
+                    return s.to_string();
+                }
+            }
+        }
+        w.to_string()
+    };
+    let (sa, sb) = (stem(a), stem(b));
+    sa.len() >= 3 && sa == sb
+}
+
+/// Topics a prompt can be about, each with the words that signal it and the fact keys it needs.
+pub struct Topic {
+    pub name: &'static str,
+    pub signals: &'static [&'static str],
+    pub keys: &'static [&'static str],
+}
+
+/// The topic table (data, not logic): prompt words → the fact keys worth adding.
+pub const TOPICS: &[Topic] = &[
+    Topic {
+        name: "food",
+        signals: &[
+            "dinner", "dinners", "lunch", "lunches", "breakfast", "brunch", "meal", "meals", "recipe", "recipes", "cook",
+            "cooking", "restaurant", "restaurants", "food", "eat", "eating", "snack", "snacks", "menu", "dish", "bake",
+            "baking", "picnic", "takeaway", "cuisine", "catering", "dietary", "grocery", "groceries", "pasta", "sauce",
+        ],
+        keys: &["diet", "diet-detail", "allergies", "dislikes"],
+    },
+    Topic {
+        name: "travel",
+        signals: &["pack", "packing", "trip", "travel", "holiday", "flight", "hotel", "away", "abroad", "luggage", "itinerary"],
+        keys: &["allergies", "trips", "travel"],
+    },
+    Topic {
+        name: "work",
+        signals: &[
+            "bio", "cv", "resume", "cover", "job", "career", "speaker", "linkedin", "review", "interview", "promotion",
+            "colleague", "colleagues", "team", "office", "announcement", "conference",
+        ],
+        keys: &["organization-title", "organization", "projects", "skills"],
+    },
+    Topic {
+        name: "schedule",
+        signals: &["schedule", "meeting", "meetings", "calendar", "weekly", "timetable", "appointment", "appointments", "diary"],
+        keys: &["dislikes", "work-pattern", "routine", "interests"],
+    },
+    Topic {
+        name: "fitness",
+        signals: &["run", "running", "marathon", "training", "stretch", "stretching", "exercise", "gym", "workout", "fitness", "climb"],
+        keys: &["interests", "goals", "sports"],
+    },
+    Topic {
+        name: "people",
+        signals: &["gift", "present", "birthday", "partner", "sister", "brother", "nephew", "niece", "mum", "dad", "parents", "family", "friend", "grandma", "date"],
+        keys: &["partner", "family", "friends", "people"],
+    },
+    Topic {
+        name: "place",
+        signals: &["restaurant", "near", "nearby", "local", "commute", "vet", "move", "moving", "neighbourhood", "city", "club"],
+        keys: &["address-level2", "neighbourhood", "city"],
+    },
+    Topic {
+        name: "about-me",
+        signals: &["intro", "introduce", "introduction", "bio", "profile"],
+        keys: &["interests", "address-level2", "organization-title"],
+    },
+];
+
+/// Which topics `text` is about.
+pub fn topics_of(text: &str) -> Vec<&'static Topic> {
+    let ws = words(text);
+    TOPICS.iter().filter(|t| t.signals.iter().any(|s| has_word(&ws, s))).collect()
+}
+
+/// Words too common to make a keyword match meaningful.
+const STOP: &[&str] = &[
+    "the", "and", "for", "with", "that", "this", "from", "have", "about", "what", "when", "your", "you", "are", "can",
+    "some", "give", "make", "help", "write", "suggest", "should", "could", "would", "need", "want", "plan", "short",
+    "good", "new", "get", "know", "me", "my", "our", "their", "her", "his", "a", "an", "of", "to", "in", "on", "at",
+    "is", "it", "be", "do", "i", "or", "as", "by", "up", "so", "not", "no", "fine", "like", "week", "day", "time",
+];
+
+/// True for words too common to match on.
+pub fn is_stop_word(w: &str) -> bool {
+    STOP.contains(&w)
+}
+
+/// Content words of `text` worth matching against fact values (length ≥ 4, not stop words).
+pub fn content_words(text: &str) -> Vec<String> {
+    words(text).into_iter().filter(|w| w.len() >= 4 && !STOP.contains(&w.as_str())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitivity_guard_catches_marked_keys_and_id_like_values() {
+        assert!(is_sensitive(&FactView::new("diet", "vegetarian", true)));
+        assert!(is_sensitive(&FactView::new("passport-number", "x", false)));
+        assert!(is_sensitive(&FactView::new("nhs-number", "x", false)));
+        assert!(is_sensitive(&FactView::new("street-address", "1 High St", false)));
+        assert!(is_sensitive(&FactView::new("note", "ref 531847206", false)));
+        assert!(is_sensitive(&FactView::new("note", "code HLC-7734-2091", false)));
+        assert!(!is_sensitive(&FactView::new("diet", "vegetarian", false)));
+        assert!(!is_sensitive(&FactView::new("dislikes", "meetings before 9:30", false)));
+        assert!(!is_sensitive(&FactView::new("address-level2", "Leeds", false)));
+    }
+
+    #[test]
+    fn topics_follow_prompt_words() {
+        let names = |t: &str| topics_of(t).iter().map(|t| t.name).collect::<Vec<_>>();
+        assert_eq!(names("Plan a week of dinners for us"), vec!["food"]);
+        assert!(names("Explain how TCP works").is_empty());
+        assert!(names("Give me a 16-week half marathon training plan").contains(&"fitness"));
+        assert!(names("Write a short speaker bio").contains(&"work"));
+        assert!(names("Tell me a joke").is_empty());
+    }
+
+    #[test]
+    fn stems_match_inflections_only() {
+        assert!(same_stem("dinners", "dinner"));
+        assert!(same_stem("running", "run"));
+        assert!(!same_stem("nut", "nutmeg"));
+    }
+}

@@ -1,0 +1,289 @@
+//! Prompt enhancement for AI chat sites: adds the user's relevant, non-sensitive facts to what
+//! they are about to ask, written in their own voice, and leaves their request text untouched.
+//!
+//! Structure first: facts are picked by topic (the prompt's words → the keys a topic needs) and
+//! by keyword overlap (a prompt word that appears in a fact's value); sensitive facts never pass
+//! [`super::context::is_sensitive`]. The model (L2) may later rephrase the context sentence; the
+//! selection stays here. Called by `web/` for `task.enhance` (the ✨ button on chat sites).
+
+use serde::{Deserialize, Serialize};
+
+use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
+
+/// One sentence of added context and the fact it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Added {
+    pub text: String,
+    pub source: String,
+}
+
+/// The enhanced prompt: `enhanced` = the unchanged `prompt`, a blank line, then the context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enhanced {
+    pub prompt: String,
+    pub enhanced: String,
+    pub added: Vec<Added>,
+}
+
+/// At most this many facts are added: context, not a life story.
+pub const MAX_ADDED: usize = 6;
+
+/// Food-ish dislikes are kept apart from time/schedule dislikes (`meetings before 9:30`).
+fn is_schedule_item(value: &str) -> bool {
+    let ws = words(value);
+    value.chars().any(|c| c.is_ascii_digit())
+        || ["meeting", "meetings", "morning", "mornings", "call", "calls", "early", "late", "weekend", "weekends"]
+            .iter()
+            .any(|w| has_word(&ws, w))
+}
+
+/// Prompt words that make it about the user and their partner.
+const PARTNER_WORDS: &[&str] = &[
+    "partner", "partner's", "boyfriend", "girlfriend", "husband", "wife", "spouse", "fiance", "fiancee", "date",
+    "anniversary", "valentine", "us", "we", "couple", "two",
+];
+
+/// Keys that say nothing useful when a prompt merely shares a word with them (`Manchester` in
+/// `Greater Manchester`, the user's own name).
+const NO_KEYWORD_MATCH: &[&str] = &[
+    "address-level1", "country", "country-name", "language", "honorific-prefix", "name", "given-name",
+    "additional-name", "family-name", "nickname", "t-shirt-size",
+];
+
+/// True when a word of the prompt (any length: `mum`, `son`) other than a stop word is in the
+/// fact's value.
+fn names_someone_in(prompt: &str, f: &FactView) -> bool {
+    let value = words(&f.value);
+    words(prompt).iter().filter(|w| !is_stop_word(w)).any(|w| has_word(&value, w))
+}
+
+/// Picks the facts relevant to `prompt`, in a stable order (topic keys first, then keyword hits).
+pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
+    let topics = topics_of(prompt);
+    let topic_names: Vec<&str> = topics.iter().map(|t| t.name).collect();
+    let prompt_words = content_words(prompt);
+    let mut picked: Vec<&FactView> = Vec::new();
+    let push = |f: &'a FactView, picked: &mut Vec<&'a FactView>| {
+        if !picked.iter().any(|p| p.key == f.key && p.value == f.value) {
+            picked.push(f);
+        }
+    };
+    for topic in &topics {
+        for key in topic.keys {
+            for f in facts.iter().filter(|f| f.key == *key && !is_sensitive(f)) {
+                // A dislike belongs to the food topic or the schedule topic, not to both.
+                if f.key == "dislikes" {
+                    let schedule = is_schedule_item(&f.value);
+                    if (topic.name == "food" && schedule) || (topic.name == "schedule" && !schedule) {
+                        continue;
+                    }
+                }
+                // The partner only when the prompt is about the two of them.
+                if f.key == "partner" && !names_someone_in(prompt, f) && !words(prompt).iter().any(|w| PARTNER_WORDS.contains(&w.as_str())) {
+                    continue;
+                }
+                // Relatives and friends only when the prompt names them (`my sister`, `Chioma`).
+                if matches!(f.key.as_str(), "family" | "friends" | "people") && !names_someone_in(prompt, f) {
+                    continue;
+                }
+                // Interests only where the prompt is about the person or their time.
+                if f.key == "interests" && !topic_names.iter().any(|n| matches!(*n, "fitness" | "about-me" | "schedule")) {
+                    continue;
+                }
+                push(f, &mut picked);
+            }
+        }
+    }
+    for f in facts.iter().filter(|f| !is_sensitive(f) && !NO_KEYWORD_MATCH.contains(&f.key.as_str())) {
+        let value_words = words(&f.value);
+        if prompt_words.iter().any(|w| has_word(&value_words, w)) {
+            push(f, &mut picked);
+        }
+    }
+    picked.truncate(MAX_ADDED);
+    picked
+}
+
+/// One fact as a first-person clause (`I'm vegetarian`, `I'm allergic to tree nuts`).
+pub fn in_my_voice(f: &FactView) -> String {
+    // `;` separates the clauses of the context sentence, so it may not appear inside one.
+    let v = f.value.trim().trim_end_matches('.').replace(';', ",");
+    match f.key.as_str() {
+        "diet" => format!("I'm {v}"),
+        "diet-detail" => format!("I eat {v}"),
+        "allergies" => format!("I'm allergic to {v}"),
+        "dislikes" => format!("I don't like {v}"),
+        "partner" => format!("my partner is {v}"),
+        "organization-title" => format!("I work as a {v}"),
+        "organization" => format!("I work at {v}"),
+        "projects" => format!("I'm working on {v}"),
+        "skills" => format!("my skills include {v}"),
+        "goals" => format!("one of my goals: {v}"),
+        "interests" => format!("I enjoy {v}"),
+        "address-level2" | "city" => format!("I live in {v}"),
+        "neighbourhood" => format!("I live in {v}"),
+        "language" => format!("I speak {v}"),
+        "family" | "friends" | "people" => format!("about people close to me: {v}"),
+        key => format!("my {}: {v}", key.replace('-', " ")),
+    }
+}
+
+/// Enhances `prompt` with the relevant facts. With nothing relevant, `enhanced == prompt` and
+/// `added` is empty.
+pub fn enhance(prompt: &str, facts: &[FactView]) -> Enhanced {
+    let picked = select(prompt, facts);
+    let added: Vec<Added> = picked.iter().map(|f| Added { text: in_my_voice(f), source: f.cite() }).collect();
+    let enhanced = if added.is_empty() {
+        prompt.to_string()
+    } else {
+        let clauses: Vec<&str> = added.iter().map(|a| a.text.as_str()).collect();
+        format!("{}\n\nFor context: {}.", prompt.trim_end(), clauses.join("; "))
+    };
+    Enhanced { prompt: prompt.to_string(), enhanced, added }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A persona-like profile (invented values, not the benchmark persona's).
+    fn facts() -> Vec<FactView> {
+        vec![
+            FactView::new("diet", "vegan", false),
+            FactView::new("allergies", "peanuts", false),
+            FactView::new("dislikes", "mushrooms", false),
+            FactView::new("dislikes", "calls before 10:00", false),
+            FactView::new("partner", "Alex Moreno", false),
+            FactView::new("organization-title", "Product Designer", false),
+            FactView::new("organization", "Northwind Studio", false),
+            FactView::new("interests", "swimming", false),
+            FactView::new("address-level2", "Bristol", false),
+            FactView::new("street-address", "9 Quay Road", false),
+            FactView::new("passport-number", "123456789", true),
+            FactView::new("health-condition", "migraine", true),
+            FactView::new("finances", "salary 52,000", true),
+        ]
+    }
+
+    #[test]
+    fn food_prompt_gets_diet_allergy_and_food_dislikes_in_my_voice() {
+        let out = enhance("Plan a week of dinners for me and my partner", &facts());
+        assert!(out.enhanced.starts_with("Plan a week of dinners for me and my partner\n\nFor context: "), "{}", out.enhanced);
+        let ctx = &out.enhanced;
+        assert!(ctx.contains("I'm vegan"), "{ctx}");
+        assert!(ctx.contains("I'm allergic to peanuts"), "{ctx}");
+        assert!(ctx.contains("I don't like mushrooms"), "{ctx}");
+        assert!(ctx.contains("my partner is Alex Moreno"), "{ctx}");
+        // The schedule dislike belongs to schedule prompts; work facts are irrelevant here.
+        assert!(!ctx.contains("10:00") && !ctx.contains("Designer"), "{ctx}");
+        assert_eq!(out.added.len(), 4);
+        assert!(out.added.iter().all(|a| !a.source.is_empty()));
+    }
+
+    #[test]
+    fn never_adds_sensitive_facts_even_when_the_prompt_names_them() {
+        let prompt = "Fill in my passport renewal form, mention my migraine and my salary, and my address 9 Quay Road";
+        let out = enhance(prompt, &facts());
+        let context = &out.enhanced[prompt.len()..];
+        for secret in ["123456789", "migraine", "52,000", "Quay"] {
+            assert!(!context.contains(secret), "{secret} leaked: {context}");
+        }
+        let added: String = out.added.iter().map(|a| format!("{} {}", a.text, a.source)).collect();
+        for secret in ["123456789", "migraine", "52,000", "Quay"] {
+            assert!(!added.contains(secret), "{secret} leaked: {added}");
+        }
+    }
+
+    #[test]
+    fn work_prompt_gets_title_and_employer_not_food() {
+        let out = enhance("Write a short speaker bio for me for a conference website", &facts());
+        let ctx = &out.enhanced;
+        assert!(ctx.contains("I work as a Product Designer") && ctx.contains("I work at Northwind Studio"), "{ctx}");
+        assert!(!ctx.contains("vegan") && !ctx.contains("peanut"), "{ctx}");
+    }
+
+    #[test]
+    fn schedule_prompt_gets_the_schedule_dislike() {
+        let out = enhance("Make me a weekly schedule template", &facts());
+        assert!(out.enhanced.contains("I don't like calls before 10:00"), "{}", out.enhanced);
+        assert!(!out.enhanced.contains("mushrooms"), "{}", out.enhanced);
+    }
+
+    #[test]
+    fn keyword_overlap_pulls_in_a_matching_fact() {
+        let out = enhance("Find a swimming club for me", &facts());
+        assert!(out.enhanced.contains("I enjoy swimming"), "{}", out.enhanced);
+        assert!(out.enhanced.contains("I live in Bristol"), "{}", out.enhanced);
+    }
+
+    #[test]
+    fn relatives_come_only_when_the_prompt_names_them() {
+        let mut fs = facts();
+        fs.push(FactView::new("family", "Ruth (sister), birthday in June, loves pottery", false));
+        fs.push(FactView::new("family", "Ben (nephew), turns 6", false));
+        let out = enhance("What should I get my sister for her birthday?", &fs);
+        assert!(out.enhanced.contains("Ruth (sister)"), "{}", out.enhanced);
+        assert!(!out.enhanced.contains("Ben"), "{}", out.enhanced);
+    }
+
+    #[test]
+    fn partner_only_when_the_prompt_is_about_the_two_of_them() {
+        assert!(enhance("Suggest a date-night idea for my partner's birthday", &facts()).enhanced.contains("Alex Moreno"));
+        assert!(!enhance("Suggest a birthday present for my nephew", &facts()).enhanced.contains("Alex"));
+        assert!(!enhance("Give me a 10-minute stretching routine", &facts()).enhanced.contains("10:00"));
+    }
+
+    #[test]
+    fn unrelated_prompt_is_left_alone() {
+        let out = enhance("Explain how TCP congestion control works", &facts());
+        assert_eq!(out.enhanced, out.prompt);
+        assert!(out.added.is_empty());
+    }
+
+    #[test]
+    fn prompt_text_is_never_changed() {
+        let prompt = "  Suggest   a recipe\nwith  odd spacing  ";
+        let out = enhance(prompt, &facts());
+        assert_eq!(out.prompt, prompt);
+        assert!(out.enhanced.starts_with(prompt.trim_end()));
+    }
+}
+
+/// The benchmark persona's profile against its `context_enhance` cases that profile facts can
+/// answer (food prompts: diet, allergy, dislike), and the sensitive list for every case.
+#[cfg(test)]
+mod persona {
+    use super::*;
+
+    #[test]
+    fn persona_enhance_cases_add_what_fits_and_never_a_sensitive_value() {
+        let Some(facts) = crate::tasks::critic::persona_profile_facts() else { return };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/personas/maya-okafor");
+        let cases = std::fs::read_to_string(dir.join("cases.jsonl")).unwrap();
+        let (mut n, mut full) = (0, 0);
+        for line in cases.lines() {
+            let c: serde_json::Value = serde_json::from_str(line).unwrap();
+            if c["task"] != "context_enhance" {
+                continue;
+            }
+            n += 1;
+            let prompt = c["prompt"].as_str().unwrap();
+            let out = enhance(prompt, &facts);
+            assert!(out.enhanced.starts_with(prompt), "{}: the request text changed", c["id"]);
+            let added = out.enhanced[prompt.len()..].to_lowercase();
+            for bad in c["must_not_include"].as_array().unwrap() {
+                assert!(!added.contains(bad.as_str().unwrap()), "{}: added {bad}: {added}", c["id"]);
+            }
+            let hit = |g: &serde_json::Value| g.as_array().unwrap().iter().any(|s| added.contains(s.as_str().unwrap()));
+            if c["must_include"].as_array().unwrap().iter().all(hit) {
+                full += 1;
+            }
+        }
+        eprintln!("persona enhance: {full}/{n} cases fully covered from profile facts alone");
+        for id in ["enh-01", "enh-15"] {
+            let c: serde_json::Value = cases.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).find(|c| c["id"] == id).unwrap();
+            let out = enhance(c["prompt"].as_str().unwrap(), &facts).enhanced.to_lowercase();
+            assert!(c["must_include"].as_array().unwrap().iter().all(|g| g.as_array().unwrap().iter().any(|s| out.contains(s.as_str().unwrap()))), "{id}: {out}");
+        }
+    }
+}

@@ -1,0 +1,280 @@
+/*
+ * SecondSelf chat-site runner: the shared behaviour on AI chat sites, driven by the site adapters
+ * (`sites/<id>.js`, listed in `sites/index.js`).
+ *
+ * - Observes the page with one MutationObserver (no polling): mounts the ✨ Enhance button next to
+ *   the composer and a "Critique" button under each assistant reply, again after SPA route changes
+ *   replace them; mounting is idempotent.
+ * - Enhance: reads the composer, asks the engine (`task.enhance`), previews the added context with
+ *   Insert / Cancel; Insert writes through the editor's own input path (adapter.insert) and offers
+ *   Undo, which restores the previous content.
+ * - Critique: sends the reply text (data, never instructions) with the user's request to the engine
+ *   (`task.critique`) and shows the verdict in a small panel under the reply.
+ * - Per-site switch: `chrome.storage.local` key `sites` = `{<id>: false}` turns a site off.
+ * UI lives in closed shadow roots; text is set with textContent only. Talks only to the router via
+ * SecondSelfProtocol.request; never to page scripts, nothing on `window`.
+ */
+(() => {
+  if (globalThis.__secondselfChatRunner) return;
+  globalThis.__secondselfChatRunner = true;
+
+  const sites = globalThis.SecondSelfSites || [];
+  const host = location.hostname;
+  /** Replicas for tests live at /sites/<id>.html on a loopback host (matched in test builds only). */
+  const replica = (host === "127.0.0.1" || host === "localhost") && location.pathname.match(/\/sites\/([a-z]+)\.html$/);
+  const site = sites.find((s) =>
+    replica ? s.id === replica[1] : s.matches.some((m) => new URL(m.replace("/*", "/")).hostname === host),
+  );
+  if (!site) return;
+
+  const MAX_REPLY = 20000;
+  const composerHosts = new WeakMap(); // composer element → its ✨ host element
+  const replyHosts = new WeakMap(); // reply element → its critique host element
+  const mounted = new Set(); // every host element we added, for unmounting
+  let enabled = true;
+
+  const STYLE = `
+    :host { all: initial; display: inline-block; position: relative; font: 13px/1.4 system-ui, sans-serif; color: #1f2330; z-index: 2147483000; }
+    button { font: inherit; border: 1px solid #c9cde0; background: #fff; border-radius: 8px; padding: 3px 9px; cursor: pointer; }
+    button:hover { background: #f1f3fb; }
+    .panel { margin-top: 6px; padding: 10px; border: 1px solid #c9cde0; border-radius: 10px; background: #fbfbfe; max-width: 560px; white-space: pre-wrap; }
+    .panel[hidden] { display: none; }
+    .enhance .panel { position: absolute; bottom: 100%; right: 0; width: 420px; margin-bottom: 6px; box-shadow: 0 6px 24px rgba(0,0,0,.12); }
+    .prompt { color: #555b6e; }
+    .added { background: #e6f6ea; border-left: 3px solid #3aa55d; padding: 2px 6px; margin-top: 6px; }
+    .added::before { content: "+ "; color: #3aa55d; font-weight: 600; }
+    .row { display: flex; gap: 6px; margin-top: 8px; }
+    .fits { color: #237a3b; } .problem { color: #a3261b; margin-top: 4px; } .memory { color: #555b6e; font-size: 12px; }
+    .error { color: #a3261b; }
+    .off { margin-left: 2px; padding: 3px 6px; color: #6b7080; }
+  `;
+
+  function el(tag, props = {}, children = []) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === "text") e.textContent = v;
+      else if (k === "on") for (const [ev, fn] of Object.entries(v)) e.addEventListener(ev, fn);
+      else e.setAttribute(k, v);
+    }
+    for (const c of children) e.append(c);
+    return e;
+  }
+
+  /** A host element with a closed shadow root; returns [host, root]. */
+  function makeHost(kind) {
+    const h = document.createElement("div");
+    h.style.cssText = kind === "enhance" ? "display:inline-block;vertical-align:middle;margin:0 4px;" : "display:block;margin:6px 0;";
+    const root = h.attachShadow({ mode: "closed" });
+    root.append(el("style", { text: STYLE }));
+    mounted.add(h);
+    return [h, root];
+  }
+
+  function visible(e) {
+    return !!e && e.isConnected && e.getClientRects().length > 0;
+  }
+
+  function findComposer() {
+    return [...document.querySelectorAll(site.selectors.composer)].find(visible) || null;
+  }
+
+  async function ask(body) {
+    return SecondSelfProtocol.request(body);
+  }
+
+  // ---- ✨ Enhance ---------------------------------------------------------------------------
+
+  function mountEnhance(composer) {
+    if (composerHosts.has(composer) && composerHosts.get(composer).isConnected) return;
+    const [h, root] = makeHost("enhance");
+    const wrap = el("div", { class: "enhance" });
+    const button = el("button", { type: "button", "data-ss": "enhance", title: "Add what SecondSelf knows about you", text: "✨ Enhance" });
+    const panel = el("div", { class: "panel", "data-ss": "preview", hidden: "" });
+    const off = el("button", { type: "button", class: "off", "data-ss": "site-off", title: `Turn SecondSelf off on ${site.name}`, text: "×" });
+    off.addEventListener("click", () => setSiteEnabled(false));
+    wrap.append(button, off, panel);
+    root.append(wrap);
+    button.addEventListener("click", () => runEnhance(panel));
+    const anchor = site.selectors.anchor && document.querySelector(site.selectors.anchor);
+    if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(h, anchor);
+    else composer.after(h);
+    composerHosts.set(composer, h);
+  }
+
+  function show(panel, children) {
+    panel.replaceChildren(...children);
+    panel.hidden = false;
+  }
+
+  async function runEnhance(panel) {
+    const composer = findComposer();
+    if (!composer) return show(panel, [el("div", { class: "error", text: "The chat box is gone; try again." })]);
+    const before = site.readComposer(composer);
+    if (!before.trim()) return show(panel, [el("div", { text: "Write your prompt first, then ✨ adds what helps." })]);
+    show(panel, [el("div", { text: "Looking through your memory…" })]);
+    let result;
+    try {
+      result = await ask({ kind: "task.enhance", site: site.id, prompt: before });
+    } catch (e) {
+      return show(panel, [el("div", { class: "error", "data-ss": "error", text: `SecondSelf could not enhance: ${e.message}` })]);
+    }
+    const close = el("button", { type: "button", "data-ss": "cancel", text: "Cancel", on: { click: () => (panel.hidden = true) } });
+    if (!result.added.length) {
+      return show(panel, [el("div", { "data-ss": "nothing", text: "Nothing in your memory adds to this prompt." }), el("div", { class: "row" }, [close])]);
+    }
+    const addedText = result.enhanced.slice(result.prompt.trimEnd().length).trim();
+    const insert = el("button", { type: "button", "data-ss": "insert", text: "Insert" });
+    insert.addEventListener("click", () => runInsert(panel, before, result.enhanced));
+    show(panel, [
+      el("div", { class: "prompt", text: result.prompt }),
+      el("div", { class: "added", "data-ss": "added", text: addedText }),
+      el("div", { class: "row" }, [insert, close]),
+    ]);
+  }
+
+  /** Writes `text` into the (freshly queried) composer and checks the editor took it. */
+  async function write(text) {
+    const composer = findComposer();
+    if (!composer) throw new Error("the chat box is gone");
+    site.insert(composer, text);
+    // Editors such as Lexical commit a task later: check after that, never retry blindly.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 20 * i));
+      const now = findComposer();
+      if (now && site.readComposer(now).trim() === text.trim()) return;
+    }
+    throw new Error("the chat box did not accept the text");
+  }
+
+  async function runInsert(panel, before, enhanced) {
+    try {
+      await write(enhanced);
+    } catch (e) {
+      return show(panel, [el("div", { class: "error", "data-ss": "error", text: `Could not insert: ${e.message}` })]);
+    }
+    const undo = el("button", { type: "button", "data-ss": "undo", text: "Undo" });
+    undo.addEventListener("click", async () => {
+      try {
+        await write(before);
+        panel.hidden = true;
+      } catch (e) {
+        show(panel, [el("div", { class: "error", "data-ss": "error", text: `Could not undo: ${e.message}` })]);
+      }
+    });
+    const done = el("button", { type: "button", "data-ss": "close", text: "Close", on: { click: () => (panel.hidden = true) } });
+    show(panel, [el("div", { "data-ss": "inserted", text: "Added to your prompt." }), el("div", { class: "row" }, [undo, done])]);
+  }
+
+  // ---- Critique -----------------------------------------------------------------------------
+
+  /** The user's message before `reply` in document order, if the adapter can find one. */
+  function requestBefore(reply) {
+    if (!site.selectors.user) return "";
+    const users = [...document.querySelectorAll(site.selectors.user)].filter(
+      (u) => u.compareDocumentPosition(reply) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    const last = users[users.length - 1];
+    return last ? (last.innerText || last.textContent || "").slice(0, MAX_REPLY) : "";
+  }
+
+  function mountCritique(reply) {
+    if (replyHosts.has(reply) && replyHosts.get(reply).isConnected) return;
+    const [h, root] = makeHost("critique");
+    const button = el("button", { type: "button", "data-ss": "critique", title: "Check this reply against what SecondSelf knows about you", text: "Critique" });
+    const panel = el("div", { class: "panel", "data-ss": "critique-result", hidden: "" });
+    root.append(button, panel);
+    button.addEventListener("click", async () => {
+      show(panel, [el("div", { text: "Checking against your memory…" })]);
+      const text = site.readReply(reply).slice(0, MAX_REPLY);
+      try {
+        const c = await ask({ kind: "task.critique", request: requestBefore(reply), reply: text });
+        if (c.fits) return show(panel, [el("div", { class: "fits", "data-ss": "fits", text: "✓ Fits what SecondSelf knows about you." })]);
+        show(
+          panel,
+          c.problems.map((p) =>
+            el("div", { class: "problem", "data-ss": "problem" }, [el("div", { text: `✗ ${p.text}` }), el("div", { class: "memory", text: `From your memory: ${p.memory}` })]),
+          ),
+        );
+      } catch (e) {
+        show(panel, [el("div", { class: "error", "data-ss": "error", text: `SecondSelf could not critique: ${e.message}` })]);
+      }
+    });
+    reply.after(h);
+    replyHosts.set(reply, h);
+  }
+
+  // ---- observing ----------------------------------------------------------------------------
+
+  function scan() {
+    if (!enabled) return;
+    for (const h of mounted) if (!h.isConnected) mounted.delete(h);
+    const composer = findComposer();
+    if (composer) mountEnhance(composer);
+    // Selector lists may match a reply and its wrapper: keep the innermost.
+    const replies = [...document.querySelectorAll(site.selectors.reply)];
+    for (const r of replies) {
+      if (replies.some((o) => o !== r && r.contains(o))) continue;
+      // A reply still streaming is not finished: its button comes when streaming stops.
+      if (site.selectors.streaming && r.closest(site.selectors.streaming)) continue;
+      mountCritique(r);
+    }
+  }
+
+  let scheduled = false;
+  const observer = new MutationObserver((records) => {
+    // Our own hosts changing is no reason to rescan.
+    const ours = (r) => r.type === "childList" && [...r.addedNodes, ...r.removedNodes].every((n) => mounted.has(n));
+    if (records.every(ours)) return;
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      scan();
+    }, 30);
+  });
+
+  /** The per-site switch: `chrome.storage.local` `sites[<id>]`; every tab of the site follows. */
+  async function setSiteEnabled(on) {
+    const { sites: current = {} } = await chrome.storage.local.get("sites");
+    await chrome.storage.local.set({ sites: { ...current, [site.id]: on } });
+  }
+
+  function unmountAll() {
+    for (const h of mounted) h.remove();
+    mounted.clear();
+  }
+
+  function apply(sitesSetting) {
+    const on = !(sitesSetting && sitesSetting[site.id] === false);
+    if (on === enabled && (on ? observing : true)) return;
+    enabled = on;
+    if (on) start();
+    else {
+      observer.disconnect();
+      observing = false;
+      unmountAll();
+    }
+  }
+
+  let observing = false;
+  function start() {
+    if (!observing) {
+      const streamingAttr = site.selectors.streaming && site.selectors.streaming.match(/\[([a-z-]+)[=\]]/);
+      observer.observe(document.documentElement, {
+        childList: true,
+        subtree: true,
+        ...(streamingAttr ? { attributes: true, attributeFilter: [streamingAttr[1]] } : {}),
+      });
+    }
+    observing = true;
+    scan();
+  }
+
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && changes.sites) apply(changes.sites.newValue);
+  });
+  chrome.storage.local.get("sites").then(
+    (v) => apply(v.sites),
+    () => apply(null),
+  );
+})();
