@@ -35,10 +35,10 @@ fn manifest_check_refuses_unused_permissions() {
         std::fs::copy(src.join(f), dest).unwrap();
     }
     let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap()).unwrap();
-    m["permissions"].as_array_mut().unwrap().push("contextMenus".into());
+    m["permissions"].as_array_mut().unwrap().push("scripting".into());
     std::fs::write(dir.path().join("manifest.json"), m.to_string()).unwrap();
     let err = secondself::pack::check_extension(dir.path()).unwrap_err().to_string();
-    assert!(err.contains("contextMenus"), "{err}");
+    assert!(err.contains("scripting"), "{err}");
 }
 
 #[test]

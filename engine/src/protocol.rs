@@ -66,13 +66,13 @@ pub enum Request {
 
 impl Request {
     /// Whether a web page's content script may send this request. Pages get the narrow task
-    /// answers (autofill plans, enhanced prompts, critiques), never memory itself.
+    /// answers (autofill plans, enhanced prompts, critiques), never memory itself, and cannot
+    /// write memory either ("Remember this" goes through the browser's context menu).
     pub fn allowed_from_page(&self) -> bool {
         matches!(
             self,
             Request::Ping
                 | Request::AutofillClassify { .. }
-                | Request::MemoryRemember { url: Some(_), .. }
                 | Request::Enhance { .. }
                 | Request::Critique { .. }
         )
@@ -214,6 +214,23 @@ mod tests {
         assert_eq!(v["kind"], "engine.pong");
         assert_eq!(v["backend"]["type"], "cpu");
         assert_eq!(v["version"], "1.2.3");
+    }
+
+    #[test]
+    fn pages_may_not_read_or_write_memory() {
+        let page_may = |json: &str| serde_json::from_str::<Request>(json).unwrap().allowed_from_page();
+        assert!(page_may(r#"{"kind":"engine.ping"}"#));
+        assert!(page_may(r#"{"kind":"task.enhance","site":"chatgpt","prompt":"hi"}"#));
+        for denied in [
+            r#"{"kind":"memory.overview"}"#,
+            r#"{"kind":"memory.search","query":"passport","k":5}"#,
+            r#"{"kind":"memory.export"}"#,
+            r#"{"kind":"memory.clear"}"#,
+            r#"{"kind":"memory.pin","key":"tel","value":"1"}"#,
+            r#"{"kind":"memory.remember","text":"x","url":"https://evil.example/","title":"t"}"#,
+        ] {
+            assert!(!page_may(denied), "{denied} must be refused from pages");
+        }
     }
 
     #[test]

@@ -13,8 +13,26 @@ importScripts("../protocol.js");
 const ENGINE_HOST = "offscreen/offscreen.html";
 let creating = null;
 
+const REMEMBER_MENU = "secondself-remember";
+
 chrome.runtime.onInstalled.addListener(() => {
   chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+  chrome.contextMenus.create({ id: REMEMBER_MENU, title: chrome.i18n.getMessage("rememberSelection"), contexts: ["selection"] }, () => void chrome.runtime.lastError);
+});
+
+/* "Remember this": the selected text, with the page's URL and title as provenance. The title
+ * comes from the page's content script (no tabs permission needed); the URL from the click. */
+chrome.contextMenus.onClicked.addListener(async (info, tab) => {
+  if (info.menuItemId !== REMEMBER_MENU || !info.selectionText || !tab) return;
+  let title = info.pageUrl;
+  try {
+    const pong = await chrome.tabs.sendMessage(tab.id, { to: "content", id: SecondSelfProtocol.newId(), request: { kind: "content.ping" } }, { frameId: info.frameId ?? 0 });
+    title = pong?.reply?.title || title;
+  } catch {
+    // no content script in this frame: keep the URL as the title
+  }
+  const request = { kind: "memory.remember", text: info.selectionText, url: info.frameUrl || info.pageUrl, title };
+  await toEngine({ id: SecondSelfProtocol.newId(), request }, null).catch((err) => console.warn("SecondSelf could not remember the selection:", err.message));
 });
 
 /** Creates the offscreen engine host unless it is already running. */
@@ -34,10 +52,9 @@ async function ensureEngineHost() {
   await creating;
 }
 
-async function toEngine(msg, sender) {
+/** Forwards a request to the engine; `origin` is the page tab/frame, or null for the extension. */
+async function toEngine(msg, origin) {
   await ensureEngineHost();
-  const fromPage = sender.tab && !(sender.url || "").startsWith(chrome.runtime.getURL(""));
-  const origin = fromPage ? { tabId: sender.tab.id, frameId: sender.frameId } : null;
   const envelope = { to: "engine", id: msg.id, request: msg.request, origin };
   // A just-created engine host may not have registered its listener yet: retry briefly.
   for (let attempt = 0; ; attempt++) {
@@ -65,7 +82,8 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const route = SecondSelfProtocol.routeOf(msg.request.kind);
   // Only extension pages may address tabs; a content script's request always goes to the engine.
   const fromExtensionPage = typeof sender.url === "string" && sender.url.startsWith(chrome.runtime.getURL(""));
-  const forward = route === "tab" && fromExtensionPage ? toTab(msg) : toEngine(msg, sender);
+  const origin = sender.tab && !fromExtensionPage ? { tabId: sender.tab.id, frameId: sender.frameId } : null;
+  const forward = route === "tab" && fromExtensionPage ? toTab(msg) : toEngine(msg, origin);
   forward.then(
     (answer) => sendResponse(answer),
     (err) => sendResponse({ id: msg.id, reply: { kind: "engine.error", error: "unavailable", message: String(err && err.message ? err.message : err) } }),

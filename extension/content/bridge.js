@@ -14,7 +14,7 @@
   chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     if (sender.id !== chrome.runtime.id || !msg || msg.to !== "content" || !msg.request) return false;
     if (msg.request.kind === "content.ping") {
-      sendResponse({ id: msg.id, reply: { kind: "content.pong", url: location.href, frame: window === window.top ? "top" : "sub" } });
+      sendResponse({ id: msg.id, reply: { kind: "content.pong", url: location.href, title: document.title, frame: window === window.top ? "top" : "sub" } });
     }
     return false;
   });
