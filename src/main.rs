@@ -1,1 +1,61 @@
-fn main() {}
+//! `secondself`: the host CLI. With no subcommand it runs the demo: serves the demo site on
+//! 127.0.0.1 and opens Chromium with the extension loaded on it (`cargo run --release`).
+//! Parses arguments and dispatches to `src/cli/<command>.rs`.
+//!
+//! Subcommands are interfaces others rely on: keep their names and output stable.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "secondself", version, about = "SecondSelf: your memory on your device, a small model on your side.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the demo site and open Chromium with the extension loaded (the default).
+    Run(cli::run::Args),
+    /// Write the store-ready zip of the extension.
+    Pack(cli::pack::Args),
+    /// Your memory: import files, list profile facts, search.
+    Memory(cli::memory::Args),
+    /// Evaluations against the shared data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalCommand {
+    /// Import a persona's sources into a fresh store and score the distilled profile.
+    Profile(cli::eval_profile::Args),
+    /// Score autofill on labelled pages in headless Chromium with the extension.
+    Autofill(cli::eval_autofill::Args),
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Top-10 query latency over 50k generated chunks.
+    Retrieval(cli::bench_retrieval::Args),
+}
+
+fn main() {
+    let result = match Cli::parse().command.unwrap_or(Command::Run(cli::run::Args::default())) {
+        Command::Run(a) => cli::run::run(a),
+        Command::Pack(a) => cli::pack::run(a),
+        Command::Memory(a) => cli::memory::run(a),
+        Command::Eval(EvalCommand::Profile(a)) => cli::eval_profile::run(a),
+        Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
+        Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -12,8 +12,13 @@
 //! wasm-bindgen and browser APIs.
 
 pub mod error;
+pub mod generate;
+pub mod gguf;
+pub mod memory;
 pub mod protocol;
+pub mod retrieval;
 pub mod tasks;
+pub mod tokenizer;
 
 #[cfg(target_family = "wasm")]
 pub mod web;

@@ -4,6 +4,9 @@
 //! envelope to [`Engine::handle`]; events of long work go to the `on_event` callback.
 //! Errors leave this module as `{kind: "engine.error", error, message}` replies, never as throws.
 
+pub mod idb;
+pub mod memory;
+
 use wasm_bindgen::prelude::*;
 
 use crate::error::EngineError;

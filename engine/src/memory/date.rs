@@ -1,0 +1,186 @@
+//! Small calendar helpers: civil date ↔ Unix seconds and the date forms sources use
+//! (`2025-02-09` in file names, `7 March 2025`, `June 2024`, `14/03/1992`, ISO 8601).
+//!
+//! Used by importers (to date a source) and distillation (birthdays, fact timestamps).
+//! No time zone database: dates are taken as UTC midnight, good enough for "which is newer".
+
+use super::Timestamp;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// The civil date `(year, month, day)` of a Unix timestamp.
+pub fn civil_from_timestamp(ts: Timestamp) -> (i64, u32, u32) {
+    let z = ts.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// UTC midnight of a valid date, or `None` when the date does not exist.
+pub fn timestamp(y: i64, m: u32, d: u32) -> Option<Timestamp> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d) * 86_400)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// `YYYY-MM-DD` of a timestamp.
+pub fn iso_date(ts: Timestamp) -> String {
+    let (y, m, d) = civil_from_timestamp(ts);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Month number of an English month name or 3-letter abbreviation (`Sept` too).
+pub fn month_number(name: &str) -> Option<u32> {
+    let n = name.to_ascii_lowercase();
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    if n.len() < 3 {
+        return None;
+    }
+    let full = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| n.starts_with(m) && (full.iter().any(|f| f.starts_with(&n)) || n == "sept"))
+        .map(|i| i as u32 + 1)
+}
+
+const MONTH_RE: &str = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("static regex"))
+}
+
+/// A `YYYY-MM-DD` date at the start of a file name (`2025-02-09-first-week.md`).
+pub fn from_file_name(name: &str) -> Option<Timestamp> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let c = re(&R, r"^(\d{4})-(\d{2})-(\d{2})").captures(base)?;
+    timestamp(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+}
+
+/// A 4-digit year (1990–2099) in a file name (`cv-2024.txt`), as 1 January of it.
+pub fn year_from_file_name(name: &str) -> Option<Timestamp> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let c = re(&R, r"(?:^|[^0-9])((?:19[9]|20[0-9])[0-9])(?:[^0-9]|$)").captures(base)?;
+    timestamp(c[1].parse().ok()?, 1, 1)
+}
+
+/// The first full date written in a text (`7 March 2025`, `March 7, 2025`, `2025-03-07`),
+/// else the first `Month YYYY` (`Last updated: June 2024`).
+pub fn first_date_in_text(text: &str) -> Option<Timestamp> {
+    static DMY: OnceLock<Regex> = OnceLock::new();
+    static MDY: OnceLock<Regex> = OnceLock::new();
+    static ISO: OnceLock<Regex> = OnceLock::new();
+    static MY: OnceLock<Regex> = OnceLock::new();
+    let dmy = re(&DMY, &format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH_RE}\.?,?\s+(\d{{4}})\b"));
+    let mdy = re(&MDY, &format!(r"(?i)\b{MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s*(\d{{4}})\b"));
+    let iso = re(&ISO, r"\b(\d{4})-(\d{2})-(\d{2})\b");
+    let my = re(&MY, &format!(r"(?i)\b{MONTH_RE}\s+(\d{{4}})\b"));
+    let mut best: Option<(usize, Timestamp)> = None;
+    let mut consider = |pos: usize, ts: Option<Timestamp>| {
+        if let Some(ts) = ts {
+            if best.map_or(true, |(p, _)| pos < p) {
+                best = Some((pos, ts));
+            }
+        }
+    };
+    if let Some(c) = dmy.captures(text) {
+        let ts = month_number(&c[2]).and_then(|m| timestamp(c[3].parse().ok()?, m, c[1].parse().ok()?));
+        consider(c.get(0).map_or(0, |m| m.start()), ts);
+    }
+    if let Some(c) = mdy.captures(text) {
+        let ts = month_number(&c[1]).and_then(|m| timestamp(c[3].parse().ok()?, m, c[2].parse().ok()?));
+        consider(c.get(0).map_or(0, |m| m.start()), ts);
+    }
+    if let Some(c) = iso.captures(text) {
+        let ts = (|| timestamp(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?))();
+        consider(c.get(0).map_or(0, |m| m.start()), ts);
+    }
+    if best.is_some() {
+        return best.map(|(_, t)| t);
+    }
+    let c = my.captures(text)?;
+    timestamp(c[2].parse().ok()?, month_number(&c[1])?, 1)
+}
+
+/// An ISO 8601 timestamp's date part (`2025-02-15T09:30:00+00:00`).
+pub fn from_iso(text: &str) -> Option<Timestamp> {
+    let t = text.trim();
+    let y = t.get(0..4)?.parse().ok()?;
+    let m = t.get(5..7)?.parse().ok()?;
+    let d = t.get(8..10)?.parse().ok()?;
+    let base = timestamp(y, m, d)?;
+    let (h, mi) = (t.get(11..13).and_then(|s| s.parse::<i64>().ok()), t.get(14..16).and_then(|s| s.parse::<i64>().ok()));
+    Some(base + h.unwrap_or(0) * 3600 + mi.unwrap_or(0) * 60)
+}
+
+/// A numeric date `dd/mm/yyyy` (UK order; swapped when the first number cannot be a day-of-month
+/// order, i.e. when the second is over 12).
+pub fn from_numeric(text: &str) -> Option<(i64, u32, u32)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let c = re(&R, r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b").captures(text)?;
+    let (a, b, y): (u32, u32, i64) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    let (d, m) = if b > 12 { (b, a) } else { (a, b) };
+    timestamp(y, m, d)?;
+    Some((y, m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(timestamp(2025, 2, 9), Some(1_739_059_200));
+        assert_eq!(civil_from_timestamp(1_739_059_200), (2025, 2, 9));
+        assert_eq!(timestamp(2025, 2, 29), None);
+        assert_eq!(iso_date(timestamp(2024, 2, 29).unwrap()), "2024-02-29");
+    }
+
+    #[test]
+    fn parses_source_dates() {
+        assert_eq!(from_file_name("notes/2025-02-09-first-week.md"), timestamp(2025, 2, 9));
+        assert_eq!(from_file_name("gift-ideas.md"), None);
+        assert_eq!(year_from_file_name("cv-maya-2024.txt"), timestamp(2024, 1, 1));
+        assert_eq!(first_date_in_text("Dear x\n\n7 March 2025\nPolicy"), timestamp(2025, 3, 7));
+        assert_eq!(first_date_in_text("Last updated: June 2024"), timestamp(2024, 6, 1));
+        assert_eq!(first_date_in_text("on March 7, 2025 we"), timestamp(2025, 3, 7));
+        assert_eq!(first_date_in_text("nothing here"), None);
+        assert_eq!(from_numeric("DOB 14/03/1992"), Some((1992, 3, 14)));
+        assert_eq!(from_numeric("03/14/1992"), Some((1992, 3, 14)));
+        assert_eq!(from_iso("2025-02-15T09:30:00+00:00"), Some(timestamp(2025, 2, 15).unwrap() + 9 * 3600 + 1800));
+        assert_eq!(month_number("Sept"), Some(9));
+        assert_eq!(month_number("Ma"), None);
+    }
+}

@@ -1,0 +1,372 @@
+//! Rule-based L1 distillation: chunks in, typed profile facts out.
+//!
+//! Two passes. First [`owner::detect`] works out who the user is (the name and addresses their
+//! mail is sent to, "My name is …"). Then every chunk is read as a [`View`] — who wrote it (the
+//! user, or someone writing to them), its date, its text without assistant turns — and each rule
+//! file adds [`Candidate`]s: `identity.rs` (names, birthday, language), `contact.rs` (emails,
+//! phones), `address.rs` (postal addresses), `work.rs` (job title, employer), `people.rs`
+//! (partner, family, friends), `preferences.rs` (diet, allergies, dislikes, sizes, goals,
+//! projects), `sensitive.rs` (ids, finances, health). The rules are general patterns (postcode
+//! and phone formats, "I moved to", "new number", signature blocks, CV headers), never strings
+//! of one person. [`derive`] then resolves conflicts (see [`super::l1::resolve`]) and derives the
+//! dependent keys (`tel` from `tel-national`, `bday-day`, `country`, `language`, …); `bio.rs`
+//! writes the bio and topics.
+//!
+//! Called by [`super::l1::distil`].
+
+pub mod address;
+pub mod bio;
+pub mod contact;
+pub mod identity;
+pub mod owner;
+pub mod people;
+pub mod preferences;
+pub mod sensitive;
+pub mod work;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::l1::{fact_from, resolve};
+use super::{Chunk, Entity, Fact, Relation, Source, SourceKind, Timestamp, Topic};
+
+pub use owner::Owner;
+
+/// A fact as a rule proposes it, before conflict resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub key: String,
+    pub value: String,
+    pub confidence: f32,
+    pub chunk_id: Option<String>,
+    pub observed_at: Timestamp,
+}
+
+/// Who wrote a piece of text, as far as the rules are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Author {
+    /// The user (notes, their documents, their chat turns, mail they sent): "I"/"my" is them.
+    Owner,
+    /// Someone else writing, usually to the user (mail they received): "you"/"your" is them.
+    Other,
+    /// Text that is about the world, not the user (clipped articles).
+    World,
+}
+
+/// One chunk as the rules see it.
+pub struct View<'a> {
+    pub chunk: &'a Chunk,
+    pub source: &'a Source,
+    /// Heading path + text, assistant turns removed, `User: ` prefixes stripped.
+    pub text: String,
+    /// `text` with line breaks as spaces, for sentence-level patterns.
+    pub flat: String,
+    pub date: Timestamp,
+    pub author: Author,
+}
+
+impl View<'_> {
+    /// Adds a candidate from this chunk.
+    pub fn emit(&self, out: &mut Vec<Candidate>, key: &str, value: &str, confidence: f32) {
+        let value = value.trim().trim_end_matches([',', ';', ':']).trim();
+        if key.is_empty() || (value.is_empty() && !key.starts_with("address")) {
+            return;
+        }
+        out.push(Candidate {
+            key: key.to_string(),
+            value: value.to_string(),
+            confidence,
+            chunk_id: Some(self.chunk.id.clone()),
+            observed_at: self.date,
+        });
+    }
+
+    /// True when "I"/"my" in this text is the user.
+    pub fn first_person(&self) -> bool {
+        self.author == Author::Owner
+    }
+}
+
+/// Compiles a static regex once.
+pub fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("bad static regex {pattern}: {e}")))
+}
+
+/// Everything distillation produces.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub facts: Vec<Fact>,
+    pub bio: String,
+    pub topics: Vec<Topic>,
+    pub entities: Vec<Entity>,
+    pub relations: Vec<Relation>,
+}
+
+fn rule_text(chunk: &Chunk) -> String {
+    let mut paras = Vec::new();
+    if !chunk.heading_path.is_empty() {
+        paras.push(chunk.heading_path.join("\n"));
+    }
+    for p in chunk.text.split("\n\n") {
+        if p.starts_with("Assistant: ") {
+            continue;
+        }
+        paras.push(p.strip_prefix("User: ").unwrap_or(p).to_string());
+    }
+    paras.join("\n\n")
+}
+
+fn author_of(source: &Source, chunk: &Chunk, owner: &Owner) -> Author {
+    match source.kind {
+        SourceKind::Email => {
+            let from = chunk_header(chunk, "From").unwrap_or_default().to_lowercase();
+            if !from.is_empty() && owner.is_owner_address_line(&from) {
+                Author::Owner
+            } else {
+                Author::Other
+            }
+        }
+        SourceKind::Html | SourceKind::Selection => Author::World,
+        _ => Author::Owner,
+    }
+}
+
+/// A header line (`From: …`) in an email chunk's first paragraph.
+pub fn chunk_header(chunk: &Chunk, name: &str) -> Option<String> {
+    if chunk.index != 0 {
+        return None;
+    }
+    let first = chunk.text.split("\n\n").next()?;
+    first.lines().find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")).map(str::to_string))
+}
+
+/// Runs every rule over every chunk and returns resolved + derived facts (and bio, topics,
+/// entities, relations). `pinned` are the user's edits: they take part in resolution.
+pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp) -> Output {
+    let by_id: HashMap<&str, &Source> = sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let owner = owner::detect(sources, chunks);
+    let mut views = Vec::new();
+    for c in chunks {
+        let Some(source) = by_id.get(c.source_id.as_str()) else { continue };
+        let text = rule_text(c);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        views.push(View { chunk: c, source, flat, text, date: c.dated.unwrap_or_else(|| source.effective_date()), author: author_of(source, c, &owner) });
+    }
+    let mut cands = Vec::new();
+    let mut people = people::People::default();
+    for v in &views {
+        identity::rules(v, &owner, &mut cands);
+        contact::rules(v, &owner, &mut cands);
+        address::rules(v, &owner, &mut cands);
+        work::rules(v, &owner, &mut cands);
+        people.rules(v, &owner, &mut cands);
+        preferences::rules(v, &mut cands);
+        sensitive::rules(v, &mut cands);
+    }
+    owner.emit_identity(&mut cands, now);
+    let (entities, relations) = people.finish(&mut cands);
+    let facts = derive(cands, pinned, now);
+    let topics = bio::topics(&views);
+    let bio = bio::bio(&facts);
+    Output { facts, bio, topics, entities, relations }
+}
+
+fn current<'a>(resolved: &'a [Fact], key: &str) -> Option<&'a Fact> {
+    resolved.iter().find(|f| f.key == key)
+}
+
+/// Resolves candidates (with the pins) and adds keys derived from the winners.
+pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fact> {
+    let mut facts: Vec<Fact> = cands.iter().map(|c| fact_from(c, now)).collect();
+    facts.extend(pinned.iter().cloned());
+    let resolved = resolve(&facts);
+    let mut extra = Vec::new();
+    let derived = |base: &Fact, key: &str, value: String, extra: &mut Vec<Candidate>| {
+        extra.push(Candidate { key: key.into(), value, confidence: base.confidence, chunk_id: base.source_chunk.clone(), observed_at: base.observed_at });
+    };
+
+    // Country from the address (UK postcode, US ZIP) or an explicit country line.
+    let country = current(&resolved, "country").map(|f| f.value.clone());
+    if let Some(f) = current(&resolved, "country") {
+        if let Some(name) = address::country_name(&f.value) {
+            derived(f, "country-name", name.to_string(), &mut extra);
+        }
+    }
+    // Phones: one national and one international form of the current number.
+    if let Some(f) = current(&resolved, "tel-national").or_else(|| current(&resolved, "tel")) {
+        if let Some((intl, national)) = contact::phone_forms(&f.value, country.as_deref()) {
+            derived(f, "tel", intl, &mut extra);
+            derived(f, "tel-national", national, &mut extra);
+        }
+    }
+    // Birthday parts.
+    if let Some(f) = current(&resolved, "bday") {
+        let parts: Vec<&str> = f.value.split('-').collect();
+        if let [y, m, d] = parts[..] {
+            derived(f, "bday-year", y.to_string(), &mut extra);
+            derived(f, "bday-month", m.trim_start_matches('0').to_string(), &mut extra);
+            derived(f, "bday-day", d.trim_start_matches('0').to_string(), &mut extra);
+        }
+    }
+    // Language tag: native language + country.
+    if let Some(f) = current(&resolved, "language") {
+        if let (Some(c), false) = (&country, f.value.contains('-')) {
+            derived(f, "language", format!("{}-{}", f.value, c), &mut extra);
+        }
+    }
+    // Emails: the work one is on the employer's domain.
+    emails(&resolved, &facts, &mut extra);
+    // Diet: base + details in one value.
+    if let Some(f) = current(&resolved, "diet") {
+        let all: Vec<String> = resolved.iter().filter(|d| d.key == "diet-detail").map(|d| d.value.clone()).collect();
+        // "no meat" says less than "no meat or fish": keep the fuller one.
+        let details: Vec<String> = all.iter().filter(|d| !all.iter().any(|o| o.len() > d.len() && o.starts_with(d.as_str()))).cloned().collect();
+        if !details.is_empty() && !f.value.contains('(') {
+            let mut v = f.clone();
+            v.value = format!("{} ({})", f.value, details.join("; "));
+            v.observed_at += 1;
+            derived(&v, "diet", v.value.clone(), &mut extra);
+        }
+    }
+    let mut all: Vec<Fact> = facts.into_iter().filter(|f| !f.pinned).collect();
+    all.extend(extra.iter().map(|c| fact_from(c, now)));
+    // Derived values are newer than the raw ones they come from, so they win resolution.
+    for f in all.iter_mut() {
+        if extra.iter().any(|c| c.key == f.key && c.value == f.value && c.chunk_id == f.source_chunk) {
+            f.observed_at += 1;
+            f.confidence = f.confidence.max(0.9);
+        }
+    }
+    let mut with_pins = all;
+    with_pins.extend(pinned.iter().cloned());
+    let mut out: Vec<Fact> = resolve(&with_pins).into_iter().filter(|f| !f.pinned).collect();
+    out.retain(|f| f.key != "email-candidate" && f.key != "diet-detail");
+    out
+}
+
+fn emails(resolved: &[Fact], facts: &[Fact], extra: &mut Vec<Candidate>) {
+    let org = current(resolved, "organization").map(|f| f.value.to_lowercase());
+    let org_word = org.as_deref().and_then(|o| o.split(|c: char| !c.is_alphanumeric()).find(|w| w.len() >= 3)).map(str::to_string);
+    let mut counts: Vec<(String, usize, &Fact)> = Vec::new();
+    for f in facts.iter().filter(|f| f.key == "email-candidate") {
+        match counts.iter_mut().find(|(a, _, _)| *a == f.value) {
+            Some(e) => {
+                e.1 += 1;
+                if f.observed_at > e.2.observed_at {
+                    e.2 = f;
+                }
+            }
+            None => counts.push((f.value.clone(), 1, f)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.observed_at.cmp(&a.2.observed_at)));
+    let is_work = |addr: &str| {
+        let domain = addr.rsplit('@').next().unwrap_or("");
+        org_word.as_deref().is_some_and(|w| domain.split('.').any(|label| label.starts_with(w)))
+    };
+    let push = |key: &str, (addr, _, f): &(String, usize, &Fact), extra: &mut Vec<Candidate>| {
+        extra.push(Candidate { key: key.into(), value: addr.clone(), confidence: f.confidence, chunk_id: f.source_chunk.clone(), observed_at: f.observed_at });
+    };
+    if let Some(w) = counts.iter().find(|c| is_work(&c.0)) {
+        push("work-email", w, extra);
+    }
+    if let Some(p) = counts.iter().find(|c| !is_work(&c.0)) {
+        push("email", p, extra);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::memory::{Origin, SourceKind};
+
+    pub(crate) fn owner() -> Owner {
+        Owner {
+            name: Some("Jo Bloggs".into()),
+            given: Some("Jo".into()),
+            family: Some("Bloggs".into()),
+            addresses: vec![("jo.bloggs@mail.example".into(), 2, 0)],
+            name_chunk: Some(("c".into(), 0)),
+        }
+    }
+
+    /// A view of `text` as a note the user wrote (or, with `kind`, another source kind).
+    pub(crate) fn view_of(text: &str, kind: SourceKind) -> View<'static> {
+        let source: &'static Source = Box::leak(Box::new(Source {
+            id: "s".into(),
+            name: "n".into(),
+            kind,
+            origin: Origin::Note,
+            imported_at: 1_000,
+            dated: None,
+            sha256: String::new(),
+            chunk_ids: vec![],
+        }));
+        let chunk: &'static Chunk = Box::leak(Box::new(Chunk { id: "s-0".into(), source_id: "s".into(), index: 0, heading_path: vec![], text: text.into(), dated: None }));
+        let t = rule_text(chunk);
+        View { chunk, source, flat: t.split_whitespace().collect::<Vec<_>>().join(" "), text: t, date: 1_000, author: author_of(source, chunk, &owner()) }
+    }
+
+    /// Runs one rule over a note and returns `(key, value)` pairs.
+    pub(crate) fn run_rule(text: &str, f: impl Fn(&View, &mut Vec<Candidate>)) -> Vec<(String, String)> {
+        run_rule_as(text, SourceKind::Markdown, f)
+    }
+
+    pub(crate) fn run_rule_as(text: &str, kind: SourceKind, f: impl Fn(&View, &mut Vec<Candidate>)) -> Vec<(String, String)> {
+        let v = view_of(text, kind);
+        let mut out = Vec::new();
+        f(&v, &mut out);
+        out.into_iter().map(|c| (c.key, c.value)).collect()
+    }
+}
+
+#[cfg(test)]
+mod persona_tests {
+    use crate::memory::import::{block_on, import_one};
+    use crate::memory::l1::{distil, profile};
+    use crate::memory::native::{tests::temp_dir, NativeStore};
+
+    /// A small invented persona, unrelated to the benchmark one: the rules are general.
+    #[test]
+    fn distils_a_generated_persona_with_updates() {
+        let files: &[(&str, &str)] = &[
+            ("cv-lee-chen-2022.txt", "LEE CHEN\nDesigner\n\n3 Elm Street, Bristol BS1 4DJ\n07700 900111 | lee.chen@post.example\n\nEXPERIENCE\nAcme Studio Ltd, Bristol        Jan 2020 - present\nDesigner, brand team\n"),
+            ("notes/2023-05-01-move.md", "# Moving day\nfrom: 3 Elm Street, Bristol BS1 4DJ\nto: 22 Birch Road, Clifton, Bristol BS8 2AB\n"),
+            ("gym.eml", "From: Gym <hi@gym.example>\nTo: Lee Chen <lee.chen@post.example>\nSubject: Welcome\nDate: Wed, 10 Jan 2024 09:00:00 +0000\n\nYour T-shirt size: men's L. We have updated your mobile number on file to 07700 900555.\n"),
+            ("work.eml", "From: HR <hr@acmestudio.example>\nTo: Lee Chen <lee.chen@acmestudio.example>\nSubject: Payroll\nDate: Thu, 11 Jan 2024 09:00:00 +0000\n\nYour payslip is ready.\n"),
+            ("notes/2024-02-02-admin.md", "# admin\nMy new number is 07700 900556. I'm allergic to penicillin. I'm vegan. I hate loud music.\nI got promoted to Lead Designer!\nMy partner Alex Moore says hi.\n"),
+        ];
+        let mut s = NativeStore::open(temp_dir("persona")).unwrap();
+        for (name, body) in files {
+            block_on(import_one(&mut s, name, body.len() as u64, body.as_bytes(), 1_800_000_000)).unwrap();
+        }
+        let p = profile(&block_on(distil(&mut s, 1_800_000_000)).unwrap());
+        let want = [
+            ("name", "Lee Chen"),
+            ("given-name", "Lee"),
+            ("family-name", "Chen"),
+            ("email", "lee.chen@post.example"),
+            ("work-email", "lee.chen@acmestudio.example"),
+            ("tel-national", "07700 900556"),
+            ("tel", "+44 7700 900556"),
+            ("address-line1", "22 Birch Road"),
+            ("address-line2", "Clifton"),
+            ("address-level2", "Bristol"),
+            ("address-level1", "Bristol"),
+            ("postal-code", "BS8 2AB"),
+            ("country", "GB"),
+            ("organization", "Acme Studio Ltd"),
+            ("organization-title", "Lead Designer"),
+            ("allergies", "penicillin"),
+            ("diet", "vegan"),
+            ("dislikes", "loud music"),
+            ("t-shirt-size", "men's L"),
+            ("partner", "Alex Moore"),
+        ];
+        for (k, v) in want {
+            assert_eq!(p.get(k).map(String::as_str), Some(v), "{k} in {p:#?}");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Who the user is: the display name and addresses their mail is sent to (To: headers),
+//! strengthened by "My name is …" in their own text. Every other rule asks this module whether
+//! a name, address or line is the user's.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::{chunk_header, re, Candidate};
+use crate::memory::{Chunk, Source, SourceKind, Timestamp};
+
+/// The user's identity as far as the sources tell.
+#[derive(Debug, Clone, Default)]
+pub struct Owner {
+    /// Full display name (`Jo Bloggs`).
+    pub name: Option<String>,
+    pub given: Option<String>,
+    pub family: Option<String>,
+    /// Email addresses that are the user's, lower case, with how often they appear.
+    pub addresses: Vec<(String, usize, Timestamp)>,
+    /// Chunk and date the name was taken from.
+    pub name_chunk: Option<(String, Timestamp)>,
+}
+
+/// `Name <addr>` or bare addresses in a header value.
+pub fn parse_addresses(v: &str) -> Vec<(Option<String>, String)> {
+    static R: OnceLock<regex::Regex> = OnceLock::new();
+    let r = re(&R, r#"(?:"?([^<>",]*?)"?\s*<([^<>@\s]+@[^<>\s]+)>)|([\w.+-]+@[\w-]+(?:\.[\w-]+)+)"#);
+    r.captures_iter(v)
+        .map(|c| match (c.get(1), c.get(2), c.get(3)) {
+            (n, Some(a), _) => (n.map(|n| n.as_str().trim().to_string()).filter(|n| !n.is_empty()), a.as_str().to_lowercase()),
+            (_, _, Some(a)) => (None, a.as_str().to_lowercase()),
+            _ => (None, String::new()),
+        })
+        .filter(|(_, a)| !a.is_empty())
+        .collect()
+}
+
+fn title_case(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Works out the owner from all chunks.
+pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
+    static MY_NAME: OnceLock<regex::Regex> = OnceLock::new();
+    let my_name = re(&MY_NAME, r"\b(?:[Mm]y name is|[Mm]y name's|I am called|[Cc]all me)\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})");
+    let kind: HashMap<&str, (SourceKind, Timestamp)> = sources.iter().map(|s| (s.id.as_str(), (s.kind, s.effective_date()))).collect();
+    let mut names: HashMap<String, (f32, String, Timestamp)> = HashMap::new();
+    let mut addr_names: Vec<(Option<String>, String, Timestamp)> = Vec::new();
+    for c in chunks {
+        let Some(&(k, date)) = kind.get(c.source_id.as_str()) else { continue };
+        let date = c.dated.unwrap_or(date);
+        if k == SourceKind::Email {
+            if let Some(to) = chunk_header(c, "To") {
+                for (n, a) in parse_addresses(&to) {
+                    if let Some(n) = &n {
+                        let e = names.entry(title_case(n)).or_insert((0.0, c.id.clone(), date));
+                        e.0 += 1.0;
+                    }
+                    addr_names.push((n, a, date));
+                }
+            }
+        }
+        if matches!(k, SourceKind::Email | SourceKind::Html | SourceKind::Selection) {
+            continue;
+        }
+        for p in c.text.split("\n\n").filter(|p| !p.starts_with("Assistant: ")) {
+            for cap in my_name.captures_iter(p) {
+                let e = names.entry(title_case(&cap[1])).or_insert((0.0, c.id.clone(), date));
+                e.0 += 3.0;
+            }
+        }
+    }
+    let mut best: Vec<(String, (f32, String, Timestamp))> = names.into_iter().collect();
+    best.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    let mut owner = Owner::default();
+    if let Some((name, (_, chunk, date))) = best.into_iter().next() {
+        let parts: Vec<&str> = name.split_whitespace().collect();
+        owner.given = parts.first().map(|s| s.to_string());
+        owner.family = (parts.len() > 1).then(|| parts[parts.len() - 1].to_string());
+        owner.name = Some(name.clone());
+        owner.name_chunk = Some((chunk, date));
+    }
+    // The user's addresses: sent to their name, or whose local part spells their name.
+    for (n, a, date) in addr_names {
+        let named = n.as_deref().map(title_case) == owner.name && owner.name.is_some();
+        if named || owner.local_part_matches(&a) {
+            match owner.addresses.iter_mut().find(|x| x.0 == a) {
+                Some(x) => {
+                    x.1 += 1;
+                    x.2 = x.2.max(date);
+                }
+                None => owner.addresses.push((a, 1, date)),
+            }
+        }
+    }
+    owner
+}
+
+impl Owner {
+    /// Whether an address's local part contains the user's given or family name.
+    pub fn local_part_matches(&self, addr: &str) -> bool {
+        let local = addr.split('@').next().unwrap_or("").to_lowercase();
+        [&self.given, &self.family].iter().filter_map(|n| n.as_ref()).any(|n| n.len() >= 3 && local.contains(&n.to_lowercase()))
+    }
+
+    /// Whether a header value names the user (by address or name).
+    pub fn is_owner_address_line(&self, line: &str) -> bool {
+        let l = line.to_lowercase();
+        self.addresses.iter().any(|(a, _, _)| l.contains(a.as_str())) || self.name.as_ref().is_some_and(|n| l.contains(&n.to_lowercase()))
+    }
+
+    /// Whether a line mentions the user's name (given + family, any case, middle names allowed).
+    pub fn named_in(&self, line: &str) -> bool {
+        let (Some(g), Some(f)) = (&self.given, &self.family) else { return false };
+        let l = line.to_lowercase();
+        match (l.find(&g.to_lowercase()), l.rfind(&f.to_lowercase())) {
+            (Some(a), Some(b)) => b > a && b - a < g.len() + 30,
+            _ => false,
+        }
+    }
+
+    /// Emits the name keys and email candidates.
+    pub fn emit_identity(&self, out: &mut Vec<Candidate>, _now: Timestamp) {
+        let Some((chunk, date)) = &self.name_chunk else { return };
+        let mut push = |key: &str, value: &str| {
+            out.push(Candidate { key: key.into(), value: value.into(), confidence: 0.9, chunk_id: Some(chunk.clone()), observed_at: *date });
+        };
+        if let Some(n) = &self.name {
+            push("name", n);
+        }
+        if let Some(g) = &self.given {
+            push("given-name", g);
+        }
+        if let Some(f) = &self.family {
+            push("family-name", f);
+        }
+        for (a, count, date) in &self.addresses {
+            for _ in 0..*count {
+                out.push(Candidate { key: "email-candidate".into(), value: a.clone(), confidence: 0.8, chunk_id: Some(chunk.clone()), observed_at: *date });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_header_addresses() {
+        let a = parse_addresses("Jo Bloggs <Jo.Bloggs@Mail.example>, sam@x.example, \"Lee, A\" <a@b.example>");
+        assert_eq!(a[0], (Some("Jo Bloggs".into()), "jo.bloggs@mail.example".into()));
+        assert_eq!(a[1], (None, "sam@x.example".into()));
+        assert_eq!(a.len(), 3);
+    }
+
+    #[test]
+    fn names_and_local_parts() {
+        let o = Owner { name: Some("Jo Bloggs".into()), given: Some("Jo".into()), family: Some("Bloggs".into()), ..Default::default() };
+        assert!(o.local_part_matches("j.bloggs@work.example"));
+        assert!(!o.local_part_matches("sam@x.example"));
+        assert!(o.named_in("Ms JO ANNE BLOGGS"));
+        assert!(!o.named_in("Bloggs, Jo"));
+    }
+}

@@ -1,0 +1,180 @@
+//! Preference rules, from the user's own words only: diet ("I'm vegetarian", "I don't eat
+//! meat", "I eat eggs and dairy"), allergies ("allergic to X", "X allergy", "I carry an
+//! EpiPen", "peanuts are fine" under an allergy heading), dislikes ("I hate X", "I don't do X",
+//! "please no X", "no X … tastes like soap"), T-shirt size, preferences ("I prefer X"),
+//! interests (an INTERESTS/Hobbies list),
+//! goals (items under a "goals" heading) and projects ("Project Heron").
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{re, Author, Candidate, View};
+
+fn tidy(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches(|c: char| !c.is_alphanumeric() && c != ')').to_string()
+}
+
+pub fn rules(v: &View, out: &mut Vec<Candidate>) {
+    let flat = &v.flat;
+    // Sizes are stated by the user or echoed back to them (order confirmations).
+    static TSHIRT: OnceLock<Regex> = OnceLock::new();
+    let tshirt = re(&TSHIRT, r"(?i)\bt-?shirt(?:\s+size)?\s*(?:is|:|-)?\s*((?:(?:women's|womens|men's|mens|ladies'?|unisex)\s+)?(?:XXS|XS|S|M|L|XL|XXL|XXXL|2XL|3XL|small|medium|large|extra large))\b");
+    if v.author != Author::World {
+        for c in tshirt.captures_iter(flat) {
+            v.emit(out, "t-shirt-size", &c[1], 0.8);
+        }
+    }
+    // Allergies stated to or by the user (a booking noting "severe tree nut allergy").
+    static ALLERGIC: OnceLock<Regex> = OnceLock::new();
+    static ALLERGY: OnceLock<Regex> = OnceLock::new();
+    let allergic = re(&ALLERGIC, r"(?i)\b(?:I'm|I am|I'm severely|I am severely|I'm very|she's|is)?\s*allergic to ([a-z]+(?: [a-z]+)?)");
+    let allergy = re(&ALLERGY, r"(?i)\b(?:my |severe |mild |a )?([a-z]+(?: nut)?) allergy\b");
+    if v.author != Author::World {
+        for c in allergic.captures_iter(flat) {
+            let item = c[1].trim_end_matches(" and").to_lowercase();
+            v.emit(out, "allergies", &item, 0.85);
+        }
+        for c in allergy.captures_iter(flat) {
+            let mut words: Vec<String> = c[1].to_lowercase().split_whitespace().map(str::to_string).collect();
+            if words.first().is_some_and(|w| ["a", "an", "the", "my", "your", "no", "any", "severe", "mild", "food"].contains(&w.as_str())) {
+                words.remove(0);
+            }
+            let item = words.join(" ");
+            if item.is_empty() || ["nut", "food", "allergy"].contains(&item.as_str()) {
+                continue;
+            }
+            let item = if item.ends_with("nut") { format!("{item}s") } else { item };
+            v.emit(out, "allergies", &item, 0.75);
+        }
+    }
+    if !v.first_person() {
+        return;
+    }
+    static CARRY: OnceLock<Regex> = OnceLock::new();
+    static FINE: OnceLock<Regex> = OnceLock::new();
+    let carry = re(&CARRY, r"(?i)\bI (?:always )?carry (?:an? |my |two )?(epi-?pens?|auto-?injectors?|inhalers?)");
+    let fine = re(&FINE, r"(?i)\b([a-z]+s) are (?:fine|ok|okay|safe)\b");
+    for c in carry.captures_iter(flat) {
+        let item = if c[1].to_lowercase().starts_with("epi") { "EpiPen".to_string() } else { c[1].to_lowercase() };
+        v.emit(out, "allergies", &format!("carries {item}"), 0.7);
+    }
+    if flat.to_lowercase().contains("allerg") {
+        for c in fine.captures_iter(flat) {
+            v.emit(out, "allergies", &format!("{} fine", c[1].to_lowercase()), 0.6);
+        }
+    }
+    // Diet.
+    static DIET: OnceLock<Regex> = OnceLock::new();
+    static NO_MEAT: OnceLock<Regex> = OnceLock::new();
+    static EAT: OnceLock<Regex> = OnceLock::new();
+    static NO_X: OnceLock<Regex> = OnceLock::new();
+    let diet = re(&DIET, r"(?i)\b(?:I'm|I am|I've been|I have been|as an?|being)\s+(?:an?\s+)?(?:strict\s+)?(vegetarian|vegan|pescatarian|pescetarian|halal|kosher|gluten-free|dairy-free)\b|\b(vegetarian|vegan|pescatarian)\s*\((?:since|for)\b");
+    let no_meat = re(&NO_MEAT, r"(?i)\bI (?:don't|do not|never) eat (meat|fish|pork|beef|dairy|eggs|meat or fish|meat and fish)\b|\bno (meat or fish|meat and fish)\b");
+    let eat = re(&EAT, r"(?i)\bI (?:do )?eat (eggs and dairy|dairy and eggs|eggs|dairy|fish)\b");
+    let no_x = re(&NO_X, r"(?i)\b(?:please )?no ([a-z]+)(?:,| on top| in it)?[^.!?]{0,40}?(?:\bnever\b|tastes? like soap|\bhate\b|can't stand)|\bplease,? no ([a-z]+)\b");
+    for c in diet.captures_iter(flat) {
+        let d = c.get(1).or(c.get(2)).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+        v.emit(out, "diet", &d, 0.85);
+    }
+    for c in no_meat.captures_iter(flat) {
+        let what = c.get(1).or(c.get(2)).map(|m| m.as_str().to_lowercase()).unwrap_or_default();
+        v.emit(out, "diet-detail", &format!("no {what}"), 0.7);
+    }
+    for c in eat.captures_iter(flat) {
+        v.emit(out, "diet-detail", &c[1].to_lowercase(), 0.7);
+    }
+    // Dislikes.
+    static DONT_DO: OnceLock<Regex> = OnceLock::new();
+    static HATE: OnceLock<Regex> = OnceLock::new();
+    let dont_do = re(&DONT_DO, r"(?i)\bI (?:don't|do not|won't) do ([^.,;!?()\n]{2,40})");
+    let hate = re(&HATE, r"(?i)\bI (?:hate|can't stand|cannot stand|dislike|don't like|do not like|loathe|detest) ([^.,;!?()\n]{2,40})");
+    for c in dont_do.captures_iter(flat) {
+        v.emit(out, "dislikes", &tidy(&c[1]), 0.75);
+    }
+    for c in hate.captures_iter(flat) {
+        let item = tidy(&c[1]);
+        if !item.starts_with("it") && !item.starts_with("that") {
+            v.emit(out, "dislikes", &item, 0.75);
+        }
+    }
+    for c in no_x.captures_iter(flat) {
+        if let Some(m) = c.get(1).or(c.get(2)) {
+            let w = m.as_str().to_lowercase();
+            if !["stirring", "pressure", "excuses", "big", "more", "new"].contains(&w.as_str()) && w.len() > 3 {
+                v.emit(out, "dislikes", &w, 0.7);
+            }
+        }
+    }
+    // Preferences.
+    static PREFER: OnceLock<Regex> = OnceLock::new();
+    let prefer = re(&PREFER, r"(?i)\bI (?:prefer|love|always choose|always ask for) ([^.,;!?()\n]{3,50})");
+    for c in prefer.captures_iter(flat) {
+        v.emit(out, "preferences", &tidy(&c[1]), 0.6);
+    }
+    // Projects.
+    static PROJECT: OnceLock<Regex> = OnceLock::new();
+    for c in re(&PROJECT, r"\bProject ([A-Z][a-z]+)\b").captures_iter(flat) {
+        v.emit(out, "projects", &format!("Project {}", &c[1]), 0.7);
+    }
+    // Interests: the list under an INTERESTS/HOBBIES heading or after "Hobbies:".
+    static INTERESTS: OnceLock<Regex> = OnceLock::new();
+    let interests = re(&INTERESTS, r"(?mi)^(?:#+\s*)?(?:interests|hobbies)\s*(?::\s*|\n)([^\n]{3,200})$");
+    for c in interests.captures_iter(&v.text) {
+        for item in c[1].split([',', ';']).map(|i| tidy(i.split('(').next().unwrap_or(""))).filter(|i| !i.is_empty()).take(10) {
+            v.emit(out, "interests", &item.to_lowercase(), 0.6);
+        }
+    }
+    // Goals: numbered or bulleted lines under a heading that says "goals".
+    if v.chunk.heading_path.iter().any(|h| h.to_lowercase().contains("goal")) {
+        static ITEM: OnceLock<Regex> = OnceLock::new();
+        let item = re(&ITEM, r"^\s*(?:\d+[.)]|-)\s+(?:\(done\)\s*)?(.{4,80})$");
+        let mut n = 0;
+        for line in v.chunk.text.lines() {
+            // An inline heading ends the goals section.
+            if line.starts_with('#') {
+                break;
+            }
+            if let Some(c) = item.captures(line) {
+                let g = tidy(c[1].split(" – ").next().unwrap_or(""));
+                if n < 8 && !g.is_empty() {
+                    v.emit(out, "goals", &g, 0.6);
+                    n += 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{run_rule, run_rule_as};
+    use super::*;
+    use crate::memory::SourceKind;
+
+    fn get(c: &[(String, String)], k: &str) -> Vec<String> {
+        c.iter().filter(|(a, _)| a == k).map(|(_, b)| b.clone()).collect()
+    }
+
+    #[test]
+    fn diet_allergies_dislikes_size() {
+        let c = run_rule("I'm vegetarian but I eat eggs and dairy. I'm allergic to tree nuts (cashews), I carry an EpiPen. Please no coriander, it tastes like soap to me. I don't do meetings before 9:30. T-shirt: women's M", rules);
+        assert_eq!(get(&c, "diet"), ["vegetarian"]);
+        assert_eq!(get(&c, "diet-detail"), ["eggs and dairy"]);
+        assert_eq!(get(&c, "allergies"), ["tree nuts", "carries EpiPen"]);
+        assert!(get(&c, "dislikes").contains(&"coriander".to_string()), "{c:?}");
+        assert!(get(&c, "dislikes").contains(&"meetings before 9:30".to_string()));
+        assert_eq!(get(&c, "t-shirt-size"), ["women's M"]);
+        let c = run_rule("INTERESTS\nBouldering, running (training), baking\n", rules);
+        assert_eq!(get(&c, "interests"), ["bouldering", "running", "baking"]);
+    }
+
+    #[test]
+    fn allergy_notes_and_others_words() {
+        let c = run_rule("**allergy**\n- tree nut allergy (cashew + pistachio). peanuts are fine, weirdly.", rules);
+        assert_eq!(get(&c, "allergies"), ["tree nuts", "peanuts fine"]);
+        // A clipped article's "if you have a nut allergy" is not about the user.
+        let c = run_rule_as("If you have a nut allergy, ask. I hate cheese.", SourceKind::Html, rules);
+        assert!(c.is_empty(), "{c:?}");
+    }
+}

@@ -1,0 +1,233 @@
+//! `secondself memory import|facts|search`: the native memory store from the command line.
+//!
+//! The store lives in `<data dir>/memory` (`--data-dir`, default `$XDG_DATA_HOME/secondself` or
+//! `~/.local/share/secondself`). `import` takes files and directories (recursively), imports each
+//! file in its own transaction, prints one line per file (and a progress bar for big batches on
+//! a terminal), then re-distils the profile. `facts` prints the current profile (sensitive
+//! values masked unless `--show-sensitive`); `search` prints the top passages with provenance.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args as ClapArgs, Subcommand};
+use secondself_engine::memory::import::{import_batch, InputFile, Outcome};
+use secondself_engine::memory::native::NativeStore;
+use secondself_engine::memory::store::Store;
+use secondself_engine::memory::{date, l1, Fact, Sensitivity};
+use secondself_engine::retrieval::index::InvertedIndex;
+use secondself_engine::retrieval::rank::{self, PassageKind};
+
+/// `secondself memory …`
+#[derive(Debug, ClapArgs)]
+pub struct Args {
+    /// Data directory (default: $XDG_DATA_HOME/secondself or ~/.local/share/secondself).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import files or directories (recursively) into memory.
+    Import {
+        /// Files and directories to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Print the current profile facts.
+    Facts {
+        /// Print sensitive values (ids, health, finances, home address) instead of masking them.
+        #[arg(long)]
+        show_sensitive: bool,
+    },
+    /// Search memory.
+    Search {
+        query: String,
+        /// Number of results.
+        #[arg(short = 'k', long, default_value_t = 10)]
+        top: usize,
+        /// Print sensitive values instead of masking them.
+        #[arg(long)]
+        show_sensitive: bool,
+    },
+}
+
+/// The default data directory.
+pub fn default_data_dir() -> Result<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|x| !x.is_empty()) {
+        return Ok(PathBuf::from(x).join("secondself"));
+    }
+    let home = std::env::var_os("HOME").context("neither XDG_DATA_HOME nor HOME is set; pass --data-dir")?;
+    Ok(PathBuf::from(home).join(".local/share/secondself"))
+}
+
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// All files under the given paths, sorted, hidden entries skipped inside directories; paths
+/// that are not directories are returned as given (unreadable ones then fail one by one).
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        // A missing path is reported per file by the import, not fatal for the batch.
+        if p.is_dir() {
+            walk(p, &mut out).with_context(|| format!("cannot list {}", p.display()))?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = e.path();
+        if e.file_type()?.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn input(path: &Path, shown: String) -> InputFile {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let bytes = if size > secondself_engine::memory::import::MAX_FILE_BYTES {
+        Ok(Vec::new()) // refused on size without reading it
+    } else {
+        std::fs::read(path).map_err(|e| e.to_string())
+    };
+    InputFile { path: shown, bytes, size }
+}
+
+/// Imports files into a store; prints per-file lines unless `quiet`. Returns (ok, dup, failed).
+pub fn import_paths(store: &mut NativeStore, files: &[PathBuf], base: Option<&Path>, quiet: bool) -> (usize, usize, usize) {
+    let total = files.len();
+    let bar = (!quiet && total >= 50 && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(total as u64);
+        b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        b
+    });
+    let inputs = files.iter().map(|p| {
+        let shown = base.and_then(|b| p.strip_prefix(b).ok()).unwrap_or(p).display().to_string();
+        input(p, shown)
+    });
+    let (mut ok, mut dup, mut failed) = (0, 0, 0);
+    let results = pollster::block_on(import_batch(store, inputs, total, now(), |done, _, path, outcome| {
+        let line = match outcome {
+            Outcome::Imported { chunks, .. } => format!("imported  {path} ({chunks} chunk{})", if *chunks == 1 { "" } else { "s" }),
+            Outcome::Duplicate { source_id } => format!("duplicate {path} (already imported as {source_id})"),
+            Outcome::Failed(e) => format!("failed    {e}"),
+        };
+        if !quiet {
+            match &bar {
+                Some(b) => {
+                    b.set_position(done as u64);
+                    if matches!(outcome, Outcome::Failed(_)) {
+                        b.println(line);
+                    }
+                }
+                None => println!("{line}"),
+            }
+        }
+    }));
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    for (_, o) in &results {
+        match o {
+            Outcome::Imported { .. } => ok += 1,
+            Outcome::Duplicate { .. } => dup += 1,
+            Outcome::Failed(_) => failed += 1,
+        }
+    }
+    (ok, dup, failed)
+}
+
+fn mask(f: &Fact, show: bool) -> String {
+    if f.sensitivity == Sensitivity::Sensitive && !show {
+        "(sensitive, hidden: --show-sensitive)".into()
+    } else {
+        f.value.clone()
+    }
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let data_dir = match args.data_dir {
+        Some(d) => d,
+        None => default_data_dir()?,
+    };
+    let dir = data_dir.join("memory");
+    let mut store = NativeStore::open(&dir).with_context(|| format!("opening the memory store in {}", dir.display()))?;
+    match args.command {
+        Command::Import { paths } => {
+            let files = collect_files(&paths)?;
+            let (ok, dup, failed) = import_paths(&mut store, &files, None, false);
+            let facts = pollster::block_on(l1::distil(&mut store, now())).context("distilling the profile")?;
+            store.compact().context("compacting the memory store")?;
+            println!("{ok} imported, {dup} duplicate, {failed} failed; profile has {} facts ({})", facts.len(), dir.display());
+            if failed > 0 {
+                bail!("{failed} of {} files could not be imported (see `failed` lines above); the others were stored", files.len());
+            }
+        }
+        Command::Facts { show_sensitive } => {
+            let facts = l1::resolve(&pollster::block_on(store.facts())?);
+            if facts.is_empty() {
+                println!("no facts yet: import something with `secondself memory import PATH…`");
+            }
+            let sources = pollster::block_on(store.sources())?;
+            for f in &facts {
+                let src = f
+                    .source_chunk
+                    .as_deref()
+                    .and_then(|c| sources.iter().find(|s| c.starts_with(&format!("{}-", s.id))))
+                    .map(|s| s.name.as_str())
+                    .unwrap_or(if f.pinned { "your edit" } else { "-" });
+                println!("{:<26} {:<50} {:<9} {:.2} {} {}", f.key, mask(f, show_sensitive), format!("{:?}", f.sensitivity).to_lowercase(), f.confidence, date::iso_date(f.observed_at), src);
+            }
+            if let Some(bio) = pollster::block_on(store.bio())? {
+                println!("\nbio: {}", bio.text);
+            }
+        }
+        Command::Search { query, top, show_sensitive } => {
+            let chunks = pollster::block_on(store.chunks())?;
+            let sources = pollster::block_on(store.sources())?;
+            let facts = l1::resolve(&pollster::block_on(store.facts())?);
+            let mut ix = InvertedIndex::new();
+            for c in &chunks {
+                let s = sources.iter().find(|s| s.id == c.source_id);
+                let dated = c.dated.or(s.map(|s| s.effective_date())).unwrap_or(0);
+                ix.add(&c.id, s.map(|s| s.name.as_str()).unwrap_or("?"), dated, &c.full_text());
+            }
+            let results = rank::search(&ix, &facts, &query, now(), top);
+            if results.is_empty() {
+                println!("no matches for {query:?}");
+            }
+            for (i, p) in results.iter().enumerate() {
+                match &p.kind {
+                    PassageKind::Fact { id, key, .. } => {
+                        let f = facts.iter().find(|f| &f.id == id);
+                        let value = f.map(|f| mask(f, show_sensitive)).unwrap_or_default();
+                        println!("{:>2}. {:>6.2}  fact {key} = {value}  [{}]", i + 1, p.score, p.chunk_id.as_deref().unwrap_or("your edit"));
+                    }
+                    PassageKind::Chunk => {
+                        let c = chunks.iter().find(|c| Some(&c.id) == p.chunk_id.as_ref());
+                        let text: String = c.map(|c| c.text.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default().chars().take(160).collect();
+                        println!("{:>2}. {:>6.2}  {} [{}]\n      {text}", i + 1, p.score, p.source, p.chunk_id.as_deref().unwrap_or(""));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

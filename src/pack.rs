@@ -1,0 +1,124 @@
+//! `secondself pack`: the store-ready zip of the built extension, after checking its manifest.
+//!
+//! The check refuses a manifest that asks for a permission no script uses, lacks the
+//! `'wasm-unsafe-eval'` CSP the engine needs, or misses icons or `_locales`. The same check runs
+//! in the tests.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+/// For each permission we may request, the code that proves it is used (any one suffices).
+const PERMISSION_EVIDENCE: &[(&str, &[&str])] = &[
+    ("offscreen", &["chrome.offscreen"]),
+    ("sidePanel", &["chrome.sidePanel"]),
+    ("storage", &["chrome.storage"]),
+    ("contextMenus", &["chrome.contextMenus"]),
+    ("scripting", &["chrome.scripting"]),
+    ("commands", &["chrome.commands"]),
+    ("unlimitedStorage", &["indexedDB", "navigator.storage"]),
+];
+
+/// What the manifest check found.
+#[derive(Debug)]
+pub struct ManifestReport {
+    pub permissions: Vec<String>,
+    pub csp: String,
+    pub icons: Vec<String>,
+    pub locales: Vec<String>,
+}
+
+/// Checks the unpacked extension in `dir` (see the module doc).
+pub fn check_extension(dir: &Path) -> Result<ManifestReport> {
+    let text = fs::read_to_string(dir.join("manifest.json")).with_context(|| format!("{} has no manifest.json; run `cargo build`", dir.display()))?;
+    let m: serde_json::Value = serde_json::from_str(&text).context("manifest.json is not valid JSON")?;
+    if m["manifest_version"] != 3 {
+        bail!("manifest_version must be 3");
+    }
+    let scripts: String = walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "js" || e == "html"))
+        .filter_map(|p| fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let permissions: Vec<String> = m["permissions"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
+    for p in &permissions {
+        let Some((_, evidence)) = PERMISSION_EVIDENCE.iter().find(|(name, _)| name == p) else {
+            bail!("permission `{p}` has no evidence rule in src/pack.rs; add one or drop the permission");
+        };
+        if !evidence.iter().any(|e| scripts.contains(e)) {
+            bail!("permission `{p}` is requested but no script uses it (looked for {evidence:?}); drop it from manifest.json");
+        }
+    }
+    let csp = m["content_security_policy"]["extension_pages"].as_str().unwrap_or_default().to_string();
+    if !csp.contains("'wasm-unsafe-eval'") {
+        bail!("the extension-pages CSP lacks 'wasm-unsafe-eval'; the wasm engine cannot start without it");
+    }
+    let mut icons = Vec::new();
+    for size in ["16", "32", "48", "128"] {
+        let Some(icon) = m["icons"][size].as_str() else { bail!("manifest.json has no {size}px icon") };
+        if !dir.join(icon).is_file() {
+            bail!("icon {icon} is missing from the build");
+        }
+        icons.push(icon.to_string());
+    }
+    let default_locale = m["default_locale"].as_str().unwrap_or_default();
+    let locales: Vec<String> = fs::read_dir(dir.join("_locales"))
+        .map(|rd| rd.flatten().filter(|e| e.path().join("messages.json").is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    if default_locale.is_empty() || !locales.iter().any(|l| l == default_locale) {
+        bail!("default_locale `{default_locale}` has no _locales/{default_locale}/messages.json");
+    }
+    Ok(ManifestReport { permissions, csp, icons, locales })
+}
+
+/// Checks the extension in `dir` and zips it to `out`. Returns the number of files written.
+pub fn pack(dir: &Path, out: &Path) -> Result<usize> {
+    check_extension(dir)?;
+    if let Some(parent) = out.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let tmp = out.with_extension("zip.part");
+    let file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let files = walk(dir);
+    for path in &files {
+        let rel = path.strip_prefix(dir).expect("walk yields children").to_string_lossy().replace('\\', "/");
+        // Already-compressed payloads (model, images, wasm) are stored; text is deflated.
+        let stored = matches!(path.extension().and_then(|e| e.to_str()), Some("gguf" | "png" | "wasm"));
+        let method = if stored { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method).large_file(false);
+        zip.start_file(rel, opts)?;
+        let mut f = File::open(path)?;
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            zip.write_all(&buf[..n])?;
+        }
+    }
+    zip.finish()?;
+    fs::rename(&tmp, out)?;
+    Ok(files.len())
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,117 @@
+//! The foundation in a real browser: the service worker starts, the offscreen engine loads the
+//! wasm and answers `engine.ping`, the side panel shows that status, and the content script is
+//! present on pages yet unreachable from their scripts.
+
+use crate::util::{js, ping_content_script, wait_for, Env};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_worker_starts_and_names_the_extension() {
+    let env = Env::start().await.expect("browser with the extension starts");
+    let id = &env.browser.extension_id;
+    assert_eq!(id.len(), 32, "extension ids are 32 letters: {id}");
+    assert!(id.chars().all(|c| ('a'..='p').contains(&c)), "extension ids use a–p: {id}");
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offscreen_engine_answers_ping_with_version_and_backend() {
+    let env = Env::start().await.unwrap();
+    let page = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let pong: serde_json::Value = js(&page, "SecondSelfProtocol.request({ kind: 'engine.ping' })").await.unwrap();
+    assert_eq!(pong["kind"], "engine.pong");
+    assert_eq!(pong["version"], env!("CARGO_PKG_VERSION"), "the engine reports the crate's version");
+    match pong["backend"]["type"].as_str() {
+        Some("gpu") => assert!(pong["backend"]["adapter"].as_str().is_some_and(|a| a.starts_with("WebGPU")), "{pong}"),
+        Some("cpu") => assert!(pong["backend"]["threads"].as_u64().is_some_and(|t| t >= 1), "{pong}"),
+        other => panic!("unknown backend {other:?} in {pong}"),
+    }
+    // The engine lives in exactly one offscreen document, not in the service worker.
+    let offscreen: usize =
+        js(&page, "chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }).then(c => c.length)").await.unwrap();
+    assert_eq!(offscreen, 1);
+    // A second ping reuses the same engine host.
+    let again: serde_json::Value = js(&page, "SecondSelfProtocol.request({ kind: 'engine.ping' })").await.unwrap();
+    assert_eq!(again["version"], pong["version"]);
+    let offscreen: usize =
+        js(&page, "chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] }).then(c => c.length)").await.unwrap();
+    assert_eq!(offscreen, 1);
+    // Unknown kinds are refused by the protocol helper before they reach the engine.
+    let refused: bool = js(&page, "SecondSelfProtocol.request({ kind: 'engine.nope' }).then(() => false, () => true)").await.unwrap();
+    assert!(refused);
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn side_panel_shows_engine_status() {
+    let env = Env::start().await.unwrap();
+    let demo = env.fixture_page("/demo/index.html").await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    panel
+        .execute(
+            chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams::builder()
+                .width(400)
+                .height(640)
+                .device_scale_factor(1.0)
+                .mobile(false)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    wait_for(&panel, "document.getElementById('engine-state').dataset.state === 'ready'", 60).await.unwrap();
+    let version: String = js(&panel, "document.getElementById('engine-version').textContent").await.unwrap();
+    assert_eq!(version, format!("v{}", env!("CARGO_PKG_VERSION")));
+    let backend: String = js(&panel, "document.getElementById('engine-backend').textContent").await.unwrap();
+    assert!(backend.starts_with("WebGPU") || backend.starts_with("CPU"), "backend shown: {backend}");
+    wait_for(&panel, "document.getElementById('engine-model').textContent !== '—'", 20).await.unwrap();
+    let model: String = js(&panel, "document.getElementById('engine-model').textContent").await.unwrap();
+    assert!(model.starts_with("SmolLM2-135M-Instruct · Q4_1"), "the bundled model is shown: {model}");
+    wait_for(&panel, "document.getElementById('page-status').textContent.startsWith('Active on')", 20).await.unwrap();
+    let page_status: String = js(&panel, "document.getElementById('page-status').textContent").await.unwrap();
+    assert!(page_status.contains("127.0.0.1"), "the panel sees SecondSelf active on the demo page: {page_status}");
+    let error_hidden: bool = js(&panel, "document.getElementById('engine-error').hidden").await.unwrap();
+    assert!(error_hidden);
+    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel.png")).await.unwrap();
+    drop(demo);
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_script_is_present_but_unreachable_from_page_scripts() {
+    let env = Env::start().await.unwrap();
+    let page = env.fixture_page("/demo/checkout.html").await.unwrap();
+    let ext = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let pong = ping_content_script(&ext, &env.server.origin()).await.unwrap();
+    assert_eq!(pong["kind"], "content.pong");
+    assert_eq!(pong["frame"], "top");
+
+    // The page's own scripts see no trace of the extension and cannot message it.
+    let probe = format!(
+        r#"(async () => {{
+            const seen = {{}};
+            seen.chromeRuntime = typeof chrome !== "undefined" && !!chrome.runtime && typeof chrome.runtime.sendMessage === "function";
+            if (seen.chromeRuntime) {{
+                seen.reply = await new Promise(res => {{
+                    try {{ chrome.runtime.sendMessage({id}, {{ to: "router", id: "x", request: {{ kind: "engine.ping" }} }}, r => res(r ?? null)); }}
+                    catch (e) {{ res("threw: " + e.message); }}
+                }});
+            }}
+            seen.bridgeGlobal = typeof window.__secondselfBridge !== "undefined" || typeof window.SecondSelfProtocol !== "undefined";
+            const answers = [];
+            window.addEventListener("message", e => {{ if (e.data && e.data.reply) answers.push(e.data); }});
+            window.postMessage({{ to: "router", id: "p1", request: {{ kind: "engine.ping" }} }}, "*");
+            window.postMessage({{ to: "content", id: "p2", request: {{ kind: "content.ping" }} }}, "*");
+            await new Promise(r => setTimeout(r, 500));
+            seen.postMessageAnswers = answers.length;
+            seen.domMentions = /secondself/i.test(document.documentElement.outerHTML);
+            return seen;
+        }})()"#,
+        id = serde_json::to_string(&env.browser.extension_id).unwrap()
+    );
+    let seen: serde_json::Value = js(&page, &probe).await.unwrap();
+    assert_ne!(seen["reply"]["reply"]["kind"], "engine.pong", "a page reached the engine: {seen}");
+    assert_eq!(seen["bridgeGlobal"], false, "content-script globals leaked into the page: {seen}");
+    assert_eq!(seen["postMessageAnswers"], 0, "the content script answered window.postMessage: {seen}");
+    assert_eq!(seen["domMentions"], false, "the extension wrote into the page's DOM: {seen}");
+    env.close().await;
+}
