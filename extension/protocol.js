@@ -12,7 +12,7 @@
 (() => {
   const KINDS = ["engine.ping", "autofill.classify", "memory.import", "memory.remember", "memory.distil", "memory.overview", "memory.pin", "memory.forget", "memory.delete_source", "memory.search", "memory.export", "memory.restore", "memory.clear", "task.enhance", "task.critique", "engine.pong", "engine.error", "autofill.plan", "memory.imported", "memory.profile", "memory.results", "memory.backup", "task.enhanced", "task.critiqued", "engine.progress"];
   /** Kinds served by content scripts (not the engine); the router sends them to `request.tabId`. */
-  const CONTENT_KINDS = ["content.ping", "content.pong"];
+  const CONTENT_KINDS = ["content.ping", "content.pong", "content.autofill", "content.autofilled", "content.autofill-undo", "content.autofill-undone"];
 
   let counter = 0;
   const newId = () => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -35,6 +35,8 @@ enum Command {
 enum EvalCommand {
     /// Import a persona's sources into a fresh store and score the distilled profile.
     Profile(cli::eval_profile::Args),
+    /// Score autofill on labelled pages in headless Chromium with the extension.
+    Autofill(cli::eval_autofill::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +51,7 @@ fn main() {
         Command::Pack(a) => cli::pack::run(a),
         Command::Memory(a) => cli::memory::run(a),
         Command::Eval(EvalCommand::Profile(a)) => cli::eval_profile::run(a),
+        Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
     };
     if let Err(e) = result {
