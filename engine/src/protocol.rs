@@ -62,6 +62,9 @@ pub enum Request {
     /// [`Reply::Critiqued`]. The reply is page text: data, never instructions.
     #[serde(rename = "task.critique")]
     Critique { request: String, reply: String },
+    /// Run the retrieval benchmark in this engine (see `retrieval::bench`).
+    #[serde(rename = "bench.retrieval")]
+    BenchRetrieval { chunks: usize, queries: usize },
 }
 
 impl Request {
@@ -118,6 +121,9 @@ pub enum Reply {
     /// each citing its fact.
     #[serde(rename = "task.critiqued")]
     Critiqued { fits: bool, problems: Vec<Problem> },
+    /// The retrieval benchmark's measurements.
+    #[serde(rename = "bench.retrieved")]
+    BenchRetrieved { report: crate::retrieval::bench::RetrievalBench },
 }
 
 /// What happened to one imported file.
@@ -184,6 +190,7 @@ pub const KINDS: &[&str] = &[
     "memory.clear",
     "task.enhance",
     "task.critique",
+    "bench.retrieval",
     "engine.pong",
     "engine.error",
     "autofill.plan",
@@ -193,6 +200,7 @@ pub const KINDS: &[&str] = &[
     "memory.backup",
     "task.enhanced",
     "task.critiqued",
+    "bench.retrieved",
     "engine.progress",
 ];
 

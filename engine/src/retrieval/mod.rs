@@ -5,6 +5,7 @@
 //! Called by `secondself memory search`, `secondself bench retrieval`, and the tasks that
 //! enrich prompts and answer questions about the user.
 
+pub mod bench;
 pub mod bm25;
 pub mod hits;
 pub mod index;

@@ -153,6 +153,14 @@ impl Inner {
                 let out = enhance::enhance(&prompt, &facts);
                 Ok(Reply::Enhanced { prompt: out.prompt, enhanced: out.enhanced, added: out.added })
             }
+            Request::BenchRetrieval { chunks, queries } => {
+                let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+                    .ok()
+                    .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+                    .ok_or_else(|| EngineError::Unsupported("bench.retrieval without performance.now()".into()))?;
+                let report = crate::retrieval::bench::run(chunks.min(200_000), queries.min(10_000), &|| performance.now());
+                Ok(Reply::BenchRetrieved { report })
+            }
             Request::Critique { request, reply } => {
                 let facts = self.fact_views().await?;
                 let out = critic::critique(&request, &reply, &facts);
