@@ -2,7 +2,7 @@
 //! wasm and answers `engine.ping`, the side panel shows that status, and the content script is
 //! present on pages yet unreachable from their scripts.
 
-use crate::util::{click, js, ping_content_script, wait_for, Env};
+use crate::util::{click, js, ping_content_script, set_viewport, wait_for, Env};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn service_worker_starts_and_names_the_extension() {
@@ -46,18 +46,7 @@ async fn side_panel_shows_engine_status() {
     let env = Env::start().await.unwrap();
     let demo = env.fixture_page("/demo/index.html").await.unwrap();
     let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
-    panel
-        .execute(
-            chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams::builder()
-                .width(400)
-                .height(640)
-                .device_scale_factor(1.0)
-                .mobile(false)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    set_viewport(&panel, 400, 640).await.unwrap();
     wait_for(&panel, "document.getElementById('engine-state').dataset.state === 'ready'", 60).await.unwrap();
     let version: String = js(&panel, "document.getElementById('engine-version').textContent").await.unwrap();
     assert_eq!(version, format!("v{}", env!("CARGO_PKG_VERSION")));

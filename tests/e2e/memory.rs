@@ -8,7 +8,7 @@ use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
 use chromiumoxide::Page;
 use secondself::browser::{ExtensionBrowser, LaunchOptions};
 
-use crate::util::{click, js, wait_for, Env};
+use crate::util::{click, js, set_viewport, wait_for, Env};
 
 fn persona_dir() -> PathBuf {
     secondself::repo_dir().join("../shared/data/personas/maya-okafor")
@@ -79,18 +79,7 @@ async fn persona_import_persists_and_backs_up() {
     let sources: usize = js(&panel, "document.querySelectorAll('#sources li').length").await.unwrap();
     assert!(sources >= 30, "sources listed: {sources}");
     // The README's screenshot: the panel at side-panel width, on what SecondSelf learnt.
-    panel
-        .execute(
-            chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams::builder()
-                .width(420)
-                .height(900)
-                .device_scale_factor(1.0)
-                .mobile(false)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    set_viewport(&panel, 420, 900).await.unwrap();
     let _: bool = js(&panel, "(document.getElementById('profile-title').scrollIntoView(), window.scrollBy(0, -70), true)").await.unwrap();
     secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel.png")).await.unwrap();
     // Re-importing the same files duplicates nothing.

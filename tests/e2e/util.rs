@@ -80,3 +80,17 @@ pub async fn click(page: &Page, id: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Emulates a viewport of `width` × `height` CSS pixels (the side panel is ~400 px wide).
+pub async fn set_viewport(page: &Page, width: i64, height: i64) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
+    let params = SetDeviceMetricsOverrideParams::builder()
+        .width(width)
+        .height(height)
+        .device_scale_factor(1.0)
+        .mobile(false)
+        .build()
+        .map_err(anyhow::Error::msg)?;
+    page.execute(params).await?;
+    Ok(())
+}
