@@ -15,3 +15,7 @@ mod memory;
 /// Chat-site replicas: ✨ Enhance, Insert/Undo through each editor, Critique, per-site switch.
 #[path = "e2e/chat_sites.rs"]
 mod chat_sites;
+
+/// Autofill from memory on the demo checkout, a hostile page, and controlled inputs.
+#[path = "e2e/autofill.rs"]
+mod autofill;

@@ -2,34 +2,11 @@
 //! facts, survive a browser restart, survive export → delete all → restore, stay out of reach
 //! of page scripts, and an import interrupted by killing the engine lands whole or not at all.
 
-use std::path::{Path, PathBuf};
-
 use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
 use chromiumoxide::Page;
 use secondself::browser::{ExtensionBrowser, LaunchOptions};
 
-use crate::util::{click, js, set_viewport, wait_for, Env};
-
-fn persona_dir() -> PathBuf {
-    secondself::repo_dir().join("../shared/data/personas/maya-okafor")
-}
-
-fn files_under(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())).flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.canonicalize().unwrap().display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use crate::util::{click, files_under, js, persona_dir, set_viewport, wait_for, Env};
 
 /// Puts `files` into the file input `selector` as a user picking them would.
 async fn choose_files(page: &Page, selector: &str, files: Vec<String>) {
@@ -50,7 +27,7 @@ async fn facts_snapshot(panel: &Page) -> serde_json::Value {
 }
 
 async fn import_persona(panel: &Page) {
-    let files = files_under(&persona_dir().join("sources"));
+    let files: Vec<String> = files_under(&persona_dir().join("sources")).iter().map(|p| p.display().to_string()).collect();
     assert!(files.len() >= 30, "persona sources found: {}", files.len());
     choose_files(panel, "#import-files", files).await;
     wait_for(panel, "document.getElementById('import-label').textContent.startsWith('Imported ')", 180).await.unwrap();

@@ -94,3 +94,64 @@ pub async fn set_viewport(page: &Page, width: i64, height: i64) -> Result<()> {
     page.execute(params).await?;
     Ok(())
 }
+
+/// The shared persona (`../shared/data/personas/maya-okafor`).
+pub fn persona_dir() -> std::path::PathBuf {
+    secondself::repo_dir().join("../shared/data/personas/maya-okafor")
+}
+
+/// Every file under `dir`, sorted, as absolute paths.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())).flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.canonicalize().unwrap());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Imports the persona's sources through the engine (`memory.import` per file, then
+/// `memory.distil`) from an extension page, as the side panel does.
+pub async fn import_persona_requests(ext_page: &Page) -> Result<()> {
+    use base64::Engine as _;
+    for f in files_under(&persona_dir().join("sources")) {
+        let data = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&f)?);
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let expr = format!("SecondSelfProtocol.request({{ kind: 'memory.import', name: {}, data: {} }})", serde_json::to_string(&name)?, serde_json::to_string(&data)?);
+        let r: serde_json::Value = js(ext_page, &expr).await?;
+        if r["outcome"]["status"] == "failed" {
+            bail!("import of {name} failed: {r}");
+        }
+    }
+    let _: serde_json::Value = js(ext_page, "SecondSelfProtocol.request({ kind: 'memory.distil' })").await?;
+    Ok(())
+}
+
+/// Sends a content-script request (`content.autofill`, …) through the router to the tab whose
+/// URL starts with `url_prefix`, from an extension page.
+pub async fn to_content_script(ext_page: &Page, url_prefix: &str, kind: &str) -> Result<serde_json::Value> {
+    let pong = ping_content_script(ext_page, url_prefix).await?;
+    let expr = format!(
+        r#"(async () => {{
+            const tabs = await chrome.tabs.query({{}});
+            for (const t of tabs) {{
+                try {{
+                    const pong = await SecondSelfProtocol.request({{ kind: "content.ping", tabId: t.id }});
+                    if (pong.url === {url}) return await SecondSelfProtocol.request({{ kind: {kind}, tabId: t.id }});
+                }} catch (e) {{ if (e.kind !== "unavailable" && !String(e.message).includes("Receiving end")) throw e; }}
+            }}
+            return null;
+        }})()"#,
+        url = serde_json::to_string(pong["url"].as_str().unwrap_or_default())?,
+        kind = serde_json::to_string(kind)?
+    );
+    js(ext_page, &expr).await
+}
