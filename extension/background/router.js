@@ -14,15 +14,28 @@ const ENGINE_HOST = "offscreen/offscreen.html";
 let creating = null;
 
 const REMEMBER_MENU = "secondself-remember";
+const FILL_MENU = "secondself-fill";
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
   chrome.contextMenus.create({ id: REMEMBER_MENU, title: chrome.i18n.getMessage("rememberSelection"), contexts: ["selection"] }, () => void chrome.runtime.lastError);
+  chrome.contextMenus.create({ id: FILL_MENU, title: chrome.i18n.getMessage("fillForm"), contexts: ["editable"] }, () => void chrome.runtime.lastError);
+});
+
+/** Asks the content script of one frame to fill its form (the user clicked or pressed the shortcut there). */
+function fillForm(tabId, frameId) {
+  const msg = { to: "content", id: SecondSelfProtocol.newId(), request: { kind: "content.autofill" } };
+  chrome.tabs.sendMessage(tabId, msg, { frameId }).catch((err) => console.warn("SecondSelf could not fill this form:", err.message));
+}
+
+chrome.commands.onCommand.addListener((command, tab) => {
+  if (command === "fill-form" && tab) fillForm(tab.id, 0);
 });
 
 /* "Remember this": the selected text, with the page's URL and title as provenance. The title
  * comes from the page's content script (no tabs permission needed); the URL from the click. */
 chrome.contextMenus.onClicked.addListener(async (info, tab) => {
+  if (info.menuItemId === FILL_MENU && tab) return fillForm(tab.id, info.frameId ?? 0);
   if (info.menuItemId !== REMEMBER_MENU || !info.selectionText || !tab) return;
   let title = info.pageUrl;
   try {
