@@ -37,8 +37,11 @@ pub async fn run(args: Args) -> Result<()> {
     let headless = args.headless || !has_display();
     println!("SecondSelf demo site: {demo}");
     let opts = LaunchOptions { headless, ..Default::default() };
-    let b = ExtensionBrowser::launch(&extension_dir(), &opts).await?;
-    println!("extension loaded from {} (id {})", extension_dir().display(), b.extension_id);
+    // The demo's chat pages are local replicas of the chat sites: load the variant of the
+    // extension that also runs there.
+    let ext = secondself::local_sites::derive(&extension_dir(), &repo_dir().join("target").join("demo").join("extension"))?;
+    let b = ExtensionBrowser::launch(&ext, &opts).await?;
+    println!("extension loaded from {} (id {})", ext.display(), b.extension_id);
     let page = b.open(&demo).await?;
 
     // Ask the engine for its status the way the side panel does, so the demo shows it works.

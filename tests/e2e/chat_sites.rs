@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::util::{js, wait_for, Env};
 
 const SITES: &[&str] = &["chatgpt", "claude", "gemini", "perplexity", "deepseek", "grok", "copilot"];
-const TEST_MATCH: &str = "http://127.0.0.1/*";
+const TEST_MATCH: &str = secondself::local_sites::LOOPBACK_MATCH;
 
 /// `dist/extension` with the chat-site content script also matching the loopback replicas.
 /// Files are hard-linked (the model is 98 MB); only the manifest differs.
@@ -33,36 +33,7 @@ fn test_extension_dir() -> &'static Path {
 }
 
 fn derive_test_extension() -> Result<PathBuf> {
-    let src = secondself::extension_dir();
-    let dest = secondself::repo_dir().join("target").join("e2e").join("extension-sites");
-    let _ = std::fs::remove_dir_all(&dest);
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir)?.flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(&src)?;
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let to = dest.join(rel);
-            std::fs::create_dir_all(to.parent().context("a file has a parent")?)?;
-            if rel == Path::new("manifest.json") {
-                continue;
-            }
-            if std::fs::hard_link(&p, &to).is_err() {
-                std::fs::copy(&p, &to)?;
-            }
-        }
-    }
-    let mut m: Value = serde_json::from_str(&std::fs::read_to_string(src.join("manifest.json"))?)?;
-    let entry = m["content_scripts"]
-        .as_array_mut()
-        .and_then(|a| a.iter_mut().find(|cs| cs["js"].as_array().is_some_and(|js| js.iter().any(|j| j == "content/chat-runner.js"))))
-        .ok_or_else(|| anyhow!("no content script runs content/chat-runner.js"))?;
-    entry["matches"].as_array_mut().context("matches is a list")?.push(TEST_MATCH.into());
-    std::fs::write(dest.join("manifest.json"), serde_json::to_string_pretty(&m)?)?;
-    Ok(dest)
+    secondself::local_sites::derive(&secondself::extension_dir(), &secondself::repo_dir().join("target").join("e2e").join("extension-sites"))
 }
 
 async fn start() -> Result<Env> {
