@@ -1,0 +1,8 @@
+//! Q8_0 weights: layout and scalar reference ([`block`]), CPU fused path ([`cpu`]), CubeCL
+//! kernel ([`kernel`]) and its launch glue ([`launch`]).
+//! The public op is [`crate::kernels::QMatrix::matmul`].
+
+pub mod block;
+pub mod cpu;
+pub mod kernel;
+pub mod launch;
