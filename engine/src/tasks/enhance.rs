@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
+use super::evidence::{is_sensitive_text, query_terms, score, sentences_of, Passage, Sentence};
 
 /// One sentence of added context and the fact it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,13 +132,74 @@ pub fn in_my_voice(f: &FactView) -> String {
 /// Enhances `prompt` with the relevant facts. With nothing relevant, `enhanced == prompt` and
 /// `added` is empty.
 pub fn enhance(prompt: &str, facts: &[FactView]) -> Enhanced {
+    enhance_with(prompt, facts, &[])
+}
+
+/// Passages retrieved for a prompt.
+pub const PASSAGES: usize = 6;
+/// At most this many note sentences are added.
+pub const MAX_NOTES: usize = 4;
+/// A note sentence must cover this share of the prompt's weight (heading included).
+pub const MIN_NOTE_COVERAGE: f32 = 0.34;
+
+/// The sentences of `passages` (L0, retrieved for the prompt) worth adding: relevant to the
+/// prompt, not sensitive, not already said by a fact, best first.
+pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Vec<(String, String)> {
+    let terms = query_terms(prompt, facts);
+    if terms.is_empty() {
+        return Vec::new();
+    }
+    let mut sentences: Vec<Sentence> = Vec::new();
+    for (i, p) in passages.iter().enumerate() {
+        // A heading often carries the what and when (`Trip to Lisbon, 2-9 June`).
+        if let Some(h) = p.heading.split(" > ").last().filter(|h| h.chars().any(char::is_alphanumeric)) {
+            sentences.push(Sentence { text: h.trim_start_matches('#').trim().to_string(), heading: String::new(), passage: Some(i), fact_key: None, dated: p.dated });
+        }
+        sentences.extend(sentences_of(p, i));
+    }
+    let prompt_lower = prompt.to_lowercase();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for s in score(&terms, sentences) {
+        if out.len() >= MAX_NOTES || s.coverage < MIN_NOTE_COVERAGE || s.score <= 0.0 {
+            break;
+        }
+        let text = s.sentence.text.trim_end_matches(['.', ';', ':']).to_string();
+        // Questions and one-word lines say nothing; sensitive ones are never added.
+        if text.split_whitespace().count() < 3 || text.ends_with('?') || is_sensitive_text(&text, facts) || prompt_lower.contains(&text.to_lowercase()) {
+            continue;
+        }
+        if out.iter().any(|(t, _)| t == &text) {
+            continue;
+        }
+        let source = s.sentence.passage.and_then(|i| passages.get(i)).map(|p| p.source.clone()).unwrap_or_default();
+        out.push((text, source));
+    }
+    out
+}
+
+/// Enhances `prompt` with the relevant facts and, from `passages` (the L0 passages retrieval
+/// found for the prompt), the relevant note sentences. The request text is never changed: the
+/// context follows it after a blank line.
+pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Enhanced {
     let picked = select(prompt, facts);
-    let added: Vec<Added> = picked.iter().map(|f| Added { text: in_my_voice(f), source: f.cite() }).collect();
+    let mut added: Vec<Added> = picked.iter().map(|f| Added { text: in_my_voice(f), source: f.cite() }).collect();
+    let facts_said = added.len();
+    for (text, source) in select_notes(prompt, facts, passages) {
+        added.push(Added { text, source });
+    }
     let enhanced = if added.is_empty() {
         prompt.to_string()
     } else {
-        let clauses: Vec<&str> = added.iter().map(|a| a.text.as_str()).collect();
-        format!("{}\n\nFor context: {}.", prompt.trim_end(), clauses.join("; "))
+        let mut out = prompt.trim_end().to_string();
+        if facts_said > 0 {
+            let clauses: Vec<&str> = added[..facts_said].iter().map(|a| a.text.as_str()).collect();
+            out.push_str(&format!("\n\nFor context: {}.", clauses.join("; ")));
+        }
+        if added.len() > facts_said {
+            let notes: Vec<&str> = added[facts_said..].iter().map(|a| a.text.as_str()).collect();
+            out.push_str(&format!("{}From my notes: {}.", if facts_said > 0 { " " } else { "\n\n" }, notes.join("; ")));
+        }
+        out
     };
     Enhanced { prompt: prompt.to_string(), enhanced, added }
 }

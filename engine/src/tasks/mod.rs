@@ -1,8 +1,11 @@
 //! Tasks: what the engine does for the user, built from memory, retrieval and the model.
 //!
 //! Each task is a module over typed inputs; the protocol layer (`web/`, the CLI) calls into them.
+//! [`evidence`] is shared: retrieved L0 passages, their sentences, and the sensitivity guard.
 
 pub mod autofill;
 pub mod context;
 pub mod critic;
 pub mod enhance;
+pub mod evidence;
+pub mod memory_qa;

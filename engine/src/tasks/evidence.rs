@@ -1,0 +1,454 @@
+//! Evidence from L0 for the tasks: the passages retrieval finds for a question or a prompt, cut
+//! into sentences, scored against the query, and the guard that keeps sensitive sentences out
+//! of anything said to someone else.
+//!
+//! Why sentences: the model is small and its context short, so the tasks hand it (and the user)
+//! the few sentences that carry an answer, not whole chunks; the same sentences are the
+//! extractive fallback and the citations. Query words are matched by stem, expanded with a small
+//! table of everyday synonyms (`phone` ~ `mobile`, `earn` ~ `salary`) and with the names of the
+//! people memory links to a relation word (`sister` → the sister's name from L1 `family` facts).
+//!
+//! Who calls it: [`super::memory_qa`], [`super::enhance`], [`super::critic`]; [`passages`] is the
+//! one place that reads a store.
+
+use serde::{Deserialize, Serialize};
+
+use super::context::{is_sensitive, words, FactView};
+use crate::memory::l0;
+use crate::memory::store::Store;
+use crate::memory::{MemoryError, Origin, Timestamp};
+use crate::retrieval::index::{stem, terms, InvertedIndex};
+use crate::retrieval::rank;
+
+/// One retrieved L0 chunk, self-contained: text, heading, provenance and date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    pub chunk_id: String,
+    pub source_id: String,
+    /// Source file name or page/note title (provenance shown to the user).
+    pub source: String,
+    /// The page address for clipped pages.
+    pub url: Option<String>,
+    /// The heading path joined with ` > ` (may be empty).
+    pub heading: String,
+    pub text: String,
+    /// When its content is from (chunk date, else source date, else import time).
+    pub dated: Timestamp,
+    /// Retrieval score (BM25 × recency).
+    pub score: f32,
+}
+
+/// The top `k` passages for `query` in `store`, best first.
+pub async fn passages(store: &impl Store, query: &str, now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
+    let chunks = store.chunks().await?;
+    let sources = store.sources().await?;
+    let mut ix = InvertedIndex::new();
+    for c in &chunks {
+        let src = sources.iter().find(|s| s.id == c.source_id);
+        let dated = c.dated.or(src.map(|s| s.effective_date())).unwrap_or(0);
+        ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &c.full_text());
+    }
+    Ok(rank::search_chunks(&ix, query, now, k)
+        .into_iter()
+        .filter_map(|(d, score)| {
+            let meta = &ix.docs[d as usize];
+            let c = chunks.iter().find(|c| c.id == meta.id)?;
+            let src = sources.iter().find(|s| s.id == c.source_id);
+            let (source, url) = match src.map(|s| (&s.name, &s.origin)) {
+                Some((_, Origin::Page { url, title })) => (title.clone(), Some(url.clone())),
+                Some((name, _)) => (name.clone(), None),
+                None => ("?".into(), None),
+            };
+            Some(Passage {
+                chunk_id: c.id.clone(),
+                source_id: c.source_id.clone(),
+                source,
+                url,
+                heading: c.heading_path.join(" > "),
+                text: c.text.clone(),
+                dated: meta.dated,
+                score,
+            })
+        })
+        .collect())
+}
+
+/// One sentence of a passage (or one fact, rendered as a sentence), ready to score or quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    pub text: String,
+    /// The heading it sits under (context for matching, not quoted).
+    pub heading: String,
+    /// Index into the passages it came from; `None` for a fact.
+    pub passage: Option<usize>,
+    /// The fact key for a fact sentence.
+    pub fact_key: Option<String>,
+    pub dated: Timestamp,
+}
+
+/// Cleans one line of markup: list bullets, emphasis, table pipes, heading hashes.
+fn clean(line: &str) -> String {
+    let t = line.trim().trim_start_matches(['#', '-', '*', '•', '>']).trim();
+    let t = t.strip_prefix("[ ]").or_else(|| t.strip_prefix("[x]")).unwrap_or(t).trim();
+    let t = t.replace("**", "").replace("__", "");
+    let t = t.trim_matches('|').trim();
+    let t = t.split('|').map(str::trim).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" | ");
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True for table rules (`|---|---|`) and other lines with no letters or digits.
+fn is_rule(line: &str) -> bool {
+    !line.chars().any(char::is_alphanumeric)
+}
+
+/// The sentences of a passage: lines first (notes are line-structured), then sentences.
+pub fn sentences_of(p: &Passage, index: usize) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for line in p.text.lines() {
+        for s in l0::sentences(line) {
+            let text = clean(s);
+            if text.len() < 3 || is_rule(&text) {
+                continue;
+            }
+            out.push(Sentence { text, heading: p.heading.clone(), passage: Some(index), fact_key: None, dated: p.dated });
+        }
+    }
+    out
+}
+
+/// Words of a fact key that a question may use for it (`tel` is asked as `phone`, `mobile`).
+const KEY_WORDS: &[(&str, &str)] = &[
+    ("tel", "phone mobile number"),
+    ("tel-national", "phone mobile number"),
+    ("email", "email address"),
+    ("work-email", "work email address"),
+    ("street-address", "home address live"),
+    ("home-address", "home address live"),
+    ("postal-code", "postcode zip"),
+    ("bday", "birthday born"),
+    ("organization", "employer company work"),
+    ("organization-title", "job title role work"),
+    ("t-shirt-size", "t-shirt shirt size"),
+    ("partner", "partner boyfriend girlfriend husband wife"),
+    ("diet", "diet dietary eat food"),
+    ("allergies", "allergy allergic dietary food"),
+    ("dislikes", "dislike hate"),
+    ("projects", "project working"),
+];
+
+/// A fact as a sentence for matching and quoting: `my job title: Senior Data Engineer`.
+pub fn fact_sentence(f: &FactView) -> Sentence {
+    let extra = KEY_WORDS.iter().find(|(k, _)| *k == f.key).map(|(_, w)| *w).unwrap_or("");
+    Sentence {
+        text: format!("my {}: {}", f.key.replace('-', " "), f.value),
+        heading: extra.to_string(),
+        passage: None,
+        fact_key: Some(f.key.clone()),
+        dated: 0,
+    }
+}
+
+/// Facts that are only parts or codes of another (`bday-day`, `country`): never evidence.
+pub fn is_part_key(key: &str) -> bool {
+    matches!(key, "bday-day" | "bday-month" | "bday-year" | "country" | "language" | "honorific-prefix" | "tel" | "address-line1" | "address-line2" | "additional-name")
+}
+
+/// Question words that carry no topic (beyond the index's stopwords).
+const QUESTION_WORDS: &[&str] = &[
+    "remind", "again", "actually", "called", "name", "tell", "find", "please", "usually", "currently", "moment",
+    "these", "days", "new", "right", "ever", "anything", "someone", "maybe", "quick", "exactly", "much", "many",
+    "long", "should", "can", "let", "give", "want", "know", "kind", "sort", "what's", "whats", "who's", "when's",
+    "where's", "doe", "go", "get", "got", "i'm", "ok", "okay", "for", "me", "mine", "decide", "decided",
+];
+
+/// Everyday synonyms: a query word on the left also matches the words on the right.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    ("phone", &["mobile", "number", "tel"]),
+    ("mobile", &["phone", "number"]),
+    ("earn", &["salary", "pay", "income"]),
+    ("salary", &["pay", "earn", "income"]),
+    ("savings", &["saved", "pot", "deposit"]),
+    ("saved", &["savings", "pot"]),
+    ("address", &["live", "street", "property"]),
+    ("live", &["address", "moved", "property"]),
+    ("birthday", &["born", "bday"]),
+    ("job", &["title", "role", "work"]),
+    ("work", &["job", "working", "project"]),
+    ("working", &["work", "project", "lead"]),
+    ("employer", &["work", "company"]),
+    ("study", &["university", "degree", "msc", "bsc"]),
+    ("studied", &["university", "degree", "msc", "bsc"]),
+    ("holiday", &["off", "away", "leave", "trip"]),
+    ("leave", &["off", "away", "holiday"]),
+    ("away", &["off", "holiday", "trip"]),
+    ("food", &["eat", "favourite", "love"]),
+    ("dietary", &["diet", "vegetarian", "vegan", "allergy", "allergic"]),
+    ("requirement", &["diet", "allergy"]),
+    ("flight", &["fly", "flights", "land", "depart"]),
+    ("fly", &["flight", "flights"]),
+    ("land", &["arrive", "flight"]),
+    ("author", &["writer", "book"]),
+    ("novel", &["book", "read", "reading"]),
+    ("language", &["speak", "learning", "lesson"]),
+    ("speak", &["language", "learning"]),
+    ("climb", &["boulder", "bouldering", "climbing", "wall"]),
+    ("gp", &["doctor", "practice"]),
+    ("doctor", &["gp", "practice"]),
+    ("landlord", &["letting", "managed"]),
+    ("emergency", &["contact"]),
+    ("pb", &["personal", "best"]),
+    ("programming", &["python", "sql", "scala", "language"]),
+];
+
+/// People words: a query word that names a relation (resolved through L1 facts).
+const RELATION_WORDS: &[&str] = &[
+    "sister", "brother", "mum", "mom", "mother", "dad", "father", "nephew", "niece", "son", "daughter", "grandma",
+    "grandmother", "grandad", "grandfather", "aunt", "uncle", "cousin", "partner", "wife", "husband", "friend",
+];
+
+/// One query term, with the alternatives that also count as matching it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub stem: String,
+    pub alternatives: Vec<String>,
+    /// Written with a capital inside the query (a name): must be matched for an answer.
+    pub proper: bool,
+}
+
+/// The query's terms: index terms minus question words, each with synonyms and, for relation
+/// words, the names memory gives that relation.
+pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
+    let mut out: Vec<Term> = Vec::new();
+    let raw: Vec<&str> = query.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty()).collect();
+    for (i, w) in raw.iter().enumerate() {
+        let w = w.trim_matches(['\'', '-']);
+        let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
+        let lower = bare.to_lowercase();
+        if QUESTION_WORDS.contains(&lower.as_str()) {
+            continue;
+        }
+        for t in terms(bare) {
+            if QUESTION_WORDS.contains(&t.as_str()) || out.iter().any(|o| o.stem == t) {
+                continue;
+            }
+            let mut alternatives: Vec<String> = Vec::new();
+            for (k, syn) in SYNONYMS {
+                if stem(k) == t {
+                    alternatives.extend(syn.iter().map(|s| stem(s)));
+                }
+            }
+            if RELATION_WORDS.contains(&lower.as_str()) {
+                for f in facts.iter().filter(|f| matches!(f.key.as_str(), "family" | "friends" | "people" | "partner")) {
+                    let vw = words(&f.value);
+                    if vw.iter().any(|x| x == &lower) || (f.key == "partner" && lower == "partner") {
+                        if let Some(name) = f.value.split([' ', ',', '(']).next().filter(|n| !n.is_empty()) {
+                            alternatives.push(stem(&name.to_lowercase()));
+                        }
+                    }
+                }
+            }
+            let proper = i > 0 && bare.chars().next().is_some_and(char::is_uppercase) && !RELATION_WORDS.contains(&lower.as_str()) && bare.len() > 1 && lower != "i";
+            out.push(Term { stem: t, alternatives, proper });
+        }
+    }
+    out
+}
+
+/// The stems of a text, for matching terms against.
+pub fn stems(text: &str) -> Vec<String> {
+    terms(text)
+}
+
+/// True when `term` (or one of its alternatives) is among `text_stems`.
+pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
+    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s))
+}
+
+/// A sentence scored against a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub sentence: Sentence,
+    /// Sum of the weights of the terms it (or its heading, at half weight) matches.
+    pub score: f32,
+    /// Share of the query's weight it covers, heading included.
+    pub coverage: f32,
+    /// Every name the query uses is in the sentence or its heading.
+    pub names_covered: bool,
+}
+
+/// Extra weight of the query's first term.
+pub const HEAD_WEIGHT: f32 = 1.5;
+
+/// Scores `sentences` against `query_terms`: a term's weight is its rarity among the candidate
+/// sentences (`ln(1 + N / (1 + df))`); a match in the heading counts half; the first term weighs [`HEAD_WEIGHT`] times more.
+pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
+    let stems_of: Vec<(Vec<String>, Vec<String>)> = sentences.iter().map(|s| (stems(&s.text), stems(&s.heading))).collect();
+    let n = sentences.len().max(1) as f32;
+    let weight: Vec<f32> = query
+        .iter()
+        .map(|t| {
+            let df = stems_of.iter().filter(|(a, b)| matches_term(t, a) || matches_term(t, b)).count() as f32;
+            (1.0 + n / (1.0 + df)).ln()
+        })
+        .enumerate()
+        // The question's first topic word is its head (`which seat…`, `when is my sister's…`).
+        .map(|(i, w)| if i == 0 { w * HEAD_WEIGHT } else { w })
+        .collect();
+    let total: f32 = weight.iter().sum::<f32>().max(1e-6);
+    let mut out: Vec<Scored> = sentences
+        .into_iter()
+        .zip(stems_of)
+        .map(|(sentence, (body, head))| {
+            let (mut s, mut cov) = (0.0, 0.0);
+            let mut names_covered = true;
+            for (t, w) in query.iter().zip(&weight) {
+                if matches_term(t, &body) {
+                    s += w;
+                    cov += w;
+                } else if matches_term(t, &head) {
+                    s += w * 0.5;
+                    cov += w;
+                } else if t.proper {
+                    names_covered = false;
+                }
+            }
+            Scored { sentence, score: s, coverage: cov / total, names_covered }
+        })
+        .collect();
+    // Best first; among equals the newer sentence first (the newest source wins).
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
+    out
+}
+
+/// All candidate sentences: the passages' sentences plus the facts as sentences.
+pub fn candidates(facts: &[FactView], passages: &[Passage]) -> Vec<Sentence> {
+    let mut out: Vec<Sentence> = facts.iter().filter(|f| !is_part_key(&f.key) && !f.value.trim().is_empty()).map(fact_sentence).collect();
+    for (i, p) in passages.iter().enumerate() {
+        out.extend(sentences_of(p, i));
+    }
+    out
+}
+
+/// Health words: a sentence using one is about the user's health, which is never shared.
+const HEALTH_WORDS: &[&str] = &[
+    "asthma", "asthmatic", "inhaler", "inhalers", "preventer", "reliever", "wheeze", "wheezy", "medication", "medicine",
+    "prescription", "prescribed", "tablet", "tablets", "pill", "pills", "dose", "diagnosis", "diagnosed", "symptom",
+    "symptoms", "bloods", "ferritin", "iron", "anaemic", "anemia", "anaemia", "therapy", "therapist", "depression",
+    "anxiety", "diabetes", "diabetic", "migraine", "epilepsy", "surgery", "hospital", "clinic", "condition", "conditions",
+    "injury", "physio",
+];
+
+/// Money words: an amount next to one of them is the user's finances.
+const FINANCE_WORDS: &[&str] = &[
+    "salary", "earn", "earning", "earnings", "income", "pay", "paid", "raise", "bonus", "savings", "saved", "save",
+    "pot", "balance", "account", "bank", "debt", "loan", "mortgage", "isa", "pension", "deposit", "overdraft", "credit",
+    "invest", "investment", "net", "gross",
+];
+
+/// True when a word looks like an identifier: 6+ digits, or a code mixing capitals and digits
+/// (`HLC-7734-2091-MO`, `K7QX2M`).
+fn is_code(w: &str) -> bool {
+    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+    let digits = w.chars().filter(char::is_ascii_digit).count();
+    let caps = w.chars().filter(char::is_ascii_uppercase).count();
+    let lower = w.chars().filter(char::is_ascii_lowercase).count();
+    digits >= 6 || (digits >= 1 && caps >= 2 && lower == 0 && w.len() >= 5)
+}
+
+/// Money amounts (`£14,200`, `$52k`, `€1.2m`) in text.
+fn has_amount(text: &str) -> bool {
+    text.char_indices().any(|(i, c)| matches!(c, '£' | '$' | '€') && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()))
+}
+
+/// True when a sentence must not be said to anyone but the user: it holds the value of a
+/// sensitive fact, an identifier-like code, a health word, or a money amount about finances.
+pub fn is_sensitive_text(text: &str, facts: &[FactView]) -> bool {
+    let lower = text.to_lowercase();
+    for f in facts.iter().filter(|f| is_sensitive(f) || f.sensitive) {
+        for part in sensitive_needles(&f.value) {
+            if lower.contains(&part) {
+                return true;
+            }
+        }
+    }
+    if text.split_whitespace().any(is_code) {
+        return true;
+    }
+    let ws = words(text);
+    if ws.iter().any(|w| HEALTH_WORDS.contains(&w.as_str())) {
+        return true;
+    }
+    has_amount(text) && ws.iter().any(|w| FINANCE_WORDS.contains(&w.as_str()) || w.ends_with('k') && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The parts of a sensitive value worth searching for (lower case): the value, its amount, its
+/// first address line; short fragments are skipped (they would match anything).
+pub fn sensitive_needles(value: &str) -> Vec<String> {
+    let v = value.to_lowercase();
+    let mut out = Vec::new();
+    let main = v.split(" (").next().unwrap_or(&v).trim().to_string();
+    if main.len() >= 4 {
+        out.push(main.clone());
+    }
+    if let Some(first) = main.split(',').next().filter(|f| f.len() >= 6 && *f != main) {
+        out.push(first.trim().to_string());
+    }
+    // `£1,150.00` is written `£1,150` in text.
+    if let Some(stripped) = main.strip_suffix(".00") {
+        out.push(stripped.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passage(text: &str, heading: &str, dated: Timestamp) -> Passage {
+        Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0 }
+    }
+
+    #[test]
+    fn sentences_drop_markup_and_keep_lines() {
+        let p = passage("| who | when |\n|---|---|\n| Ruth | 3 May |\n- **booked** the train. Then lunch.", "plans", 0);
+        let s: Vec<String> = sentences_of(&p, 0).into_iter().map(|s| s.text).collect();
+        assert_eq!(s, ["who | when", "Ruth | 3 May", "booked the train.", "Then lunch."]);
+    }
+
+    #[test]
+    fn relation_words_expand_to_names_and_names_are_required() {
+        let facts = vec![FactView::new("family", "Ruth (sister), birthday 3 May", false)];
+        let q = query_terms("When is my sister's birthday?", &facts);
+        let sister = q.iter().find(|t| t.stem == "sister").unwrap();
+        assert!(sister.alternatives.contains(&"ruth".to_string()), "{q:?}");
+        let q = query_terms("What is Ben's surname?", &facts);
+        assert!(q.iter().any(|t| t.stem == "ben" && t.proper), "{q:?}");
+    }
+
+    #[test]
+    fn scoring_prefers_coverage_then_newer() {
+        let q = query_terms("What is my phone number?", &[]);
+        let s = vec![
+            Sentence { text: "my old mobile was 07700 900111".into(), heading: String::new(), passage: Some(0), fact_key: None, dated: 1 },
+            Sentence { text: "my new mobile is 07700 900222".into(), heading: String::new(), passage: Some(1), fact_key: None, dated: 2 },
+            Sentence { text: "bought apples".into(), heading: String::new(), passage: Some(2), fact_key: None, dated: 3 },
+        ];
+        let r = score(&q, s);
+        assert!(r[0].sentence.text.contains("900222"), "{r:?}");
+        assert_eq!(r[2].coverage, 0.0);
+    }
+
+    #[test]
+    fn sensitive_sentences_are_caught() {
+        let facts = vec![FactView::new("passport-number", "123456789", true), FactView::new("health-condition", "migraine", true)];
+        assert!(is_sensitive_text("passport no. 123456789, expires 2030", &facts));
+        assert!(is_sensitive_text("policy HLC-1234-5678 renewed", &facts));
+        assert!(is_sensitive_text("booking ref QX7K2M", &facts));
+        assert!(is_sensitive_text("my migraine came back", &facts));
+        assert!(is_sensitive_text("took the inhaler before the run", &facts));
+        assert!(is_sensitive_text("salary now £52,000", &facts));
+        assert!(!is_sensitive_text("seats 14A and 14B, window for me", &facts));
+        assert!(!is_sensitive_text("the train costs £28 each", &facts));
+        assert!(!is_sensitive_text("flight lands at 09:40 on 24 May 2025", &facts));
+    }
+}
