@@ -63,7 +63,7 @@ fn sentences(text: &str) -> Vec<&str> {
 
 /// The reply's words from `vocab` used as things to eat: not negated in the same sentence
 /// (`nut-free`, `no meat`, `mention your nut allergy`).
-fn mentioned(reply: &str, vocab: &[&str], except: &[String]) -> Vec<String> {
+pub(super) fn mentioned(reply: &str, vocab: &[&str], except: &[String]) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for s in sentences(reply) {
         let ws = words(s);
@@ -150,7 +150,7 @@ fn before_limit(value: &str) -> Option<u32> {
 
 /// Clock times in `text` (`8:00`, `8am`, `7.30pm`, `14:00`) as minutes since midnight. A bare
 /// `H:MM` under 7 reads as afternoon.
-fn times(text: &str) -> Vec<u32> {
+pub(super) fn times(text: &str) -> Vec<u32> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -257,7 +257,7 @@ pub const PASSAGES: usize = 8;
 /// the reply.
 pub fn critique_with(request: &str, reply: &str, facts: &[FactView], passages: &[Passage]) -> Critique {
     let mut c = critique(request, reply, facts);
-    let _ = passages;
+    c.problems.extend(super::critic_notes::check(request, reply, facts, passages));
     c.fits = c.problems.is_empty();
     c
 }

@@ -201,7 +201,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 ];
 
 /// People words: a query word that names a relation (resolved through L1 facts).
-const RELATION_WORDS: &[&str] = &[
+pub const RELATION_WORDS: &[&str] = &[
     "sister", "brother", "mum", "mom", "mother", "dad", "father", "nephew", "niece", "son", "daughter", "grandma",
     "grandmother", "grandad", "grandfather", "aunt", "uncle", "cousin", "partner", "wife", "husband", "friend",
 ];
@@ -345,11 +345,11 @@ const FINANCE_WORDS: &[&str] = &[
     "invest", "investment", "net", "gross",
 ];
 
-/// True when a word looks like an identifier: 6+ digits, or a code mixing capitals and digits
+/// True when a word looks like an identifier: a run of 6+ digits, or a code mixing capitals and digits
 /// (`HLC-7734-2091-MO`, `K7QX2M`).
 fn is_code(w: &str) -> bool {
     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-    let digits = w.chars().filter(char::is_ascii_digit).count();
+    let digits = w.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
     let caps = w.chars().filter(char::is_ascii_uppercase).count();
     let lower = w.chars().filter(char::is_ascii_lowercase).count();
     digits >= 6 || (digits >= 1 && caps >= 2 && lower == 0 && w.len() >= 5)

@@ -6,6 +6,7 @@
 pub mod autofill;
 pub mod context;
 pub mod critic;
+pub mod critic_notes;
 pub mod enhance;
 pub mod evidence;
 pub mod memory_qa;
