@@ -182,7 +182,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
             }
             "context_enhance" => {
                 let prompt = c["prompt"].as_str().unwrap_or("");
-                let passages = pollster::block_on(evidence::passages(store, prompt, t, enhance::PASSAGES))?;
+                let (views, passages) = pollster::block_on(enhance::retrieve(store, prompt, t))?;
                 let out = enhance::enhance_with(prompt, &views, &passages);
                 let text = out.enhanced.to_lowercase();
                 let added = text.get(prompt.len()..).unwrap_or("").to_string();

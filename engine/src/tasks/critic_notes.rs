@@ -10,7 +10,7 @@
 
 use super::context::{is_sensitive, words, FactView};
 use super::critic::{mentioned, times, Problem};
-use super::evidence::{is_sensitive_text, sentences_of, Passage};
+use super::evidence::{sentences_of, shareable, Passage};
 use crate::retrieval::index::stem;
 
 const MONTHS: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -110,10 +110,8 @@ fn note_sentences(passages: &[Passage], facts: &[FactView]) -> Vec<(String, Stri
         if let Some(h) = p.heading.split(" > ").last().filter(|h| !h.trim().is_empty()) {
             out.push((h.trim_start_matches('#').trim().to_string(), p.source.clone()));
         }
-        for s in sentences_of(p, i) {
-            if !is_sensitive_text(&s.text, facts) {
-                out.push((s.text, p.source.clone()));
-            }
+        for s in shareable(sentences_of(p, i), facts) {
+            out.push((s.text, p.source.clone()));
         }
     }
     out
@@ -136,10 +134,13 @@ fn busy_dates(reply: &[String], notes: &[(String, String)], out: &mut Vec<Proble
             if !nw.iter().any(|w| BUSY_WORDS.contains(&w.as_str())) {
                 continue;
             }
-            let hit = date_ranges(note).into_iter().any(|(a, b)| dates.iter().any(|(x, _)| a <= *x && *x <= b));
+            // The sentence of the note that holds the taken date.
+            let Some(dated) = crate::memory::l0::sentences(note).into_iter().find(|s| date_ranges(s).into_iter().any(|(a, b)| dates.iter().any(|(x, _)| a <= *x && *x <= b))) else {
+                continue;
+            };
             // The reply is about that very commitment: no conflict.
-            let same_event = content(note).iter().any(|w| reply_words.contains(w));
-            if hit && !same_event && !out.iter().any(|p| p.memory.contains(note.as_str())) {
+            let same_event = content(dated).iter().any(|w| reply_words.contains(w));
+            if !same_event && !out.iter().any(|p| p.memory.contains(note.as_str())) {
                 out.push(Problem { text: format!("It plans something then, but {}.", quote(note)), memory: format!("{source}: {note}") });
             }
         }

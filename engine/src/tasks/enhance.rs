@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
-use super::evidence::{is_sensitive_text, query_terms, score, sentences_of, Passage, Sentence};
+use super::evidence::{expanded_query, is_sensitive_text, query_terms, score, sentences_of, shareable, Passage, Sentence};
 
 /// One sentence of added context and the fact it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,11 +51,24 @@ const NO_KEYWORD_MATCH: &[&str] = &[
     "additional-name", "family-name", "nickname", "t-shirt-size",
 ];
 
-/// True when a word of the prompt (any length: `mum`, `son`) other than a stop word is in the
-/// fact's value.
+/// Relation words that stand for several (`parents` → `mum`, `dad`).
+const RELATION_GROUPS: &[(&str, &[&str])] = &[("parents", &["mum", "dad", "mother", "father"]), ("grandparents", &["grandma", "grandad", "grandmother", "grandfather"])];
+
+/// True when a word of the prompt (any length: `mum`, `son`) other than a stop word names the
+/// person of the fact: their name or relation, the part before the first comma
+/// (`Ruth (sister)`, not `birthday 3 May`).
 fn names_someone_in(prompt: &str, f: &FactView) -> bool {
-    let value = words(&f.value);
-    words(prompt).iter().filter(|w| !is_stop_word(w)).any(|w| has_word(&value, w))
+    let who = words(f.value.split(',').next().unwrap_or(""));
+    words(prompt).iter().filter(|w| !is_stop_word(w)).any(|w| {
+        let group = RELATION_GROUPS.iter().find(|(g, _)| g == w).map(|(_, m)| m.to_vec()).unwrap_or_default();
+        has_word(&who, w) || group.iter().any(|g| has_word(&who, g))
+    })
+}
+
+/// Dislikes that are not about food (`loud hotel rooms`).
+fn is_place_item(value: &str) -> bool {
+    let ws = words(value);
+    ["room", "rooms", "hotel", "hotels", "loud", "noise", "noisy", "crowds", "queue", "queues"].iter().any(|w| has_word(&ws, w))
 }
 
 /// Picks the facts relevant to `prompt`, in a stable order (topic keys first, then keyword hits).
@@ -75,7 +88,15 @@ pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
                 // A dislike belongs to the food topic or the schedule topic, not to both.
                 if f.key == "dislikes" {
                     let schedule = is_schedule_item(&f.value);
-                    if (topic.name == "food" && schedule) || (topic.name == "schedule" && !schedule) {
+                    if (topic.name == "food" && (schedule || is_place_item(&f.value))) || (topic.name == "schedule" && !schedule) || !matches!(topic.name, "food" | "schedule") {
+                        continue;
+                    }
+                }
+                // Goals only when they share a word with the prompt or its topic.
+                if f.key == "goals" {
+                    let gw = words(&f.value);
+                    let shared = prompt_words.iter().any(|w| has_word(&gw, w)) || topic.signals.iter().any(|s| has_word(&gw, s));
+                    if !shared {
                         continue;
                     }
                 }
@@ -95,14 +116,51 @@ pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
             }
         }
     }
-    for f in facts.iter().filter(|f| !is_sensitive(f) && !NO_KEYWORD_MATCH.contains(&f.key.as_str())) {
+    // People come only by the relation rule above, not because a word of theirs matches.
+    for f in facts.iter().filter(|f| !is_sensitive(f) && !NO_KEYWORD_MATCH.contains(&f.key.as_str()) && !matches!(f.key.as_str(), "family" | "friends" | "people" | "partner")) {
         let value_words = words(&f.value);
         if prompt_words.iter().any(|w| has_word(&value_words, w)) {
             push(f, &mut picked);
         }
     }
-    picked.truncate(MAX_ADDED);
+    // At most MAX_ADDED keys; a list key's items stay together.
+    let mut keys: Vec<&str> = Vec::new();
+    picked.retain(|f| {
+        if keys.contains(&f.key.as_str()) {
+            return true;
+        }
+        if keys.len() < MAX_ADDED {
+            keys.push(f.key.as_str());
+            return true;
+        }
+        false
+    });
     picked
+}
+
+/// Allergy items that are notes, not allergens (`peanuts fine`, `carries EpiPen`).
+fn is_allergy_note(v: &str) -> bool {
+    let ws = words(v);
+    ["fine", "ok", "okay", "carries", "carry", "epipen", "safe"].iter().any(|w| ws.iter().any(|x| x == w))
+}
+
+/// The items of one list key as one clause (`I'm allergic to tree nuts (carries EpiPen)`).
+fn in_my_voice_all(fs: &[&FactView]) -> String {
+    let Some(first) = fs.first() else { return String::new() };
+    if fs.len() == 1 {
+        return in_my_voice(first);
+    }
+    let clean = |f: &FactView| f.value.trim().trim_end_matches('.').replace(';', ",");
+    let (notes, items): (Vec<&&FactView>, Vec<&&FactView>) = fs.iter().partition(|f| f.key == "allergies" && is_allergy_note(&f.value));
+    let joined = items.iter().map(|f| clean(f)).collect::<Vec<_>>().join(", ");
+    let mut view = (*first).clone();
+    view.value = joined;
+    let mut out = if items.is_empty() { String::new() } else { in_my_voice(&view) };
+    if !notes.is_empty() {
+        let n = notes.iter().map(|f| clean(f)).collect::<Vec<_>>().join(", ");
+        out = if out.is_empty() { format!("about my allergies: {n}") } else { format!("{out} ({n})") };
+    }
+    out
 }
 
 /// One fact as a first-person clause (`I'm vegetarian`, `I'm allergic to tree nuts`).
@@ -138,54 +196,112 @@ pub fn enhance(prompt: &str, facts: &[FactView]) -> Enhanced {
 /// Passages retrieved for a prompt.
 pub const PASSAGES: usize = 6;
 /// At most this many note sentences are added.
-pub const MAX_NOTES: usize = 4;
+pub const MAX_NOTES: usize = 5;
 /// A note sentence must cover this share of the prompt's weight (heading included).
-pub const MIN_NOTE_COVERAGE: f32 = 0.34;
+pub const MIN_NOTE_COVERAGE: f32 = 0.3;
+
+/// Reads what enhancing `prompt` needs from the store: the current facts and the passages for
+/// the prompt (its words, their everyday synonyms, the names of the people it names by
+/// relation, and for schedule prompts the weekdays).
+pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
+    let facts: Vec<FactView> = crate::memory::manage::current_facts(store).await?.iter().map(FactView::from).collect();
+    let mut query = expanded_query(prompt, &facts);
+    if topics_of(prompt).iter().any(|t| t.name == "schedule") {
+        query.push_str(" monday tuesday wednesday thursday friday mondays tuesdays thursdays office evening");
+    }
+    let passages = super::evidence::passages(store, &query, now, PASSAGES).await?;
+    Ok((facts, passages))
+}
+
+/// Drops parenthesised asides (`(Lisbon)`): personal notes-to-self that a work audience does
+/// not need.
+fn without_asides(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ").replace(" .", ".").replace(" ,", ",")
+}
+
+/// One note sentence to add: its text, where it is from, and the heading it sits under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub text: String,
+    pub source: String,
+    pub heading: String,
+}
 
 /// The sentences of `passages` (L0, retrieved for the prompt) worth adding: relevant to the
-/// prompt, not sensitive, not already said by a fact, best first.
-pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Vec<(String, String)> {
+/// prompt, not sensitive, not already said, best first.
+pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Vec<Note> {
     let terms = query_terms(prompt, facts);
     if terms.is_empty() {
         return Vec::new();
     }
+    let for_work = topics_of(prompt).iter().any(|t| t.name == "work");
     let mut sentences: Vec<Sentence> = Vec::new();
     for (i, p) in passages.iter().enumerate() {
-        // A heading often carries the what and when (`Trip to Lisbon, 2-9 June`).
-        if let Some(h) = p.heading.split(" > ").last().filter(|h| h.chars().any(char::is_alphanumeric)) {
-            sentences.push(Sentence { text: h.trim_start_matches('#').trim().to_string(), heading: String::new(), passage: Some(i), fact_key: None, dated: p.dated });
-        }
         sentences.extend(sentences_of(p, i));
     }
+    let sentences = shareable(sentences, facts);
     let prompt_lower = prompt.to_lowercase();
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<Note> = Vec::new();
     for s in score(&terms, sentences) {
         if out.len() >= MAX_NOTES || s.coverage < MIN_NOTE_COVERAGE || s.score <= 0.0 {
             break;
         }
-        let text = s.sentence.text.trim_end_matches(['.', ';', ':']).to_string();
+        let mut text = s.sentence.text.trim_end_matches(['.', ';', ':']).to_string();
+        if for_work {
+            text = without_asides(&text);
+        }
         // Questions and one-word lines say nothing; sensitive ones are never added.
-        if text.split_whitespace().count() < 3 || text.ends_with('?') || is_sensitive_text(&text, facts) || prompt_lower.contains(&text.to_lowercase()) {
+        if text.split_whitespace().count() < 2 || text.ends_with('?') || is_sensitive_text(&text, facts) || prompt_lower.contains(&text.to_lowercase()) {
             continue;
         }
-        if out.iter().any(|(t, _)| t == &text) {
+        if out.iter().any(|n| n.text == text) {
             continue;
         }
         let source = s.sentence.passage.and_then(|i| passages.get(i)).map(|p| p.source.clone()).unwrap_or_default();
-        out.push((text, source));
+        let heading = s.sentence.heading.split(" > ").chain(s.sentence.label.as_deref()).map(str::trim).filter(|h| !h.is_empty()).collect::<Vec<_>>().join(", ");
+        let heading = if for_work { without_asides(&heading) } else { heading };
+        let heading = if is_sensitive_text(&heading, facts) { String::new() } else { heading };
+        out.push(Note { text, source, heading });
     }
     out
 }
 
 /// Enhances `prompt` with the relevant facts and, from `passages` (the L0 passages retrieval
-/// found for the prompt), the relevant note sentences. The request text is never changed: the
-/// context follows it after a blank line.
+/// found for the prompt, see [`retrieve`]), the relevant note sentences, each group under its
+/// heading. The request text is never changed: the context follows it after a blank line.
 pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Enhanced {
     let picked = select(prompt, facts);
-    let mut added: Vec<Added> = picked.iter().map(|f| Added { text: in_my_voice(f), source: f.cite() }).collect();
+    let mut added: Vec<Added> = Vec::new();
+    let mut keys: Vec<&str> = Vec::new();
+    for f in &picked {
+        if !keys.contains(&f.key.as_str()) {
+            keys.push(f.key.as_str());
+        }
+    }
+    for key in keys {
+        let group: Vec<&FactView> = picked.iter().filter(|f| f.key == key).copied().collect();
+        let source = group.iter().map(|f| f.cite()).collect::<Vec<_>>().join("; ");
+        added.push(Added { text: in_my_voice_all(&group), source });
+    }
     let facts_said = added.len();
-    for (text, source) in select_notes(prompt, facts, passages) {
-        added.push(Added { text, source });
+    let notes = select_notes(prompt, facts, passages);
+    let mut note_texts: Vec<String> = Vec::new();
+    let mut last_heading = String::new();
+    for n in &notes {
+        let text = if !n.heading.is_empty() && n.heading != last_heading { format!("{}: {}", n.heading, n.text) } else { n.text.clone() };
+        last_heading = n.heading.clone();
+        note_texts.push(text.clone());
+        added.push(Added { text, source: n.source.clone() });
     }
     let enhanced = if added.is_empty() {
         prompt.to_string()
@@ -195,9 +311,8 @@ pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage]) -> E
             let clauses: Vec<&str> = added[..facts_said].iter().map(|a| a.text.as_str()).collect();
             out.push_str(&format!("\n\nFor context: {}.", clauses.join("; ")));
         }
-        if added.len() > facts_said {
-            let notes: Vec<&str> = added[facts_said..].iter().map(|a| a.text.as_str()).collect();
-            out.push_str(&format!("{}From my notes: {}.", if facts_said > 0 { " " } else { "\n\n" }, notes.join("; ")));
+        if !note_texts.is_empty() {
+            out.push_str(&format!("{}From my notes: {}.", if facts_said > 0 { " " } else { "\n\n" }, note_texts.join("; ")));
         }
         out
     };

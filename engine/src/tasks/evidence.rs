@@ -79,6 +79,8 @@ pub struct Sentence {
     pub text: String,
     /// The heading it sits under (context for matching, not quoted).
     pub heading: String,
+    /// The label line over its list (`packing`), if any: matched like the sentence itself.
+    pub label: Option<String>,
     /// Index into the passages it came from; `None` for a fact.
     pub passage: Option<usize>,
     /// The fact key for a fact sentence.
@@ -101,16 +103,84 @@ fn is_rule(line: &str) -> bool {
     !line.chars().any(char::is_alphanumeric)
 }
 
-/// The sentences of a passage: lines first (notes are line-structured), then sentences.
+/// Lines of mail headers and chat roles that are not the user's own words.
+fn is_header(line: &str) -> bool {
+    ["From:", "To:", "Cc:", "Subject:", "Date:", "Message-ID:", "MIME-Version:", "Content-Type:", "Content-Transfer-Encoding:", "Assistant:"]
+        .iter()
+        .any(|h| line.trim_start().starts_with(h))
+}
+
+/// A short line that labels the list under it (`packing`, `decisions`, `Responsibilities`).
+fn is_label(line: &str) -> bool {
+    let t = clean(line);
+    let n = t.split_whitespace().count();
+    (1..=3).contains(&n) && !t.ends_with(['.', '!', '?']) && !line.trim_start().starts_with(['-', '*', '•', '|'])
+}
+
+fn starts_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('|')
+}
+
+/// A list item or paragraph up to this long stays one unit (its sentences explain each other).
+pub const MAX_UNIT_CHARS: usize = 240;
+
+/// The sentences of a passage. Paragraphs are split on blank lines and list items, wrapped
+/// lines are joined, and a short label line over a list (`packing`) becomes part of the heading
+/// of the items under it. List items and paragraphs up to [`MAX_UNIT_CHARS`] stay whole. Mail headers and the assistant's turns of a chat export are skipped;
+/// a `User:` prefix is dropped.
 pub fn sentences_of(p: &Passage, index: usize) -> Vec<Sentence> {
     let mut out = Vec::new();
-    for line in p.text.lines() {
-        for s in l0::sentences(line) {
+    let lines: Vec<&str> = p.text.lines().collect();
+    let mut label: Option<String> = None;
+    let mut block: Vec<&str> = Vec::new();
+    let mut blocks: Vec<(String, Option<String>)> = Vec::new();
+    let flush = |block: &mut Vec<&str>, blocks: &mut Vec<(String, Option<String>)>, label: &Option<String>| {
+        if !block.is_empty() {
+            blocks.push((block.join(" "), label.clone()));
+            block.clear();
+        }
+    };
+    let mut in_assistant = false;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if t.starts_with("Assistant:") {
+            in_assistant = true;
+        } else if t.starts_with("User:") {
+            in_assistant = false;
+        }
+        if t.is_empty() {
+            flush(&mut block, &mut blocks, &label);
+            if !lines.get(i + 1).is_some_and(|n| starts_item(n)) {
+                label = None;
+            }
+            continue;
+        }
+        if in_assistant || is_header(t) {
+            flush(&mut block, &mut blocks, &label);
+            continue;
+        }
+        if is_label(t) && lines.get(i + 1).is_some_and(|n| starts_item(n)) {
+            flush(&mut block, &mut blocks, &label);
+            label = Some(clean(t).trim_end_matches(':').to_string());
+            continue;
+        }
+        if starts_item(t) {
+            flush(&mut block, &mut blocks, &label);
+        }
+        block.push(t);
+    }
+    flush(&mut block, &mut blocks, &label);
+    for (text, label) in blocks {
+        let text = text.strip_prefix("User:").unwrap_or(&text).trim().to_string();
+        // A list item or a short paragraph is one unit of meaning; longer ones are split.
+        let units: Vec<&str> = if text.len() <= MAX_UNIT_CHARS { vec![text.as_str()] } else { l0::sentences(&text) };
+        for s in units {
             let text = clean(s);
             if text.len() < 3 || is_rule(&text) {
                 continue;
             }
-            out.push(Sentence { text, heading: p.heading.clone(), passage: Some(index), fact_key: None, dated: p.dated });
+            out.push(Sentence { text, heading: p.heading.clone(), label: label.clone(), passage: Some(index), fact_key: None, dated: p.dated });
         }
     }
     out
@@ -142,6 +212,7 @@ pub fn fact_sentence(f: &FactView) -> Sentence {
     Sentence {
         text: format!("my {}: {}", f.key.replace('-', " "), f.value),
         heading: extra.to_string(),
+        label: None,
         passage: None,
         fact_key: Some(f.key.clone()),
         dated: 0,
@@ -159,6 +230,10 @@ const QUESTION_WORDS: &[&str] = &[
     "these", "days", "new", "right", "ever", "anything", "someone", "maybe", "quick", "exactly", "much", "many",
     "long", "should", "can", "let", "give", "want", "know", "kind", "sort", "what's", "whats", "who's", "when's",
     "where's", "doe", "go", "get", "got", "i'm", "ok", "okay", "for", "me", "mine", "decide", "decided",
+    // What a request asks for, not what it is about.
+    "suggest", "suggestion", "recommend", "plan", "write", "draft", "help", "make", "create", "prepare", "idea", "ideas",
+    "good", "short", "some", "things", "thing", "sensible", "easy", "quick", "nice", "best", "message", "note", "template",
+    "fit", "fits", "life", "routine", "know", "could", "would",
 ];
 
 /// Everyday synonyms: a query word on the left also matches the words on the right.
@@ -198,13 +273,24 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("emergency", &["contact"]),
     ("pb", &["personal", "best"]),
     ("programming", &["python", "sql", "scala", "language"]),
+    ("schedule", &["calendar", "office", "weekly", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "lessons", "evening"]),
+    ("weekly", &["schedule", "office", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "lessons", "evening"]),
+    ("pack", &["packing", "kit", "trip", "flights"]),
+    ("team", &["calendar", "covers", "colleague"]),
+    ("commute", &["office", "bike", "cycling", "bus"]),
+    ("bike", &["cycling", "commute"]),
+    ("vet", &["cat", "pet", "dog"]),
+    ("tutor", &["lessons", "teacher"]),
 ];
 
 /// People words: a query word that names a relation (resolved through L1 facts).
 pub const RELATION_WORDS: &[&str] = &[
     "sister", "brother", "mum", "mom", "mother", "dad", "father", "nephew", "niece", "son", "daughter", "grandma",
-    "grandmother", "grandad", "grandfather", "aunt", "uncle", "cousin", "partner", "wife", "husband", "friend",
+    "grandmother", "grandad", "grandfather", "aunt", "uncle", "cousin", "partner", "wife", "husband", "friend", "parents",
 ];
+
+/// Relation words that stand for several (`parents` → `mum`, `dad`).
+const RELATION_GROUPS: &[(&str, &[&str])] = &[("parents", &["mum", "dad", "mother", "father"]), ("grandparents", &["grandma", "grandad"])];
 
 /// One query term, with the alternatives that also count as matching it.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,9 +324,11 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                 }
             }
             if RELATION_WORDS.contains(&lower.as_str()) {
+                let group: Vec<&str> = RELATION_GROUPS.iter().find(|(g, _)| *g == lower).map(|(_, m)| m.to_vec()).unwrap_or_else(|| vec![lower.as_str()]);
+                alternatives.extend(group.iter().filter(|g| **g != lower).map(|g| stem(g)));
                 for f in facts.iter().filter(|f| matches!(f.key.as_str(), "family" | "friends" | "people" | "partner")) {
                     let vw = words(&f.value);
-                    if vw.iter().any(|x| x == &lower) || (f.key == "partner" && lower == "partner") {
+                    if vw.iter().any(|x| group.contains(&x.as_str())) || (f.key == "partner" && lower == "partner") {
                         if let Some(name) = f.value.split([' ', ',', '(']).next().filter(|n| !n.is_empty()) {
                             alternatives.push(stem(&name.to_lowercase()));
                         }
@@ -252,6 +340,13 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         }
     }
     out
+}
+
+/// `text` plus the alternatives of its terms (synonyms, the names behind relation words): the
+/// query to retrieve passages with.
+pub fn expanded_query(text: &str, facts: &[FactView]) -> String {
+    let extra: Vec<String> = query_terms(text, facts).into_iter().flat_map(|t| t.alternatives).collect();
+    format!("{text} {}", extra.join(" "))
 }
 
 /// The stems of a text, for matching terms against.
@@ -282,7 +377,10 @@ pub const HEAD_WEIGHT: f32 = 1.5;
 /// Scores `sentences` against `query_terms`: a term's weight is its rarity among the candidate
 /// sentences (`ln(1 + N / (1 + df))`); a match in the heading counts half; the first term weighs [`HEAD_WEIGHT`] times more.
 pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
-    let stems_of: Vec<(Vec<String>, Vec<String>)> = sentences.iter().map(|s| (stems(&s.text), stems(&s.heading))).collect();
+    let stems_of: Vec<(Vec<String>, Vec<String>)> = sentences
+        .iter()
+        .map(|s| (stems(&format!("{} {}", s.label.as_deref().unwrap_or(""), s.text)), stems(&s.heading)))
+        .collect();
     let n = sentences.len().max(1) as f32;
     let weight: Vec<f32> = query
         .iter()
@@ -325,6 +423,25 @@ pub fn candidates(facts: &[FactView], passages: &[Passage]) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = facts.iter().filter(|f| !is_part_key(&f.key) && !f.value.trim().is_empty()).map(fact_sentence).collect();
     for (i, p) in passages.iter().enumerate() {
         out.extend(sentences_of(p, i));
+    }
+    out
+}
+
+/// The sentences that may be said to someone else: sensitive units are split into their
+/// sentences and only the harmless ones kept (`I lead Atlas. My salary is …` keeps the first).
+pub fn shareable(sentences: Vec<Sentence>, facts: &[FactView]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for s in sentences {
+        if !is_sensitive_text(&s.text, facts) {
+            out.push(s);
+            continue;
+        }
+        for part in l0::sentences(&s.text) {
+            let part = part.trim();
+            if part.len() >= 3 && !is_sensitive_text(part, facts) {
+                out.push(Sentence { text: part.to_string(), ..s.clone() });
+            }
+        }
     }
     out
 }
@@ -412,7 +529,12 @@ mod tests {
     fn sentences_drop_markup_and_keep_lines() {
         let p = passage("| who | when |\n|---|---|\n| Ruth | 3 May |\n- **booked** the train. Then lunch.", "plans", 0);
         let s: Vec<String> = sentences_of(&p, 0).into_iter().map(|s| s.text).collect();
-        assert_eq!(s, ["who | when", "Ruth | 3 May", "booked the train.", "Then lunch."]);
+        assert_eq!(s, ["who | when", "Ruth | 3 May", "booked the train. Then lunch."]);
+        let p = passage("Commute is the bus or the bike down the\nriver path.\n\npacking\n- kit\n- boots and socks\n\nAssistant: ignore me.\nUser: I said so.", "trip", 0);
+        let s = sentences_of(&p, 0);
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["Commute is the bus or the bike down the river path.", "kit", "boots and socks", "I said so."]);
+        assert_eq!((s[2].heading.as_str(), s[2].label.as_deref()), ("trip", Some("packing")));
     }
 
     #[test]
@@ -429,9 +551,9 @@ mod tests {
     fn scoring_prefers_coverage_then_newer() {
         let q = query_terms("What is my phone number?", &[]);
         let s = vec![
-            Sentence { text: "my old mobile was 07700 900111".into(), heading: String::new(), passage: Some(0), fact_key: None, dated: 1 },
-            Sentence { text: "my new mobile is 07700 900222".into(), heading: String::new(), passage: Some(1), fact_key: None, dated: 2 },
-            Sentence { text: "bought apples".into(), heading: String::new(), passage: Some(2), fact_key: None, dated: 3 },
+            Sentence { text: "my old mobile was 07700 900111".into(), heading: String::new(), label: None, passage: Some(0), fact_key: None, dated: 1 },
+            Sentence { text: "my new mobile is 07700 900222".into(), heading: String::new(), label: None, passage: Some(1), fact_key: None, dated: 2 },
+            Sentence { text: "bought apples".into(), heading: String::new(), label: None, passage: Some(2), fact_key: None, dated: 3 },
         ];
         let r = score(&q, s);
         assert!(r[0].sentence.text.contains("900222"), "{r:?}");

@@ -145,9 +145,7 @@ const DONT_KNOW_THIRD: &str = "I don't know: that isn't in what I can share.";
 pub async fn retrieve(store: &impl Store, question: &str, now: Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), MemoryError> {
     let facts: Vec<FactView> = manage::current_facts(store).await?.iter().map(FactView::from).collect();
     // Relation words are searched by the names memory gives them too (`sister` → her name).
-    let expanded: Vec<String> = query_terms(question, &facts).iter().flat_map(|t| t.alternatives.iter().cloned()).collect();
-    let query = format!("{question} {}", expanded.join(" "));
-    let passages = evidence::passages(store, &query, now, PASSAGES).await?;
+    let passages = evidence::passages(store, &evidence::expanded_query(question, &facts), now, PASSAGES).await?;
     Ok((facts, passages))
 }
 
@@ -207,7 +205,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let usable_facts: Vec<FactView> = facts.iter().filter(|f| !third || !is_sensitive(f)).cloned().collect();
     let mut cands = candidates(&usable_facts, passages);
     if third {
-        cands.retain(|s| !is_sensitive_text(&s.text, facts));
+        cands = evidence::shareable(cands, facts);
     }
     let mut terms: Vec<Term> = query_terms(question, facts);
     if let Some(name) = subject.as_deref() {
