@@ -15,6 +15,7 @@ use clap::Args as ClapArgs;
 use secondself_engine::memory::l1::{self, norm, singular};
 use secondself_engine::memory::native::NativeStore;
 use secondself_engine::memory::{Fact, Sensitivity};
+use secondself_engine::tasks::evidence::without_asides;
 
 use super::memory::{collect_files, import_paths, now};
 
@@ -33,20 +34,6 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn strip_parens(s: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in s.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = (depth - 1).max(0),
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// Whether `got` matches `expected` for `key` under the rules in the module doc.
 pub fn matches(key: &str, expected: &str, got: &str) -> bool {
     if key.starts_with("tel") {
@@ -61,7 +48,7 @@ pub fn matches(key: &str, expected: &str, got: &str) -> bool {
         return false;
     }
     let got_words = words(got);
-    let items: Vec<String> = strip_parens(expected).split([';']).flat_map(|s| s.split(" - ").map(str::to_string).collect::<Vec<_>>()).collect();
+    let items: Vec<String> = without_asides(expected).split([';']).flat_map(|s| s.split(" - ").map(str::to_string).collect::<Vec<_>>()).collect();
     let items: Vec<Vec<String>> = items.iter().map(|i| words(i)).filter(|w| !w.is_empty()).collect();
     !items.is_empty() && items.iter().all(|item| item.iter().all(|w| got_words.contains(w)))
 }

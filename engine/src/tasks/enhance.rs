@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
-use super::evidence::{expanded_query, is_sensitive_text, query_terms, score, sentences_of, shareable, Passage, Sentence};
+use super::evidence::{expanded_query, without_asides, is_sensitive_text, query_terms, score, sentences_of, shareable, Passage, Sentence, WITHHELD};
 
 /// One sentence of added context and the fact it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,22 +213,6 @@ pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, no
     Ok((facts, passages))
 }
 
-/// Drops parenthesised asides (`(Lisbon)`): personal notes-to-self that a work audience does
-/// not need.
-fn without_asides(text: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ").replace(" .", ".").replace(" ,", ",")
-}
-
 /// One note sentence to add: its text, where it is from, and the heading it sits under.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
@@ -260,8 +244,8 @@ pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> V
         if for_work {
             text = without_asides(&text);
         }
-        // Questions and one-word lines say nothing; sensitive ones are never added.
-        if text.split_whitespace().count() < 2 || text.ends_with('?') || is_sensitive_text(&text, facts) || prompt_lower.contains(&text.to_lowercase()) {
+        // Questions, one-word lines and redacted lines say nothing; sensitive ones are never added.
+        if text.split_whitespace().count() < 2 || text.ends_with('?') || text.contains(WITHHELD) || is_sensitive_text(&text, facts) || prompt_lower.contains(&text.to_lowercase()) {
             continue;
         }
         if out.iter().any(|n| n.text == text) {

@@ -119,7 +119,14 @@ fn is_label(line: &str) -> bool {
 
 fn starts_item(line: &str) -> bool {
     let t = line.trim_start();
-    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('|')
+    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('|') || is_field(t)
+}
+
+/// A `Key: value` line of a form-like document (`Deposit: £1,327`, `Your slot: Friday`).
+fn is_field(line: &str) -> bool {
+    let Some((key, value)) = line.split_once(':') else { return false };
+    let n = key.split_whitespace().count();
+    (1..=3).contains(&n) && key.starts_with(|c: char| c.is_uppercase()) && key.chars().all(|c| c.is_alphanumeric() || " '’-()".contains(c)) && value.starts_with(char::is_whitespace) && !value.trim().is_empty()
 }
 
 /// A list item or paragraph up to this long stays one unit (its sentences explain each other).
@@ -196,8 +203,8 @@ const KEY_WORDS: &[(&str, &str)] = &[
     ("home-address", "home address live"),
     ("postal-code", "postcode zip"),
     ("bday", "birthday born"),
-    ("organization", "employer company work"),
-    ("organization-title", "job title role work"),
+    ("organization", "employer company"),
+    ("organization-title", "job title role"),
     ("t-shirt-size", "t-shirt shirt size"),
     ("partner", "partner boyfriend girlfriend husband wife"),
     ("diet", "diet dietary eat food"),
@@ -211,11 +218,13 @@ pub fn fact_sentence(f: &FactView) -> Sentence {
     let extra = KEY_WORDS.iter().find(|(k, _)| *k == f.key).map(|(_, w)| *w).unwrap_or("");
     Sentence {
         text: format!("my {}: {}", f.key.replace('-', " "), f.value),
-        heading: extra.to_string(),
-        label: None,
+        heading: String::new(),
+        // The words a question uses for the key match like the sentence itself.
+        label: (!extra.is_empty()).then(|| extra.to_string()),
         passage: None,
         fact_key: Some(f.key.clone()),
-        dated: 0,
+        // Facts are already the newest value (L1 resolved them): they win ties.
+        dated: Timestamp::MAX,
     }
 }
 
@@ -233,12 +242,18 @@ const QUESTION_WORDS: &[&str] = &[
     // What a request asks for, not what it is about.
     "suggest", "suggestion", "recommend", "plan", "write", "draft", "help", "make", "create", "prepare", "idea", "ideas",
     "good", "short", "some", "things", "thing", "sensible", "easy", "quick", "nice", "best", "message", "note", "template",
-    "fit", "fits", "life", "routine", "know", "could", "would",
+    "fit", "fits", "life", "routine", "know", "could", "would", "always", "forget", "forgot", "remember", "again",
 ];
 
 /// Everyday synonyms: a query word on the left also matches the words on the right.
 const SYNONYMS: &[(&str, &[&str])] = &[
     ("phone", &["mobile", "number", "tel"]),
+    ("reference", &["ref", "code", "confirmation"]),
+    ("dentist", &["dental", "check-up", "hygienist"]),
+    ("call", &["meeting", "meetings", "phone"]),
+    ("meeting", &["call", "meetings", "calendar"]),
+    ("grandma", &["grandmother", "gran", "granny"]),
+    ("grandmother", &["grandma", "gran"]),
     ("mobile", &["phone", "number"]),
     ("earn", &["salary", "pay", "income"]),
     ("salary", &["pay", "earn", "income"]),
@@ -248,7 +263,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("live", &["address", "moved", "property"]),
     ("birthday", &["born", "bday"]),
     ("job", &["title", "role", "work"]),
-    ("work", &["job", "working", "project"]),
+    ("work", &["working", "project"]),
     ("working", &["work", "project", "lead"]),
     ("employer", &["work", "company"]),
     ("study", &["university", "degree", "msc", "bsc"]),
@@ -393,6 +408,7 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
         .map(|(i, w)| if i == 0 { w * HEAD_WEIGHT } else { w })
         .collect();
     let total: f32 = weight.iter().sum::<f32>().max(1e-6);
+    let avg_len = (sentences.iter().map(|s| s.text.len()).sum::<usize>() as f32 / n).max(1.0);
     let mut out: Vec<Scored> = sentences
         .into_iter()
         .zip(stems_of)
@@ -410,7 +426,9 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
                     names_covered = false;
                 }
             }
-            Scored { sentence, score: s, coverage: cov / total, names_covered }
+            // Long units match more words by chance: a mild length normalisation, as in BM25.
+            let norm = 0.75 + 0.25 * sentence.text.len() as f32 / avg_len;
+            Scored { score: s / norm, coverage: cov / total, names_covered, sentence }
         })
         .collect();
     // Best first; among equals the newer sentence first (the newest source wins).
@@ -436,14 +454,64 @@ pub fn shareable(sentences: Vec<Sentence>, facts: &[FactView]) -> Vec<Sentence> 
             out.push(s);
             continue;
         }
+        if let Some(text) = redacted(&s.text, facts) {
+            out.push(Sentence { text, ..s });
+            continue;
+        }
         for part in l0::sentences(&s.text) {
             let part = part.trim();
-            if part.len() >= 3 && !is_sensitive_text(part, facts) {
-                out.push(Sentence { text: part.to_string(), ..s.clone() });
+            if part.len() < 3 {
+                continue;
+            }
+            let text = if is_sensitive_text(part, facts) { redacted(part, facts) } else { Some(part.to_string()) };
+            if let Some(text) = text {
+                out.push(Sentence { text, ..s.clone() });
             }
         }
     }
     out
+}
+
+/// What stands in for a withheld value.
+pub const WITHHELD: &str = "[private]";
+
+/// `text` with identifier-like codes and the values of sensitive facts (ids, exact address)
+/// replaced by [`WITHHELD`]; `None` when it is about health or finances.
+pub fn redacted(text: &str, facts: &[FactView]) -> Option<String> {
+    // A health or money value says too much even with the number hidden: no redaction.
+    let lower = text.to_lowercase();
+    let private_kind = |f: &&FactView| matches!(crate::memory::l1::kind_of(&f.key), crate::memory::FactKind::Health | crate::memory::FactKind::Finance);
+    if facts.iter().filter(private_kind).any(|f| sensitive_needles(&f.value).iter().any(|n| lower.contains(n.as_str()))) {
+        return None;
+    }
+    let mut t = text.to_string();
+    if t.to_lowercase().len() == t.len() {
+        for f in facts.iter().filter(|f| is_sensitive(f) || f.sensitive) {
+            for needle in sensitive_needles(&f.value) {
+                while let Some(pos) = t.to_lowercase().find(&needle) {
+                    t.replace_range(pos..pos + needle.len(), WITHHELD);
+                }
+            }
+        }
+    }
+    let t = t.split(' ').map(|w| if is_code(w) { WITHHELD } else { w }).collect::<Vec<_>>().join(" ");
+    (!is_sensitive_text(&t, facts)).then_some(t)
+}
+
+/// Drops parenthesised asides (`(Lisbon)`): personal notes-to-self that a work audience does
+/// not need.
+pub fn without_asides(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ").replace(" .", ".").replace(" ,", ",")
 }
 
 /// Health words: a sentence using one is about the user's health, which is never shared.
@@ -572,5 +640,8 @@ mod tests {
         assert!(!is_sensitive_text("seats 14A and 14B, window for me", &facts));
         assert!(!is_sensitive_text("the train costs £28 each", &facts));
         assert!(!is_sensitive_text("flight lands at 09:40 on 24 May 2025", &facts));
+        assert_eq!(redacted("Emergency contact: Ann Lee, 07700 900123", &facts).as_deref(), Some("Emergency contact: Ann Lee, 07700 [private]"));
+        assert_eq!(redacted("passport 123456789 renewed", &facts).as_deref(), Some("passport [private] renewed"));
+        assert_eq!(redacted("my migraine came back", &facts), None);
     }
 }

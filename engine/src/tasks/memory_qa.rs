@@ -114,8 +114,12 @@ pub const MAX_ANSWER_TOKENS: usize = 96;
 pub const MAX_EVIDENCE: usize = 6;
 /// Passages retrieved per question.
 pub const PASSAGES: usize = 12;
-/// The best sentence must cover this share of the question's weight…
+/// The best sentence (or the best two together) must cover this share of the question.
 pub const MIN_COVERAGE: f32 = 0.6;
+/// …and every name the question uses, unless it covers this much of the rest.
+pub const NAME_WAIVER: f32 = 0.75;
+/// Score factor for a sentence that holds what the question asks for (a date for `when`…).
+pub const TYPE_BONUS: f32 = 1.3;
 
 /// What a third party never gets, by the words of the question (general categories: ids,
 /// health, finances, exact address, credentials).
@@ -216,9 +220,22 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     if terms.is_empty() {
         return prepared;
     }
-    let scored = score(&terms, cands);
+    let mut scored = score(&terms, cands);
+    // What the question asks for (a date, a time, an amount, a name): sentences holding one rank up.
+    let want = AnswerType::of(question);
+    for s in scored.iter_mut() {
+        if want.is_some_and(|w| w.found_in(&s.sentence.text)) {
+            s.score *= TYPE_BONUS;
+        }
+    }
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
     let Some(best) = scored.first() else { return prepared };
-    if best.score <= 0.0 || best.coverage < MIN_COVERAGE || !best.names_covered {
+    // Two-part questions (`job title and employer`) may need two sentences.
+    let joint = scored.get(1).map(|second| joint_coverage(&terms, best, second)).unwrap_or(0.0);
+    let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE;
+    // A name the question uses must be in the evidence, unless nearly all else is.
+    let names_ok = best.names_covered || best.coverage >= NAME_WAIVER;
+    if best.score <= 0.0 || !covered || !names_ok {
         return prepared;
     }
     // Evidence: the best sentences that clear half the best score, within the budget.
@@ -248,22 +265,90 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         // No number or name: the content words of the answer that the question does not use.
         prepared.key_tokens = stems(&best.sentence.text).into_iter().filter(|w| !question_stems.contains(w) && !terms.iter().any(|t| matches_term(t, std::slice::from_ref(w)))).collect();
     }
-    prepared.extractive = Some(extractive_text(best, passages, third));
+    let mut answer_parts = vec![best];
+    if best.coverage < MIN_COVERAGE {
+        answer_parts.extend(scored.get(1));
+    }
+    prepared.extractive = Some(extractive_text(&answer_parts, passages, third));
     prepared.route = Route::Model;
     prepared.messages = messages(question, asker, subject.as_deref(), &prepared.evidence);
     prepared.prompt_tokens = prepared.messages.iter().map(|m| m.content.len() / 4 + 4).sum();
     prepared
 }
 
-/// The extractive answer: the best sentence, with where it is from.
-fn extractive_text(best: &Scored, passages: &[Passage], third: bool) -> String {
-    let text = best.sentence.text.trim();
-    let source = best.sentence.passage.and_then(|i| passages.get(i)).map(|p| p.source.clone());
-    match (third, source) {
-        (true, _) => text.to_string(),
-        (false, Some(src)) => format!("From your memory ({src}): {text}"),
-        (false, None) => format!("From your profile: {text}"),
+/// The extractive answer: the best sentence(s), with where they are from, abbreviated weekdays
+/// written out.
+fn extractive_text(parts: &[&Scored], passages: &[Passage], third: bool) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for best in parts {
+        let text = expand_weekdays(best.sentence.text.trim());
+        let source = best.sentence.passage.and_then(|i| passages.get(i)).map(|p| p.source.clone());
+        out.push(match (third, source) {
+            (true, _) => text,
+            (false, Some(src)) => format!("From your memory ({src}): {text}"),
+            (false, None) => format!("From your profile: {text}"),
+        });
     }
+    out.join(" ")
+}
+
+/// `Mon + Thu` → `Monday + Thursday`: notes abbreviate, answers should not.
+fn expand_weekdays(text: &str) -> String {
+    const DAYS: &[(&str, &str)] = &[("Mon", "Monday"), ("Tue", "Tuesday"), ("Tues", "Tuesday"), ("Wed", "Wednesday"), ("Thu", "Thursday"), ("Thur", "Thursday"), ("Thurs", "Thursday"), ("Fri", "Friday"), ("Sat", "Saturday"), ("Sun", "Sunday")];
+    text.split(' ')
+        .map(|w| {
+            let core = w.trim_end_matches([',', '.', ':', ';', ')']);
+            match DAYS.iter().find(|(a, _)| *a == core) {
+                Some((_, full)) => format!("{full}{}", &w[core.len()..]),
+                None => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a question asks for, from its first words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AnswerType {
+    Date,
+    Time,
+    Amount,
+    Name,
+}
+
+impl AnswerType {
+    fn of(question: &str) -> Option<AnswerType> {
+        let q = question.to_lowercase();
+        let starts = |p: &[&str]| p.iter().any(|x| q.starts_with(x));
+        if starts(&["what time", "when does", "what time's"]) && q.contains("time") {
+            Some(AnswerType::Time)
+        } else if starts(&["when", "which day", "which night", "what day", "what date"]) {
+            Some(AnswerType::Date)
+        } else if starts(&["how much", "how many"]) {
+            Some(AnswerType::Amount)
+        } else if starts(&["who", "whose"]) {
+            Some(AnswerType::Name)
+        } else {
+            None
+        }
+    }
+
+    fn found_in(self, text: &str) -> bool {
+        match self {
+            AnswerType::Date => !super::critic_notes::date_ranges(text).is_empty(),
+            AnswerType::Time => !super::critic::times(text).is_empty(),
+            AnswerType::Amount => text.chars().any(|c| c.is_ascii_digit()),
+            AnswerType::Name => text.split_whitespace().skip(1).any(|w| w.len() > 1 && w.starts_with(|c: char| c.is_uppercase()) && w.chars().skip(1).all(|c| c.is_lowercase())),
+        }
+    }
+}
+
+/// Share of the question's terms that two sentences cover together.
+fn joint_coverage(terms: &[Term], a: &Scored, b: &Scored) -> f32 {
+    let text = |s: &Scored| stems(&format!("{} {} {}", s.sentence.label.as_deref().unwrap_or(""), s.sentence.text, s.sentence.heading));
+    let (ta, tb) = (text(a), text(b));
+    let covered = terms.iter().filter(|t| matches_term(t, &ta) || matches_term(t, &tb)).count();
+    covered as f32 / terms.len().max(1) as f32
 }
 
 fn messages(question: &str, asker: &Asker, subject: Option<&str>, evidence: &[Citation]) -> Vec<ChatMessage> {
