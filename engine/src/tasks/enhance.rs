@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
-use super::evidence::{expanded_query, without_asides, is_sensitive_text, query_terms, score, sentences_of, shareable, Passage, Sentence, WITHHELD};
+use super::evidence::{expanded_query, without_asides, is_sensitive_text, query_terms, score, shareable, units_of, Passage, Sentence, WITHHELD};
 
 /// One sentence of added context and the fact it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,6 +195,8 @@ pub fn enhance(prompt: &str, facts: &[FactView]) -> Enhanced {
 
 /// Passages retrieved for a prompt.
 pub const PASSAGES: usize = 6;
+/// A list item or paragraph up to this long is added whole.
+pub const NOTE_UNIT_CHARS: usize = 240;
 /// At most this many note sentences are added.
 pub const MAX_NOTES: usize = 5;
 /// A note sentence must cover this share of the prompt's weight (heading included).
@@ -231,7 +233,7 @@ pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> V
     let for_work = topics_of(prompt).iter().any(|t| t.name == "work");
     let mut sentences: Vec<Sentence> = Vec::new();
     for (i, p) in passages.iter().enumerate() {
-        sentences.extend(sentences_of(p, i));
+        sentences.extend(units_of(p, i, NOTE_UNIT_CHARS));
     }
     let sentences = shareable(sentences, facts);
     let prompt_lower = prompt.to_lowercase();

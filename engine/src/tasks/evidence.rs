@@ -130,13 +130,19 @@ fn is_field(line: &str) -> bool {
 }
 
 /// A list item or paragraph up to this long stays one unit (its sentences explain each other).
-pub const MAX_UNIT_CHARS: usize = 240;
+pub const MAX_UNIT_CHARS: usize = 160;
 
 /// The sentences of a passage. Paragraphs are split on blank lines and list items, wrapped
 /// lines are joined, and a short label line over a list (`packing`) becomes part of the heading
 /// of the items under it. List items and paragraphs up to [`MAX_UNIT_CHARS`] stay whole. Mail headers and the assistant's turns of a chat export are skipped;
 /// a `User:` prefix is dropped.
 pub fn sentences_of(p: &Passage, index: usize) -> Vec<Sentence> {
+    units_of(p, index, MAX_UNIT_CHARS)
+}
+
+/// [`sentences_of`] with another unit limit: context for a prompt reads better in whole items
+/// than an answer to a question does.
+pub fn units_of(p: &Passage, index: usize, max_unit: usize) -> Vec<Sentence> {
     let mut out = Vec::new();
     let lines: Vec<&str> = p.text.lines().collect();
     let mut label: Option<String> = None;
@@ -181,7 +187,7 @@ pub fn sentences_of(p: &Passage, index: usize) -> Vec<Sentence> {
     for (text, label) in blocks {
         let text = text.strip_prefix("User:").unwrap_or(&text).trim().to_string();
         // A list item or a short paragraph is one unit of meaning; longer ones are split.
-        let units: Vec<&str> = if text.len() <= MAX_UNIT_CHARS { vec![text.as_str()] } else { l0::sentences(&text) };
+        let units: Vec<&str> = if text.len() <= max_unit { vec![text.as_str()] } else { l0::sentences(&text) };
         for s in units {
             let text = clean(s);
             if text.len() < 3 || is_rule(&text) {
@@ -223,8 +229,9 @@ pub fn fact_sentence(f: &FactView) -> Sentence {
         label: (!extra.is_empty()).then(|| extra.to_string()),
         passage: None,
         fact_key: Some(f.key.clone()),
-        // Facts are already the newest value (L1 resolved them): they win ties.
-        dated: Timestamp::MAX,
+        // A single-valued fact is already the newest value (L1 resolved it): it wins ties. List
+        // items (several past amounts, say) carry no date here.
+        dated: if crate::memory::l1::is_list_key(&f.key) { 0 } else { Timestamp::MAX },
     }
 }
 
@@ -242,19 +249,19 @@ const QUESTION_WORDS: &[&str] = &[
     // What a request asks for, not what it is about.
     "suggest", "suggestion", "recommend", "plan", "write", "draft", "help", "make", "create", "prepare", "idea", "ideas",
     "good", "short", "some", "things", "thing", "sensible", "easy", "quick", "nice", "best", "message", "note", "template",
-    "fit", "fits", "life", "routine", "know", "could", "would", "always", "forget", "forgot", "remember", "again",
+    "fit", "fits", "life", "routine", "know", "could", "would", "always", "forget", "forgot", "remember", "current", "latest",
 ];
 
 /// Everyday synonyms: a query word on the left also matches the words on the right.
 const SYNONYMS: &[(&str, &[&str])] = &[
-    ("phone", &["mobile", "number", "tel"]),
+    ("phone", &["mobile", "tel"]),
     ("reference", &["ref", "code", "confirmation"]),
     ("dentist", &["dental", "check-up", "hygienist"]),
     ("call", &["meeting", "meetings", "phone"]),
     ("meeting", &["call", "meetings", "calendar"]),
     ("grandma", &["grandmother", "gran", "granny"]),
     ("grandmother", &["grandma", "gran"]),
-    ("mobile", &["phone", "number"]),
+    ("mobile", &["phone", "tel"]),
     ("earn", &["salary", "pay", "income"]),
     ("salary", &["pay", "earn", "income"]),
     ("savings", &["saved", "pot", "deposit"]),

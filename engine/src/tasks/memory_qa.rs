@@ -120,6 +120,14 @@ pub const MIN_COVERAGE: f32 = 0.6;
 pub const NAME_WAIVER: f32 = 0.75;
 /// Score factor for a sentence that holds what the question asks for (a date for `when`…).
 pub const TYPE_BONUS: f32 = 1.3;
+/// Words that mark a sentence as what used to be (`PREVIOUS: 27 May (cancelled)`).
+const SUPERSEDED: &[&str] = &["cancelled", "canceled", "previous:", "previously", "no longer", "old number", "is dead", "former"];
+/// Score factor for a superseded sentence.
+pub const SUPERSEDED_FACTOR: f32 = 0.5;
+/// Words that ask for the current state.
+const CURRENT_WORDS: &[&str] = &[" now", "these days", "at the moment", "currently", "current", "latest", "next"];
+/// Most extra weight the newest matching sentence gets when the question asks for the current state.
+pub const RECENCY_BONUS: f32 = 0.5;
 
 /// What a third party never gets, by the words of the question (general categories: ids,
 /// health, finances, exact address, credentials).
@@ -211,7 +219,9 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     if third {
         cands = evidence::shareable(cands, facts);
     }
-    let mut terms: Vec<Term> = query_terms(question, facts);
+    // `Find my passport number? I'm doing online check-in.`: the asking sentence is the question.
+    let focus = question_focus(question);
+    let mut terms: Vec<Term> = query_terms(&focus, facts);
     if let Some(name) = subject.as_deref() {
         // In a third party's question the user's own name is who, not what.
         let n = name.to_lowercase();
@@ -223,9 +233,20 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let mut scored = score(&terms, cands);
     // What the question asks for (a date, a time, an amount, a name): sentences holding one rank up.
     let want = AnswerType::of(question);
+    // `now`, `these days`: the newest of the matching sentences ranks up.
+    let wants_current = CURRENT_WORDS.iter().any(|w| question.to_lowercase().contains(w));
+    let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
+    let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
     for s in scored.iter_mut() {
         if want.is_some_and(|w| w.found_in(&s.sentence.text)) {
             s.score *= TYPE_BONUS;
+        }
+        let lower = s.sentence.text.to_lowercase();
+        if SUPERSEDED.iter().any(|w| lower.contains(w)) {
+            s.score *= SUPERSEDED_FACTOR;
+        }
+        if wants_current && newest > oldest && s.sentence.dated < Timestamp::MAX {
+            s.score *= 1.0 + RECENCY_BONUS * (s.sentence.dated - oldest) as f32 / (newest - oldest) as f32;
         }
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
@@ -276,6 +297,16 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     prepared
 }
 
+/// The sentences of `question` that ask (end with `?`), or all of it.
+fn question_focus(question: &str) -> String {
+    let asking: Vec<&str> = crate::memory::l0::sentences(question).into_iter().filter(|s| s.trim_end().ends_with('?')).collect();
+    if asking.is_empty() {
+        question.to_string()
+    } else {
+        asking.join(" ")
+    }
+}
+
 /// The extractive answer: the best sentence(s), with where they are from, abbreviated weekdays
 /// written out.
 fn extractive_text(parts: &[&Scored], passages: &[Passage], third: bool) -> String {
@@ -314,6 +345,8 @@ enum AnswerType {
     Time,
     Amount,
     Name,
+    /// An id, code or number (`passport number`, `booking reference`).
+    Code,
 }
 
 impl AnswerType {
@@ -328,6 +361,8 @@ impl AnswerType {
             Some(AnswerType::Amount)
         } else if starts(&["who", "whose"]) {
             Some(AnswerType::Name)
+        } else if ["number", "reference", "code", "ref "].iter().any(|w| q.contains(w)) {
+            Some(AnswerType::Code)
         } else {
             None
         }
@@ -338,6 +373,7 @@ impl AnswerType {
             AnswerType::Date => !super::critic_notes::date_ranges(text).is_empty(),
             AnswerType::Time => !super::critic::times(text).is_empty(),
             AnswerType::Amount => text.chars().any(|c| c.is_ascii_digit()),
+            AnswerType::Code => text.split_whitespace().any(|w| w.chars().filter(char::is_ascii_digit).count() >= 3),
             AnswerType::Name => text.split_whitespace().skip(1).any(|w| w.len() > 1 && w.starts_with(|c: char| c.is_uppercase()) && w.chars().skip(1).all(|c| c.is_lowercase())),
         }
     }
