@@ -17,6 +17,10 @@
 //!
 //! Sensitive leaks: values of the profile's `sensitive` list found in what is said to someone
 //! else or added to a prompt: third-party answers, enhanced prompts, critic problems.
+//!
+//! Until the engine's model is available the memory rows print `n/a` (and are `null` in the
+//! JSON). `--extractive` scores them on the pipeline's fallback alone (`finish` with no model
+//! text), labelled as such in the table and under `*_extractive` keys in the JSON.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -304,14 +308,20 @@ pub fn run(args: Args) -> Result<()> {
     println!("sensitive leaks: {}", r.sensitive_leaks);
     if let Some(path) = args.json {
         let num = |row: Option<&Row>| row.map(|x| Value::from(x.value())).unwrap_or(Value::Null);
-        let json = serde_json::json!({
-            "memory_self": num(r.memory_self.as_ref()),
-            "memory_third_party": num(r.memory_third_party.as_ref()),
+        // Without the model the memory keys stay null; an extractive baseline has keys of its own.
+        let (model_self, model_third) = if r.extractive { (None, None) } else { (r.memory_self.as_ref(), r.memory_third_party.as_ref()) };
+        let mut json = serde_json::json!({
+            "memory_self": num(model_self),
+            "memory_third_party": num(model_third),
             "context_enhance": r.enhance.value(),
             "context_critic": r.critic.value(),
             "autofill": r.autofill.value(),
             "sensitive_leaks": r.sensitive_leaks,
         });
+        if r.extractive {
+            json["memory_self_extractive"] = num(r.memory_self.as_ref());
+            json["memory_third_party_extractive"] = num(r.memory_third_party.as_ref());
+        }
         std::fs::write(&path, serde_json::to_string_pretty(&json)? + "\n").with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())

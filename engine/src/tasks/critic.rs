@@ -355,6 +355,26 @@ mod tests {
     }
 
     #[test]
+    fn with_notes_a_diet_conflict_is_found_and_a_fitting_reply_gets_nothing() {
+        let notes = vec![Passage {
+            chunk_id: "c".into(),
+            source_id: "s".into(),
+            source: "week.md".into(),
+            url: None,
+            heading: "week".into(),
+            text: "- note to self: I'm off 10-14 March (Lisbon).\n- swimming stays Tue + Fri evening\n- kit: goggles (NOT the tinted ones)".into(),
+            dated: 0,
+            score: 1.0,
+        }];
+        let bad = critique_with("dinner?", "Try the lamb shoulder on Wednesday 12 March, then swim.", &facts(), &notes);
+        assert!(!bad.fits);
+        assert!(bad.problems.iter().any(|p| p.memory.starts_with("diet: vegetarian")), "{bad:?}");
+        assert!(bad.problems.iter().any(|p| p.text.contains("off 10-14 March")), "{bad:?}");
+        let ok = critique_with("dinner?", "A lentil dal with rice on Monday 17 March; swim on Tuesday evening as usual with your goggles.", &facts(), &notes);
+        assert!(ok.fits, "{ok:?}");
+    }
+
+    #[test]
     fn clock_times_parse() {
         assert_eq!(times("8:00-9:00am"), vec![480, 540]);
         assert_eq!(times("at 7pm or 10.15"), vec![19 * 60, 615]);

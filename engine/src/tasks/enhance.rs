@@ -403,6 +403,40 @@ mod tests {
         assert!(out.added.is_empty());
     }
 
+    fn notes() -> Vec<Passage> {
+        let p = |id: &str, heading: &str, text: &str| Passage {
+            chunk_id: id.into(),
+            source_id: format!("src-{id}"),
+            source: format!("{id}.md"),
+            url: None,
+            heading: heading.into(),
+            text: text.into(),
+            dated: 0,
+            score: 1.0,
+        };
+        vec![
+            p("trip", "LISBON 2-9 June", "packing\n- swim kit for the hotel pool\n- passport 123456789 in the red folder\n- migraine tablets"),
+            p("money", "budget", "salary 52,000 now, savings £9,000 in the pot."),
+            p("gifts", "gift ideas", "| Ben | nephew, turns 6 | loves trains and rockets |"),
+        ]
+    }
+
+    #[test]
+    fn notes_add_relevant_sentences_but_never_sensitive_ones_and_keep_the_request() {
+        let prompt = "What should I pack for the Lisbon trip?";
+        let out = enhance_with(prompt, &facts(), &notes());
+        assert!(out.enhanced.starts_with(prompt), "{}", out.enhanced);
+        assert_eq!(out.prompt, prompt);
+        assert!(out.enhanced.contains("swim kit"), "{}", out.enhanced);
+        for secret in ["123456789", "migraine", "52,000", "9,000", "[private]"] {
+            assert!(!out.enhanced.contains(secret), "{secret} leaked: {}", out.enhanced);
+        }
+        let out = enhance_with("Suggest a present for my nephew Ben", &facts(), &notes());
+        assert!(out.enhanced.contains("trains and rockets"), "{}", out.enhanced);
+        let out = enhance_with("Explain how TCP congestion control works", &facts(), &notes());
+        assert_eq!(out.enhanced, out.prompt, "nothing relevant, nothing added");
+    }
+
     #[test]
     fn prompt_text_is_never_changed() {
         let prompt = "  Suggest   a recipe\nwith  odd spacing  ";
