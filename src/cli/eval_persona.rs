@@ -326,3 +326,33 @@ pub fn run(args: Args) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bars for the rule-based rows on the benchmark persona (read in place; skipped
+    /// where the shared data is absent): enhance ≥ 0.70 and critic ≥ 0.60 with no violation, no
+    /// false alarm and no sensitive leak, the memory rows' extractive baseline leaking nothing.
+    #[test]
+    fn benchmark_persona_reaches_the_bars() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/personas/maya-okafor");
+        if !dir.join("cases.jsonl").exists() {
+            eprintln!("skipped: {} not present", dir.display());
+            return;
+        }
+        let r = evaluate(&dir, None, true, false).unwrap();
+        assert!(r.enhance.value() >= 0.70, "enhance {:.2}:\n{}", r.enhance.value(), r.lines.join("\n"));
+        assert!(r.critic.value() >= 0.60, "critic {:.2}:\n{}", r.critic.value(), r.lines.join("\n"));
+        assert_eq!((r.enhance.bad, r.critic.bad, r.sensitive_leaks), (0, 0, 0), "{}", r.lines.join("\n"));
+        assert_eq!(r.memory_third_party.as_ref().map(|m| m.cases), Some(20));
+    }
+
+    #[test]
+    fn the_table_marks_missing_memory_rows() {
+        let r = Report::default();
+        let t = table(&r);
+        assert!(t.contains("| memory (self)          |  n/a | model not yet available |"), "{t}");
+        assert!(t.contains("context critic"), "{t}");
+    }
+}
