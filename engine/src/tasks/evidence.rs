@@ -112,6 +112,10 @@ fn is_header(line: &str) -> bool {
 
 /// A short line that labels the list under it (`packing`, `decisions`, `Responsibilities`).
 fn is_label(line: &str) -> bool {
+    // `Entry number: MVH-1` is a field with its value, not a label.
+    if line.split_once(':').is_some_and(|(_, v)| !v.trim().is_empty()) {
+        return false;
+    }
     let t = clean(line);
     let n = t.split_whitespace().count();
     (1..=3).contains(&n) && !t.ends_with(['.', '!', '?']) && !line.trim_start().starts_with(['-', '*', '•', '|'])
@@ -190,7 +194,8 @@ pub fn units_of(p: &Passage, index: usize, max_unit: usize) -> Vec<Sentence> {
         let units: Vec<&str> = if text.len() <= max_unit { vec![text.as_str()] } else { l0::sentences(&text) };
         for s in units {
             let text = clean(s);
-            if text.len() < 3 || is_rule(&text) {
+            // Rules, and salutations or sign-offs (`Dear Ann,`, `Best wishes,`) say nothing.
+            if text.len() < 3 || is_rule(&text) || (text.split_whitespace().count() < 3 && text.ends_with(',')) {
                 continue;
             }
             out.push(Sentence { text, heading: p.heading.clone(), label: label.clone(), passage: Some(index), fact_key: None, dated: p.dated });
@@ -269,10 +274,10 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("address", &["live", "street", "property"]),
     ("live", &["address", "moved", "property"]),
     ("birthday", &["born", "bday"]),
-    ("job", &["title", "role", "work"]),
+    ("job", &["title", "role"]),
     ("work", &["working", "project"]),
     ("working", &["work", "project", "lead"]),
-    ("employer", &["work", "company"]),
+    ("employer", &["company"]),
     ("study", &["university", "degree", "msc", "bsc"]),
     ("studied", &["university", "degree", "msc", "bsc"]),
     ("holiday", &["off", "away", "leave", "trip"]),
@@ -295,6 +300,13 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("emergency", &["contact"]),
     ("pb", &["personal", "best"]),
     ("programming", &["python", "sql", "scala", "language"]),
+    ("monday", &["mon", "mondays"]),
+    ("tuesday", &["tue", "tues", "tuesdays"]),
+    ("wednesday", &["wed", "wednesdays"]),
+    ("thursday", &["thu", "thur", "thurs", "thursdays"]),
+    ("friday", &["fri", "fridays"]),
+    ("saturday", &["sat", "saturdays"]),
+    ("sunday", &["sun", "sundays"]),
     ("schedule", &["calendar", "office", "weekly", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "lessons", "evening"]),
     ("weekly", &["schedule", "office", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "lessons", "evening"]),
     ("pack", &["packing", "kit", "trip", "flights"]),

@@ -118,6 +118,10 @@ pub const PASSAGES: usize = 12;
 pub const MIN_COVERAGE: f32 = 0.6;
 /// …and every name the question uses, unless it covers this much of the rest.
 pub const NAME_WAIVER: f32 = 0.75;
+/// When two sentences answer together, the best must still cover this much alone.
+pub const MIN_PART_COVERAGE: f32 = 0.4;
+/// How many sentences after the best are tried as its partner for a two-part question.
+pub const PARTNERS: usize = 5;
 /// Score factor for a sentence that holds what the question asks for (a date for `when`…).
 pub const TYPE_BONUS: f32 = 1.3;
 /// Words that mark a sentence as what used to be (`PREVIOUS: 27 May (cancelled)`).
@@ -251,8 +255,16 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
     let Some(best) = scored.first() else { return prepared };
-    // Two-part questions (`job title and employer`) may need two sentences.
-    let joint = scored.get(1).map(|second| joint_coverage(&terms, best, second)).unwrap_or(0.0);
+    // Two-part questions (`job title and employer`) may need two sentences: the best one and
+    // the one among the next few that adds most.
+    // (`… and …` questions look further for the partner; others take the runner-up).
+    let partner = if focus.to_lowercase().contains(" and ") {
+        scored.iter().skip(1).take(PARTNERS).max_by(|a, b| joint_coverage(&terms, best, a).total_cmp(&joint_coverage(&terms, best, b)))
+    } else {
+        scored.get(1)
+    };
+    let two_part = best.coverage >= MIN_PART_COVERAGE;
+    let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
     let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE;
     // A name the question uses must be in the evidence, unless nearly all else is.
     let names_ok = best.names_covered || best.coverage >= NAME_WAIVER;
@@ -264,7 +276,8 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let mut chosen: Vec<&Scored> = Vec::new();
     let mut used = 0usize;
     let budget_chars = PROMPT_BUDGET_TOKENS * 4 - 1200; // room for the instructions and the question
-    for s in scored.iter().take_while(|s| s.score >= best.score * 0.5 && s.score > 0.0) {
+    let second = partner.filter(|_| two_part && best.coverage < MIN_COVERAGE);
+    for s in std::iter::once(best).chain(second).chain(scored.iter().take_while(|s| s.score >= best.score * 0.5 && s.score > 0.0)) {
         if chosen.len() >= MAX_EVIDENCE || used + s.sentence.text.len() > budget_chars {
             break;
         }
@@ -288,7 +301,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     }
     let mut answer_parts = vec![best];
     if best.coverage < MIN_COVERAGE {
-        answer_parts.extend(scored.get(1));
+        answer_parts.extend(second);
     }
     prepared.extractive = Some(extractive_text(&answer_parts, passages, third));
     prepared.route = Route::Model;
