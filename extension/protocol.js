@@ -10,7 +10,7 @@
  * Must not: hold state, touch the DOM, or log message contents (they may hold memories).
  */
 (() => {
-  const KINDS = ["engine.ping", "autofill.classify", "memory.import", "memory.remember", "memory.distil", "memory.overview", "memory.pin", "memory.forget", "memory.delete_source", "memory.search", "memory.export", "memory.restore", "memory.clear", "task.enhance", "task.critique", "bench.retrieval", "engine.pong", "engine.error", "autofill.plan", "memory.imported", "memory.profile", "memory.results", "memory.backup", "task.enhanced", "task.critiqued", "bench.retrieved", "engine.progress"];
+  const KINDS = ["engine.ping", "autofill.classify", "memory.import", "memory.remember", "memory.distil", "memory.overview", "memory.pin", "memory.forget", "memory.delete_source", "memory.search", "memory.export", "memory.restore", "memory.clear", "task.enhance", "task.critique", "bench.retrieval", "model.load", "model.status", "model.import", "model.reset", "model.probe", "chat.generate", "chat.cancel", "bench.model", "engine.pong", "engine.error", "autofill.plan", "memory.imported", "memory.profile", "memory.results", "memory.backup", "task.enhanced", "task.critiqued", "bench.retrieved", "model.state", "model.probed", "chat.done", "chat.cancelled", "bench.modeled", "engine.progress", "chat.piece"];
   /** Kinds served by content scripts (not the engine); the router sends them to `request.tabId`. */
   const CONTENT_KINDS = ["content.ping", "content.pong", "content.autofill", "content.autofilled", "content.autofill-undo", "content.autofill-undone"];
 

@@ -23,6 +23,8 @@ enum Command {
     Pack(cli::pack::Args),
     /// Your memory: import files, list profile facts, search.
     Memory(cli::memory::Args),
+    /// Ask the model natively and stream its answer (chat-formatted; `--raw` for plain text).
+    Generate(cli::generate::Args),
     /// Evaluations against the shared data.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -45,6 +47,8 @@ enum EvalCommand {
 enum BenchCommand {
     /// Top-10 query latency over 50k generated chunks.
     Retrieval(cli::bench_retrieval::Args),
+    /// Model load time, prefill and decode tok/s, peak memory, with llama.cpp in the same run.
+    Model(cli::bench_model::Args),
 }
 
 fn main() {
@@ -52,10 +56,12 @@ fn main() {
         Command::Run(a) => cli::run::run(a),
         Command::Pack(a) => cli::pack::run(a),
         Command::Memory(a) => cli::memory::run(a),
+        Command::Generate(a) => cli::generate::run(a),
         Command::Eval(EvalCommand::Profile(a)) => cli::eval_profile::run(a),
         Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
         Command::Eval(EvalCommand::Persona(a)) => cli::eval_persona::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
+        Command::Bench(BenchCommand::Model(a)) => cli::bench_model::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

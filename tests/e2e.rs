@@ -19,3 +19,7 @@ mod chat_sites;
 /// Autofill from memory on the demo checkout, a hostile page, and controlled inputs.
 #[path = "e2e/autofill.rs"]
 mod autofill;
+
+/// The model in the extension: WebGPU and CPU against the reference, the side-panel chat.
+#[path = "e2e/model.rs"]
+mod model;

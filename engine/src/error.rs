@@ -16,6 +16,9 @@ pub enum EngineError {
     /// A web page asked for something only the user's own extension pages may ask.
     #[error("`{0}` is not available to web pages")]
     Forbidden(String),
+    /// The model could not be loaded or run.
+    #[error("model: {0}")]
+    Model(String),
     /// Memory could not be read or written; nothing was changed.
     #[error(transparent)]
     Memory(#[from] MemoryError),
@@ -28,6 +31,7 @@ impl EngineError {
             EngineError::BadRequest(_) => "bad_request",
             EngineError::Unsupported(_) => "unsupported",
             EngineError::Forbidden(_) => "forbidden",
+            EngineError::Model(_) => "model",
             EngineError::Memory(MemoryError::Import { .. }) => "import_failed",
             EngineError::Memory(MemoryError::Store(_)) => "storage",
             EngineError::Memory(MemoryError::Corrupt { .. }) => "corrupt",

@@ -14,7 +14,9 @@
 pub mod error;
 pub mod generate;
 pub mod gguf;
+pub mod kernels;
 pub mod memory;
+pub mod model;
 pub mod protocol;
 pub mod retrieval;
 pub mod tasks;

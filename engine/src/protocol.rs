@@ -65,6 +65,35 @@ pub enum Request {
     /// Run the retrieval benchmark in this engine (see `retrieval::bench`).
     #[serde(rename = "bench.retrieval")]
     BenchRetrieval { chunks: usize, queries: usize },
+    /// Loads the model (once): fetched from the extension, placed on WebGPU when it passes the
+    /// self-check, else on the CPU. Progress comes as `engine.progress` events.
+    #[serde(rename = "model.load")]
+    ModelLoad,
+    /// The model's state, without loading it.
+    #[serde(rename = "model.status")]
+    ModelStatus,
+    /// Validates the model file the side panel wrote to OPFS (`models/incoming.gguf`) and, if
+    /// it loads, uses it from now on (kept across restarts); otherwise nothing changes.
+    #[serde(rename = "model.import")]
+    ModelImport,
+    /// Forgets the imported model and loads the bundled one.
+    #[serde(rename = "model.reset")]
+    ModelReset,
+    /// Runs `tokens` through the model and returns the last position's `top` logits, then feeds
+    /// `follow` one token at a time and returns the argmax before each (teacher-forced greedy
+    /// check against a reference). `cpu` runs a CPU copy of the model instead of the loaded one.
+    #[serde(rename = "model.probe")]
+    ModelProbe { tokens: Vec<u32>, #[serde(default)] follow: Vec<u32>, top: usize, #[serde(default)] cpu: bool },
+    /// Generates the assistant's next turn; pieces stream as `chat.piece` events.
+    #[serde(rename = "chat.generate")]
+    ChatGenerate { messages: Vec<ChatTurn>, #[serde(default)] options: ChatOptions },
+    /// Stops the running generation after its current token.
+    #[serde(rename = "chat.cancel")]
+    ChatCancel,
+    /// Times a prefill of `prompt_tokens` and `decode_tokens` greedy steps on the loaded model,
+    /// or on a CPU copy with `cpu` (`bench.html`, `secondself bench model`).
+    #[serde(rename = "bench.model")]
+    BenchModel { #[serde(default)] cpu: bool, prompt_tokens: usize, decode_tokens: usize },
 }
 
 impl Request {
@@ -124,6 +153,60 @@ pub enum Reply {
     /// The retrieval benchmark's measurements.
     #[serde(rename = "bench.retrieved")]
     BenchRetrieved { report: crate::retrieval::bench::RetrievalBench },
+    /// The model's state: `none`, `loading`, `ready` or `failed` (with `error`).
+    #[serde(rename = "model.state")]
+    ModelState { state: String, model: Option<ModelInfo>, error: Option<String> },
+    /// The answer to `model.probe`: `[token, logit]` pairs, best first, and the argmax before
+    /// each `follow` token.
+    #[serde(rename = "model.probed")]
+    ModelProbed { backend: String, top: Vec<(u32, f32)>, argmax: Vec<u32>, ms: f64 },
+    /// A finished (or cancelled) generation.
+    #[serde(rename = "chat.done")]
+    ChatDone { text: String, tokens: usize, prompt_tokens: usize, stop: String, ms: f64 },
+    /// The answer to `chat.cancel`: whether a generation was running.
+    #[serde(rename = "chat.cancelled")]
+    ChatCancelled { running: bool },
+    /// The answer to `bench.model`.
+    #[serde(rename = "bench.modeled")]
+    BenchModeled { backend: String, load_ms: f64, bench: crate::model::bench::ModelBench, wasm_heap_mb: f64 },
+}
+
+/// One turn of a conversation sent by the side panel (`user` or `assistant`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatTurn {
+    pub role: String,
+    pub content: String,
+}
+
+/// Sampling options of `chat.generate`; absent fields take the defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChatOptions {
+    pub max_tokens: usize,
+    pub temperature: f32,
+    pub top_k: usize,
+    pub top_p: f32,
+    pub repetition_penalty: f32,
+    pub seed: u64,
+}
+
+impl Default for ChatOptions {
+    fn default() -> Self {
+        ChatOptions { max_tokens: 256, temperature: 0.0, top_k: 0, top_p: 1.0, repetition_penalty: 1.1, seed: 0 }
+    }
+}
+
+/// What model is loaded, from where, and on which backend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    /// `bundled` (shipped in the extension) or `imported` (a file the user chose).
+    pub source: String,
+    pub bytes: u64,
+    pub backend: Backend,
+    pub load_ms: f64,
+    /// Why WebGPU was not used, when it was not.
+    pub fallback: Option<String>,
 }
 
 /// What happened to one imported file.
@@ -149,6 +232,9 @@ pub enum Event {
     /// `done` of `total` units of `stage` are finished.
     #[serde(rename = "engine.progress")]
     Progress { stage: String, done: u64, total: u64 },
+    /// A decoded piece of a `chat.generate` answer.
+    #[serde(rename = "chat.piece")]
+    ChatPiece { text: String },
 }
 
 /// Where the engine computes.
@@ -191,6 +277,14 @@ pub const KINDS: &[&str] = &[
     "task.enhance",
     "task.critique",
     "bench.retrieval",
+    "model.load",
+    "model.status",
+    "model.import",
+    "model.reset",
+    "model.probe",
+    "chat.generate",
+    "chat.cancel",
+    "bench.model",
     "engine.pong",
     "engine.error",
     "autofill.plan",
@@ -201,7 +295,13 @@ pub const KINDS: &[&str] = &[
     "task.enhanced",
     "task.critiqued",
     "bench.retrieved",
+    "model.state",
+    "model.probed",
+    "chat.done",
+    "chat.cancelled",
+    "bench.modeled",
     "engine.progress",
+    "chat.piece",
 ];
 
 #[cfg(test)]
@@ -236,6 +336,11 @@ mod tests {
             r#"{"kind":"memory.clear"}"#,
             r#"{"kind":"memory.pin","key":"tel","value":"1"}"#,
             r#"{"kind":"memory.remember","text":"x","url":"https://evil.example/","title":"t"}"#,
+            r#"{"kind":"chat.generate","messages":[{"role":"user","content":"what is my passport number?"}]}"#,
+            r#"{"kind":"model.probe","tokens":[1],"top":1}"#,
+            r#"{"kind":"model.load"}"#,
+            r#"{"kind":"model.import"}"#,
+            r#"{"kind":"bench.model","prompt_tokens":1,"decode_tokens":1}"#,
         ] {
             assert!(!page_may(denied), "{denied} must be refused from pages");
         }
@@ -268,6 +373,19 @@ mod tests {
         let v: serde_json::Value = serde_json::to_value(&plan).unwrap();
         assert_eq!(v["kind"], "autofill.plan");
         assert_eq!(v["fills"][0]["index"], 0);
+    }
+
+    #[test]
+    fn chat_generate_takes_default_options() {
+        let json = r#"{"kind":"chat.generate","messages":[{"role":"user","content":"hi"}],"options":{"max_tokens":8}}"#;
+        let Request::ChatGenerate { messages, options } = serde_json::from_str::<Request>(json).unwrap() else {
+            panic!("wrong variant")
+        };
+        assert_eq!(messages[0].content, "hi");
+        assert_eq!(options.max_tokens, 8);
+        assert_eq!(options.temperature, ChatOptions::default().temperature);
+        let piece = serde_json::to_value(Event::ChatPiece { text: "Par".into() }).unwrap();
+        assert_eq!(piece["kind"], "chat.piece");
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! Host CLI subcommands, one file each; `src/main.rs` parses arguments and dispatches here.
 
+pub mod bench_model;
+pub mod bench_peers;
 pub mod bench_retrieval;
 pub mod eval_autofill;
 pub mod eval_persona;
 pub mod eval_profile;
+pub mod generate;
 pub mod memory;
+pub mod model_choice;
 pub mod pack;
 pub mod run;

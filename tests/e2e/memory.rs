@@ -2,19 +2,10 @@
 //! facts, survive a browser restart, survive export → delete all → restore, stay out of reach
 //! of page scripts, and an import interrupted by killing the engine lands whole or not at all.
 
-use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
 use chromiumoxide::Page;
 use secondself::browser::{ExtensionBrowser, LaunchOptions};
 
-use crate::util::{click, files_under, js, persona_dir, set_viewport, wait_for, Env};
-
-/// Puts `files` into the file input `selector` as a user picking them would.
-async fn choose_files(page: &Page, selector: &str, files: Vec<String>) {
-    let input = page.find_element(selector).await.expect("file input exists");
-    page.execute(SetFileInputFilesParams::builder().files(files).backend_node_id(input.backend_node_id).build().unwrap())
-        .await
-        .expect("files set on the input");
-}
+use crate::util::{choose_files, click, files_under, js, persona_dir, set_viewport, wait_for, Env};
 
 async fn fact_value(panel: &Page, key: &str) -> Option<String> {
     js::<Option<String>>(panel, &format!(r#"(() => {{ const f = document.querySelector('[data-fact-key="{key}"] .value'); return f ? f.textContent : null; }})()"#))

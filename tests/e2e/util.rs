@@ -155,3 +155,12 @@ pub async fn to_content_script(ext_page: &Page, url_prefix: &str, kind: &str) ->
     );
     js(ext_page, &expr).await
 }
+
+/// Puts `files` into the file input `selector` as a user picking them would.
+pub async fn choose_files(page: &Page, selector: &str, files: Vec<String>) {
+    use chromiumoxide::cdp::browser_protocol::dom::SetFileInputFilesParams;
+    let input = page.find_element(selector).await.expect("file input exists");
+    page.execute(SetFileInputFilesParams::builder().files(files).backend_node_id(input.backend_node_id).build().unwrap())
+        .await
+        .expect("files set on the input");
+}

@@ -56,6 +56,12 @@ impl SamplerParams {
     pub fn greedy() -> Self {
         Self::default()
     }
+
+    /// Whether the pick depends only on the argmax of the logits (greedy and no penalty), so
+    /// the model may read back just that id.
+    pub fn is_greedy(&self) -> bool {
+        self.temperature <= 0.0 && self.repetition_penalty == 1.0
+    }
 }
 
 /// PCG-XSH-RR with 64-bit state and 32-bit output (O'Neill 2014).

@@ -10,17 +10,10 @@
 //!
 //! Every fast path is tested against the scalar references in the `block` modules.
 //! Called by `model/` (attention, MLP, output head).
-//!
-//! **Status (2026-11-24): verified, not yet wired in.** This module is not registered in
-//! `engine/src/lib.rs` and its dependencies (`burn =0.22.1` with `std, flex, wgpu, extension`,
-//! `burn-cubecl =0.22.1`, `cubecl =0.11.3`) are not in `engine/Cargo.toml` yet. Registered on the
-//! side (branch `forward`, with `[profile.dev.package.secondself-engine] opt-level = 3`), it built
-//! natively and all 25 model/kernel tests passed, including SmolLM2 against
-//! `tests/fixtures/model/reference.json` on CPU (flex) and on wgpu (lavapipe). Not yet checked:
-//! the wasm32 build. Next: add the deps (native first, then wasm32), register the modules.
 
 pub mod q4;
 pub mod q8;
+pub mod self_check;
 
 use burn::backend::{BackendTensor, DispatchTensor, DispatchTensorKind};
 use burn::tensor::{DType, Device, Tensor, TensorData};
@@ -315,6 +308,12 @@ pub(crate) unsafe fn hsum256(v: core::arch::x86_64::__m256) -> f32 {
     _mm_cvtss_f32(s)
 }
 
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(crate) fn hsum128(v: core::arch::wasm32::v128) -> f32 {
+    use core::arch::wasm32::*;
+    f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<2>(v) + f32x4_extract_lane::<3>(v)
+}
+
 /// Splits the rows of a `rows × cols` matmul into chunks and runs `f(r0, r1, out_chunk)` for
 /// each, natively on scoped threads when the matrix is large; `y` is `n × rows`, token-major,
 /// and each chunk's output (`n × (r1 - r0)`) is scattered back into it.
@@ -356,8 +355,20 @@ where
     }
 }
 
-/// Threads for a matmul of `work` multiply-adds: 1 on wasm and for small work, else the
-/// machine's parallelism (capped at 8), overridable with `SECONDSELF_THREADS`.
+/// Worker threads chosen by [`set_worker_threads`]; 0 = not set.
+#[cfg(not(target_family = "wasm"))]
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Sets the CPU kernels' worker threads (1..=8; natively only, wasm runs on one thread).
+pub fn set_worker_threads(threads: usize) {
+    #[cfg(not(target_family = "wasm"))]
+    THREADS.store(threads.clamp(1, 8), std::sync::atomic::Ordering::Relaxed);
+    #[cfg(target_family = "wasm")]
+    let _ = threads;
+}
+
+/// Threads for a matmul of `work` multiply-adds: 1 on wasm and for small work, else
+/// [`set_worker_threads`], `SECONDSELF_THREADS`, or the machine's parallelism (capped at 8).
 fn worker_threads(work: usize) -> usize {
     #[cfg(target_family = "wasm")]
     {
@@ -366,22 +377,22 @@ fn worker_threads(work: usize) -> usize {
     }
     #[cfg(not(target_family = "wasm"))]
     {
-        use std::sync::OnceLock;
-        static THREADS: OnceLock<usize> = OnceLock::new();
+        use std::sync::atomic::Ordering;
         if work < 1 << 18 {
             return 1;
         }
-        *THREADS.get_or_init(|| {
-            std::env::var("SECONDSELF_THREADS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or_else(|| {
-                    std::thread::available_parallelism()
-                        .map(|n| n.get())
-                        .unwrap_or(1)
-                })
-                .clamp(1, 8)
-        })
+        match THREADS.load(Ordering::Relaxed) {
+            0 => {
+                let n = std::env::var("SECONDSELF_THREADS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+                    .clamp(1, 8);
+                THREADS.store(n, Ordering::Relaxed);
+                n
+            }
+            n => n,
+        }
     }
 }
 
@@ -435,7 +446,7 @@ mod tests {
                 assert_eq!(y.dims(), [n, rows]);
                 let got = block_on(y.into_data_async())
                     .unwrap()
-                    .to_vec::<f32>()
+                    .try_to_vec::<f32>()
                     .unwrap();
                 assert_close(&got, &want, 1e-4, 1e-4);
             }
@@ -461,7 +472,7 @@ mod tests {
         let xt = Tensor::<2>::from_data(TensorData::new(x, [2, cols]), &device);
         let xt = xt.transpose().transpose();
         let got = block_on(block_on(m.matmul(xt)).unwrap().into_data_async()).unwrap();
-        assert_close(&got.to_vec::<f32>().unwrap(), &want, 1e-4, 1e-4);
+        assert_close(&got.try_to_vec::<f32>().unwrap(), &want, 1e-4, 1e-4);
     }
 
     #[test]

@@ -119,7 +119,7 @@ impl Llama {
             .into_data_async()
             .await
             .map_err(|e| ModelError::Read(format!("{e:?}")))?;
-        data.to_vec::<f32>()
+        data.try_to_vec::<f32>()
             .map_err(|e| ModelError::Read(format!("{e:?}")))
     }
 
@@ -134,7 +134,7 @@ impl Llama {
             .map_err(|e| ModelError::Read(format!("{e:?}")))?;
         let value = data
             .convert::<i64>()
-            .to_vec::<i64>()
+            .try_to_vec::<i64>()
             .map_err(|e| ModelError::Read(format!("{e:?}")))?;
         value
             .first()
@@ -645,7 +645,7 @@ pub(crate) mod tests {
     fn causal_mask_hides_the_future_per_group() {
         let m = causal_mask(2, 2, 2, &Device::flex())
             .into_data()
-            .to_vec::<f32>()
+            .try_to_vec::<f32>()
             .unwrap();
         // rows: (g0,q0) (g0,q1) (g1,q0) (g1,q1); 4 positions; q0 is position 2, q1 is 3.
         let row = |r: usize| &m[r * 4..(r + 1) * 4];

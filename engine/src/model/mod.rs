@@ -9,24 +9,22 @@
 //! Runs on `Device::flex()` (CPU; native and wasm) and on wgpu devices (Vulkan natively,
 //! WebGPU in the browser). Called by `generate/` and the CLI.
 //!
-//! **Status (2026-11-24): verified, not yet wired in.** This module is not registered in
-//! `engine/src/lib.rs` and its dependencies (`burn =0.22.1` with `std, flex, wgpu, extension`,
-//! `burn-cubecl =0.22.1`, `cubecl =0.11.3`) are not in `engine/Cargo.toml` yet. Registered on the
-//! side (branch `forward`, with `[profile.dev.package.secondself-engine] opt-level = 3`), it built
-//! natively and all 25 model/kernel tests passed, including SmolLM2 against
-//! `tests/fixtures/model/reference.json` on CPU (flex) and on wgpu (lavapipe). Not yet checked:
-//! the wasm32 build. Next: add the deps (native first, then wasm32), register the modules.
+//! - [`bench`]: the prefill/decode benchmark shared by the CLI and `bench.html`.
+//! - [`language_model`]: [`LanguageModel`], model + tokenizer + streamed chat completion.
 
 pub mod attention;
+pub mod bench;
 pub mod block;
 pub mod cache;
 pub mod config;
+pub mod language_model;
 pub mod llama;
 pub mod mlp;
 pub mod rope;
 pub mod weights;
 
 pub use config::LlamaConfig;
+pub use language_model::{ActiveCompletion, Completion, LanguageModel};
 pub use llama::Llama;
 
 use thiserror::Error;

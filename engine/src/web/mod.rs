@@ -7,6 +7,8 @@
 //! Errors leave this module as `{kind: "engine.error", error, message}` replies, never as throws.
 
 pub mod idb;
+mod model_host;
+mod opfs;
 
 use std::rc::Rc;
 
@@ -36,6 +38,8 @@ struct Inner {
     memory: Mutex<Option<IdbStore>>,
     /// IndexedDB database name (tests use their own).
     db_name: String,
+    /// The model (loaded on first use) and its generations.
+    model: model_host::ModelHost,
 }
 
 #[wasm_bindgen]
@@ -46,7 +50,7 @@ impl Engine {
         console_error_panic_hook::set_once();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
         let db_name = db_name.unwrap_or_else(|| schema::DB_NAME.to_string());
-        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name }) }
+        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default() }) }
     }
 
     /// A short label of the backend in use, for logs and the UI.
@@ -161,6 +165,16 @@ impl Inner {
                 let report = crate::retrieval::bench::run(chunks.min(200_000), queries.min(10_000), &|| performance.now());
                 Ok(Reply::BenchRetrieved { report })
             }
+            Request::ModelLoad => self.model.load(&|e| emit(on_event, e)).await,
+            Request::ModelStatus => Ok(self.model.status()),
+            Request::ModelImport => self.model.import(&|e| emit(on_event, e)).await,
+            Request::ModelReset => self.model.use_bundled(&|e| emit(on_event, e)).await,
+            Request::ModelProbe { tokens, follow, top, cpu } => self.model.probe(tokens, follow, top, cpu).await,
+            Request::ChatGenerate { messages, options } => {
+                self.model.generate(messages, options, None, &|e| emit(on_event, e)).await
+            }
+            Request::ChatCancel => Ok(self.model.cancel()),
+            Request::BenchModel { cpu, prompt_tokens, decode_tokens } => self.model.bench(cpu, prompt_tokens, decode_tokens).await,
             Request::Critique { request, reply } => {
                 let facts = self.fact_views().await?;
                 let out = critic::critique(&request, &reply, &facts);
@@ -226,7 +240,7 @@ fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 }
 
 /// Asks `navigator.gpu` for an adapter and returns its name, or `None` without WebGPU.
-async fn probe_webgpu() -> Option<Backend> {
+pub(crate) async fn probe_webgpu() -> Option<Backend> {
     let global = js_sys::global();
     let navigator = js_sys::Reflect::get(&global, &"navigator".into()).ok()?;
     let gpu = js_sys::Reflect::get(&navigator, &"gpu".into()).ok()?;

@@ -6,7 +6,9 @@
 //! The block sums of `x` are computed once per token, so the inner loop is a nibble × f32 dot.
 //! Rows are the outer loop (each weight block is read once for all tokens of a prefill).
 //! Paths: portable Rust (auto-vectorized), AVX2+FMA natively when the CPU has it (runtime
-//! detection). Both are tested against [`super::block::Q4Host::matmul_reference`].
+//! detection), and wasm SIMD128 in the browser (the engine's wasm is built with `+simd128`).
+//! The native paths are tested against [`super::block::Q4Host::matmul_reference`]; the SIMD128
+//! path by the in-browser CPU check against the model reference (`tests/e2e/model.rs`).
 //! Called by [`crate::kernels::QMatrix::matmul_host`].
 
 use super::block::{Q4Host, BLOCK, QS_BYTES};
@@ -54,6 +56,12 @@ fn row_dot(qs: &[u8], d: &[f32], m: &[f32], x: &[f32], sums: &[f32]) -> f32 {
             return unsafe { row_dot_avx2(qs, d, m, x, sums) };
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        // SAFETY: lengths are asserted inside.
+        return unsafe { row_dot_simd128(qs, d, m, x, sums) };
+    }
+    #[allow(unreachable_code)]
     row_dot_portable(qs, d, m, x, sums)
 }
 
@@ -139,4 +147,35 @@ mod tests {
             .collect();
         assert_close(&got, &want, 1e-4, 1e-4);
     }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+unsafe fn row_dot_simd128(qs: &[u8], d: &[f32], m: &[f32], x: &[f32], sums: &[f32]) -> f32 {
+    use core::arch::wasm32::*;
+    let nb = d.len();
+    assert!(qs.len() >= nb * QS_BYTES && x.len() >= nb * BLOCK && m.len() >= nb && sums.len() >= nb);
+    let mask = u8x16_splat(0x0F);
+    let mut total = f32x4_splat(0.0);
+    let mut offset = 0.0f32;
+    // Four u8 lanes (of a u16x8 half) as f32x4.
+    let f = |v: v128, high: bool| f32x4_convert_u32x4(if high { u32x4_extend_high_u16x8(v) } else { u32x4_extend_low_u16x8(v) });
+    for b in 0..nb {
+        let bytes = v128_load(qs.as_ptr().add(b * QS_BYTES) as *const v128);
+        let lo = v128_and(bytes, mask);
+        let hi = u8x16_shr(bytes, 4);
+        let xp = x.as_ptr().add(b * BLOCK) as *const v128;
+        let (lo_a, lo_b) = (u16x8_extend_low_u8x16(lo), u16x8_extend_high_u8x16(lo));
+        let (hi_a, hi_b) = (u16x8_extend_low_u8x16(hi), u16x8_extend_high_u8x16(hi));
+        let mut s = f32x4_mul(f(lo_a, false), v128_load(xp));
+        s = f32x4_add(s, f32x4_mul(f(lo_a, true), v128_load(xp.add(1))));
+        s = f32x4_add(s, f32x4_mul(f(lo_b, false), v128_load(xp.add(2))));
+        s = f32x4_add(s, f32x4_mul(f(lo_b, true), v128_load(xp.add(3))));
+        s = f32x4_add(s, f32x4_mul(f(hi_a, false), v128_load(xp.add(4))));
+        s = f32x4_add(s, f32x4_mul(f(hi_a, true), v128_load(xp.add(5))));
+        s = f32x4_add(s, f32x4_mul(f(hi_b, false), v128_load(xp.add(6))));
+        s = f32x4_add(s, f32x4_mul(f(hi_b, true), v128_load(xp.add(7))));
+        total = f32x4_add(total, f32x4_mul(f32x4_splat(*d.get_unchecked(b)), s));
+        offset += *m.get_unchecked(b) * *sums.get_unchecked(b);
+    }
+    crate::kernels::hsum128(total) + offset
 }

@@ -2,8 +2,9 @@
 //! the tied output head, 49152 × 576).
 //!
 //! `y[t, r] = Σ_b d[r,b] · Σ_j q[r,b,j] · x[t, 32b + j]`, weights never expanded.
-//! Paths: portable Rust, AVX2+FMA natively with runtime detection; both tested against
-//! [`super::block::Q8Host::matmul_reference`]. Called by [`crate::kernels::QMatrix::matmul_host`].
+//! Paths: portable Rust, AVX2+FMA natively with runtime detection, wasm SIMD128 in the browser;
+//! the native ones tested against [`super::block::Q8Host::matmul_reference`], SIMD128 by the
+//! in-browser CPU check against the model reference. Called by [`crate::kernels::QMatrix::matmul_host`].
 
 use super::block::Q8Host;
 use crate::kernels::q4::block::BLOCK;
@@ -34,6 +35,12 @@ fn row_dot(qs: &[i8], d: &[f32], x: &[f32]) -> f32 {
             return unsafe { row_dot_avx2(qs, d, x) };
         }
     }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        // SAFETY: lengths are asserted inside.
+        return unsafe { row_dot_simd128(qs, d, x) };
+    }
+    #[allow(unreachable_code)]
     row_dot_portable(qs, d, x)
 }
 
@@ -105,4 +112,28 @@ mod tests {
             .collect();
         assert_close(&got, &want, 1e-4, 1e-4);
     }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+unsafe fn row_dot_simd128(qs: &[i8], d: &[f32], x: &[f32]) -> f32 {
+    use core::arch::wasm32::*;
+    let nb = d.len();
+    assert!(qs.len() >= nb * BLOCK && x.len() >= nb * BLOCK);
+    let mut total = f32x4_splat(0.0);
+    for b in 0..nb {
+        let qp = qs.as_ptr().add(b * BLOCK) as *const v128;
+        let xp = x.as_ptr().add(b * BLOCK) as *const v128;
+        let mut s = f32x4_splat(0.0);
+        for half in 0..2 {
+            let q = v128_load(qp.add(half));
+            let (a, c) = (i16x8_extend_low_i8x16(q), i16x8_extend_high_i8x16(q));
+            let k = half * 4;
+            s = f32x4_add(s, f32x4_mul(f32x4_convert_i32x4(i32x4_extend_low_i16x8(a)), v128_load(xp.add(k))));
+            s = f32x4_add(s, f32x4_mul(f32x4_convert_i32x4(i32x4_extend_high_i16x8(a)), v128_load(xp.add(k + 1))));
+            s = f32x4_add(s, f32x4_mul(f32x4_convert_i32x4(i32x4_extend_low_i16x8(c)), v128_load(xp.add(k + 2))));
+            s = f32x4_add(s, f32x4_mul(f32x4_convert_i32x4(i32x4_extend_high_i16x8(c)), v128_load(xp.add(k + 3))));
+        }
+        total = f32x4_add(total, f32x4_mul(f32x4_splat(*d.get_unchecked(b)), s));
+    }
+    crate::kernels::hsum128(total)
 }

@@ -1,0 +1,160 @@
+/*
+ * SecondSelf side panel, Chat tab: a conversation with the on-device model. Loads the model
+ * (progress bar), streams the answer's pieces as they arrive, Stop cancels after the current
+ * token, New conversation clears it. The conversation is kept in chrome.storage.local so it
+ * survives closing and reopening the panel.
+ * Must not: build prompts or post-process answers (the engine does); log message contents.
+ */
+const { request } = globalThis.SecondSelfProtocol;
+const $ = (id) => document.getElementById(id);
+const STORE_KEY = "chat.conversation";
+
+/** @type {{role: "user"|"assistant", content: string, meta?: string}[]} */
+let turns = [];
+let busy = false;
+
+async function loadConversation() {
+  const stored = await chrome.storage.local.get(STORE_KEY);
+  turns = Array.isArray(stored[STORE_KEY]) ? stored[STORE_KEY] : [];
+  render();
+}
+
+const saveConversation = () => chrome.storage.local.set({ [STORE_KEY]: turns });
+
+function bubble(turn) {
+  const li = document.createElement("li");
+  li.className = turn.role;
+  li.textContent = turn.content;
+  if (turn.meta) {
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    meta.textContent = turn.meta;
+    li.append(meta);
+  }
+  return li;
+}
+
+function render() {
+  $("chat-log").replaceChildren(...turns.map(bubble));
+  $("chat-empty").hidden = turns.length > 0;
+}
+
+function showError(message) {
+  const box = $("chat-error");
+  box.hidden = !message;
+  box.textContent = message || "";
+}
+
+function setBusy(on) {
+  busy = on;
+  $("chat-send").disabled = on;
+  $("chat-stop").hidden = !on;
+  $("chat-new").disabled = on;
+}
+
+function formatBackend(b) {
+  return b ? (b.type === "gpu" ? b.adapter : "CPU") : "";
+}
+
+function showModel(state) {
+  const label = $("chat-model");
+  if (state.state === "ready" && state.model) {
+    label.textContent = `${state.model.name} · ${formatBackend(state.model.backend)}`;
+    label.title = state.model.fallback ? `WebGPU not used: ${state.model.fallback}` : "";
+  } else if (state.state === "failed") {
+    label.textContent = "Model failed to load";
+  } else {
+    label.textContent = state.state === "loading" ? "Loading the model…" : "Model not loaded";
+  }
+}
+
+async function ensureModel() {
+  const bar = $("model-progress-bar");
+  const box = $("model-progress");
+  box.hidden = false;
+  try {
+    const state = await request(
+      { kind: "model.load" },
+      {
+        onEvent: (e) => {
+          if (e.kind !== "engine.progress") return;
+          const mb = (n) => (n / (1024 * 1024)).toFixed(0);
+          $("model-progress-label").textContent = e.stage === "download model" ? "Reading the model…" : "Placing the model on the device…";
+          $("model-progress-count").textContent = e.stage === "download model" && e.total ? `${mb(e.done)} / ${mb(e.total)} MB` : "";
+          bar.value = e.total ? e.done / e.total : 0;
+        },
+      },
+    );
+    showModel(state);
+    return state;
+  } finally {
+    box.hidden = true;
+  }
+}
+
+async function send(text) {
+  showError("");
+  turns.push({ role: "user", content: text });
+  const answer = { role: "assistant", content: "" };
+  turns.push(answer);
+  render();
+  const li = $("chat-log").lastElementChild;
+  li.classList.add("streaming");
+  setBusy(true);
+  try {
+    await ensureModel();
+    const history = turns.slice(0, -1).map(({ role, content }) => ({ role, content }));
+    const done = await request(
+      { kind: "chat.generate", messages: history },
+      {
+        onEvent: (e) => {
+          if (e.kind !== "chat.piece") return;
+          answer.content += e.text;
+          li.firstChild ? (li.firstChild.textContent = answer.content) : (li.textContent = answer.content);
+          li.scrollIntoView({ block: "end" });
+        },
+      },
+    );
+    answer.content = done.text;
+    const rate = done.ms > 0 ? ` · ${((done.tokens * 1000) / done.ms).toFixed(1)} tok/s` : "";
+    answer.meta = `${done.tokens} tokens${rate}${done.stop === "cancelled" ? " · stopped" : ""}`;
+  } catch (err) {
+    showError(`No answer: ${err.message}`);
+    if (!answer.content) turns.pop();
+  } finally {
+    setBusy(false);
+    render();
+    await saveConversation();
+  }
+}
+
+$("chat-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const input = $("chat-input");
+  const text = input.value.trim();
+  if (!text || busy) return;
+  input.value = "";
+  send(text);
+});
+
+$("chat-input").addEventListener("keydown", (ev) => {
+  if (ev.key === "Enter" && !ev.shiftKey) {
+    ev.preventDefault();
+    $("chat-form").requestSubmit();
+  }
+});
+
+$("chat-stop").addEventListener("click", () => request({ kind: "chat.cancel" }).catch(() => {}));
+
+$("chat-new").addEventListener("click", async () => {
+  turns = [];
+  render();
+  showError("");
+  await saveConversation();
+});
+
+$("tab-chat").addEventListener("click", () => {
+  request({ kind: "model.status" }).then(showModel, () => {});
+});
+
+loadConversation();

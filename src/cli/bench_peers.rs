@@ -1,0 +1,134 @@
+//! The peers of `secondself bench model`, set up on demand in `target/bench-peers/` from the
+//! npm registry and run on the same GGUF: native llama.cpp through `node-llama-cpp` (its
+//! prebuilt `@node-llama-cpp/linux-x64` binary; nothing is compiled), and llama.cpp in wasm
+//! (`@wllama/wllama`) in the same headless Chromium that measures the extension's engine
+//! (`bench.html`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+use super::bench_model::{check_status, Row};
+
+/// The pinned peer packages.
+const NODE_LLAMA_CPP: &str = "node-llama-cpp@3.22.1";
+const WLLAMA: &str = "@wllama/wllama@3.8.1";
+
+const WLLAMA_PAGE: &str = include_str!("peers/wllama.html");
+
+const LLAMA_CPP_SCRIPT: &str = include_str!("peers/llama_cpp.mjs");
+
+fn peers_dir() -> PathBuf {
+    secondself::repo_dir().join("target").join("bench-peers")
+}
+
+/// Installs `package` into `target/bench-peers` unless it is there already.
+fn npm_install(package: &str, marker: &str) -> Result<PathBuf> {
+    let dir = peers_dir();
+    if dir.join("node_modules").join(marker).join("package.json").is_file() {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(&dir)?;
+    if !dir.join("package.json").is_file() {
+        std::fs::write(dir.join("package.json"), "{\"private\": true, \"type\": \"module\"}\n")?;
+    }
+    eprintln!("installing {package} with npm into {} (once)", dir.display());
+    let out = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error", package])
+        .env("NODE_LLAMA_CPP_SKIP_DOWNLOAD", "true")
+        .current_dir(&dir)
+        .output()
+        .context("running npm (install Node.js and npm)")?;
+    check_status(&out, &format!("npm install {package}"))?;
+    Ok(dir)
+}
+
+/// Native llama.cpp (CPU) on `model` with `threads` threads.
+pub fn llama_cpp(model: &Path, threads: usize, prompt_tokens: usize, decode_tokens: usize) -> Result<Row> {
+    let dir = npm_install(NODE_LLAMA_CPP, "node-llama-cpp")?;
+    let script = dir.join("llama_cpp.mjs");
+    std::fs::write(&script, LLAMA_CPP_SCRIPT)?;
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(model)
+        .arg(threads.to_string())
+        .arg(prompt_tokens.to_string())
+        .arg(decode_tokens.to_string())
+        .current_dir(&dir)
+        .output()
+        .context("running node")?;
+    check_status(&out, "the llama.cpp peer")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().rev().find(|l| l.starts_with('{')).context("the llama.cpp peer printed no result")?;
+    let v: serde_json::Value = serde_json::from_str(line)?;
+    let num = |k: &str| v[k].as_f64().with_context(|| format!("the peer's result lacks {k}: {line}"));
+    Ok(Row {
+        name: format!("llama.cpp (node-llama-cpp), {threads} thread{}", if threads == 1 { "" } else { "s" }),
+        load_s: num("load_s")?,
+        prefill_tps: num("prefill_tps")?,
+        decode_tps: num("decode_tps")?,
+        peak_mb: v["peak_mb"].as_f64(),
+    })
+}
+
+/// Rows measured in headless Chromium: the extension's engine on its device (WebGPU after the
+/// self-check) and on the CPU (`bench.html`), then wllama when `peers`.
+#[tokio::main]
+pub async fn in_browser(model: &Path, ids: &[u32], decode_tokens: usize, peers: bool) -> Result<Vec<Row>> {
+    use secondself::browser::{self, ExtensionBrowser, LaunchOptions};
+    use std::time::Duration;
+    let b = ExtensionBrowser::launch(&secondself::extension_dir(), &LaunchOptions::default()).await?;
+    let result = async {
+        let mut rows = Vec::new();
+        let page = b.open(&b.extension_url(&format!("bench/bench.html?auto&prompt={}&decode={decode_tokens}", ids.len()))).await?;
+        browser::wait_until(&page, "window.benchResults != null", Duration::from_secs(3600)).await?;
+        let results: serde_json::Value = browser::eval(&page, "window.benchResults").await?;
+        let list = results.as_array().with_context(|| format!("bench.html failed: {results}"))?;
+        for r in list {
+            let backend = r["backend"].as_str().unwrap_or("?");
+            rows.push(Row {
+                name: format!("SecondSelf in Chromium, {}", if backend.starts_with("CPU") { "CPU (wasm)".to_string() } else { backend.replace("GPU: ", "") }),
+                load_s: r["load_ms"].as_f64().unwrap_or(0.0) / 1e3,
+                prefill_tps: r["bench"]["prefill_tps"].as_f64().unwrap_or(0.0),
+                decode_tps: r["bench"]["decode_tps"].as_f64().unwrap_or(0.0),
+                peak_mb: r["wasm_heap_mb"].as_f64(),
+            });
+        }
+        if peers {
+            match wllama_row(&b, model, ids, decode_tokens).await {
+                Ok(row) => rows.push(row),
+                Err(e) => eprintln!("wllama peer skipped: {e:#}"),
+            }
+        }
+        Ok::<_, anyhow::Error>(rows)
+    }
+    .await;
+    let _ = b.close().await;
+    result
+}
+
+async fn wllama_row(b: &secondself::browser::ExtensionBrowser, model: &Path, ids: &[u32], decode_tokens: usize) -> Result<Row> {
+    use secondself::browser;
+    use std::time::Duration;
+    let dir = npm_install(WLLAMA, "@wllama/wllama")?;
+    std::fs::write(dir.join("wllama.html"), WLLAMA_PAGE)?;
+    let link = dir.join("model.gguf");
+    let _ = std::fs::remove_file(&link);
+    std::fs::hard_link(model, &link).or_else(|_| std::fs::copy(model, &link).map(|_| ()))?;
+    let server = secondself::server::StaticServer::start(&dir, 0)?;
+    let list: Vec<String> = ids.iter().map(u32::to_string).collect();
+    let page = b.open(&server.url(&format!("/wllama.html?decode={decode_tokens}&ids={}", list.join(",")))).await?;
+    browser::wait_until(&page, "window.benchResult != null", Duration::from_secs(1800)).await?;
+    let r: serde_json::Value = browser::eval(&page, "window.benchResult").await?;
+    if let Some(e) = r["error"].as_str() {
+        anyhow::bail!("wllama failed: {e}");
+    }
+    Ok(Row {
+        name: "wllama (llama.cpp wasm) in Chromium, 1 thread".into(),
+        load_s: r["load_s"].as_f64().unwrap_or(0.0),
+        prefill_tps: r["prefill_tps"].as_f64().unwrap_or(0.0),
+        decode_tps: r["decode_tps"].as_f64().unwrap_or(0.0),
+        peak_mb: None,
+    })
+}

@@ -1,0 +1,164 @@
+//! The model inside the extension (headless Chromium, WebGPU on SwiftShader): the engine picks
+//! WebGPU after its self-check, matches the float64 reference on WebGPU and on its CPU path, and
+//! the side-panel chat streams an answer, stops on request, and keeps the conversation across
+//! reopening the panel.
+
+use chromiumoxide::Page;
+use serde::Deserialize;
+
+use crate::util::{choose_files, click, js, set_viewport, wait_for, Env};
+
+#[derive(Deserialize)]
+struct Reference {
+    prompts: Vec<RefPrompt>,
+}
+
+#[derive(Deserialize)]
+struct RefPrompt {
+    name: String,
+    prompt_ids: Vec<u32>,
+    top10: Vec<(u32, f32)>,
+    greedy_ids: Vec<u32>,
+}
+
+#[derive(Deserialize)]
+struct Probed {
+    backend: String,
+    top: Vec<(u32, f32)>,
+    argmax: Vec<u32>,
+}
+
+fn reference() -> Reference {
+    let path = secondself::repo_dir().join("tests/fixtures/model/reference.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+async fn probe(panel: &Page, p: &RefPrompt, cpu: bool) -> Probed {
+    let body = serde_json::json!({ "kind": "model.probe", "tokens": p.prompt_ids, "follow": p.greedy_ids, "top": 10, "cpu": cpu });
+    js(panel, &format!("SecondSelfProtocol.request({body})")).await.unwrap()
+}
+
+/// Top-10 logits within max(1e-2, 1e-3·|logit|) and the argmax at every teacher-forced step.
+fn check(p: &RefPrompt, got: &Probed, path: &str) {
+    let logits: std::collections::HashMap<u32, f32> = got.top.iter().copied().collect();
+    for &(id, want) in &p.top10 {
+        let value = *logits.get(&id).unwrap_or_else(|| panic!("{path} {}: token {id} is not in the top 10 {:?}", p.name, got.top));
+        let tol = f32::max(1e-2, 1e-3 * want.abs());
+        assert!((value - want).abs() <= tol, "{path} {}: logit of {id} is {value}, reference {want}", p.name);
+    }
+    assert_eq!(got.argmax, p.greedy_ids, "{path} {}: greedy tokens differ from the reference", p.name);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webgpu_and_cpu_in_the_extension_match_the_reference() {
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'model.load' })").await.unwrap();
+    assert_eq!(state["state"], "ready", "{state}");
+    assert_eq!(state["model"]["backend"]["type"], "gpu", "WebGPU passes the self-check in headless Chromium: {state}");
+    let reference = reference();
+    assert!(reference.prompts.len() >= 5);
+    for p in &reference.prompts {
+        let gpu = probe(&panel, p, false).await;
+        assert!(gpu.backend.contains("WebGPU"), "{}", gpu.backend);
+        check(p, &gpu, "WebGPU");
+    }
+    // The CPU fallback path (wasm, flex), on two prompts (one chat, one raw).
+    for p in [&reference.prompts[0], reference.prompts.last().unwrap()] {
+        let cpu = probe(&panel, p, true).await;
+        assert!(cpu.backend.starts_with("CPU"), "{}", cpu.backend);
+        check(p, &cpu, "wasm CPU");
+    }
+    env.close().await;
+}
+
+async fn last_answer(panel: &Page) -> (String, String) {
+    js(panel, "(() => { const li = [...document.querySelectorAll('#chat-log li.assistant')].pop(); if (!li) return ['', '']; const meta = li.querySelector('.meta'); return [li.firstChild ? li.firstChild.textContent : '', meta ? meta.textContent : '']; })()")
+        .await
+        .unwrap()
+}
+
+async fn ask(panel: &Page, text: &str) {
+    let set = format!("(() => {{ const i = document.getElementById('chat-input'); i.value = {}; document.getElementById('chat-form').requestSubmit(); return true; }})()", serde_json::to_string(text).unwrap());
+    let _: bool = js(panel, &set).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn side_panel_chat_streams_stops_and_keeps_the_conversation() {
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    click(&panel, "tab-chat").await.unwrap();
+    // Count how many times the streaming answer's text changes.
+    let _: bool = js(&panel, "(window.__updates = 0, new MutationObserver(() => window.__updates++).observe(document.getElementById('chat-log'), { subtree: true, characterData: true, childList: true }), true)").await.unwrap();
+    ask(&panel, "What is the capital of France?").await;
+    wait_for(&panel, "document.getElementById('chat-stop').hidden === false", 30).await.unwrap();
+    wait_for(&panel, "document.getElementById('chat-stop').hidden === true", 300).await.unwrap();
+    let (answer, meta) = last_answer(&panel).await;
+    assert!(answer.contains("Paris"), "answer: {answer:?}");
+    assert!(meta.contains("tokens"), "meta: {meta:?}");
+    let updates: u32 = js(&panel, "window.__updates").await.unwrap();
+    assert!(updates >= 4, "the answer streamed in pieces ({updates} updates)");
+    let model: String = js(&panel, "document.getElementById('chat-model').textContent").await.unwrap();
+    assert!(model.contains("WebGPU"), "model label: {model}");
+
+    // Stop: a long answer is cut short and marked.
+    ask(&panel, "Write a long story about a lighthouse keeper, at least five paragraphs.").await;
+    wait_for(&panel, "(() => { const li = [...document.querySelectorAll('#chat-log li.assistant')].pop(); return li && li.textContent.length > 20; })()", 120).await.unwrap();
+    click(&panel, "chat-stop").await.unwrap();
+    wait_for(&panel, "document.getElementById('chat-stop').hidden === true", 60).await.unwrap();
+    let (story, meta) = last_answer(&panel).await;
+    assert!(meta.contains("stopped"), "meta after Stop: {meta:?}");
+    let tokens: usize = meta.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(tokens < 256, "stopped before max tokens ({tokens})");
+    assert!(!story.is_empty());
+
+    // Reopening the panel shows the same conversation; New conversation clears it.
+    set_viewport(&panel, 420, 900).await.unwrap();
+    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel-chat.png")).await.unwrap();
+    let reopened = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    wait_for(&reopened, "document.querySelectorAll('#chat-log li').length === 4", 30).await.unwrap();
+    let first: String = js(&reopened, "document.querySelector('#chat-log li.user').textContent").await.unwrap();
+    assert_eq!(first, "What is the capital of France?");
+    click(&reopened, "chat-new").await.unwrap();
+    wait_for(&reopened, "document.querySelectorAll('#chat-log li').length === 0", 10).await.unwrap();
+    let stored: serde_json::Value = js(&reopened, "chrome.storage.local.get('chat.conversation').then(s => s['chat.conversation'])").await.unwrap();
+    assert_eq!(stored, serde_json::json!([]));
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_imported_model_is_validated_before_it_replaces_the_bundled_one() {
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'model.load' })").await.unwrap();
+    assert_eq!(state["model"]["source"], "bundled");
+    let bundled = secondself::provision::model_path(&mut |_| {}).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // A truncated file: a clear error, and the bundled model stays.
+    let broken = dir.path().join("broken.gguf");
+    let bytes = std::fs::read(&bundled).unwrap();
+    std::fs::write(&broken, &bytes[..4 << 20]).unwrap();
+    click(&panel, "tab-engine").await.unwrap();
+    choose_files(&panel, "#model-file", vec![broken.display().to_string()]).await;
+    wait_for(&panel, "document.getElementById('model-status').textContent.includes('nothing was changed')", 120).await.unwrap();
+    let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'model.status' })").await.unwrap();
+    assert_eq!(state["state"], "ready");
+    assert_eq!(state["model"]["source"], "bundled", "a bad file changes nothing: {state}");
+
+    // A valid llama GGUF (here a copy of the same model under another name) replaces it and
+    // is kept across an engine restart.
+    let good = dir.path().join("my-model.gguf");
+    std::fs::hard_link(&bundled, &good).or_else(|_| std::fs::copy(&bundled, &good).map(|_| ())).unwrap();
+    choose_files(&panel, "#model-file", vec![good.display().to_string()]).await;
+    wait_for(&panel, "document.getElementById('model-status').textContent === 'Done.'", 300).await.unwrap();
+    let shown: String = js(&panel, "document.getElementById('model-in-use').textContent").await.unwrap();
+    assert!(shown.contains("imported"), "{shown}");
+    // Close the offscreen engine; the next request starts a fresh one that loads the import.
+    let _: serde_json::Value = js(&panel, "chrome.offscreen.closeDocument().then(() => null, () => null)").await.unwrap();
+    let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'model.load' })").await.unwrap();
+    assert_eq!(state["model"]["source"], "imported", "{state}");
+    let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'model.reset' })").await.unwrap();
+    assert_eq!(state["model"]["source"], "bundled", "{state}");
+    env.close().await;
+}
