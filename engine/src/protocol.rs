@@ -90,6 +90,11 @@ pub enum Request {
     /// Stops the running generation after its current token.
     #[serde(rename = "chat.cancel")]
     ChatCancel,
+    /// Memory QA: answers `question` from the user's memory, for the user or (a role the user
+    /// picked) for someone else; model pieces stream as `chat.piece`, the reply carries the
+    /// post-checked answer and its citations.
+    #[serde(rename = "chat.ask")]
+    ChatAsk { question: String, #[serde(default = "asker_user")] asker: crate::tasks::memory_qa::Asker },
     /// Times a prefill of `prompt_tokens` and `decode_tokens` greedy steps on the loaded model,
     /// or on a CPU copy with `cpu` (`bench.html`, `secondself bench model`).
     #[serde(rename = "bench.model")]
@@ -163,12 +168,19 @@ pub enum Reply {
     /// A finished (or cancelled) generation.
     #[serde(rename = "chat.done")]
     ChatDone { text: String, tokens: usize, prompt_tokens: usize, stop: String, ms: f64 },
+    /// The answer to `chat.ask`.
+    #[serde(rename = "chat.answered")]
+    ChatAnswered { answer: crate::tasks::memory_qa::Answer, tokens: usize, ms: f64 },
     /// The answer to `chat.cancel`: whether a generation was running.
     #[serde(rename = "chat.cancelled")]
     ChatCancelled { running: bool },
     /// The answer to `bench.model`.
     #[serde(rename = "bench.modeled")]
     BenchModeled { backend: String, load_ms: f64, bench: crate::model::bench::ModelBench, wasm_heap_mb: f64 },
+}
+
+fn asker_user() -> crate::tasks::memory_qa::Asker {
+    crate::tasks::memory_qa::Asker::User
 }
 
 /// One turn of a conversation sent by the side panel (`user` or `assistant`).
@@ -284,6 +296,7 @@ pub const KINDS: &[&str] = &[
     "model.probe",
     "chat.generate",
     "chat.cancel",
+    "chat.ask",
     "bench.model",
     "engine.pong",
     "engine.error",
@@ -298,6 +311,7 @@ pub const KINDS: &[&str] = &[
     "model.state",
     "model.probed",
     "chat.done",
+    "chat.answered",
     "chat.cancelled",
     "bench.modeled",
     "engine.progress",
@@ -340,6 +354,7 @@ mod tests {
             r#"{"kind":"model.probe","tokens":[1],"top":1}"#,
             r#"{"kind":"model.load"}"#,
             r#"{"kind":"model.import"}"#,
+            r#"{"kind":"chat.ask","question":"what is my passport number?"}"#,
             r#"{"kind":"bench.model","prompt_tokens":1,"decode_tokens":1}"#,
         ] {
             assert!(!page_may(denied), "{denied} must be refused from pages");

@@ -9,7 +9,7 @@ const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
 const STORE_KEY = "chat.conversation";
 
-/** @type {{role: "user"|"assistant", content: string, meta?: string}[]} */
+/** @type {{role: "user"|"assistant", content: string, meta?: string, cites?: {source: string, url?: string, text: string}[]}[]} */
 let turns = [];
 let busy = false;
 
@@ -21,10 +21,38 @@ async function loadConversation() {
 
 const saveConversation = () => chrome.storage.local.set({ [STORE_KEY]: turns });
 
+/** Opens a cited memory: its page when it came from one, else the Memory tab searching for it. */
+function openCitation(cite) {
+  if (cite.url && /^https?:/.test(cite.url)) {
+    chrome.tabs.create({ url: cite.url });
+    return;
+  }
+  document.getElementById("tab-memory").click();
+  const search = document.getElementById("search");
+  search.value = cite.text.slice(0, 120);
+  search.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
 function bubble(turn) {
   const li = document.createElement("li");
   li.className = turn.role;
   li.textContent = turn.content;
+  if (turn.cites && turn.cites.length) {
+    const list = document.createElement("ul");
+    list.className = "cites";
+    for (const cite of turn.cites) {
+      const item = document.createElement("li");
+      const link = document.createElement("button");
+      link.type = "button";
+      link.className = "cite";
+      link.textContent = `↳ ${cite.source}`;
+      link.title = cite.text;
+      link.addEventListener("click", () => openCitation(cite));
+      item.append(link);
+      list.append(item);
+    }
+    li.append(list);
+  }
   if (turn.meta) {
     const meta = document.createElement("span");
     meta.className = "meta";
@@ -103,21 +131,29 @@ async function send(text) {
   setBusy(true);
   try {
     await ensureModel();
-    const history = turns.slice(0, -1).map(({ role, content }) => ({ role, content }));
-    const done = await request(
-      { kind: "chat.generate", messages: history },
-      {
-        onEvent: (e) => {
-          if (e.kind !== "chat.piece") return;
-          answer.content += e.text;
-          li.firstChild ? (li.firstChild.textContent = answer.content) : (li.textContent = answer.content);
-          li.scrollIntoView({ block: "end" });
-        },
-      },
-    );
-    answer.content = done.text;
-    const rate = done.ms > 0 ? ` · ${((done.tokens * 1000) / done.ms).toFixed(1)} tok/s` : "";
-    answer.meta = `${done.tokens} tokens${rate}${done.stop === "cancelled" ? " · stopped" : ""}`;
+    const onEvent = (e) => {
+      if (e.kind !== "chat.piece") return;
+      answer.content += e.text;
+      li.firstChild ? (li.firstChild.textContent = answer.content) : (li.textContent = answer.content);
+      li.scrollIntoView({ block: "end" });
+    };
+    const mode = $("chat-mode").value;
+    const rate = (tokens, ms) => (ms > 0 && tokens > 0 ? ` · ${((tokens * 1000) / ms).toFixed(1)} tok/s` : "");
+    if (mode === "plain") {
+      const history = turns.slice(0, -1).filter((t) => t.mode === "plain" || !t.mode).map(({ role, content }) => ({ role, content }));
+      const done = await request({ kind: "chat.generate", messages: history }, { onEvent });
+      answer.content = done.text;
+      answer.meta = `model only · ${done.tokens} tokens${rate(done.tokens, done.ms)}${done.stop === "cancelled" ? " · stopped" : ""}`;
+    } else {
+      const asker = mode === "third-party" ? { type: "third-party", role: $("chat-role").value.trim() || "someone" } : { type: "user" };
+      const done = await request({ kind: "chat.ask", question: text, asker }, { onEvent });
+      answer.content = done.answer.text;
+      answer.cites = done.answer.citations.map(({ source, url, text }) => ({ source, url, text }));
+      const who = asker.type === "user" ? "from your memory" : `for ${asker.role}`;
+      answer.meta = `${who} · ${done.tokens} tokens${rate(done.tokens, done.ms)}`;
+    }
+    turns[turns.length - 2].mode = mode;
+    answer.mode = mode;
   } catch (err) {
     showError(`No answer: ${err.message}`);
     if (!answer.content) turns.pop();
@@ -151,6 +187,10 @@ $("chat-new").addEventListener("click", async () => {
   render();
   showError("");
   await saveConversation();
+});
+
+$("chat-mode").addEventListener("change", () => {
+  $("chat-role").hidden = $("chat-mode").value !== "third-party";
 });
 
 $("tab-chat").addEventListener("click", () => {

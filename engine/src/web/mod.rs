@@ -22,7 +22,7 @@ use crate::memory::store::Store;
 use crate::memory::{l1, manage, schema, MemoryError};
 use crate::protocol::{Backend, Event, ImportOutcome, Reply, Request};
 use crate::tasks::context::FactView;
-use crate::tasks::{critic, enhance};
+use crate::tasks::{critic, enhance, memory_qa};
 use idb::IdbStore;
 
 /// The engine instance owned by the engine host page. Cheap to share: requests run
@@ -174,6 +174,20 @@ impl Inner {
                 self.model.generate(messages, options, None, &|e| emit(on_event, e)).await
             }
             Request::ChatCancel => Ok(self.model.cancel()),
+            Request::ChatAsk { question, asker } => {
+                let q = question.clone();
+                let (facts, passages) = self
+                    .with_memory(|s| Box::pin(async move { memory_qa::retrieve(s, &q, now()).await }))
+                    .await?;
+                let prepared = memory_qa::prepare(&question, &asker, &facts, &passages);
+                let (text, tokens, ms) = if prepared.needs_model() {
+                    let (done, ms) = self.model.complete(&prepared.messages, &memory_qa::generation_params(), &|e| emit(on_event, e)).await?;
+                    (done.text, done.tokens, ms)
+                } else {
+                    (String::new(), 0, 0.0)
+                };
+                Ok(Reply::ChatAnswered { answer: memory_qa::finish(&prepared, &text), tokens, ms })
+            }
             Request::BenchModel { cpu, prompt_tokens, decode_tokens } => self.model.bench(cpu, prompt_tokens, decode_tokens).await,
             Request::Critique { request, reply } => {
                 let facts = self.fact_views().await?;

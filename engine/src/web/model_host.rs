@@ -182,9 +182,6 @@ impl ModelHost {
         system: Option<String>,
         emit: &dyn Fn(&Event),
     ) -> Result<Reply, EngineError> {
-        self.load(&|_| {}).await?;
-        let mut slot = self.model.lock().await;
-        let model = slot.as_mut().ok_or_else(|| EngineError::Model("the model is not loaded".into()))?;
         let mut messages: Vec<ChatMessage> = system.into_iter().map(ChatMessage::system).collect();
         for t in turns {
             match t.role.as_str() {
@@ -196,10 +193,30 @@ impl ModelHost {
         if !matches!(messages.last(), Some(m) if m.role == "user") {
             return Err(EngineError::BadRequest("the last chat turn must be the user's".into()));
         }
-        let params = generation_params(&options);
+        let (done, ms) = self.complete(&messages, &generation_params(&options), emit).await?;
+        Ok(Reply::ChatDone {
+            text: done.text,
+            tokens: done.tokens,
+            prompt_tokens: done.prompt_tokens,
+            stop: format!("{:?}", done.stop).to_lowercase(),
+            ms,
+        })
+    }
+
+    /// Runs the model on `messages`, streaming `chat.piece` events; returns the completion and
+    /// the time it took (ms). Stops early on `chat.cancel`.
+    pub(crate) async fn complete(
+        &self,
+        messages: &[ChatMessage],
+        params: &GenerationParams,
+        emit: &dyn Fn(&Event),
+    ) -> Result<(crate::model::Completion, f64), EngineError> {
+        self.load(&|_| {}).await?;
+        let mut slot = self.model.lock().await;
+        let model = slot.as_mut().ok_or_else(|| EngineError::Model("the model is not loaded".into()))?;
         let start = js_sys::Date::now();
-        let prompt = model.chat_tokens(&messages, params.max_tokens);
-        let mut active = model.begin(&prompt, &params).map_err(|e| EngineError::Model(e.to_string()))?;
+        let prompt = model.chat_tokens(messages, params.max_tokens);
+        let mut active = model.begin(&prompt, params).map_err(|e| EngineError::Model(e.to_string()))?;
         self.cancel.set(false);
         self.running.set(true);
         let mut on_piece = |p: &str| emit(&Event::ChatPiece { text: p.to_string() });
@@ -217,14 +234,7 @@ impl ModelHost {
         .await;
         self.running.set(false);
         result?;
-        let done = active.finish();
-        Ok(Reply::ChatDone {
-            text: done.text,
-            tokens: done.tokens,
-            prompt_tokens: done.prompt_tokens,
-            stop: format!("{:?}", done.stop).to_lowercase(),
-            ms: js_sys::Date::now() - start,
-        })
+        Ok((active.finish(), js_sys::Date::now() - start))
     }
 
     /// `chat.cancel`: asks the running generation to stop.
