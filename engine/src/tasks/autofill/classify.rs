@@ -53,6 +53,8 @@ struct Field<'a> {
     token: Token,
     score: f32,
     opts: Option<OptionKind>,
+    /// The field's own valid `autocomplete` token, which the form pass does not overrule.
+    auto: Option<Token>,
     /// All text sources, normalised and joined, for cheap word tests.
     text: String,
 }
@@ -96,22 +98,24 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         (&d.nearby, nearby_w),
     ];
     let mut text = String::new();
+    let found: Vec<(String, Vec<rules::Match>)> = sources
+        .iter()
+        .map(|(src, _)| if src.is_empty() { (String::new(), Vec::new()) } else { let n = words(src); let m = rules::matches(&n); (n, m) })
+        .collect();
     // Visible prose (label, aria-label, placeholder) names the field as the user sees it; when it
     // says something, identifiers and the autocomplete attribute count for less.
-    let prose = [&d.label, &d.aria_label, &d.placeholder].iter().any(|s| !rules::matches(&words(s)).is_empty());
+    let prose = found[..3].iter().any(|(_, m)| !m.is_empty());
     let damp = if prose { PROSE_DAMPING } else { 1.0 };
-    for (k, (src, w)) in sources.into_iter().enumerate() {
+    for (k, ((src, w), (norm, m))) in sources.into_iter().zip(&found).enumerate() {
         if src.is_empty() {
             continue;
         }
         let w = if k == 4 || k == 5 { w * damp } else { w };
-        let norm = words(src);
-        let m = rules::matches(&norm);
         // Identifiers (name, id) are named by their last words; prose by its most specific phrase.
         let identifier = k == 4 || k == 5;
         let rank = |m: &rules::Match| if identifier { (m.end, m.len) } else { (m.len, m.end) };
         if let Some(top) = m.iter().map(rank).max() {
-            for x in &m {
+            for x in m {
                 let factor = if rank(x) == top {
                     1.0
                 } else if !identifier && x.len * 10 >= top.0 * 7 {
@@ -122,7 +126,7 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
                 add(&mut scores, x.token, w * x.strength * factor);
             }
         }
-        text.push_str(&norm);
+        text.push_str(norm);
     }
     let kind = d.kind.as_str();
     match kind {
@@ -134,11 +138,9 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         "date" => add(&mut scores, "bday", 0.2),
         _ => {}
     }
-    if let Some(t) = token::from_autocomplete(&d.autocomplete) {
-        let misuse = matches!(t, "password" | "new-password") && kind != "password";
-        if !misuse {
-            add(&mut scores, t, W_AUTOCOMPLETE * damp);
-        }
+    let auto = token::from_autocomplete(&d.autocomplete).filter(|t| !(matches!(*t, "password" | "new-password") && kind != "password"));
+    if let Some(t) = auto {
+        add(&mut scores, t, W_AUTOCOMPLETE * damp);
     }
     let opts = if d.is_select() { classify_options(&d.options) } else { None };
     match opts {
@@ -171,7 +173,7 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         }
     }
     let (token, score) = best(&scores);
-    Field { d, token, score, opts, text }
+    Field { d, token, score, opts, auto, text }
 }
 
 fn best(scores: &HashMap<Token, f32>) -> (Token, f32) {
@@ -196,8 +198,16 @@ fn has(text: &str, words: &[&str]) -> bool {
 const COMBINED_STREET: &[&str] = &[
     " street and number", " street name and number", " street name number", " street number", " street nr", " rue et n",
     " strasse und hausnummer", " strasse und nr", " strasse nr", " strasse hausnummer", " strasse hausnr", " straat en huisnummer",
-    " straat huisnummer", " calle y numero", " via e numero", " via numero", " ulica i numer", " ulica nr", " rua e numero",
-    " gatuadress", " adresse et numero", " street house", " street no",
+    " straat huisnummer", " calle y numero", " calle numero", " via e numero", " via numero", " via e n ", " ulica i numer", " ulica nr",
+    " rua e numero", " rua numero", " gatuadress", " adresse et numero", " street house", " street no", " street and house",
+    " house number and street", " house number street", " house no and street", " strasse und haus", " strasse hausnr",
+    " ulice a c", " ulice c p", " ulica i nr", " utca hazszam", " adres en huisnummer", " street nbr", " street num",
+    " no et rue", " numero et rue", " numero y calle", " street address and number",
+];
+/// A search box that looks an address up (it fills nothing itself).
+const LOOKUP_WORDS: &[&str] = &[
+    " search", " find", " lookup", " look up", " suche", " suchen", " finden", " rechercher", " trouver", " buscar", " busca ",
+    " cerca ", " cercare", " zoek", " zoeken", " szukaj", " wyszukaj", " hledat", " keres",
 ];
 const PHONE_WORDS: &[&str] = &[" phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", "電話", "电话"];
 const DAY_WORDS: &[&str] = &[" day", " dd ", " tag ", " jour", " dia ", " giorno", " dag ", " dzien", "日"];
@@ -263,7 +273,6 @@ fn is_street(t: &str) -> bool {
 
 /// Form-level fixes over the fields `idx` of one form, in document order.
 fn context(work: &mut [Field], idx: &[usize]) {
-    let i_of = |i: usize| i;
     let tok = |work: &[Field], i: usize| work[idx[i]].token;
     let n = idx.len();
 
@@ -319,23 +328,40 @@ fn context(work: &mut [Field], idx: &[usize]) {
         runs.push(run);
         i = j;
     }
-    let has_number = (0..n).any(|i| tok(work, i) == "address-housenumber");
     let has_apt = (0..n).any(|i| matches!(tok(work, i), "apartment" | "address-line2"));
+    // A house number field right beside the street (before or after it).
+    let number_near = |work: &[Field], i: usize| (i.saturating_sub(2)..(i + 3).min(n)).any(|j| j != i && tok(work, j) == "address-housenumber");
     for run in runs {
         if run.len() >= 2 {
             for (k, &r) in run.iter().enumerate() {
                 work[idx[r]].token = ["address-line1", "address-line2", "address-line3"][k];
             }
-        } else if has(&work[idx[run[0]]].text, COMBINED_STREET) {
-            work[idx[run[0]]].token = "street-address";
-        } else if has_number {
-            work[idx[run[0]]].token = "address-streetname";
-        } else if line_number(&work[idx[run[0]]]) == Some(2) && i_of(run[0]) > 0 {
-            work[idx[run[0]]].token = "address-line2";
+            continue;
+        }
+        let lone = &work[idx[run[0]]];
+        let token = if has(&lone.text, LOOKUP_WORDS) && lone.auto.is_none() {
+            "address-lookup"
+        } else if has(&lone.text, COMBINED_STREET) {
+            "street"
+        } else if number_near(work, run[0]) {
+            "address-streetname"
+        } else if line_number(lone) == Some(2) && run[0] > 0 {
+            "address-line2"
         } else if has_apt {
-            work[idx[run[0]]].token = "address-line1";
+            "address-line1"
         } else {
-            work[idx[run[0]]].token = "street-address";
+            "street-address"
+        };
+        work[idx[run[0]]].token = token;
+    }
+
+    // The page's own autocomplete attribute names the line (or the country's form); trust it
+    // over the layout guess.
+    for &k in idx {
+        match work[k].auto {
+            Some(a) if is_street(a) && is_street(work[k].token) => work[k].token = a,
+            Some("country-name") if work[k].token == "country" => work[k].token = "country-name",
+            _ => {}
         }
     }
 

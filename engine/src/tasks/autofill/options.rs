@@ -175,7 +175,7 @@ pub fn classify_options(options: &[SelectOption]) -> Option<OptionKind> {
     }
     if real.len() >= 8 {
         let countries = count(&|t, v| {
-            COUNTRY_NAMES.iter().any(|(c, _)| t == *c || t.starts_with(&format!("{c} ")))
+            COUNTRY_NAMES.iter().any(|(c, _)| t.strip_prefix(c).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
                 || (v.len() == 2 && country_code(v).is_some() && !t.chars().all(|c| c.is_ascii_digit()))
                 || (t.len() == 2 && country_code(t).is_some())
         });

@@ -266,7 +266,35 @@ pub static RULES: &[Rule] = &[
 /// The best-matching rules in `text` (already [`super::text::words`]-normalised): for every token
 /// that matched, its rule strength, the length of its longest matching pattern, and where the
 /// rightmost match ends (identifiers name the field by their last words: `address_city`).
+///
+/// Fast path: one pass over `text` looking every 3-byte window up in [`index`], instead of one
+/// substring search per pattern; [`matches_reference`] is the plain version, and a test keeps
+/// the two equal.
 pub fn matches(text: &str) -> Vec<Match> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let index = index();
+    let mut best: Vec<Option<Match>> = vec![None; RULES.len()];
+    let bytes = text.as_bytes();
+    for pos in 0..bytes.len().saturating_sub(2) {
+        let Some(list) = index.by_prefix.get(&[bytes[pos], bytes[pos + 1], bytes[pos + 2]]) else { continue };
+        for &(r, p) in list {
+            if bytes[pos..].starts_with(p.as_bytes()) {
+                merge(&mut best[r], found(&RULES[r], p, pos));
+            }
+        }
+    }
+    for &(r, exact) in &index.exact {
+        if text.trim() == exact {
+            merge(&mut best[r], found(&RULES[r], exact, text.len() - text.trim_start().len() - 1));
+        }
+    }
+    best.into_iter().flatten().collect()
+}
+
+/// The plain matcher: every pattern searched on its own. Same answer as [`matches`].
+pub fn matches_reference(text: &str) -> Vec<Match> {
     let mut out = Vec::new();
     if text.trim().is_empty() {
         return out;
@@ -274,26 +302,55 @@ pub fn matches(text: &str) -> Vec<Match> {
     for rule in RULES {
         let mut best: Option<Match> = None;
         for p in rule.patterns {
-            let found = match p.strip_prefix('=') {
+            let found_at = match p.strip_prefix('=') {
                 // `=word`: the whole text is that word.
                 Some(exact) => (text.trim() == exact).then(|| text.len() - text.trim_start().len() - 1),
                 None => text.rfind(*p),
             };
-            if let Some(pos) = found {
-                let len = p.trim().chars().count();
-                let end = pos + p.trim_end().len();
-                let m = Match { token: rule.token, strength: rule.strength, len, end };
-                best = Some(match best {
-                    Some(b) if (b.end, b.len) >= (m.end, m.len) && b.len >= m.len => b,
-                    Some(b) if b.len > m.len && b.end >= m.end => b,
-                    Some(b) => Match { len: b.len.max(m.len), end: b.end.max(m.end), ..b },
-                    None => m,
-                });
+            if let Some(pos) = found_at {
+                merge(&mut best, found(rule, p.trim_start_matches('='), pos));
             }
         }
         out.extend(best);
     }
     out
+}
+
+fn found(rule: &Rule, p: &str, pos: usize) -> Match {
+    Match { token: rule.token, strength: rule.strength, len: p.trim().chars().count(), end: pos + p.trim_end().len() }
+}
+
+/// Keeps, per rule, the longest matching pattern's length and the rightmost match's end.
+fn merge(best: &mut Option<Match>, m: Match) {
+    *best = Some(match *best {
+        Some(b) => Match { len: b.len.max(m.len), end: b.end.max(m.end), ..b },
+        None => m,
+    });
+}
+
+/// Patterns by their first three bytes (every pattern has at least three), and the `=word` ones.
+struct Index {
+    by_prefix: std::collections::HashMap<[u8; 3], Vec<(usize, &'static str)>>,
+    exact: Vec<(usize, &'static str)>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut ix = Index { by_prefix: Default::default(), exact: Vec::new() };
+        for (r, rule) in RULES.iter().enumerate() {
+            for p in rule.patterns {
+                match p.strip_prefix('=') {
+                    Some(exact) => ix.exact.push((r, exact)),
+                    None => {
+                        let b = p.as_bytes();
+                        ix.by_prefix.entry([b[0], b[1], b[2]]).or_default().push((r, p));
+                    }
+                }
+            }
+        }
+        ix
+    })
 }
 
 /// One rule that matched a text.
@@ -329,11 +386,22 @@ mod tests {
     }
 
     #[test]
+    fn fast_matcher_equals_the_reference() {
+        let mut texts: Vec<String> = RULES.iter().flat_map(|r| r.patterns.iter().map(|p| format!(" x{p} y {p}"))).collect();
+        texts.extend(["by", "Straße und Hausnummer", "billingAddress[street_1]", "E-Mail-Adresse", "郵便番号 〒", "Name on card", "no nr n"].iter().map(|s| words(s)));
+        texts.push(" by ".into());
+        for t in &texts {
+            assert_eq!(matches(t), matches_reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
     fn every_pattern_is_normalised() {
         for rule in RULES {
             for p in rule.patterns {
                 assert_eq!(super::super::text::fold(p), *p, "{p}");
                 assert!(!p.trim().trim_start_matches('=').is_empty());
+                assert!(p.len() >= 3, "{p:?}: the fast matcher indexes three-byte prefixes");
             }
         }
     }
