@@ -30,6 +30,9 @@ fn main() {
         let t0 = std::time::Instant::now();
         let preds = classify(&descs);
         times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if verbose && *times.last().unwrap_or(&0.0) > 3.0 {
+            println!("slow: {} {:.1} ms, {} fields", p.file, times.last().unwrap_or(&0.0), descs.len());
+        }
         for (f, pr) in p.fields.iter().zip(&preds) {
             let Some(truth) = f["label_truth"].as_str() else { continue };
             total += 1;

@@ -7,7 +7,8 @@
  *   elementAt(index)      -> the element behind descriptor `index` of the last collect()
  *   indexOf(element)      -> its descriptor index in the last collect(), or null
  *   isCandidate(element)  -> is it a control collect() would describe?
- *   fillability(element)  -> visibility/fillability flags, recomputed now
+ *   fillability(element)  -> visibility/fillability flags, recomputed now (collect() leaves out the
+ *                            "covered" hit test; fill() always makes it)
  *   fill(element, value)  -> true when written (native setter + input/change), false when refused
  *   fillIndex(i, value)   -> fill(elementAt(i), value)
  *   highlight(element)    -> marks a filled control; undo() restores every value and style we changed
@@ -138,12 +139,15 @@
     // The nearest preceding heading inside the form (or body).
     const scope = el.form || el.closest("form") || el.ownerDocument.body;
     if (scope) {
-      let heading = null;
-      for (const h of headingsOf(scope)) {
-        if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) heading = h;
-        else break;
+      // Headings are in document order: binary search for the last one before `el`.
+      const hs = headingsOf(scope);
+      let lo = 0, hi = hs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (hs[mid].compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) lo = mid + 1;
+        else hi = mid;
       }
-      if (heading) parts.push(textOf(heading));
+      if (lo > 0) parts.push(textOf(hs[lo - 1]));
     }
     for (let a = el.parentElement, depth = 0; a && depth < 12; a = a.parentElement, depth++) {
       const hint = (a.id || "") + " " + (typeof a.className === "string" ? a.className : "");
@@ -156,8 +160,9 @@
     return clean(parts.join(" | "));
   }
 
-  /** Visibility and fillability flags, computed now. */
-  function fillability(el) {
+  /** Visibility and fillability flags, computed now. `hitTest` false skips the "covered" check
+   * (a hit test per control, the costliest part of collecting); fill() always makes it. */
+  function fillability(el, hitTest = true) {
     const doc = el.ownerDocument;
     const win = doc.defaultView || window;
     const type = (el.getAttribute("type") || "").toLowerCase();
@@ -187,7 +192,7 @@
     const sx = win.scrollX, sy = win.scrollY;
     if (r.right + sx <= 0 || r.bottom + sy <= 0 || r.left + sx > Math.max(doc.documentElement.scrollWidth, win.innerWidth) + 100) flags.offscreen = true;
     // Covered: only decidable while the centre is inside the viewport.
-    if (!flags.hidden && !flags.zero_size && !flags.offscreen) {
+    if (hitTest && !flags.hidden && !flags.zero_size && !flags.offscreen) {
       const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
       if (cx >= 0 && cy >= 0 && cx < win.innerWidth && cy < win.innerHeight) {
         const top = doc.elementFromPoint(cx, cy);
@@ -255,7 +260,7 @@
       form_id: form ? clean(form.id || form.getAttribute("name") || form.getAttribute("action"), 80) : "",
       position,
       section: sectionText(el),
-      flags: fillability(el),
+      flags: fillability(el, false), // "covered" is checked when filling
     };
     if (tag === "select") {
       const opts = el.options;
