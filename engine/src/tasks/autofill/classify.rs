@@ -128,6 +128,27 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         }
         text.push_str(norm);
     }
+    // "Street and house number" is one street field, not a house number.
+    let prose: String = found[..3].iter().map(|(n, _)| n.as_str()).collect();
+    let number_phrase = has(&prose, &[" street number", " street no ", " street nr", " streetnumber", " numero de rue", " no de rue"]);
+    if has(&prose, COMBINED_STREET) || !number_phrase && found[..3].iter().any(|(_, m)| m.iter().any(|x| x.token == "address-housenumber") && m.iter().any(|x| matches!(x.token, "street-address" | "address-streetname"))) {
+        if let Some(s) = scores.remove("address-housenumber") {
+            add(&mut scores, "street-address", s);
+        }
+    }
+    // "First name and last name" asks for the whole name; "Username or email" for the email.
+    let in_prose = |t: Token| found[..3].iter().any(|(_, m)| m.iter().any(|x| x.token == t));
+    let joined = has(&prose, &[" and ", " und ", " et ", " e ", " y ", " en ", " og ", " och ", " i ", " a ", " ve "])
+        || [&d.label, &d.aria_label, &d.placeholder].iter().any(|p| p.contains('&') || p.contains('+'));
+    if in_prose("family-name") && (in_prose("given-name") || joined && in_prose("name")) {
+        let both = scores.remove("given-name").unwrap_or(0.0) + scores.remove("family-name").unwrap_or(0.0);
+        add(&mut scores, "name", both);
+    }
+    if in_prose("email") && in_prose("username") {
+        if let Some(s) = scores.remove("username") {
+            add(&mut scores, "email", s);
+        }
+    }
     let kind = d.kind.as_str();
     match kind {
         "email" => add(&mut scores, "email", 2.5),
@@ -196,12 +217,12 @@ fn has(text: &str, words: &[&str]) -> bool {
 
 /// A single field for street *and* house number.
 const COMBINED_STREET: &[&str] = &[
-    " street and number", " street name and number", " street name number", " street number", " street nr", " rue et n",
+    " street and number", " street name and number", " street name number", " rue et n",
     " strasse und hausnummer", " strasse und nr", " strasse nr", " strasse hausnummer", " strasse hausnr", " straat en huisnummer",
     " straat huisnummer", " calle y numero", " calle numero", " via e numero", " via numero", " via e n ", " ulica i numer", " ulica nr",
-    " rua e numero", " rua numero", " gatuadress", " adresse et numero", " street house", " street no", " street and house",
+    " rua e numero", " rua numero", " gatuadress", " adresse et numero", " street house", " street and house",
     " house number and street", " house number street", " house no and street", " strasse und haus", " strasse hausnr",
-    " ulice a c", " ulice c p", " ulica i nr", " utca hazszam", " adres en huisnummer", " street nbr", " street num",
+    " ulice a c", " ulice c p", " ulica i nr", " utca hazszam", " adres en huisnummer",
     " no et rue", " numero et rue", " numero y calle", " street address and number",
 ];
 /// A search box that looks an address up (it fills nothing itself).
@@ -209,7 +230,10 @@ const LOOKUP_WORDS: &[&str] = &[
     " search", " find", " lookup", " look up", " suche", " suchen", " finden", " rechercher", " trouver", " buscar", " busca ",
     " cerca ", " cercare", " zoek", " zoeken", " szukaj", " wyszukaj", " hledat", " keres",
 ];
-const PHONE_WORDS: &[&str] = &[" phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", "電話", "电话"];
+const PHONE_WORDS: &[&str] = &[
+    " phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", " prefix", " prefisso", " prefijo",
+    " indicatif", "電話", "电话",
+];
 const DAY_WORDS: &[&str] = &[" day", " dd ", " tag ", " jour", " dia ", " giorno", " dag ", " dzien", "日"];
 const MONTH_WORDS: &[&str] = &[" month", " mm ", " monat", " mois", " mes ", " mese", " maand", " miesiac", " manad", "月", " mon "];
 const YEAR_WORDS: &[&str] = &[" year", " yy", " jahr", " annee", " ano ", " anno", " jaar", " rok ", " ar ", "年", " jj", " aa "];
@@ -304,6 +328,14 @@ fn context(work: &mut [Field], idx: &[usize]) {
         }
     }
 
+    // What the user reads beats identifiers: a "line 2" whose label asks for the house number is
+    // the house number (`address2` labelled "Huisnummer", `street-1` labelled "Numărul casei").
+    for &k in idx {
+        if is_street(work[k].token) && prose_names_only_a_house_number(work[k].d) {
+            work[k].token = "address-housenumber";
+        }
+    }
+
     // Streets: consecutive street fields are lines 1..3; a lone street is the street name beside a
     // house number, line 1 beside an apartment/line-2 field, else the whole street address.
     let mut runs: Vec<Vec<usize>> = Vec::new();
@@ -328,7 +360,9 @@ fn context(work: &mut [Field], idx: &[usize]) {
         runs.push(run);
         i = j;
     }
-    let has_apt = (0..n).any(|i| matches!(tok(work, i), "apartment" | "address-line2"));
+    // A second-line field (apartment, line 2, address supplement) just after the street.
+    let line2_after = |work: &[Field], i: usize| (i + 1..(i + 4).min(n)).any(|j| matches!(tok(work, j), "apartment" | "address-line2" | "address-extra"));
+    let has_number = (0..n).any(|i| tok(work, i) == "address-housenumber");
     // A house number field right beside the street (before or after it).
     let number_near = |work: &[Field], i: usize| (i.saturating_sub(2)..(i + 3).min(n)).any(|j| j != i && tok(work, j) == "address-housenumber");
     for run in runs {
@@ -342,12 +376,14 @@ fn context(work: &mut [Field], idx: &[usize]) {
         let token = if has(&lone.text, LOOKUP_WORDS) && lone.auto.is_none() {
             "address-lookup"
         } else if has(&lone.text, COMBINED_STREET) {
-            "street"
-        } else if number_near(work, run[0]) {
+            "street-address"
+        } else if number_near(work, run[0]) || has_number && names_a_street(lone.d) {
             "address-streetname"
+        } else if prose_line_number(lone.d) == Some(1) {
+            "address-line1"
         } else if line_number(lone) == Some(2) && run[0] > 0 {
             "address-line2"
-        } else if has_apt {
+        } else if line2_after(work, run[0]) {
             "address-line1"
         } else {
             "street-address"
@@ -359,7 +395,7 @@ fn context(work: &mut [Field], idx: &[usize]) {
     // over the layout guess.
     for &k in idx {
         match work[k].auto {
-            Some(a) if is_street(a) && is_street(work[k].token) => work[k].token = a,
+            Some(a) if a != "street-address" && is_street(a) && is_street(work[k].token) => work[k].token = a,
             Some("country-name") if work[k].token == "country" => work[k].token = "country-name",
             _ => {}
         }
@@ -388,6 +424,31 @@ fn context(work: &mut [Field], idx: &[usize]) {
     }
 }
 
+/// Words for "street" (the street itself, not a whole address), by language.
+const STREET_WORDS: &[&str] = &[
+    " street", " strasse", " str ", " calle", " straat", " rua ", " via ", " strada", " ulica", " ulice", " gata", " gade",
+    " gate ", " utca", " rue ", " sokak", " cadde", " odos", " улица", " οδός", " οδος", "通り",
+];
+const ADDRESS_WORDS: &[&str] = &[
+    " address", " adres", " adresse", " direccion", " indirizzo", " endereco", " anschrift", " osoite", " adresa", " cim ", " адрес",
+    " διευθυνση", "住所", "地址",
+];
+
+/// Does the field's prose name a street rather than a whole address ("Straat", "Calle", "Street name")?
+fn names_a_street(d: &FieldDescriptor) -> bool {
+    let prose = words(&format!("{} {} {}", d.label, d.aria_label, d.placeholder));
+    has(&prose, STREET_WORDS) && !has(&prose, ADDRESS_WORDS)
+}
+
+/// Does the field's visible prose (label, aria-label, placeholder) ask for a house number and for
+/// no street (not "Street and house number")?
+fn prose_names_only_a_house_number(d: &FieldDescriptor) -> bool {
+    let found: Vec<rules::Match> =
+        [&d.label, &d.aria_label, &d.placeholder].iter().filter(|s| !s.is_empty()).flat_map(|s| rules::matches(&words(s))).collect();
+    found.iter().any(|m| m.token == "address-housenumber")
+        && !found.iter().any(|m| matches!(m.token, "street-address" | "address-line1" | "address-streetname" | "street"))
+}
+
 /// The line number an identifier or label gives a street field (`address1`, `line_two`, `Address 2`).
 fn line_number(f: &Field) -> Option<usize> {
     let ids = format!("{}{}{}", words(&f.d.name), words(&f.d.id), words(&f.d.label));
@@ -397,6 +458,13 @@ fn line_number(f: &Field) -> Option<usize> {
         }
     }
     None
+}
+
+/// The line number the visible prose gives ("Address: Line 1"), ignoring identifiers
+/// (`address1` is often the only street field).
+fn prose_line_number(d: &FieldDescriptor) -> Option<usize> {
+    let prose = words(&format!("{} {} {}", d.label, d.aria_label, d.placeholder));
+    [(1, " line 1 "), (2, " line 2 "), (3, " line 3 ")].iter().find(|(_, p)| prose.contains(p)).map(|(n, _)| *n)
 }
 
 /// Could this unlabelled-looking text input be a street's second line?
@@ -484,6 +552,57 @@ mod tests {
             field("", "field_17"),
         ]);
         assert_eq!(t, ["postal-code", "none", "none", "none"]);
+    }
+
+    #[test]
+    fn a_line_two_labelled_house_number_is_the_house_number() {
+        // Dutch: `address1`/`address2` identifiers, but the labels ask for street and number.
+        let t = run(vec![
+            FieldDescriptor { autocomplete: "address-line1".into(), ..field("Straat", "address1") },
+            FieldDescriptor { autocomplete: "address-line2".into(), ..field("Huisnummer", "address2") },
+            field("Postcode", "zip"),
+        ]);
+        assert_eq!(t, ["address-streetname", "address-housenumber", "postal-code"]);
+        // Romanian and Spanish house numbers.
+        assert_eq!(run(vec![field("Strada", "street-0"), field("Numărul casei", "street-1")]), ["address-streetname", "address-housenumber"]);
+        assert_eq!(run(vec![field("Calle", "calle"), field("Nº. Exterior", "ext")]), ["address-streetname", "address-housenumber"]);
+    }
+
+    #[test]
+    fn combined_street_and_number_is_one_street_field() {
+        for label in ["Street and house number", "Straße und Hausnummer", "Rue et numéro", "Ulica i kućni broj", "House Number and Street Name"] {
+            assert_eq!(run(vec![field(label, "address1"), field("City", "city")]), ["street-address", "address-level2"], "{label}");
+        }
+        // …but "Street number" alone is the house number.
+        assert_eq!(run(vec![field("Street name", "line1"), field("Street number", "line2")]), ["address-streetname", "address-housenumber"]);
+    }
+
+    #[test]
+    fn line_one_only_with_a_second_line_or_a_label_saying_so() {
+        assert_eq!(run(vec![field("Address", "address1"), field("City", "city")]), ["street-address", "address-level2"]);
+        assert_eq!(run(vec![field("Address", "address1"), field("Apt, suite", "apt"), field("City", "city")]), ["address-line1", "apartment", "address-level2"]);
+        assert_eq!(run(vec![field("Dirección: Line 1", "street[0]"), field("Ciudad", "city")]), ["address-line1", "address-level2"]);
+    }
+
+    #[test]
+    fn ids_and_tax_numbers_are_not_house_numbers() {
+        let t = run(vec![field("UID-Nr.", "vat"), field("DIČ", "numTax"), field("Número de DNI", "dni"), field("CUI/CIF", "vatRegNo")]);
+        assert_eq!(t, ["vat-number", "vat-number", "id-number", "vat-number"]);
+    }
+
+    #[test]
+    fn one_field_for_both_names_is_the_full_name_and_login_or_email_is_the_email() {
+        assert_eq!(run(vec![field("First Name and Last Name", "fullname")]), ["name"]);
+        assert_eq!(run(vec![field("Nome e cognome", "fullname")]), ["name"]);
+        assert_eq!(run(vec![field("Navn & Efternavn", "customer_name")]), ["name"]);
+        assert_eq!(run(vec![field("Vorname", "fn"), field("Nachname", "ln")]), ["given-name", "family-name"]);
+        assert_eq!(run(vec![field("Username or Email", "login")]), ["email"]);
+    }
+
+    #[test]
+    fn phone_prefix_fields() {
+        let t = run(vec![field("Country prefix", "prefix"), FieldDescriptor { kind: "tel".into(), ..field("Telefono", "phone") }]);
+        assert_eq!(t, ["tel-country-code", "tel-national"]);
     }
 
     #[test]

@@ -127,6 +127,7 @@ pub static RULES: &[Rule] = &[
         " apartment", " apt", " suite", " unit ", " unit number", " wohnung", " zimmer", " apt ", " flat ", " wohnung", " appartement", " departamento", " apto", " dpto",
         " appartamento", " interno ", " numer lokalu", " nr lokalu", " mieszkanie", " lokal ", " huisnummer toevoeging",
         " apartment number", " apt no", " door ", " tur ", " puerta", " porta ", " unit number",
+        " квартира", " кв ", " stan ", " lakas", " byt ",
     ]),
     r("floor", 1.0, &[" floor", " etage", " stockwerk", " piso ", " planta", " piano ", " pietro", " verdieping", " andar", " pietro "]),
     r("building", 1.0, &[" building", " gebaude", " batiment", " edificio", " bldg", " block ", " bloque", " blok ", " gebouw"]),
@@ -135,7 +136,9 @@ pub static RULES: &[Rule] = &[
         " no ", " numero ", " huisnummer", " huisnr", " nummer", " numer domu", " nr domu",
         " street number", " streetnumber", " street no", " numero civico", " civico", " num ", " n ",
         " numero exterior", " num exterior", " husnummer", " hazszam", " house ", " building number",
-        " numero de rue", " no de rue",
+        " numero de rue", " no de rue", " numarul", " numar ", " cislo domu", " cislo popisne", " numer budynku",
+        " hazszam", " numero civico", " no exterior", " num ext", " nro ",
+        " nº exterior", " nº ext", " n exterior", " numero ext", " broj ", " kucni broj", " дом ", " номер дома",
     ]),
     r("address-streetname", 1.0, &[
         " street name", " streetname", " straatnaam", " nome via", " nombre de calle", " nom de rue",
@@ -187,6 +190,8 @@ pub static RULES: &[Rule] = &[
         " country code", " dial code", " dialing code", " calling code", " phone code", " phone prefix",
         " landesvorwahl", " landervorwahl", " indicatif", " prefijo", " prefisso", " landcode",
         " kierunkowy", " country calling code", " phone country", " tel country", " isd",
+        " telephone code", " phone prefix", " country prefix", " phonepre", " country phone", " phone country code",
+        " mobile prefix", " tel prefix", " prefix tel", " telefonvorwahl", " prefixe", " prefijo telefono", " dial",
     ]),
     r("tel-national", 1.2, &[" national phone", " national number", " nationale nummer", " numero national"]),
     r("tel-area-code", 1.3, &[" area code", " areacode", " vorwahl", " ddd ", " prefijo de area", " indicativo", " ortsvorwahl", " netnummer"]),
@@ -220,11 +225,15 @@ pub static RULES: &[Rule] = &[
         " national id", " id number", " cpf ", " dni ", " nie ", " ssn", " social security", " personnummer",
         " pesel", " codice fiscale", " rut ", " cedula", " passport", " id card", " identity", " documento",
         " tc kimlik", " tckn", " kimlik", " aadhaar", " curp", " cnpj", " nif ", " id no", " identification",
+        " dni", " nik ", " paspor", " pasaporte", " passeport", " reisepass", " personalausweis", " social security number",
+        " tin ", " numero de dni", " documento de identidad", " carte d identite",
     ]),
     r("vat-number", 1.0, &[
         " vat", " ust id", " ustid", " ust idnr", " tva", " partita iva", " piva", " p iva", " btw ", " nip ",
         " tax number", " tax id", " taxid", " steuernummer", " umsatzsteuer", " iva ", " numero iva",
         " vergi", " ico ", " dic ", " company number", " kvk",
+        " uid", " uid nr", " cvr", " cvr nr", " ic ", " cui ", " cif ", " cui cif", " tax no", " taxno", " vat no",
+        " vat reg", " vatreg", " ust nr", " num tax", " tax ident", " partita", " nipc", " kvk nummer",
     ]),
     // ---- payment ----
     r("cc-name", 1.3, &[
