@@ -401,6 +401,21 @@ fn context(work: &mut [Field], idx: &[usize]) {
         }
     }
 
+    // Phones: the field just before a phone number that names a phone code or prefix (or offers
+    // "+NN" beside it) is its country code: `phone_prefix`, a "Country" select named `phone[0]`.
+    for i in 0..n.saturating_sub(1) {
+        let (f, next) = (&work[idx[i]], tok(work, i + 1));
+        if next != "tel" || matches!(f.token, "tel" | "tel-country-code" | "email") || f.auto.is_some() {
+            continue;
+        }
+        let ids = words(&format!("{} {}", f.d.name, f.d.id));
+        let phone_ids = has(&ids, PHONE_WORDS) && has(&ids, &[" code", " prefix", " cc ", " country", " dial", " vorwahl", " indicatif", " prefijo", " prefisso"]);
+        let plus_code = f.d.max_length.is_some_and(|m| m <= 6) && (f.d.placeholder.starts_with('+') || f.d.placeholder.starts_with("00"));
+        if phone_ids || plus_code || f.opts == Some(OptionKind::PhoneCode) {
+            work[idx[i]].token = "tel-country-code";
+        }
+    }
+
     // Phones: a country-code select followed by a number; split numbers by length.
     for i in 0..n {
         let t = tok(work, i);
@@ -602,6 +617,9 @@ mod tests {
     #[test]
     fn phone_prefix_fields() {
         let t = run(vec![field("Country prefix", "prefix"), FieldDescriptor { kind: "tel".into(), ..field("Telefono", "phone") }]);
+        assert_eq!(t, ["tel-country-code", "tel-national"]);
+        // Indonesian form: an unlabelled `phone_prefix` box before "Nomor handphone".
+        let t = run(vec![field("", "phone_DELIVERY_prefix"), FieldDescriptor { kind: "tel".into(), ..field("Nomor handphone", "phone_DELIVERY") }]);
         assert_eq!(t, ["tel-country-code", "tel-national"]);
     }
 
