@@ -144,6 +144,12 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         let both = scores.remove("given-name").unwrap_or(0.0) + scores.remove("family-name").unwrap_or(0.0);
         add(&mut scores, "name", both);
     }
+    // "Apartment number", "Flat/Building No.": the number of the flat, not of the house.
+    if in_prose("apartment") && in_prose("address-housenumber") {
+        if let Some(s) = scores.remove("address-housenumber") {
+            add(&mut scores, "apartment", s);
+        }
+    }
     if in_prose("email") && in_prose("username") {
         if let Some(s) = scores.remove("username") {
             add(&mut scores, "email", s);
@@ -401,6 +407,19 @@ fn context(work: &mut [Field], idx: &[usize]) {
         }
     }
 
+    // Names on a card: given/family name fields that name the card holder.
+    for &k in idx {
+        let f = &work[k];
+        let on_card = has(&words(&format!("{} {} {} {}", f.d.label, f.d.name, f.d.id, f.d.placeholder)), CARD_WORDS);
+        if on_card {
+            match f.token {
+                "given-name" => work[k].token = "cc-given-name",
+                "family-name" => work[k].token = "cc-family-name",
+                _ => {}
+            }
+        }
+    }
+
     // Phones: the field just before a phone number that names a phone code or prefix (or offers
     // "+NN" beside it) is its country code: `phone_prefix`, a "Country" select named `phone[0]`.
     for i in 0..n.saturating_sub(1) {
@@ -439,6 +458,11 @@ fn context(work: &mut [Field], idx: &[usize]) {
     }
 }
 
+/// Words that put a name field on a payment card.
+const CARD_WORDS: &[&str] = &[
+    " cardholder", " card holder", " holder", " on card", " cc ", " titular", " titulaire", " karteninhaber", " kaarthouder", " titolare",
+];
+
 /// Words for "street" (the street itself, not a whole address), by language.
 const STREET_WORDS: &[&str] = &[
     " street", " strasse", " str ", " calle", " straat", " rua ", " via ", " strada", " ulica", " ulice", " gata", " gade",
@@ -456,12 +480,12 @@ fn names_a_street(d: &FieldDescriptor) -> bool {
 }
 
 /// Does the field's visible prose (label, aria-label, placeholder) ask for a house number and for
-/// no street (not "Street and house number")?
+/// no street or flat (not "Street and house number", not "Número de piso/puerta")?
 fn prose_names_only_a_house_number(d: &FieldDescriptor) -> bool {
     let found: Vec<rules::Match> =
         [&d.label, &d.aria_label, &d.placeholder].iter().filter(|s| !s.is_empty()).flat_map(|s| rules::matches(&words(s))).collect();
     found.iter().any(|m| m.token == "address-housenumber")
-        && !found.iter().any(|m| matches!(m.token, "street-address" | "address-line1" | "address-streetname" | "street"))
+        && !found.iter().any(|m| matches!(m.token, "street-address" | "address-line1" | "address-streetname" | "street" | "apartment" | "floor"))
 }
 
 /// The line number an identifier or label gives a street field (`address1`, `line_two`, `Address 2`).
@@ -603,6 +627,14 @@ mod tests {
     fn ids_and_tax_numbers_are_not_house_numbers() {
         let t = run(vec![field("UID-Nr.", "vat"), field("DIČ", "numTax"), field("Número de DNI", "dni"), field("CUI/CIF", "vatRegNo")]);
         assert_eq!(t, ["vat-number", "vat-number", "id-number", "vat-number"]);
+    }
+
+    #[test]
+    fn card_holder_names_and_flat_numbers() {
+        let t = run(vec![field("First name", "cardHolderFirstName"), field("Nom", "cardHolderLastName"), field("Card number", "ccnum")]);
+        assert_eq!(t, ["cc-given-name", "cc-family-name", "cc-number"]);
+        assert_eq!(run(vec![field("Street", "street"), field("Flat/Building Number", "line2")])[1], "apartment");
+        assert_eq!(run(vec![field("Via", "street"), field("Numero interno", "int")])[1], "apartment");
     }
 
     #[test]
