@@ -16,7 +16,8 @@ mod memory;
 #[path = "e2e/chat_sites.rs"]
 mod chat_sites;
 
-/// Autofill from memory on the demo checkout, a hostile page, and controlled inputs.
+/// Autofill from memory on the demo checkout, a hostile page, controlled inputs; the inline icon
+/// and menu, "never on this site", sensitive facts only when picked.
 #[path = "e2e/autofill.rs"]
 mod autofill;
 

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::tasks::autofill::{FieldDescriptor, Prediction};
+use crate::tasks::autofill::{FieldDescriptor, FillScope, Prediction, SensitiveOffer};
 use crate::tasks::critic::Problem;
 use crate::tasks::enhance::Added;
 
@@ -19,8 +19,18 @@ pub enum Request {
     Ping,
     /// Classify a page's form fields (descriptors from `content/autofill-fields.js`) and choose
     /// values for them from the profile the engine holds. Answered with [`Reply::AutofillPlan`].
+    /// `focus` (a descriptor index) and `scope` narrow the fills (the inline menu's "fill this
+    /// form / field"); `pick` is a sensitive profile key the user chose in that menu.
     #[serde(rename = "autofill.classify")]
-    AutofillClassify { fields: Vec<FieldDescriptor> },
+    AutofillClassify {
+        fields: Vec<FieldDescriptor>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        focus: Option<usize>,
+        #[serde(default)]
+        scope: FillScope,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pick: Option<String>,
+    },
     /// Import one file (`data` is base64) as one transaction. Answered with [`Reply::MemoryImported`].
     #[serde(rename = "memory.import")]
     MemoryImport { name: String, data: String },
@@ -127,9 +137,15 @@ pub enum Reply {
     #[serde(rename = "engine.error")]
     Error { error: String, message: String },
     /// One token per field (`"none"` included) and the values to write, by field index. Values
-    /// only ever go to fields the collector found fillable; sensitive tokens are never filled.
+    /// only ever go to fields the collector found fillable; sensitive tokens are never filled
+    /// unless picked. `offers`: the sensitive facts the focused field could take, masked.
     #[serde(rename = "autofill.plan")]
-    AutofillPlan { predictions: Vec<Prediction>, fills: Vec<AutofillValue> },
+    AutofillPlan {
+        predictions: Vec<Prediction>,
+        fills: Vec<AutofillValue>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        offers: Vec<SensitiveOffer>,
+    },
     /// The outcome of one import: `imported`, `duplicate` or `failed` with a message.
     #[serde(rename = "memory.imported")]
     MemoryImported { outcome: ImportOutcome },
@@ -380,11 +396,11 @@ mod tests {
     #[test]
     fn autofill_classify_round_trips() {
         let json = r#"{"kind":"autofill.classify","fields":[{"index":0,"tag":"input","type":"email","name":"email"}]}"#;
-        let Request::AutofillClassify { fields } = serde_json::from_str::<Request>(json).unwrap() else {
+        let Request::AutofillClassify { fields, .. } = serde_json::from_str::<Request>(json).unwrap() else {
             panic!("wrong variant")
         };
         assert_eq!(fields[0].kind, "email");
-        let plan = Reply::AutofillPlan { predictions: vec![], fills: vec![AutofillValue { index: 0, value: "x".into() }] };
+        let plan = Reply::AutofillPlan { predictions: vec![], fills: vec![AutofillValue { index: 0, value: "x".into() }], offers: vec![] };
         let v: serde_json::Value = serde_json::to_value(&plan).unwrap();
         assert_eq!(v["kind"], "autofill.plan");
         assert_eq!(v["fills"][0]["index"], 0);

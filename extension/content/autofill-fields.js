@@ -5,7 +5,10 @@
  * single namespace object `globalThis.SecondSelfAutofill`:
  *   collect(root?)        -> { fields: [descriptor…] }  JSON-ready descriptors, one per fillable control
  *   elementAt(index)      -> the element behind descriptor `index` of the last collect()
- *   fillability(element)  -> visibility/fillability flags, recomputed now
+ *   indexOf(element)      -> its descriptor index in the last collect(), or null
+ *   isCandidate(element)  -> is it a control collect() would describe?
+ *   fillability(element)  -> visibility/fillability flags, recomputed now (collect() leaves out the
+ *                            "covered" hit test; fill() always makes it)
  *   fill(element, value)  -> true when written (native setter + input/change), false when refused
  *   fillIndex(i, value)   -> fill(elementAt(i), value)
  *   highlight(element)    -> marks a filled control; undo() restores every value and style we changed
@@ -103,6 +106,28 @@
     return out.length > MAX_NEARBY ? out.slice(out.length - MAX_NEARBY) : out;
   }
 
+  /** Per-collect caches: computed styles by element, headings by scope (ancestors and headings are
+   * shared by many controls; one lookup each instead of one per control). Null outside collect(). */
+  let cache = null;
+
+  function styleOf(win, el) {
+    if (!cache) return win.getComputedStyle(el);
+    let s = cache.styles.get(el);
+    if (!s) {
+      const c = win.getComputedStyle(el);
+      s = { display: c.display, visibility: c.visibility, opacity: c.opacity, clip: c.clip, clipPath: c.clipPath };
+      cache.styles.set(el, s);
+    }
+    return s;
+  }
+
+  function headingsOf(scope) {
+    const all = () => [...scope.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")];
+    if (!cache) return all();
+    if (!cache.headings.has(scope)) cache.headings.set(scope, all());
+    return cache.headings.get(scope);
+  }
+
   /** Legend and heading text of the control's section, plus section words from ancestor ids/classes. */
   function sectionText(el) {
     const parts = [];
@@ -114,12 +139,15 @@
     // The nearest preceding heading inside the form (or body).
     const scope = el.form || el.closest("form") || el.ownerDocument.body;
     if (scope) {
-      let heading = null;
-      for (const h of scope.querySelectorAll("h1,h2,h3,h4,h5,h6,[role=heading]")) {
-        if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) heading = h;
-        else break;
+      // Headings are in document order: binary search for the last one before `el`.
+      const hs = headingsOf(scope);
+      let lo = 0, hi = hs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (hs[mid].compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) lo = mid + 1;
+        else hi = mid;
       }
-      if (heading) parts.push(textOf(heading));
+      if (lo > 0) parts.push(textOf(hs[lo - 1]));
     }
     for (let a = el.parentElement, depth = 0; a && depth < 12; a = a.parentElement, depth++) {
       const hint = (a.id || "") + " " + (typeof a.className === "string" ? a.className : "");
@@ -132,8 +160,9 @@
     return clean(parts.join(" | "));
   }
 
-  /** Visibility and fillability flags, computed now. */
-  function fillability(el) {
+  /** Visibility and fillability flags, computed now. `hitTest` false skips the "covered" check
+   * (a hit test per control, the costliest part of collecting); fill() always makes it. */
+  function fillability(el, hitTest = true) {
     const doc = el.ownerDocument;
     const win = doc.defaultView || window;
     const type = (el.getAttribute("type") || "").toLowerCase();
@@ -148,7 +177,7 @@
     };
     if (type === "hidden") flags.hidden = true;
     for (let a = el; a && a.nodeType === Node.ELEMENT_NODE; a = a.parentElement) {
-      const s = win.getComputedStyle(a);
+      const s = styleOf(win, a);
       if (s.display === "none" || (a === el && (s.visibility === "hidden" || s.visibility === "collapse"))) flags.hidden = true;
       if (a.hidden || a.getAttribute("aria-hidden") === "true" && a === el) flags.hidden = true;
       if (parseFloat(s.opacity) === 0) flags.transparent = true;
@@ -163,11 +192,12 @@
     const sx = win.scrollX, sy = win.scrollY;
     if (r.right + sx <= 0 || r.bottom + sy <= 0 || r.left + sx > Math.max(doc.documentElement.scrollWidth, win.innerWidth) + 100) flags.offscreen = true;
     // Covered: only decidable while the centre is inside the viewport.
-    if (!flags.hidden && !flags.zero_size && !flags.offscreen) {
+    if (hitTest && !flags.hidden && !flags.zero_size && !flags.offscreen) {
       const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
       if (cx >= 0 && cy >= 0 && cx < win.innerWidth && cy < win.innerHeight) {
         const top = doc.elementFromPoint(cx, cy);
-        if (top && top !== el && !el.contains(top) && !top.contains(el) && !(el.labels && [...el.labels].some((l) => l.contains(top)))) {
+        const ours = top && top.localName === "secondself-autofill"; // the inline icon (content/autofill-menu.js)
+        if (top && !ours && top !== el && !el.contains(top) && !top.contains(el) && !(el.labels && [...el.labels].some((l) => l.contains(top)))) {
           flags.covered = true;
         }
       }
@@ -196,46 +226,59 @@
     const forms = [...doc.forms];
     const perForm = new Map();
     lastElements = all;
-    const fields = all.map((el, index) => {
-      const form = el.form || el.closest("form");
-      const formIndex = form ? forms.indexOf(form) : -1;
-      const position = perForm.get(formIndex) || 0;
-      perForm.set(formIndex, position + 1);
-      const tag = el.localName === "input" || el.localName === "select" || el.localName === "textarea" ? el.localName : "contenteditable";
-      const d = {
-        index,
-        tag,
-        type: tag === "input" ? (el.getAttribute("type") || "text").toLowerCase() : tag === "select" ? (el.multiple ? "select-multiple" : "select-one") : tag,
-        autocomplete: clean(el.getAttribute("autocomplete"), 80).toLowerCase(),
-        name: clean(el.getAttribute("name"), 80),
-        id: clean(el.id, 80),
-        label: labelText(el),
-        aria_label: clean(el.getAttribute("aria-label")),
-        placeholder: clean(el.getAttribute("placeholder")),
-        title: clean(el.getAttribute("title")),
-        nearby: nearbyText(el),
-        options: [],
-        max_length: el.maxLength > 0 ? el.maxLength : null,
-        pattern: el.getAttribute("pattern") ? clean(el.getAttribute("pattern"), 80) : null,
-        form_index: formIndex,
-        form_id: form ? clean(form.id || form.getAttribute("name") || form.getAttribute("action"), 80) : "",
-        position,
-        section: sectionText(el),
-        flags: fillability(el),
-      };
-      if (tag === "select") {
-        const opts = el.options;
-        for (let i = 0; i < opts.length && i < MAX_OPTIONS; i++) {
-          d.options.push({ value: clean(opts[i].value, MAX_OPTION_TEXT), text: clean(opts[i].text, MAX_OPTION_TEXT) });
-        }
+    cache = { styles: new Map(), headings: new Map() };
+    try {
+      return { fields: all.map((el, index) => describe(el, index, forms, perForm)) };
+    } finally {
+      cache = null;
+    }
+  }
+
+  /** The descriptor of control `el`, number `index` of this collect(). */
+  function describe(el, index, forms, perForm) {
+    const form = el.form || el.closest("form");
+    const formIndex = form ? forms.indexOf(form) : -1;
+    const position = perForm.get(formIndex) || 0;
+    perForm.set(formIndex, position + 1);
+    const tag = el.localName === "input" || el.localName === "select" || el.localName === "textarea" ? el.localName : "contenteditable";
+    const d = {
+      index,
+      tag,
+      type: tag === "input" ? (el.getAttribute("type") || "text").toLowerCase() : tag === "select" ? (el.multiple ? "select-multiple" : "select-one") : tag,
+      autocomplete: clean(el.getAttribute("autocomplete"), 80).toLowerCase(),
+      name: clean(el.getAttribute("name"), 80),
+      id: clean(el.id, 80),
+      label: labelText(el),
+      aria_label: clean(el.getAttribute("aria-label")),
+      placeholder: clean(el.getAttribute("placeholder")),
+      title: clean(el.getAttribute("title")),
+      nearby: nearbyText(el),
+      options: [],
+      max_length: el.maxLength > 0 ? el.maxLength : null,
+      pattern: el.getAttribute("pattern") ? clean(el.getAttribute("pattern"), 80) : null,
+      form_index: formIndex,
+      form_id: form ? clean(form.id || form.getAttribute("name") || form.getAttribute("action"), 80) : "",
+      position,
+      section: sectionText(el),
+      flags: fillability(el, false), // "covered" is checked when filling
+    };
+    if (tag === "select") {
+      const opts = el.options;
+      for (let i = 0; i < opts.length && i < MAX_OPTIONS; i++) {
+        d.options.push({ value: clean(opts[i].value, MAX_OPTION_TEXT), text: clean(opts[i].text, MAX_OPTION_TEXT) });
       }
-      return d;
-    });
-    return { fields };
+    }
+    return d;
   }
 
   function elementAt(index) {
     return lastElements[index] || null;
+  }
+
+  /** The descriptor index of `el` in the last collect(), or null. */
+  function indexOf(el) {
+    const i = lastElements.indexOf(el);
+    return i < 0 ? null : i;
   }
 
   // ---- filling ----------------------------------------------------------------------------------
@@ -319,5 +362,5 @@
     if (el) el.setAttribute("data-secondself-token", token || "none");
   }
 
-  globalThis.SecondSelfAutofill = Object.freeze({ collect, elementAt, fillability, fill, fillIndex, highlight, undo, mark, findOption });
+  globalThis.SecondSelfAutofill = Object.freeze({ collect, elementAt, indexOf, isCandidate, fillability, fill, fillIndex, highlight, undo, mark, findOption });
 })();

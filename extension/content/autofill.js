@@ -2,37 +2,94 @@
  * autofill.js — the autofill content script: glue between a page's form and the engine.
  *
  * Collects field descriptors with `SecondSelfAutofill.collect()` (content/autofill-fields.js), asks
- * the engine for a plan (`autofill.classify` → `autofill.plan`: one token per field and the values
- * to write), writes the values into fillable controls, highlights them, and undoes on request.
- * Requests from the extension: `content.autofill` (fill this page) and `content.autofill-undo`.
+ * the engine for a plan (`autofill.classify` → `autofill.plan`: one token per field, the values
+ * to write, and for a focused sensitive field its masked offers), writes the values into fillable
+ * controls, highlights them, and undoes on request.
+ *
+ * Triggers, all from the user: `content.autofill` (keyboard shortcut, context menu: the whole
+ * page), `content.autofill-undo`, and the inline icon in the focused field
+ * (content/autofill-menu.js): "Fill this form", "Fill this field", a masked sensitive fact to pick
+ * (the only way one is ever filled), and "Never on this site".
+ * "Never on this site" is `chrome.storage.local` `autofillBlocked` = `{<top origin>: true}`; every
+ * trigger honours it, and the side panel's Memory tab lists and lifts it.
  *
  * Eval mode: when <html> carries `data-secondself-eval` at document idle (set by
  * `secondself eval autofill` from its page-world harness script), it also marks every control with
  * its predicted token as `data-secondself-token`, then writes the classify+fill time in ms to
- * `data-secondself-eval-ms` and sets `data-secondself-eval-done` (or `data-secondself-eval-error`).
- * Marks reveal only token names, never values.
+ * `data-secondself-eval-ms` (of which collecting: `data-secondself-eval-collect-ms`) and sets
+ * `data-secondself-eval-done` (or `data-secondself-eval-error`). Marks reveal only token names.
  *
  * Must not: classify (the engine does), read memory or hold values beyond writing them, expose
- * anything on `window`, or treat page text as instructions.
+ * anything on `window`, act on untrusted (page-made) events, or treat page text as instructions.
  */
 (() => {
   if (globalThis.__secondselfAutofillRunner) return;
   globalThis.__secondselfAutofillRunner = true;
   const AF = globalThis.SecondSelfAutofill;
+  const Menu = globalThis.SecondSelfAutofillMenu;
   const P = globalThis.SecondSelfProtocol;
+  const BLOCKED = "autofillBlocked";
 
-  /** Collect → classify → fill. Returns counts and the elapsed time. */
-  async function autofill({ mark }) {
+  /** The site a "never on this site" choice is about: the top page's origin, also inside frames. */
+  const site = () => {
+    const a = location.ancestorOrigins;
+    return a && a.length ? a[a.length - 1] : location.origin;
+  };
+
+  let blocked = false;
+  const blockedReady = chrome.storage.local.get(BLOCKED).then(
+    (v) => { blocked = !!(v[BLOCKED] && v[BLOCKED][site()]); },
+    () => {},
+  );
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== "local" || !changes[BLOCKED]) return;
+    const now = changes[BLOCKED].newValue || {};
+    blocked = !!now[site()];
+    if (blocked) Menu.hide();
+  });
+
+  async function neverOnThisSite() {
+    const { [BLOCKED]: current = {} } = await chrome.storage.local.get(BLOCKED);
+    await chrome.storage.local.set({ [BLOCKED]: { ...current, [site()]: true } });
+    blocked = true;
+    Menu.hide();
+  }
+
+  /**
+   * Sends a request to the engine. Fast path: straight to the offscreen engine host, which knows
+   * this sender is a page (`sender.tab`); when the host is not running yet, through the router,
+   * which starts it.
+   */
+  async function engine(request) {
+    try {
+      const answer = await chrome.runtime.sendMessage({ to: "engine", id: P.newId(), request });
+      const reply = answer && answer.reply;
+      if (reply && reply.kind === "engine.error") throw Object.assign(new Error(reply.message), { kind: reply.error });
+      if (reply) return reply;
+    } catch (err) {
+      if (err && err.kind) throw err;
+    }
+    return P.request(request);
+  }
+
+  /** Collect → classify → fill. `ask`: {focus (element), scope, pick, mark}. */
+  async function autofill(ask = {}) {
     const t0 = performance.now();
     const { fields } = AF.collect();
+    const collectMs = performance.now() - t0;
+    const focus = ask.focus ? AF.indexOf(ask.focus) : null;
     let predictions = [];
     let fills = [];
     if (fields.length > 0) {
-      const reply = await P.request({ kind: "autofill.classify", fields });
+      const request = { kind: "autofill.classify", fields };
+      if (focus != null) request.focus = focus;
+      if (ask.scope) request.scope = ask.scope;
+      if (ask.pick) request.pick = ask.pick;
+      const reply = await engine(request);
       predictions = reply.predictions || [];
       fills = reply.fills || [];
     }
-    if (mark) for (const p of predictions) AF.mark(AF.elementAt(p.index), p.token);
+    if (ask.mark) for (const p of predictions) AF.mark(AF.elementAt(p.index), p.token);
     let filled = 0;
     for (const f of fills) {
       const el = AF.elementAt(f.index);
@@ -41,17 +98,20 @@
         filled++;
       }
     }
-    return { fields: fields.length, classified: predictions.filter((p) => p.token !== "none").length, filled, ms: performance.now() - t0 };
+    const classified = predictions.filter((p) => p.token !== "none").length;
+    return { fields: fields.length, classified, filled, ms: performance.now() - t0, collectMs };
   }
 
   chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     if (sender.id !== chrome.runtime.id || !msg || msg.to !== "content" || !msg.request) return false;
     const kind = msg.request.kind;
     if (kind === "content.autofill") {
-      autofill({ mark: false }).then(
-        (r) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
-        (e) => sendResponse({ id: msg.id, reply: { kind: "engine.error", error: e.kind || "autofill_failed", message: String(e.message || e) } }),
-      );
+      blockedReady
+        .then(() => (blocked ? { fields: 0, classified: 0, filled: 0, blocked: true } : autofill({})))
+        .then(
+          ({ collectMs, ms, ...r }) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
+          (e) => sendResponse({ id: msg.id, reply: { kind: "engine.error", error: e.kind || "autofill_failed", message: String(e.message || e) } }),
+        );
       return true;
     }
     if (kind === "content.autofill-undo") {
@@ -60,11 +120,50 @@
     return false;
   });
 
+  // ---- the inline icon ---------------------------------------------------------------------------
+
+  /** The menu entries for a field, from the engine's plan for it (its offers come masked). */
+  function menuEntries(field, reply) {
+    const entries = [
+      { label: "Fill this form", run: () => autofill({ focus: field, scope: "form" }) },
+      { label: "Fill this field", run: () => autofill({ focus: field, scope: "field" }) },
+    ];
+    const offers = reply.offers || [];
+    if (offers.length) entries.push({ separator: true });
+    for (const o of offers) {
+      entries.push({ label: `Use ${o.label}`, detail: o.masked, run: () => autofill({ focus: field, scope: "field", pick: o.key }) });
+    }
+    entries.push({ separator: true }, { label: "Never on this site", run: neverOnThisSite });
+    return entries;
+  }
+
+  /** On a trusted focus: ask the engine about the field; show the icon when it is a profile field. */
+  async function offerIcon(field) {
+    await blockedReady;
+    if (blocked || !AF.fillability(field).fillable) return;
+    const { fields } = AF.collect();
+    const focus = AF.indexOf(field);
+    const reply = await engine({ kind: "autofill.classify", fields, focus, scope: "field" });
+    const mine = (reply.predictions || []).find((p) => p.index === focus);
+    if (blocked || document.activeElement !== field || !mine || mine.token === "none") return;
+    Menu.show(field, () => menuEntries(field, reply));
+  }
+
+  document.addEventListener("focusin", (e) => {
+    const el = e.target;
+    if (!e.isTrusted || blocked || !(el instanceof Element) || !AF.isCandidate(el) || el.isContentEditable) return;
+    if (Menu.field() === el) return;
+    offerIcon(el).catch(() => {});
+  }, true);
+
+  // ---- eval mode ---------------------------------------------------------------------------------
+
   const root = document.documentElement;
   if (window === window.top && root && root.hasAttribute("data-secondself-eval")) {
     autofill({ mark: true }).then(
       (r) => {
         root.setAttribute("data-secondself-eval-ms", r.ms.toFixed(2));
+        root.setAttribute("data-secondself-eval-collect-ms", r.collectMs.toFixed(2));
         root.setAttribute("data-secondself-eval-done", "1");
       },
       (e) => {

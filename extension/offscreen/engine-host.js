@@ -2,7 +2,9 @@
  * SecondSelf engine host (offscreen document): loads the wasm engine once and keeps it.
  *
  * The router forwards `{to: "engine", id, request, origin}`; this host passes the request to
- * `Engine.handle` and answers with `{id, reply}`. Events of long work are broadcast as
+ * `Engine.handle` and answers with `{id, reply}`. The autofill content script may also send
+ * `{to: "engine"}` here directly (one hop less): whatever the envelope says, a sender with a tab
+ * is a page, with only the requests pages may make. Events of long work are broadcast as
  * `{to: "client", id, origin, event}` (extension pages get them directly, the router relays them
  * to tabs). The listener is registered before the engine finishes loading, so no request that
  * arrives early is lost.
@@ -19,11 +21,12 @@ engineReady.catch((err) => console.error("SecondSelf engine failed to load:", er
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id || !msg || msg.to !== "engine") return false;
+  const origin = sender.tab ? { tabId: sender.tab.id, frameId: sender.frameId } : msg.origin;
   const emit = (event) => {
-    chrome.runtime.sendMessage({ to: "client", id: msg.id, origin: msg.origin, event }).catch(() => {});
+    chrome.runtime.sendMessage({ to: "client", id: msg.id, origin, event }).catch(() => {});
   };
   engineReady
-    .then((engine) => engine.handle(msg.request, msg.origin != null, emit))
+    .then((engine) => engine.handle(msg.request, origin != null, emit))
     .then(
       (reply) => sendResponse({ id: msg.id, reply }),
       (err) =>

@@ -9,7 +9,9 @@
 //! marks each control's prediction as `data-secondself-token`, which the harness compares.
 //!
 //! Prints a confusion summary, per-type precision/recall, the classify+fill time per form
-//! (median, p95) and, last, `field accuracy: X/Y (Z)`. With `--negatives` (pages where no address
+//! (median, p95: from the content script's collect() to the last value written, so collection,
+//! the round trip to the offscreen engine and filling; the part spent collecting on its own line)
+//! and, last, `field accuracy: X/Y (Z)`. With `--negatives` (pages where no address
 //! or payment field exists) it counts address/payment predictions and ends with `false fills: N`.
 //! Called from `src/main.rs`.
 
@@ -39,6 +41,11 @@ pub struct Args {
     /// Pages evaluated at once (browser tabs).
     #[arg(long, default_value_t = 2)]
     pub jobs: usize,
+    /// Development aid: also write every page's collected descriptors, each with its
+    /// ground-truth label as `label_truth` (paired by the harness, never by the extension), to
+    /// this JSON file, for fast native iteration with `engine/examples/autofill_dev.rs`.
+    #[arg(long, value_name = "FILE")]
+    pub dump: Option<PathBuf>,
 }
 
 /// Runs in the page's main world before any page script. Keeps labels in a closure (the page
@@ -54,12 +61,25 @@ const HARNESS: &str = r#"(() => {
     document.documentElement.setAttribute("data-secondself-eval", "1");
   };
   document.addEventListener("DOMContentLoaded", strip, { once: true, capture: true });
+  // --dump only: the collector (injected into this world by the harness) paired with the labels.
+  Object.defineProperty(window, "__secondselfEvalDump", { value: () => {
+    const AF = globalThis.SecondSelfAutofill;
+    const t0 = performance.now();
+    const { fields } = AF.collect();
+    const collect_ms = performance.now() - t0;
+    for (const f of fields) {
+      const truth = labels.get(AF.elementAt(f.index));
+      if (truth) f.label_truth = truth;
+    }
+    return { fields, collect_ms };
+  }});
   Object.defineProperty(window, "__secondselfEvalResult", { value: () => {
     const root = document.documentElement;
     const fields = [];
     for (const [el, truth] of labels) fields.push({ truth, predicted: el.getAttribute("data-secondself-token") || "none" });
     const predicted = [...document.querySelectorAll("[data-secondself-token]")].map((e) => e.getAttribute("data-secondself-token"));
     return { fields, predicted, ms: Number(root.getAttribute("data-secondself-eval-ms") || "NaN"),
+             collect_ms: Number(root.getAttribute("data-secondself-eval-collect-ms") || "NaN"),
              error: root.getAttribute("data-secondself-eval-error") };
   }});
 })();"#;
@@ -73,9 +93,15 @@ struct FieldResult {
 #[derive(Debug, Deserialize)]
 struct PageResult {
     fields: Vec<FieldResult>,
+    /// `--dump` only: the descriptors with `label_truth`.
+    #[serde(default)]
+    dump: Option<serde_json::Value>,
     predicted: Vec<String>,
     #[serde(default)]
     ms: Option<f64>,
+    /// The part of `ms` spent collecting descriptors in the page.
+    #[serde(default)]
+    collect_ms: Option<f64>,
     error: Option<String>,
 }
 
@@ -87,8 +113,24 @@ pub fn run(args: Args) -> Result<()> {
     }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
     let results = rt.block_on(evaluate(&args, &pages))?;
+    if let Some(path) = &args.dump {
+        write_dump(path, &pages, &results)?;
+    }
     report(&args, &pages, &results);
     Ok(())
+}
+
+fn write_dump(path: &Path, pages: &[String], results: &[Result<PageResult>]) -> Result<()> {
+    let dump: Vec<serde_json::Value> = pages
+        .iter()
+        .zip(results)
+        .filter_map(|(file, r)| {
+            let mut d = r.as_ref().ok()?.dump.clone()?;
+            d["file"] = serde_json::json!(file);
+            Some(d)
+        })
+        .collect();
+    std::fs::write(path, serde_json::to_vec(&dump)?).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn html_files(dir: &Path) -> Result<Vec<String>> {
@@ -107,9 +149,9 @@ async fn evaluate(args: &Args, pages: &[String]) -> Result<Vec<Result<PageResult
     let server = StaticServer::start(&args.dir, 0)?;
     let b = ExtensionBrowser::launch(&extension_dir(), &LaunchOptions::default()).await?;
     // The first page also waits for the engine to load; warm it up once.
-    let warm = evaluate_page(&b, &server, &pages[0], Duration::from_secs(120)).await;
+    let warm = evaluate_page(args, &b, &server, &pages[0], Duration::from_secs(120)).await;
     let rest = futures::stream::iter(pages[1..].iter())
-        .map(|p| evaluate_page(&b, &server, p, Duration::from_secs(30)))
+        .map(|p| evaluate_page(args, &b, &server, p, Duration::from_secs(30)))
         .buffered(args.jobs.max(1))
         .collect::<Vec<_>>()
         .await;
@@ -119,7 +161,7 @@ async fn evaluate(args: &Args, pages: &[String]) -> Result<Vec<Result<PageResult
     Ok(all)
 }
 
-async fn evaluate_page(b: &ExtensionBrowser, server: &StaticServer, file: &str, timeout: Duration) -> Result<PageResult> {
+async fn evaluate_page(args: &Args, b: &ExtensionBrowser, server: &StaticServer, file: &str, timeout: Duration) -> Result<PageResult> {
     let page = b.browser.new_page("about:blank").await.context("cannot open a tab")?;
     let result = async {
         // Snapshots reference third-party resources: only our server may answer.
@@ -129,13 +171,19 @@ async fn evaluate_page(b: &ExtensionBrowser, server: &StaticServer, file: &str, 
             .url_pattern(BlockPattern::new("*://*:*/*", true))
             .build();
         let _ = page.execute(blocked).await;
+        let dump = args.dump.is_some();
         page.evaluate_on_new_document(HARNESS).await.context("cannot add the harness script")?;
         let url = server.url(&format!("/{}", percent_encode(file)));
         page.goto(url.as_str()).await.with_context(|| format!("cannot load {file}"))?;
         browser::wait_until(&page, "document.documentElement.getAttribute('data-secondself-eval-done') === '1'", timeout)
             .await
             .with_context(|| format!("{file}: the content script did not finish"))?;
-        browser::eval::<PageResult>(&page, "window.__secondselfEvalResult()").await
+        let mut result = browser::eval::<PageResult>(&page, "window.__secondselfEvalResult()").await?;
+        if dump {
+            let collector = std::fs::read_to_string(extension_dir().join("content/autofill-fields.js"))?;
+            result.dump = Some(browser::eval(&page, &format!("{collector}; window.__secondselfEvalDump()")).await?);
+        }
+        Ok(result)
     }
     .await;
     let _ = page.close().await;
@@ -162,6 +210,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
     let mut failed = 0;
     let mut times = Vec::new();
+    let mut collect_times = Vec::new();
     for (name, r) in pages.iter().zip(results) {
         match r {
             Ok(p) => {
@@ -170,6 +219,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
                     failed += 1;
                 } else if let Some(ms) = p.ms.filter(|m| m.is_finite()) {
                     times.push(ms);
+                    collect_times.extend(p.collect_ms.filter(|m| m.is_finite()));
                 }
             }
             Err(e) => {
@@ -179,6 +229,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
         }
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    collect_times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     let ok: Vec<&PageResult> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     println!("pages: {} ({} failed) from {}", pages.len(), failed, args.dir.display());
     println!(
@@ -186,6 +237,11 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
         percentile(&times, 0.5),
         percentile(&times, 0.95),
         times.len()
+    );
+    println!(
+        "  of which collecting descriptors in the page: median {:.1} ms, p95 {:.1} ms; the rest is messaging and the wasm engine",
+        percentile(&collect_times, 0.5),
+        percentile(&collect_times, 0.95)
     );
 
     if args.negatives {

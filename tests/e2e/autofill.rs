@@ -1,9 +1,14 @@
 //! Autofill in a real browser: the demo checkout filled from the persona's memory (values
 //! checked, sensitive fields left alone, undo restores), a hostile page whose hidden, invisible,
 //! disabled and read-only traps get nothing, and a React-style controlled form that keeps the
-//! filled values after its framework re-renders.
+//! filled values after its framework re-renders. The inline icon: it appears in the focused field
+//! and its menu fills the form (trusted clicks only, closed shadow root); "Never on this site"
+//! silences the icon and the shortcut until the side panel allows the site again; a sensitive
+//! fact is offered masked and filled only when picked.
 
-use crate::util::{import_persona_requests, js, to_content_script, Env};
+use crate::util::{
+    ax_nodes, click_at, click_element, import_persona_requests, js, node_centre, press, to_content_script, wait_for, wait_for_ax, AxNode, Env,
+};
 
 async fn value(page: &chromiumoxide::Page, id: &str) -> String {
     js(page, &format!("document.getElementById({}).value", serde_json::to_string(id).unwrap())).await.unwrap()
@@ -74,5 +79,119 @@ async fn controlled_inputs_keep_values_after_rerender() {
     let _: bool = js(&page, "(window.rerender(), true)").await.unwrap();
     assert_eq!(value(&page, "name").await, "Maya Okafor");
     assert_eq!(value(&page, "email").await, "maya.okafor@mailbox.example");
+    env.close().await;
+}
+
+/// A browser whose memory holds the persona, the side panel page, and fixture `path` open.
+async fn persona_and_page(path: &str) -> (Env, chromiumoxide::Page, chromiumoxide::Page) {
+    let env = Env::start().await.unwrap();
+    let ext = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    import_persona_requests(&ext).await.unwrap();
+    let page = env.fixture_page(path).await.unwrap();
+    (env, ext, page)
+}
+
+/// The inline icon's host element (its contents sit in a closed shadow root).
+const ICON_HOST: &str = "document.querySelector('secondself-autofill')";
+
+/// Clicks `selector` as a user would and waits for the SecondSelf icon in it; returns the icon.
+async fn focus_and_find_icon(page: &chromiumoxide::Page, selector: &str) -> AxNode {
+    click_element(page, selector).await.unwrap();
+    wait_for_ax(page, "button", "SecondSelf autofill", 20).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inline_icon_appears_on_focus_and_its_menu_fills_the_form() {
+    let (env, _ext, page) = persona_and_page("/demo/checkout.html").await;
+    let icon = focus_and_find_icon(&page, "#first").await;
+
+    // At the field's right edge, inside it.
+    let (x, y) = node_centre(&page, &icon).await.unwrap();
+    let field: (f64, f64, f64, f64) = js(&page, "(() => { const r = document.getElementById('first').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()").await.unwrap();
+    assert!(x > field.0 + (field.2 - field.0) * 0.75 && x < field.2 && y > field.1 && y < field.3, "icon at {x},{y}, field {field:?}");
+
+    // Page scripts can neither look inside nor trigger it.
+    let closed: bool = js(&page, &format!("{ICON_HOST}.shadowRoot === null")).await.unwrap();
+    assert!(closed, "the icon's shadow root must be closed");
+    let _: bool = js(&page, &format!("({ICON_HOST}.dispatchEvent(new MouseEvent('click', {{bubbles: true, composed: true}})), true)")).await.unwrap();
+    let fake_key = "document.getElementById('first').dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowDown', code: 'ArrowDown', altKey: true, bubbles: true}))";
+    let _: bool = js(&page, fake_key).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!ax_nodes(&page).await.unwrap().iter().any(|n| n.role == "menuitem"), "a synthetic click or key press opened the menu");
+    assert_eq!(value(&page, "first").await, "");
+
+    click_at(&page, x, y).await.unwrap();
+    let fill_form = wait_for_ax(&page, "menuitem", "Fill this form", 20).await.unwrap();
+    let names: Vec<String> = ax_nodes(&page).await.unwrap().into_iter().filter(|n| n.role == "menuitem").map(|n| n.name).collect();
+    assert!(names.iter().any(|n| n == "Fill this field") && names.iter().any(|n| n == "Never on this site"), "{names:?}");
+    let (mx, my) = node_centre(&page, &fill_form).await.unwrap();
+    click_at(&page, mx, my).await.unwrap();
+
+    wait_for(&page, "document.getElementById('first').value === 'Maya'", 20).await.unwrap();
+    assert_eq!(value(&page, "last").await, "Okafor");
+    assert_eq!(value(&page, "email").await, "maya.okafor@mailbox.example");
+    assert_eq!(value(&page, "postcode").await, "M19 3PL");
+    assert_eq!(value(&page, "ccnum").await, "", "card fields stay empty");
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn never_on_this_site_silences_icon_and_shortcut_until_allowed_again() {
+    let (env, ext, page) = persona_and_page("/demo/checkout.html").await;
+    let url = env.server.url("/demo/checkout.html");
+    focus_and_find_icon(&page, "#email").await;
+
+    // Keyboard only: Alt+ArrowDown opens the menu on its first entry; ArrowUp wraps to the last.
+    press(&page, "ArrowDown", "ArrowDown", 40, true).await.unwrap();
+    wait_for_ax(&page, "menuitem", "Never on this site", 20).await.unwrap();
+    press(&page, "ArrowUp", "ArrowUp", 38, false).await.unwrap();
+    press(&page, "Enter", "Enter", 13, false).await.unwrap();
+    wait_for(&page, &format!("{ICON_HOST} === null"), 10).await.unwrap();
+
+    let origin = env.server.url("/").trim_end_matches('/').to_string();
+    let stored: serde_json::Value = js(&ext, "chrome.storage.local.get('autofillBlocked').then(v => v.autofillBlocked || {})").await.unwrap();
+    assert_eq!(stored[&origin], true, "{stored}");
+
+    // No icon on another field, and the shortcut's / context menu's request fills nothing.
+    click_element(&page, "#first").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(js::<bool>(&page, &format!("{ICON_HOST} === null")).await.unwrap(), "icon shown on a blocked site");
+    let done = to_content_script(&ext, &url, "content.autofill").await.unwrap();
+    assert_eq!(done["blocked"], true, "{done}");
+    assert_eq!(value(&page, "first").await, "");
+
+    // The side panel lists the site and lifts the block.
+    wait_for(&ext, &format!("!!document.querySelector('#autofill-blocked li[data-origin=\"{origin}\"] button')"), 10).await.unwrap();
+    let _: bool = js(&ext, "(document.querySelector('#autofill-blocked li[data-origin] button').click(), true)").await.unwrap();
+    wait_for(&ext, "!document.querySelector('#autofill-blocked li[data-origin]')", 10).await.unwrap();
+    let done = to_content_script(&ext, &url, "content.autofill").await.unwrap();
+    assert!(done["filled"].as_u64().unwrap_or(0) >= 8, "{done}");
+    assert_eq!(value(&page, "first").await, "Maya");
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sensitive_values_are_filled_only_when_picked_in_the_menu() {
+    let (env, ext, page) = persona_and_page("/autofill/passport.html").await;
+    let url = env.server.url("/autofill/passport.html");
+
+    let done = to_content_script(&ext, &url, "content.autofill").await.unwrap();
+    assert_eq!(done["filled"], 2, "{done}");
+    assert_eq!(value(&page, "fullname").await, "Maya Okafor");
+    assert_eq!(value(&page, "passport").await, "", "a passport number is never filled unasked");
+
+    let icon = focus_and_find_icon(&page, "#passport").await;
+    let (x, y) = node_centre(&page, &icon).await.unwrap();
+    click_at(&page, x, y).await.unwrap();
+    let offer = wait_for_ax(&page, "menuitem", "Use Passport number", 20).await.unwrap();
+    assert!(offer.name.contains("7206") && !offer.name.contains("531847206"), "masked in the menu: {:?}", offer.name);
+    let html: String = js(&page, "document.documentElement.outerHTML").await.unwrap();
+    assert!(!html.contains("531847206"), "the value reached the page before it was picked");
+    assert_eq!(value(&page, "passport").await, "");
+
+    let (mx, my) = node_centre(&page, &offer).await.unwrap();
+    click_at(&page, mx, my).await.unwrap();
+    wait_for(&page, "document.getElementById('passport').value === '531847206'", 20).await.unwrap();
+    assert_eq!(value(&page, "email").await, "maya.okafor@mailbox.example", "the other fields keep their values");
     env.close().await;
 }

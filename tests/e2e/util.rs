@@ -164,3 +164,91 @@ pub async fn choose_files(page: &Page, selector: &str, files: Vec<String>) {
         .await
         .expect("files set on the input");
 }
+
+/// One node of a page's accessibility tree — what the user (and assistive tech) sees, closed
+/// shadow roots included, which page scripts cannot read.
+#[derive(Debug, Clone)]
+pub struct AxNode {
+    pub role: String,
+    pub name: String,
+    pub backend: Option<chromiumoxide::cdp::browser_protocol::dom::BackendNodeId>,
+}
+
+/// The page's accessibility tree, flattened (ignored nodes left out).
+pub async fn ax_nodes(page: &Page) -> Result<Vec<AxNode>> {
+    use chromiumoxide::cdp::browser_protocol::accessibility::GetFullAxTreeParams;
+    let tree = page.execute(GetFullAxTreeParams::default()).await?;
+    let text = |v: &Option<chromiumoxide::cdp::browser_protocol::accessibility::AxValue>| {
+        v.as_ref().and_then(|v| v.value.as_ref()).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+    };
+    Ok(tree
+        .result
+        .nodes
+        .iter()
+        .filter(|n| !n.ignored)
+        .map(|n| AxNode { role: text(&n.role), name: text(&n.name), backend: n.backend_dom_node_id })
+        .collect())
+}
+
+/// Waits up to `secs` for an accessibility node with `role` whose name starts with `name`.
+pub async fn wait_for_ax(page: &Page, role: &str, name: &str, secs: u64) -> Result<AxNode> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let nodes = ax_nodes(page).await?;
+        if let Some(n) = nodes.iter().find(|n| n.role == role && n.name.starts_with(name)) {
+            return Ok(n.clone());
+        }
+        if std::time::Instant::now() > deadline {
+            let seen: Vec<String> = nodes.iter().filter(|n| !n.name.is_empty()).map(|n| format!("{}:{}", n.role, n.name)).collect();
+            bail!("no {role} named {name:?} within {secs}s; saw {seen:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The centre of a node's box, in CSS pixels of the viewport.
+pub async fn node_centre(page: &Page, node: &AxNode) -> Result<(f64, f64)> {
+    use chromiumoxide::cdp::browser_protocol::dom::GetBoxModelParams;
+    let Some(backend) = node.backend else { bail!("{node:?} has no DOM node") };
+    let model = page.execute(GetBoxModelParams::builder().backend_node_id(backend).build()).await?;
+    let q = model.result.model.border.inner().clone();
+    Ok(((q[0] + q[2] + q[4] + q[6]) / 4.0, (q[1] + q[3] + q[5] + q[7]) / 4.0))
+}
+
+/// A real (trusted) mouse click at `(x, y)`, as the user's would be.
+pub async fn click_at(page: &Page, x: f64, y: f64) -> Result<()> {
+    page.click(chromiumoxide::layout::Point { x, y }).await?;
+    Ok(())
+}
+
+/// A real (trusted) click in the middle of the element matched by `selector` (focuses it).
+pub async fn click_element(page: &Page, selector: &str) -> Result<()> {
+    let (x, y): (f64, f64) = js(
+        page,
+        &format!("(() => {{ const r = document.querySelector({}).getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()", serde_json::to_string(selector)?),
+    )
+    .await?;
+    click_at(page, x, y).await
+}
+
+/// A real (trusted) key press: `key` as in `KeyboardEvent.key`, its `code` and Windows key
+/// code, with Alt held when `alt`.
+pub async fn press(page: &Page, key: &str, code: &str, key_code: i64, alt: bool) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::input::{DispatchKeyEventParams, DispatchKeyEventType};
+    // Enter needs a keypress (text) to activate a button; other keys are raw key downs.
+    let down = if key == "Enter" { DispatchKeyEventType::KeyDown } else { DispatchKeyEventType::RawKeyDown };
+    for kind in [down, DispatchKeyEventType::KeyUp] {
+        let mut p = DispatchKeyEventParams::builder()
+            .r#type(kind.clone())
+            .key(key)
+            .code(code)
+            .windows_virtual_key_code(key_code)
+            .native_virtual_key_code(key_code)
+            .modifiers(if alt { 1 } else { 0 });
+        if key == "Enter" && kind == DispatchKeyEventType::KeyDown {
+            p = p.text("\r");
+        }
+        page.execute(p.build().map_err(anyhow::Error::msg)?).await?;
+    }
+    Ok(())
+}

@@ -87,10 +87,11 @@ impl Inner {
     async fn serve(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
         match request {
             Request::Ping => Ok(Reply::Pong { version: crate::VERSION.into(), backend: self.backend.clone() }),
-            Request::AutofillClassify { fields } => {
+            Request::AutofillClassify { fields, focus, scope, pick } => {
                 let profile = self.with_memory(|s| Box::pin(async move { manage::current_facts(s).await })).await?;
                 let profile = l1::profile(&profile).into_iter().collect();
-                Ok(crate::tasks::autofill::plan(&fields, &profile))
+                let ask = crate::tasks::autofill::FillAsk { focus, scope, pick };
+                Ok(crate::tasks::autofill::plan_for(&fields, &profile, &ask))
             }
             Request::MemoryImport { name, data } => {
                 let bytes = base64::engine::general_purpose::STANDARD

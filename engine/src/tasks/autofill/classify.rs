@@ -53,6 +53,8 @@ struct Field<'a> {
     token: Token,
     score: f32,
     opts: Option<OptionKind>,
+    /// The field's own valid `autocomplete` token, which the form pass does not overrule.
+    auto: Option<Token>,
     /// All text sources, normalised and joined, for cheap word tests.
     text: String,
 }
@@ -96,22 +98,24 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         (&d.nearby, nearby_w),
     ];
     let mut text = String::new();
+    let found: Vec<(String, Vec<rules::Match>)> = sources
+        .iter()
+        .map(|(src, _)| if src.is_empty() { (String::new(), Vec::new()) } else { let n = words(src); let m = rules::matches(&n); (n, m) })
+        .collect();
     // Visible prose (label, aria-label, placeholder) names the field as the user sees it; when it
     // says something, identifiers and the autocomplete attribute count for less.
-    let prose = [&d.label, &d.aria_label, &d.placeholder].iter().any(|s| !rules::matches(&words(s)).is_empty());
+    let prose = found[..3].iter().any(|(_, m)| !m.is_empty());
     let damp = if prose { PROSE_DAMPING } else { 1.0 };
-    for (k, (src, w)) in sources.into_iter().enumerate() {
+    for (k, ((src, w), (norm, m))) in sources.into_iter().zip(&found).enumerate() {
         if src.is_empty() {
             continue;
         }
         let w = if k == 4 || k == 5 { w * damp } else { w };
-        let norm = words(src);
-        let m = rules::matches(&norm);
         // Identifiers (name, id) are named by their last words; prose by its most specific phrase.
         let identifier = k == 4 || k == 5;
         let rank = |m: &rules::Match| if identifier { (m.end, m.len) } else { (m.len, m.end) };
         if let Some(top) = m.iter().map(rank).max() {
-            for x in &m {
+            for x in m {
                 let factor = if rank(x) == top {
                     1.0
                 } else if !identifier && x.len * 10 >= top.0 * 7 {
@@ -122,7 +126,34 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
                 add(&mut scores, x.token, w * x.strength * factor);
             }
         }
-        text.push_str(&norm);
+        text.push_str(norm);
+    }
+    // "Street and house number" is one street field, not a house number.
+    let prose: String = found[..3].iter().map(|(n, _)| n.as_str()).collect();
+    let number_phrase = has(&prose, &[" street number", " street no ", " street nr", " streetnumber", " numero de rue", " no de rue"]);
+    if has(&prose, COMBINED_STREET) || !number_phrase && found[..3].iter().any(|(_, m)| m.iter().any(|x| x.token == "address-housenumber") && m.iter().any(|x| matches!(x.token, "street-address" | "address-streetname"))) {
+        if let Some(s) = scores.remove("address-housenumber") {
+            add(&mut scores, "street-address", s);
+        }
+    }
+    // "First name and last name" asks for the whole name; "Username or email" for the email.
+    let in_prose = |t: Token| found[..3].iter().any(|(_, m)| m.iter().any(|x| x.token == t));
+    let joined = has(&prose, &[" and ", " und ", " et ", " e ", " y ", " en ", " og ", " och ", " i ", " a ", " ve "])
+        || [&d.label, &d.aria_label, &d.placeholder].iter().any(|p| p.contains('&') || p.contains('+'));
+    if in_prose("family-name") && (in_prose("given-name") || joined && in_prose("name")) {
+        let both = scores.remove("given-name").unwrap_or(0.0) + scores.remove("family-name").unwrap_or(0.0);
+        add(&mut scores, "name", both);
+    }
+    // "Apartment number", "Flat/Building No.": the number of the flat, not of the house.
+    if in_prose("apartment") && in_prose("address-housenumber") {
+        if let Some(s) = scores.remove("address-housenumber") {
+            add(&mut scores, "apartment", s);
+        }
+    }
+    if in_prose("email") && in_prose("username") {
+        if let Some(s) = scores.remove("username") {
+            add(&mut scores, "email", s);
+        }
     }
     let kind = d.kind.as_str();
     match kind {
@@ -134,11 +165,9 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         "date" => add(&mut scores, "bday", 0.2),
         _ => {}
     }
-    if let Some(t) = token::from_autocomplete(&d.autocomplete) {
-        let misuse = matches!(t, "password" | "new-password") && kind != "password";
-        if !misuse {
-            add(&mut scores, t, W_AUTOCOMPLETE * damp);
-        }
+    let auto = token::from_autocomplete(&d.autocomplete).filter(|t| !(matches!(*t, "password" | "new-password") && kind != "password"));
+    if let Some(t) = auto {
+        add(&mut scores, t, W_AUTOCOMPLETE * damp);
     }
     let opts = if d.is_select() { classify_options(&d.options) } else { None };
     match opts {
@@ -171,7 +200,7 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         }
     }
     let (token, score) = best(&scores);
-    Field { d, token, score, opts, text }
+    Field { d, token, score, opts, auto, text }
 }
 
 fn best(scores: &HashMap<Token, f32>) -> (Token, f32) {
@@ -194,12 +223,23 @@ fn has(text: &str, words: &[&str]) -> bool {
 
 /// A single field for street *and* house number.
 const COMBINED_STREET: &[&str] = &[
-    " street and number", " street name and number", " street name number", " street number", " street nr", " rue et n",
+    " street and number", " street name and number", " street name number", " rue et n",
     " strasse und hausnummer", " strasse und nr", " strasse nr", " strasse hausnummer", " strasse hausnr", " straat en huisnummer",
-    " straat huisnummer", " calle y numero", " via e numero", " via numero", " ulica i numer", " ulica nr", " rua e numero",
-    " gatuadress", " adresse et numero", " street house", " street no",
+    " straat huisnummer", " calle y numero", " calle numero", " via e numero", " via numero", " via e n ", " ulica i numer", " ulica nr",
+    " rua e numero", " rua numero", " gatuadress", " adresse et numero", " street house", " street and house",
+    " house number and street", " house number street", " house no and street", " strasse und haus", " strasse hausnr",
+    " ulice a c", " ulice c p", " ulica i nr", " utca hazszam", " adres en huisnummer",
+    " no et rue", " numero et rue", " numero y calle", " street address and number",
 ];
-const PHONE_WORDS: &[&str] = &[" phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", "電話", "电话"];
+/// A search box that looks an address up (it fills nothing itself).
+const LOOKUP_WORDS: &[&str] = &[
+    " search", " find", " lookup", " look up", " suche", " suchen", " finden", " rechercher", " trouver", " buscar", " busca ",
+    " cerca ", " cercare", " zoek", " zoeken", " szukaj", " wyszukaj", " hledat", " keres",
+];
+const PHONE_WORDS: &[&str] = &[
+    " phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", " prefix", " prefisso", " prefijo",
+    " indicatif", "電話", "电话",
+];
 const DAY_WORDS: &[&str] = &[" day", " dd ", " tag ", " jour", " dia ", " giorno", " dag ", " dzien", "日"];
 const MONTH_WORDS: &[&str] = &[" month", " mm ", " monat", " mois", " mes ", " mese", " maand", " miesiac", " manad", "月", " mon "];
 const YEAR_WORDS: &[&str] = &[" year", " yy", " jahr", " annee", " ano ", " anno", " jaar", " rok ", " ar ", "年", " jj", " aa "];
@@ -263,7 +303,6 @@ fn is_street(t: &str) -> bool {
 
 /// Form-level fixes over the fields `idx` of one form, in document order.
 fn context(work: &mut [Field], idx: &[usize]) {
-    let i_of = |i: usize| i;
     let tok = |work: &[Field], i: usize| work[idx[i]].token;
     let n = idx.len();
 
@@ -295,6 +334,14 @@ fn context(work: &mut [Field], idx: &[usize]) {
         }
     }
 
+    // What the user reads beats identifiers: a "line 2" whose label asks for the house number is
+    // the house number (`address2` labelled "Huisnummer", `street-1` labelled "Numărul casei").
+    for &k in idx {
+        if is_street(work[k].token) && prose_names_only_a_house_number(work[k].d) {
+            work[k].token = "address-housenumber";
+        }
+    }
+
     // Streets: consecutive street fields are lines 1..3; a lone street is the street name beside a
     // house number, line 1 beside an apartment/line-2 field, else the whole street address.
     let mut runs: Vec<Vec<usize>> = Vec::new();
@@ -319,23 +366,72 @@ fn context(work: &mut [Field], idx: &[usize]) {
         runs.push(run);
         i = j;
     }
+    // A second-line field (apartment, line 2, address supplement) just after the street.
+    let line2_after = |work: &[Field], i: usize| (i + 1..(i + 4).min(n)).any(|j| matches!(tok(work, j), "apartment" | "address-line2" | "address-extra"));
     let has_number = (0..n).any(|i| tok(work, i) == "address-housenumber");
-    let has_apt = (0..n).any(|i| matches!(tok(work, i), "apartment" | "address-line2"));
+    // A house number field right beside the street (before or after it).
+    let number_near = |work: &[Field], i: usize| (i.saturating_sub(2)..(i + 3).min(n)).any(|j| j != i && tok(work, j) == "address-housenumber");
     for run in runs {
         if run.len() >= 2 {
             for (k, &r) in run.iter().enumerate() {
                 work[idx[r]].token = ["address-line1", "address-line2", "address-line3"][k];
             }
-        } else if has(&work[idx[run[0]]].text, COMBINED_STREET) {
-            work[idx[run[0]]].token = "street-address";
-        } else if has_number {
-            work[idx[run[0]]].token = "address-streetname";
-        } else if line_number(&work[idx[run[0]]]) == Some(2) && i_of(run[0]) > 0 {
-            work[idx[run[0]]].token = "address-line2";
-        } else if has_apt {
-            work[idx[run[0]]].token = "address-line1";
+            continue;
+        }
+        let lone = &work[idx[run[0]]];
+        let token = if has(&lone.text, LOOKUP_WORDS) && lone.auto.is_none() {
+            "address-lookup"
+        } else if has(&lone.text, COMBINED_STREET) {
+            "street-address"
+        } else if number_near(work, run[0]) || has_number && names_a_street(lone.d) {
+            "address-streetname"
+        } else if prose_line_number(lone.d) == Some(1) {
+            "address-line1"
+        } else if line_number(lone) == Some(2) && run[0] > 0 {
+            "address-line2"
+        } else if line2_after(work, run[0]) {
+            "address-line1"
         } else {
-            work[idx[run[0]]].token = "street-address";
+            "street-address"
+        };
+        work[idx[run[0]]].token = token;
+    }
+
+    // The page's own autocomplete attribute names the line (or the country's form); trust it
+    // over the layout guess.
+    for &k in idx {
+        match work[k].auto {
+            Some(a) if a != "street-address" && is_street(a) && is_street(work[k].token) => work[k].token = a,
+            Some("country-name") if work[k].token == "country" => work[k].token = "country-name",
+            _ => {}
+        }
+    }
+
+    // Names on a card: given/family name fields that name the card holder.
+    for &k in idx {
+        let f = &work[k];
+        let on_card = has(&words(&format!("{} {} {} {}", f.d.label, f.d.name, f.d.id, f.d.placeholder)), CARD_WORDS);
+        if on_card {
+            match f.token {
+                "given-name" => work[k].token = "cc-given-name",
+                "family-name" => work[k].token = "cc-family-name",
+                _ => {}
+            }
+        }
+    }
+
+    // Phones: the field just before a phone number that names a phone code or prefix (or offers
+    // "+NN" beside it) is its country code: `phone_prefix`, a "Country" select named `phone[0]`.
+    for i in 0..n.saturating_sub(1) {
+        let (f, next) = (&work[idx[i]], tok(work, i + 1));
+        if next != "tel" || matches!(f.token, "tel" | "tel-country-code" | "email") || f.auto.is_some() {
+            continue;
+        }
+        let ids = words(&format!("{} {}", f.d.name, f.d.id));
+        let phone_ids = has(&ids, PHONE_WORDS) && has(&ids, &[" code", " prefix", " cc ", " country", " dial", " vorwahl", " indicatif", " prefijo", " prefisso"]);
+        let plus_code = f.d.max_length.is_some_and(|m| m <= 6) && (f.d.placeholder.starts_with('+') || f.d.placeholder.starts_with("00"));
+        if phone_ids || plus_code || f.opts == Some(OptionKind::PhoneCode) {
+            work[idx[i]].token = "tel-country-code";
         }
     }
 
@@ -362,6 +458,36 @@ fn context(work: &mut [Field], idx: &[usize]) {
     }
 }
 
+/// Words that put a name field on a payment card.
+const CARD_WORDS: &[&str] = &[
+    " cardholder", " card holder", " holder", " on card", " cc ", " titular", " titulaire", " karteninhaber", " kaarthouder", " titolare",
+];
+
+/// Words for "street" (the street itself, not a whole address), by language.
+const STREET_WORDS: &[&str] = &[
+    " street", " strasse", " str ", " calle", " straat", " rua ", " via ", " strada", " ulica", " ulice", " gata", " gade",
+    " gate ", " utca", " rue ", " sokak", " cadde", " odos", " улица", " οδός", " οδος", "通り",
+];
+const ADDRESS_WORDS: &[&str] = &[
+    " address", " adres", " adresse", " direccion", " indirizzo", " endereco", " anschrift", " osoite", " adresa", " cim ", " адрес",
+    " διευθυνση", "住所", "地址",
+];
+
+/// Does the field's prose name a street rather than a whole address ("Straat", "Calle", "Street name")?
+fn names_a_street(d: &FieldDescriptor) -> bool {
+    let prose = words(&format!("{} {} {}", d.label, d.aria_label, d.placeholder));
+    has(&prose, STREET_WORDS) && !has(&prose, ADDRESS_WORDS)
+}
+
+/// Does the field's visible prose (label, aria-label, placeholder) ask for a house number and for
+/// no street or flat (not "Street and house number", not "Número de piso/puerta")?
+fn prose_names_only_a_house_number(d: &FieldDescriptor) -> bool {
+    let found: Vec<rules::Match> =
+        [&d.label, &d.aria_label, &d.placeholder].iter().filter(|s| !s.is_empty()).flat_map(|s| rules::matches(&words(s))).collect();
+    found.iter().any(|m| m.token == "address-housenumber")
+        && !found.iter().any(|m| matches!(m.token, "street-address" | "address-line1" | "address-streetname" | "street" | "apartment" | "floor"))
+}
+
 /// The line number an identifier or label gives a street field (`address1`, `line_two`, `Address 2`).
 fn line_number(f: &Field) -> Option<usize> {
     let ids = format!("{}{}{}", words(&f.d.name), words(&f.d.id), words(&f.d.label));
@@ -371,6 +497,13 @@ fn line_number(f: &Field) -> Option<usize> {
         }
     }
     None
+}
+
+/// The line number the visible prose gives ("Address: Line 1"), ignoring identifiers
+/// (`address1` is often the only street field).
+fn prose_line_number(d: &FieldDescriptor) -> Option<usize> {
+    let prose = words(&format!("{} {} {}", d.label, d.aria_label, d.placeholder));
+    [(1, " line 1 "), (2, " line 2 "), (3, " line 3 ")].iter().find(|(_, p)| prose.contains(p)).map(|(n, _)| *n)
 }
 
 /// Could this unlabelled-looking text input be a street's second line?
@@ -458,6 +591,68 @@ mod tests {
             field("", "field_17"),
         ]);
         assert_eq!(t, ["postal-code", "none", "none", "none"]);
+    }
+
+    #[test]
+    fn a_line_two_labelled_house_number_is_the_house_number() {
+        // Dutch: `address1`/`address2` identifiers, but the labels ask for street and number.
+        let t = run(vec![
+            FieldDescriptor { autocomplete: "address-line1".into(), ..field("Straat", "address1") },
+            FieldDescriptor { autocomplete: "address-line2".into(), ..field("Huisnummer", "address2") },
+            field("Postcode", "zip"),
+        ]);
+        assert_eq!(t, ["address-streetname", "address-housenumber", "postal-code"]);
+        // Romanian and Spanish house numbers.
+        assert_eq!(run(vec![field("Strada", "street-0"), field("Numărul casei", "street-1")]), ["address-streetname", "address-housenumber"]);
+        assert_eq!(run(vec![field("Calle", "calle"), field("Nº. Exterior", "ext")]), ["address-streetname", "address-housenumber"]);
+    }
+
+    #[test]
+    fn combined_street_and_number_is_one_street_field() {
+        for label in ["Street and house number", "Straße und Hausnummer", "Rue et numéro", "Ulica i kućni broj", "House Number and Street Name"] {
+            assert_eq!(run(vec![field(label, "address1"), field("City", "city")]), ["street-address", "address-level2"], "{label}");
+        }
+        // …but "Street number" alone is the house number.
+        assert_eq!(run(vec![field("Street name", "line1"), field("Street number", "line2")]), ["address-streetname", "address-housenumber"]);
+    }
+
+    #[test]
+    fn line_one_only_with_a_second_line_or_a_label_saying_so() {
+        assert_eq!(run(vec![field("Address", "address1"), field("City", "city")]), ["street-address", "address-level2"]);
+        assert_eq!(run(vec![field("Address", "address1"), field("Apt, suite", "apt"), field("City", "city")]), ["address-line1", "apartment", "address-level2"]);
+        assert_eq!(run(vec![field("Dirección: Line 1", "street[0]"), field("Ciudad", "city")]), ["address-line1", "address-level2"]);
+    }
+
+    #[test]
+    fn ids_and_tax_numbers_are_not_house_numbers() {
+        let t = run(vec![field("UID-Nr.", "vat"), field("DIČ", "numTax"), field("Número de DNI", "dni"), field("CUI/CIF", "vatRegNo")]);
+        assert_eq!(t, ["vat-number", "vat-number", "id-number", "vat-number"]);
+    }
+
+    #[test]
+    fn card_holder_names_and_flat_numbers() {
+        let t = run(vec![field("First name", "cardHolderFirstName"), field("Nom", "cardHolderLastName"), field("Card number", "ccnum")]);
+        assert_eq!(t, ["cc-given-name", "cc-family-name", "cc-number"]);
+        assert_eq!(run(vec![field("Street", "street"), field("Flat/Building Number", "line2")])[1], "apartment");
+        assert_eq!(run(vec![field("Via", "street"), field("Numero interno", "int")])[1], "apartment");
+    }
+
+    #[test]
+    fn one_field_for_both_names_is_the_full_name_and_login_or_email_is_the_email() {
+        assert_eq!(run(vec![field("First Name and Last Name", "fullname")]), ["name"]);
+        assert_eq!(run(vec![field("Nome e cognome", "fullname")]), ["name"]);
+        assert_eq!(run(vec![field("Navn & Efternavn", "customer_name")]), ["name"]);
+        assert_eq!(run(vec![field("Vorname", "fn"), field("Nachname", "ln")]), ["given-name", "family-name"]);
+        assert_eq!(run(vec![field("Username or Email", "login")]), ["email"]);
+    }
+
+    #[test]
+    fn phone_prefix_fields() {
+        let t = run(vec![field("Country prefix", "prefix"), FieldDescriptor { kind: "tel".into(), ..field("Telefono", "phone") }]);
+        assert_eq!(t, ["tel-country-code", "tel-national"]);
+        // Indonesian form: an unlabelled `phone_prefix` box before "Nomor handphone".
+        let t = run(vec![field("", "phone_DELIVERY_prefix"), FieldDescriptor { kind: "tel".into(), ..field("Nomor handphone", "phone_DELIVERY") }]);
+        assert_eq!(t, ["tel-country-code", "tel-national"]);
     }
 
     #[test]

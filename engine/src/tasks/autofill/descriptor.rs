@@ -25,7 +25,9 @@ pub struct FieldFlags {
     pub transparent: bool,
     /// Clipped away by `clip`/`clip-path`.
     pub clipped: bool,
-    /// Another element is on top of the control's centre.
+    /// Another element is on top of the control's centre. Left false by `collect()` (a hit test
+    /// per control is the costliest part of collecting); the content script's `fill()` checks it
+    /// before every write and refuses covered controls.
     pub covered: bool,
     pub disabled: bool,
     pub readonly: bool,

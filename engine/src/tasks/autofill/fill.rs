@@ -85,7 +85,7 @@ fn derive(token: &str, profile: &HashMap<String, String>) -> Option<String> {
             let lines: Vec<&str> = ["address-line1", "address-line2", "address-line3"].iter().filter_map(|k| get(profile, k)).collect();
             (!lines.is_empty()).then(|| lines.join("\n"))
         }
-        "address-line1" => line1,
+        "address-line1" | "street" => line1,
         "address-line2" => street.and_then(|s| s.lines().nth(1)).map(str::to_string),
         "address-streetname" => line1.as_deref().and_then(split_street).map(|(s, _)| s),
         "address-housenumber" => line1.as_deref().and_then(split_street).map(|(_, n)| n),

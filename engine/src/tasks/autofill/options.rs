@@ -138,13 +138,44 @@ fn key(s: &str) -> String {
     out.trim().to_string()
 }
 
+/// The tables above as hash lookups, built once (a 300-option select is checked against them
+/// option by option).
+struct Lookup {
+    names: std::collections::HashMap<&'static str, &'static str>,
+    iso: std::collections::HashSet<&'static str>,
+    us_states: std::collections::HashSet<&'static str>,
+    state_names: std::collections::HashSet<&'static str>,
+}
+
+fn lookup() -> &'static Lookup {
+    static LOOKUP: std::sync::OnceLock<Lookup> = std::sync::OnceLock::new();
+    LOOKUP.get_or_init(|| {
+        let mut names = std::collections::HashMap::new();
+        for (n, c) in COUNTRY_NAMES {
+            names.entry(*n).or_insert(*c); // the first entry of a name wins, as a linear scan's would
+        }
+        Lookup {
+            names,
+            iso: ISO2.split(' ').collect(),
+            us_states: US_STATES.split(' ').collect(),
+            state_names: STATE_NAMES.iter().copied().collect(),
+        }
+    })
+}
+
 /// The ISO code a folded country name or code stands for.
 pub fn country_code(s: &str) -> Option<&'static str> {
     let k = key(s);
     if k.len() == 2 {
-        return ISO2.split(' ').find(|c| *c == k).map(|c| if c == "uk" { "gb" } else { c });
+        return lookup().iso.get(k.as_str()).map(|c| if *c == "uk" { "gb" } else { *c });
     }
-    COUNTRY_NAMES.iter().find(|(n, _)| *n == k).map(|(_, c)| *c)
+    lookup().names.get(k.as_str()).copied()
+}
+
+/// Is `t` (a [`key`]) a country name, or a country name followed by more words (`france metropolitaine`)?
+fn starts_with_country_name(t: &str) -> bool {
+    let names = &lookup().names;
+    names.contains_key(t) || t.match_indices(' ').any(|(i, _)| names.contains_key(&t[..i]))
 }
 
 fn is_placeholder(o: &SelectOption) -> bool {
@@ -175,14 +206,14 @@ pub fn classify_options(options: &[SelectOption]) -> Option<OptionKind> {
     }
     if real.len() >= 8 {
         let countries = count(&|t, v| {
-            COUNTRY_NAMES.iter().any(|(c, _)| t == *c || t.starts_with(&format!("{c} ")))
+            starts_with_country_name(t)
                 || (v.len() == 2 && country_code(v).is_some() && !t.chars().all(|c| c.is_ascii_digit()))
                 || (t.len() == 2 && country_code(t).is_some())
         });
         let states = count(&|t, v| {
-            STATE_NAMES.contains(&t)
-                || (v.len() == 2 && US_STATES.split(' ').any(|s| s == v) && t.len() > 2)
-                || (t.len() <= 3 && US_STATES.split(' ').any(|s| s == t))
+            lookup().state_names.contains(t)
+                || (v.len() == 2 && lookup().us_states.contains(v) && t.len() > 2)
+                || (t.len() <= 3 && lookup().us_states.contains(t))
         });
         if states as f32 >= 0.5 * n && states >= 8 && states >= countries / 2 {
             return Some(OptionKind::State);

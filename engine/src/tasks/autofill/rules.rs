@@ -127,6 +127,7 @@ pub static RULES: &[Rule] = &[
         " apartment", " apt", " suite", " unit ", " unit number", " wohnung", " zimmer", " apt ", " flat ", " wohnung", " appartement", " departamento", " apto", " dpto",
         " appartamento", " interno ", " numer lokalu", " nr lokalu", " mieszkanie", " lokal ", " huisnummer toevoeging",
         " apartment number", " apt no", " door ", " tur ", " puerta", " porta ", " unit number",
+        " квартира", " кв ", " stan ", " lakas", " byt ",
     ]),
     r("floor", 1.0, &[" floor", " etage", " stockwerk", " piso ", " planta", " piano ", " pietro", " verdieping", " andar", " pietro "]),
     r("building", 1.0, &[" building", " gebaude", " batiment", " edificio", " bldg", " block ", " bloque", " blok ", " gebouw"]),
@@ -135,7 +136,9 @@ pub static RULES: &[Rule] = &[
         " no ", " numero ", " huisnummer", " huisnr", " nummer", " numer domu", " nr domu",
         " street number", " streetnumber", " street no", " numero civico", " civico", " num ", " n ",
         " numero exterior", " num exterior", " husnummer", " hazszam", " house ", " building number",
-        " numero de rue", " no de rue",
+        " numero de rue", " no de rue", " numarul", " numar ", " cislo domu", " cislo popisne", " numer budynku",
+        " hazszam", " numero civico", " no exterior", " num ext", " nro ",
+        " nº exterior", " nº ext", " n exterior", " numero ext", " broj ", " kucni broj", " дом ", " номер дома",
     ]),
     r("address-streetname", 1.0, &[
         " street name", " streetname", " straatnaam", " nome via", " nombre de calle", " nom de rue",
@@ -187,6 +190,8 @@ pub static RULES: &[Rule] = &[
         " country code", " dial code", " dialing code", " calling code", " phone code", " phone prefix",
         " landesvorwahl", " landervorwahl", " indicatif", " prefijo", " prefisso", " landcode",
         " kierunkowy", " country calling code", " phone country", " tel country", " isd",
+        " telephone code", " phone prefix", " country prefix", " phonepre", " country phone", " phone country code",
+        " mobile prefix", " tel prefix", " prefix tel", " telefonvorwahl", " prefixe", " prefijo telefono", " dial",
     ]),
     r("tel-national", 1.2, &[" national phone", " national number", " nationale nummer", " numero national"]),
     r("tel-area-code", 1.3, &[" area code", " areacode", " vorwahl", " ddd ", " prefijo de area", " indicativo", " ortsvorwahl", " netnummer"]),
@@ -220,11 +225,15 @@ pub static RULES: &[Rule] = &[
         " national id", " id number", " cpf ", " dni ", " nie ", " ssn", " social security", " personnummer",
         " pesel", " codice fiscale", " rut ", " cedula", " passport", " id card", " identity", " documento",
         " tc kimlik", " tckn", " kimlik", " aadhaar", " curp", " cnpj", " nif ", " id no", " identification",
+        " dni", " nik ", " paspor", " pasaporte", " passeport", " reisepass", " personalausweis", " social security number",
+        " tin ", " numero de dni", " documento de identidad", " carte d identite",
     ]),
     r("vat-number", 1.0, &[
         " vat", " ust id", " ustid", " ust idnr", " tva", " partita iva", " piva", " p iva", " btw ", " nip ",
         " tax number", " tax id", " taxid", " steuernummer", " umsatzsteuer", " iva ", " numero iva",
         " vergi", " ico ", " dic ", " company number", " kvk",
+        " uid", " uid nr", " cvr", " cvr nr", " ic ", " cui ", " cif ", " cui cif", " tax no", " taxno", " vat no",
+        " vat reg", " vatreg", " ust nr", " num tax", " tax ident", " partita", " nipc", " kvk nummer",
     ]),
     // ---- payment ----
     r("cc-name", 1.3, &[
@@ -266,7 +275,35 @@ pub static RULES: &[Rule] = &[
 /// The best-matching rules in `text` (already [`super::text::words`]-normalised): for every token
 /// that matched, its rule strength, the length of its longest matching pattern, and where the
 /// rightmost match ends (identifiers name the field by their last words: `address_city`).
+///
+/// Fast path: one pass over `text` looking every 3-byte window up in [`index`], instead of one
+/// substring search per pattern; [`matches_reference`] is the plain version, and a test keeps
+/// the two equal.
 pub fn matches(text: &str) -> Vec<Match> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let index = index();
+    let mut best: Vec<Option<Match>> = vec![None; RULES.len()];
+    let bytes = text.as_bytes();
+    for pos in 0..bytes.len().saturating_sub(2) {
+        let Some(list) = index.by_prefix.get(&[bytes[pos], bytes[pos + 1], bytes[pos + 2]]) else { continue };
+        for &(r, p) in list {
+            if bytes[pos..].starts_with(p.as_bytes()) {
+                merge(&mut best[r], found(&RULES[r], p, pos));
+            }
+        }
+    }
+    for &(r, exact) in &index.exact {
+        if text.trim() == exact {
+            merge(&mut best[r], found(&RULES[r], exact, text.len() - text.trim_start().len() - 1));
+        }
+    }
+    best.into_iter().flatten().collect()
+}
+
+/// The plain matcher: every pattern searched on its own. Same answer as [`matches`].
+pub fn matches_reference(text: &str) -> Vec<Match> {
     let mut out = Vec::new();
     if text.trim().is_empty() {
         return out;
@@ -274,26 +311,55 @@ pub fn matches(text: &str) -> Vec<Match> {
     for rule in RULES {
         let mut best: Option<Match> = None;
         for p in rule.patterns {
-            let found = match p.strip_prefix('=') {
+            let found_at = match p.strip_prefix('=') {
                 // `=word`: the whole text is that word.
                 Some(exact) => (text.trim() == exact).then(|| text.len() - text.trim_start().len() - 1),
                 None => text.rfind(*p),
             };
-            if let Some(pos) = found {
-                let len = p.trim().chars().count();
-                let end = pos + p.trim_end().len();
-                let m = Match { token: rule.token, strength: rule.strength, len, end };
-                best = Some(match best {
-                    Some(b) if (b.end, b.len) >= (m.end, m.len) && b.len >= m.len => b,
-                    Some(b) if b.len > m.len && b.end >= m.end => b,
-                    Some(b) => Match { len: b.len.max(m.len), end: b.end.max(m.end), ..b },
-                    None => m,
-                });
+            if let Some(pos) = found_at {
+                merge(&mut best, found(rule, p.trim_start_matches('='), pos));
             }
         }
         out.extend(best);
     }
     out
+}
+
+fn found(rule: &Rule, p: &str, pos: usize) -> Match {
+    Match { token: rule.token, strength: rule.strength, len: p.trim().chars().count(), end: pos + p.trim_end().len() }
+}
+
+/// Keeps, per rule, the longest matching pattern's length and the rightmost match's end.
+fn merge(best: &mut Option<Match>, m: Match) {
+    *best = Some(match *best {
+        Some(b) => Match { len: b.len.max(m.len), end: b.end.max(m.end), ..b },
+        None => m,
+    });
+}
+
+/// Patterns by their first three bytes (every pattern has at least three), and the `=word` ones.
+struct Index {
+    by_prefix: std::collections::HashMap<[u8; 3], Vec<(usize, &'static str)>>,
+    exact: Vec<(usize, &'static str)>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut ix = Index { by_prefix: Default::default(), exact: Vec::new() };
+        for (r, rule) in RULES.iter().enumerate() {
+            for p in rule.patterns {
+                match p.strip_prefix('=') {
+                    Some(exact) => ix.exact.push((r, exact)),
+                    None => {
+                        let b = p.as_bytes();
+                        ix.by_prefix.entry([b[0], b[1], b[2]]).or_default().push((r, p));
+                    }
+                }
+            }
+        }
+        ix
+    })
 }
 
 /// One rule that matched a text.
@@ -329,11 +395,22 @@ mod tests {
     }
 
     #[test]
+    fn fast_matcher_equals_the_reference() {
+        let mut texts: Vec<String> = RULES.iter().flat_map(|r| r.patterns.iter().map(|p| format!(" x{p} y {p}"))).collect();
+        texts.extend(["by", "Straße und Hausnummer", "billingAddress[street_1]", "E-Mail-Adresse", "郵便番号 〒", "Name on card", "no nr n"].iter().map(|s| words(s)));
+        texts.push(" by ".into());
+        for t in &texts {
+            assert_eq!(matches(t), matches_reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
     fn every_pattern_is_normalised() {
         for rule in RULES {
             for p in rule.patterns {
                 assert_eq!(super::super::text::fold(p), *p, "{p}");
                 assert!(!p.trim().trim_start_matches('=').is_empty());
+                assert!(p.len() >= 3, "{p:?}: the fast matcher indexes three-byte prefixes");
             }
         }
     }

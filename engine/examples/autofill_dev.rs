@@ -1,0 +1,84 @@
+//! Dev-only: scores the autofill classifier natively on descriptors dumped from real pages, in
+//! seconds instead of a browser run, and times it.
+//!
+//! Dump once: `secondself eval autofill DIR --dump target/train.json` (and the negatives with
+//! `--negatives --dump target/neg.json`); each descriptor carries the harness's `label_truth`,
+//! which only this tool reads. Then:
+//! `cargo run --release -p secondself-engine --example autofill_dev -- target/train.json [target/neg.json] [-v] [--only=TRUTH>PREDICTED]`
+//! prints the confusion summary, the classify time per page and `field accuracy` / `false fills`
+//! as the CLI counts them. The browser CLI stays the measure of record.
+use std::collections::HashMap;
+
+use secondself_engine::tasks::autofill::{classify, is_address_or_payment, FieldDescriptor};
+
+#[derive(serde::Deserialize)]
+struct Page {
+    file: String,
+    fields: Vec<serde_json::Value>,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let verbose = args.iter().any(|a| a == "-v");
+    let filter: Option<String> = args.iter().find_map(|a| a.strip_prefix("--only=").map(str::to_string));
+    let train: Vec<Page> = serde_json::from_str(&std::fs::read_to_string(&args[0]).unwrap()).unwrap();
+    let (mut ok, mut total) = (0, 0);
+    let mut times: Vec<f64> = Vec::new();
+    let mut conf: HashMap<(String, String), usize> = HashMap::new();
+    for p in &train {
+        let descs: Vec<FieldDescriptor> = p.fields.iter().map(|f| serde_json::from_value(f.clone()).unwrap()).collect();
+        let t0 = std::time::Instant::now();
+        let preds = classify(&descs);
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if verbose && *times.last().unwrap_or(&0.0) > 3.0 {
+            println!("slow: {} {:.1} ms, {} fields", p.file, times.last().unwrap_or(&0.0), descs.len());
+        }
+        for (f, pr) in p.fields.iter().zip(&preds) {
+            let Some(truth) = f["label_truth"].as_str() else { continue };
+            total += 1;
+            if truth == pr.token {
+                ok += 1;
+            } else {
+                *conf.entry((truth.to_string(), pr.token.clone())).or_default() += 1;
+                if verbose && filter.as_deref().map(|x| x == format!("{truth}>{}", pr.token)).unwrap_or(true) {
+                    println!("{} {truth} -> {} | {}", p.file, pr.token, brief(f));
+                }
+            }
+        }
+    }
+    let mut c: Vec<_> = conf.into_iter().collect();
+    c.sort_by(|a, b| b.1.cmp(&a.1));
+    for ((t, p), n) in c.iter().take(45) {
+        println!("{n:5} {t} -> {p}");
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!("classify time per page: median {:.2} ms, p95 {:.2} ms", times[times.len() / 2], times[times.len() * 95 / 100]);
+    println!("field accuracy: {ok}/{total} ({:.4})", ok as f64 / total as f64);
+    if let Some(neg) = args.get(1).filter(|a| !a.starts_with('-')) {
+        let neg: Vec<Page> = serde_json::from_str(&std::fs::read_to_string(neg).unwrap()).unwrap();
+        let mut n = 0;
+        for p in &neg {
+            let descs: Vec<FieldDescriptor> = p.fields.iter().map(|f| serde_json::from_value(f.clone()).unwrap()).collect();
+            for (f, pr) in p.fields.iter().zip(classify(&descs)) {
+                if is_address_or_payment(&pr.token) {
+                    n += 1;
+                    if verbose && filter.is_none() {
+                        println!("NEG {} -> {} | {}", p.file, pr.token, brief(f));
+                    }
+                }
+            }
+        }
+        println!("false fills: {n}");
+    }
+}
+
+fn brief(f: &serde_json::Value) -> String {
+    let mut out = String::new();
+    for k in ["type", "autocomplete", "label", "aria_label", "placeholder", "name", "id", "nearby", "max_length", "position", "section"] {
+        let v = &f[k];
+        if v.is_null() || v.as_str() == Some("") { continue; }
+        out.push_str(&format!("{k}={} ", v.to_string().chars().take(60).collect::<String>()));
+    }
+    if let Some(o) = f["options"].as_array() { if !o.is_empty() { out.push_str(&format!("opts={}:{}", o.len(), o.iter().take(4).map(|x| x["text"].to_string()).collect::<Vec<_>>().join(","))); } }
+    out
+}
