@@ -143,7 +143,7 @@
     if (blocked || !AF.fillability(field).fillable) return;
     const { fields } = AF.collect();
     const focus = AF.indexOf(field);
-    const reply = await engine({ kind: "autofill.classify", fields, focus, scope: "field" });
+    const reply = await engine({ kind: "autofill.classify", fields, focus, scope: "preview" });
     const mine = (reply.predictions || []).find((p) => p.index === focus);
     if (blocked || document.activeElement !== field || !mine || mine.token === "none") return;
     Menu.show(field, () => menuEntries(field, reply));

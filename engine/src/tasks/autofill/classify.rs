@@ -46,6 +46,8 @@ const W_ID: f32 = 0.45;
 const W_NEARBY: f32 = 0.4;
 const W_AUTOCOMPLETE: f32 = 1.6;
 const PROSE_DAMPING: f32 = 1.0;
+/// Length at which `content/autofill-fields.js` cuts a name or id.
+const MAX_IDENTIFIER: usize = 80;
 
 /// Per-field working state.
 struct Field<'a> {
@@ -111,6 +113,9 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
             continue;
         }
         let w = if k == 4 || k == 5 { w * damp } else { w };
+        // The collector cuts identifiers at 80 characters, and with them their last words, which
+        // are the ones that name the field (`…[billing_address][address_company]`).
+        let w = if (k == 4 || k == 5) && src.chars().count() >= MAX_IDENTIFIER { w * 0.4 } else { w };
         // Identifiers (name, id) are named by their last words; prose by its most specific phrase.
         let identifier = k == 4 || k == 5;
         let rank = |m: &rules::Match| if identifier { (m.end, m.len) } else { (m.len, m.end) };
@@ -627,6 +632,16 @@ mod tests {
     fn ids_and_tax_numbers_are_not_house_numbers() {
         let t = run(vec![field("UID-Nr.", "vat"), field("DIČ", "numTax"), field("Número de DNI", "dni"), field("CUI/CIF", "vatRegNo")]);
         assert_eq!(t, ["vat-number", "vat-number", "id-number", "vat-number"]);
+    }
+
+    #[test]
+    fn landmarks_and_cut_identifiers() {
+        assert_eq!(run(vec![field("Ponto de Referência (opcional)", "reference")]), ["reference-point"]);
+        assert_eq!(run(vec![field("Nearest landmark", "landmark")]), ["reference-point"]);
+        // An 80-character identifier was cut by the collector: its visible label decides.
+        let long = format!("app_bundle_checkout_addresses_type[billing_address][{}", "address".repeat(5));
+        let long: String = long.chars().take(80).collect();
+        assert_eq!(run(vec![field("Société", &long)]), ["organization"]);
     }
 
     #[test]

@@ -31,7 +31,8 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::{AutofillValue, Reply};
 
 /// Which fields a fill covers: the whole page (shortcut, context menu), the focused control's
-/// form, or the focused control alone (the inline menu's two entries).
+/// form, the focused control alone (the inline menu's two entries), or none: `preview` only
+/// classifies and lists the focused field's offers (the inline icon, before the user picks).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FillScope {
@@ -39,6 +40,7 @@ pub enum FillScope {
     Page,
     Form,
     Field,
+    Preview,
 }
 
 /// What the user asked for, beside the descriptors: `autofill.classify`'s optional fields.
@@ -78,7 +80,7 @@ pub fn plan_for(fields: &[FieldDescriptor], profile: &HashMap<String, String>, a
                 (FillScope::Page, _) => true,
                 (FillScope::Form, Some(k)) => fields.iter().any(|d| d.index == index && d.form_index == fields[k].form_index),
                 (FillScope::Field, Some(k)) => index == fields[k].index,
-                (_, None) => false,
+                (FillScope::Preview, _) | (_, None) => false,
             };
             all.into_iter().filter(|(i, _)| keep(*i)).collect()
         }
@@ -135,6 +137,7 @@ mod tests {
         assert_eq!(filled(&plan_for(&f, &p, &FillAsk { focus: Some(1), scope: FillScope::Form, pick: None })), [0, 1]);
         assert_eq!(filled(&plan_for(&f, &p, &FillAsk { focus: Some(1), scope: FillScope::Field, pick: None })), [1]);
         assert_eq!(filled(&plan_for(&f, &p, &FillAsk { focus: None, scope: FillScope::Field, pick: None })), Vec::<usize>::new());
+        assert_eq!(filled(&plan_for(&f, &p, &FillAsk { focus: Some(1), scope: FillScope::Preview, pick: None })), Vec::<usize>::new());
     }
 
     #[test]

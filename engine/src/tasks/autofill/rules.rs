@@ -163,7 +163,12 @@ pub static RULES: &[Rule] = &[
         " kecamatan", " kelurahan", " район", " квартал", " الحي", " المنطقة", 
         " district", " neighborhood", " neighbourhood", " barrio", " bairro", " colonia", " quartier",
         " dzielnica", " ortsteil", " stadtteil", " wijk", " mahalle", " kerulet", " rayon", " sub district",
-        " subdistrict", " landmark",
+        " subdistrict",
+    ]),
+    r("reference-point", 1.1, &[
+        " landmark", " nearest landmark", " reference point", " point of reference", " ponto de referencia", " punto de referencia",
+        " punto di riferimento", " point de repere", " directions to reach", " how to reach", " directions", " referencia", " معالم",
+        " علامة مميزة",
     ]),
     r("postal-code", 1.1, &[
         " kode pos", " psc ", " postinumero", " cod postal", " индекс", " почтовый индекс", " пощенски код", " ταχυδρομικός κώδικας", " τ κ ", " الرمز البريدي", " postanski broj", 

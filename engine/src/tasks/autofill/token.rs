@@ -19,7 +19,7 @@ pub const TOKENS: &[Token] = &[
     "address-level4", "postal-code", "country", "country-name", "bday", "bday-day", "bday-month", "bday-year",
     "sex", "url", "username", "cc-name", "cc-given-name", "cc-family-name", "cc-number", "cc-exp",
     "cc-exp-month", "cc-exp-year", "cc-csc", "cc-type", "address-housenumber", "address-streetname",
-    "apartment", "floor", "building", "address-extra", "street", "address-lookup", "id-number", "vat-number", "password", "new-password",
+    "apartment", "floor", "building", "address-extra", "street", "address-lookup", "reference-point", "id-number", "vat-number", "password", "new-password",
 ];
 
 /// The interned token equal to `s`, if it is one.
