@@ -64,6 +64,7 @@ fn fail(what: &str, fix: &str) -> ! {
 
 /// Ensures the wasm32 target is installed, adding it with rustup when missing.
 fn check_prerequisites() {
+    ensure_vulkan_driver();
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let sysroot = Command::new(&rustc).args(["--print", "sysroot"]).output();
     let has_target = sysroot
@@ -76,6 +77,30 @@ fn check_prerequisites() {
     let added = Command::new("rustup").args(["target", "add", WASM_TARGET]).status();
     if !matches!(added, Ok(s) if s.success()) {
         fail(&format!("the Rust target {WASM_TARGET} is missing and rustup could not add it"), &format!("rustup target add {WASM_TARGET}"));
+    }
+}
+
+/// The native wgpu tests and `--backend wgpu` need a Vulkan driver; on a machine without a GPU
+/// that is Mesa's lavapipe (CPU). On Debian as root it is installed when no Vulkan driver is
+/// registered; elsewhere a warning says how.
+fn ensure_vulkan_driver() {
+    let icd = Path::new("/usr/share/vulkan/icd.d");
+    let has_driver = icd.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false);
+    if !cfg!(target_os = "linux") || has_driver {
+        return;
+    }
+    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let installed = is_root
+        && Path::new("/usr/bin/apt-get").exists()
+        && Command::new("apt-get").args(["update", "-qq"]).status().map(|s| s.success()).unwrap_or(false)
+        && Command::new("apt-get")
+            .args(["install", "-y", "-qq", "mesa-vulkan-drivers"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+    if !installed {
+        println!("cargo:warning=no Vulkan driver found: the native wgpu tests need one (Debian/Ubuntu: `sudo apt-get install mesa-vulkan-drivers`)");
     }
 }
 

@@ -112,6 +112,21 @@ pub enum Request {
 }
 
 impl Request {
+    /// Whether serving this request may change memory (caches of it must be dropped).
+    pub fn may_write_memory(&self) -> bool {
+        matches!(
+            self,
+            Request::MemoryImport { .. }
+                | Request::MemoryRemember { .. }
+                | Request::MemoryDistil
+                | Request::MemoryPin { .. }
+                | Request::MemoryForget { .. }
+                | Request::MemoryDeleteSource { .. }
+                | Request::MemoryRestore { .. }
+                | Request::MemoryClear
+        )
+    }
+
     /// Whether a web page's content script may send this request. Pages get the narrow task
     /// answers (autofill plans, enhanced prompts, critiques), never memory itself, and cannot
     /// write memory either ("Remember this" goes through the browser's context menu).

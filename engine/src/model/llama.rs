@@ -267,7 +267,7 @@ pub(crate) mod tests {
                 .map(|v| v * scale)
                 .collect::<Vec<f32>>()
         };
-        let mut q4 =
+        let q4 =
             |t: &mut HashMap<_, _>, name: String, rows: usize, cols: usize, vals: Vec<f32>| {
                 let q = Q4Host::quantize(&vals, rows, cols).unwrap();
                 t.insert(

@@ -40,6 +40,9 @@ struct Inner {
     db_name: String,
     /// The model (loaded on first use) and its generations.
     model: model_host::ModelHost,
+    /// The current facts, kept between requests that do not change memory (autofill asks on
+    /// every form); dropped by every request that may write.
+    facts: std::cell::RefCell<Option<Rc<Vec<crate::memory::Fact>>>>,
 }
 
 #[wasm_bindgen]
@@ -50,7 +53,7 @@ impl Engine {
         console_error_panic_hook::set_once();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
         let db_name = db_name.unwrap_or_else(|| schema::DB_NAME.to_string());
-        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default() }) }
+        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), facts: Default::default() }) }
     }
 
     /// A short label of the backend in use, for logs and the UI.
@@ -85,10 +88,13 @@ fn now() -> i64 {
 
 impl Inner {
     async fn serve(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
+        if request.may_write_memory() {
+            self.facts.replace(None);
+        }
         match request {
             Request::Ping => Ok(Reply::Pong { version: crate::VERSION.into(), backend: self.backend.clone() }),
             Request::AutofillClassify { fields, focus, scope, pick } => {
-                let profile = self.with_memory(|s| Box::pin(async move { manage::current_facts(s).await })).await?;
+                let profile = self.current_facts().await?;
                 let profile = l1::profile(&profile).into_iter().collect();
                 let ask = crate::tasks::autofill::FillAsk { focus, scope, pick };
                 Ok(crate::tasks::autofill::plan_for(&fields, &profile, &ask))
@@ -198,10 +204,19 @@ impl Inner {
         }
     }
 
+    /// The current facts (cached until memory changes).
+    async fn current_facts(&self) -> Result<Rc<Vec<crate::memory::Fact>>, EngineError> {
+        if let Some(f) = self.facts.borrow().clone() {
+            return Ok(f);
+        }
+        let facts = Rc::new(self.with_memory(|s| Box::pin(async move { manage::current_facts(s).await })).await?);
+        self.facts.replace(Some(Rc::clone(&facts)));
+        Ok(facts)
+    }
+
     /// The current facts as the tasks see them.
     async fn fact_views(&self) -> Result<Vec<FactView>, EngineError> {
-        let facts = self.with_memory(|s| Box::pin(async move { manage::current_facts(s).await })).await?;
-        Ok(facts.iter().map(FactView::from).collect())
+        Ok(self.current_facts().await?.iter().map(FactView::from).collect())
     }
 
     async fn overview(&self) -> Result<Reply, EngineError> {
