@@ -18,9 +18,10 @@
 //! Sensitive leaks: values of the profile's `sensitive` list found in what is said to someone
 //! else or added to a prompt: third-party answers, enhanced prompts, critic problems.
 //!
-//! Until the engine's model is available the memory rows print `n/a` (and are `null` in the
-//! JSON). `--extractive` scores them on the pipeline's fallback alone (`finish` with no model
-//! text), labelled as such in the table and under `*_extractive` keys in the JSON.
+//! The memory rows run the engine's model natively (the provisioned SmolLM2 on the `flex` CPU
+//! backend, or `--model PATH`); when it cannot be loaded they print `n/a` (and are `null` in the
+//! JSON). `--extractive` scores them without the model, on the pipeline's fallback alone
+//! (`finish` with no model text), labelled as such in the table and under `*_extractive` keys.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -33,10 +34,12 @@ use secondself_engine::tasks::autofill::{classify, fill_values, FieldDescriptor}
 use secondself_engine::tasks::context::FactView;
 use secondself_engine::tasks::memory_qa::{self, Asker};
 use secondself_engine::tasks::{critic, enhance, evidence};
+use secondself_engine::model::LanguageModel;
 use secondself_engine::tokenizer::ChatMessage;
 use serde_json::Value;
 
 use super::memory::{collect_files, import_paths, now};
+use super::model_choice::{model_file, set_threads};
 
 /// `secondself eval persona …`
 #[derive(Debug, ClapArgs)]
@@ -53,6 +56,12 @@ pub struct Args {
     /// (`finish` with no model text), labelled as such. A baseline, not the model's score.
     #[arg(long)]
     pub extractive: bool,
+    /// Another llama GGUF file instead of the default model.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// CPU worker threads for the model (default: all cores, at most 8).
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// One row of the table.
@@ -97,10 +106,17 @@ pub struct Report {
 /// Text generation for the memory rows: messages in, the model's text out.
 pub type Generate<'a> = dyn FnMut(&[ChatMessage]) -> Result<String> + 'a;
 
-/// The model for the memory rows. The engine's `LanguageModel` is not on main yet, so this says
-/// so; the memory rows stay unscored rather than faked.
-fn load_model() -> Result<Box<Generate<'static>>> {
-    bail!("the model is not yet available: secondself_engine::model::LanguageModel has not landed on main, so the memory rows cannot be scored")
+/// The model for the memory rows: the provisioned SmolLM2 (or `--model PATH`) on the native
+/// CPU backend, answering with [`memory_qa::generation_params`].
+fn load_model(explicit: Option<PathBuf>, threads: Option<usize>) -> Result<Box<Generate<'static>>> {
+    set_threads(threads);
+    let path = model_file(explicit)?;
+    let mut model = LanguageModel::load_file(&path, &burn::tensor::Device::flex()).with_context(|| format!("loading {}", path.display()))?;
+    let params = memory_qa::generation_params();
+    Ok(Box::new(move |messages: &[ChatMessage]| {
+        let completion = pollster::block_on(model.complete(messages, &params, &mut |_| {}, &|| false)).context("generation failed")?;
+        Ok(completion.text)
+    }))
 }
 
 fn lower_all(v: &Value) -> Vec<String> {
@@ -273,7 +289,7 @@ fn row_line(name: &str, row: Option<&Row>, bad: Option<&str>, missing: &str) -> 
 
 /// The table, as Markdown (printed and kept in `docs/EVAL.md`).
 pub fn table(r: &Report) -> String {
-    let missing = "model not yet available";
+    let missing = "model not available";
     let (s, t) = if r.extractive { ("memory (self, extractive)", "memory (3rd, extractive)") } else { ("memory (self)", "memory (third-party)") };
     [
         "| task                   | score | counts |".to_string(),
@@ -288,18 +304,22 @@ pub fn table(r: &Report) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let mut model = match load_model() {
-        Ok(m) => Some(m),
-        Err(e) => {
-            eprintln!("memory rows skipped: {e:#}");
-            None
+    let mut model = if args.extractive {
+        None
+    } else {
+        match load_model(args.model.clone(), args.threads) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                eprintln!("memory rows skipped: the model is not available: {e:#}");
+                None
+            }
         }
     };
     let extractive = model.is_none() && args.extractive;
     let mut r = evaluate(&args.persona_dir, model.as_deref_mut(), extractive, args.verbose)?;
     r.extractive = extractive;
     if model.is_none() {
-        r.model_missing = Some("the model is not yet available".into());
+        r.model_missing = Some("the model is not available".into());
     }
     for l in &r.lines {
         println!("{l}");
@@ -352,7 +372,7 @@ mod tests {
     fn the_table_marks_missing_memory_rows() {
         let r = Report::default();
         let t = table(&r);
-        assert!(t.contains("| memory (self)          |  n/a | model not yet available |"), "{t}");
+        assert!(t.contains("| memory (self)          |  n/a | model not available |"), "{t}");
         assert!(t.contains("context critic"), "{t}");
     }
 }
