@@ -90,10 +90,11 @@ pub enum Request {
     #[serde(rename = "model.reset")]
     ModelReset,
     /// Runs `tokens` through the model and returns the last position's `top` logits, then feeds
-    /// `follow` one token at a time and returns the argmax before each (teacher-forced greedy
-    /// check against a reference). `cpu` runs a CPU copy of the model instead of the loaded one.
+    /// `follow` (the first few one at a time, the rest in one pass) and returns the argmax
+    /// before each (teacher-forced greedy check against a reference). `cpu` or `webgpu` runs a
+    /// copy of the model on that device instead of the loaded one.
     #[serde(rename = "model.probe")]
-    ModelProbe { tokens: Vec<u32>, #[serde(default)] follow: Vec<u32>, top: usize, #[serde(default)] cpu: bool },
+    ModelProbe { tokens: Vec<u32>, #[serde(default)] follow: Vec<u32>, top: usize, #[serde(default)] cpu: bool, #[serde(default)] webgpu: bool },
     /// Generates the assistant's next turn; pieces stream as `chat.piece` events.
     #[serde(rename = "chat.generate")]
     ChatGenerate { messages: Vec<ChatTurn>, #[serde(default)] options: ChatOptions },
@@ -106,9 +107,9 @@ pub enum Request {
     #[serde(rename = "chat.ask")]
     ChatAsk { question: String, #[serde(default = "asker_user")] asker: crate::tasks::memory_qa::Asker },
     /// Times a prefill of `prompt_tokens` and `decode_tokens` greedy steps on the loaded model,
-    /// or on a CPU copy with `cpu` (`bench.html`, `secondself bench model`).
+    /// or on a copy on the CPU (`cpu`) or WebGPU (`webgpu`) (`bench.html`, `secondself bench model`).
     #[serde(rename = "bench.model")]
-    BenchModel { #[serde(default)] cpu: bool, prompt_tokens: usize, decode_tokens: usize },
+    BenchModel { #[serde(default)] cpu: bool, #[serde(default)] webgpu: bool, prompt_tokens: usize, decode_tokens: usize },
 }
 
 impl Request {

@@ -28,6 +28,13 @@ pub struct Args {
     /// Tokens for the decode measurement.
     #[arg(long, default_value_t = 128)]
     pub decode_tokens: usize,
+    /// Prompt tokens for the WebGPU row in Chromium (headless Chromium's WebGPU is usually
+    /// SwiftShader, the GPU emulated on the CPU: far slower than the CPU rows).
+    #[arg(long, default_value_t = 64)]
+    pub webgpu_prompt_tokens: usize,
+    /// Decode tokens for the WebGPU row in Chromium.
+    #[arg(long, default_value_t = 16)]
+    pub webgpu_decode_tokens: usize,
     /// Skip the peers (llama.cpp natively and in wasm).
     #[arg(long)]
     pub no_peers: bool,
@@ -71,7 +78,7 @@ pub fn run(args: Args) -> Result<()> {
             let model = LanguageModel::load_file(&path, &BackendChoice::Cpu.device())?;
             bench::bench_prompt(&model, args.prompt_tokens)
         };
-        match super::bench_peers::in_browser(&path, &ids, args.decode_tokens, !args.no_peers) {
+        match super::bench_peers::in_browser(&path, &ids, args.decode_tokens, (args.webgpu_prompt_tokens, args.webgpu_decode_tokens), !args.no_peers) {
             Ok(more) => rows.extend(more),
             Err(e) => eprintln!("in-browser rows skipped: {e:#}"),
         }

@@ -75,20 +75,26 @@ pub fn llama_cpp(model: &Path, threads: usize, prompt_tokens: usize, decode_toke
 /// Rows measured in headless Chromium: the extension's engine on its device (WebGPU after the
 /// self-check) and on the CPU (`bench.html`), then wllama when `peers`.
 #[tokio::main]
-pub async fn in_browser(model: &Path, ids: &[u32], decode_tokens: usize, peers: bool) -> Result<Vec<Row>> {
+pub async fn in_browser(model: &Path, ids: &[u32], decode_tokens: usize, gpu_tokens: (usize, usize), peers: bool) -> Result<Vec<Row>> {
     use secondself::browser::{self, ExtensionBrowser, LaunchOptions};
     use std::time::Duration;
     let b = ExtensionBrowser::launch(&secondself::extension_dir(), &LaunchOptions::default()).await?;
     let result = async {
         let mut rows = Vec::new();
-        let page = b.open(&b.extension_url(&format!("bench/bench.html?auto&prompt={}&decode={decode_tokens}", ids.len()))).await?;
+        let page = b.open(&b.extension_url(&format!("bench/bench.html?auto&prompt={}&decode={decode_tokens}&gpu_prompt={}&gpu_decode={}", ids.len(), ids.len().min(gpu_tokens.0), decode_tokens.min(gpu_tokens.1)))).await?;
         browser::wait_until(&page, "window.benchResults != null", Duration::from_secs(3600)).await?;
         let results: serde_json::Value = browser::eval(&page, "window.benchResults").await?;
         let list = results.as_array().with_context(|| format!("bench.html failed: {results}"))?;
         for r in list {
             let backend = r["backend"].as_str().unwrap_or("?");
+            if let Some(why) = r["skipped"].as_str() {
+                eprintln!("SecondSelf on {backend} in Chromium skipped: {why}");
+                continue;
+            }
+            let (p, d) = (r["bench"]["prompt_tokens"].as_u64().unwrap_or(0), r["bench"]["decode_tokens"].as_u64().unwrap_or(0));
+            let shortened = if p as usize != ids.len() || d as usize != decode_tokens { format!(" ({p}-token prompt, {d} decoded)") } else { String::new() };
             rows.push(Row {
-                name: format!("SecondSelf in Chromium, {}", if backend.starts_with("CPU") { "CPU (wasm)".to_string() } else { backend.replace("GPU: ", "") }),
+                name: format!("SecondSelf in Chromium, {}{shortened}", if backend.starts_with("CPU") { "CPU (wasm)".to_string() } else { backend.replace("GPU: ", "") }),
                 load_s: r["load_ms"].as_f64().unwrap_or(0.0) / 1e3,
                 prefill_tps: r["bench"]["prefill_tps"].as_f64().unwrap_or(0.0),
                 decode_tps: r["bench"]["decode_tps"].as_f64().unwrap_or(0.0),

@@ -144,6 +144,33 @@ impl Llama {
 
     /// The last position's logits as a `[1, vocab]` tensor on the device.
     pub async fn forward_logits(&mut self, tokens: &[u32]) -> Result<Tensor<2>, ModelError> {
+        self.forward_head(tokens, false).await
+    }
+
+    /// Runs `tokens` after the cached sequence in one pass and returns the greedy id at each
+    /// of their positions (the argmax after `tokens[..=i]`), computed on the device; only the
+    /// ids are read back. With the tokens of a greedy continuation this checks every step of it
+    /// in one pass (teacher forcing).
+    pub async fn forward_argmax_each(&mut self, tokens: &[u32]) -> Result<Vec<u32>, ModelError> {
+        let logits = self.forward_head(tokens, true).await?;
+        let ids: Tensor<2, Int> = logits.argmax(1);
+        let data = ids
+            .into_data_async()
+            .await
+            .map_err(|e| ModelError::Read(format!("{e:?}")))?;
+        let values = data
+            .convert::<i64>()
+            .try_to_vec::<i64>()
+            .map_err(|e| ModelError::Read(format!("{e:?}")))?;
+        values
+            .iter()
+            .map(|&v| u32::try_from(v).map_err(|_| ModelError::Read(format!("argmax returned {v}"))))
+            .collect()
+    }
+
+    /// Logits of the last position (`[1, vocab]`) or, with `every`, of each new position
+    /// (`[n, vocab]`).
+    async fn forward_head(&mut self, tokens: &[u32], every: bool) -> Result<Tensor<2>, ModelError> {
         let n = tokens.len();
         if n == 0 {
             return Err(ModelError::EmptyInput);
@@ -175,8 +202,8 @@ impl Llama {
                 .forward(x, &rope, &mut cache, layer, mask.as_ref())
                 .await?;
         }
-        let last = x.narrow(0, n - 1, 1);
-        let normed = rms_norm(last, &self.output_norm, self.config.rms_norm_eps);
+        let rows = if every { x } else { x.narrow(0, n - 1, 1) };
+        let normed = rms_norm(rows, &self.output_norm, self.config.rms_norm_eps);
         let head = self.head.as_ref().unwrap_or(&self.embed);
         let logits = head.matmul(normed).await?;
 
@@ -609,6 +636,39 @@ pub(crate) mod tests {
             prompt.len() as f64 / prefill.as_secs_f64(),
             steps as f64 / decode.as_secs_f64()
         );
+    }
+
+    /// One teacher-forced pass gives the same greedy ids as decoding the same tokens one at a
+    /// time, and leaves the cache where the step-by-step run leaves it.
+    fn check_argmax_each(device: &Device) {
+        let c = tiny_config();
+        let weights = LlamaWeights::load(&tiny_model(&c, 11), &c).unwrap();
+        let mut stepwise = Llama::from_weights(c.clone(), weights.clone(), device).unwrap();
+        let mut batched = Llama::from_weights(c.clone(), weights, device).unwrap();
+        let prompt = [3u32, 17, 42, 8];
+        let follow = [5u32, 61, 29, 90, 1, 33, 77];
+        block_on(stepwise.forward(&prompt)).unwrap();
+        let want: Vec<u32> = follow
+            .iter()
+            .map(|&t| block_on(stepwise.forward_argmax(&[t])).unwrap())
+            .collect();
+        block_on(batched.forward(&prompt)).unwrap();
+        let got = block_on(batched.forward_argmax_each(&follow)).unwrap();
+        assert_eq!(got, want);
+        assert_eq!(batched.position(), stepwise.position());
+        let a = block_on(stepwise.forward(&[12])).unwrap();
+        let b = block_on(batched.forward(&[12])).unwrap();
+        assert_close(&a, &b, 1e-3, 1e-3);
+    }
+
+    #[test]
+    fn argmax_each_matches_stepwise_decoding_on_cpu() {
+        check_argmax_each(&Device::flex());
+    }
+
+    #[test]
+    fn argmax_each_matches_stepwise_decoding_on_wgpu() {
+        check_argmax_each(&Device::wgpu(burn::tensor::DeviceKind::DefaultDevice));
     }
 
     #[test]

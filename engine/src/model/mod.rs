@@ -11,7 +11,9 @@
 //!
 //! - [`bench`]: the prefill/decode benchmark shared by the CLI and `bench.html`.
 //! - [`language_model`]: [`LanguageModel`], model + tokenizer + streamed chat completion.
+//! - [`adapter`]: tells software GPU adapters (SwiftShader…) from hardware, for the device choice.
 
+pub mod adapter;
 pub mod attention;
 pub mod bench;
 pub mod block;

@@ -160,8 +160,11 @@ impl Inner {
                 self.overview().await
             }
             Request::Enhance { site: _, prompt } => {
-                let facts = self.fact_views().await?;
-                let out = enhance::enhance(&prompt, &facts);
+                let p = prompt.clone();
+                let (facts, passages) = self
+                    .with_memory(|s| Box::pin(async move { enhance::retrieve(s, &p, now()).await }))
+                    .await?;
+                let out = enhance::enhance_with(&prompt, &facts, &passages);
                 Ok(Reply::Enhanced { prompt: out.prompt, enhanced: out.enhanced, added: out.added })
             }
             Request::BenchRetrieval { chunks, queries } => {
@@ -176,7 +179,7 @@ impl Inner {
             Request::ModelStatus => Ok(self.model.status()),
             Request::ModelImport => self.model.import(&|e| emit(on_event, e)).await,
             Request::ModelReset => self.model.use_bundled(&|e| emit(on_event, e)).await,
-            Request::ModelProbe { tokens, follow, top, cpu } => self.model.probe(tokens, follow, top, cpu).await,
+            Request::ModelProbe { tokens, follow, top, cpu, webgpu } => self.model.probe(tokens, follow, top, model_host::Target::of(cpu, webgpu)).await,
             Request::ChatGenerate { messages, options } => {
                 self.model.generate(messages, options, None, &|e| emit(on_event, e)).await
             }
@@ -195,10 +198,14 @@ impl Inner {
                 };
                 Ok(Reply::ChatAnswered { answer: memory_qa::finish(&prepared, &text), tokens, ms })
             }
-            Request::BenchModel { cpu, prompt_tokens, decode_tokens } => self.model.bench(cpu, prompt_tokens, decode_tokens).await,
+            Request::BenchModel { cpu, webgpu, prompt_tokens, decode_tokens } => self.model.bench(model_host::Target::of(cpu, webgpu), prompt_tokens, decode_tokens).await,
             Request::Critique { request, reply } => {
                 let facts = self.fact_views().await?;
-                let out = critic::critique(&request, &reply, &facts);
+                let query = format!("{request} {reply}");
+                let passages = self
+                    .with_memory(|s| Box::pin(async move { crate::tasks::evidence::passages(s, &query, now(), critic::PASSAGES).await }))
+                    .await?;
+                let out = critic::critique_with(&request, &reply, &facts, &passages);
                 Ok(Reply::Critiqued { fits: out.fits, problems: out.problems })
             }
         }
@@ -271,6 +278,11 @@ fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 
 /// Asks `navigator.gpu` for an adapter and returns its name, or `None` without WebGPU.
 pub(crate) async fn probe_webgpu() -> Option<Backend> {
+    webgpu_adapter().await.map(|a| Backend::Gpu { adapter: format!("WebGPU: {}", a.label()) })
+}
+
+/// The browser's WebGPU adapter and what it says about itself, if there is one.
+pub(crate) async fn webgpu_adapter() -> Option<crate::model::adapter::AdapterInfo> {
     let global = js_sys::global();
     let navigator = js_sys::Reflect::get(&global, &"navigator".into()).ok()?;
     let gpu = js_sys::Reflect::get(&navigator, &"gpu".into()).ok()?;
@@ -284,12 +296,13 @@ pub(crate) async fn probe_webgpu() -> Option<Backend> {
         return None;
     }
     let info = js_sys::Reflect::get(&adapter, &"info".into()).ok()?;
-    let field = |k: &str| {
-        js_sys::Reflect::get(&info, &k.into()).ok().and_then(|v| v.as_string()).filter(|s| !s.is_empty())
-    };
-    let name = field("description")
-        .or_else(|| field("device"))
-        .or_else(|| field("vendor").map(|v| format!("{v} ({})", field("architecture").unwrap_or_default())))
-        .unwrap_or_else(|| "WebGPU adapter".into());
-    Some(Backend::Gpu { adapter: format!("WebGPU: {name}") })
+    let field = |k: &str| js_sys::Reflect::get(&info, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let flag = |o: &JsValue| js_sys::Reflect::get(o, &"isFallbackAdapter".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    Some(crate::model::adapter::AdapterInfo {
+        vendor: field("vendor"),
+        architecture: field("architecture"),
+        device: field("device"),
+        description: field("description"),
+        is_fallback: flag(&info) || flag(&adapter),
+    })
 }

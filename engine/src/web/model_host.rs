@@ -29,6 +29,30 @@ const INCOMING: &str = "incoming.gguf";
 /// Where the extension ships the model descriptor (`assets/models/model.json`).
 const DESCRIPTOR_URL: &str = "/assets/models/model.json";
 
+/// `model.probe` decodes this many follow tokens one at a time before the teacher-forced pass.
+const PROBE_STEPWISE: usize = 2;
+
+/// Which model a probe or benchmark runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The loaded model, on the device the engine chose.
+    Loaded,
+    /// A copy on the CPU (wasm, `flex`).
+    Cpu,
+    /// A copy on WebGPU, whatever the adapter.
+    WebGpu,
+}
+
+impl Target {
+    pub(crate) fn of(cpu: bool, webgpu: bool) -> Self {
+        match (cpu, webgpu) {
+            (true, _) => Target::Cpu,
+            (false, true) => Target::WebGpu,
+            _ => Target::Loaded,
+        }
+    }
+}
+
 /// Emit a download progress event about every this many bytes.
 const PROGRESS_STEP: u64 = 4 << 20;
 
@@ -39,6 +63,8 @@ pub(crate) struct ModelHost {
     model: Mutex<Option<LanguageModel>>,
     /// The device chosen at the first load (WebGPU after its self-check, or the CPU).
     device: RefCell<Option<(Device, Backend, Option<String>)>>,
+    /// The WebGPU device once started (or why it could not be), chosen or not.
+    webgpu: RefCell<Option<Result<(Device, String), String>>>,
     state: RefCell<State>,
     /// Set by `chat.cancel`, cleared when a generation starts.
     cancel: Cell<bool>,
@@ -158,20 +184,58 @@ impl ModelHost {
         self.load(emit).await
     }
 
-    /// The device, chosen once: WebGPU when the browser has it and it passes the self-check.
+    /// The device, chosen once: WebGPU when the browser has a hardware adapter that passes the
+    /// self-check; the CPU without WebGPU, when it fails, or when the adapter is a software
+    /// renderer (SwiftShader emulates the GPU on the CPU and is far slower than the CPU path).
     async fn device(&self) -> (Device, Backend, Option<String>) {
         if let Some(d) = self.device.borrow().clone() {
             return d;
         }
-        let chosen = match webgpu_device().await {
+        let adapter = super::webgpu_adapter().await;
+        let chosen = match adapter.as_ref().and_then(|a| a.software_renderer()) {
+            Some(renderer) => Err(format!("WebGPU here is a software renderer ({renderer}), slower than the CPU")),
+            None => self.webgpu().await,
+        };
+        let chosen = match chosen {
             Ok((device, adapter)) => (device, Backend::Gpu { adapter }, None),
             Err(why) => {
-                web_sys::console::warn_1(&format!("SecondSelf: using the CPU: {why}").into());
+                web_sys::console::info_1(&format!("SecondSelf: the model runs on the CPU: {why}").into());
                 (Device::flex(), Backend::Cpu { threads: 1 }, Some(why))
             }
         };
         self.device.replace(Some(chosen.clone()));
         chosen
+    }
+
+    /// The WebGPU device (started once, whatever the adapter), if it passes the self-check.
+    async fn webgpu(&self) -> Result<(Device, String), String> {
+        if let Some(d) = self.webgpu.borrow().clone() {
+            return d;
+        }
+        let started = webgpu_device().await;
+        self.webgpu.replace(Some(started.clone()));
+        started
+    }
+
+    /// The model on the device `on` names, for probes and benchmarks: the loaded one, or a copy
+    /// of the bundled model loaded for the occasion on the CPU or on WebGPU.
+    async fn on_device<'a>(&self, slot: &'a mut Option<LanguageModel>, copy: &'a mut Option<LanguageModel>, on: Target) -> Result<(&'a mut LanguageModel, String, f64), EngineError> {
+        let (device, backend) = match on {
+            Target::Loaded => {
+                let info = self.state.borrow().info.clone();
+                let model = slot.as_mut().ok_or_else(|| EngineError::Model("the model is not loaded".into()))?;
+                return Ok((model, info.as_ref().map(|i| i.backend.label()).unwrap_or_default(), info.map(|i| i.load_ms).unwrap_or(0.0)));
+            }
+            Target::Cpu => (Device::flex(), Backend::Cpu { threads: 1 }),
+            Target::WebGpu => {
+                let (device, adapter) = self.webgpu().await.map_err(EngineError::Unsupported)?;
+                (device, Backend::Gpu { adapter })
+            }
+        };
+        let bytes = fetch_model_bytes(&|_, _| {}).await?;
+        let start = js_sys::Date::now();
+        let model = copy.insert(load_model(&bytes, &device)?);
+        Ok((model, backend.label(), js_sys::Date::now() - start))
     }
 
     /// Generates the next assistant turn of `turns`, streaming pieces through `emit`.
@@ -247,18 +311,14 @@ impl ModelHost {
     }
 
     /// `model.probe`: top logits of `tokens`, then the argmax before each `follow` token, on the
-    /// loaded model or (with `cpu`) on a CPU copy loaded for the occasion.
-    pub(crate) async fn probe(&self, tokens: Vec<u32>, follow: Vec<u32>, top: usize, cpu: bool) -> Result<Reply, EngineError> {
+    /// loaded model or on a copy loaded for the occasion on `on`. The first [`PROBE_STEPWISE`]
+    /// follow tokens are decoded one at a time (the chat's path), the rest in one teacher-forced
+    /// pass (the same ids when the model is right, in one dispatch sequence instead of dozens).
+    pub(crate) async fn probe(&self, tokens: Vec<u32>, follow: Vec<u32>, top: usize, on: Target) -> Result<Reply, EngineError> {
         self.load(&|_| {}).await?;
         let mut slot = self.model.lock().await;
-        let mut cpu_copy;
-        let (model, backend) = if cpu {
-            cpu_copy = load_model(&fetch_model_bytes(&|_, _| {}).await?, &Device::flex())?;
-            (&mut cpu_copy, Backend::Cpu { threads: 1 }.label())
-        } else {
-            let backend = self.state.borrow().info.as_ref().map(|i| i.backend.label()).unwrap_or_default();
-            (slot.as_mut().ok_or_else(|| EngineError::Model("the model is not loaded".into()))?, backend)
-        };
+        let mut copy = None;
+        let (model, backend, _) = self.on_device(&mut slot, &mut copy, on).await?;
         let start = js_sys::Date::now();
         let llama = model.llama_mut();
         llama.reset();
@@ -271,30 +331,26 @@ impl ModelHost {
         if let Some(&first) = order.first() {
             argmax.push(first);
         }
-        for &t in follow.iter().take(follow.len().saturating_sub(1)) {
+        let fed = &follow[..follow.len().saturating_sub(1)];
+        let stepwise = fed.len().min(PROBE_STEPWISE);
+        for &t in &fed[..stepwise] {
             argmax.push(llama.forward_argmax(&[t]).await.map_err(err)?);
+        }
+        if fed.len() > stepwise {
+            argmax.extend(llama.forward_argmax_each(&fed[stepwise..]).await.map_err(err)?);
         }
         Ok(Reply::ModelProbed { backend, top: best, argmax, ms: js_sys::Date::now() - start })
     }
 }
 
 impl ModelHost {
-    /// `bench.model`: load time, prefill and decode speed on the loaded model (WebGPU when it
-    /// passed the self-check) or, with `cpu`, on a CPU copy loaded for the occasion.
-    pub(crate) async fn bench(&self, cpu: bool, prompt_tokens: usize, decode_tokens: usize) -> Result<Reply, EngineError> {
+    /// `bench.model`: load time, prefill and decode speed on the loaded model or on a copy
+    /// loaded for the occasion on `on` (the CPU or WebGPU).
+    pub(crate) async fn bench(&self, on: Target, prompt_tokens: usize, decode_tokens: usize) -> Result<Reply, EngineError> {
         self.load(&|_| {}).await?;
         let mut slot = self.model.lock().await;
-        let mut cpu_copy;
-        let (model, backend, load_ms) = if cpu {
-            let bytes = fetch_model_bytes(&|_, _| {}).await?;
-            let start = js_sys::Date::now();
-            cpu_copy = load_model(&bytes, &Device::flex())?;
-            (&mut cpu_copy, Backend::Cpu { threads: 1 }.label(), js_sys::Date::now() - start)
-        } else {
-            let info = self.state.borrow().info.clone();
-            let model = slot.as_mut().ok_or_else(|| EngineError::Model("the model is not loaded".into()))?;
-            (model, info.as_ref().map(|i| i.backend.label()).unwrap_or_default(), info.map(|i| i.load_ms).unwrap_or(0.0))
-        };
+        let mut copy = None;
+        let (model, backend, load_ms) = self.on_device(&mut slot, &mut copy, on).await?;
         let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
             .ok()
             .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
@@ -329,9 +385,9 @@ fn generation_params(o: &ChatOptions) -> GenerationParams {
 
 /// WebGPU through burn, accepted only when it passes the self-check.
 async fn webgpu_device() -> Result<(Device, String), String> {
-    let adapter = match super::probe_webgpu().await {
-        Some(Backend::Gpu { adapter }) => adapter,
-        _ => return Err("this browser has no WebGPU adapter".into()),
+    let adapter = match super::webgpu_adapter().await {
+        Some(a) => a.label(),
+        None => return Err("this browser has no WebGPU adapter".into()),
     };
     let device = Device::wgpu_options()
         .graphics_api(WgpuBackend::WebGpu)
@@ -339,7 +395,7 @@ async fn webgpu_device() -> Result<(Device, String), String> {
         .await
         .map_err(|e| format!("WebGPU did not start: {e}"))?;
     self_check(&device).await.map_err(|e| format!("WebGPU failed the self-check ({e})"))?;
-    Ok((device, adapter))
+    Ok((device, format!("WebGPU: {adapter}")))
 }
 
 /// The bundled model's bytes (the file named by the descriptor).
