@@ -179,7 +179,6 @@ async fn an_imported_model_is_validated_before_it_replaces_the_bundled_one() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a Memory QA prompt (~1,600 tokens) on SwiftShader WebGPU took over 5 minutes per question on a 2-core machine; run with `cargo test --test e2e -- --ignored`"]
 async fn side_panel_answers_from_memory_with_citations() {
     let env = Env::start().await.unwrap();
     let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
