@@ -41,6 +41,9 @@ pub struct Args {
     /// Skip the in-browser rows (the extension's engine in headless Chromium, and wllama).
     #[arg(long)]
     pub native_only: bool,
+    /// Internal: run as the child that counts GPU dispatches per decoded token.
+    #[arg(long, hide = true)]
+    pub dispatch_probe: bool,
     /// Another llama GGUF file instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
@@ -54,11 +57,16 @@ pub struct Row {
     pub prefill_tps: f64,
     pub decode_tps: f64,
     pub peak_mb: Option<f64>,
+    /// Kernel dispatches per decoded token (GPU rows, natively).
+    pub dispatches: Option<f64>,
 }
 
 pub fn run(args: Args) -> Result<()> {
     set_threads(args.threads);
     let path = model_file(args.model.clone())?;
+    if args.dispatch_probe {
+        return dispatch_probe(&path);
+    }
     let backends = if args.backend.is_empty() { vec![BackendChoice::Cpu] } else { args.backend.clone() };
     let mut rows = Vec::new();
     for b in backends {
@@ -74,11 +82,13 @@ pub fn run(args: Args) -> Result<()> {
     }
     if !args.native_only {
         eprintln!("measuring in headless Chromium (the extension's engine{}) …", if args.no_peers { "" } else { ", wllama" });
-        let ids = {
+        let (ids, text) = {
             let model = LanguageModel::load_file(&path, &BackendChoice::Cpu.device())?;
-            bench::bench_prompt(&model, args.prompt_tokens)
+            let ids = bench::bench_prompt(&model, args.prompt_tokens);
+            let text = model.tokenizer().decode(&ids);
+            (ids, text)
         };
-        match super::bench_peers::in_browser(&path, &ids, args.decode_tokens, (args.webgpu_prompt_tokens, args.webgpu_decode_tokens), !args.no_peers) {
+        match super::bench_peers::in_browser(&path, &ids, &text, args.decode_tokens, (args.webgpu_prompt_tokens, args.webgpu_decode_tokens), !args.no_peers) {
             Ok(more) => rows.extend(more),
             Err(e) => eprintln!("in-browser rows skipped: {e:#}"),
         }
@@ -100,7 +110,55 @@ fn measure_ours(path: &Path, backend: BackendChoice, args: &Args) -> Result<Row>
         prefill_tps: m.prefill_tps,
         decode_tps: m.decode_tps,
         peak_mb: peak_rss_mb(),
+        dispatches: match backend {
+            BackendChoice::Wgpu => count_dispatches(path).map_err(|e| eprintln!("dispatches not counted: {e:#}")).ok(),
+            _ => None,
+        },
     })
+}
+
+/// Marks around the counted decode steps in the probe's output.
+const MARK_START: &str = "@@secondself-dispatch-start";
+const MARK_END: &str = "@@secondself-dispatch-end";
+const PROBE_STEPS: usize = 8;
+
+/// Dispatches per decoded token on wgpu, from a child process (`--dispatch-probe`) in which
+/// CubeCL logs every kernel it runs.
+fn count_dispatches(path: &Path) -> Result<f64> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .args(["bench", "model", "--dispatch-probe", "--model"])
+        .arg(path)
+        .output()
+        .context("running the dispatch probe")?;
+    check_status(&out, "the dispatch probe")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    secondself_engine::kernels::dispatch_log::count_between(&stdout, MARK_START, MARK_END, PROBE_STEPS)
+        .context("the dispatch probe printed no marks")
+}
+
+/// The child: wgpu with kernel logging on; a short prefill and two warm-up steps, then
+/// [`PROBE_STEPS`] decode steps between the marks (each reads its token back, so every kernel
+/// of a step has run before the next mark).
+fn dispatch_probe(path: &Path) -> Result<()> {
+    if !secondself_engine::kernels::dispatch_log::log_dispatches_to_stdout() {
+        bail!("CubeCL's configuration was fixed before the probe could set it");
+    }
+    let mut model = LanguageModel::load_file(path, &BackendChoice::Wgpu.device())?;
+    let prompt = bench::bench_prompt(&model, 16);
+    let llama = model.llama_mut();
+    let mut id = pollster::block_on(llama.forward_argmax(&prompt))?;
+    for _ in 0..2 {
+        id = pollster::block_on(llama.forward_argmax(&[id]))?;
+    }
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(500));
+    settle();
+    println!("{MARK_START}");
+    for _ in 0..PROBE_STEPS {
+        id = pollster::block_on(llama.forward_argmax(&[id]))?;
+    }
+    settle();
+    println!("{MARK_END}");
+    Ok(())
 }
 
 fn threads_note(backend: BackendChoice, threads: Option<usize>) -> String {
@@ -131,16 +189,18 @@ fn print_table(path: &Path, args: &Args, rows: &[Row]) {
     let native = rows.iter().find(|r| r.name.starts_with("llama.cpp")).map(|r| r.decode_tps);
     let wasm = rows.iter().find(|r| r.name.starts_with("wllama")).map(|r| r.decode_tps);
     let ratio = |peer: Option<f64>, r: &Row| peer.map(|p| format!("{:.2}x", r.decode_tps / p.max(1e-9))).unwrap_or_else(|| "—".into());
-    println!("| engine                                        | load s | prefill tok/s | decode tok/s | peak MiB | decode vs llama.cpp | decode vs wllama |");
-    println!("|-----------------------------------------------|-------:|--------------:|-------------:|---------:|--------------------:|-----------------:|");
+    println!("| engine                                        | load s | prefill tok/s | decode tok/s | peak MiB | dispatches/token | decode vs llama.cpp | decode vs wllama |");
+    println!("|-----------------------------------------------|-------:|--------------:|-------------:|---------:|-----------------:|--------------------:|-----------------:|");
     for r in rows {
         let peak = r.peak_mb.map(|m| format!("{m:.0}")).unwrap_or_else(|| "—".into());
+        let dispatches = r.dispatches.map(|d| format!("{d:.0}")).unwrap_or_else(|| "—".into());
         println!(
-            "| {:<45} | {:>6.2} | {:>13.1} | {:>12.1} | {:>8} | {:>19} | {:>16} |",
-            r.name, r.load_s, r.prefill_tps, r.decode_tps, peak, ratio(native, r), ratio(wasm, r)
+            "| {:<45} | {:>6.2} | {:>13.1} | {:>12.1} | {:>8} | {:>16} | {:>19} | {:>16} |",
+            r.name, r.load_s, r.prefill_tps, r.decode_tps, peak, dispatches, ratio(native, r), ratio(wasm, r)
         );
     }
     println!("peak MiB: the process's high-water mark natively (cumulative over rows), the wasm heap in the browser.");
+    println!("dispatches/token: GPU kernel runs per decoded token, counted natively from CubeCL's kernel log (— for CPU rows and in the browser).");
 }
 
 /// Fails with the command's output when it did not succeed.

@@ -69,13 +69,14 @@ pub fn llama_cpp(model: &Path, threads: usize, prompt_tokens: usize, decode_toke
         prefill_tps: num("prefill_tps")?,
         decode_tps: num("decode_tps")?,
         peak_mb: v["peak_mb"].as_f64(),
+        dispatches: None,
     })
 }
 
 /// Rows measured in headless Chromium: the extension's engine on its device (WebGPU after the
 /// self-check) and on the CPU (`bench.html`), then wllama when `peers`.
 #[tokio::main]
-pub async fn in_browser(model: &Path, ids: &[u32], decode_tokens: usize, gpu_tokens: (usize, usize), peers: bool) -> Result<Vec<Row>> {
+pub async fn in_browser(model: &Path, ids: &[u32], prompt_text: &str, decode_tokens: usize, gpu_tokens: (usize, usize), peers: bool) -> Result<Vec<Row>> {
     use secondself::browser::{self, ExtensionBrowser, LaunchOptions};
     use std::time::Duration;
     let b = ExtensionBrowser::launch(&secondself::extension_dir(), &LaunchOptions::default()).await?;
@@ -94,15 +95,16 @@ pub async fn in_browser(model: &Path, ids: &[u32], decode_tokens: usize, gpu_tok
             let (p, d) = (r["bench"]["prompt_tokens"].as_u64().unwrap_or(0), r["bench"]["decode_tokens"].as_u64().unwrap_or(0));
             let shortened = if p as usize != ids.len() || d as usize != decode_tokens { format!(" ({p}-token prompt, {d} decoded)") } else { String::new() };
             rows.push(Row {
-                name: format!("SecondSelf in Chromium, {}{shortened}", if backend.starts_with("CPU") { "CPU (wasm)".to_string() } else { backend.replace("GPU: ", "") }),
+                name: format!("SecondSelf in Chromium, {}{shortened}", if backend.starts_with("CPU") { "CPU (wasm)".to_string() } else { backend.strip_prefix("GPU: ").unwrap_or(backend).to_string() }),
                 load_s: r["load_ms"].as_f64().unwrap_or(0.0) / 1e3,
                 prefill_tps: r["bench"]["prefill_tps"].as_f64().unwrap_or(0.0),
                 decode_tps: r["bench"]["decode_tps"].as_f64().unwrap_or(0.0),
                 peak_mb: r["wasm_heap_mb"].as_f64(),
+                dispatches: None,
             });
         }
         if peers {
-            match wllama_row(&b, model, ids, decode_tokens).await {
+            match wllama_row(&b, model, ids, prompt_text, decode_tokens).await {
                 Ok(row) => rows.push(row),
                 Err(e) => eprintln!("wllama peer skipped: {e:#}"),
             }
@@ -114,7 +116,7 @@ pub async fn in_browser(model: &Path, ids: &[u32], decode_tokens: usize, gpu_tok
     result
 }
 
-async fn wllama_row(b: &secondself::browser::ExtensionBrowser, model: &Path, ids: &[u32], decode_tokens: usize) -> Result<Row> {
+async fn wllama_row(b: &secondself::browser::ExtensionBrowser, model: &Path, ids: &[u32], prompt_text: &str, decode_tokens: usize) -> Result<Row> {
     use secondself::browser;
     use std::time::Duration;
     let dir = npm_install(WLLAMA, "@wllama/wllama")?;
@@ -123,18 +125,23 @@ async fn wllama_row(b: &secondself::browser::ExtensionBrowser, model: &Path, ids
     let _ = std::fs::remove_file(&link);
     std::fs::hard_link(model, &link).or_else(|_| std::fs::copy(model, &link).map(|_| ()))?;
     let server = secondself::server::StaticServer::start(&dir, 0)?;
-    let list: Vec<String> = ids.iter().map(u32::to_string).collect();
-    let page = b.open(&server.url(&format!("/wllama.html?decode={decode_tokens}&ids={}", list.join(",")))).await?;
+    // wllama takes text prompts: the page reads the benchmark prompt's text from prompt.txt.
+    std::fs::write(dir.join("prompt.txt"), prompt_text)?;
+    let page = b.open(&server.url(&format!("/wllama.html?decode={decode_tokens}"))).await?;
     browser::wait_until(&page, "window.benchResult != null", Duration::from_secs(1800)).await?;
     let r: serde_json::Value = browser::eval(&page, "window.benchResult").await?;
     if let Some(e) = r["error"].as_str() {
         anyhow::bail!("wllama failed: {e}");
     }
     Ok(Row {
-        name: "wllama (llama.cpp wasm) in Chromium, 1 thread".into(),
+        name: match r["prompt_n"].as_u64() {
+            Some(n) if n as usize != ids.len() => format!("wllama (llama.cpp wasm) in Chromium, 1 thread ({n}-token prompt)"),
+            _ => "wllama (llama.cpp wasm) in Chromium, 1 thread".into(),
+        },
         load_s: r["load_s"].as_f64().unwrap_or(0.0),
         prefill_tps: r["prefill_tps"].as_f64().unwrap_or(0.0),
         decode_tps: r["decode_tps"].as_f64().unwrap_or(0.0),
         peak_mb: None,
+        dispatches: None,
     })
 }

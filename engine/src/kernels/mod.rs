@@ -9,8 +9,11 @@
 //!   and [`q4::kernel`] / [`q8::kernel`] dequantize on the fly.
 //!
 //! Every fast path is tested against the scalar references in the `block` modules.
-//! Called by `model/` (attention, MLP, output head).
+//! Called by `model/` (attention, MLP, output head). [`dispatch_log`] (native) counts kernel runs
+//! for `secondself bench model`.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod dispatch_log;
 pub mod q4;
 pub mod q8;
 pub mod self_check;
