@@ -705,7 +705,7 @@ mod tests {
         let q = query_terms("What is her job title?", &[]);
         let job = q.iter().find(|t| t.stem == "job").unwrap();
         assert!(!job.alternatives.contains(&"title".to_string()), "{q:?}");
-        let q = query_terms("Which languages does she speak?", &[]);
-        assert!(q.iter().all(|t| matches_term(t, &stems("Languages: English, Welsh"))), "{q:?}");
+        let q = query_terms("Which languages does Lena speak?", &[]);
+        assert!(q.iter().filter(|t| !t.proper).all(|t| matches_term(t, &stems("Languages: English, Welsh"))), "{q:?}");
     }
 }

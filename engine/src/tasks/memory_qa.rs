@@ -844,7 +844,7 @@ mod tests {
     fn runaway_repetition_is_recognised() {
         assert!(is_repetitive("Sam, Sam, Sam, Sam, Sam"));
         assert!(is_repetitive("The flight lands the flight lands the flight lands"));
-        assert!(is_repetitive("Your cat is Pepper and Pepper likes Pepper food and Pepper naps with Pepper all day"));
+        assert!(is_repetitive("Your cat Pepper and Pepper likes Pepper food and Pepper naps with Pepper"));
         assert!(!is_repetitive("Your cat Pepper is 3 years old and hates the vet."));
         assert!(!is_repetitive("Seats 12C and 12D, the window is yours."));
     }
