@@ -255,6 +255,16 @@ const QUESTION_WORDS: &[&str] = &[
     "suggest", "suggestion", "recommend", "plan", "write", "draft", "help", "make", "create", "prepare", "idea", "ideas",
     "good", "short", "some", "things", "thing", "sensible", "easy", "quick", "nice", "best", "message", "note", "template",
     "fit", "fits", "life", "routine", "know", "could", "would", "always", "forget", "forgot", "remember", "current", "latest",
+    // Filler of spoken questions (`my tech-lead stuff`, `put her in for`, `while I'm away`).
+    "stuff", "put", "while",
+];
+
+/// Calendar words: capitalised, but not names a sentence must hold (`next Tuesday`, `in June`).
+pub const CALENDAR_WORDS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu",
+    "thur", "thurs", "fri", "sat", "sun", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec",
 ];
 
 /// Everyday synonyms: a query word on the left also matches the words on the right.
@@ -284,6 +294,8 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("leave", &["off", "away", "holiday"]),
     ("away", &["off", "holiday", "trip"]),
     ("food", &["eat", "favourite", "love"]),
+    ("tenancy", &["lease", "rent"]),
+    ("lease", &["tenancy", "rent"]),
     ("dietary", &["diet", "vegetarian", "vegan", "allergy", "allergic"]),
     ("requirement", &["diet", "allergy"]),
     ("flight", &["fly", "flights", "land", "depart"]),
@@ -322,6 +334,13 @@ pub const RELATION_WORDS: &[&str] = &[
     "sister", "brother", "mum", "mom", "mother", "dad", "father", "nephew", "niece", "son", "daughter", "grandma",
     "grandmother", "grandad", "grandfather", "aunt", "uncle", "cousin", "partner", "wife", "husband", "friend", "parents",
 ];
+
+/// True when `word` is `relation` or a plural or synonym of it (`mum` ~ `mother` ~ `mom`).
+pub fn same_relation(word: &str, relation: &str) -> bool {
+    const SAME: &[&[&str]] = &[&["mum", "mom", "mother"], &["dad", "father"], &["grandma", "grandmother", "gran"], &["grandad", "grandfather"], &["partner", "wife", "husband", "boyfriend", "girlfriend"]];
+    let w = word.trim_end_matches('s');
+    w == relation || SAME.iter().any(|g| g.contains(&w) && g.contains(&relation))
+}
 
 /// Relation words that stand for several (`parents` → `mum`, `dad`).
 const RELATION_GROUPS: &[(&str, &[&str])] = &[("parents", &["mum", "dad", "mother", "father"]), ("grandparents", &["grandma", "grandad"])];
@@ -369,9 +388,20 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     }
                 }
             }
-            let proper = i > 0 && bare.chars().next().is_some_and(char::is_uppercase) && !RELATION_WORDS.contains(&lower.as_str()) && bare.len() > 1 && lower != "i";
+            let proper = i > 0
+                && bare.chars().next().is_some_and(char::is_uppercase)
+                && !RELATION_WORDS.contains(&lower.as_str())
+                && !CALENDAR_WORDS.contains(&lower.as_str())
+                && bare.len() > 1
+                && lower != "i";
             out.push(Term { stem: t, alternatives, proper });
         }
+    }
+    // `job title`: `title` is a term of its own, so it is no longer also an alternative of `job`
+    // (a sentence with `title` alone would count twice).
+    let own: Vec<String> = out.iter().map(|t| t.stem.clone()).collect();
+    for t in out.iter_mut() {
+        t.alternatives.retain(|a| !own.contains(a));
     }
     out
 }
@@ -390,7 +420,10 @@ pub fn stems(text: &str) -> Vec<String> {
 
 /// True when `term` (or one of its alternatives) is among `text_stems`.
 pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
-    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s))
+    // The stemmer leaves `language` but cuts `languages` to `languag`: compare without a final `e`.
+    let bare = |s: &str| -> String { if s.len() > 4 { s.strip_suffix('e').unwrap_or(s).to_string() } else { s.to_string() } };
+    let wanted: Vec<String> = std::iter::once(&term.stem).chain(&term.alternatives).map(|s| bare(s)).collect();
+    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s) || wanted.contains(&bare(s)))
 }
 
 /// A sentence scored against a query.
@@ -662,5 +695,17 @@ mod tests {
         assert_eq!(redacted("Emergency contact: Ann Lee, 07700 900123", &facts).as_deref(), Some("Emergency contact: Ann Lee, 07700 [private]"));
         assert_eq!(redacted("passport 123456789 renewed", &facts).as_deref(), Some("passport [private] renewed"));
         assert_eq!(redacted("my migraine came back", &facts), None);
+    }
+
+    #[test]
+    fn days_are_not_names_and_terms_do_not_count_twice() {
+        let q = query_terms("Can I book Lena for a call next Tuesday?", &[]);
+        assert!(q.iter().any(|t| t.stem == "lena" && t.proper), "{q:?}");
+        assert!(q.iter().any(|t| t.stem == "tuesday" && !t.proper), "{q:?}");
+        let q = query_terms("What is her job title?", &[]);
+        let job = q.iter().find(|t| t.stem == "job").unwrap();
+        assert!(!job.alternatives.contains(&"title".to_string()), "{q:?}");
+        let q = query_terms("Which languages does Lena speak?", &[]);
+        assert!(q.iter().filter(|t| !t.proper).all(|t| matches_term(t, &stems("Languages: English, Welsh"))), "{q:?}");
     }
 }

@@ -107,11 +107,13 @@ pub struct Answer {
 }
 
 /// SmolLM2's context is 2048 tokens; the prompt stays within this, leaving room for the answer.
-pub const PROMPT_BUDGET_TOKENS: usize = 1600;
+/// The browser runs the model on a single-thread wasm CPU at roughly 20–40 prompt tokens a
+/// second, so the prompt is kept to a few well-chosen sentences.
+pub const PROMPT_BUDGET_TOKENS: usize = 600;
 /// Most tokens the model may write.
 pub const MAX_ANSWER_TOKENS: usize = 96;
 /// At most this many evidence sentences go into the prompt.
-pub const MAX_EVIDENCE: usize = 6;
+pub const MAX_EVIDENCE: usize = 4;
 /// Passages retrieved per question.
 pub const PASSAGES: usize = 12;
 /// The best sentence (or the best two together) must cover this share of the question.
@@ -186,6 +188,77 @@ fn anchors(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The anchors of `text` that can carry an answer: numbers anywhere, and capitalised words that
+/// are not the first word of a sentence or of a `Label:` field (those are capitalised by
+/// position, not because they are names).
+fn key_anchors(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for sentence in crate::memory::l0::sentences(text) {
+        let mut first = true;
+        for raw in sentence.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | ',' | ';' | '|' | '!' | '?')) {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.is_empty() {
+                continue;
+            }
+            let digit = w.chars().any(|c| c.is_ascii_digit());
+            // `I`, `I'm` and one-letter words are capitalised by grammar, and too short to look for.
+            let pronoun = w == "I" || w.starts_with("I'") || w.starts_with("I’");
+            if digit || (!first && !pronoun && w.chars().count() > 1 && w.chars().next().is_some_and(char::is_uppercase)) {
+                out.push(w.to_lowercase());
+            }
+            // After `Title:` the next word starts a phrase again.
+            first = raw.ends_with(':') && !digit;
+        }
+    }
+    out
+}
+
+/// Canned refusals of a small chat model (`I'm sorry, but I'm unable to access your
+/// information`): they say nothing about the notes, so they count as no answer.
+const REFUSALS: &[&str] = &[
+    "i'm sorry", "i am sorry", "i apologize", "i apologise", "unable to", "not able to", "i cannot", "i can't",
+    "i can not", "as an ai", "language model", "don't have access", "do not have access", "no access to",
+    "can't access", "cannot access", "personal information", "your specific", "real-time", "sorry for",
+    "i'm here to", "i am here to", "assist you", "help you with", "personal assistant", "memory assistant",
+    "not a substitute", "professional advice", "medical advice", "not a doctor", "ready to help", "your question",
+    "not equipped", "not capable",
+];
+
+/// True when a sentence of the model is a refusal or a disclaimer, not an answer.
+pub fn is_refusal(sentence: &str) -> bool {
+    let l = sentence.to_lowercase().replace('’', "'");
+    REFUSALS.iter().any(|r| l.contains(r))
+}
+
+/// True when text runs away in repetition: a word or a phrase of up to three words said three
+/// times in a row (`Sam, Sam, Sam`), or one word making up more than a third of a longer text.
+pub fn is_repetitive(text: &str) -> bool {
+    let ws: Vec<String> = super::context::words(text);
+    for n in 1..=3 {
+        for i in 0..ws.len() {
+            let mut reps = 1;
+            let mut j = i + n;
+            while j + n <= ws.len() && ws[j..j + n] == ws[i..i + n] {
+                reps += 1;
+                j += n;
+            }
+            if reps >= 3 {
+                return true;
+            }
+        }
+    }
+    if ws.len() >= 12 {
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for w in ws.iter().filter(|w| w.len() > 3) {
+            *counts.entry(w.as_str()).or_default() += 1;
+        }
+        if counts.values().any(|&c| c * 3 > ws.len()) {
+            return true;
+        }
+    }
+    false
+}
+
 /// True when the question asks a third party's forbidden thing.
 fn asks_never_shared(question: &str) -> bool {
     let ws = super::context::words(question);
@@ -220,6 +293,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     // Third parties: sensitive facts and sentences are out before anything is scored.
     let usable_facts: Vec<FactView> = facts.iter().filter(|f| !third || !is_sensitive(f)).cloned().collect();
     let mut cands = candidates(&usable_facts, passages);
+    cands.retain(|c| !is_courtesy(&c.text));
     if third {
         cands = evidence::shareable(cands, facts);
     }
@@ -234,26 +308,37 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     if terms.is_empty() {
         return prepared;
     }
+    // `Sam's mum`: the relation is someone else's, so only a sentence that says whose it is
+    // (`Sam's mum`, `mum of Sam`, `his mum` next to the name) can answer it.
+    if let Some((owner, relation)) = others_relation(&focus, subject.as_deref()) {
+        cands.retain(|c| says_whose(&c.text, &owner, &relation));
+    }
     let mut scored = score(&terms, cands);
     // What the question asks for (a date, a time, an amount, a name): sentences holding one rank up.
     let want = AnswerType::of(question);
+    let question_words = super::context::words(question);
     // `now`, `these days`: the newest of the matching sentences ranks up.
     let wants_current = CURRENT_WORDS.iter().any(|w| question.to_lowercase().contains(w));
     let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
     let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
     for s in scored.iter_mut() {
-        if want.is_some_and(|w| w.found_in(&s.sentence.text)) {
+        if want.is_some_and(|w| w.found_in(&s.sentence.text, &question_words)) {
             s.score *= TYPE_BONUS;
         }
         let lower = s.sentence.text.to_lowercase();
         if SUPERSEDED.iter().any(|w| lower.contains(w)) {
             s.score *= SUPERSEDED_FACTOR;
         }
+        // Of two sentences matching as strongly, the one covering more of the question (its
+        // heading included) answers it better.
+        s.score *= 0.75 + 0.25 * s.coverage;
         if wants_current && newest > oldest && s.sentence.dated < Timestamp::MAX {
             s.score *= 1.0 + RECENCY_BONUS * (s.sentence.dated - oldest) as f32 / (newest - oldest) as f32;
         }
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
+    // A name the question uses must be in the evidence, unless nearly all else is.
+    let names_ok = |s: &Scored| s.names_covered || s.coverage >= NAME_WAIVER;
     let Some(best) = scored.first() else { return prepared };
     // Two-part questions (`job title and employer`) may need two sentences: the best one and
     // the one among the next few that adds most.
@@ -267,8 +352,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
     let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE;
     // A name the question uses must be in the evidence, unless nearly all else is.
-    let names_ok = best.names_covered || best.coverage >= NAME_WAIVER;
-    if best.score <= 0.0 || !covered || !names_ok {
+    if best.score <= 0.0 || !covered || !names_ok(best) {
         return prepared;
     }
     // Evidence: the best sentences that clear half the best score, within the budget.
@@ -290,8 +374,19 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     prepared.evidence = chosen.iter().map(|s| citation(s, passages)).collect();
     prepared.supported = chosen.iter().flat_map(|s| anchors(&format!("{} {}", s.sentence.heading, s.sentence.text))).collect();
     prepared.supported.extend(anchors(question));
+    // Every word of the evidence and the question, for the check on the names the model uses.
+    for c in &prepared.evidence {
+        prepared.supported.extend(super::context::words(&c.text));
+    }
+    for s in &chosen {
+        prepared.supported.extend(super::context::words(&s.sentence.heading));
+    }
+    prepared.supported.extend(super::context::words(question));
+    if let Some(name) = subject.as_deref() {
+        prepared.supported.extend(super::context::words(name));
+    }
     let question_anchors = anchors(question);
-    prepared.key_tokens = anchors(&best.sentence.text)
+    prepared.key_tokens = key_anchors(&best.sentence.text)
         .into_iter()
         .filter(|a| !question_anchors.contains(a) && !question_stems.contains(&crate::retrieval::index::stem(a)))
         .collect();
@@ -310,13 +405,74 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     prepared
 }
 
+/// Openings of greetings and sign-offs (`Dear Maya and Sam,`, `Best wishes, Ann`, `Have a great
+/// trip!`): courtesy, never an answer.
+const COURTESY: &[&str] = &[
+    "dear ", "hi ", "hello ", "hey ", "best wishes", "best,", "kind regards", "regards,", "warm regards", "many thanks",
+    "thanks,", "thank you,", "cheers", "love you", "love,", "lots of love", "all the best", "yours sincerely",
+    "yours faithfully", "have a great", "have a lovely", "have a good", "see you",
+];
+
+/// True for a short greeting or sign-off line.
+fn is_courtesy(text: &str) -> bool {
+    let l = text.to_lowercase();
+    text.len() <= 80 && COURTESY.iter().any(|c| l.starts_with(c))
+}
+
+/// Parenthesised asides that give the value something used to have (`(from £58,000)`, `(was
+/// Dr Hughes)`): an answer about now does not repeat the old value.
+fn without_old_values(text: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(open) = out.find(['(', '[']) {
+        let Some(len) = out[open..].find([')', ']']) else { break };
+        let inner = out[open + 1..open + len].trim().to_lowercase();
+        let old = if inner.starts_with("from ") {
+            inner.chars().any(|c| c.is_ascii_digit())
+        } else {
+            ["was ", "previously", "formerly", "used to be", "old "].iter().any(|p| inner.starts_with(p))
+        };
+        if !old {
+            // Keep it; look for the next aside after this one.
+            let rest = without_old_values(&out[open + len + 1..]);
+            return format!("{}{rest}", &out[..open + len + 1]);
+        }
+        out = format!("{}{}", out[..open].trim_end(), &out[open + len + 1..]);
+    }
+    out
+}
+
+/// `(owner, relation)` when the question asks about the relative of someone who is not the user
+/// (`What's Sam's mum called?` → `("sam", "mum")`).
+fn others_relation(question: &str, subject: Option<&str>) -> Option<(String, String)> {
+    let raw: Vec<&str> = question.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).filter(|w| !w.is_empty()).collect();
+    raw.windows(2).find_map(|p| {
+        let owner = p[0].strip_suffix("'s").or_else(|| p[0].strip_suffix("’s"))?;
+        let relation = p[1].to_lowercase();
+        let is_name = owner.starts_with(char::is_uppercase) && subject.is_none_or(|s| !s.eq_ignore_ascii_case(owner));
+        (is_name && evidence::RELATION_WORDS.contains(&relation.as_str())).then(|| (owner.to_lowercase(), relation))
+    })
+}
+
+/// True when `text` names `owner`'s `relation` (`Sam's mum`, `the mum of Sam`, `Sam … his mum`).
+fn says_whose(text: &str, owner: &str, relation: &str) -> bool {
+    let l = text.to_lowercase().replace('’', "'");
+    let ws = super::context::words(&l);
+    let has_owner = ws.iter().any(|w| w == owner || *w == format!("{owner}'s"));
+    let near = ws.windows(2).any(|p| p[0] == format!("{owner}'s") && evidence::same_relation(&p[1], relation))
+        || l.contains(&format!("{relation} of {owner}"))
+        || (has_owner && ws.windows(2).any(|p| matches!(p[0].as_str(), "his" | "her" | "their") && evidence::same_relation(&p[1], relation)));
+    near
+}
+
 /// The sentences of `question` that ask (end with `?`), or all of it.
 fn question_focus(question: &str) -> String {
     let asking: Vec<&str> = crate::memory::l0::sentences(question).into_iter().filter(|s| s.trim_end().ends_with('?')).collect();
-    if asking.is_empty() {
-        question.to_string()
-    } else {
-        asking.join(" ")
+    let focus = if asking.is_empty() { question.to_string() } else { asking.join(" ") };
+    // `…, for the programme?`: a trailing purpose says why, not what.
+    let lower = focus.to_lowercase();
+    match [", for ", ", so ", ", just "].iter().filter_map(|p| lower.rfind(p)).max() {
+        Some(cut) if cut > 0 => focus[..cut].to_string(),
+        _ => focus,
     }
 }
 
@@ -325,7 +481,7 @@ fn question_focus(question: &str) -> String {
 fn extractive_text(parts: &[&Scored], passages: &[Passage], third: bool) -> String {
     let mut out: Vec<String> = Vec::new();
     for best in parts {
-        let text = expand_weekdays(best.sentence.text.trim());
+        let text = expand_weekdays(&without_old_values(best.sentence.text.trim()));
         let source = best.sentence.passage.and_then(|i| passages.get(i)).map(|p| p.source.clone());
         out.push(match (third, source) {
             (true, _) => text,
@@ -358,6 +514,8 @@ enum AnswerType {
     Time,
     Amount,
     Name,
+    /// A place (`where`).
+    Place,
     /// An id, code or number (`passport number`, `booking reference`).
     Code,
 }
@@ -374,6 +532,8 @@ impl AnswerType {
             Some(AnswerType::Amount)
         } else if starts(&["who", "whose"]) {
             Some(AnswerType::Name)
+        } else if starts(&["where"]) {
+            Some(AnswerType::Place)
         } else if ["number", "reference", "code", "ref "].iter().any(|w| q.contains(w)) {
             Some(AnswerType::Code)
         } else {
@@ -381,15 +541,59 @@ impl AnswerType {
         }
     }
 
-    fn found_in(self, text: &str) -> bool {
+    /// True when `text` holds such a thing; names the question itself uses do not count.
+    fn found_in(self, text: &str, question_words: &[String]) -> bool {
+        let is_new_name = |w: &String| is_name_word(w) && !question_words.contains(&w.to_lowercase());
         match self {
-            AnswerType::Date => !super::critic_notes::date_ranges(text).is_empty(),
+            // `Mon + Thu` answers `when does she climb?` as well as a date does.
+            AnswerType::Date => !super::critic_notes::date_ranges(text).is_empty() || words_of(text).iter().any(|w| w.starts_with(char::is_uppercase) && is_calendar(w) && w != "May"),
             AnswerType::Time => !super::critic::times(text).is_empty(),
             AnswerType::Amount => text.chars().any(|c| c.is_ascii_digit()),
             AnswerType::Code => text.split_whitespace().any(|w| w.chars().filter(char::is_ascii_digit).count() >= 3),
-            AnswerType::Name => text.split_whitespace().skip(1).any(|w| w.len() > 1 && w.starts_with(|c: char| c.is_uppercase()) && w.chars().skip(1).all(|c| c.is_lowercase())),
+            // A person: a title and a name (`Dr Bose`) or a first and last name (`Graham Pryce`).
+            AnswerType::Name => {
+                let ws = words_of(text);
+                let person = |i: usize| {
+                    let (a, b) = (&ws[i], &ws[i + 1]);
+                    if is_title(a) {
+                        return is_new_name(b);
+                    }
+                    // `Graham Pryce`, not `Crescent Dental Practice` or `Wilmslow Road`.
+                    let before = i > 0 && is_name_word(&ws[i - 1]);
+                    let after = ws.get(i + 2).is_some_and(|w| is_name_word(w));
+                    is_new_name(a) && is_new_name(b) && !before && !after && !PLACE_WORDS.contains(&b.as_str())
+                };
+                (0..ws.len().saturating_sub(1)).any(person)
+            }
+            // A place: a name inside the sentence that is not a day or a month (`Sale Water Park`).
+            AnswerType::Place => key_anchors(text).iter().any(|a| !question_words.contains(a)) && words_of(text).iter().skip(1).any(|w| is_new_name(w) && key_anchors(text).contains(&w.to_lowercase())),
         }
     }
+}
+
+/// The words of a text with their case, punctuation trimmed.
+fn words_of(text: &str) -> Vec<String> {
+    text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()).collect()
+}
+
+/// Last words of places and organisations, not people (`Wilmslow Road`, `Castle Hotel`).
+const PLACE_WORDS: &[&str] = &[
+    "Road", "Street", "Lane", "Avenue", "Grove", "Way", "Close", "Court", "Park", "Square", "Place", "Hill", "Hotel",
+    "Practice", "Centre", "Center", "Hall", "House", "Bank", "Ltd", "Airways", "Station", "Church", "School",
+    "University", "College", "Hospital", "Wall", "Table", "Quarter", "Rooms",
+];
+
+fn is_calendar(w: &str) -> bool {
+    evidence::CALENDAR_WORDS.contains(&w.to_lowercase().as_str())
+}
+
+fn is_title(w: &str) -> bool {
+    matches!(w, "Dr" | "Mr" | "Mrs" | "Ms" | "Miss" | "Prof" | "Professor")
+}
+
+/// `Pryce`: capitalised, then lower case letters only; not a day, a month or a title.
+fn is_name_word(w: &str) -> bool {
+    w.len() > 1 && w.starts_with(|c: char| c.is_uppercase()) && w.chars().skip(1).all(|c| c.is_lowercase()) && !is_calendar(w) && !is_title(w)
 }
 
 /// Share of the question's terms that two sentences cover together.
@@ -402,15 +606,13 @@ fn joint_coverage(terms: &[Term], a: &Scored, b: &Scored) -> f32 {
 
 fn messages(question: &str, asker: &Asker, subject: Option<&str>, evidence: &[Citation]) -> Vec<ChatMessage> {
     let who = subject.unwrap_or("the user");
+    // Short and plain: the pipeline has already decided that the notes answer the question (or
+    // declined it), so the model is not invited to refuse or to say it does not know; a small
+    // model otherwise repeats those phrases. Sensitive notes never reach a third party's prompt.
     let system = match asker {
-        Asker::User => format!(
-            "You are {who}'s personal memory assistant. Answer {who}'s question using only the notes given. \
-             Answer in one or two short sentences, speaking to {who} as \"you\". If the notes do not answer it, say \"I don't know\"."
-        ),
+        Asker::User => format!("Answer {who}'s question from the notes. Reply in one short sentence that speaks to {who} as \"you\" and quotes the exact names, dates and numbers of the notes."),
         Asker::ThirdParty { role } => format!(
-            "You answer {role} on behalf of {who}. Use only the notes given, speak about {who} in the third person, \
-             and answer in one or two short sentences. Never share ids, health, money or home address details. \
-             If the notes do not answer it, say \"I don't know\"."
+            "Answer {role}'s question about {who} from the notes. Reply in one short sentence about {who} in the third person, quoting the exact names, dates and numbers of the notes."
         ),
     };
     let notes: String = evidence.iter().map(|c| format!("- {}\n", c.text)).collect();
@@ -427,6 +629,15 @@ fn says_dont_know(text: &str) -> bool {
     ["don't know", "do not know", "not sure", "no information", "couldn't find", "could not find", "not mentioned", "cannot answer", "can't answer"].iter().any(|p| l.contains(p))
 }
 
+/// True when `text` holds the key token `k`: as a word (or its stem), or, for tokens with
+/// punctuation inside (`2:07:40`, `14,200`), as a substring.
+fn holds_token(text: &str, k: &str) -> bool {
+    if k.chars().any(|c| !c.is_alphanumeric()) {
+        return text.to_lowercase().contains(k);
+    }
+    super::context::words(text).iter().any(|w| w == k) || stems(text).iter().any(|w| w == k)
+}
+
 /// Post-checks the model's text and builds the answer.
 pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     let third = matches!(prepared.asker, Asker::ThirdParty { .. });
@@ -439,8 +650,14 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
         Route::Model => {}
     }
     let mut kept: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for s in answer_sentences(model_text).into_iter().take(3) {
         let lower = s.to_lowercase();
+        // A sentence said again means the model is looping: what came before it stands.
+        if seen.contains(&lower) {
+            break;
+        }
+        seen.push(lower.clone());
         if third && (prepared.sensitive_needles.iter().any(|n| lower.contains(n.as_str())) || is_sensitive_text(&s, &prepared.facts)) {
             continue;
         }
@@ -448,14 +665,20 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
         if anchors(&s).iter().any(|a| a.chars().any(|c| c.is_ascii_digit()) && !prepared.supported.contains(a)) {
             continue;
         }
-        if says_dont_know(&s) {
+        // …and so are names inside a sentence that no note or the question uses.
+        if key_anchors(&s).iter().any(|a| !a.chars().any(|c| c.is_ascii_digit()) && !prepared.supported.contains(a) && !prepared.supported.contains(&a.trim_end_matches("'s").to_string())) {
+            continue;
+        }
+        // "I don't know" when the evidence answers, canned refusals and runaway repetition all
+        // say nothing: the extractive answer stands in for them.
+        if says_dont_know(&s) || is_refusal(&s) || is_repetitive(&s) {
             continue;
         }
         kept.push(s);
     }
     let text = kept.join(" ");
-    let lower = text.to_lowercase();
-    let has_evidence = !prepared.key_tokens.is_empty() && prepared.key_tokens.iter().any(|k| lower.contains(k.as_str()) || stems(&lower).contains(k));
+    let text = if is_repetitive(&text) { String::new() } else { text };
+    let has_evidence = !prepared.key_tokens.is_empty() && prepared.key_tokens.iter().any(|k| holds_token(&text, k));
     let text = if has_evidence { text } else { prepared.extractive.clone().unwrap_or_default() };
     // The last guard: a third party's answer never holds a sensitive value, whatever its path.
     let text = if third && (prepared.sensitive_needles.iter().any(|n| text.to_lowercase().contains(n.as_str())) || is_sensitive_text(&text, &prepared.facts)) {
@@ -605,5 +828,96 @@ mod tests {
         let p = prepare("Which seats on the Lisbon flight?", &Asker::User, &facts, &long);
         assert!(p.prompt_tokens <= PROMPT_BUDGET_TOKENS, "{}", p.prompt_tokens);
         assert!(p.evidence.len() <= MAX_EVIDENCE);
+    }
+
+    #[test]
+    fn refusals_are_recognised() {
+        for r in ["I'm sorry, but I'm unable to access your personal information.", "As an AI, I cannot see your notes.", "I don't have access to your calendar."] {
+            assert!(is_refusal(r), "{r}");
+        }
+        for a in ["You have seats 12C and 12D.", "Lena leads the Atlas redesign until August.", "You don't have a car."] {
+            assert!(!is_refusal(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn runaway_repetition_is_recognised() {
+        assert!(is_repetitive("Sam, Sam, Sam, Sam, Sam"));
+        assert!(is_repetitive("The flight lands the flight lands the flight lands"));
+        assert!(is_repetitive("Your cat Pepper and Pepper likes Pepper food and Pepper naps with Pepper"));
+        assert!(!is_repetitive("Your cat Pepper is 3 years old and hates the vet."));
+        assert!(!is_repetitive("Seats 12C and 12D, the window is yours."));
+    }
+
+    #[test]
+    fn refusals_repetition_and_empty_answers_fall_back_to_the_evidence() {
+        let q = "Which seats did we get on the Lisbon flight?";
+        for model in [
+            "I'm sorry, but I'm unable to access your specific booking information.",
+            "Lisbon, Lisbon, Lisbon, Lisbon, Lisbon",
+            "You booked a flight to Lisbon.",
+            "",
+        ] {
+            let (_, a) = ask(q, &Asker::User, model);
+            assert!(a.text.contains("12C + 12D"), "{model:?} -> {a:?}");
+            assert!(!a.dont_know);
+        }
+        // A refusal beside a real answer: the answer stays, the refusal goes.
+        let (_, a) = ask(q, &Asker::User, "You have seats 12C and 12D. I'm sorry, I am unable to access more details.");
+        assert_eq!(a.text, "You have seats 12C and 12D.");
+    }
+
+    #[test]
+    fn key_tokens_are_numbers_and_names_inside_a_sentence() {
+        let k = key_anchors("Seats 12C + 12D. Booked by Tom Reyes on Friday. Title: Northern Lights");
+        // After a `Label:` the first word is capitalised by position too.
+        for want in ["12c", "12d", "tom", "reyes", "friday", "lights"] {
+            assert!(k.contains(&want.to_string()), "{want}: {k:?}");
+        }
+        for not in ["seats", "booked", "title", "northern"] {
+            assert!(!k.contains(&not.to_string()), "{not}: {k:?}");
+        }
+    }
+
+    #[test]
+    fn courtesy_lines_are_not_evidence() {
+        let facts = vec![FactView::new("given-name", "Lena", false)];
+        let p = Passage {
+            chunk_id: "m".into(),
+            source_id: "mail".into(),
+            source: "mail.eml".into(),
+            url: None,
+            heading: "Your trip".into(),
+            text: "Dear Lena,\n\nYour flight to Oslo lands at 09:40.\n\nHave a great trip! Skyair".into(),
+            dated: 1,
+            score: 1.0,
+        };
+        let prepared = prepare("When does the Oslo flight land?", &Asker::User, &facts, &[p]);
+        assert!(prepared.evidence.iter().all(|e| !e.text.starts_with("Have a great") && !e.text.starts_with("Dear")), "{:?}", prepared.evidence);
+        assert!(finish(&prepared, "").text.contains("09:40"));
+    }
+
+    #[test]
+    fn old_values_in_asides_are_left_out_of_the_answer() {
+        assert_eq!(without_old_values("new salary £68,500 (from £58,000). yay"), "new salary £68,500. yay");
+        assert_eq!(without_old_values("GP is Dr Bose (was Dr Hughes)"), "GP is Dr Bose");
+        assert_eq!(without_old_values("seat 14A (window) (from the app)"), "seat 14A (window) (from the app)");
+    }
+
+    #[test]
+    fn a_trailing_purpose_is_not_the_topic() {
+        assert_eq!(question_focus("What's Lena's job title, for the programme?"), "What's Lena's job title");
+        assert_eq!(question_focus("Find my passport number? I'm doing online check-in."), "Find my passport number?");
+    }
+
+    #[test]
+    fn answer_types_want_new_names() {
+        let q = super::super::context::words("Who's my GP now?");
+        assert!(AnswerType::Name.found_in("registered with the new GP: Dr Anita Bose", &q));
+        assert!(!AnswerType::Name.found_in("register with GP near Levenshulme", &q));
+        let q = super::super::context::words("Where does the Oslo Run start?");
+        assert!(AnswerType::Place.found_in("Race day: start 09:00, Frogner Park", &q));
+        assert!(!AnswerType::Place.found_in("Oslo Run training starts Mon 23 June", &q));
+        assert!(AnswerType::Date.found_in("climbing stays Mon + Thu evening", &q));
     }
 }
