@@ -34,7 +34,7 @@ pub struct Prediction {
 }
 
 /// Minimum evidence for a token other than `"none"`.
-const THRESHOLD: f32 = 0.5;
+const THRESHOLD: f32 = 0.45;
 
 /// Weight of each text source.
 const W_LABEL: f32 = 1.0;
@@ -172,9 +172,16 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     }
     let auto = token::from_autocomplete(&d.autocomplete).filter(|t| !(matches!(*t, "password" | "new-password") && kind != "password"));
     if let Some(t) = auto {
-        add(&mut scores, t, W_AUTOCOMPLETE * damp);
+        // A generic `tel` attribute on a field whose prose names a finer part ("National phone
+        // number", "Area code") supports that part: the attribute is right, only coarser.
+        let finer = if t == "tel" { FINER_TEL.iter().copied().find(|p| in_prose(p)) } else { None };
+        add(&mut scores, finer.unwrap_or(t), W_AUTOCOMPLETE * damp);
     }
     let opts = if d.is_select() { classify_options(&d.options) } else { None };
+    // A select's placeholder option ("Birth month", "Select your country") is prose about it.
+    if let Some(o) = d.options.first().filter(|o| d.is_select() && matches!(o.value.trim(), "" | "0" | "-1") && !o.text.chars().any(|c| c.is_ascii_digit())) {
+        text.push_str(&words(&o.text));
+    }
     match opts {
         Some(OptionKind::Country) => add(&mut scores, "country", 2.0),
         Some(OptionKind::State) => add(&mut scores, "address-level1", 2.0),
@@ -226,6 +233,15 @@ fn has(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+/// Parts of a phone number that are finer than `tel`.
+const FINER_TEL: &[Token] = &["tel-national", "tel-country-code", "tel-area-code", "tel-local", "tel-extension"];
+
+/// Prose that names a phone's country code or prefix ("Country code", "Landcode", "Vorwahl").
+const CODE_PROSE: &[&str] = &[
+    " country code", " landcode", " landekode", " landskod", " code pays", " code du pays", " codigo de pais", " codigo pais",
+    " prefix", " prefixe", " vorwahl", " indicatif", " prefisso", " prefijo", " kierunkowy", " dial code", " calling code",
+];
+
 /// A single field for street *and* house number.
 const COMBINED_STREET: &[&str] = &[
     " street and number", " street name and number", " street name number", " rue et n",
@@ -245,6 +261,8 @@ const PHONE_WORDS: &[&str] = &[
     " phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", " prefix", " prefisso", " prefijo",
     " indicatif", "電話", "电话",
 ];
+const CC_WORDS: &[&str] = &[" card", " cc ", " exp", " carte", " tarjeta", " karte", " credit", " kredit", " kart ", " kaart", " cartao", " carta "];
+const BDAY_WORDS: &[&str] = &[" birth", " geburt", " naissance", " nacimiento", " nascita", " dob ", " geboorte", " nascimento", " urodzenia", " dogum", " fodelse", " fodsel"];
 const DAY_WORDS: &[&str] = &[" day", " dd ", " tag ", " jour", " dia ", " giorno", " dag ", " dzien", "日"];
 const MONTH_WORDS: &[&str] = &[" month", " mm ", " monat", " mois", " mes ", " mese", " maand", " miesiac", " manad", "月", " mon "];
 const YEAR_WORDS: &[&str] = &[" year", " yy", " jahr", " annee", " ano ", " anno", " jaar", " rok ", " ar ", "年", " jj", " aa "];
@@ -254,8 +272,17 @@ fn refine(f: &mut Field) {
     if f.token == NONE && f.score > 0.0 {
         return; // something said "not a profile field" (a size, a sort order, a search)
     }
-    let is_cc = f.token.starts_with("cc-") || has(&f.text, &[" card", " cc ", " exp", " carte", " tarjeta", " karte"]);
-    let is_bday = f.token.starts_with("bday") || has(&f.text, &[" birth", " geburt", " naissance", " nacimiento", " nascita", " dob "]);
+    // The field's own words, then its section's ("Date of birth" over three bare MM/DD/YYYY boxes).
+    let section = words(&f.d.section);
+    let own_cc = has(&f.text, CC_WORDS);
+    let own_bday = has(&f.text, BDAY_WORDS);
+    let is_cc = f.token.starts_with("cc-") || own_cc || !own_bday && has(&section, CC_WORDS);
+    let is_bday = f.token.starts_with("bday") || own_bday || !own_cc && has(&section, BDAY_WORDS);
+    // A list of months, days or years is a date part, whatever its identifier says (`usernamereg-month`).
+    let date_list = matches!(f.opts, Some(OptionKind::Month | OptionKind::FutureYear | OptionKind::PastYear | OptionKind::Day));
+    if date_list && !(f.token.starts_with("bday") || f.token.starts_with("cc-exp")) && f.auto.is_none() {
+        f.token = NONE;
+    }
     let part = match f.opts {
         Some(OptionKind::Month) => Some('m'),
         Some(OptionKind::FutureYear) => Some('y'),
@@ -435,7 +462,9 @@ fn context(work: &mut [Field], idx: &[usize]) {
         let ids = words(&format!("{} {}", f.d.name, f.d.id));
         let phone_ids = has(&ids, PHONE_WORDS) && has(&ids, &[" code", " prefix", " cc ", " country", " dial", " vorwahl", " indicatif", " prefijo", " prefisso"]);
         let plus_code = f.d.max_length.is_some_and(|m| m <= 6) && (f.d.placeholder.starts_with('+') || f.d.placeholder.starts_with("00"));
-        if phone_ids || plus_code || f.opts == Some(OptionKind::PhoneCode) {
+        let prose = words(&format!("{} {} {}", f.d.label, f.d.aria_label, f.d.placeholder));
+        let code_prose = matches!(f.token, "country" | NONE) && has(&prose, CODE_PROSE);
+        if phone_ids || plus_code || code_prose || f.opts == Some(OptionKind::PhoneCode) {
             work[idx[i]].token = "tel-country-code";
         }
     }
@@ -676,5 +705,67 @@ mod tests {
             .iter().map(|c| SelectOption { value: c.to_string(), text: c.to_string() }).collect();
         let t = run(vec![FieldDescriptor { tag: "select".into(), kind: "select-one".into(), options: opts, ..field("", "sel1") }]);
         assert_eq!(t, ["country"]);
+    }
+
+    fn select(label: &str, id: &str, options: &[(&str, &str)]) -> FieldDescriptor {
+        let options = options.iter().map(|(v, t)| SelectOption { value: v.to_string(), text: t.to_string() }).collect();
+        FieldDescriptor { tag: "select".into(), kind: "select-one".into(), label: label.into(), id: id.into(), options, ..Default::default() }
+    }
+
+    #[test]
+    fn an_id_alone_is_enough_evidence() {
+        let only_id = |id: &str| FieldDescriptor { tag: "input".into(), kind: "text".into(), id: id.into(), ..Default::default() };
+        assert_eq!(run(vec![only_id("firstname"), only_id("country")]), ["given-name", "country"]);
+        assert_eq!(run(vec![only_id("data-de-nascimento")]), ["bday"]);
+        assert_eq!(run(vec![only_id("field_17")]), ["none"]);
+    }
+
+    #[test]
+    fn more_words_in_more_languages() {
+        assert_eq!(run(vec![field("Vor- und Zuname:", "x")]), ["name"]);
+        assert_eq!(run(vec![field("Razão Social", "x")]), ["organization"]);
+        assert_eq!(run(vec![field("Doğum Tarihi", "x")]), ["bday"]);
+        assert_eq!(run(vec![field("Adószám", "x")]), ["vat-number"]);
+        assert_eq!(run(vec![field("Son Kullanma Tarihi", "x")]), ["cc-exp"]);
+        assert_eq!(run(vec![field("Ім'я одержувача", "a"), field("Прізвище одержувача", "b"), field("По батькові", "c")]),
+            ["given-name", "family-name", "additional-name"]);
+        assert_eq!(run(vec![field("Voorletters", "initials")]), ["additional-name"]);
+        assert_eq!(run(vec![field("Attention", "attn")]), ["name"]);
+        assert_eq!(run(vec![field("Boîte", "box")]), ["apartment"]);
+    }
+
+    #[test]
+    fn a_month_list_is_a_date_part_whatever_its_id_says() {
+        let months: Vec<(String, String)> = (1..=12).map(|m| (m.to_string(), format!("Month {m}"))).collect();
+        let months: Vec<(&str, &str)> = std::iter::once(("", "Birth Month")).chain(months.iter().map(|(a, b)| (a.as_str(), b.as_str()))).collect();
+        let t = run(vec![select("", "usernamereg-month", &months)]);
+        assert_eq!(t, ["bday-month"]);
+    }
+
+    #[test]
+    fn bare_month_and_year_in_a_card_section_are_the_expiry() {
+        let part = |label: &str, section: &str| FieldDescriptor { kind: "number".into(), section: section.into(), max_length: Some(4), ..field(label, "") };
+        assert_eq!(run(vec![part("Month", "credit-card-verification"), part("Year", "credit-card-verification")]), ["cc-exp-month", "cc-exp-year"]);
+        assert_eq!(run(vec![part("Monat", "Kreditkarte"), part("Jahr", "Kreditkarte")]), ["cc-exp-month", "cc-exp-year"]);
+    }
+
+    #[test]
+    fn phone_country_codes_before_a_number() {
+        // "Country code" prose, a one-entry "+1" list, a select naming the phone's country.
+        let tel = |label: &str| FieldDescriptor { kind: "tel".into(), ..field(label, "phone") };
+        assert_eq!(run(vec![field("Country Code", "areaCode"), tel("Phone")]), ["tel-country-code", "tel-national"]);
+        assert_eq!(run(vec![field("Landcode", "x"), tel("Telefoonnummer")]), ["tel-country-code", "tel-national"]);
+        assert_eq!(run(vec![select("", "codes", &[("+1", "+1")]), tel("Phone")]), ["tel-country-code", "tel-national"]);
+        assert_eq!(run(vec![select("Phone number country", "pc", &[("CA", "Canada"), ("AF", "Afghanistan")]), tel("Phone")])[0], "tel-country-code");
+        // …but a country with no phone after it stays the country.
+        assert_eq!(run(vec![field("Country Code", "cc"), field("City", "city")])[0], "country");
+    }
+
+    #[test]
+    fn a_finer_phone_part_in_the_label_beats_a_generic_tel_attribute() {
+        let t = run(vec![FieldDescriptor { autocomplete: "tel".into(), ..field("National phone number", "phoneNumber") }]);
+        assert_eq!(t, ["tel-national"]);
+        let t = run(vec![FieldDescriptor { autocomplete: "tel".into(), ..field("Phone", "phone") }]);
+        assert_eq!(t, ["tel"]);
     }
 }
