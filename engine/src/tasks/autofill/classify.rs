@@ -155,7 +155,8 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
             add(&mut scores, "apartment", s);
         }
     }
-    if in_prose("email") && in_prose("username") {
+    let auto_attr = token::from_autocomplete(&d.autocomplete);
+    if in_prose("email") && in_prose("username") && auto_attr != Some("username") {
         if let Some(s) = scores.remove("username") {
             add(&mut scores, "email", s);
         }
@@ -211,7 +212,38 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
             add(&mut scores, "country", s);
         }
     }
-    let (token, score) = best(&scores);
+    // One box for a postcode and a town ("Postleitzahl oder Stadt", "Suburb/Postcode"), or a
+    // postcode search: their own tokens, not the postcode.
+    let own = |t: Token| found[..6].iter().any(|(_, m)| m.iter().any(|x| x.token == t));
+    let own_text: String = found[..6].iter().map(|(n, _)| n.as_str()).collect();
+    let prose_text: String = found[..3].iter().map(|(n, _)| n.as_str()).collect();
+    let searchy = kind == "search" || has(&prose_text, LOOKUP_WORDS) || has(&prose_text, &[" start typing", " type your address"]);
+    let postal_attr = matches!(auto_attr, Some("postal-code" | "address-level2"));
+    if !postal_attr && own("postal-code") && (own("address-level2") || searchy) {
+        let combined = if searchy {
+            "postal-code-lookup"
+        } else if has(&own_text, &[" suburb"]) {
+            "postal-code-or-suburb"
+        } else {
+            "postal-code-and-city"
+        };
+        let s = scores.remove("postal-code").unwrap_or(0.0) + scores.remove("address-level2").unwrap_or(0.0) + scores.remove(NONE).unwrap_or(0.0);
+        add(&mut scores, combined, s);
+    }
+    let (mut token, score) = best(&scores);
+    // Kana/furigana boxes beside the name: the name's reading.
+    if has(&text, PHONETIC_WORDS) {
+        token = match token {
+            "given-name" => "phonetic-given-name",
+            "family-name" => "phonetic-family-name",
+            t => t,
+        };
+    }
+    // A user name the page does not mark `autocomplete="username"` is a login name (sign-in and
+    // sign-up boxes); the attribute's own `username` stays.
+    if token == "username" && auto_attr != Some("username") {
+        token = "loginname";
+    }
     Field { d, token, score, opts, auto, text }
 }
 
@@ -232,6 +264,9 @@ fn order(t: &str) -> usize {
 fn has(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
+
+/// Words that make a name box the name's phonetic reading (Japanese kana).
+const PHONETIC_WORDS: &[&str] = &[" kana", " furigana", " phonetic", "カナ", "かな", "フリガナ", "ふりがな", "セイ", "メイ", " yomi"];
 
 /// Parts of a phone number that are finer than `tel`.
 const FINER_TEL: &[Token] = &["tel-national", "tel-country-code", "tel-area-code", "tel-local", "tel-extension"];
@@ -767,5 +802,38 @@ mod tests {
         assert_eq!(t, ["tel-national"]);
         let t = run(vec![FieldDescriptor { autocomplete: "tel".into(), ..field("Phone", "phone") }]);
         assert_eq!(t, ["tel"]);
+    }
+
+    #[test]
+    fn one_box_for_postcode_and_town_and_postcode_searches() {
+        assert_eq!(run(vec![field("Postleitzahl oder Stadt", "q")]), ["postal-code-and-city"]);
+        assert_eq!(run(vec![field("PLZ/Ort", "zip")]), ["postal-code-and-city"]);
+        assert_eq!(run(vec![field("Code postal / Ville", "cp")]), ["postal-code-and-city"]);
+        assert_eq!(run(vec![field("Suburb/Postcode", "loc")]), ["postal-code-or-suburb"]);
+        assert_eq!(run(vec![field("Search postcode", "pc")]), ["postal-code-lookup"]);
+        assert_eq!(run(vec![FieldDescriptor { kind: "search".into(), ..field("Postcode or Suburb", "pc") }]), ["postal-code-lookup"]);
+        // Separate boxes stay what they are, and an explicit attribute wins.
+        assert_eq!(run(vec![field("PLZ", "zip"), field("Ort", "city")]), ["postal-code", "address-level2"]);
+        assert_eq!(run(vec![FieldDescriptor { autocomplete: "postal-code".into(), ..field("Suburb / Postcode", "pc") }]), ["postal-code"]);
+    }
+
+    #[test]
+    fn kana_readings_of_the_name() {
+        let t = run(vec![field("姓", "lname"), field("名", "fname"), field("セイ", "lname_kana"), field("メイ", "fname_kana")]);
+        assert_eq!(t, ["family-name", "given-name", "phonetic-family-name", "phonetic-given-name"]);
+        assert_eq!(run(vec![field("Furigana (First Name)", "FuriganaName")]), ["phonetic-given-name"]);
+    }
+
+    #[test]
+    fn login_names_stairs_blocks_and_house_number_suffixes() {
+        assert_eq!(run(vec![field("Username", "user")]), ["loginname"]);
+        assert_eq!(run(vec![FieldDescriptor { autocomplete: "username".into(), ..field("Username", "user") }]), ["username"]);
+        assert_eq!(run(vec![FieldDescriptor { autocomplete: "username".into(), ..field("Username or email", "username") }]), ["username"]);
+        assert_eq!(run(vec![field("Escalier", "staircase")]), ["stair"]);
+        assert_eq!(run(vec![field("Stiege", "x")]), ["stair"]);
+        assert_eq!(run(vec![field("Block number", "BlockNo")]), ["block"]);
+        assert_eq!(run(vec![field("Straat", "s"), field("Huisnummer", "n"), field("Toevoeging", "t")]),
+            ["address-streetname", "address-housenumber", "address-extra-housesuffix"]);
+        assert_eq!(run(vec![field("Straat", "s"), field("Huisnummer en toevoeging", "n")]), ["address-streetname", "address-housenumber"]);
     }
 }
