@@ -135,7 +135,7 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     }
     // "Street and house number" is one street field, not a house number.
     let prose: String = found[..3].iter().map(|(n, _)| n.as_str()).collect();
-    let number_phrase = has(&prose, &[" street number", " street no ", " street nr", " streetnumber", " numero de rue", " no de rue"]);
+    let number_phrase = has(&prose, &[" street number", " street no ", " street nr", " streetnumber", " numero de rue", " no de rue", " numero de calle", " numero de la calle", " number of the street"]);
     if has(&prose, COMBINED_STREET) || !number_phrase && found[..3].iter().any(|(_, m)| m.iter().any(|x| x.token == "address-housenumber") && m.iter().any(|x| matches!(x.token, "street-address" | "address-streetname"))) {
         if let Some(s) = scores.remove("address-housenumber") {
             add(&mut scores, "street-address", s);
@@ -242,7 +242,8 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     // A user name the page does not mark `autocomplete="username"` is a login name (sign-in and
     // sign-up boxes); the attribute's own `username` stays.
     if token == "username" && auto_attr != Some("username") {
-        token = "loginname";
+        // …unless the words around it ask for an email address (`login` under "E-mail*").
+        token = if scores.contains_key("email") { "email" } else { "loginname" };
     }
     Field { d, token, score, opts, auto, text }
 }
@@ -835,5 +836,14 @@ mod tests {
         assert_eq!(run(vec![field("Straat", "s"), field("Huisnummer", "n"), field("Toevoeging", "t")]),
             ["address-streetname", "address-housenumber", "address-extra-housesuffix"]);
         assert_eq!(run(vec![field("Straat", "s"), field("Huisnummer en toevoeging", "n")]), ["address-streetname", "address-housenumber"]);
+    }
+
+    #[test]
+    fn interior_numbers_are_flats_and_street_numbers_are_house_numbers() {
+        assert_eq!(run(vec![field("Calle", "street"), field("Número exterior", "ext"), field("No. Interior", "innerNumber")]),
+            ["address-streetname", "address-housenumber", "apartment"]);
+        assert_eq!(run(vec![field("Calle", "calle"), field("Número de calle", "houseNumber")]), ["address-streetname", "address-housenumber"]);
+        assert_eq!(run(vec![field("Street", "street"), field("", "streetno")]), ["address-streetname", "address-housenumber"]);
+        assert_eq!(run(vec![field("Login", "login"), FieldDescriptor { nearby: "E-mail*".into(), ..field("", "user_login") }]), ["loginname", "email"]);
     }
 }

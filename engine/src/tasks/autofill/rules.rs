@@ -129,6 +129,7 @@ pub static RULES: &[Rule] = &[
     ]),
     r("address-line3", 1.3, &[" address 3", " addr 3", " line 3", " street 3", " adresse 3", " address3", " line3"]),
     r("apartment", 1.3, &[
+        " no interior", " numero interior", " num interior", " nro interior", " inner number", " innernumber", " room no", " room number", " numero de departamento",
         " boite ", " boite aux lettres",
         " apartment", " apt", " suite", " unit ", " unit number", " wohnung", " zimmer", " apt ", " flat ", " wohnung", " appartement", " departamento", " apto", " dpto",
         " appartamento", " interno ", " numer lokalu", " nr lokalu", " mieszkanie", " lokal ",
@@ -144,6 +145,7 @@ pub static RULES: &[Rule] = &[
         " huisnummertoevoeging", " toevoeging", " toev ", " hausnummerzusatz", " house number add", " number addition",
     ]),
     r("address-housenumber", 1.1, &[
+        " numero de calle", " number of the street", " streetno", " streetnr", " street nr", " numero de la calle",
         " huisnummer en toevoeging", " huisnummer toev", " house number and addition",
         " house number", " housenumber", " house no", " house nr", " hausnummer", " hausnr", " haus nr", " nr ",
         " no ", " numero ", " huisnummer", " huisnr", " nummer", " numer domu", " nr domu",
