@@ -183,7 +183,13 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     if let Some(o) = d.options.first().filter(|o| d.is_select() && matches!(o.value.trim(), "" | "0" | "-1") && !o.text.chars().any(|c| c.is_ascii_digit())) {
         text.push_str(&words(&o.text));
     }
+    // A list of countries that picks a currency or a language ("Belgien (USD $)") is a shop
+    // setting, not the user's country.
+    let own_words: String = found[..6].iter().map(|(n, _)| n.as_str()).collect();
+    let names_country = found[..6].iter().any(|(_, m)| m.iter().any(|x| x.token == "country"));
+    let setting = !names_country && has(&own_words, &[" currency", " wahrung", " devise", " moneda", " valuta", " language", " sprache", " langue", " idioma", " lingua", " locale"]);
     match opts {
+        Some(OptionKind::Country) if setting => add(&mut scores, NONE, 2.0),
         Some(OptionKind::Country) => add(&mut scores, "country", 2.0),
         Some(OptionKind::State) => add(&mut scores, "address-level1", 2.0),
         Some(OptionKind::PhoneCode) => add(&mut scores, "tel-country-code", 2.5),
@@ -845,5 +851,15 @@ mod tests {
         assert_eq!(run(vec![field("Calle", "calle"), field("Número de calle", "houseNumber")]), ["address-streetname", "address-housenumber"]);
         assert_eq!(run(vec![field("Street", "street"), field("", "streetno")]), ["address-streetname", "address-housenumber"]);
         assert_eq!(run(vec![field("Login", "login"), FieldDescriptor { nearby: "E-mail*".into(), ..field("", "user_login") }]), ["loginname", "email"]);
+    }
+
+    #[test]
+    fn a_country_list_choosing_a_currency_is_not_the_country() {
+        let opts = [("USD", "Australien (USD $)"), ("EUR", "Belgien (EUR €)"), ("EUR", "Deutschland (EUR €)"), ("EUR", "Frankreich (EUR €)"),
+            ("EUR", "Italien (EUR €)"), ("PLN", "Polen (PLN zł)"), ("EUR", "Spanien (EUR €)"), ("CHF", "Schweiz (CHF)")];
+        assert_eq!(run(vec![select("", "currency_code", &opts)]), ["none"]);
+        assert_eq!(run(vec![select("Land", "country", &opts)]), ["country"]);
+        assert_eq!(run(vec![select("Choose country", "language-selection", &opts)]), ["country"]);
+        assert_eq!(run(vec![field("Commune", "localisation")]), ["address-level2"]);
     }
 }

@@ -160,6 +160,7 @@ pub static RULES: &[Rule] = &[
         " nazwa ulicy", " gatunamn", " utcanev", " nombre de la calle", " nom de la rue", " gatenavn", " rua ", " strassenname",
     ]),
     r("address-level2", 1.0, &[
+        " commune", " municipio o delegacion", " alcaldia",
         " місто", " населений пункт",
         " kota", " mesto", " kaupunki", " postitoimipaikka", " oras", " город", " град", " населено място", " πόλη", " πολη", " المدينة", " grad ", 
         " city", " town", " ort ", " stadt", " wohnort", " ville", " ciudad", " localidad", " citta", " comune",
