@@ -861,5 +861,7 @@ mod tests {
         assert_eq!(run(vec![select("Land", "country", &opts)]), ["country"]);
         assert_eq!(run(vec![select("Choose country", "language-selection", &opts)]), ["country"]);
         assert_eq!(run(vec![field("Commune", "localisation")]), ["address-level2"]);
+        // A company box whose identifiers end in another word ("…[address_society]").
+        assert_eq!(run(vec![field("Company", "checkout[billing_address][address_society]")]), ["organization"]);
     }
 }

@@ -90,6 +90,7 @@ pub static RULES: &[Rule] = &[
     r("nickname", 0.7, &[" nickname", " nick ", " display name", " spitzname", " pseudo "]),
     // ---- organisation ----
     r("organization", 1.0, &[
+        " society", " company nm",
         " razao social",
         " perusahaan", " yritys", " компания", " фирма", " εταιρεία", " εταιρία", " الشركة", " ceg ", 
         " company", " company name", " organization name", " organisation name", " business name", " firm name",
