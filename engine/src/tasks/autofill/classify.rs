@@ -477,6 +477,8 @@ fn context(work: &mut [Field], idx: &[usize]) {
         match work[k].auto {
             Some(a) if a != "street-address" && is_street(a) && is_street(work[k].token) => work[k].token = a,
             Some("country-name") if work[k].token == "country" => work[k].token = "country-name",
+            // A country list whose values are the names themselves submits the name, not a code.
+            None if work[k].token == "country" && submits_names(work[k].d) => work[k].token = "country-name",
             _ => {}
         }
     }
@@ -532,6 +534,13 @@ fn context(work: &mut [Field], idx: &[usize]) {
             }
         }
     }
+}
+
+/// Does a select submit country names (`value` = visible name, not an ISO code)?
+fn submits_names(d: &FieldDescriptor) -> bool {
+    let real: Vec<_> = d.options.iter().filter(|o| !o.value.trim().is_empty()).collect();
+    real.len() >= 5
+        && real.iter().filter(|o| o.value.trim().chars().count() > 3 && o.value.trim().eq_ignore_ascii_case(o.text.trim())).count() * 10 >= real.len() * 8
 }
 
 /// Words that put a name field on a payment card.
@@ -746,7 +755,8 @@ mod tests {
         let opts = ["Deutschland", "Österreich", "Schweiz", "Frankreich", "Italien", "Polen", "Spanien", "Belgien"]
             .iter().map(|c| SelectOption { value: c.to_string(), text: c.to_string() }).collect();
         let t = run(vec![FieldDescriptor { tag: "select".into(), kind: "select-one".into(), options: opts, ..field("", "sel1") }]);
-        assert_eq!(t, ["country"]);
+        // Recognised from the names alone; it submits the names, so it takes the country's name.
+        assert_eq!(t, ["country-name"]);
     }
 
     fn select(label: &str, id: &str, options: &[(&str, &str)]) -> FieldDescriptor {
@@ -863,5 +873,15 @@ mod tests {
         assert_eq!(run(vec![field("Commune", "localisation")]), ["address-level2"]);
         // A company box whose identifiers end in another word ("…[address_society]").
         assert_eq!(run(vec![field("Company", "checkout[billing_address][address_society]")]), ["organization"]);
+    }
+
+    #[test]
+    fn a_country_list_submitting_names_is_the_country_name() {
+        let names = ["Albania", "Andorra", "Austria", "Belgium", "France", "Germany", "Italy", "Spain", "Sweden"];
+        let by_name: Vec<(&str, &str)> = names.iter().map(|n| (*n, *n)).collect();
+        assert_eq!(run(vec![select("Country", "country", &by_name)]), ["country-name"]);
+        let codes = ["AL", "AD", "AT", "BE", "FR", "DE", "IT", "ES", "SE"];
+        let by_code: Vec<(&str, &str)> = codes.iter().zip(names.iter()).map(|(c, n)| (*c, *n)).collect();
+        assert_eq!(run(vec![select("Land", "country", &by_code)]), ["country"]);
     }
 }
