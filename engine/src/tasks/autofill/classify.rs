@@ -225,7 +225,9 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     let prose_text: String = found[..3].iter().map(|(n, _)| n.as_str()).collect();
     let searchy = kind == "search" || has(&prose_text, LOOKUP_WORDS) || has(&prose_text, &[" start typing", " type your address"]);
     let postal_attr = matches!(auto_attr, Some("postal-code" | "address-level2"));
-    if !postal_attr && own("postal-code") && (own("address-level2") || searchy) {
+    // Both in one source: a label "City" over a placeholder "Zip" is two hints, not one box for both.
+    let both = found[..6].iter().any(|(_, m)| m.iter().any(|x| x.token == "postal-code") && m.iter().any(|x| x.token == "address-level2"));
+    if !postal_attr && own("postal-code") && (both || searchy) {
         let combined = if searchy {
             "postal-code-lookup"
         } else if has(&own_text, &[" suburb"]) {
@@ -831,6 +833,7 @@ mod tests {
         assert_eq!(run(vec![FieldDescriptor { kind: "search".into(), ..field("Postcode or Suburb", "pc") }]), ["postal-code-lookup"]);
         // Separate boxes stay what they are, and an explicit attribute wins.
         assert_eq!(run(vec![field("PLZ", "zip"), field("Ort", "city")]), ["postal-code", "address-level2"]);
+        assert_eq!(run(vec![FieldDescriptor { placeholder: "Zip".into(), ..field("City", "uxZIP") }])[0], "postal-code");
         assert_eq!(run(vec![FieldDescriptor { autocomplete: "postal-code".into(), ..field("Suburb / Postcode", "pc") }]), ["postal-code"]);
     }
 
