@@ -34,7 +34,7 @@ pub struct Prediction {
 }
 
 /// Minimum evidence for a token other than `"none"`.
-const THRESHOLD: f32 = 0.5;
+const THRESHOLD: f32 = 0.45;
 
 /// Weight of each text source.
 const W_LABEL: f32 = 1.0;
@@ -135,7 +135,7 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     }
     // "Street and house number" is one street field, not a house number.
     let prose: String = found[..3].iter().map(|(n, _)| n.as_str()).collect();
-    let number_phrase = has(&prose, &[" street number", " street no ", " street nr", " streetnumber", " numero de rue", " no de rue"]);
+    let number_phrase = has(&prose, &[" street number", " street no ", " street nr", " streetnumber", " numero de rue", " no de rue", " numero de calle", " numero de la calle", " number of the street"]);
     if has(&prose, COMBINED_STREET) || !number_phrase && found[..3].iter().any(|(_, m)| m.iter().any(|x| x.token == "address-housenumber") && m.iter().any(|x| matches!(x.token, "street-address" | "address-streetname"))) {
         if let Some(s) = scores.remove("address-housenumber") {
             add(&mut scores, "street-address", s);
@@ -155,7 +155,8 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
             add(&mut scores, "apartment", s);
         }
     }
-    if in_prose("email") && in_prose("username") {
+    let auto_attr = token::from_autocomplete(&d.autocomplete);
+    if in_prose("email") && in_prose("username") && auto_attr != Some("username") {
         if let Some(s) = scores.remove("username") {
             add(&mut scores, "email", s);
         }
@@ -172,10 +173,23 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
     }
     let auto = token::from_autocomplete(&d.autocomplete).filter(|t| !(matches!(*t, "password" | "new-password") && kind != "password"));
     if let Some(t) = auto {
-        add(&mut scores, t, W_AUTOCOMPLETE * damp);
+        // A generic `tel` attribute on a field whose prose names a finer part ("National phone
+        // number", "Area code") supports that part: the attribute is right, only coarser.
+        let finer = if t == "tel" { FINER_TEL.iter().copied().find(|p| in_prose(p)) } else { None };
+        add(&mut scores, finer.unwrap_or(t), W_AUTOCOMPLETE * damp);
     }
     let opts = if d.is_select() { classify_options(&d.options) } else { None };
+    // A select's placeholder option ("Birth month", "Select your country") is prose about it.
+    if let Some(o) = d.options.first().filter(|o| d.is_select() && matches!(o.value.trim(), "" | "0" | "-1") && !o.text.chars().any(|c| c.is_ascii_digit())) {
+        text.push_str(&words(&o.text));
+    }
+    // A list of countries that picks a currency or a language ("Belgien (USD $)") is a shop
+    // setting, not the user's country.
+    let own_words: String = found[..6].iter().map(|(n, _)| n.as_str()).collect();
+    let names_country = found[..6].iter().any(|(_, m)| m.iter().any(|x| x.token == "country"));
+    let setting = !names_country && has(&own_words, &[" currency", " wahrung", " devise", " moneda", " valuta", " language", " sprache", " langue", " idioma", " lingua", " locale"]);
     match opts {
+        Some(OptionKind::Country) if setting => add(&mut scores, NONE, 2.0),
         Some(OptionKind::Country) => add(&mut scores, "country", 2.0),
         Some(OptionKind::State) => add(&mut scores, "address-level1", 2.0),
         Some(OptionKind::PhoneCode) => add(&mut scores, "tel-country-code", 2.5),
@@ -204,7 +218,41 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
             add(&mut scores, "country", s);
         }
     }
-    let (token, score) = best(&scores);
+    // One box for a postcode and a town ("Postleitzahl oder Stadt", "Suburb/Postcode"), or a
+    // postcode search: their own tokens, not the postcode.
+    let own = |t: Token| found[..6].iter().any(|(_, m)| m.iter().any(|x| x.token == t));
+    let own_text: String = found[..6].iter().map(|(n, _)| n.as_str()).collect();
+    let prose_text: String = found[..3].iter().map(|(n, _)| n.as_str()).collect();
+    let searchy = kind == "search" || has(&prose_text, LOOKUP_WORDS) || has(&prose_text, &[" start typing", " type your address"]);
+    let postal_attr = matches!(auto_attr, Some("postal-code" | "address-level2"));
+    // Both in one source: a label "City" over a placeholder "Zip" is two hints, not one box for both.
+    let both = found[..6].iter().any(|(_, m)| m.iter().any(|x| x.token == "postal-code") && m.iter().any(|x| x.token == "address-level2"));
+    if !postal_attr && own("postal-code") && (both || searchy) {
+        let combined = if searchy {
+            "postal-code-lookup"
+        } else if has(&own_text, &[" suburb"]) {
+            "postal-code-or-suburb"
+        } else {
+            "postal-code-and-city"
+        };
+        let s = scores.remove("postal-code").unwrap_or(0.0) + scores.remove("address-level2").unwrap_or(0.0) + scores.remove(NONE).unwrap_or(0.0);
+        add(&mut scores, combined, s);
+    }
+    let (mut token, score) = best(&scores);
+    // Kana/furigana boxes beside the name: the name's reading.
+    if has(&text, PHONETIC_WORDS) {
+        token = match token {
+            "given-name" => "phonetic-given-name",
+            "family-name" => "phonetic-family-name",
+            t => t,
+        };
+    }
+    // A user name the page does not mark `autocomplete="username"` is a login name (sign-in and
+    // sign-up boxes); the attribute's own `username` stays.
+    if token == "username" && auto_attr != Some("username") {
+        // …unless the words around it ask for an email address (`login` under "E-mail*").
+        token = if scores.contains_key("email") { "email" } else { "loginname" };
+    }
     Field { d, token, score, opts, auto, text }
 }
 
@@ -226,6 +274,18 @@ fn has(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+/// Words that make a name box the name's phonetic reading (Japanese kana).
+const PHONETIC_WORDS: &[&str] = &[" kana", " furigana", " phonetic", "カナ", "かな", "フリガナ", "ふりがな", "セイ", "メイ", " yomi"];
+
+/// Parts of a phone number that are finer than `tel`.
+const FINER_TEL: &[Token] = &["tel-national", "tel-country-code", "tel-area-code", "tel-local", "tel-extension"];
+
+/// Prose that names a phone's country code or prefix ("Country code", "Landcode", "Vorwahl").
+const CODE_PROSE: &[&str] = &[
+    " country code", " landcode", " landekode", " landskod", " code pays", " code du pays", " codigo de pais", " codigo pais",
+    " prefix", " prefixe", " vorwahl", " indicatif", " prefisso", " prefijo", " kierunkowy", " dial code", " calling code",
+];
+
 /// A single field for street *and* house number.
 const COMBINED_STREET: &[&str] = &[
     " street and number", " street name and number", " street name number", " rue et n",
@@ -245,6 +305,8 @@ const PHONE_WORDS: &[&str] = &[
     " phone", " tel", " mobil", " cell", " handy", " fon", " movil", " gsm", " dial", " calling", " prefix", " prefisso", " prefijo",
     " indicatif", "電話", "电话",
 ];
+const CC_WORDS: &[&str] = &[" card", " cc ", " exp", " carte", " tarjeta", " karte", " credit", " kredit", " kart ", " kaart", " cartao", " carta "];
+const BDAY_WORDS: &[&str] = &[" birth", " geburt", " naissance", " nacimiento", " nascita", " dob ", " geboorte", " nascimento", " urodzenia", " dogum", " fodelse", " fodsel"];
 const DAY_WORDS: &[&str] = &[" day", " dd ", " tag ", " jour", " dia ", " giorno", " dag ", " dzien", "日"];
 const MONTH_WORDS: &[&str] = &[" month", " mm ", " monat", " mois", " mes ", " mese", " maand", " miesiac", " manad", "月", " mon "];
 const YEAR_WORDS: &[&str] = &[" year", " yy", " jahr", " annee", " ano ", " anno", " jaar", " rok ", " ar ", "年", " jj", " aa "];
@@ -254,8 +316,17 @@ fn refine(f: &mut Field) {
     if f.token == NONE && f.score > 0.0 {
         return; // something said "not a profile field" (a size, a sort order, a search)
     }
-    let is_cc = f.token.starts_with("cc-") || has(&f.text, &[" card", " cc ", " exp", " carte", " tarjeta", " karte"]);
-    let is_bday = f.token.starts_with("bday") || has(&f.text, &[" birth", " geburt", " naissance", " nacimiento", " nascita", " dob "]);
+    // The field's own words, then its section's ("Date of birth" over three bare MM/DD/YYYY boxes).
+    let section = words(&f.d.section);
+    let own_cc = has(&f.text, CC_WORDS);
+    let own_bday = has(&f.text, BDAY_WORDS);
+    let is_cc = f.token.starts_with("cc-") || own_cc || !own_bday && has(&section, CC_WORDS);
+    let is_bday = f.token.starts_with("bday") || own_bday || !own_cc && has(&section, BDAY_WORDS);
+    // A list of months, days or years is a date part, whatever its identifier says (`usernamereg-month`).
+    let date_list = matches!(f.opts, Some(OptionKind::Month | OptionKind::FutureYear | OptionKind::PastYear | OptionKind::Day));
+    if date_list && !(f.token.starts_with("bday") || f.token.starts_with("cc-exp")) && f.auto.is_none() {
+        f.token = NONE;
+    }
     let part = match f.opts {
         Some(OptionKind::Month) => Some('m'),
         Some(OptionKind::FutureYear) => Some('y'),
@@ -408,6 +479,8 @@ fn context(work: &mut [Field], idx: &[usize]) {
         match work[k].auto {
             Some(a) if a != "street-address" && is_street(a) && is_street(work[k].token) => work[k].token = a,
             Some("country-name") if work[k].token == "country" => work[k].token = "country-name",
+            // A country list whose values are the names themselves submits the name, not a code.
+            None if work[k].token == "country" && submits_names(work[k].d) => work[k].token = "country-name",
             _ => {}
         }
     }
@@ -435,7 +508,9 @@ fn context(work: &mut [Field], idx: &[usize]) {
         let ids = words(&format!("{} {}", f.d.name, f.d.id));
         let phone_ids = has(&ids, PHONE_WORDS) && has(&ids, &[" code", " prefix", " cc ", " country", " dial", " vorwahl", " indicatif", " prefijo", " prefisso"]);
         let plus_code = f.d.max_length.is_some_and(|m| m <= 6) && (f.d.placeholder.starts_with('+') || f.d.placeholder.starts_with("00"));
-        if phone_ids || plus_code || f.opts == Some(OptionKind::PhoneCode) {
+        let prose = words(&format!("{} {} {}", f.d.label, f.d.aria_label, f.d.placeholder));
+        let code_prose = matches!(f.token, "country" | NONE) && has(&prose, CODE_PROSE);
+        if phone_ids || plus_code || code_prose || f.opts == Some(OptionKind::PhoneCode) {
             work[idx[i]].token = "tel-country-code";
         }
     }
@@ -461,6 +536,13 @@ fn context(work: &mut [Field], idx: &[usize]) {
             }
         }
     }
+}
+
+/// Does a select submit country names (`value` = visible name, not an ISO code)?
+fn submits_names(d: &FieldDescriptor) -> bool {
+    let real: Vec<_> = d.options.iter().filter(|o| !o.value.trim().is_empty()).collect();
+    real.len() >= 5
+        && real.iter().filter(|o| o.value.trim().chars().count() > 3 && o.value.trim().eq_ignore_ascii_case(o.text.trim())).count() * 10 >= real.len() * 8
 }
 
 /// Words that put a name field on a payment card.
@@ -675,6 +757,134 @@ mod tests {
         let opts = ["Deutschland", "Österreich", "Schweiz", "Frankreich", "Italien", "Polen", "Spanien", "Belgien"]
             .iter().map(|c| SelectOption { value: c.to_string(), text: c.to_string() }).collect();
         let t = run(vec![FieldDescriptor { tag: "select".into(), kind: "select-one".into(), options: opts, ..field("", "sel1") }]);
-        assert_eq!(t, ["country"]);
+        // Recognised from the names alone; it submits the names, so it takes the country's name.
+        assert_eq!(t, ["country-name"]);
+    }
+
+    fn select(label: &str, id: &str, options: &[(&str, &str)]) -> FieldDescriptor {
+        let options = options.iter().map(|(v, t)| SelectOption { value: v.to_string(), text: t.to_string() }).collect();
+        FieldDescriptor { tag: "select".into(), kind: "select-one".into(), label: label.into(), id: id.into(), options, ..Default::default() }
+    }
+
+    #[test]
+    fn an_id_alone_is_enough_evidence() {
+        let only_id = |id: &str| FieldDescriptor { tag: "input".into(), kind: "text".into(), id: id.into(), ..Default::default() };
+        assert_eq!(run(vec![only_id("firstname"), only_id("country")]), ["given-name", "country"]);
+        assert_eq!(run(vec![only_id("data-de-nascimento")]), ["bday"]);
+        assert_eq!(run(vec![only_id("field_17")]), ["none"]);
+    }
+
+    #[test]
+    fn more_words_in_more_languages() {
+        assert_eq!(run(vec![field("Vor- und Zuname:", "x")]), ["name"]);
+        assert_eq!(run(vec![field("Razão Social", "x")]), ["organization"]);
+        assert_eq!(run(vec![field("Doğum Tarihi", "x")]), ["bday"]);
+        assert_eq!(run(vec![field("Adószám", "x")]), ["vat-number"]);
+        assert_eq!(run(vec![field("Son Kullanma Tarihi", "x")]), ["cc-exp"]);
+        assert_eq!(run(vec![field("Ім'я одержувача", "a"), field("Прізвище одержувача", "b"), field("По батькові", "c")]),
+            ["given-name", "family-name", "additional-name"]);
+        assert_eq!(run(vec![field("Voorletters", "initials")]), ["additional-name"]);
+        assert_eq!(run(vec![field("Attention", "attn")]), ["name"]);
+        assert_eq!(run(vec![field("Boîte", "box")]), ["apartment"]);
+    }
+
+    #[test]
+    fn a_month_list_is_a_date_part_whatever_its_id_says() {
+        let months: Vec<(String, String)> = (1..=12).map(|m| (m.to_string(), format!("Month {m}"))).collect();
+        let months: Vec<(&str, &str)> = std::iter::once(("", "Birth Month")).chain(months.iter().map(|(a, b)| (a.as_str(), b.as_str()))).collect();
+        let t = run(vec![select("", "usernamereg-month", &months)]);
+        assert_eq!(t, ["bday-month"]);
+    }
+
+    #[test]
+    fn bare_month_and_year_in_a_card_section_are_the_expiry() {
+        let part = |label: &str, section: &str| FieldDescriptor { kind: "number".into(), section: section.into(), max_length: Some(4), ..field(label, "") };
+        assert_eq!(run(vec![part("Month", "credit-card-verification"), part("Year", "credit-card-verification")]), ["cc-exp-month", "cc-exp-year"]);
+        assert_eq!(run(vec![part("Monat", "Kreditkarte"), part("Jahr", "Kreditkarte")]), ["cc-exp-month", "cc-exp-year"]);
+    }
+
+    #[test]
+    fn phone_country_codes_before_a_number() {
+        // "Country code" prose, a one-entry "+1" list, a select naming the phone's country.
+        let tel = |label: &str| FieldDescriptor { kind: "tel".into(), ..field(label, "phone") };
+        assert_eq!(run(vec![field("Country Code", "areaCode"), tel("Phone")]), ["tel-country-code", "tel-national"]);
+        assert_eq!(run(vec![field("Landcode", "x"), tel("Telefoonnummer")]), ["tel-country-code", "tel-national"]);
+        assert_eq!(run(vec![select("", "codes", &[("+1", "+1")]), tel("Phone")]), ["tel-country-code", "tel-national"]);
+        assert_eq!(run(vec![select("Phone number country", "pc", &[("CA", "Canada"), ("AF", "Afghanistan")]), tel("Phone")])[0], "tel-country-code");
+        // …but a country with no phone after it stays the country.
+        assert_eq!(run(vec![field("Country Code", "cc"), field("City", "city")])[0], "country");
+    }
+
+    #[test]
+    fn a_finer_phone_part_in_the_label_beats_a_generic_tel_attribute() {
+        let t = run(vec![FieldDescriptor { autocomplete: "tel".into(), ..field("National phone number", "phoneNumber") }]);
+        assert_eq!(t, ["tel-national"]);
+        let t = run(vec![FieldDescriptor { autocomplete: "tel".into(), ..field("Phone", "phone") }]);
+        assert_eq!(t, ["tel"]);
+    }
+
+    #[test]
+    fn one_box_for_postcode_and_town_and_postcode_searches() {
+        assert_eq!(run(vec![field("Postleitzahl oder Stadt", "q")]), ["postal-code-and-city"]);
+        assert_eq!(run(vec![field("PLZ/Ort", "zip")]), ["postal-code-and-city"]);
+        assert_eq!(run(vec![field("Code postal / Ville", "cp")]), ["postal-code-and-city"]);
+        assert_eq!(run(vec![field("Suburb/Postcode", "loc")]), ["postal-code-or-suburb"]);
+        assert_eq!(run(vec![field("Search postcode", "pc")]), ["postal-code-lookup"]);
+        assert_eq!(run(vec![FieldDescriptor { kind: "search".into(), ..field("Postcode or Suburb", "pc") }]), ["postal-code-lookup"]);
+        // Separate boxes stay what they are, and an explicit attribute wins.
+        assert_eq!(run(vec![field("PLZ", "zip"), field("Ort", "city")]), ["postal-code", "address-level2"]);
+        assert_eq!(run(vec![FieldDescriptor { placeholder: "Zip".into(), ..field("City", "uxZIP") }])[0], "postal-code");
+        assert_eq!(run(vec![FieldDescriptor { autocomplete: "postal-code".into(), ..field("Suburb / Postcode", "pc") }]), ["postal-code"]);
+    }
+
+    #[test]
+    fn kana_readings_of_the_name() {
+        let t = run(vec![field("姓", "lname"), field("名", "fname"), field("セイ", "lname_kana"), field("メイ", "fname_kana")]);
+        assert_eq!(t, ["family-name", "given-name", "phonetic-family-name", "phonetic-given-name"]);
+        assert_eq!(run(vec![field("Furigana (First Name)", "FuriganaName")]), ["phonetic-given-name"]);
+    }
+
+    #[test]
+    fn login_names_stairs_blocks_and_house_number_suffixes() {
+        assert_eq!(run(vec![field("Username", "user")]), ["loginname"]);
+        assert_eq!(run(vec![FieldDescriptor { autocomplete: "username".into(), ..field("Username", "user") }]), ["username"]);
+        assert_eq!(run(vec![FieldDescriptor { autocomplete: "username".into(), ..field("Username or email", "username") }]), ["username"]);
+        assert_eq!(run(vec![field("Escalier", "staircase")]), ["stair"]);
+        assert_eq!(run(vec![field("Stiege", "x")]), ["stair"]);
+        assert_eq!(run(vec![field("Block number", "BlockNo")]), ["block"]);
+        assert_eq!(run(vec![field("Straat", "s"), field("Huisnummer", "n"), field("Toevoeging", "t")]),
+            ["address-streetname", "address-housenumber", "address-extra-housesuffix"]);
+        assert_eq!(run(vec![field("Straat", "s"), field("Huisnummer en toevoeging", "n")]), ["address-streetname", "address-housenumber"]);
+    }
+
+    #[test]
+    fn interior_numbers_are_flats_and_street_numbers_are_house_numbers() {
+        assert_eq!(run(vec![field("Calle", "street"), field("Número exterior", "ext"), field("No. Interior", "innerNumber")]),
+            ["address-streetname", "address-housenumber", "apartment"]);
+        assert_eq!(run(vec![field("Calle", "calle"), field("Número de calle", "houseNumber")]), ["address-streetname", "address-housenumber"]);
+        assert_eq!(run(vec![field("Street", "street"), field("", "streetno")]), ["address-streetname", "address-housenumber"]);
+        assert_eq!(run(vec![field("Login", "login"), FieldDescriptor { nearby: "E-mail*".into(), ..field("", "user_login") }]), ["loginname", "email"]);
+    }
+
+    #[test]
+    fn a_country_list_choosing_a_currency_is_not_the_country() {
+        let opts = [("USD", "Australien (USD $)"), ("EUR", "Belgien (EUR €)"), ("EUR", "Deutschland (EUR €)"), ("EUR", "Frankreich (EUR €)"),
+            ("EUR", "Italien (EUR €)"), ("PLN", "Polen (PLN zł)"), ("EUR", "Spanien (EUR €)"), ("CHF", "Schweiz (CHF)")];
+        assert_eq!(run(vec![select("", "currency_code", &opts)]), ["none"]);
+        assert_eq!(run(vec![select("Land", "country", &opts)]), ["country"]);
+        assert_eq!(run(vec![select("Choose country", "language-selection", &opts)]), ["country"]);
+        assert_eq!(run(vec![field("Commune", "localisation")]), ["address-level2"]);
+        // A company box whose identifiers end in another word ("…[address_society]").
+        assert_eq!(run(vec![field("Company", "checkout[billing_address][address_society]")]), ["organization"]);
+    }
+
+    #[test]
+    fn a_country_list_submitting_names_is_the_country_name() {
+        let names = ["Albania", "Andorra", "Austria", "Belgium", "France", "Germany", "Italy", "Spain", "Sweden"];
+        let by_name: Vec<(&str, &str)> = names.iter().map(|n| (*n, *n)).collect();
+        assert_eq!(run(vec![select("Country", "country", &by_name)]), ["country-name"]);
+        let codes = ["AL", "AD", "AT", "BE", "FR", "DE", "IT", "ES", "SE"];
+        let by_code: Vec<(&str, &str)> = codes.iter().zip(names.iter()).map(|(c, n)| (*c, *n)).collect();
+        assert_eq!(run(vec![select("Land", "country", &by_code)]), ["country"]);
     }
 }

@@ -86,6 +86,9 @@ fn derive(token: &str, profile: &HashMap<String, String>) -> Option<String> {
             (!lines.is_empty()).then(|| lines.join("\n"))
         }
         "address-line1" | "street" => line1,
+        "loginname" => get(profile, "username").map(str::to_string),
+        // A box that takes a postcode or a town: the postcode.
+        "postal-code-and-city" | "postal-code-or-suburb" | "postal-code-lookup" => get(profile, "postal-code").map(str::to_string),
         "address-line2" => street.and_then(|s| s.lines().nth(1)).map(str::to_string),
         "address-streetname" => line1.as_deref().and_then(split_street).map(|(s, _)| s),
         "address-housenumber" => line1.as_deref().and_then(split_street).map(|(_, n)| n),
@@ -290,5 +293,14 @@ mod tests {
     fn too_long_values_are_skipped_not_cut() {
         let d = vec![FieldDescriptor { max_length: Some(3), ..text(0) }];
         assert!(fill_values(&[pred(0, "postal-code")], &profile(), &d).is_empty());
+    }
+
+    #[test]
+    fn combined_postcode_boxes_take_the_postcode_and_login_names_the_username() {
+        let d = vec![text(0), text(1), text(2)];
+        let mut p = profile();
+        p.insert("username".into(), "maya_o".into());
+        let got = fill_values(&[pred(0, "postal-code-and-city"), pred(1, "loginname"), pred(2, "phonetic-given-name")], &p, &d);
+        assert_eq!(got, vec![(0, "N1 9GU".to_string()), (1, "maya_o".to_string())]);
     }
 }

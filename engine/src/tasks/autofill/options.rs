@@ -186,6 +186,11 @@ fn is_placeholder(o: &SelectOption) -> bool {
 /// Classifies a select's options; `None` when they are nothing we know.
 pub fn classify_options(options: &[SelectOption]) -> Option<OptionKind> {
     let real: Vec<&SelectOption> = options.iter().filter(|o| !is_placeholder(o) || !o.text.trim().is_empty()).collect();
+    // "+1", "CA +1": a phone code list even with one or two entries.
+    let plus = |s: &str| s.trim().split(' ').any(|w| w.starts_with('+') && w.len() > 1 && w[1..].chars().all(|c| c.is_ascii_digit() || c == '-'));
+    if !real.is_empty() && real.iter().all(|o| plus(&o.text) || plus(&o.value)) {
+        return Some(OptionKind::PhoneCode);
+    }
     if real.len() < 2 {
         return None;
     }

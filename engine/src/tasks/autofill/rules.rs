@@ -38,7 +38,7 @@ pub static RULES: &[Rule] = &[
         " newsletter", " remember", " accept", " agree", " terms", " consent", " birth place", " place of birth",
         " geburtsort", " lieu de naissance", " delivery instructions", " delivery note", " instructions",
         " note ", " notes", " anmerkung", " bemerkung", " remarks", " referral", " how did you hear",
-        " attention", " question", " answer", " frage", " antwort", " zoekterm", " vat exempt", " reference number",
+        " question", " answer", " frage", " antwort", " zoekterm", " vat exempt", " reference number",
         " invoice number", " file", " upload", " date from", " date to", " check in", " check out", " arrival",
         " departure", " guests", " adults", " children", " persons", " size", " color", " colour", " flight",
         " hotel", " destination", " from city", " to city", " origin", " q ", " sort", " sorted", " order by",
@@ -48,6 +48,7 @@ pub static RULES: &[Rule] = &[
     ]),
     // ---- name ----
     r("name", 0.9, &[
+        " vor und zuname", " vor und nachname", " attention", " attn ", " ф и о",
         " nama ", " nama lengkap", " nama penerima", " jmeno a prijmeni", " cele jmeno", " име и фамилия", " имя ", " фио", " ονοματεπώνυμο", " الاسم", " الاسم الكامل", " nimi ", " nume complet", " ime i prezime", " teljes nev", 
         " name ", " full name", " fullname", " your name", " contact name", " customer name", " recipient",
         " receiver", " addressee", " ship to name", " billing name", " shipping name", " nombre completo",
@@ -58,6 +59,7 @@ pub static RULES: &[Rule] = &[
         " empfanger", " ontvanger", " odbiorca",
     ]),
     r("given-name", 1.0, &[
+        " ім я", " imya",
         " jmeno", " krestni", " etunimi", " prenume", " име ", " имя", " όνομα", " ονομα", " الاسم الأول", " nama depan", " ime ", 
         " first name", " firstname", " first ", " fname", " f name", " given name", " givenname", " forename",
         " vorname", " prenom", " primer nombre", " nombres", " voornaam", " imie ", " fornamn", " fornavn",
@@ -65,11 +67,13 @@ pub static RULES: &[Rule] = &[
         " first nm", " fn ", " imya", "名 ", "めい", "名（", "名(", "下の名前",
     ]),
     r("additional-name", 1.0, &[
+        " по батькові", " отчество", " voorletters", " initials",
         " middle name", " middlename", " middle initial", " middle ", " mname", " mi ", " zweiter vorname",
         " segundo nombre", " second prenom", " secondo nome", " tussenvoegsel", " drugie imie",
         " additional name", " otchestvo", " patronymic",
     ]),
     r("family-name", 1.0, &[
+        " zuname", " прізвище",
         " prijmeni", " sukunimi", " nume ", " фамилия", " επώνυμο", " επωνυμο", " اسم العائلة", " nama belakang", " prezime", " vezeteknev", 
         " last name", " lastname", " last ", " lname", " l name", " surname", " family name", " familyname",
         " nachname", " familienname", " nom de famille", " apellido", " apellidos", " cognome", " achternaam",
@@ -86,6 +90,8 @@ pub static RULES: &[Rule] = &[
     r("nickname", 0.7, &[" nickname", " nick ", " display name", " spitzname", " pseudo "]),
     // ---- organisation ----
     r("organization", 1.0, &[
+        " society", " company nm",
+        " razao social",
         " perusahaan", " yritys", " компания", " фирма", " εταιρεία", " εταιρία", " الشركة", " ceg ", 
         " company", " company name", " organization name", " organisation name", " business name", " firm name",
         " nazev firmy", " nom de l entreprise", " nom de la societe", " nombre de la empresa", " nome azienda",
@@ -114,24 +120,34 @@ pub static RULES: &[Rule] = &[
     r("address-line2", 1.2, &[
         " address 2", " addr 2", " line 2", " address line 2", " street 2", " adresse 2", " direccion 2",
         " indirizzo 2", " adres 2", " endereco 2", " address2", " line2", " c o ", " care of", " additional address", " address additional",
-        " address supplement", " adressezusatz", " piso puerta", " toevoeging", " lagenhet", " co adress",
+        " address supplement", " adressezusatz", " piso puerta", " lagenhet", " co adress",
         " address details", " appartement etage", " batiment", " interior", " ext line",
     ]),
     r("address-extra", 1.3, &[
         " adresszusatz", " zusatz", " complement", " complemento", " complement d adresse", " address addition",
-        " additional info", " additional information", " lisatieto", " osoitteen lisatieto", " toevoeging",
+        " additional info", " additional information", " lisatieto", " osoitteen lisatieto",
         " informazioni aggiuntive", " informacion adicional", " info supplementaire", " dodatkowe informacje",
     ]),
     r("address-line3", 1.3, &[" address 3", " addr 3", " line 3", " street 3", " adresse 3", " address3", " line3"]),
     r("apartment", 1.3, &[
+        " no interior", " numero interior", " num interior", " nro interior", " inner number", " innernumber", " room no", " room number", " numero de departamento",
+        " boite ", " boite aux lettres",
         " apartment", " apt", " suite", " unit ", " unit number", " wohnung", " zimmer", " apt ", " flat ", " wohnung", " appartement", " departamento", " apto", " dpto",
-        " appartamento", " interno ", " numer lokalu", " nr lokalu", " mieszkanie", " lokal ", " huisnummer toevoeging",
+        " appartamento", " interno ", " numer lokalu", " nr lokalu", " mieszkanie", " lokal ",
         " apartment number", " apt no", " door ", " tur ", " puerta", " porta ", " unit number",
         " квартира", " кв ", " stan ", " lakas", " byt ",
     ]),
     r("floor", 1.0, &[" floor", " etage", " stockwerk", " piso ", " planta", " piano ", " pietro", " verdieping", " andar", " pietro "]),
-    r("building", 1.0, &[" building", " gebaude", " batiment", " edificio", " bldg", " block ", " bloque", " blok ", " gebouw"]),
+    r("building", 1.0, &[" building", " gebaude", " batiment", " edificio", " bldg", " gebouw"]),
+    r("block", 1.1, &[" block ", " block number", " block no", " bloque", " blok ", " blokk", " номер на блок", " блок "]),
+    r("stair", 1.2, &[" stair", " stairs", " staircase", " stiege", " escalier", " escalera", " scala ", " lepcsohaz", " trappenhuis", " вход "]),
+    r("address-extra-housesuffix", 1.4, &[
+        " house number addition", " housenumber addition", " house number suffix", " housenumber suffix", " huisnummer toevoeging",
+        " huisnummertoevoeging", " toevoeging", " toev ", " hausnummerzusatz", " house number add", " number addition",
+    ]),
     r("address-housenumber", 1.1, &[
+        " numero de calle", " number of the street", " streetno", " streetnr", " street nr", " numero de la calle",
+        " huisnummer en toevoeging", " huisnummer toev", " house number and addition",
         " house number", " housenumber", " house no", " house nr", " hausnummer", " hausnr", " haus nr", " nr ",
         " no ", " numero ", " huisnummer", " huisnr", " nummer", " numer domu", " nr domu",
         " street number", " streetnumber", " street no", " numero civico", " civico", " num ", " n ",
@@ -145,6 +161,8 @@ pub static RULES: &[Rule] = &[
         " nazwa ulicy", " gatunamn", " utcanev", " nombre de la calle", " nom de la rue", " gatenavn", " rua ", " strassenname",
     ]),
     r("address-level2", 1.0, &[
+        " commune", " municipio o delegacion", " alcaldia",
+        " місто", " населений пункт",
         " kota", " mesto", " kaupunki", " postitoimipaikka", " oras", " город", " град", " населено място", " πόλη", " πολη", " المدينة", " grad ", 
         " city", " town", " ort ", " stadt", " wohnort", " ville", " ciudad", " localidad", " citta", " comune",
         " localita", " plaats", " woonplaats", " cidade", " municipio", " miasto", " miejscowosc", " stad ",
@@ -160,6 +178,7 @@ pub static RULES: &[Rule] = &[
         " megye", " oblast", " ilce", "都道府県", "省", "州", " prov ", " state region", " region state",
     ]),
     r("address-level3", 1.0, &[
+        " comuna ",
         " kecamatan", " kelurahan", " район", " квартал", " الحي", " المنطقة", 
         " district", " neighborhood", " neighbourhood", " barrio", " bairro", " colonia", " quartier",
         " dzielnica", " ortsteil", " stadtteil", " wijk", " mahalle", " kerulet", " rayon", " sub district",
@@ -195,7 +214,7 @@ pub static RULES: &[Rule] = &[
         " country code", " dial code", " dialing code", " calling code", " phone code", " phone prefix",
         " landesvorwahl", " landervorwahl", " indicatif", " prefijo", " prefisso", " landcode",
         " kierunkowy", " country calling code", " phone country", " tel country", " isd",
-        " telephone code", " phone prefix", " country prefix", " phonepre", " country phone", " phone country code",
+        " telephone code", " phone number country", " phone prefix", " country prefix", " phonepre", " country phone", " phone country code",
         " mobile prefix", " tel prefix", " prefix tel", " telefonvorwahl", " prefixe", " prefijo telefono", " dial",
     ]),
     r("tel-national", 1.2, &[" national phone", " national number", " nationale nummer", " numero national"]),
@@ -203,6 +222,7 @@ pub static RULES: &[Rule] = &[
     r("tel-extension", 1.2, &[" ext ", " extension", " durchwahl", " poste ", " anexo", " interno tel"]),
     // ---- dates, identity ----
     r("bday", 1.0, &[
+        " dogum tarihi", " дата народження", " дата рождения",
         " birth", " birthday", " birthdate", " date of birth", " dob ", " geburtsdatum", " geburtstag",
         " date de naissance", " naissance", " fecha de nacimiento", " nacimiento", " data di nascita",
         " nascita", " geboortedatum", " geboren", " data urodzenia", " fodelsedatum", " fodselsdato",
@@ -234,6 +254,7 @@ pub static RULES: &[Rule] = &[
         " tin ", " numero de dni", " documento de identidad", " carte d identite",
     ]),
     r("vat-number", 1.0, &[
+        " adoszam",
         " vat", " ust id", " ustid", " ust idnr", " tva", " partita iva", " piva", " p iva", " btw ", " nip ",
         " tax number", " tax id", " taxid", " steuernummer", " umsatzsteuer", " iva ", " numero iva",
         " vergi", " ico ", " dic ", " company number", " kvk",
@@ -248,6 +269,7 @@ pub static RULES: &[Rule] = &[
         " card holder name", " holder name",
     ]),
     r("cc-number", 1.3, &[
+        " credit number", " kart numarasi",
         " card number", " cardnumber", " credit card", " cc number", " ccnumber", " card no", " kartennummer",
         " numero de carte", " numero de tarjeta", " numero carta", " numero della carta", " kaartnummer",
         " numer karty", " kortnummer", " numero do cartao", " cartao", "カード番号", "卡号", " cc num", " ccnum",
@@ -255,6 +277,7 @@ pub static RULES: &[Rule] = &[
         " card ", " carte ", " tarjeta", " carta ",
     ]),
     r("cc-exp", 1.3, &[
+        " son kullanma",
         " expiry", " expiration", " exp date", " expdate", " valid thru", " valid until", " ablauf",
         " gultig bis", " date d expiration", " vencimiento", " caducidad", " scadenza", " vervaldatum",
         " data waznosci", " giltig till", " validade", "有効期限", "有效期", " mm yy", " mm aa", " mm jj",

@@ -20,6 +20,8 @@ pub const TOKENS: &[Token] = &[
     "sex", "url", "username", "cc-name", "cc-given-name", "cc-family-name", "cc-number", "cc-exp",
     "cc-exp-month", "cc-exp-year", "cc-csc", "cc-type", "address-housenumber", "address-streetname",
     "apartment", "floor", "building", "address-extra", "street", "address-lookup", "reference-point", "id-number", "vat-number", "password", "new-password",
+    "loginname", "phonetic-given-name", "phonetic-family-name", "postal-code-and-city", "postal-code-or-suburb",
+    "postal-code-lookup", "stair", "block", "address-extra-housesuffix",
 ];
 
 /// The interned token equal to `s`, if it is one.
