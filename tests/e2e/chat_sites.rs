@@ -23,7 +23,6 @@ use serde_json::Value;
 use crate::util::{js, wait_for, Env};
 
 const SITES: &[&str] = &["chatgpt", "claude", "gemini", "perplexity", "deepseek", "grok", "copilot"];
-const TEST_MATCH: &str = secondself::local_sites::LOOPBACK_MATCH;
 
 /// `dist/extension` with the chat-site content script also matching the loopback replicas.
 /// Files are hard-linked (the model is 98 MB); only the manifest differs.
