@@ -30,7 +30,7 @@ const INCOMING: &str = "incoming.gguf";
 const DESCRIPTOR_URL: &str = "/assets/models/model.json";
 
 /// `model.probe` decodes this many follow tokens one at a time before the teacher-forced pass.
-const PROBE_STEPWISE: usize = 2;
+const PROBE_STEPWISE: usize = 1;
 
 /// Which model a probe or benchmark runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
