@@ -939,7 +939,8 @@ mod tests {
         let facts = vec![FactView::new("given-name", "Lena", false)];
         let passages = [doc("Keys handed over 3 March 2025. Final inspection at end of lease.\n\nLease term: from 3 March 2025 until 2 March 2026", "", 1)];
         let terms = query_terms("When does the lease end?", &facts);
-        assert_eq!(answering_part("Keys handed over 3 March 2025. Final inspection at end of lease.", &terms), "Final inspection at end of lease.");
+        let part = answering_part("Keys handed over 3 March 2025. Final inspection at end of lease.", &terms);
+        assert!(part.contains("Final inspection") && !part.contains("3 March"), "{part}");
         let p = prepare("When does the lease end?", &Asker::User, &facts, &passages);
         assert!(p.extractive.as_deref().is_some_and(|e| e.contains("2 March 2026")), "{:?}", p.extractive);
     }
