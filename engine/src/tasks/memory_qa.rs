@@ -125,7 +125,10 @@ pub const MIN_PART_COVERAGE: f32 = 0.4;
 /// How many sentences after the best are tried as its partner for a two-part question.
 pub const PARTNERS: usize = 5;
 /// Score factor for a sentence that holds what the question asks for (a date for `when`…).
-pub const TYPE_BONUS: f32 = 1.3;
+pub const TYPE_BONUS: f32 = 1.45;
+/// Score factor for a `Key: value` line whose key is a term of the question (`Deposit: £1,327`
+/// for `how much was the deposit?`).
+pub const FIELD_KEY_BONUS: f32 = 2.5;
 /// Words that mark a sentence as what used to be (`PREVIOUS: 27 May (cancelled)`).
 const SUPERSEDED: &[&str] = &["cancelled", "canceled", "previous:", "previously", "no longer", "old number", "is dead", "former"];
 /// Score factor for a superseded sentence.
@@ -322,8 +325,14 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
     let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
     for s in scored.iter_mut() {
-        if want.is_some_and(|w| w.found_in(&s.sentence.text, &question_words)) {
+        // The answer must be in the part that is about the question: a date in the sentence
+        // next to it (on the same line) answers something else.
+        if want.is_some_and(|w| w.found_in(&answering_part(&s.sentence.text, &terms), &question_words)) {
             s.score *= TYPE_BONUS;
+        }
+        // `Deposit: £1,327`: a field whose key is what the question asks about is its answer.
+        if s.sentence.fact_key.is_none() && key_is_asked(&s.sentence.text, &terms) {
+            s.score *= FIELD_KEY_BONUS;
         }
         let lower = s.sentence.text.to_lowercase();
         if SUPERSEDED.iter().any(|w| lower.contains(w)) {
@@ -348,7 +357,10 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     } else {
         scored.get(1)
     };
-    let two_part = best.coverage >= MIN_PART_COVERAGE;
+    // A field keyed by the question's head (`Deposit: £1,327`) is the answer; the rest of the
+    // question (`did we pay on the house`) need only be in the evidence next to it.
+    let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms);
+    let two_part = best.coverage >= MIN_PART_COVERAGE || keyed;
     let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
     let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE;
     // A name the question uses must be in the evidence, unless nearly all else is.
@@ -395,7 +407,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         prepared.key_tokens = stems(&best.sentence.text).into_iter().filter(|w| !question_stems.contains(w) && !terms.iter().any(|t| matches_term(t, std::slice::from_ref(w)))).collect();
     }
     let mut answer_parts = vec![best];
-    if best.coverage < MIN_COVERAGE {
+    if best.coverage < MIN_COVERAGE && !keyed {
         answer_parts.extend(second);
     }
     prepared.extractive = Some(extractive_text(&answer_parts, passages, third));
@@ -462,6 +474,30 @@ fn says_whose(text: &str, owner: &str, relation: &str) -> bool {
         || l.contains(&format!("{relation} of {owner}"))
         || (has_owner && ws.windows(2).any(|p| matches!(p[0].as_str(), "his" | "her" | "their") && evidence::same_relation(&p[1], relation)));
     near
+}
+
+/// The sentences of a unit that match a term of the question (all of it when none does: the
+/// match was in its heading).
+fn answering_part(text: &str, terms: &[Term]) -> String {
+    let parts = crate::memory::l0::sentences(text);
+    if parts.len() < 2 {
+        return text.to_string();
+    }
+    let matching: Vec<&str> = parts.into_iter().filter(|p| { let st = stems(p); terms.iter().any(|t| matches_term(t, &st)) }).collect();
+    if matching.is_empty() { text.to_string() } else { matching.join(" ") }
+}
+
+/// True when `text` is a `Key: value` field whose key words are all terms of the question.
+fn key_is_asked(text: &str, terms: &[Term]) -> bool {
+    let Some((key, value)) = text.split_once(':') else { return false };
+    let n = key.split_whitespace().count();
+    if !(1..=3).contains(&n) || !key.starts_with(char::is_uppercase) || value.trim().is_empty() || !key.chars().all(|c| c.is_alphanumeric() || " '’-".contains(c)) {
+        return false;
+    }
+    // The key names the question's head (`deposit`, not the `title` of `job title`), and every
+    // word of it is asked.
+    let key_stems = stems(key);
+    terms.first().is_some_and(|head| matches_term(head, &key_stems)) && key_stems.iter().all(|k| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k))))
 }
 
 /// The sentences of `question` that ask (end with `?`), or all of it.
@@ -877,6 +913,44 @@ mod tests {
         for not in ["seats", "booked", "title", "northern"] {
             assert!(!k.contains(&not.to_string()), "{not}: {k:?}");
         }
+    }
+
+    fn doc(text: &str, heading: &str, dated: i64) -> Passage {
+        Passage { chunk_id: format!("c{dated}"), source_id: format!("s{dated}"), source: format!("doc{dated}.txt"), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0 }
+    }
+
+    #[test]
+    fn a_field_keyed_by_the_question_answers_it() {
+        let facts = vec![FactView::new("given-name", "Lena", false)];
+        let passages = [
+            doc("Bond: £900.00, held by the agency (ref AB-1234)\nRent: £750.00 per month", "", 1),
+            doc("I save £300 a month and paid for the van with my bonus.", "Flat bond planning", 2),
+        ];
+        let p = prepare("How much bond did we pay on the flat?", &Asker::User, &facts, &passages);
+        assert_eq!(p.route, Route::Model);
+        assert!(p.extractive.as_deref().is_some_and(|e| e.contains("£900.00") && !e.contains("£300")), "{:?}", p.extractive);
+        assert!(key_is_asked("Bond: £900.00", &query_terms("How much bond did we pay?", &facts)));
+        // `Title:` is not the `job title` asked for.
+        assert!(!key_is_asked("Title: Streams at scale", &query_terms("What's her job title?", &facts)));
+    }
+
+    #[test]
+    fn a_date_next_to_the_matching_sentence_does_not_answer_when() {
+        let facts = vec![FactView::new("given-name", "Lena", false)];
+        let passages = [doc("Keys handed over 3 March 2025. Final inspection at end of lease.\n\nLease term: from 3 March 2025 until 2 March 2026", "", 1)];
+        let terms = query_terms("When does the lease end?", &facts);
+        let part = answering_part("Keys handed over 3 March 2025. Final inspection at end of lease.", &terms);
+        assert!(part.contains("Final inspection") && !part.contains("3 March"), "{part}");
+        let p = prepare("When does the lease end?", &Asker::User, &facts, &passages);
+        assert!(p.extractive.as_deref().is_some_and(|e| e.contains("2 March 2026")), "{:?}", p.extractive);
+    }
+
+    #[test]
+    fn who_prefers_the_sentence_naming_a_person() {
+        let facts = vec![FactView::new("given-name", "Lena", false)];
+        let passages = [doc("- [ ] find a dentist near Hove", "moving list", 1), doc("signed up with the new dentist: Hove Dental Care, Dr Maria Lopes. First check-up on 4 May.", "errands", 2)];
+        let p = prepare("Who's my dentist now?", &Asker::User, &facts, &passages);
+        assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Maria Lopes")), "{:?}", p.extractive);
     }
 
     #[test]
