@@ -16,7 +16,7 @@ use crate::retrieval::index::stem;
 const MONTHS: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 const WEEKDAYS: &[&str] = &["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"];
 
-fn month_of(w: &str) -> Option<u32> {
+pub(crate) fn month_of(w: &str) -> Option<u32> {
     let w = w.to_lowercase();
     let w = w.trim_matches(|c: char| !c.is_alphabetic());
     if w.len() < 3 {
@@ -32,7 +32,7 @@ fn is_weekday(w: &str) -> bool {
     w.len() >= 3 && WEEKDAYS.iter().any(|d| w.starts_with(d)) && ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().any(|f| f.starts_with(w))
 }
 
-fn day_of(w: &str) -> Option<u32> {
+pub(crate) fn day_of(w: &str) -> Option<u32> {
     let d: String = w.trim_matches(|c: char| !c.is_alphanumeric()).trim_end_matches(|c: char| c.is_alphabetic()).to_string();
     d.parse::<u32>().ok().filter(|d| (1..=31).contains(d))
 }

@@ -607,6 +607,22 @@ impl AnswerType {
     }
 }
 
+/// The (day, month) pairs of dates written `3 June` or `June 3rd` in `text`.
+fn day_months(text: &str) -> Vec<(u32, u32)> {
+    use super::critic_notes::{day_of, month_of};
+    let toks: Vec<&str> = text.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let Some(month) = month_of(t) else { continue };
+        let before = i.checked_sub(1).and_then(|j| day_of(toks[j]));
+        let after = toks.get(i + 1).and_then(|w| day_of(w));
+        if let Some(day) = before.or(after) {
+            out.push((day, month));
+        }
+    }
+    out
+}
+
 /// The words of a text with their case, punctuation trimmed.
 fn words_of(text: &str) -> Vec<String> {
     text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()).collect()
@@ -705,6 +721,11 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
         if key_anchors(&s).iter().any(|a| !a.chars().any(|c| c.is_ascii_digit()) && !prepared.supported.contains(a) && !prepared.supported.contains(&a.trim_end_matches("'s").to_string())) {
             continue;
         }
+        // …and so are dates (`January 1st`, `3 June`) that no evidence sentence holds.
+        let evidence_dates: Vec<(u32, u32)> = prepared.evidence.iter().flat_map(|c| day_months(&c.text)).collect();
+        if day_months(&s).iter().any(|d| !evidence_dates.contains(d)) {
+            continue;
+        }
         // "I don't know" when the evidence answers, canned refusals and runaway repetition all
         // say nothing: the extractive answer stands in for them.
         if says_dont_know(&s) || is_refusal(&s) || is_repetitive(&s) {
@@ -716,6 +737,13 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     let text = if is_repetitive(&text) { String::new() } else { text };
     let has_evidence = !prepared.key_tokens.is_empty() && prepared.key_tokens.iter().any(|k| holds_token(&text, k));
     let text = if has_evidence { text } else { prepared.extractive.clone().unwrap_or_default() };
+    // An answer not of the kind asked (no person for `who`, no date for `when`) when the
+    // evidence has one: the evidence answers instead.
+    let question_words = super::context::words(&prepared.question);
+    let text = match (AnswerType::of(&prepared.question), prepared.extractive.as_ref()) {
+        (Some(t), Some(ex)) if !t.found_in(&text, &question_words) && t.found_in(ex, &question_words) => ex.clone(),
+        _ => text,
+    };
     // The last guard: a third party's answer never holds a sensitive value, whatever its path.
     let text = if third && (prepared.sensitive_needles.iter().any(|n| text.to_lowercase().contains(n.as_str())) || is_sensitive_text(&text, &prepared.facts)) {
         DONT_KNOW_THIRD.to_string()
@@ -982,6 +1010,13 @@ mod tests {
     fn a_trailing_purpose_is_not_the_topic() {
         assert_eq!(question_focus("What's Lena's job title, for the programme?"), "What's Lena's job title");
         assert_eq!(question_focus("Find my passport number? I'm doing online check-in."), "Find my passport number?");
+    }
+
+    #[test]
+    fn dates_are_read_either_way_round() {
+        assert_eq!(day_months("The tenancy ends on January 1st, 2026."), vec![(1, 1)]);
+        assert_eq!(day_months("from 1 February 2025 to 31 January 2026"), vec![(1, 2), (31, 1)]);
+        assert!(day_months("We met in May.").is_empty());
     }
 
     #[test]
