@@ -19,21 +19,51 @@ const engineReady = (async () => {
 
 engineReady.catch((err) => console.error("SecondSelf engine failed to load:", err));
 
+/** Requests being served: id → sendResponse. */
+const pending = new Map();
+let crashed = false;
+
+/**
+ * A Rust panic traps the wasm instance: the requests in flight would never be answered, and the
+ * engine can serve no more. Answer each with the panic's message, then reload this document for
+ * a fresh engine (memory writes are transactional, so nothing half-written stays).
+ */
+function onTrap(error) {
+  if (crashed || !(error instanceof WebAssembly.RuntimeError)) return;
+  crashed = true;
+  const why = globalThis.__secondselfPanic || String(error && error.message ? error.message : error);
+  console.error("SecondSelf engine stopped:", why);
+  for (const [id, sendResponse] of pending) {
+    sendResponse({ id, reply: { kind: "engine.error", error: "engine_unavailable", message: `The engine stopped (${why}); it restarts with the next request.` } });
+  }
+  pending.clear();
+  setTimeout(() => location.reload(), 0);
+}
+addEventListener("error", (ev) => onTrap(ev.error));
+addEventListener("unhandledrejection", (ev) => onTrap(ev.reason));
+
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id || !msg || msg.to !== "engine") return false;
+  // The router's hello: this listener is registered (the engine itself may still be loading).
+  if (msg.hello === true && !msg.request) {
+    sendResponse({ hello: !crashed });
+    return false;
+  }
+  if (crashed) return false;
   const origin = sender.tab ? { tabId: sender.tab.id, frameId: sender.frameId } : msg.origin;
   const emit = (event) => {
     chrome.runtime.sendMessage({ to: "client", id: msg.id, origin, event }).catch(() => {});
   };
+  const key = `${msg.id}:${Math.random()}`;
+  const respond = (reply) => {
+    if (pending.delete(key)) sendResponse({ id: msg.id, reply });
+  };
+  pending.set(key, (answer) => sendResponse({ ...answer, id: msg.id }));
   engineReady
     .then((engine) => engine.handle(msg.request, origin != null, emit))
-    .then(
-      (reply) => sendResponse({ id: msg.id, reply }),
-      (err) =>
-        sendResponse({
-          id: msg.id,
-          reply: { kind: "engine.error", error: "engine_unavailable", message: `The engine failed to load: ${err && err.message ? err.message : err}` },
-        }),
-    );
+    .then(respond, (err) => {
+      onTrap(err);
+      respond({ kind: "engine.error", error: "engine_unavailable", message: `The engine failed to load: ${err && err.message ? err.message : err}` });
+    });
   return true;
 });

@@ -42,6 +42,38 @@ async fn offscreen_engine_answers_ping_with_version_and_backend() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_racing_the_engine_start_all_get_replies() {
+    // A request sent while the offscreen host is starting must not be lost: a side panel that
+    // waits for events has its own message listener, and a message that reaches only that
+    // listener gets no reply (no error either). Each round closes the engine host and sends
+    // requests at once, each with an event listener, as the side panel's chat does.
+    let env = Env::start().await.unwrap();
+    let page = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let outcomes: Vec<String> = js(
+        &page,
+        r#"(async () => {
+            const out = [];
+            for (let round = 0; round < 6; round++) {
+                await chrome.offscreen.closeDocument().catch(() => {});
+                const kinds = ["engine.ping", "model.status", "memory.overview"];
+                const replies = await Promise.all(kinds.map((kind) =>
+                    SecondSelfProtocol.request({ kind }, { onEvent: () => {} }).then((r) => r.kind, (e) => `error: ${e.message}`)));
+                out.push(...replies);
+            }
+            return out;
+        })()"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcomes.len(), 18);
+    for (i, got) in outcomes.iter().enumerate() {
+        let want = ["engine.pong", "model.state", "memory.profile"][i % 3];
+        assert_eq!(got, want, "request {i} of {outcomes:?}");
+    }
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn side_panel_shows_engine_status() {
     let env = Env::start().await.unwrap();
     let demo = env.fixture_page("/demo/index.html").await.unwrap();

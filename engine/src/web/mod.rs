@@ -45,12 +45,25 @@ struct Inner {
     facts: std::cell::RefCell<Option<Rc<Vec<crate::memory::Fact>>>>,
 }
 
+/// Logs a panic to the console and leaves its message in `globalThis.__secondselfPanic`, where
+/// the engine host finds it: a panic traps the wasm instance, and the host then answers every
+/// pending request with that message (a clear error, not a silent missing reply) and restarts.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error_panic_hook::hook(info);
+            let _ = js_sys::Reflect::set(&js_sys::global(), &"__secondselfPanic".into(), &info.to_string().into());
+        }));
+    });
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// Starts the engine: installs the panic hook and probes the compute backend. `db_name`
     /// overrides the memory database (tests); `None` uses the default.
     pub async fn start(db_name: Option<String>) -> Engine {
-        console_error_panic_hook::set_once();
+        install_panic_hook();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
         let db_name = db_name.unwrap_or_else(|| schema::DB_NAME.to_string());
         Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), facts: Default::default() }) }
