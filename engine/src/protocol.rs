@@ -110,6 +110,11 @@ pub enum Request {
     /// or on a copy on the CPU (`cpu`) or WebGPU (`webgpu`) (`bench.html`, `secondself bench model`).
     #[serde(rename = "bench.model")]
     BenchModel { #[serde(default)] cpu: bool, #[serde(default)] webgpu: bool, prompt_tokens: usize, decode_tokens: usize },
+    /// A draft for a free-text field (its descriptor, with the form's section): the relevant
+    /// non-sensitive memories, rewritten by the model. Answered with [`Reply::AutofillDrafted`];
+    /// the content script shows it for confirmation before inserting it.
+    #[serde(rename = "autofill.draft")]
+    AutofillDraft { field: FieldDescriptor },
 }
 
 impl Request {
@@ -136,6 +141,7 @@ impl Request {
             self,
             Request::Ping
                 | Request::AutofillClassify { .. }
+                | Request::AutofillDraft { .. }
                 | Request::Enhance { .. }
                 | Request::Critique { .. }
         )
@@ -161,6 +167,9 @@ pub enum Reply {
         fills: Vec<AutofillValue>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         offers: Vec<SensitiveOffer>,
+        /// The focused field asks for free text (`autofill.draft` can answer it).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        draftable: bool,
     },
     /// The outcome of one import: `imported`, `duplicate` or `failed` with a message.
     #[serde(rename = "memory.imported")]
@@ -209,6 +218,10 @@ pub enum Reply {
     /// The answer to `bench.model`.
     #[serde(rename = "bench.modeled")]
     BenchModeled { backend: String, load_ms: f64, bench: crate::model::bench::ModelBench, wasm_heap_mb: f64 },
+    /// The answer to `autofill.draft`: the draft text (empty when memory holds nothing for the
+    /// question) and the memories it rests on.
+    #[serde(rename = "autofill.drafted")]
+    AutofillDrafted { text: String, used: Vec<crate::tasks::enhance::Added>, from_model: bool },
 }
 
 fn asker_user() -> crate::tasks::memory_qa::Asker {
@@ -330,6 +343,7 @@ pub const KINDS: &[&str] = &[
     "chat.cancel",
     "chat.ask",
     "bench.model",
+    "autofill.draft",
     "engine.pong",
     "engine.error",
     "autofill.plan",
@@ -346,6 +360,7 @@ pub const KINDS: &[&str] = &[
     "chat.answered",
     "chat.cancelled",
     "bench.modeled",
+    "autofill.drafted",
     "engine.progress",
     "chat.piece",
 ];
@@ -416,7 +431,7 @@ mod tests {
             panic!("wrong variant")
         };
         assert_eq!(fields[0].kind, "email");
-        let plan = Reply::AutofillPlan { predictions: vec![], fills: vec![AutofillValue { index: 0, value: "x".into() }], offers: vec![] };
+        let plan = Reply::AutofillPlan { predictions: vec![], fills: vec![AutofillValue { index: 0, value: "x".into() }], offers: vec![], draftable: false };
         let v: serde_json::Value = serde_json::to_value(&plan).unwrap();
         assert_eq!(v["kind"], "autofill.plan");
         assert_eq!(v["fills"][0]["index"], 0);

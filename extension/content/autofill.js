@@ -9,7 +9,9 @@
  * Triggers, all from the user: `content.autofill` (keyboard shortcut, context menu: the whole
  * page), `content.autofill-undo`, and the inline icon in the focused field
  * (content/autofill-menu.js): "Fill this form", "Fill this field", a masked sensitive fact to pick
- * (the only way one is ever filled), and "Never on this site".
+ * (the only way one is ever filled), "Never on this site", and on a free-text question "Draft an
+ * answer from my memory" (`autofill.draft`; the card in content/autofill-draft.js shows the draft
+ * and the memories it rests on, and nothing is written until the user clicks Insert).
  * "Never on this site" is `chrome.storage.local` `autofillBlocked` = `{<top origin>: true}`; every
  * trigger honours it, and the side panel's Memory tab lists and lifts it.
  *
@@ -27,6 +29,7 @@
   globalThis.__secondselfAutofillRunner = true;
   const AF = globalThis.SecondSelfAutofill;
   const Menu = globalThis.SecondSelfAutofillMenu;
+  const Draft = globalThis.SecondSelfAutofillDraft;
   const P = globalThis.SecondSelfProtocol;
   const BLOCKED = "autofillBlocked";
 
@@ -89,15 +92,17 @@
       predictions = reply.predictions || [];
       fills = reply.fills || [];
     }
-    if (ask.mark) for (const p of predictions) AF.mark(AF.elementAt(p.index), p.token);
-    let filled = 0;
+    // Every fill re-checks its control's visibility, which reads computed styles and layout:
+    // write all values first and change styles and attributes only after, so that each check
+    // finds the page's layout clean instead of recomputing it for every field.
+    const written = [];
     for (const f of fills) {
       const el = AF.elementAt(f.index);
-      if (AF.fill(el, f.value)) {
-        AF.highlight(el);
-        filled++;
-      }
+      if (AF.fill(el, f.value)) written.push(el);
     }
+    for (const el of written) AF.highlight(el);
+    if (ask.mark) for (const p of predictions) AF.mark(AF.elementAt(p.index), p.token);
+    const filled = written.length;
     const classified = predictions.filter((p) => p.token !== "none").length;
     return { fields: fields.length, classified, filled, ms: performance.now() - t0, collectMs };
   }
@@ -124,10 +129,12 @@
 
   /** The menu entries for a field, from the engine's plan for it (its offers come masked). */
   function menuEntries(field, reply) {
-    const entries = [
+    const entries = [];
+    if (reply.draftable) entries.push({ label: "Draft an answer from my memory", detail: "shown to you before it is inserted", run: () => draftFor(field) }, { separator: true });
+    entries.push(
       { label: "Fill this form", run: () => autofill({ focus: field, scope: "form" }) },
       { label: "Fill this field", run: () => autofill({ focus: field, scope: "field" }) },
-    ];
+    );
     const offers = reply.offers || [];
     if (offers.length) entries.push({ separator: true });
     for (const o of offers) {
@@ -137,7 +144,20 @@
     return entries;
   }
 
-  /** On a trusted focus: ask the engine about the field; show the icon when it is a profile field. */
+  /** "Draft an answer": the engine drafts from memory; the card shows it; Insert writes it. */
+  function draftFor(field) {
+    const { fields } = AF.collect();
+    const index = AF.indexOf(field);
+    const descriptor = fields.find((f) => f.index === index);
+    if (!descriptor) return;
+    const draft = engine({ kind: "autofill.draft", field: descriptor });
+    Draft.show(field, draft, (text) => {
+      if (AF.fill(field, text)) AF.highlight(field);
+    });
+  }
+
+  /** On a trusted focus: ask the engine about the field; show the icon when it is a profile
+   * field or a free-text question the engine can draft an answer to. */
   async function offerIcon(field) {
     await blockedReady;
     if (blocked || !AF.fillability(field).fillable) return;
@@ -145,7 +165,7 @@
     const focus = AF.indexOf(field);
     const reply = await engine({ kind: "autofill.classify", fields, focus, scope: "preview" });
     const mine = (reply.predictions || []).find((p) => p.index === focus);
-    if (blocked || document.activeElement !== field || !mine || mine.token === "none") return;
+    if (blocked || document.activeElement !== field || !mine || (mine.token === "none" && !reply.draftable)) return;
     Menu.show(field, () => menuEntries(field, reply));
   }
 

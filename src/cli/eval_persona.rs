@@ -30,6 +30,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use secondself_engine::memory::native::NativeStore;
 use secondself_engine::memory::{l1, manage, Fact};
+use secondself_engine::tasks::autofill::draft::{self, DraftAsk};
 use secondself_engine::tasks::autofill::{classify, fill_values, FieldDescriptor};
 use secondself_engine::tasks::context::FactView;
 use secondself_engine::tasks::memory_qa::{self, Asker};
@@ -251,7 +252,22 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
                 }
                 let fields = [field];
                 let predictions = classify(&fields);
-                let value = fill_values(&predictions, &profile_map, &fields).into_iter().next().map(|(_, v)| v).unwrap_or_default();
+                let mut value = fill_values(&predictions, &profile_map, &fields).into_iter().next().map(|(_, v)| v).unwrap_or_default();
+                // A free-text field the classifier leaves alone gets a draft (as the inline
+                // menu's "Draft an answer" does), the model's when it is loaded.
+                if value.is_empty() && predictions[0].token == "none" {
+                    if let Some(ask) = DraftAsk::of(&fields[0]) {
+                        let (draft_facts, passages) = pollster::block_on(draft::retrieve(store, &ask, t))?;
+                        let prepared = draft::prepare(&ask, &draft_facts, &passages);
+                        let text = match generate.as_deref_mut() {
+                            Some(generate) if prepared.needs_model() && !extractive => generate(&prepared.messages)?,
+                            _ => String::new(),
+                        };
+                        let d = draft::finish(&prepared, &text, &draft_facts);
+                        r.sensitive_leaks += sensitive.iter().filter(|x| d.text.to_lowercase().contains(x.as_str())).count();
+                        value = d.text;
+                    }
+                }
                 let v = value.to_lowercase();
                 let accept = lower_all(&c["accept"]);
                 let expected = c["expected"].as_str().unwrap_or("");

@@ -195,3 +195,41 @@ async fn sensitive_values_are_filled_only_when_picked_in_the_menu() {
     assert_eq!(value(&page, "email").await, "maya.okafor@mailbox.example", "the other fields keep their values");
     env.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn free_text_fields_get_a_draft_from_memory_inserted_only_when_confirmed() {
+    let (env, _ext, page) = persona_and_page("/demo/dinner.html").await;
+    let icon = focus_and_find_icon(&page, "#diet").await;
+    let (x, y) = node_centre(&page, &icon).await.unwrap();
+    click_at(&page, x, y).await.unwrap();
+    let entry = wait_for_ax(&page, "menuitem", "Draft an answer from my memory", 20).await.unwrap();
+    let (mx, my) = node_centre(&page, &entry).await.unwrap();
+    click_at(&page, mx, my).await.unwrap();
+
+    // The draft (the model runs in the engine) shows in the card with the memories it used;
+    // nothing is written into the page before the user inserts it.
+    let draft = wait_for_ax(&page, "textbox", "Draft", 240).await.unwrap();
+    let text = draft.value.to_lowercase();
+    assert!(text.contains("vegetarian") && text.contains("nut"), "draft: {:?}", draft.value);
+    for secret in ["533380006", "passport", "sort code", "nhs"] {
+        assert!(!text.contains(secret), "a sensitive fact in the draft: {:?}", draft.value);
+    }
+    let texts: Vec<String> = ax_nodes(&page).await.unwrap().into_iter().filter(|n| matches!(n.role.as_str(), "listitem" | "StaticText")).map(|n| n.name).collect();
+    assert!(texts.iter().any(|t| t == "Based on:"), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("I'm vegetarian") || t.starts_with("I'm allergic")), "the memories used are listed: {texts:?}");
+    assert_eq!(value(&page, "diet").await, "", "written before Insert");
+    let hidden: bool = js(&page, "[...document.querySelectorAll('secondself-autofill')].every(h => h.shadowRoot === null)").await.unwrap();
+    assert!(hidden, "the card's shadow root must be closed");
+    // A synthetic click on the card's host does nothing.
+    let _: bool = js(&page, "(document.querySelector('secondself-autofill').dispatchEvent(new MouseEvent('click', {bubbles: true, composed: true})), true)").await.unwrap();
+    assert_eq!(value(&page, "diet").await, "");
+
+    eprintln!("draft: {:?}", draft.value);
+    secondself::browser::screenshot(&page, &secondself::repo_dir().join("docs/screenshots/autofill-draft.png")).await.unwrap();
+    let insert = wait_for_ax(&page, "button", "Insert", 5).await.unwrap();
+    let (ix, iy) = node_centre(&page, &insert).await.unwrap();
+    click_at(&page, ix, iy).await.unwrap();
+    wait_for(&page, "document.getElementById('diet').value.length > 0", 10).await.unwrap();
+    assert_eq!(value(&page, "diet").await, draft.value, "the confirmed draft is what is inserted");
+    env.close().await;
+}

@@ -171,6 +171,8 @@ pub async fn choose_files(page: &Page, selector: &str, files: Vec<String>) {
 pub struct AxNode {
     pub role: String,
     pub name: String,
+    /// The value of a text box (or of a range control).
+    pub value: String,
     pub backend: Option<chromiumoxide::cdp::browser_protocol::dom::BackendNodeId>,
 }
 
@@ -186,7 +188,7 @@ pub async fn ax_nodes(page: &Page) -> Result<Vec<AxNode>> {
         .nodes
         .iter()
         .filter(|n| !n.ignored)
-        .map(|n| AxNode { role: text(&n.role), name: text(&n.name), backend: n.backend_dom_node_id })
+        .map(|n| AxNode { role: text(&n.role), name: text(&n.name), value: text(&n.value), backend: n.backend_dom_node_id })
         .collect())
 }
 

@@ -136,7 +136,7 @@ pub const TOPICS: &[Topic] = &[
         signals: &[
             "dinner", "dinners", "lunch", "lunches", "breakfast", "brunch", "meal", "meals", "recipe", "recipes", "cook",
             "cooking", "restaurant", "restaurants", "food", "eat", "eating", "snack", "snacks", "menu", "dish", "bake",
-            "baking", "picnic", "takeaway", "cuisine", "catering", "dietary", "grocery", "groceries", "pasta", "sauce",
+            "baking", "picnic", "takeaway", "cuisine", "catering", "dietary", "grocery", "groceries", "pasta", "sauce", "allergies", "allergy", "intolerances",
         ],
         keys: &["diet", "diet-detail", "allergies", "dislikes"],
     },
@@ -149,7 +149,7 @@ pub const TOPICS: &[Topic] = &[
         name: "work",
         signals: &[
             "bio", "cv", "resume", "cover", "job", "career", "speaker", "linkedin", "review", "interview", "promotion",
-            "colleague", "colleagues", "team", "office", "announcement", "conference",
+            "colleague", "colleagues", "team", "office", "announcement", "conference", "role", "position", "application",
         ],
         keys: &["organization-title", "organization", "projects", "skills"],
     },
@@ -160,7 +160,7 @@ pub const TOPICS: &[Topic] = &[
     },
     Topic {
         name: "fitness",
-        signals: &["run", "running", "marathon", "training", "stretch", "stretching", "exercise", "gym", "workout", "fitness", "climb"],
+        signals: &["run", "running", "runner", "runners", "marathon", "training", "stretch", "stretching", "exercise", "gym", "workout", "fitness", "climb"],
         keys: &["interests", "goals", "sports"],
     },
     Topic {
@@ -175,7 +175,7 @@ pub const TOPICS: &[Topic] = &[
     },
     Topic {
         name: "about-me",
-        signals: &["intro", "introduce", "introduction", "bio", "profile"],
+        signals: &["intro", "introduce", "introduction", "bio", "profile", "yourself"],
         keys: &["interests", "address-level2", "organization-title"],
     },
 ];

@@ -163,6 +163,24 @@ fn in_my_voice_all(fs: &[&FactView]) -> String {
     out
 }
 
+/// The picked facts as clauses in the user's voice, one per key (a list key's items together),
+/// each with the facts it cites.
+pub fn in_my_voice_by_key(picked: &[&FactView]) -> Vec<Added> {
+    let mut keys: Vec<&str> = Vec::new();
+    for f in picked {
+        if !keys.contains(&f.key.as_str()) {
+            keys.push(f.key.as_str());
+        }
+    }
+    keys.into_iter()
+        .map(|key| {
+            let group: Vec<&FactView> = picked.iter().filter(|f| f.key == key).copied().collect();
+            let source = group.iter().map(|f| f.cite()).collect::<Vec<_>>().join("; ");
+            Added { text: in_my_voice_all(&group), source }
+        })
+        .collect()
+}
+
 /// One fact as a first-person clause (`I'm vegetarian`, `I'm allergic to tree nuts`).
 pub fn in_my_voice(f: &FactView) -> String {
     // `;` separates the clauses of the context sentence, so it may not appear inside one.
@@ -226,6 +244,12 @@ pub struct Note {
 /// The sentences of `passages` (L0, retrieved for the prompt) worth adding: relevant to the
 /// prompt, not sensitive, not already said, best first.
 pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Vec<Note> {
+    select_notes_with(prompt, facts, passages, MIN_NOTE_COVERAGE, MAX_NOTES)
+}
+
+/// [`select_notes`] with another coverage bar and count (a form's question shares fewer words
+/// with the notes that answer it than a prompt does).
+pub fn select_notes_with(prompt: &str, facts: &[FactView], passages: &[Passage], min_coverage: f32, max_notes: usize) -> Vec<Note> {
     let terms = query_terms(prompt, facts);
     if terms.is_empty() {
         return Vec::new();
@@ -239,7 +263,7 @@ pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> V
     let prompt_lower = prompt.to_lowercase();
     let mut out: Vec<Note> = Vec::new();
     for s in score(&terms, sentences) {
-        if out.len() >= MAX_NOTES || s.coverage < MIN_NOTE_COVERAGE || s.score <= 0.0 {
+        if out.len() >= max_notes || s.coverage < min_coverage || s.score <= 0.0 {
             break;
         }
         let mut text = s.sentence.text.trim_end_matches(['.', ';', ':']).to_string();
@@ -267,18 +291,7 @@ pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> V
 /// heading. The request text is never changed: the context follows it after a blank line.
 pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Enhanced {
     let picked = select(prompt, facts);
-    let mut added: Vec<Added> = Vec::new();
-    let mut keys: Vec<&str> = Vec::new();
-    for f in &picked {
-        if !keys.contains(&f.key.as_str()) {
-            keys.push(f.key.as_str());
-        }
-    }
-    for key in keys {
-        let group: Vec<&FactView> = picked.iter().filter(|f| f.key == key).copied().collect();
-        let source = group.iter().map(|f| f.cite()).collect::<Vec<_>>().join("; ");
-        added.push(Added { text: in_my_voice_all(&group), source });
-    }
+    let mut added: Vec<Added> = in_my_voice_by_key(&picked);
     let facts_said = added.len();
     let notes = select_notes(prompt, facts, passages);
     let mut note_texts: Vec<String> = Vec::new();

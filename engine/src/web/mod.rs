@@ -212,6 +212,27 @@ impl Inner {
                 Ok(Reply::ChatAnswered { answer: memory_qa::finish(&prepared, &text), tokens, ms })
             }
             Request::BenchModel { cpu, webgpu, prompt_tokens, decode_tokens } => self.model.bench(model_host::Target::of(cpu, webgpu), prompt_tokens, decode_tokens).await,
+            Request::AutofillDraft { field } => {
+                use crate::tasks::autofill::draft;
+                let ask = draft::DraftAsk::of(&field).ok_or_else(|| EngineError::BadRequest("this field does not ask for free text".into()))?;
+                let a = ask.clone();
+                let (facts, passages) = self.with_memory(|s| Box::pin(async move { draft::retrieve(s, &a, now()).await })).await?;
+                let prepared = draft::prepare(&ask, &facts, &passages);
+                // Without the model (it failed to load) the memories themselves are the draft.
+                let text = if prepared.needs_model() {
+                    match self.model.complete(&prepared.messages, &draft::generation_params(), &|_| {}).await {
+                        Ok((done, _)) => done.text,
+                        Err(e) => {
+                            web_sys::console::warn_1(&format!("SecondSelf: drafting without the model ({e})").into());
+                            String::new()
+                        }
+                    }
+                } else {
+                    String::new()
+                };
+                let d = draft::finish(&prepared, &text, &facts);
+                Ok(Reply::AutofillDrafted { text: d.text, used: d.used, from_model: d.from_model })
+            }
             Request::Critique { request, reply } => {
                 let facts = self.fact_views().await?;
                 let query = format!("{request} {reply}");

@@ -238,6 +238,11 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         let s = scores.remove("postal-code").unwrap_or(0.0) + scores.remove("address-level2").unwrap_or(0.0) + scores.remove(NONE).unwrap_or(0.0);
         add(&mut scores, combined, s);
     }
+    // A free-text question ("Why are you interested in this role?") is answered in prose, not
+    // with the profile value its words name; without an autocomplete attribute it is no token.
+    if auto_attr.is_none() && asks_for_prose(d) {
+        scores.clear();
+    }
     let (mut token, score) = best(&scores);
     // Kana/furigana boxes beside the name: the name's reading.
     if has(&text, PHONETIC_WORDS) {
@@ -539,6 +544,28 @@ fn context(work: &mut [Field], idx: &[usize]) {
 }
 
 /// Does a select submit country names (`value` = visible name, not an ISO code)?
+/// Words a free-text question starts with (en, de, fr, es, it, nl, pt).
+const PROSE_QUESTION_STARTS: &[&str] = &[
+    "why", "how", "tell", "describe", "explain", "anything", "share", "warum", "wieso", "weshalb", "beschreiben", "erzahlen",
+    "erzählen", "pourquoi", "décrivez", "decrivez", "parlez", "expliquez", "cuéntanos", "cuentanos", "describe", "explica",
+    "perché", "perche", "descrivi", "raccontaci", "waarom", "vertel", "beschrijf", "porquê", "conte", "descreva",
+];
+
+/// Does the control ask a question to answer in prose (a textarea, or a box labelled with a
+/// long question)?
+fn asks_for_prose(d: &FieldDescriptor) -> bool {
+    let label = if d.label.trim().is_empty() { d.aria_label.trim() } else { d.label.trim() };
+    let lower = label.to_lowercase();
+    let first = lower.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+    let starts = PROSE_QUESTION_STARTS.contains(&first) || lower.starts_with("what makes") || lower.starts_with("what would");
+    let long = label.split_whitespace().count() >= 4;
+    match d.tag.as_str() {
+        "textarea" | "contenteditable" => starts && long,
+        "input" => starts && long && label.ends_with('?'),
+        _ => false,
+    }
+}
+
 fn submits_names(d: &FieldDescriptor) -> bool {
     let real: Vec<_> = d.options.iter().filter(|o| !o.value.trim().is_empty()).collect();
     real.len() >= 5

@@ -11,6 +11,7 @@
 
 pub mod classify;
 pub mod descriptor;
+pub mod draft;
 pub mod fill;
 pub mod options;
 pub mod rules;
@@ -86,7 +87,9 @@ pub fn plan_for(fields: &[FieldDescriptor], profile: &HashMap<String, String>, a
         }
     };
     let fills = fills.into_iter().map(|(index, value)| AutofillValue { index, value }).collect();
-    Reply::AutofillPlan { predictions, fills, offers }
+    // A free-text field the classifier leaves alone can get a drafted answer instead.
+    let draftable = focused.is_some_and(|k| focus_token == token::NONE && draft::DraftAsk::of(&fields[k]).is_some());
+    Reply::AutofillPlan { predictions, fills, offers, draftable }
 }
 
 #[cfg(test)]
@@ -101,11 +104,27 @@ mod tests {
         )
         .unwrap();
         let profile = [("email", "maya@example.org"), ("given-name", "Maya")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let Reply::AutofillPlan { predictions, fills, offers } = plan(&fields, &profile) else { panic!("not a plan") };
+        let Reply::AutofillPlan { predictions, fills, offers, .. } = plan(&fields, &profile) else { panic!("not a plan") };
         assert_eq!(predictions[0].token, "email");
         assert_eq!(predictions[1].token, "given-name");
         assert_eq!(fills, vec![AutofillValue { index: 0, value: "maya@example.org".into() }]);
         assert!(offers.is_empty());
+    }
+
+    #[test]
+    fn a_focused_free_text_question_is_draftable() {
+        let fields: Vec<FieldDescriptor> = serde_json::from_str(
+            r#"[{"index":0,"tag":"input","type":"email","label":"Email"},
+                {"index":1,"tag":"textarea","type":"textarea","label":"Tell us about yourself"}]"#,
+        )
+        .unwrap();
+        let profile = HashMap::new();
+        let draftable = |focus| match plan_for(&fields, &profile, &FillAsk { focus: Some(focus), scope: FillScope::Preview, pick: None }) {
+            Reply::AutofillPlan { draftable, .. } => draftable,
+            _ => panic!("not a plan"),
+        };
+        assert!(draftable(1));
+        assert!(!draftable(0), "a profile field is filled, not drafted");
     }
 
     fn two_forms() -> Vec<FieldDescriptor> {
@@ -144,7 +163,7 @@ mod tests {
     fn sensitive_facts_are_offered_masked_and_filled_only_when_picked() {
         let (f, p) = (two_forms(), maya());
         let reply = plan_for(&f, &p, &FillAsk { focus: Some(2), scope: FillScope::Form, pick: None });
-        let Reply::AutofillPlan { predictions, fills, offers } = &reply else { panic!() };
+        let Reply::AutofillPlan { predictions, fills, offers, .. } = &reply else { panic!() };
         assert_eq!(predictions[2].token, "id-number");
         assert!(!fills.iter().any(|v| v.index == 2 || v.value.contains("531847206")), "{fills:?}");
         assert_eq!(offers.len(), 1);
