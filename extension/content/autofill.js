@@ -18,7 +18,8 @@
  * Eval mode: when <html> carries `data-secondself-eval` at document idle (set by
  * `secondself eval autofill` from its page-world harness script), it also marks every control with
  * its predicted token as `data-secondself-token`, then writes the classify+fill time in ms to
- * `data-secondself-eval-ms` (of which collecting: `data-secondself-eval-collect-ms`) and sets
+ * `data-secondself-eval-ms` (of which collecting: `data-secondself-eval-collect-ms`, the engine's
+ * round trip: `data-secondself-eval-engine-ms`) and sets
  * `data-secondself-eval-done` (or `data-secondself-eval-error`). Marks reveal only token names.
  *
  * Must not: classify (the engine does), read memory or hold values beyond writing them, expose
@@ -83,12 +84,15 @@
     const focus = ask.focus ? AF.indexOf(ask.focus) : null;
     let predictions = [];
     let fills = [];
+    let engineMs = 0;
     if (fields.length > 0) {
       const request = { kind: "autofill.classify", fields };
       if (focus != null) request.focus = focus;
       if (ask.scope) request.scope = ask.scope;
       if (ask.pick) request.pick = ask.pick;
+      const t1 = performance.now();
       const reply = await engine(request);
+      engineMs = performance.now() - t1;
       predictions = reply.predictions || [];
       fills = reply.fills || [];
     }
@@ -104,7 +108,7 @@
     if (ask.mark) for (const p of predictions) AF.mark(AF.elementAt(p.index), p.token);
     const filled = written.length;
     const classified = predictions.filter((p) => p.token !== "none").length;
-    return { fields: fields.length, classified, filled, ms: performance.now() - t0, collectMs };
+    return { fields: fields.length, classified, filled, ms: performance.now() - t0, collectMs, engineMs };
   }
 
   chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
@@ -114,7 +118,7 @@
       blockedReady
         .then(() => (blocked ? { fields: 0, classified: 0, filled: 0, blocked: true } : autofill({})))
         .then(
-          ({ collectMs, ms, ...r }) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
+          ({ collectMs, engineMs, ms, ...r }) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
           (e) => sendResponse({ id: msg.id, reply: { kind: "engine.error", error: e.kind || "autofill_failed", message: String(e.message || e) } }),
         );
       return true;
@@ -184,6 +188,7 @@
       (r) => {
         root.setAttribute("data-secondself-eval-ms", r.ms.toFixed(2));
         root.setAttribute("data-secondself-eval-collect-ms", r.collectMs.toFixed(2));
+        root.setAttribute("data-secondself-eval-engine-ms", r.engineMs.toFixed(2));
         root.setAttribute("data-secondself-eval-done", "1");
       },
       (e) => {

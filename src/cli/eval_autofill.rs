@@ -80,6 +80,7 @@ const HARNESS: &str = r#"(() => {
     const predicted = [...document.querySelectorAll("[data-secondself-token]")].map((e) => e.getAttribute("data-secondself-token"));
     return { fields, predicted, ms: Number(root.getAttribute("data-secondself-eval-ms") || "NaN"),
              collect_ms: Number(root.getAttribute("data-secondself-eval-collect-ms") || "NaN"),
+             engine_ms: Number(root.getAttribute("data-secondself-eval-engine-ms") || "NaN"),
              error: root.getAttribute("data-secondself-eval-error") };
   }});
 })();"#;
@@ -102,6 +103,9 @@ struct PageResult {
     /// The part of `ms` spent collecting descriptors in the page.
     #[serde(default)]
     collect_ms: Option<f64>,
+    /// The part of `ms` waiting for the engine's reply (messaging and the wasm classifier).
+    #[serde(default)]
+    engine_ms: Option<f64>,
     error: Option<String>,
 }
 
@@ -211,6 +215,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
     let mut failed = 0;
     let mut times = Vec::new();
     let mut collect_times = Vec::new();
+    let mut engine_times = Vec::new();
     for (name, r) in pages.iter().zip(results) {
         match r {
             Ok(p) => {
@@ -220,6 +225,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
                 } else if let Some(ms) = p.ms.filter(|m| m.is_finite()) {
                     times.push(ms);
                     collect_times.extend(p.collect_ms.filter(|m| m.is_finite()));
+                    engine_times.extend(p.engine_ms.filter(|m| m.is_finite()));
                 }
             }
             Err(e) => {
@@ -230,6 +236,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     collect_times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    engine_times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     let ok: Vec<&PageResult> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     println!("pages: {} ({} failed) from {}", pages.len(), failed, args.dir.display());
     println!(
@@ -239,9 +246,11 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
         times.len()
     );
     println!(
-        "  of which collecting descriptors in the page: median {:.1} ms, p95 {:.1} ms; the rest is messaging and the wasm engine",
+        "  of which collecting descriptors in the page: median {:.1} ms, p95 {:.1} ms; waiting for the engine (messaging and the wasm classifier): median {:.1} ms, p95 {:.1} ms; the rest is writing values",
         percentile(&collect_times, 0.5),
-        percentile(&collect_times, 0.95)
+        percentile(&collect_times, 0.95),
+        percentile(&engine_times, 0.5),
+        percentile(&engine_times, 0.95)
     );
 
     if args.negatives {

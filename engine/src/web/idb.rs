@@ -20,13 +20,17 @@ fn err(at: &str, e: impl std::fmt::Display) -> MemoryError {
     MemoryError::Store(format!("IndexedDB {at}: {e}"))
 }
 
+/// A record as a JS object. It crosses as one JSON string parsed by the browser: building the
+/// object value by value from Rust costs a call into JS per value (see `web::parse_request`).
 fn to_js(v: &Value) -> Result<JsValue, MemoryError> {
-    use serde::Serialize;
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| err("encode", e))
+    let text = serde_json::to_string(v).map_err(|e| err("encode", e))?;
+    js_sys::JSON::parse(&text).map_err(|e| err("encode", format!("{e:?}")))
 }
 
 fn from_js(v: JsValue) -> Result<Value, MemoryError> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| MemoryError::Corrupt { at: "IndexedDB record".into(), detail: e.to_string() })
+    let corrupt = |detail: String| MemoryError::Corrupt { at: "IndexedDB record".into(), detail };
+    let text = js_sys::JSON::stringify(&v).map_err(|e| corrupt(format!("{e:?}")))?.as_string().ok_or_else(|| corrupt("not JSON".into()))?;
+    serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))
 }
 
 struct Builder(Option<RexieBuilder>);

@@ -80,7 +80,7 @@ impl Engine {
     pub fn handle(&self, request: JsValue, from_page: bool, on_event: js_sys::Function) -> js_sys::Promise {
         let inner = Rc::clone(&self.inner);
         wasm_bindgen_futures::future_to_promise(async move {
-            let reply = match serde_wasm_bindgen::from_value::<Request>(request) {
+            let reply = match parse_request(&request) {
                 Ok(r) if from_page && !r.allowed_from_page() => Err(EngineError::Forbidden(kind_of(&r))),
                 Ok(r) => inner.serve(r, &on_event).await,
                 Err(e) => Err(EngineError::BadRequest(e.to_string())),
@@ -304,9 +304,23 @@ pub(crate) fn emit(on_event: &js_sys::Function, event: &Event) {
     }
 }
 
+/// A request object from JS. It crosses as one JSON string (the browser's `JSON.stringify`,
+/// then serde_json): walking the object property by property from Rust costs a call into JS
+/// per value, tens of milliseconds for one form's field descriptors.
+fn parse_request(request: &JsValue) -> Result<Request, String> {
+    let text = if let Some(s) = request.as_string() {
+        s
+    } else {
+        js_sys::JSON::stringify(request).ok().and_then(|s| s.as_string()).ok_or_else(|| "the request is not a JSON object".to_string())?
+    };
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// A reply or event for JS, as one JSON string parsed by the browser (see [`parse_request`]).
 fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    serde_json::to_string(value)
+        .map_err(|e| e.to_string())
+        .and_then(|text| js_sys::JSON::parse(&text).map_err(|e| format!("{e:?}")))
         .unwrap_or_else(|e| JsValue::from_str(&format!("serialize failed: {e}")))
 }
 
