@@ -211,8 +211,10 @@ async fn free_text_fields_get_a_draft_from_memory_inserted_only_when_confirmed()
     let draft = wait_for_ax(&page, "textbox", "Draft", 240).await.unwrap();
     let text = draft.value.to_lowercase();
     assert!(text.contains("vegetarian") && text.contains("nut"), "draft: {:?}", draft.value);
-    for secret in ["533380006", "passport", "sort code", "nhs"] {
-        assert!(!text.contains(secret), "a sensitive fact in the draft: {:?}", draft.value);
+    // The persona's sensitive values (its profile's `sensitive` list) never reach a page.
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(crate::util::persona_dir().join("profile.json")).unwrap()).unwrap();
+    for secret in profile["sensitive"].as_array().unwrap().iter().filter_map(|v| v.as_str()) {
+        assert!(!text.contains(&secret.to_lowercase()), "a sensitive fact ({secret}) in the draft: {:?}", draft.value);
     }
     let texts: Vec<String> = ax_nodes(&page).await.unwrap().into_iter().filter(|n| matches!(n.role.as_str(), "listitem" | "StaticText")).map(|n| n.name).collect();
     assert!(texts.iter().any(|t| t == "Based on:"), "{texts:?}");

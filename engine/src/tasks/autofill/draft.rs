@@ -190,6 +190,11 @@ pub fn prepare(ask: &DraftAsk, facts: &[FactView], passages: &[Passage]) -> Prep
         if !general && !note_words.iter().any(|w| own.iter().any(|o| same_stem(o, w) || o == w)) {
             continue;
         }
+        // A note about a form (`The form asks for your dietary requirements`) restates the
+        // question; it is no answer to it.
+        if content_words(&n.text).iter().any(|w| w == "form" || w == "forms") {
+            continue;
+        }
         if used.len() >= MAX_MEMORIES {
             break;
         }
