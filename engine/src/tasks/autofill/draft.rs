@@ -276,9 +276,7 @@ fn sentence(clause: &str) -> String {
         Some(c) => c.to_uppercase().chain(chars).collect::<String>(),
         None => return String::new(),
     };
-    if !out.ends_with(['.', '!', '?', ')']) {
-        out.push('.');
-    } else if out.ends_with(')') {
+    if !out.ends_with(['.', '!', '?']) {
         out.push('.');
     }
     out
