@@ -46,5 +46,7 @@
     }
   }
 
-  globalThis.SecondSelfProtocol = Object.freeze({ KINDS, CONTENT_KINDS, newId, routeOf, request });
+  /** Name of the port content scripts open straight to the offscreen engine host. */
+  const ENGINE_PORT = "secondself-engine";
+  globalThis.SecondSelfProtocol = Object.freeze({ KINDS, CONTENT_KINDS, ENGINE_PORT, newId, routeOf, request });
 })();

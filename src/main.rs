@@ -31,6 +31,15 @@ enum Command {
     /// Benchmarks.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Train the learned parts of the engine.
+    #[command(subcommand)]
+    Train(TrainCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TrainCommand {
+    /// Train the autofill classifier's learned layer on labelled pages (cross-validated by site).
+    Autofill(cli::train_autofill::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +71,7 @@ fn main() {
         Command::Eval(EvalCommand::Persona(a)) => cli::eval_persona::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
         Command::Bench(BenchCommand::Model(a)) => cli::bench_model::run(a),
+        Command::Train(TrainCommand::Autofill(a)) => cli::train_autofill::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -19,7 +19,8 @@
  * `secondself eval autofill` from its page-world harness script), it also marks every control with
  * its predicted token as `data-secondself-token`, then writes the classify+fill time in ms to
  * `data-secondself-eval-ms` (of which collecting: `data-secondself-eval-collect-ms`, the engine's
- * round trip: `data-secondself-eval-engine-ms`) and sets
+ * round trip: `data-secondself-eval-engine-ms`, of which in the engine host:
+ * `data-secondself-eval-host-ms`) and sets
  * `data-secondself-eval-done` (or `data-secondself-eval-error`). Marks reveal only token names.
  *
  * Must not: classify (the engine does), read memory or hold values beyond writing them, expose
@@ -60,19 +61,44 @@
   }
 
   /**
-   * Sends a request to the engine. Fast path: straight to the offscreen engine host, which knows
-   * this sender is a page (`sender.tab`); when the host is not running yet, through the router,
-   * which starts it.
+   * Sends a request to the engine. Fast path: a port straight to the offscreen engine host
+   * (`runtime.connect`, which only the host listens for, so the service worker is not woken for
+   * every form), which knows this sender is a page (`sender.tab`). When the host is not running
+   * yet the port closes at once and the request goes through the router, which starts it.
    */
+  let port = null;
+  const waiting = new Map();
+  /** The host's own time for the last request on the port (eval mode's breakdown). */
+  let lastHostMs = NaN;
+  function enginePort() {
+    if (port) return port;
+    const p = chrome.runtime.connect({ name: P.ENGINE_PORT });
+    p.onMessage.addListener((m) => {
+      const done = m && waiting.get(m.id);
+      if (done) { waiting.delete(m.id); lastHostMs = m.host_ms; done(m.reply); }
+    });
+    p.onDisconnect.addListener(() => {
+      void chrome.runtime.lastError;
+      if (port === p) port = null;
+      for (const done of waiting.values()) done(null);
+      waiting.clear();
+    });
+    port = p;
+    return p;
+  }
+
   async function engine(request) {
+    let reply = null;
     try {
-      const answer = await chrome.runtime.sendMessage({ to: "engine", id: P.newId(), request });
-      const reply = answer && answer.reply;
-      if (reply && reply.kind === "engine.error") throw Object.assign(new Error(reply.message), { kind: reply.error });
-      if (reply) return reply;
-    } catch (err) {
-      if (err && err.kind) throw err;
+      const id = P.newId();
+      const answered = new Promise((resolve) => waiting.set(id, resolve));
+      enginePort().postMessage({ to: "engine", id, request });
+      reply = await answered;
+    } catch (_) {
+      port = null;
     }
+    if (reply && reply.kind === "engine.error") throw Object.assign(new Error(reply.message), { kind: reply.error });
+    if (reply) return reply;
     return P.request(request);
   }
 
@@ -85,6 +111,7 @@
     let predictions = [];
     let fills = [];
     let engineMs = 0;
+    let hostMs = NaN;
     if (fields.length > 0) {
       const request = { kind: "autofill.classify", fields };
       if (focus != null) request.focus = focus;
@@ -93,6 +120,7 @@
       const t1 = performance.now();
       const reply = await engine(request);
       engineMs = performance.now() - t1;
+      hostMs = lastHostMs;
       predictions = reply.predictions || [];
       fills = reply.fills || [];
     }
@@ -108,7 +136,7 @@
     if (ask.mark) for (const p of predictions) AF.mark(AF.elementAt(p.index), p.token);
     const filled = written.length;
     const classified = predictions.filter((p) => p.token !== "none").length;
-    return { fields: fields.length, classified, filled, ms: performance.now() - t0, collectMs, engineMs };
+    return { fields: fields.length, classified, filled, ms: performance.now() - t0, collectMs, engineMs, hostMs };
   }
 
   chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
@@ -118,7 +146,7 @@
       blockedReady
         .then(() => (blocked ? { fields: 0, classified: 0, filled: 0, blocked: true } : autofill({})))
         .then(
-          ({ collectMs, engineMs, ms, ...r }) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
+          ({ collectMs, engineMs, hostMs, ms, ...r }) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
           (e) => sendResponse({ id: msg.id, reply: { kind: "engine.error", error: e.kind || "autofill_failed", message: String(e.message || e) } }),
         );
       return true;
@@ -189,6 +217,7 @@
         root.setAttribute("data-secondself-eval-ms", r.ms.toFixed(2));
         root.setAttribute("data-secondself-eval-collect-ms", r.collectMs.toFixed(2));
         root.setAttribute("data-secondself-eval-engine-ms", r.engineMs.toFixed(2));
+        if (Number.isFinite(r.hostMs)) root.setAttribute("data-secondself-eval-host-ms", r.hostMs.toFixed(2));
         root.setAttribute("data-secondself-eval-done", "1");
       },
       (e) => {

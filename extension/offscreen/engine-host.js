@@ -6,8 +6,10 @@
  * `{to: "engine"}` here directly (one hop less): whatever the envelope says, a sender with a tab
  * is a page, with only the requests pages may make. Events of long work are broadcast as
  * `{to: "client", id, origin, event}` (extension pages get them directly, the router relays them
- * to tabs). The listener is registered before the engine finishes loading, so no request that
- * arrives early is lost.
+ * to tabs). The autofill content script may instead open a port named "secondself-engine"
+ * (`runtime.connect`), which only this host listens for, so the service worker is not woken for
+ * every form. The listeners are registered before the engine finishes loading, so no request
+ * that arrives early is lost.
  * Must not: interpret requests (that is the engine's job) or log their contents.
  */
 import init, { Engine } from "../engine/secondself_engine.js";
@@ -42,23 +44,23 @@ function onTrap(error) {
 addEventListener("error", (ev) => onTrap(ev.error));
 addEventListener("unhandledrejection", (ev) => onTrap(ev.reason));
 
-chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-  if (sender.id !== chrome.runtime.id || !msg || msg.to !== "engine") return false;
-  // The router's hello: this listener is registered (the engine itself may still be loading).
-  if (msg.hello === true && !msg.request) {
-    sendResponse({ hello: !crashed });
-    return false;
-  }
-  if (crashed) return false;
+/**
+ * Serves one `{to: "engine", id, request, origin}` envelope from `sender`, answering once with
+ * `answer({id, reply})`. Returns false when the envelope is not for the engine.
+ */
+function serve(msg, sender, answer) {
+  if (sender.id !== chrome.runtime.id || !msg || msg.to !== "engine" || crashed || !msg.request) return false;
   const origin = sender.tab ? { tabId: sender.tab.id, frameId: sender.frameId } : msg.origin;
   const emit = (event) => {
     chrome.runtime.sendMessage({ to: "client", id: msg.id, origin, event }).catch(() => {});
   };
   const key = `${msg.id}:${Math.random()}`;
+  const t0 = performance.now();
+  // `host_ms`: time in this host (engine and its JSON), for `secondself eval autofill`'s breakdown.
   const respond = (reply) => {
-    if (pending.delete(key)) sendResponse({ id: msg.id, reply });
+    if (pending.delete(key)) answer({ id: msg.id, reply, host_ms: performance.now() - t0 });
   };
-  pending.set(key, (answer) => sendResponse({ ...answer, id: msg.id }));
+  pending.set(key, (envelope) => answer({ ...envelope, id: msg.id }));
   engineReady
     .then((engine) => engine.handle(msg.request, origin != null, emit))
     .then(respond, (err) => {
@@ -66,4 +68,27 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
       respond({ kind: "engine.error", error: "engine_unavailable", message: `The engine failed to load: ${err && err.message ? err.message : err}` });
     });
   return true;
+}
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id || !msg || msg.to !== "engine") return false;
+  // The router's hello: this listener is registered (the engine itself may still be loading).
+  if (msg.hello === true && !msg.request) {
+    sendResponse({ hello: !crashed });
+    return false;
+  }
+  return serve(msg, sender, sendResponse);
+});
+
+// The autofill content script's port: requests straight from a tab, without waking the service
+// worker. The port's sender is the tab, so the engine treats every request on it as a page's.
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== "secondself-engine" || port.sender.id !== chrome.runtime.id || !port.sender.tab) return;
+  let open = true;
+  port.onDisconnect.addListener(() => { open = false; });
+  port.onMessage.addListener((msg) => {
+    const { origin: _ignored, ...envelope } = msg || {};
+    const served = serve(envelope, port.sender, (answer) => { if (open) port.postMessage(answer); });
+    if (!served && open) port.postMessage({ id: msg && msg.id, reply: null });
+  });
 });

@@ -81,6 +81,7 @@ const HARNESS: &str = r#"(() => {
     return { fields, predicted, ms: Number(root.getAttribute("data-secondself-eval-ms") || "NaN"),
              collect_ms: Number(root.getAttribute("data-secondself-eval-collect-ms") || "NaN"),
              engine_ms: Number(root.getAttribute("data-secondself-eval-engine-ms") || "NaN"),
+             host_ms: Number(root.getAttribute("data-secondself-eval-host-ms") || "NaN"),
              error: root.getAttribute("data-secondself-eval-error") };
   }});
 })();"#;
@@ -106,6 +107,9 @@ struct PageResult {
     /// The part of `ms` waiting for the engine's reply (messaging and the wasm classifier).
     #[serde(default)]
     engine_ms: Option<f64>,
+    /// The part of `engine_ms` spent in the offscreen engine host (wasm classifier and JSON).
+    #[serde(default)]
+    host_ms: Option<f64>,
     error: Option<String>,
 }
 
@@ -216,6 +220,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
     let mut times = Vec::new();
     let mut collect_times = Vec::new();
     let mut engine_times = Vec::new();
+    let mut host_times = Vec::new();
     for (name, r) in pages.iter().zip(results) {
         match r {
             Ok(p) => {
@@ -226,6 +231,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
                     times.push(ms);
                     collect_times.extend(p.collect_ms.filter(|m| m.is_finite()));
                     engine_times.extend(p.engine_ms.filter(|m| m.is_finite()));
+                    host_times.extend(p.host_ms.filter(|m| m.is_finite()));
                 }
             }
             Err(e) => {
@@ -237,6 +243,7 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
     times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     collect_times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     engine_times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    host_times.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     let ok: Vec<&PageResult> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     println!("pages: {} ({} failed) from {}", pages.len(), failed, args.dir.display());
     println!(
@@ -252,6 +259,13 @@ fn report(args: &Args, pages: &[String], results: &[Result<PageResult>]) {
         percentile(&engine_times, 0.5),
         percentile(&engine_times, 0.95)
     );
+    if !host_times.is_empty() {
+        println!(
+            "  of the engine's share, in the engine host (wasm classifier, values, JSON): median {:.1} ms, p95 {:.1} ms; the rest is messaging",
+            percentile(&host_times, 0.5),
+            percentile(&host_times, 0.95)
+        );
+    }
 
     if args.negatives {
         let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();

@@ -11,3 +11,4 @@ pub mod memory;
 pub mod model_choice;
 pub mod pack;
 pub mod run;
+pub mod train_autofill;

@@ -61,8 +61,23 @@ struct Field<'a> {
     text: String,
 }
 
-/// Classifies every field of a page (any number of forms).
+/// Classifies every field of a page (any number of forms): the rules, then the learned layer
+/// ([`super::learned`]) over their answers when a trained model is shipped.
 pub fn classify(fields: &[FieldDescriptor]) -> Vec<Prediction> {
+    let (rule, opts) = rules_and_options(fields);
+    match super::learned::shipped() {
+        Some(model) => super::learned::apply(model, fields, &rule, &opts),
+        None => rule,
+    }
+}
+
+/// The rule classifier alone (passes 1–3 above).
+pub fn classify_rules(fields: &[FieldDescriptor]) -> Vec<Prediction> {
+    rules_and_options(fields).0
+}
+
+/// The rule answers, and what each select's options are (for the learned layer).
+pub(crate) fn rules_and_options(fields: &[FieldDescriptor]) -> (Vec<Prediction>, Vec<Option<OptionKind>>) {
     let mut work: Vec<Field> = fields.iter().map(evidence).collect();
     for f in &mut work {
         refine(f);
@@ -78,9 +93,8 @@ pub fn classify(fields: &[FieldDescriptor]) -> Vec<Prediction> {
     for (_, idx) in &groups {
         context(&mut work, idx);
     }
-    work.iter()
-        .map(|f| Prediction { index: f.d.index, token: f.token.to_string(), score: f.score })
-        .collect()
+    let preds = work.iter().map(|f| Prediction { index: f.d.index, token: f.token.to_string(), score: f.score }).collect();
+    (preds, work.iter().map(|f| f.opts).collect())
 }
 
 fn add(scores: &mut HashMap<Token, f32>, t: Token, w: f32) {
@@ -275,8 +289,17 @@ fn order(t: &str) -> usize {
     token::TOKENS.iter().position(|x| *x == t).unwrap_or(usize::MAX)
 }
 
+/// Does `text` contain any of `words`? A plain scan: field texts are short, and setting up
+/// `str::contains`'s searcher for each of dozens of words costs more than the search itself.
 fn has(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| text.contains(w))
+    let t = text.as_bytes();
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        match w.first() {
+            None => true,
+            Some(&first) => w.len() <= t.len() && (0..=t.len() - w.len()).any(|i| t[i] == first && t[i..].starts_with(w)),
+        }
+    })
 }
 
 /// Words that make a name box the name's phonetic reading (Japanese kana).
@@ -553,7 +576,7 @@ const PROSE_QUESTION_STARTS: &[&str] = &[
 
 /// Does the control ask a question to answer in prose (a textarea, or a box labelled with a
 /// long question)?
-fn asks_for_prose(d: &FieldDescriptor) -> bool {
+pub(crate) fn asks_for_prose(d: &FieldDescriptor) -> bool {
     let label = if d.label.trim().is_empty() { d.aria_label.trim() } else { d.label.trim() };
     let lower = label.to_lowercase();
     let first = lower.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
@@ -634,12 +657,52 @@ mod tests {
         FieldDescriptor { tag: "input".into(), kind: "text".into(), label: label.into(), name: name.into(), ..Default::default() }
     }
 
+    /// The rule passes alone (the learned layer is tested in `learned.rs`).
     fn run(mut fields: Vec<FieldDescriptor>) -> Vec<String> {
         for (i, f) in fields.iter_mut().enumerate() {
             f.index = i;
             f.position = i;
         }
+        classify_rules(&fields).into_iter().map(|p| p.token).collect()
+    }
+
+    /// The full classifier: rules plus the shipped learned layer.
+    fn run_full(mut fields: Vec<FieldDescriptor>) -> Vec<String> {
+        for (i, f) in fields.iter_mut().enumerate() {
+            f.index = i;
+            f.position = i;
+        }
         classify(&fields).into_iter().map(|p| p.token).collect()
+    }
+
+    /// Small checkout forms in several languages keep their obvious tokens once the learned
+    /// layer has had its say, and a password box stays a password.
+    #[test]
+    fn the_full_classifier_keeps_obvious_forms_right() {
+        let forms: [(&[(&str, &str)], &[&str]); 4] = [
+            (
+                &[("First name", "fname"), ("Last name", "lname"), ("Email", "email"), ("ZIP code", "zip"), ("City", "city")],
+                &["given-name", "family-name", "email", "postal-code", "address-level2"],
+            ),
+            (
+                &[("Vorname", "vorname"), ("Nachname", "nachname"), ("E-Mail-Adresse", "mail"), ("Postleitzahl", "plz"), ("Ort", "ort")],
+                &["given-name", "family-name", "email", "postal-code", "address-level2"],
+            ),
+            (
+                &[("Prénom", "prenom"), ("Nom", "nom"), ("Adresse e-mail", "courriel"), ("Code postal", "cp"), ("Ville", "ville")],
+                &["given-name", "family-name", "email", "postal-code", "address-level2"],
+            ),
+            (
+                &[("Nombre", "nombre"), ("Apellidos", "apellidos"), ("Correo electrónico", "correo"), ("Código postal", "cp"), ("Ciudad", "ciudad")],
+                &["given-name", "family-name", "email", "postal-code", "address-level2"],
+            ),
+        ];
+        for (fields, want) in forms {
+            let got = run_full(fields.iter().map(|(l, n)| field(l, n)).collect());
+            assert_eq!(got, want.to_vec(), "{fields:?}");
+        }
+        let pw = FieldDescriptor { kind: "password".into(), ..field("Password", "pw") };
+        assert_eq!(run_full(vec![field("Email", "email"), pw]), ["email", "password"]);
     }
 
     #[test]

@@ -13,11 +13,13 @@ pub mod classify;
 pub mod descriptor;
 pub mod draft;
 pub mod fill;
+pub mod learned;
 pub mod options;
 pub mod rules;
 pub mod sensitive;
 pub mod text;
 pub mod token;
+pub mod train;
 
 pub use classify::{classify, Prediction};
 pub use descriptor::{FieldDescriptor, FieldFlags, SelectOption};

@@ -367,7 +367,7 @@ fn merge(best: &mut Option<Match>, m: Match) {
 
 /// Patterns by their first three bytes (every pattern has at least three), and the `=word` ones.
 struct Index {
-    by_prefix: std::collections::HashMap<[u8; 3], Vec<(usize, &'static str)>>,
+    by_prefix: std::collections::HashMap<[u8; 3], Vec<(usize, &'static str)>, std::hash::BuildHasherDefault<super::learned::Prehashed>>,
     exact: Vec<(usize, &'static str)>,
 }
 

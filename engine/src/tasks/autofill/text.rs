@@ -7,31 +7,40 @@
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        for l in c.to_lowercase() {
-            match l {
-                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' | 'ă' => out.push('a'),
-                'æ' => out.push_str("ae"),
-                'ç' | 'ć' | 'č' => out.push('c'),
-                'ğ' => out.push('g'),
-                'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => out.push('e'),
-                'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' => out.push('i'),
-                'ñ' | 'ń' | 'ň' => out.push('n'),
-                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => out.push('o'),
-                'œ' => out.push_str("oe"),
-                'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => out.push('u'),
-                'ý' | 'ÿ' => out.push('y'),
-                'ß' => out.push_str("ss"),
-                'ł' => out.push('l'),
-                'ś' | 'š' | 'ş' => out.push('s'),
-                'ź' | 'ż' | 'ž' => out.push('z'),
-                'ř' => out.push('r'),
-                'ď' => out.push('d'),
-                'ť' | 'ţ' => out.push('t'),
-                _ => out.push(l),
-            }
-        }
+        fold_into(c, &mut out);
     }
     out
+}
+
+/// Appends `c` folded to `out` (ASCII without a table lookup: most of what forms say is ASCII).
+fn fold_into(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    for l in c.to_lowercase() {
+        match l {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' | 'ă' => out.push('a'),
+            'æ' => out.push_str("ae"),
+            'ç' | 'ć' | 'č' => out.push('c'),
+            'ğ' => out.push('g'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' => out.push('i'),
+            'ñ' | 'ń' | 'ň' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => out.push('o'),
+            'œ' => out.push_str("oe"),
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            'ß' => out.push_str("ss"),
+            'ł' => out.push('l'),
+            'ś' | 'š' | 'ş' => out.push('s'),
+            'ź' | 'ż' | 'ž' => out.push('z'),
+            'ř' => out.push('r'),
+            'ď' => out.push('d'),
+            'ť' | 'ţ' => out.push('t'),
+            _ => out.push(l),
+        }
+    }
 }
 
 /// Splits on non-alphanumerics, camelCase humps and letter/digit changes; folds; pads with spaces.
@@ -54,7 +63,7 @@ pub fn words(s: &str) -> String {
             if boundary && !out.ends_with(' ') {
                 out.push(' ');
             }
-            out.push_str(&fold(&c.to_string()));
+            fold_into(c, &mut out);
         }
         prev = Some(c);
     }
