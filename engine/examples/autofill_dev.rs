@@ -6,7 +6,9 @@
 //! which only this tool reads. Then:
 //! `cargo run --release -p secondself-engine --example autofill_dev -- target/train.json [target/neg.json] [-v] [--only=TRUTH>PREDICTED]`
 //! prints the confusion summary, the classify time per page and `field accuracy` / `false fills`
-//! as the CLI counts them. The browser CLI stays the measure of record.
+//! as the CLI counts them. The browser CLI stays the measure of record. The learned layer has
+//! been trained on the training pages, so their score here is not what unseen sites get:
+//! `secondself train autofill` prints that, by cross-validation over sites.
 use std::collections::HashMap;
 
 use secondself_engine::tasks::autofill::{classify, is_address_or_payment, FieldDescriptor};
