@@ -89,12 +89,13 @@
 
   async function engine(request) {
     let reply = null;
+    const id = P.newId();
     try {
-      const id = P.newId();
       const answered = new Promise((resolve) => waiting.set(id, resolve));
       enginePort().postMessage({ to: "engine", id, request });
       reply = await answered;
     } catch (_) {
+      waiting.delete(id);
       port = null;
     }
     if (reply && reply.kind === "engine.error") throw Object.assign(new Error(reply.message), { kind: reply.error });
