@@ -199,9 +199,10 @@ pub fn shipped() -> Option<&'static FieldModel> {
     MODEL.get_or_init(|| if SHIPPED.is_empty() { None } else { FieldModel::from_bytes(SHIPPED).ok() }).as_ref()
 }
 
-/// Applies `model` over the rule answers (`opts`: what each select's options are, from the rules): each field gets the model's class, except where the
-/// rules hold for safety or by definition (password boxes, prose questions, the field's own
-/// valid `autocomplete` token when the model is unsure).
+/// Applies `model` over the rule answers (`opts`: what each select's options are, from the
+/// rules). Each field gets the model's class, except where the rules' answer stands: the rules
+/// said "none" (the layer never makes a field fillable), a password box, a prose question
+/// without an `autocomplete` token, or the model's probability is below `min_prob`.
 pub fn apply(model: &FieldModel, fields: &[FieldDescriptor], rule: &[Prediction], opts: &[Option<OptionKind>]) -> Vec<Prediction> {
     let feats = page_features(fields, rule, opts);
     fields
