@@ -44,7 +44,9 @@
     const tag = el.localName;
     if (tag === "input") return !SKIP_INPUT_TYPES.has((el.type || "text").toLowerCase());
     if (tag === "select" || tag === "textarea") return true;
-    return el.isContentEditable === true && el.getAttribute("contenteditable") !== null;
+    // The attribute first: `isContentEditable` needs up-to-date style, and this runs on every
+    // element nearbyText() walks past.
+    return el.getAttribute("contenteditable") !== null && el.isContentEditable === true;
   }
 
   /** Text of an element without script/style/control contents. */
@@ -63,12 +65,34 @@
     return out;
   }
 
+  /** The `<label>`s of `el`: from the per-collect map when there is one (`el.labels` walks the
+   * whole document on each call in Chromium: once per control made big pages slow). */
+  function labelsOf(el) {
+    if (cache) return cache.labels.get(el) || [];
+    try {
+      return el.labels ? [...el.labels] : [];
+    } catch (_) {
+      return []; // contenteditable has no labels
+    }
+  }
+
+  /** Every label of the document by the control it labels (label[for] or a wrapping label). */
+  function labelMap(doc) {
+    const map = new Map();
+    for (const l of doc.querySelectorAll("label")) {
+      const c = l.control;
+      if (!c) continue;
+      const list = map.get(c);
+      if (list) list.push(l);
+      else map.set(c, [l]);
+    }
+    return map;
+  }
+
   /** label[for], wrapping label, aria-labelledby. */
   function labelText(el) {
     const parts = [];
-    try {
-      if (el.labels) for (const l of el.labels) parts.push(textOf(l));
-    } catch (_) { /* contenteditable has no labels */ }
+    for (const l of labelsOf(el)) parts.push(textOf(l));
     const ids = el.getAttribute("aria-labelledby");
     if (ids) {
       for (const id of ids.split(/\s+/)) {
@@ -107,7 +131,8 @@
   }
 
   /** Per-collect caches: computed styles by element, headings by scope (ancestors and headings are
-   * shared by many controls; one lookup each instead of one per control). Null outside collect(). */
+   * shared by many controls; one lookup each instead of one per control), labels by control.
+   * Null outside collect(). */
   let cache = null;
 
   function styleOf(win, el) {
@@ -150,14 +175,27 @@
       if (lo > 0) parts.push(textOf(hs[lo - 1]));
     }
     for (let a = el.parentElement, depth = 0; a && depth < 12; a = a.parentElement, depth++) {
-      const hint = (a.id || "") + " " + (typeof a.className === "string" ? a.className : "");
-      if (SECTION_WORDS.test(hint)) {
-        const m = hint.match(/\S*(?:ship|bill|deliver|invoice|payment|card|liefer|rechnung|factur|livraison)\S*/i);
-        if (m) parts.push(m[0]);
+      const hint = sectionHint(a);
+      if (hint !== null) {
+        if (hint) parts.push(hint);
         break;
       }
     }
     return clean(parts.join(" | "));
+  }
+
+  /** For an ancestor whose id or class names a section: the word naming it ("" when the word is
+   * not one we keep); null when it names none. Cached per collect (controls share ancestors). */
+  function sectionHint(a) {
+    if (cache && cache.hints.has(a)) return cache.hints.get(a);
+    const hint = (a.id || "") + " " + (typeof a.className === "string" ? a.className : "");
+    let out = null;
+    if (SECTION_WORDS.test(hint)) {
+      const m = hint.match(/\S*(?:ship|bill|deliver|invoice|payment|card|liefer|rechnung|factur|livraison)\S*/i);
+      out = m ? m[0] : "";
+    }
+    if (cache) cache.hints.set(a, out);
+    return out;
   }
 
   /** Visibility and fillability flags, computed now. `hitTest` false skips the "covered" check
@@ -172,7 +210,7 @@
       readonly: !!el.readOnly || el.getAttribute("aria-readonly") === "true",
       password: type === "password",
       one_time_code: (el.getAttribute("autocomplete") || "").toLowerCase().includes("one-time-code"),
-      cross_origin_frame: crossOriginFrame(),
+      cross_origin_frame: cache ? cache.crossOrigin : crossOriginFrame(),
       fillable: false,
     };
     if (type === "hidden") flags.hidden = true;
@@ -190,7 +228,8 @@
     const r = el.getBoundingClientRect();
     if (r.width < 2 || r.height < 2) flags.zero_size = true;
     const sx = win.scrollX, sy = win.scrollY;
-    if (r.right + sx <= 0 || r.bottom + sy <= 0 || r.left + sx > Math.max(doc.documentElement.scrollWidth, win.innerWidth) + 100) flags.offscreen = true;
+    const pageWidth = cache ? cache.pageWidth : Math.max(doc.documentElement.scrollWidth, win.innerWidth);
+    if (r.right + sx <= 0 || r.bottom + sy <= 0 || r.left + sx > pageWidth + 100) flags.offscreen = true;
     // Covered: only decidable while the centre is inside the viewport.
     if (hitTest && !flags.hidden && !flags.zero_size && !flags.offscreen) {
       const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
@@ -226,7 +265,11 @@
     const forms = [...doc.forms];
     const perForm = new Map();
     lastElements = all;
-    cache = { styles: new Map(), headings: new Map() };
+    const win = doc.defaultView || window;
+    cache = {
+      styles: new Map(), headings: new Map(), hints: new Map(), labels: labelMap(doc),
+      crossOrigin: crossOriginFrame(), pageWidth: Math.max(doc.documentElement.scrollWidth, win.innerWidth),
+    };
     try {
       return { fields: all.map((el, index) => describe(el, index, forms, perForm)) };
     } finally {
