@@ -209,6 +209,11 @@
     offerIcon(el).catch(() => {});
   }, true);
 
+  // Pages with something to fill open the engine port now: its set-up (a round trip through the
+  // browser to the engine host) then overlaps the page's idle time instead of delaying the first
+  // fill, e.g. one from the keyboard shortcut. The port carries nothing until a request.
+  if (document.querySelector("input:not([type=hidden]),select,textarea,[contenteditable]")) enginePort();
+
   // ---- eval mode ---------------------------------------------------------------------------------
 
   const root = document.documentElement;

@@ -182,7 +182,12 @@ async fn evaluate_page(args: &Args, b: &ExtensionBrowser, server: &StaticServer,
         let dump = args.dump.is_some();
         page.evaluate_on_new_document(HARNESS).await.context("cannot add the harness script")?;
         let url = server.url(&format!("/{}", percent_encode(file)));
-        page.goto(url.as_str()).await.with_context(|| format!("cannot load {file}"))?;
+        // Navigate from the page itself, not with chromiumoxide's goto: its load tracking never saw
+        // some pages finish (those whose third-party frames are blocked), and they timed out. The
+        // wait below is for the content script's own "done" mark.
+        browser::eval::<u8>(&page, &format!("location.href = {}, 0", serde_json::to_string(&url)?))
+            .await
+            .with_context(|| format!("cannot load {file}"))?;
         browser::wait_until(&page, "document.documentElement.getAttribute('data-secondself-eval-done') === '1'", timeout)
             .await
             .with_context(|| format!("{file}: the content script did not finish"))?;
