@@ -4,7 +4,8 @@
 //! filled values after its framework re-renders. The inline icon: it appears in the focused field
 //! and its menu fills the form (trusted clicks only, closed shadow root); "Never on this site"
 //! silences the icon and the shortcut until the side panel allows the site again; a sensitive
-//! fact is offered masked and filled only when picked.
+//! fact is offered masked and filled only when picked. `secondself eval autofill` scores a small
+//! directory of labelled pages (one with blocked third-party frames) end to end.
 
 use crate::util::{
     ax_nodes, click_at, click_element, import_persona_requests, js, node_centre, press, to_content_script, wait_for, wait_for_ax, AxNode, Env,
@@ -234,4 +235,32 @@ async fn free_text_fields_get_a_draft_from_memory_inserted_only_when_confirmed()
     wait_for(&page, "document.getElementById('diet').value.length > 0", 10).await.unwrap();
     assert_eq!(value(&page, "diet").await, draft.value, "the confirmed draft is what is inserted");
     env.close().await;
+}
+
+/// `secondself eval autofill DIR`, the interface the accuracy numbers come from: every page loads
+/// (third-party frames blocked, one added by script), each is timed, and the last line is the
+/// field accuracy against the stripped `data-moz-autofill-type` labels.
+#[test]
+fn eval_autofill_scores_every_page_of_a_directory() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/autofill/eval");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_secondself"))
+        .args(["eval", "autofill"])
+        .arg(&dir)
+        .args(["--jobs", "1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}\n{stdout}\n{stderr}", out.status);
+    assert!(!stdout.contains("cannot load") && !stdout.contains("did not finish"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("(2 forms)"), "both pages timed:\n{stdout}");
+    let last = stdout.lines().last().unwrap_or_default();
+    let (right, all) = last
+        .strip_prefix("field accuracy: ")
+        .and_then(|r| r.split_once(' '))
+        .and_then(|(frac, _)| frac.split_once('/'))
+        .map(|(a, b)| (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap()))
+        .unwrap_or_else(|| panic!("last line is not the accuracy: {last:?}\n{stdout}"));
+    assert_eq!(all, 10, "the 10 labelled fields are scored (the search box has no label):\n{stdout}");
+    assert!(right >= 9, "plain English and German forms are classified:\n{stdout}");
 }
