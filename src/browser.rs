@@ -66,11 +66,15 @@ pub struct LaunchOptions {
     pub headless: bool,
     /// Window size in CSS pixels.
     pub window: (u32, u32),
+    /// Resolve no host but 127.0.0.1/localhost (measurement harnesses: a saved page's requests
+    /// to its original sites fail at once and never leave the machine, whatever the page's
+    /// own block list misses).
+    pub offline: bool,
 }
 
 impl Default for LaunchOptions {
     fn default() -> Self {
-        LaunchOptions { headless: true, window: (1280, 900) }
+        LaunchOptions { headless: true, window: (1280, 900), offline: false }
     }
 }
 
@@ -120,6 +124,9 @@ impl ExtensionBrowser {
         ];
         if opts.headless {
             args.push("--headless=new".into());
+        }
+        if opts.offline {
+            args.push("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost".into());
         }
         let config = BrowserConfig::builder()
             .chrome_executable(chrome)

@@ -86,6 +86,14 @@ const HARNESS: &str = r#"(() => {
   }});
 })();"#;
 
+/// What a page that never finished looked like, for the error message.
+const PAGE_STATE: &str = r#"JSON.stringify({ url: location.href, ready: document.readyState,
+  harness: document.documentElement.hasAttribute("data-secondself-eval"),
+  marked: document.querySelectorAll("[data-secondself-token]").length,
+  controls: document.querySelectorAll("input,select,textarea").length,
+  last: (() => { let n = document.documentElement; while (n.lastElementChild) n = n.lastElementChild;
+                 return n.outerHTML.slice(0, 160); })() })"#;
+
 #[derive(Debug, Deserialize)]
 struct FieldResult {
     truth: String,
@@ -155,7 +163,7 @@ fn html_files(dir: &Path) -> Result<Vec<String>> {
 
 async fn evaluate(args: &Args, pages: &[String]) -> Result<Vec<Result<PageResult>>> {
     let server = StaticServer::start(&args.dir, 0)?;
-    let b = ExtensionBrowser::launch(&extension_dir(), &LaunchOptions::default()).await?;
+    let b = ExtensionBrowser::launch(&extension_dir(), &LaunchOptions { offline: true, ..Default::default() }).await?;
     // The first page also waits for the engine to load; warm it up once.
     let warm = evaluate_page(args, &b, &server, &pages[0], Duration::from_secs(120)).await;
     let rest = futures::stream::iter(pages[1..].iter())
@@ -188,9 +196,11 @@ async fn evaluate_page(args: &Args, b: &ExtensionBrowser, server: &StaticServer,
         browser::eval::<u8>(&page, &format!("location.href = {}, 0", serde_json::to_string(&url)?))
             .await
             .with_context(|| format!("cannot load {file}"))?;
-        browser::wait_until(&page, "document.documentElement.getAttribute('data-secondself-eval-done') === '1'", timeout)
-            .await
-            .with_context(|| format!("{file}: the content script did not finish"))?;
+        if let Err(e) = browser::wait_until(&page, "document.documentElement.getAttribute('data-secondself-eval-done') === '1'", timeout).await {
+            // Say where the page stood: loaded or not, harness ran or not, content script marked anything.
+            let state = browser::eval::<String>(&page, PAGE_STATE).await.unwrap_or_else(|e| format!("unknown: {e}"));
+            return Err(e.context(format!("{file}: the content script did not finish (page: {state})")));
+        }
         let mut result = browser::eval::<PageResult>(&page, "window.__secondselfEvalResult()").await?;
         if dump {
             let collector = std::fs::read_to_string(extension_dir().join("content/autofill-fields.js"))?;
