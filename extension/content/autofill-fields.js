@@ -76,10 +76,11 @@
     }
   }
 
-  /** Every label of the document by the control it labels (label[for] or a wrapping label). */
-  function labelMap(doc) {
+  /** Every label of `tree` (a document or shadow root) by the control it labels (label[for] or
+   * a wrapping label). */
+  function labelMap(tree) {
     const map = new Map();
-    for (const l of doc.querySelectorAll("label")) {
+    for (const l of tree.querySelectorAll("label")) {
       const c = l.control;
       if (!c) continue;
       const list = map.get(c);
@@ -267,7 +268,7 @@
     lastElements = all;
     const win = doc.defaultView || window;
     cache = {
-      styles: new Map(), headings: new Map(), hints: new Map(), labels: labelMap(doc),
+      styles: new Map(), headings: new Map(), hints: new Map(), labels: labelMap(scope.getRootNode()),
       crossOrigin: crossOriginFrame(), pageWidth: Math.max(doc.documentElement.scrollWidth, win.innerWidth),
     };
     try {
