@@ -4,14 +4,17 @@
 //! Dump once: `secondself eval autofill DIR --dump target/train.json` (and the negatives with
 //! `--negatives --dump target/neg.json`); each descriptor carries the harness's `label_truth`,
 //! which only this tool reads. Then:
-//! `cargo run --release -p secondself-engine --example autofill_dev -- target/train.json [target/neg.json] [-v] [--only=TRUTH>PREDICTED]`
+//! `cargo run --release -p secondself-engine --example autofill_dev -- target/train.json [target/neg.json] [-v] [--only=TRUTH>PREDICTED] [--held-out]`
 //! prints the confusion summary, the classify time per page and `field accuracy` / `false fills`
-//! as the CLI counts them. The browser CLI stays the measure of record. The learned layer has
+//! as the CLI counts them. With `--held-out` the training pages are scored by models trained
+//! without them (5 folds, as `train autofill` cross-validates), so `-v` lists the mistakes made on
+//! sites the learned layer has not seen: the ones worth a rule. The browser CLI stays the measure of record. The learned layer has
 //! been trained on the training pages, so their score here is not what unseen sites get:
 //! `secondself train autofill` prints that, by cross-validation over sites.
 use std::collections::HashMap;
 
-use secondself_engine::tasks::autofill::{classify, is_address_or_payment, FieldDescriptor};
+use secondself_engine::tasks::autofill::train::{held_out_predictions, prepare, LabelledPage, TrainOptions};
+use secondself_engine::tasks::autofill::{classify, is_address_or_payment, FieldDescriptor, Prediction};
 
 #[derive(serde::Deserialize)]
 struct Page {
@@ -24,13 +27,17 @@ fn main() {
     let verbose = args.iter().any(|a| a == "-v");
     let filter: Option<String> = args.iter().find_map(|a| a.strip_prefix("--only=").map(str::to_string));
     let train: Vec<Page> = serde_json::from_str(&std::fs::read_to_string(&args[0]).unwrap()).unwrap();
+    let held_out = args.iter().any(|a| a == "--held-out").then(|| held_out(&train));
     let (mut ok, mut total) = (0, 0);
     let mut times: Vec<f64> = Vec::new();
     let mut conf: HashMap<(String, String), usize> = HashMap::new();
-    for p in &train {
+    for (i, p) in train.iter().enumerate() {
         let descs: Vec<FieldDescriptor> = p.fields.iter().map(|f| serde_json::from_value(f.clone()).unwrap()).collect();
         let t0 = std::time::Instant::now();
-        let preds = classify(&descs);
+        let preds = match &held_out {
+            Some(h) => h[i].clone(),
+            None => classify(&descs),
+        };
         times.push(t0.elapsed().as_secs_f64() * 1000.0);
         if verbose && *times.last().unwrap_or(&0.0) > 3.0 {
             println!("slow: {} {:.1} ms, {} fields", p.file, times.last().unwrap_or(&0.0), descs.len());
@@ -72,6 +79,20 @@ fn main() {
         }
         println!("false fills: {n}");
     }
+}
+
+/// Each training page's predictions by a model trained on the other folds' pages.
+fn held_out(train: &[Page]) -> Vec<Vec<Prediction>> {
+    let pages: Vec<LabelledPage> = train
+        .iter()
+        .map(|p| LabelledPage {
+            site: p.file.clone(),
+            fields: p.fields.iter().map(|f| serde_json::from_value(f.clone()).unwrap()).collect(),
+            truth: p.fields.iter().map(|f| f["label_truth"].as_str().map(str::to_string)).collect(),
+            negative: false,
+        })
+        .collect();
+    held_out_predictions(&pages, &prepare(&pages), 5, &TrainOptions::default())
 }
 
 fn brief(f: &serde_json::Value) -> String {

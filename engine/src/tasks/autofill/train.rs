@@ -227,22 +227,26 @@ pub fn fold_of(site: &str, folds: usize) -> usize {
 
 /// K-fold cross-validation by site: (rules alone, rules + learned) on the held-out pages.
 pub fn cross_validate(pages: &[LabelledPage], prep: &Prepared, folds: usize, o: &TrainOptions) -> (Score, Score) {
-    let fold: Vec<usize> = pages.iter().map(|p| fold_of(&p.site, folds)).collect();
     let (mut rules, mut learned) = (Score::default(), Score::default());
-    for k in 0..folds {
-        let model = train(pages, prep, &|i| fold[i] != k, o);
-        let r = score(pages, prep, None, &|i| fold[i] == k);
-        let l = score(pages, prep, Some(&model), &|i| fold[i] == k);
-        for (acc, s) in [(&mut rules, r), (&mut learned, l)] {
-            acc.correct += s.correct;
-            acc.labelled += s.labelled;
-            acc.false_fills += s.false_fills;
-            for (k, v) in s.confusion {
-                *acc.confusion.entry(k).or_default() += v;
-            }
-        }
+    for (i, pred) in held_out_predictions(pages, prep, folds, o).iter().enumerate() {
+        rules.add(&pages[i], &prep.pages[i].0);
+        learned.add(&pages[i], pred);
     }
     (rules, learned)
+}
+
+/// Every page's predictions (rules + learned) by a model trained on the other folds' sites.
+pub fn held_out_predictions(pages: &[LabelledPage], prep: &Prepared, folds: usize, o: &TrainOptions) -> Vec<Vec<Prediction>> {
+    let fold: Vec<usize> = pages.iter().map(|p| fold_of(&p.site, folds)).collect();
+    let mut out = vec![Vec::new(); pages.len()];
+    for k in 0..folds {
+        let model = train(pages, prep, &|i| fold[i] != k, o);
+        for i in (0..pages.len()).filter(|&i| fold[i] == k) {
+            let (rule, opts, _) = &prep.pages[i];
+            out[i] = apply(&model, &pages[i].fields, rule, opts);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
