@@ -16,7 +16,8 @@
  * trigger honours it, and the side panel's Memory tab lists and lifts it.
  *
  * Eval mode: when <html> carries `data-secondself-eval` at document idle (set by
- * `secondself eval autofill` from its page-world harness script), it also marks every control with
+ * `secondself eval autofill` from its page-world harness script), it fills once the page has
+ * settled and also marks every control with
  * its predicted token as `data-secondself-token`, then writes the classify+fill time in ms to
  * `data-secondself-eval-ms` (of which collecting: `data-secondself-eval-collect-ms`, the engine's
  * round trip: `data-secondself-eval-engine-ms`, of which in the engine host:
@@ -218,7 +219,16 @@
 
   const root = document.documentElement;
   if (window === window.top && root && root.hasAttribute("data-secondself-eval")) {
-    autofill({ mark: true }).then(
+    // The timed fill starts when the page has settled (its load event, then an idle period, or
+    // 3 s at most), as a user's fill from the icon or the shortcut does; at document idle the page
+    // is often still loading, and its own layout work would be counted as ours.
+    const settled = new Promise((resolve) => {
+      setTimeout(resolve, 3000);
+      const idle = () => requestIdleCallback(() => resolve(), { timeout: 1000 });
+      if (document.readyState === "complete") idle();
+      else addEventListener("load", idle, { once: true });
+    });
+    settled.then(() => autofill({ mark: true })).then(
       (r) => {
         root.setAttribute("data-secondself-eval-ms", r.ms.toFixed(2));
         root.setAttribute("data-secondself-eval-collect-ms", r.collectMs.toFixed(2));
