@@ -705,6 +705,33 @@ mod tests {
         assert_eq!(run_full(vec![field("Email", "email"), pw]), ["email", "password"]);
     }
 
+    /// Address forms whose ids say nothing: the labels alone, in Dutch, Portuguese, Polish,
+    /// Swedish, Italian, Chinese and Japanese.
+    #[test]
+    fn address_forms_in_seven_more_languages_by_their_labels() {
+        let forms: [(&[&str], &[&str]); 7] = [
+            (&["Voornaam", "Achternaam", "Straatnaam", "Huisnummer", "Postcode", "Woonplaats", "Telefoonnummer"],
+             &["given-name", "family-name", "address-streetname", "address-housenumber", "postal-code", "address-level2", "tel"]),
+            (&["Nome", "Apelido", "Morada", "Código postal", "Localidade", "Telemóvel", "E-mail"],
+             &["given-name", "family-name", "street-address", "postal-code", "address-level2", "tel", "email"]),
+            (&["Imię", "Nazwisko", "Ulica", "Numer domu", "Kod pocztowy", "Miejscowość", "Numer telefonu"],
+             &["given-name", "family-name", "address-streetname", "address-housenumber", "postal-code", "address-level2", "tel"]),
+            (&["Förnamn", "Efternamn", "Gatuadress", "Postnummer", "Ort", "Mobilnummer", "E-postadress"],
+             &["given-name", "family-name", "street-address", "postal-code", "address-level2", "tel", "email"]),
+            (&["Nome", "Cognome", "Indirizzo", "CAP", "Città", "Provincia", "Cellulare"],
+             &["given-name", "family-name", "street-address", "postal-code", "address-level2", "address-level1", "tel"]),
+            (&["收货人", "手机号码", "省份", "城市", "详细地址", "邮政编码"],
+             &["name", "tel", "address-level1", "address-level2", "street-address", "postal-code"]),
+            (&["姓", "名", "郵便番号", "都道府県", "市区町村", "番地", "電話番号"],
+             &["family-name", "given-name", "postal-code", "address-level1", "address-level2", "street-address", "tel"]),
+        ];
+        for (labels, want) in forms {
+            // Names without digits: a trailing number reads as an address line.
+            let got = run_full(labels.iter().zip('a'..).map(|(l, c)| field(l, &c.to_string())).collect());
+            assert_eq!(got, want.to_vec(), "{labels:?}");
+        }
+    }
+
     #[test]
     fn english_checkout() {
         let t = run(vec![

@@ -79,7 +79,7 @@ pub static RULES: &[Rule] = &[
         " nachname", " familienname", " nom de famille", " apellido", " apellidos", " cognome", " achternaam",
         " nazwisko", " efternamn", " etternavn", " efternavn", " sobrenome", " ultimo nome", " vezeteknev",
         " soyad", " soyadi", " familiya", " name last", " last nm", " ln ", "姓 ", "せい", "姓（", "姓(",
-        " second surname", " segundo apellido",
+        " second surname", " segundo apellido", " apelido", " apelidos",
     ]),
     r("honorific-prefix", 1.0, &[
         " title ", " salutation", " anrede", " civilite", " civility", " prefix", " tratamiento", " titolo ",
@@ -111,7 +111,7 @@ pub static RULES: &[Rule] = &[
         " alamat", " ulice", " osoite", " adresa", " адрес", " улица", " διεύθυνση", " διευθυνση", " οδός", " العنوان", " عنوان", " الشارع", " sokak", " cadde", " katuosoite", 
         " address", " street", " addr", " adres", " anschrift", " strasse", " str ", " adresse", " direccion",
         " domicilio", " calle ", " indirizzo", " via ", " straat", " endereco", " logradouro", " rua ", " ulica",
-        " gatuadress", " gatuadresse", " adress", " cim ", " utca", " adresa", " ulitsa", "住所", "番地", "地址",
+        " gatuadress", " gatuadresse", " adress", " morada", " cim ", " utca", " adresa", " ulitsa", "住所", "番地", "地址",
         "丁目", "address line", " line 1", " street address", " streetaddress", " mailing address",
         " postal address", " postanschrift", " lieferadresse", " rechnungsadresse", " calle y numero",
         " strasse und hausnummer", " strasse nr", " strasse hausnummer", " address 1", " addr 1", " street 1",
