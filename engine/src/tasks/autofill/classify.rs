@@ -732,6 +732,75 @@ mod tests {
         }
     }
 
+    /// One field, its label alone, in the languages the classifier is built for (en, de, fr, es,
+    /// it, nl, pt, pl, sv, ja, zh): the rules and the full classifier both name it.
+    #[test]
+    fn single_labels_in_eleven_languages() {
+        let cases: &[(&str, &str)] = &[
+            ("Bundesland", "address-level1"), ("Kanton", "address-level1"), ("Provincia", "address-level1"),
+            ("Comunidad autónoma", "address-level1"), ("Estado", "address-level1"), ("Bairro", "address-level3"),
+            ("Województwo", "address-level1"), ("Län", "address-level1"), ("Provincie", "address-level1"),
+            ("Région", "address-level1"), ("Département", "address-level1"), ("Regione", "address-level1"),
+            ("省", "address-level1"), ("市", "address-level2"), ("都道府県", "address-level1"), ("CEP", "postal-code"),
+            ("Postleitzahl", "postal-code"), ("NPA", "postal-code"), ("Kod pocztowy", "postal-code"),
+            ("Postnummer", "postal-code"), ("Codice postale", "postal-code"), ("Cidade", "address-level2"),
+            ("Miasto", "address-level2"), ("Stad", "address-level2"), ("Plaats", "address-level2"),
+            ("Postort", "address-level2"), ("Gemeinde", "address-level2"), ("Comune", "address-level2"),
+            ("Localité", "address-level2"), ("城市", "address-level2"), ("Land", "country"), ("País", "country"),
+            ("Pays", "country"), ("Paese", "country"), ("国家", "country"), ("国", "country"), ("Telefon", "tel"),
+            ("Téléphone", "tel"), ("Telefone", "tel"), ("Telefono", "tel"), ("Telefoon", "tel"),
+            ("Handynummer", "tel"), ("Celular", "tel"), ("Numer telefonu", "tel"), ("Telefonnummer", "tel"),
+            ("电话", "tel"), ("手机", "tel"), ("電話番号", "tel"), ("携帯電話", "tel"), ("E-Mail", "email"),
+            ("Courriel", "email"), ("Correo", "email"), ("E-mailadres", "email"), ("Adres e-mail", "email"),
+            ("E-post", "email"), ("邮箱", "email"), ("电子邮件", "email"), ("メールアドレス", "email"), ("Firma", "organization"),
+            ("Empresa", "organization"), ("Société", "organization"), ("Bedrijfsnaam", "organization"),
+            ("Nazwa firmy", "organization"), ("Företag", "organization"), ("公司名称", "organization"),
+            ("会社名", "organization"), ("Hausnummer", "address-housenumber"), ("Hausnr.", "address-housenumber"),
+            ("Número", "address-housenumber"), ("Numéro", "address-housenumber"),
+            ("Numero civico", "address-housenumber"), ("Nr domu", "address-housenumber"),
+            ("Huisnummer", "address-housenumber"), ("Wohnung", "apartment"), ("Appartement", "apartment"),
+            ("Departamento", "apartment"), ("Nr lokalu", "apartment"), ("Apartamento", "apartment"),
+            ("Geburtsdatum", "bday"), ("Date de naissance", "bday"), ("Fecha de nacimiento", "bday"),
+            ("Data di nascita", "bday"), ("Geboortedatum", "bday"), ("Data urodzenia", "bday"),
+            ("Födelsedatum", "bday"), ("生年月日", "bday"), ("Data de nascimento", "bday"), ("Geschlecht", "sex"),
+            ("Sexe", "sex"), ("Sexo", "sex"), ("Płeć", "sex"), ("Kön", "sex"), ("性别", "sex"), ("性別", "sex"),
+            ("Geslacht", "sex"), ("Kartennummer", "cc-number"), ("Numéro de carte", "cc-number"),
+            ("Número de tarjeta", "cc-number"), ("Numero carta", "cc-number"), ("Kaartnummer", "cc-number"),
+            ("Numer karty", "cc-number"), ("Kortnummer", "cc-number"), ("卡号", "cc-number"), ("カード番号", "cc-number"),
+            ("Número do cartão", "cc-number"), ("Karteninhaber", "cc-name"), ("Titulaire de la carte", "cc-name"),
+            ("Titular de la tarjeta", "cc-name"), ("Intestatario della carta", "cc-name"),
+            ("Kaarthouder", "cc-name"), ("Właściciel karty", "cc-name"), ("Kortinnehavare", "cc-name"),
+            ("Nome no cartão", "cc-name"), ("Prüfnummer", "cc-csc"), ("Cryptogramme", "cc-csc"),
+            ("Código de seguridad", "cc-csc"), ("Codice di sicurezza", "cc-csc"), ("Kod CVC", "cc-csc"),
+            ("Säkerhetskod", "cc-csc"), ("安全码", "cc-csc"), ("セキュリティコード", "cc-csc"), ("Gültig bis", "cc-exp"),
+            ("Date d'expiration", "cc-exp"), ("Fecha de caducidad", "cc-exp"), ("Data di scadenza", "cc-exp"),
+            ("Vervaldatum", "cc-exp"), ("Data ważności", "cc-exp"), ("Giltig till", "cc-exp"), ("有效期", "cc-exp"),
+            ("有効期限", "cc-exp"), ("Validade", "cc-exp"), ("Website", "url"), ("Site web", "url"),
+            ("Sitio web", "url"), ("Strona internetowa", "url"), ("Webbplats", "url"), ("网址", "url"),
+            ("Vorname", "given-name"), ("Prénom", "given-name"), ("Primeiro nome", "given-name"),
+            ("Imię", "given-name"), ("Förnamn", "given-name"), ("Voornaam", "given-name"), ("名字", "given-name"),
+            ("Nachname", "family-name"), ("Nom de famille", "family-name"), ("Apellidos", "family-name"),
+            ("Sobrenome", "family-name"), ("Nazwisko", "family-name"), ("Efternamn", "family-name"),
+            ("Achternaam", "family-name"), ("姓氏", "family-name"), ("Vollständiger Name", "name"),
+            ("Nom complet", "name"), ("Nombre completo", "name"), ("Nome completo", "name"),
+            ("Imię i nazwisko", "name"), ("Fullständigt namn", "name"), ("Volledige naam", "name"), ("姓名", "name"),
+            ("氏名", "name"), ("Straße", "street-address"), ("Rue", "street-address"), ("Calle", "street-address"),
+            ("Via", "street-address"), ("Straat", "street-address"), ("Ulica", "street-address"),
+            ("Rua", "street-address"), ("Endereço", "street-address"), ("Adres", "street-address"),
+            ("Adress", "street-address"), ("地址", "street-address"), ("住所", "street-address"),
+            ("详细地址", "street-address"),
+        ];
+        let misses: Vec<String> = cases
+            .iter()
+            .filter_map(|(label, want)| {
+                let f = vec![field(label, "x")];
+                let (rules, full) = (run(f.clone()), run_full(f));
+                (rules[0] != *want || full[0] != *want).then(|| format!("{label:?}: want {want}, rules {}, full {}", rules[0], full[0]))
+            })
+            .collect();
+        assert!(misses.is_empty(), "{} of {} labels missed:\n{}", misses.len(), cases.len(), misses.join("\n"));
+    }
+
     #[test]
     fn english_checkout() {
         let t = run(vec![

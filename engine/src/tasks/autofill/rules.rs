@@ -64,7 +64,7 @@ pub static RULES: &[Rule] = &[
         " first name", " firstname", " first ", " fname", " f name", " given name", " givenname", " forename",
         " vorname", " prenom", " primer nombre", " nombres", " voornaam", " imie ", " fornamn", " fornavn",
         " primeiro nome", " nome proprio", " keresztnev", " utonev", " ad ", " adi ", " given", " name first",
-        " first nm", " fn ", " imya", "名 ", "めい", "名（", "名(", "下の名前",
+        " first nm", " fn ", " imya", "名 ", "めい", "名（", "名(", "下の名前", "名字",
     ]),
     r("additional-name", 1.0, &[
         " по батькові", " отчество", " voorletters", " initials",
@@ -79,7 +79,7 @@ pub static RULES: &[Rule] = &[
         " nachname", " familienname", " nom de famille", " apellido", " apellidos", " cognome", " achternaam",
         " nazwisko", " efternamn", " etternavn", " efternavn", " sobrenome", " ultimo nome", " vezeteknev",
         " soyad", " soyadi", " familiya", " name last", " last nm", " ln ", "姓 ", "せい", "姓（", "姓(",
-        " second surname", " segundo apellido", " apelido", " apelidos",
+        " second surname", " segundo apellido", " apelido", " apelidos", "姓氏",
     ]),
     r("honorific-prefix", 1.0, &[
         " title ", " salutation", " anrede", " civilite", " civility", " prefix", " tratamiento", " titolo ",
@@ -135,7 +135,7 @@ pub static RULES: &[Rule] = &[
         " apartment", " apt", " suite", " unit ", " unit number", " wohnung", " zimmer", " apt ", " flat ", " wohnung", " appartement", " departamento", " apto", " dpto",
         " appartamento", " interno ", " numer lokalu", " nr lokalu", " mieszkanie", " lokal ",
         " apartment number", " apt no", " door ", " tur ", " puerta", " porta ", " unit number",
-        " квартира", " кв ", " stan ", " lakas", " byt ",
+        " квартира", " кв ", " stan ", " lakas", " byt ", " apartamento",
     ]),
     r("floor", 1.0, &[" floor", " etage", " stockwerk", " piso ", " planta", " piano ", " pietro", " verdieping", " andar", " pietro "]),
     r("building", 1.0, &[" building", " gebaude", " batiment", " edificio", " bldg", " gebouw"]),
@@ -168,7 +168,7 @@ pub static RULES: &[Rule] = &[
         " localita", " plaats", " woonplaats", " cidade", " municipio", " miasto", " miejscowosc", " stad ",
         " postort", "=by", " poststed", " sehir", " il ", " varos", " telepules", " gorod", " suburb",
         " municipality", " poblacion", " locality", "市区町村", "市町村", "城市", "市 ", " city town",
-        " town city", " city suburb", " kommune",
+        " town city", " city suburb", " kommune", " localite", " gemeinde", " gemeente",
     ]),
     r("address-level1", 1.0, &[
         " provinsi", " kraj ", " judet", " область", " област", " регион", " νομός", " περιοχή", " المحافظة", " الولاية", " zupanija", 
@@ -194,7 +194,7 @@ pub static RULES: &[Rule] = &[
         " zip", " postal", " postcode", " post code", " plz", " postleitzahl", " code postal", " cp ",
         " codigo postal", " cod postal", " cap ", " codice postale", " kod pocztowy", " postnummer", " postnr",
         " cep ", " pin code", " pincode", " eircode", " zipcode", " irsz", " iranyitoszam", " posta kodu",
-        " indeks", " postal index", "郵便番号", "邮编", "邮政编码", "〒", " post nr",
+        " indeks", " postal index", "郵便番号", "邮编", "邮政编码", "〒", " post nr", " npa ",
     ]),
     r("country", 1.0, &[
         " negara", " stat ", " maa ", " tara ", " страна", " държава", " χώρα", " الدولة", " البلد", " drzava", 
@@ -229,8 +229,8 @@ pub static RULES: &[Rule] = &[
         " data de nascimento", " nascimento", " dogum", " szuletesi", " bday", " born", "生年月日", "出生日期",
         "生日", "誕生日",
     ]),
-    r("sex", 1.0, &[" gender", " sex ", " geschlecht", " sexe", " genero", " sesso", " geslacht", " plec", " kon ", " kjonn", " cinsiyet", "性別", "性别"]),
-    r("url", 0.9, &[" website", " url ", " homepage", " home page", " web site", " webseite", " site web", " sitio web", " sito web", " www "]),
+    r("sex", 1.0, &[" gender", " sex ", " geschlecht", " sexe", " genero", " sesso", " geslacht", " plec", " kon ", " kjonn", " cinsiyet", " sexo", "性別", "性别"]),
+    r("url", 0.9, &[" website", " url ", " homepage", " home page", " web site", " webseite", " site web", " sitio web", " sito web", " www ", " strona internetowa", " strona www", " webbplats", " hemsida", " sito internet", " pagina web", "网址", "网站"]),
     r("email", 1.2, &[
         " почта", " электронная почта", " имейл", " ηλεκτρονικό ταχυδρομείο", " البريد الإلكتروني", " البريد", " sahkoposti", " e posta adresi", 
         " email", " email address", " e mail address", " mail address", " correo electronico", " endereco de email",
@@ -243,7 +243,7 @@ pub static RULES: &[Rule] = &[
     r("username", 1.0, &[
         " username", " user name", " login", " userid", " user id", " benutzername", " benutzer",
         " nom d utilisateur", " identifiant", " usuario", " nome utente", " gebruikersnaam", " nazwa uzytkownika",
-        " login name", " screen name", " account name", " anvandarnamn", " kullanici adi",
+        " login name", " screen name", " account name", " anvandarnamn", " kullanici adi", "用户名", "ユーザー名", "ユーザーid", "账号", "帳號",
     ]),
     r("password", 1.0, &[" password", " passwort", " mot de passe", " contrasena", " senha", " wachtwoord", " haslo", " losenord", " passwd", " pwd", "パスワード", "密码"]),
     r("id-number", 0.9, &[
@@ -266,7 +266,9 @@ pub static RULES: &[Rule] = &[
         " card holder", " cardholder", " name on card", " name on the card", " nameoncard", " card name",
         " karteninhaber", " titulaire", " titular", " titolare", " kaarthouder", " posiadacz karty",
         " kortinnehavare", " cc name", " ccname", " holder name", " name of card", " card owner", "名義",
-        " card holder name", " holder name",
+        " card holder name", " holder name", " titular de la tarjeta", " titular do cartao", " nombre en la tarjeta",
+        " nome no cartao", " intestatario", " wlasciciel karty", " nom sur la carte", " name auf der karte",
+        " naam op de kaart", " namn pa kortet", "持卡人",
     ]),
     r("cc-number", 1.3, &[
         " credit number", " kart numarasi",
@@ -295,7 +297,7 @@ pub static RULES: &[Rule] = &[
         " cvv", " cvc", " csc", " cvn", " security code", " card verification", " cid ", " sicherheitscode",
         " prufnummer", " prufziffer", " kartenprufnummer", " cryptogramme", " codigo de seguridad",
         " codice di sicurezza", " beveiligingscode", " kod cvv", " cv2", " cvv2", " ccv", " card code",
-        " security number", "セキュリティコード", "安全码", " verification number", " code de securite",
+        " security number", "セキュリティコード", "安全码", " verification number", " code de securite", " sakerhetskod", " kontrollsiffror",
     ]),
     r("cc-type", 1.2, &[" card type", " cardtype", " cc type", " cctype", " kartentyp", " type de carte", " tipo de tarjeta", " tipo carta", " card brand"]),
 ];
