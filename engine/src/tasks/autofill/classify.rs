@@ -263,6 +263,9 @@ fn evidence(d: &FieldDescriptor) -> Field<'_> {
         token = match token {
             "given-name" => "phonetic-given-name",
             "family-name" => "phonetic-family-name",
+            // A box labelled only with the reading's own word ("セイ", "メイ").
+            NONE if has(&text, &[" セイ "]) => "phonetic-family-name",
+            NONE if has(&text, &[" メイ "]) => "phonetic-given-name",
             t => t,
         };
     }
@@ -799,6 +802,30 @@ mod tests {
             })
             .collect();
         assert!(misses.is_empty(), "{} of {} labels missed:\n{}", misses.len(), cases.len(), misses.join("\n"));
+    }
+
+    /// Whole checkout forms as sites in ten languages write them (labels only, ids that say
+    /// nothing): house-number layouts, kana readings, Brazilian and Spanish ids, Chinese regions.
+    #[test]
+    fn checkout_forms_as_sites_in_ten_languages_write_them() {
+        let forms: &[&[(&str, &str)]] = &[
+            &[("Imię", "given-name"), ("Nazwisko", "family-name"), ("Ulica i numer", "street-address"), ("Kod pocztowy", "postal-code"), ("Miasto", "address-level2"), ("Telefon", "tel"), ("E-mail", "email")],
+            &[("Förnamn", "given-name"), ("Efternamn", "family-name"), ("Adress", "address-line1"), ("C/O", "address-line2"), ("Postnummer", "postal-code"), ("Ort", "address-level2"), ("Mobilnummer", "tel")],
+            &[("Voornaam", "given-name"), ("Tussenvoegsel", "additional-name"), ("Achternaam", "family-name"), ("Postcode", "postal-code"), ("Huisnummer", "address-housenumber"), ("Toevoeging", "address-extra-housesuffix"), ("Straat", "address-streetname"), ("Plaats", "address-level2")],
+            &[("Nome completo", "name"), ("CPF", "id-number"), ("CEP", "postal-code"), ("Endereço", "address-streetname"), ("Número", "address-housenumber"), ("Complemento", "address-extra"), ("Bairro", "address-level3"), ("Cidade", "address-level2"), ("Estado", "address-level1"), ("Celular", "tel")],
+            &[("姓", "family-name"), ("名", "given-name"), ("セイ", "phonetic-family-name"), ("メイ", "phonetic-given-name"), ("郵便番号", "postal-code"), ("都道府県", "address-level1"), ("市区町村", "address-level2"), ("番地", "street-address"), ("電話番号", "tel")],
+            &[("收货人", "name"), ("手机号码", "tel"), ("所在地区", "address-level1"), ("详细地址", "street-address"), ("邮政编码", "postal-code")],
+            &[("Nome", "given-name"), ("Cognome", "family-name"), ("Indirizzo", "address-streetname"), ("Numero civico", "address-housenumber"), ("CAP", "postal-code"), ("Città", "address-level2"), ("Provincia", "address-level1"), ("Telefono", "tel"), ("Codice fiscale", "id-number")],
+            &[("Nombre", "given-name"), ("Apellidos", "family-name"), ("DNI/NIE", "id-number"), ("Dirección", "address-line1"), ("Piso, puerta...", "address-line2"), ("Código postal", "postal-code"), ("Población", "address-level2"), ("Provincia", "address-level1"), ("Teléfono", "tel")],
+            &[("Civilité", "honorific-prefix"), ("Prénom", "given-name"), ("Nom", "family-name"), ("Adresse", "address-line1"), ("Complément d'adresse", "address-extra"), ("Code postal", "postal-code"), ("Ville", "address-level2"), ("Pays", "country"), ("Téléphone portable", "tel")],
+            &[("Anrede", "honorific-prefix"), ("Vorname", "given-name"), ("Nachname", "family-name"), ("Firma", "organization"), ("Straße", "address-streetname"), ("Hausnr.", "address-housenumber"), ("Adresszusatz", "address-extra"), ("PLZ", "postal-code"), ("Ort", "address-level2"), ("Land", "country"), ("Telefon", "tel"), ("Geburtsdatum", "bday")],
+            &[("Full name", "name"), ("Company (optional)", "organization"), ("Street address", "address-line1"), ("Apartment, suite, etc.", "apartment"), ("City", "address-level2"), ("State", "address-level1"), ("ZIP code", "postal-code"), ("Phone", "tel")],
+        ];
+        for form in forms {
+            let got = run_full(form.iter().zip('a'..).map(|((l, _), c)| field(l, &c.to_string())).collect());
+            let want: Vec<&str> = form.iter().map(|(_, t)| *t).collect();
+            assert_eq!(got, want, "{form:?}");
+        }
     }
 
     #[test]
