@@ -6,11 +6,12 @@
 //! which only this tool reads. Then:
 //! `cargo run --release -p secondself-engine --example autofill_dev -- target/train.json [target/neg.json] [-v] [--only=TRUTH>PREDICTED] [--held-out]`
 //! prints the confusion summary, the classify time per page and `field accuracy` / `false fills`
-//! as the CLI counts them. With `--held-out` the training pages are scored by models trained
-//! without them (5 folds, as `train autofill` cross-validates), so `-v` lists the mistakes made on
-//! sites the learned layer has not seen: the ones worth a rule. The browser CLI stays the measure of record. The learned layer has
+//! as the CLI counts them. The browser CLI stays the measure of record. The learned layer has
 //! been trained on the training pages, so their score here is not what unseen sites get:
-//! `secondself train autofill` prints that, by cross-validation over sites.
+//! `secondself train autofill` prints that, by cross-validation over sites. With `--held-out`
+//! the training pages are scored here that way too (5 folds, each page by a model trained without
+//! it), and `-v` lists the mistakes made on sites the learned layer has not seen: the ones worth a
+//! rule.
 use std::collections::HashMap;
 
 use secondself_engine::tasks::autofill::train::{held_out_predictions, prepare, LabelledPage, TrainOptions};
