@@ -370,7 +370,9 @@ fn refine(f: &mut Field) {
         if !(short || f.token == "cc-exp" || f.token == "bday") {
             return None;
         }
-        let (d, m, y) = (has(&f.text, DAY_WORDS), has(&f.text, MONTH_WORDS), has(&f.text, YEAR_WORDS));
+        // "日期" is a whole date ("出生日期", date of birth), not its day.
+        let d = has(&f.text, DAY_WORDS) && !has(&f.text, &["日期"]);
+        let (m, y) = (has(&f.text, MONTH_WORDS), has(&f.text, YEAR_WORDS));
         match (d, m, y) {
             (true, false, false) => Some('d'),
             (false, true, false) => Some('m'),
@@ -765,7 +767,7 @@ mod tests {
             ("Departamento", "apartment"), ("Nr lokalu", "apartment"), ("Apartamento", "apartment"),
             ("Geburtsdatum", "bday"), ("Date de naissance", "bday"), ("Fecha de nacimiento", "bday"),
             ("Data di nascita", "bday"), ("Geboortedatum", "bday"), ("Data urodzenia", "bday"),
-            ("Födelsedatum", "bday"), ("生年月日", "bday"), ("Data de nascimento", "bday"), ("Geschlecht", "sex"),
+            ("Födelsedatum", "bday"), ("生年月日", "bday"), ("出生日期", "bday"), ("Data de nascimento", "bday"), ("Geschlecht", "sex"),
             ("Sexe", "sex"), ("Sexo", "sex"), ("Płeć", "sex"), ("Kön", "sex"), ("性别", "sex"), ("性別", "sex"),
             ("Geslacht", "sex"), ("Kartennummer", "cc-number"), ("Numéro de carte", "cc-number"),
             ("Número de tarjeta", "cc-number"), ("Numero carta", "cc-number"), ("Kaartnummer", "cc-number"),
