@@ -462,9 +462,12 @@ fn context(work: &mut [Field], idx: &[usize]) {
         }
         let mut run = vec![i];
         let mut j = i + 1;
+        // `street[0]`, `street[1]`: lines numbered from zero.
+        let zero = words(&format!("{} {}", work[idx[i]].d.name, work[idx[i]].d.id)).contains(" 0 ");
         while j < n && run.len() < 3 {
             let t = tok(work, j);
-            if is_street(t) && (t != "street-address" || line_number(&work[idx[j]]) == Some(run.len() + 1))
+            let numbered = line_number(&work[idx[j]]);
+            if is_street(t) && (t != "street-address" || numbered == Some(run.len() + 1) || zero && numbered == Some(run.len()))
                 || (run.len() == 1 && matches!(t, "address-level3" | NONE) && looks_like_line(&work[idx[j]])) {
                 run.push(j);
                 j += 1;
@@ -827,6 +830,28 @@ mod tests {
             let got = run_full(form.iter().zip('a'..).map(|((l, _), c)| field(l, &c.to_string())).collect());
             let want: Vec<&str> = form.iter().map(|(_, t)| *t).collect();
             assert_eq!(got, want, "{form:?}");
+        }
+    }
+
+    /// Forms with no labels at all, only the field names common shop platforms give them
+    /// (WooCommerce, Magento's zero-based `street[n]`, Shopify), card and birthday parts.
+    #[test]
+    fn forms_named_only_by_their_identifiers() {
+        let forms: &[&[(&str, &str)]] = &[
+            &[("billing_first_name", "given-name"), ("billing_last_name", "family-name"), ("billing_company", "organization"), ("billing_country", "country"), ("billing_address_1", "address-line1"), ("billing_address_2", "address-line2"), ("billing_city", "address-level2"), ("billing_state", "address-level1"), ("billing_postcode", "postal-code"), ("billing_phone", "tel"), ("billing_email", "email")],
+            &[("firstname", "given-name"), ("lastname", "family-name"), ("street[0]", "address-line1"), ("street[1]", "address-line2"), ("city", "address-level2"), ("region_id", "address-level1"), ("postcode", "postal-code"), ("country_id", "country"), ("telephone", "tel")],
+            &[("checkout[shipping_address][first_name]", "given-name"), ("checkout[shipping_address][last_name]", "family-name"), ("checkout[shipping_address][address1]", "address-line1"), ("checkout[shipping_address][address2]", "address-line2"), ("checkout[shipping_address][city]", "address-level2"), ("checkout[shipping_address][zip]", "postal-code"), ("checkout[shipping_address][phone]", "tel")],
+            &[("cardnumber", "cc-number"), ("exp-date", "cc-exp"), ("cvc", "cc-csc"), ("name_on_card", "cc-name")],
+            &[("dob_day", "bday-day"), ("dob_month", "bday-month"), ("dob_year", "bday-year")],
+            &[("user_email", "email"), ("user_phone", "tel"), ("user_website", "url")],
+        ];
+        for form in forms {
+            let fields = form
+                .iter()
+                .map(|(n, _)| FieldDescriptor { max_length: n.starts_with("dob").then_some(4), ..field("", n) })
+                .collect();
+            let want: Vec<&str> = form.iter().map(|(_, t)| *t).collect();
+            assert_eq!(run_full(fields), want, "{form:?}");
         }
     }
 
