@@ -551,6 +551,19 @@ fn context(work: &mut [Field], idx: &[usize]) {
         }
     }
 
+    // A number in three boxes of 3, 3 and 4 digits whose identifiers all say phone (`phone_area`,
+    // `phone_prefix`, `phone_suffix`): area code, exchange, line, whatever else their words match.
+    for i in 0..n.saturating_sub(2) {
+        let three = [idx[i], idx[i + 1], idx[i + 2]];
+        let lengths = three.map(|k| work[k].d.max_length.unwrap_or(0));
+        let phone = |k: usize| work[k].auto.is_none() && has(&words(&format!("{} {}", work[k].d.name, work[k].d.id)), PHONE_WORDS);
+        if lengths == [3, 3, 4] && three.iter().all(|&k| phone(k)) {
+            for (k, t) in three.into_iter().zip(["tel-area-code", "tel-local-prefix", "tel-local-suffix"]) {
+                work[k].token = t;
+            }
+        }
+    }
+
     // Phones: a country-code select followed by a number; split numbers by length.
     for i in 0..n {
         let t = tok(work, i);
@@ -853,6 +866,30 @@ mod tests {
             let want: Vec<&str> = form.iter().map(|(_, t)| *t).collect();
             assert_eq!(run_full(fields), want, "{form:?}");
         }
+    }
+
+    /// Everyday forms: placeholders only, a US number in three boxes, a country-code list before
+    /// the number, a state list, bare email/tel types, and newsletter, login and contact forms
+    /// whose other boxes are nobody's profile.
+    #[test]
+    fn everyday_forms_by_placeholder_type_and_shape() {
+        fn ph(p: &str, name: &str) -> FieldDescriptor {
+            FieldDescriptor { placeholder: p.into(), ..field("", name) }
+        }
+        fn show(label: &str, fields: Vec<FieldDescriptor>, want: &[&str]) {
+            assert_eq!(run_full(fields), want.to_vec(), "{label}");
+        }
+        show("placeholders en", vec![ph("First name", "a"), ph("Last name", "b"), ph("Email address", "c"), ph("Phone number", "d"), ph("Address", "e"), ph("City", "f"), ph("Postcode", "g")], &["given-name", "family-name", "email", "tel", "street-address", "address-level2", "postal-code"]);
+        show("placeholders de", vec![ph("Vorname", "a"), ph("Nachname", "b"), ph("Straße und Hausnummer", "c"), ph("PLZ", "d"), ph("Stadt", "e")], &["given-name", "family-name", "street-address", "postal-code", "address-level2"]);
+        show("us phone 3 boxes", vec![FieldDescriptor { max_length: Some(3), ..ph("", "phone_area") }, FieldDescriptor { max_length: Some(3), ..ph("", "phone_prefix") }, FieldDescriptor { max_length: Some(4), ..ph("", "phone_suffix") }], &["tel-area-code", "tel-local-prefix", "tel-local-suffix"]);
+        show("tel with country code select", vec![FieldDescriptor { tag: "select".into(), kind: "select-one".into(), label: "Country code".into(), options: vec![SelectOption { value: "+1".into(), text: "+1 United States".into() }, SelectOption { value: "+44".into(), text: "+44 United Kingdom".into() }], ..Default::default() }, FieldDescriptor { kind: "tel".into(), ..ph("Phone number", "phone") }], &["tel-country-code", "tel-national"]);
+        show("state select", vec![FieldDescriptor { tag: "select".into(), kind: "select-one".into(), label: "State".into(), options: vec![SelectOption { value: "AL".into(), text: "Alabama".into() }, SelectOption { value: "AK".into(), text: "Alaska".into() }], ..Default::default() }], &["address-level1"]);
+        show("email type only", vec![FieldDescriptor { kind: "email".into(), ..ph("", "x") }], &["email"]);
+        show("tel type only", vec![FieldDescriptor { kind: "tel".into(), ..ph("", "x") }], &["tel"]);
+        show("newsletter", vec![FieldDescriptor { kind: "email".into(), ..ph("Your email", "EMAIL") }, ph("Search products", "q")], &["email", "none"]);
+        show("login", vec![ph("Email or username", "login"), FieldDescriptor { kind: "password".into(), ..ph("Password", "pw") }], &["email", "password"]);
+        show("contact", vec![ph("Your name", "your-name"), FieldDescriptor { kind: "email".into(), ..ph("Your email", "your-email") }, ph("Subject", "your-subject"), FieldDescriptor { tag: "textarea".into(), kind: "textarea".into(), ..ph("Your message", "your-message") }], &["name", "email", "none", "none"]);
+        show("fr placeholders", vec![ph("Prénom", "a"), ph("Nom", "b"), ph("Adresse", "c"), ph("Code postal", "d"), ph("Ville", "e"), ph("Téléphone", "f")], &["given-name", "family-name", "street-address", "postal-code", "address-level2", "tel"]);
     }
 
     #[test]
