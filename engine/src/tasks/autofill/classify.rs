@@ -759,7 +759,7 @@ mod tests {
     fn single_labels_in_eleven_languages() {
         let cases: &[(&str, &str)] = &[
             ("Bundesland", "address-level1"), ("Kanton", "address-level1"), ("Provincia", "address-level1"),
-            ("Comunidad autónoma", "address-level1"), ("Estado", "address-level1"), ("Bairro", "address-level3"),
+            ("Comunidad autónoma", "address-level1"), ("Estado", "address-level1"), ("UF", "address-level1"), ("Bairro", "address-level3"),
             ("Województwo", "address-level1"), ("Län", "address-level1"), ("Provincie", "address-level1"),
             ("Région", "address-level1"), ("Département", "address-level1"), ("Regione", "address-level1"),
             ("省", "address-level1"), ("市", "address-level2"), ("都道府県", "address-level1"), ("CEP", "postal-code"),

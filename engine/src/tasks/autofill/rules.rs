@@ -175,7 +175,7 @@ pub static RULES: &[Rule] = &[
         " state", " province", " region", " county", " provincia", " estado", " bundesland", " provinz",
         " regione", " prefecture", " voivodeship", " wojewodztwo", " provincie", " territory", " emirate", " governorate", " gouvernorat",
         " state province", " departement", " departamento", " comunidad", " kanton", " canton", " lan ",
-        " megye", " oblast", " ilce", "都道府県", "省", "州", "所在地区", "省市区", " prov ", " state region", " region state",
+        " megye", " oblast", " ilce", "都道府県", "省", "州", "所在地区", "省市区", " uf ", " prov ", " state region", " region state",
     ]),
     r("address-level3", 1.0, &[
         " comuna ",
