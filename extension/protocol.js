@@ -46,7 +46,34 @@
     }
   }
 
+  /**
+   * Who sent a runtime message, decided from what the browser says of the sender (never from the
+   * envelope): `"extension"` for this extension's own pages and workers (their URL is under
+   * `extensionUrl`, e.g. `chrome.runtime.getURL("")`), `"page"` for a content script in a tab, and
+   * `"refused"` for anything else: a content script in a frame that belongs to no tab (a page framed
+   * inside an extension page, a prerender) is a page's code, and must not get an extension page's
+   * full access because it has no tab to be limited to.
+   */
+  function senderRole(sender, extensionUrl) {
+    if (!sender || typeof extensionUrl !== "string" || !extensionUrl) return "refused";
+    const base = extensionUrl.endsWith("/") ? extensionUrl : `${extensionUrl}/`;
+    const origin = base.slice(0, -1);
+    const url = typeof sender.url === "string" ? sender.url : "";
+    // Chromium also reports the sender's origin; where it does, it must agree with the URL.
+    const originAgrees = sender.origin === undefined || sender.origin === origin;
+    if (url.startsWith(base) && originAgrees) return "extension";
+    if (sender.tab && typeof sender.tab.id === "number" && sender.tab.id >= 0) return "page";
+    return "refused";
+  }
+
   /** Name of the port content scripts open straight to the offscreen engine host. */
   const ENGINE_PORT = "secondself-engine";
-  globalThis.SecondSelfProtocol = Object.freeze({ KINDS, CONTENT_KINDS, ENGINE_PORT, newId, routeOf, request });
+  /** The largest file an import takes (the engine's `memory::import::MAX_FILE_BYTES`; a test keeps
+   * them equal): checked before the file is read, so a huge file costs nothing. */
+  const MAX_IMPORT_BYTES = 20971520;
+  /** The largest backup a restore reads (a browser message carries at most 64 MiB). */
+  const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
+  /** The side panel's conversation database (extension origin only; deleted with all data). */
+  const CHAT_DB = "secondself-chat";
+  globalThis.SecondSelfProtocol = Object.freeze({ KINDS, CONTENT_KINDS, ENGINE_PORT, CHAT_DB, MAX_IMPORT_BYTES, MAX_BACKUP_BYTES, newId, routeOf, request, senderRole });
 })();

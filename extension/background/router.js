@@ -22,20 +22,21 @@ chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.create({ id: FILL_MENU, title: chrome.i18n.getMessage("fillForm"), contexts: ["editable"] }, () => void chrome.runtime.lastError);
 });
 
-/** Asks the content script of one frame to fill its form (the user clicked or pressed the shortcut there). */
-function fillForm(tabId, frameId) {
-  const msg = { to: "content", id: SecondSelfProtocol.newId(), request: { kind: "content.autofill" } };
+/** Asks the content script of one frame to fill the form the user is in: `via` "menu" (the field
+ * right-clicked) or "shortcut" (the focused field). */
+function fillForm(tabId, frameId, via) {
+  const msg = { to: "content", id: SecondSelfProtocol.newId(), request: { kind: "content.autofill", via } };
   chrome.tabs.sendMessage(tabId, msg, { frameId }).catch((err) => console.warn("SecondSelf could not fill this form:", err.message));
 }
 
 chrome.commands.onCommand.addListener((command, tab) => {
-  if (command === "fill-form" && tab) fillForm(tab.id, 0);
+  if (command === "fill-form" && tab) fillForm(tab.id, 0, "shortcut");
 });
 
 /* "Remember this": the selected text, with the page's URL and title as provenance. The title
  * comes from the page's content script (no tabs permission needed); the URL from the click. */
 chrome.contextMenus.onClicked.addListener(async (info, tab) => {
-  if (info.menuItemId === FILL_MENU && tab) return fillForm(tab.id, info.frameId ?? 0);
+  if (info.menuItemId === FILL_MENU && tab) return fillForm(tab.id, info.frameId ?? 0, "menu");
   if (info.menuItemId !== REMEMBER_MENU || !info.selectionText || !tab) return;
   let title = info.pageUrl;
   try {
@@ -108,6 +109,20 @@ async function toEngine(msg, origin) {
   }
 }
 
+/** Delete all also deletes the side panel's conversation (it may hold memory answers), once the
+ * engine has deleted the memory. */
+async function alsoDeleteConversation(answer) {
+  if (answer && answer.reply && answer.reply.kind !== "engine.error") {
+    await new Promise((resolve) => {
+      const req = indexedDB.deleteDatabase(SecondSelfProtocol.CHAT_DB);
+      req.onsuccess = req.onerror = () => resolve();
+      // An open panel lets go at once (chat-store.js); never hold the reply longer than 3 s.
+      req.onblocked = () => setTimeout(resolve, 3000);
+    });
+  }
+  return answer;
+}
+
 async function toTab(msg) {
   const { tabId, frameId = 0 } = msg.request;
   return chrome.tabs.sendMessage(tabId, { to: "content", id: msg.id, request: msg.request }, { frameId });
@@ -115,16 +130,26 @@ async function toTab(msg) {
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id || !msg || typeof msg !== "object") return false;
+  const role = SecondSelfProtocol.senderRole(sender, chrome.runtime.getURL(""));
+  // Events for a tab come only from the engine host.
   if (msg.to === "client" && msg.origin && typeof msg.origin.tabId === "number") {
-    chrome.tabs.sendMessage(msg.origin.tabId, msg, { frameId: msg.origin.frameId ?? 0 }).catch(() => {});
+    if (role === "extension" && sender.url === chrome.runtime.getURL(ENGINE_HOST)) {
+      chrome.tabs.sendMessage(msg.origin.tabId, msg, { frameId: msg.origin.frameId ?? 0 }).catch(() => {});
+    }
     return false;
   }
   if (msg.to !== "router" || !msg.request || typeof msg.request.kind !== "string") return false;
+  if (role === "refused") {
+    // Fail closed: a sender that is neither this extension nor a page in a tab gets nothing.
+    sendResponse({ id: msg.id, reply: { kind: "engine.error", error: "forbidden", message: "SecondSelf does not answer this sender" } });
+    return false;
+  }
   const route = SecondSelfProtocol.routeOf(msg.request.kind);
-  // Only extension pages may address tabs; a content script's request always goes to the engine.
-  const fromExtensionPage = typeof sender.url === "string" && sender.url.startsWith(chrome.runtime.getURL(""));
-  const origin = sender.tab && !fromExtensionPage ? { tabId: sender.tab.id, frameId: sender.frameId } : null;
-  const forward = route === "tab" && fromExtensionPage ? toTab(msg) : toEngine(msg, origin);
+  // Only extension pages may address tabs; a content script's request always goes to the engine,
+  // marked with its tab so the engine limits it to what pages may ask.
+  const origin = role === "page" ? { tabId: sender.tab.id, frameId: sender.frameId } : null;
+  let forward = route === "tab" && role === "extension" ? toTab(msg) : toEngine(msg, origin);
+  if (msg.request.kind === "memory.clear") forward = forward.then(alsoDeleteConversation);
   forward.then(
     (answer) => sendResponse(answer),
     (err) => sendResponse({ id: msg.id, reply: { kind: "engine.error", error: "unavailable", message: String(err && err.message ? err.message : err) } }),

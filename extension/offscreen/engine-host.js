@@ -44,13 +44,33 @@ function onTrap(error) {
 addEventListener("error", (ev) => onTrap(ev.error));
 addEventListener("unhandledrejection", (ev) => onTrap(ev.reason));
 
+const ROUTER = chrome.runtime.getURL("background/router.js");
+
+/**
+ * The origin a request is served for: `{tabId, frameId}` for a page (its content script, or the
+ * router forwarding one), `null` for the extension's own pages, `undefined` for a sender that is
+ * neither (refused). Only the router may say in the envelope whom it forwards for; an envelope's
+ * `origin` from anyone else is ignored.
+ */
+function originOf(msg, sender) {
+  const role = SecondSelfProtocol.senderRole(sender, chrome.runtime.getURL(""));
+  if (role === "page") return { tabId: sender.tab.id, frameId: sender.frameId };
+  if (role !== "extension") return undefined;
+  if (sender.url === ROUTER && msg.origin && typeof msg.origin.tabId === "number") return { tabId: msg.origin.tabId, frameId: msg.origin.frameId ?? 0 };
+  return null;
+}
+
 /**
  * Serves one `{to: "engine", id, request, origin}` envelope from `sender`, answering once with
  * `answer({id, reply})`. Returns false when the envelope is not for the engine.
  */
 function serve(msg, sender, answer) {
   if (sender.id !== chrome.runtime.id || !msg || msg.to !== "engine" || crashed || !msg.request) return false;
-  const origin = sender.tab ? { tabId: sender.tab.id, frameId: sender.frameId } : msg.origin;
+  const origin = originOf(msg, sender);
+  if (origin === undefined) {
+    answer({ id: msg.id, reply: { kind: "engine.error", error: "forbidden", message: "SecondSelf does not answer this sender" } });
+    return false;
+  }
   const emit = (event) => {
     chrome.runtime.sendMessage({ to: "client", id: msg.id, origin, event }).catch(() => {});
   };
@@ -83,7 +103,8 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 // The autofill content script's port: requests straight from a tab, without waking the service
 // worker. The port's sender is the tab, so the engine treats every request on it as a page's.
 chrome.runtime.onConnect.addListener((port) => {
-  if (port.name !== "secondself-engine" || port.sender.id !== chrome.runtime.id || !port.sender.tab) return;
+  if (port.name !== "secondself-engine" || port.sender.id !== chrome.runtime.id) return;
+  if (SecondSelfProtocol.senderRole(port.sender, chrome.runtime.getURL("")) !== "page") return port.disconnect();
   let open = true;
   port.onDisconnect.addListener(() => { open = false; });
   port.onMessage.addListener((msg) => {
