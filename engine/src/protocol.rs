@@ -181,6 +181,9 @@ pub enum Reply {
         bio: String,
         topics: Vec<String>,
         sources: Vec<crate::memory::Source>,
+        /// Stored records skipped because they no longer decode (a damaged row); the rest works.
+        #[serde(default)]
+        unreadable: usize,
     },
     /// Search results, best first.
     #[serde(rename = "memory.results")]

@@ -141,7 +141,7 @@ fn import_persona(dir: &Path, tmp: &Path) -> Result<(NativeStore, Vec<Fact>)> {
         bail!("{failed} files of {} could not be imported", sources.display());
     }
     pollster::block_on(l1::distil(&mut store, now()))?;
-    let facts = pollster::block_on(manage::current_facts(&store))?;
+    let facts = pollster::block_on(manage::facts_for_pages(&store))?;
     Ok((store, facts))
 }
 

@@ -72,6 +72,7 @@ pub fn fact_from(c: &Candidate, now: Timestamp) -> Fact {
         observed_at: c.observed_at,
         updated_at: now,
         pinned: false,
+        from_page: false,
     }
 }
 

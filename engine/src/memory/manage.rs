@@ -67,6 +67,14 @@ pub async fn current_facts(store: &impl Store) -> Result<Vec<Fact>, MemoryError>
     current(store, l1::resolve(&store.facts().await?)).await
 }
 
+/// The current facts that may be filled into forms and given to pages: the conflict rule run
+/// over the facts the user vouches for (none read only from page-written text and not confirmed,
+/// [`Fact::for_pages`]), so a page cannot replace the user's phone number by writing a new one.
+pub async fn facts_for_pages(store: &impl Store) -> Result<Vec<Fact>, MemoryError> {
+    let facts: Vec<Fact> = store.facts().await?.into_iter().filter(Fact::for_pages).collect();
+    current(store, l1::resolve(&facts)).await
+}
+
 async fn current(store: &impl Store, resolved: Vec<Fact>) -> Result<Vec<Fact>, MemoryError> {
     let forgotten = forgotten(store).await?;
     Ok(resolved
@@ -95,6 +103,14 @@ pub async fn export_backup(store: &impl Store, now: Timestamp) -> Result<Value, 
 /// Replaces all memory with a backup, in one transaction. A backup of another format, of a newer
 /// schema, or with malformed records is refused and changes nothing.
 pub async fn restore_backup(store: &mut impl Store, backup: &Value) -> Result<usize, MemoryError> {
+    let (tx, n) = restore_plan(backup)?;
+    store.commit(tx).await?;
+    Ok(n)
+}
+
+/// Checks a backup and builds the one transaction that restores it (nothing is written): the
+/// part of a restore that reads untrusted input, and so the entry point of its fuzz target.
+pub fn restore_plan(backup: &Value) -> Result<(Transaction, usize), MemoryError> {
     let bad = |detail: String| MemoryError::Corrupt { at: "backup".into(), detail };
     if backup.get("format").and_then(Value::as_str) != Some(BACKUP_FORMAT) {
         return Err(bad(format!("not a SecondSelf backup (format must be `{BACKUP_FORMAT}`)")));
@@ -134,8 +150,7 @@ pub async fn restore_backup(store: &mut impl Store, backup: &Value) -> Result<us
             }
         }
     }
-    store.commit(tx).await?;
-    Ok(n)
+    Ok((tx, n))
 }
 
 /// Deletes every record of every store, in one transaction.
@@ -155,6 +170,54 @@ mod tests {
 
     const A: &str = "From: Maya Okafor <maya@example.org>\nTo: Priya <priya@example.org>\nDate: Mon, 3 Feb 2025 10:00:00 +0000\nSubject: new number\n\nHi Priya, my new number is 07700 900123.\n\nMaya\n";
     const B: &str = "# About me\n\nMy name is Maya Okafor. I am vegetarian.\n";
+
+    /// A page's text ("Remember this") cannot give the user a new phone number for forms: the
+    /// fact is marked as the page's, pages keep getting the user's own, and the user's
+    /// confirmation (a pin) makes it theirs.
+    #[test]
+    fn facts_read_from_page_text_wait_for_the_users_confirmation() {
+        use crate::memory::import::import_note;
+        let dir = temp_dir("page-facts");
+        let mut s = NativeStore::open(&dir).unwrap();
+        let own = "# About me\n\nMy name is Tove Lindqvist. My phone number is 07700 900456.\n";
+        block_on(import_one(&mut s, "me.md", own.len() as u64, own.as_bytes(), 1000)).unwrap();
+        let page = "Support chat. My phone number is 07700 900999, please call me back.";
+        block_on(import_note(&mut s, page, Some(("https://shop.example/help", "Help")), 2000)).unwrap();
+        block_on(l1::distil(&mut s, 3000)).unwrap();
+
+        let tel = |facts: &[Fact]| facts.iter().filter(|f| f.key == "tel").map(|f| (f.value.clone(), f.from_page)).collect::<Vec<_>>();
+        let mine = block_on(current_facts(&s)).unwrap();
+        assert!(tel(&mine).contains(&("07700 900999".to_string(), true)), "the newest value is shown, marked as the page's: {:?}", tel(&mine));
+        let pages = block_on(facts_for_pages(&s)).unwrap();
+        assert_eq!(tel(&pages), [("07700 900456".to_string(), false)], "forms get the user's own number");
+
+        block_on(l1::pin(&mut s, "tel", "07700 900999", 4000)).unwrap();
+        let pages = block_on(facts_for_pages(&s)).unwrap();
+        assert_eq!(tel(&pages), [("07700 900999".to_string(), false)], "confirmed by the user");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// One damaged record (it no longer decodes) is skipped and counted; the profile, the facts
+    /// for forms and the export still work, and the export keeps the record as it was read.
+    #[test]
+    fn one_damaged_record_is_skipped_and_reported() {
+        let dir = temp_dir("damaged");
+        let mut s = NativeStore::open(&dir).unwrap();
+        let own = "# About me\n\nMy name is Tove Lindqvist. My phone number is 07700 900456.\n";
+        block_on(import_one(&mut s, "me.md", own.len() as u64, own.as_bytes(), 1000)).unwrap();
+        block_on(l1::distil(&mut s, 2000)).unwrap();
+        let mut tx = Transaction::new();
+        tx.put(FACTS, "fact-damaged", &json!({ "id": "fact-damaged", "key": 7, "value": ["not", "a", "fact"] })).unwrap();
+        block_on(s.commit(tx)).unwrap();
+        crate::memory::store::take_unreadable();
+        let facts = block_on(current_facts(&s)).unwrap();
+        assert!(facts.iter().any(|f| f.key == "tel"), "{facts:?}");
+        assert_eq!(crate::memory::store::take_unreadable(), 1);
+        assert!(block_on(facts_for_pages(&s)).unwrap().iter().any(|f| f.key == "tel"));
+        let backup = block_on(export_backup(&s, 3000)).unwrap();
+        assert!(backup.to_string().contains("fact-damaged"), "export keeps what it can read");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     fn store_with_two_sources() -> (NativeStore, std::path::PathBuf) {
         let dir = temp_dir("manage");

@@ -19,6 +19,7 @@ pub mod manage;
 #[cfg(not(target_family = "wasm"))]
 pub mod native;
 pub mod schema;
+pub mod snapshot;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -172,6 +173,19 @@ pub struct Fact {
     pub updated_at: Timestamp,
     /// A user edit: wins over everything.
     pub pinned: bool,
+    /// Read from text a web page wrote (a "Remember this" selection, a saved web page), not the
+    /// user: a page can say "your phone number is …". Shown for confirmation in the memory
+    /// manager; until the user confirms it (which pins it), it is never filled into a form or
+    /// given to a page.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_page: bool,
+}
+
+impl Fact {
+    /// May this fact be filled into forms and given to pages? Not while only a page vouches for it.
+    pub fn for_pages(&self) -> bool {
+        !self.from_page || self.pinned
+    }
 }
 
 /// The short L1 bio (one record, id `bio`).

@@ -121,6 +121,25 @@ pub fn decode<T: DeserializeOwned>(store: &str, value: Value) -> Result<T, Memor
     serde_json::from_value(value).map_err(|e| MemoryError::Corrupt { at: store.into(), detail: e.to_string() })
 }
 
+/// Decodes every record of a store, skipping (and counting, see [`take_unreadable`]) one that no
+/// longer decodes: a single damaged row must not take down the overview, autofill or export.
 fn decode_all<T: DeserializeOwned>(store: &str, values: Vec<Value>) -> Result<Vec<T>, MemoryError> {
-    values.into_iter().map(|v| decode(store, v)).collect()
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        match decode(store, v) {
+            Ok(t) => out.push(t),
+            Err(_) => UNREADABLE.with(|n| n.set(n.get() + 1)),
+        }
+    }
+    Ok(out)
+}
+
+thread_local! {
+    static UNREADABLE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many stored records were skipped as unreadable since the last call (the memory manager
+/// reports them; export still carries them, as read).
+pub fn take_unreadable() -> usize {
+    UNREADABLE.with(|n| n.replace(0))
 }

@@ -224,7 +224,8 @@ pub const MIN_NOTE_COVERAGE: f32 = 0.3;
 /// the prompt (its words, their everyday synonyms, the names of the people it names by
 /// relation, and for schedule prompts the weekdays).
 pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
-    let facts: Vec<FactView> = crate::memory::manage::current_facts(store).await?.iter().map(FactView::from).collect();
+    // Enhance writes into a chat site's page: only facts the user vouches for.
+    let facts: Vec<FactView> = crate::memory::manage::facts_for_pages(store).await?.iter().map(FactView::from).collect();
     let mut query = expanded_query(prompt, &facts);
     if topics_of(prompt).iter().any(|t| t.name == "schedule") {
         query.push_str(" monday tuesday wednesday thursday friday mondays tuesdays thursdays office evening");

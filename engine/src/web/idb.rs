@@ -17,6 +17,11 @@ use crate::memory::store::{Op, Store, Transaction};
 use crate::memory::{MemoryError, Source};
 
 fn err(at: &str, e: impl std::fmt::Display) -> MemoryError {
+    let text = e.to_string();
+    // The browser's storage for the extension is full: say so plainly (nothing was written).
+    if text.contains("QuotaExceeded") || text.to_ascii_lowercase().contains("quota") {
+        return MemoryError::Store("the browser's storage for SecondSelf is full; nothing of this was saved (free some disk space, or delete sources you no longer need)".into());
+    }
     MemoryError::Store(format!("IndexedDB {at}: {e}"))
 }
 

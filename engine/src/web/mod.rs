@@ -19,6 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::error::EngineError;
 use crate::memory::import::{import_note, import_one, Outcome};
 use crate::memory::store::Store;
+use crate::memory::snapshot::Snapshot;
 use crate::memory::{l1, manage, schema, MemoryError};
 use crate::protocol::{Backend, Event, ImportOutcome, Reply, Request};
 use crate::tasks::context::FactView;
@@ -40,9 +41,9 @@ struct Inner {
     db_name: String,
     /// The model (loaded on first use) and its generations.
     model: model_host::ModelHost,
-    /// The current facts, kept between requests that do not change memory (autofill asks on
-    /// every form); dropped by every request that may write.
-    facts: std::cell::RefCell<Option<Rc<Vec<crate::memory::Fact>>>>,
+    /// The current facts for pages, kept between requests that do not change memory (autofill
+    /// asks on every form); dropped when every request that may write starts and when it ends.
+    facts: Snapshot<Rc<Vec<crate::memory::Fact>>>,
 }
 
 /// Logs a panic to the console and leaves its message in `globalThis.__secondselfPanic`, where
@@ -117,18 +118,32 @@ fn now() -> i64 {
 
 impl Inner {
     async fn serve(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
-        if request.may_write_memory() {
-            self.facts.replace(None);
+        if !request.may_write_memory() {
+            return self.serve_one(request, on_event).await;
         }
+        // A read in flight must not keep the facts it read across this write (see `Snapshot`).
+        self.facts.invalidate();
+        let reply = self.serve_one(request, on_event).await;
+        self.facts.invalidate();
+        reply
+    }
+
+    async fn serve_one(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
         match request {
             Request::Ping => Ok(Reply::Pong { version: crate::VERSION.into(), backend: self.backend.clone() }),
             Request::AutofillClassify { fields, focus, scope, pick } => {
-                let profile = self.current_facts().await?;
+                let profile = self.facts_for_pages().await?;
                 let profile = l1::profile(&profile).into_iter().collect();
                 let ask = crate::tasks::autofill::FillAsk { focus, scope, pick };
                 Ok(crate::tasks::autofill::plan_for(&fields, &profile, &ask))
             }
             Request::MemoryImport { name, data } => {
+                // Refuse an oversized file before decoding it (base64 is 4 bytes for every 3).
+                let size = (data.len() as u64 / 4) * 3;
+                if size > crate::memory::import::MAX_FILE_BYTES {
+                    let e = crate::memory::ImportErrorKind::TooLarge { size, limit: crate::memory::import::MAX_FILE_BYTES };
+                    return Ok(Reply::MemoryImported { outcome: ImportOutcome::Failed { message: format!("{name}: {e}") } });
+                }
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(data.as_bytes())
                     .map_err(|e| EngineError::BadRequest(format!("memory.import data is not base64: {e}")))?;
@@ -261,31 +276,35 @@ impl Inner {
         }
     }
 
-    /// The current facts (cached until memory changes).
-    async fn current_facts(&self) -> Result<Rc<Vec<crate::memory::Fact>>, EngineError> {
-        if let Some(f) = self.facts.borrow().clone() {
+    /// The current facts that may be filled into forms and given to pages
+    /// ([`manage::facts_for_pages`]), cached until memory changes.
+    async fn facts_for_pages(&self) -> Result<Rc<Vec<crate::memory::Fact>>, EngineError> {
+        if let Some(f) = self.facts.get() {
             return Ok(f);
         }
-        let facts = Rc::new(self.with_memory(|s| Box::pin(async move { manage::current_facts(s).await })).await?);
-        self.facts.replace(Some(Rc::clone(&facts)));
+        let ticket = self.facts.ticket();
+        let facts = Rc::new(self.with_memory(|s| Box::pin(async move { manage::facts_for_pages(s).await })).await?);
+        self.facts.keep(ticket, Rc::clone(&facts));
         Ok(facts)
     }
 
-    /// The current facts as the tasks see them.
+    /// Those facts as the page tasks (critique) see them.
     async fn fact_views(&self) -> Result<Vec<FactView>, EngineError> {
-        Ok(self.current_facts().await?.iter().map(FactView::from).collect())
+        Ok(self.facts_for_pages().await?.iter().map(FactView::from).collect())
     }
 
     async fn overview(&self) -> Result<Reply, EngineError> {
         self.with_memory(|s| {
             Box::pin(async move {
+                crate::memory::store::take_unreadable();
                 let facts = manage::current_facts(s).await?;
                 let bio = s.bio().await?.map(|b| b.text).unwrap_or_default();
                 let mut topics = s.topics().await?;
                 topics.sort_by(|a, b| b.weight.total_cmp(&a.weight));
                 let mut sources = s.sources().await?;
                 sources.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then(a.name.cmp(&b.name)));
-                Ok(Reply::MemoryProfile { facts, bio, topics: topics.into_iter().take(12).map(|t| t.id).collect(), sources })
+                let unreadable = crate::memory::store::take_unreadable();
+                Ok(Reply::MemoryProfile { facts, bio, topics: topics.into_iter().take(12).map(|t| t.id).collect(), sources, unreadable })
             })
         })
         .await

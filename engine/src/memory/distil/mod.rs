@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::l1::{fact_from, resolve};
-use super::{Chunk, Entity, Fact, Relation, Source, SourceKind, Timestamp, Topic};
+use super::{Chunk, Entity, Fact, Origin, Relation, Source, SourceKind, Timestamp, Topic};
 
 pub use owner::Owner;
 
@@ -167,10 +167,28 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
     }
     owner.emit_identity(&mut cands, now);
     let (entities, relations) = people.finish(&mut cands);
-    let facts = derive(cands, pinned, now);
+    let mut facts = derive(cands, pinned, now);
+    mark_page_authored(&mut facts, sources, chunks);
     let topics = bio::topics(&views);
     let bio = bio::bio(&facts);
     Output { facts, bio, topics, entities, relations }
+}
+
+/// Is this source's text written by a web page rather than by the user? A "Remember this"
+/// selection and a saved web page are: a page can write "your phone number is …" into either.
+pub fn page_authored(source: &Source) -> bool {
+    matches!(source.origin, Origin::Page { .. }) || source.kind == SourceKind::Html
+}
+
+/// Marks the facts read from page-authored sources ([`Fact::from_page`]); the user's own edits
+/// (pins) never are.
+fn mark_page_authored(facts: &mut [Fact], sources: &[Source], chunks: &[Chunk]) {
+    let by_id: HashMap<&str, &Source> = sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let from_page: std::collections::HashSet<&str> =
+        chunks.iter().filter(|c| by_id.get(c.source_id.as_str()).is_some_and(|s| page_authored(s))).map(|c| c.id.as_str()).collect();
+    for f in facts.iter_mut().filter(|f| !f.pinned) {
+        f.from_page = f.source_chunk.as_deref().is_some_and(|c| from_page.contains(c));
+    }
 }
 
 fn current<'a>(resolved: &'a [Fact], key: &str) -> Option<&'a Fact> {

@@ -167,7 +167,7 @@ pub fn notes_query(ask: &DraftAsk, facts: &[FactView]) -> String {
 /// Reads what a draft for `ask` needs from the store: the current facts and the passages for
 /// [`notes_query`].
 pub async fn retrieve(store: &impl crate::memory::store::Store, ask: &DraftAsk, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
-    let facts: Vec<FactView> = crate::memory::manage::current_facts(store).await?.iter().map(FactView::from).collect();
+    let facts: Vec<FactView> = crate::memory::manage::facts_for_pages(store).await?.iter().map(FactView::from).collect();
     let query = crate::tasks::evidence::expanded_query(&notes_query(ask, &facts), &facts);
     let passages = crate::tasks::evidence::passages(store, &query, now, PASSAGES).await?;
     Ok((facts, passages))
