@@ -5,7 +5,8 @@
  * All memory work happens in the engine (`memory.*` requests); this file is DOM in, DOM out.
  * Must not: send memory anywhere but the engine, or put it in a web page.
  */
-const { request } = globalThis.SecondSelfProtocol;
+const { request, MAX_IMPORT_BYTES, MAX_BACKUP_BYTES } = globalThis.SecondSelfProtocol;
+const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
 const $ = (id) => document.getElementById(id);
 
 /** Reads a File as base64 (chunked, so large files do not blow the call stack). */
@@ -35,6 +36,7 @@ const day = (ts) => (ts ? new Date(ts * 1000).toISOString().slice(0, 10) : "");
 
 function renderProfile(p) {
   $("bio").textContent = p.bio || "";
+  if (p.unreadable) status(`${p.unreadable} stored record${p.unreadable === 1 ? " is" : "s are"} damaged and could not be read; everything else works, and Export still saves it.`);
   $("topics").replaceChildren(...p.topics.map((t) => el("span", { class: "chip" }, t)));
   const facts = $("facts");
   if (p.facts.length === 0) {
@@ -63,15 +65,25 @@ function renderFact(f) {
     value.title = "Sensitive: never shared with pages or third parties. Click to show.";
     value.addEventListener("click", () => (value.textContent = f.value), { once: true });
   }
+  // Read from text a web page wrote: not filled into forms or given to sites until confirmed.
+  const unconfirmed = f.from_page && !f.pinned;
   const row = el(
     "div",
-    { class: "fact", dataset: { factKey: f.key, factId: f.id } },
-    el("span", { class: "key" }, label(f.key), sensitive ? el("span", { class: "badge sensitive" }, "sensitive") : null, f.pinned ? el("span", { class: "badge pinned" }, "your edit") : null),
+    { class: "fact", dataset: { factKey: f.key, factId: f.id, fromPage: unconfirmed ? "1" : "" } },
+    el(
+      "span",
+      { class: "key" },
+      label(f.key),
+      sensitive ? el("span", { class: "badge sensitive" }, "sensitive") : null,
+      f.pinned ? el("span", { class: "badge pinned" }, "your edit") : null,
+      unconfirmed ? el("span", { class: "badge from-page", title: "A web page wrote this. It is not used in forms or given to sites until you confirm it." }, "from a web page") : null,
+    ),
     el(
       "span",
       { class: "tools" },
+      unconfirmed ? el("button", { class: "icon", type: "button", title: "Confirm: this is true of you (it becomes your edit)", onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, "Confirm") : null,
       el("button", { class: "icon", type: "button", title: "Edit (your edit wins over imports)", onclick: () => editFact(f, row) }, "Edit"),
-      f.pinned ? null : el("button", { class: "icon", type: "button", title: "Pin this value", onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, "Pin"),
+      f.pinned || unconfirmed ? null : el("button", { class: "icon", type: "button", title: "Pin this value", onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, "Pin"),
       el("button", { class: "icon danger", type: "button", title: "Forget this fact", onclick: () => mutate({ kind: "memory.forget", fact_id: f.id }) }, "Delete"),
     ),
     value,
@@ -133,6 +145,8 @@ async function importFiles(files) {
     $("import-count").textContent = `${i + 1} / ${list.length}`;
     let line;
     try {
+      // Refused before a byte is read: a huge file would be copied three times on its way in.
+      if (file.size > MAX_IMPORT_BYTES) throw new Error(`it is ${mib(file.size)}, over the ${mib(MAX_IMPORT_BYTES)} import limit; split it or export a smaller range. Nothing of it was stored.`);
       const { outcome } = await request({ kind: "memory.import", name: file.webkitRelativePath || file.name, data: await toBase64(file) });
       if (outcome.status === "imported") imported += 1;
       if (outcome.status === "duplicate") duplicates += 1;
@@ -210,6 +224,10 @@ async function exportBackup() {
 async function restoreBackup(file) {
   if (!file) return;
   let backup;
+  if (file.size > MAX_BACKUP_BYTES) {
+    status(`${file.name} is ${mib(file.size)}, more than a backup can be restored from (${mib(MAX_BACKUP_BYTES)}). Nothing was changed.`);
+    return;
+  }
   try {
     backup = JSON.parse(await file.text());
   } catch {
@@ -256,3 +274,5 @@ $("search").addEventListener("input", (e) => {
 });
 
 refresh();
+// Ask the browser to keep this memory under disk pressure (best-effort storage can be evicted).
+if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});

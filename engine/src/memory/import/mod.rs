@@ -168,6 +168,17 @@ pub async fn import_one(
     write_source(store, source, &doc).await
 }
 
+/// Everything an import does to a file before anything is stored — size and text checks, the
+/// format's parser, dating and chunking — with no store: the entry point of the fuzz targets
+/// (`engine/fuzz/`), which feed it hostile bytes under each importer's file name.
+pub fn parse_and_chunk(path: &str, bytes: &[u8]) -> Result<Vec<super::Chunk>, ImportErrorKind> {
+    let text = validate(path, bytes.len() as u64, bytes)?;
+    let importer = importer_for(path, &text)?;
+    let doc = importer.parse(path, &text)?;
+    let _ = super::date::from_file_name(path).or_else(|| super::date::first_date_in_text(&text.chars().take(2000).collect::<String>()));
+    Ok(l0::chunk_document("src-fuzz", &doc))
+}
+
 /// Stores a typed note or a "remember this" selection (with page URL and title) as a source.
 pub async fn import_note(
     store: &mut impl Store,
