@@ -4,14 +4,14 @@
 //! - [`browser`]: finds Chromium and launches it with the built extension loaded.
 //! - [`server`]: serves the demo site and test fixtures on 127.0.0.1.
 //! - [`pack`]: writes the store-ready zip of the extension and checks its manifest.
-//! - [`local_sites`]: the demo/test variant of the extension that also runs on the chat-site
-//!   replicas served on 127.0.0.1.
+//! - [`test_build`]: the test-only variants of the extension: the one that also runs on the
+//!   chat-site replicas served on 127.0.0.1, and the one with the measurement harness.
 
 pub mod browser;
-pub mod local_sites;
 pub mod pack;
 pub mod provision;
 pub mod server;
+pub mod test_build;
 
 use std::path::PathBuf;
 

@@ -1,8 +1,9 @@
 //! `secondself pack`: the store-ready zip of the built extension, after checking its manifest.
 //!
 //! The check refuses a manifest that asks for a permission no script uses, lacks the
-//! `'wasm-unsafe-eval'` CSP the engine needs, or misses icons or `_locales`. The same check runs
-//! in the tests.
+//! `'wasm-unsafe-eval'` CSP the engine needs, or misses icons or `_locales`, and a build that
+//! carries a test or measurement hook (a harness file, a page-visible `data-secondself-*` mark, a
+//! loopback match). The same check runs in the tests.
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -53,6 +54,7 @@ pub fn check_extension(dir: &Path) -> Result<ManifestReport> {
         }
     }
     refuse_test_matches(&m)?;
+    refuse_hooks(dir)?;
     let csp = m["content_security_policy"]["extension_pages"].as_str().unwrap_or_default().to_string();
     if !csp.contains("'wasm-unsafe-eval'") {
         bail!("the extension-pages CSP lacks 'wasm-unsafe-eval'; the wasm engine cannot start without it");
@@ -94,6 +96,28 @@ fn refuse_test_matches(m: &serde_json::Value) -> Result<()> {
         let host = if p.contains("[::1]") { "[::1]" } else { host };
         if TEST_ONLY_HOSTS.contains(&host) {
             bail!("manifest.json matches the test-only host in `{p}`; loopback matches belong to the E2E tests' copy of the extension, never to a build for the store");
+        }
+    }
+    Ok(())
+}
+
+/// What only a test or measurement build may carry: the harness marker (every file of
+/// `src/harness/` has it) and page-visible marks (`data-secondself-*` attributes, which only the
+/// eval harness writes, and which would tell a page that SecondSelf is there and what it thinks).
+const HOOK_SIGNS: &[&str] = &[crate::test_build::HARNESS_MARKER, "data-secondself-"];
+
+/// Refuses a build with a test or measurement hook in any of its files (see [`HOOK_SIGNS`]).
+fn refuse_hooks(dir: &Path) -> Result<()> {
+    for path in walk(dir) {
+        let Ok(bytes) = fs::read(&path) else { continue };
+        // The model and the engine are binary: only text files can carry a script hook.
+        if path.extension().is_some_and(|e| e == "gguf" || e == "wasm" || e == "png") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(sign) = HOOK_SIGNS.iter().find(|s| text.contains(*s)) {
+            let rel = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+            bail!("{rel} carries a test or measurement hook (`{sign}`); the store build must have none: build from a clean `cargo build`, not from a test-only build (src/test_build.rs)");
         }
     }
     Ok(())

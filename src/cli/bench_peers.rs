@@ -79,7 +79,9 @@ pub fn llama_cpp(model: &Path, threads: usize, prompt_tokens: usize, decode_toke
 pub async fn in_browser(model: &Path, ids: &[u32], prompt_text: &str, decode_tokens: usize, gpu_tokens: (usize, usize), peers: bool) -> Result<Vec<Row>> {
     use secondself::browser::{self, ExtensionBrowser, LaunchOptions};
     use std::time::Duration;
-    let b = ExtensionBrowser::launch(&secondself::extension_dir(), &LaunchOptions::default()).await?;
+    // The bench page is part of the test-only harness build, not of the store build.
+    let build = secondself::test_build::HarnessBuild::new(&secondself::extension_dir())?;
+    let b = ExtensionBrowser::launch(build.path(), &LaunchOptions::default()).await?;
     let result = async {
         let mut rows = Vec::new();
         let page = b.open(&b.extension_url(&format!("bench/bench.html?auto&prompt={}&decode={decode_tokens}&gpu_prompt={}&gpu_decode={}", ids.len(), ids.len().min(gpu_tokens.0), decode_tokens.min(gpu_tokens.1)))).await?;

@@ -1,12 +1,13 @@
 //! `secondself eval autofill DIR [--negatives]`: scores the real autofill pipeline on labelled pages.
 //!
 //! Every `.html` in DIR is served on 127.0.0.1 and opened in headless Chromium with the built
-//! extension, so the real content scripts (`content/autofill-fields.js`, `content/autofill.js`) and
+//! extension (its test-only harness build, `secondself::test_build`), so the real content scripts (`content/autofill-fields.js`, `content/autofill.js`) and
 //! the real classifier in the wasm engine (via the background router and the offscreen host) do the
 //! work. A page-world script added with CDP `Page.addScriptToEvaluateOnNewDocument` records each
 //! element's ground-truth label in a closure and strips the label attributes at DOMContentLoaded,
-//! before any content script runs, then sets the eval-mode flag; in eval mode the content script
-//! marks each control's prediction as `data-secondself-token`, which the harness compares.
+//! before any content script runs, then sets the eval-mode flag; the harness's content script
+//! (`src/harness/autofill-eval.js`) then classifies the whole page and marks each control's
+//! prediction as `data-secondself-token`, which the harness compares. The store build has neither.
 //!
 //! Prints a confusion summary, per-type precision/recall, the classify+fill time per form
 //! (median, p95: from the content script's collect() to the last value written, so collection,
@@ -164,7 +165,9 @@ fn html_files(dir: &Path) -> Result<Vec<String>> {
 
 async fn evaluate(args: &Args, pages: &[String]) -> Result<Vec<Result<PageResult>>> {
     let server = StaticServer::start(&args.dir, 0)?;
-    let b = ExtensionBrowser::launch(&extension_dir(), &LaunchOptions { offline: true, ..Default::default() }).await?;
+    // The store build has no measurement hook: the test-only harness build adds it.
+    let build = secondself::test_build::HarnessBuild::new(&extension_dir())?;
+    let b = ExtensionBrowser::launch(build.path(), &LaunchOptions { offline: true, ..Default::default() }).await?;
     // The first page also waits for the engine to load; warm it up once.
     let warm = evaluate_page_with_retry(args, &b, &server, &pages[0], Duration::from_secs(120)).await;
     let rest = futures::stream::iter(pages[1..].iter())

@@ -39,7 +39,7 @@ pub async fn run(args: Args) -> Result<()> {
     let opts = LaunchOptions { headless, ..Default::default() };
     // The demo's chat pages are local replicas of the chat sites: load the variant of the
     // extension that also runs there.
-    let ext = secondself::local_sites::derive(&extension_dir(), &repo_dir().join("target").join("demo").join("extension"))?;
+    let ext = secondself::test_build::derive(&extension_dir(), &repo_dir().join("target").join("demo").join("extension"))?;
     let b = ExtensionBrowser::launch(&ext, &opts).await?;
     println!("extension loaded from {} (id {})", ext.display(), b.extension_id);
     let page = b.open(&demo).await?;

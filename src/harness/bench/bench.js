@@ -1,4 +1,5 @@
 /*
+ * SECONDSELF-TEST-HARNESS: part of the test-only build (src/test_build.rs); never shipped.
  * SecondSelf bench page: asks the engine to time the model (`bench.model`) on WebGPU (when the
  * browser has it and it passes the self-check) and on the CPU (wasm), and shows one row each.
  * `?gpu_prompt=&gpu_decode=` shorten the WebGPU run (software adapters are slow). The results
