@@ -9,16 +9,18 @@
  *                                 Cancel. `insert(text)` runs on a trusted click of Insert.
  *   hide()                     -> removes the card
  *
- * The card lives in a CLOSED shadow root (page scripts cannot read the draft or the memories),
- * and only trusted events act. Nothing is written into the page until the user clicks Insert.
+ * The card lives in a CLOSED shadow root in the top layer (page scripts cannot read the draft or
+ * the memories, cover or restyle it; content/ui-guard.js), and only trusted events on a card shown
+ * for at least 500 ms act. Nothing is written into the page until the user clicks Insert.
  * Must not: decide what to draft (the engine does) or write into the page itself.
  */
 (function () {
   "use strict";
   if (globalThis.SecondSelfAutofillDraft) return;
 
+  const Guard = globalThis.SecondSelfUiGuard;
   const STYLE = `
-    :host { all: initial; }
+    :host { all: initial !important; }
     .card { position: fixed; width: 340px; max-width: calc(100vw - 16px); background: #fff; color: #1b1240;
       border: 1px solid #d9d2ff; border-radius: 10px; box-shadow: 0 8px 28px rgba(27,18,64,.22); padding: 10px 12px;
       z-index: 2147483647; font: 13px/1.35 system-ui, sans-serif; box-sizing: border-box; }
@@ -38,6 +40,8 @@
   let state = null; // {host, field, onScroll}
 
   const trusted = (e) => !!(e && e.isTrusted);
+  /** Insert writes memory into the page: only a click the guard accepts (ui-guard.js). */
+  const accepted = (e) => !!state && Guard.accepts(e, state.host, state.card);
 
   function place() {
     if (!state) return;
@@ -58,8 +62,7 @@
 
   function show(field, draft, insert) {
     hide();
-    const host = document.createElement("secondself-autofill");
-    const root = host.attachShadow({ mode: "closed" });
+    const [host, root] = Guard.host("secondself-autofill", { topLayer: true });
     const card = el("div", { className: "card" });
     card.setAttribute("role", "dialog");
     card.setAttribute("aria-label", "SecondSelf draft");
@@ -81,7 +84,7 @@
       field.focus();
     });
     ok.addEventListener("click", (e) => {
-      if (!trusted(e) || !text.value.trim()) return;
+      if (!accepted(e) || !text.value.trim()) return;
       const value = text.value;
       hide();
       field.focus();
@@ -98,7 +101,8 @@
     state = { host, field, card, onScroll };
     window.addEventListener("scroll", onScroll, { capture: true, passive: true });
     window.addEventListener("resize", onScroll, { passive: true });
-    (document.body || document.documentElement).append(host);
+    Guard.mount(host);
+    Guard.watch(host, card);
     place();
     const mine = state;
     Promise.resolve(draft).then(
@@ -119,6 +123,7 @@
         usedTitle.hidden = used.hidden = used.childElementCount === 0;
         ok.disabled = false;
         place();
+        Guard.reset(card);
         text.focus();
       },
       (err) => {
@@ -134,7 +139,7 @@
     state = null;
     window.removeEventListener("scroll", s.onScroll, { capture: true });
     window.removeEventListener("resize", s.onScroll);
-    s.host.remove();
+    Guard.release(s.host);
   }
 
   globalThis.SecondSelfAutofillDraft = Object.freeze({ show, hide });

@@ -12,7 +12,9 @@
  *   fill(element, value)  -> true when written (native setter + input/change), false when refused
  *   fillIndex(i, value)   -> fill(elementAt(i), value)
  *   highlight(element)    -> marks a filled control; undo() restores every value and style we changed
- *   mark(element, token)  -> sets `data-secondself-token` (eval mode only; the harness compares them)
+ *   group(element)        -> the form of a control, or without one its nearest section: a fill
+ *                            never leaves the group of the field the user acted in
+ *   beginFill()/endFill() -> brackets a fill (the page's overlays are looked up once)
  *
  * What it must not do: classify (the engine does that from these descriptors), read any
  * ground-truth labelling attribute, fill a hidden, covered, disabled or read-only control, or
@@ -141,7 +143,7 @@
     let s = cache.styles.get(el);
     if (!s) {
       const c = win.getComputedStyle(el);
-      s = { display: c.display, visibility: c.visibility, opacity: c.opacity, clip: c.clip, clipPath: c.clipPath };
+      s = { display: c.display, visibility: c.visibility, opacity: c.opacity, clip: c.clip, clipPath: c.clipPath, position: c.position, overflowX: c.overflowX, overflowY: c.overflowY };
       cache.styles.set(el, s);
     }
     return s;
@@ -199,8 +201,53 @@
     return out;
   }
 
+  /** The smallest box, in CSS px, of a field we fill (and of the part of it left visible). */
+  const MIN_SIDE = 6;
+  /** The least effective opacity (the product over the field and its ancestors) we fill. */
+  const MIN_OPACITY = 0.5;
+
+  /** Intersection of two rects ({left, top, right, bottom}). */
+  function intersect(a, b) {
+    return { left: Math.max(a.left, b.left), top: Math.max(a.top, b.top), right: Math.min(a.right, b.right), bottom: Math.min(a.bottom, b.bottom) };
+  }
+
+  /**
+   * The part of `r` (viewport coordinates) an ancestor `a` with `overflow` other than visible
+   * leaves to be seen: `hidden`/`clip` cut at its padding box; `auto`/`scroll` at its whole
+   * scrollable area (what the user can scroll to). A box the user cannot scroll to is clipped away.
+   */
+  function clipBy(a, s, r) {
+    const ox = s.overflowX, oy = s.overflowY;
+    if ((ox === "visible" || !ox) && (oy === "visible" || !oy)) return r;
+    const b = a.getBoundingClientRect();
+    const left = b.left + a.clientLeft, top = b.top + a.clientTop;
+    const scrollsX = ox === "auto" || ox === "scroll", scrollsY = oy === "auto" || oy === "scroll";
+    const box = {
+      left: ox === "visible" ? -Infinity : scrollsX ? left - a.scrollLeft : left,
+      top: oy === "visible" ? -Infinity : scrollsY ? top - a.scrollTop : top,
+      right: ox === "visible" ? Infinity : scrollsX ? left - a.scrollLeft + a.scrollWidth : left + a.clientWidth,
+      bottom: oy === "visible" ? Infinity : scrollsY ? top - a.scrollTop + a.scrollHeight : top + a.clientHeight,
+    };
+    // A scroll container too small to show anything shows nothing, whatever it could scroll to.
+    if ((scrollsX || scrollsY) && (a.clientWidth < MIN_SIDE || a.clientHeight < MIN_SIDE)) return { left: 0, top: 0, right: 0, bottom: 0 };
+    return intersect(r, box);
+  }
+
+  /** The root element's overflow, and the body's when the root's is visible, belong to the
+   * viewport (whose edges the offscreen test covers), not to the element's own box. */
+  function propagatesToViewport(a, doc, win) {
+    if (a === doc.documentElement) return true;
+    if (a !== doc.body) return false;
+    const root = styleOf(win, doc.documentElement);
+    return (root.overflowX === "visible" || !root.overflowX) && (root.overflowY === "visible" || !root.overflowY);
+  }
+
   /** Visibility and fillability flags, computed now. `hitTest` false skips the "covered" check
-   * (a hit test per control, the costliest part of collecting); fill() always makes it. */
+   * (hit tests, the costliest part of collecting); fill() always makes it. The rules, a password
+   * manager's: shown (no `display:none`, `visibility:hidden`, `hidden`), effective opacity at least
+   * 0.5, at least 6×6 CSS px, not clipped away by an ancestor's overflow, `clip` or `clip-path`,
+   * on the page, and not covered at its centre by another element (overlays that let clicks
+   * through, `pointer-events:none`, included). */
   function fillability(el, hitTest = true) {
     const doc = el.ownerDocument;
     const win = doc.defaultView || window;
@@ -215,37 +262,90 @@
       fillable: false,
     };
     if (type === "hidden") flags.hidden = true;
-    for (let a = el; a && a.nodeType === Node.ELEMENT_NODE; a = a.parentElement) {
+    const r = el.getBoundingClientRect();
+    if (r.width < MIN_SIDE || r.height < MIN_SIDE) flags.zero_size = true;
+    let seen = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    let opacity = 1;
+    for (let a = el; a && a.nodeType === Node.ELEMENT_NODE; a = a.parentElement || (a.getRootNode() instanceof ShadowRoot ? a.getRootNode().host : null)) {
       const s = styleOf(win, a);
       if (s.display === "none" || (a === el && (s.visibility === "hidden" || s.visibility === "collapse"))) flags.hidden = true;
       if (a.hidden || a.getAttribute("aria-hidden") === "true" && a === el) flags.hidden = true;
-      if (parseFloat(s.opacity) === 0) flags.transparent = true;
-      const clip = s.clip || "";
-      if (/rect\(\s*0(px)?[ ,]+0(px)?[ ,]+0(px)?[ ,]+0(px)?\s*\)/.test(clip) || /rect\(\s*1px[ ,]+1px[ ,]+1px[ ,]+1px\s*\)/.test(clip)) flags.clipped = true;
-      const cp = s.clipPath || "";
-      if (/inset\(\s*(50%|100%)/.test(cp) || /circle\(\s*0/.test(cp)) flags.clipped = true;
+      const o = parseFloat(s.opacity);
+      if (Number.isFinite(o)) opacity *= o;
+      if (s.clip && s.clip !== "auto" && (s.position === "absolute" || s.position === "fixed")) flags.clipped = true;
+      if (s.clipPath && s.clipPath !== "none") flags.clipped = true;
+      if (a !== el && !flags.zero_size && !propagatesToViewport(a, doc, win)) seen = clipBy(a, s, seen);
       if (flags.hidden) break;
     }
-    const r = el.getBoundingClientRect();
-    if (r.width < 2 || r.height < 2) flags.zero_size = true;
+    if (opacity < MIN_OPACITY) flags.transparent = true;
+    if (!flags.zero_size && (seen.right - seen.left < MIN_SIDE || seen.bottom - seen.top < MIN_SIDE)) flags.clipped = true;
     const sx = win.scrollX, sy = win.scrollY;
     const pageWidth = cache ? cache.pageWidth : Math.max(doc.documentElement.scrollWidth, win.innerWidth);
     if (r.right + sx <= 0 || r.bottom + sy <= 0 || r.left + sx > pageWidth + 100) flags.offscreen = true;
-    // Covered: only decidable while the centre is inside the viewport.
-    if (hitTest && !flags.hidden && !flags.zero_size && !flags.offscreen) {
-      const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
-      if (cx >= 0 && cy >= 0 && cx < win.innerWidth && cy < win.innerHeight) {
-        const top = doc.elementFromPoint(cx, cy);
-        const ours = top && top.localName === "secondself-autofill"; // the inline icon (content/autofill-menu.js)
-        if (top && !ours && top !== el && !el.contains(top) && !top.contains(el) && !(el.labels && [...el.labels].some((l) => l.contains(top)))) {
-          flags.covered = true;
-        }
-      }
-    }
+    if (hitTest && !flags.hidden && !flags.zero_size && !flags.offscreen && !flags.clipped) flags.covered = covered(el, r, doc, win);
     flags.fillable = !(flags.hidden || flags.zero_size || flags.offscreen || flags.transparent || flags.clipped ||
       flags.covered || flags.disabled || flags.readonly || flags.password || flags.one_time_code || flags.cross_origin_frame);
     return flags;
   }
+
+  /** Is `top` (an element hit at the field's centre) part of the field, its label or our own UI? */
+  function ownHit(el, top) {
+    return top === el || el.contains(top) || top.contains(el) || top.localName === "secondself-autofill" ||
+      !!(el.labels && [...el.labels].some((l) => l.contains(top)));
+  }
+
+  /**
+   * Covered: another element paints over the field's centre. Hit-tested elements come from
+   * `elementsFromPoint`; overlays that let clicks through (`pointer-events:none`) are invisible to
+   * hit tests, so those whose box holds the centre are made hit-testable for one test (inline,
+   * restored at once). A centre outside the viewport cannot be hit-tested: such a field is filled
+   * only inside the form the user is in (autofill.js narrows the fills to it).
+   */
+  function covered(el, r, doc, win) {
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    if (!(cx >= 0 && cy >= 0 && cx < win.innerWidth && cy < win.innerHeight)) return false;
+    const stack = doc.elementsFromPoint(cx, cy);
+    const top = stack[0];
+    if (top && !ownHit(el, top)) return true;
+    for (const o of passThroughOverlays(doc, win)) {
+      const b = o.getBoundingClientRect();
+      if (cx < b.left || cx >= b.right || cy < b.top || cy >= b.bottom || o.contains(el)) continue;
+      const saved = o.style.getPropertyValue("pointer-events"), prio = o.style.getPropertyPriority("pointer-events");
+      o.style.setProperty("pointer-events", "auto", "important");
+      try {
+        const hit = doc.elementFromPoint(cx, cy);
+        if (hit && (hit === o || o.contains(hit)) && !ownHit(el, hit)) return true;
+      } finally {
+        if (saved) o.style.setProperty("pointer-events", saved, prio);
+        else o.style.removeProperty("pointer-events");
+      }
+    }
+    return false;
+  }
+
+  /** Elements that paint but let clicks through (`pointer-events:none`, the topmost of each such
+   * subtree) and are visible enough to hide what is under them; found once per fill. */
+  function passThroughOverlays(doc, win) {
+    if (fillCache && fillCache.overlays) return fillCache.overlays;
+    const out = [];
+    const all = doc.body ? doc.body.getElementsByTagName("*") : [];
+    for (let i = 0; i < all.length && i < 20000; i++) {
+      const e = all[i];
+      const s = win.getComputedStyle(e);
+      if (s.pointerEvents !== "none" || s.display === "none" || s.visibility === "hidden") continue;
+      const parent = e.parentElement;
+      if (parent && win.getComputedStyle(parent).pointerEvents === "none") continue; // inside an overlay already listed
+      if (parseFloat(s.opacity) < 0.05) continue;
+      out.push(e);
+    }
+    if (fillCache) fillCache.overlays = out;
+    return out;
+  }
+
+  /** Per-fill cache (the overlays of the page), set by beginFill()/endFill(). */
+  let fillCache = null;
+  function beginFill() { fillCache = {}; }
+  function endFill() { fillCache = null; }
 
   function crossOriginFrame() {
     if (window === window.top) return false;
@@ -402,9 +502,16 @@
     return n;
   }
 
-  function mark(el, token) {
-    if (el) el.setAttribute("data-secondself-token", token || "none");
+  /** Sections that group the controls of a page without a `<form>`. */
+  const SECTION = "fieldset,[role=form],[role=group],[role=dialog],[role=region],dialog,section,article,aside,header,footer,nav,main";
+
+  /** The form of `el`, or without one its nearest section (else its document's body). */
+  function group(el) {
+    if (!el) return null;
+    const form = el.form || el.closest("form");
+    if (form) return form;
+    return el.closest(SECTION) || el.ownerDocument.body || el.ownerDocument.documentElement;
   }
 
-  globalThis.SecondSelfAutofill = Object.freeze({ collect, elementAt, indexOf, isCandidate, fillability, fill, fillIndex, highlight, undo, mark, findOption });
+  globalThis.SecondSelfAutofill = Object.freeze({ collect, elementAt, indexOf, isCandidate, fillability, fill, fillIndex, highlight, undo, findOption, group, beginFill, endFill });
 })();

@@ -8,10 +8,13 @@
  *   hide()              -> removes the icon and menu
  *   field()             -> the field the icon is on, or null
  *
- * Everything lives in a CLOSED shadow root on one host element, so page scripts cannot read the
- * menu (masked values included) or reach its buttons; every action needs a trusted event
- * (`event.isTrusted`): a real click, or Alt+ArrowDown / Enter / Space from the keyboard. Escape or
- * leaving the field removes it. Keyboard: Alt+ArrowDown in the field opens the menu, ArrowUp/Down
+ * Everything lives in a CLOSED shadow root on one host element in the top layer, whose own style
+ * the page cannot change (content/ui-guard.js), so page scripts cannot read the menu (masked values
+ * included), reach its buttons, cover or restyle it. Every action needs a trusted event that the
+ * guard accepts: a real click, or Alt+ArrowDown / Enter / Space from the keyboard, on UI that has
+ * been visible and unobscured for at least 500 ms. The icon appears on a field the user focused
+ * (a focus a page script made without the user's input shows nothing). Escape or leaving the field
+ * removes it. Keyboard: Alt+ArrowDown in the field opens the menu, ArrowUp/Down
  * move, Enter/Space pick, Escape closes and returns to the field.
  * Must not: decide what to fill (the engine does), hold values, or act on untrusted events.
  */
@@ -20,8 +23,9 @@
   if (globalThis.SecondSelfAutofillMenu) return;
 
   const SIZE = 20; // icon size in CSS px
+  const Guard = globalThis.SecondSelfUiGuard;
   const STYLE = `
-    :host { all: initial; }
+    :host { all: initial !important; }
     .icon { position: fixed; width: ${SIZE}px; height: ${SIZE}px; padding: 0; margin: 0; border: 0; border-radius: 50%;
       background: #7c5cff; color: #fff; cursor: pointer; display: flex; align-items: center; justify-content: center;
       box-shadow: 0 1px 3px rgba(0,0,0,.3); z-index: 2147483647; font: 600 12px/1 system-ui, sans-serif; }
@@ -38,8 +42,8 @@
 
   let state = null; // {field, host, icon, menu, items, onScroll}
 
-  /** The trusted-input gate every action goes through. */
-  const trusted = (e) => !!(e && e.isTrusted);
+  /** The gate every action goes through: trusted input on UI visible long enough (ui-guard.js). */
+  const trusted = (e, element) => !!(e && e.isTrusted) && !!state && Guard.accepts(e, state.host, element);
 
   function place() {
     if (!state) return;
@@ -78,6 +82,7 @@
     }
     if (state !== s || s.menu.hidden) return;
     s.menu.replaceChildren();
+    Guard.reset(s.menu);
     for (const entry of entries) {
       if (entry.separator) {
         const sep = document.createElement("div");
@@ -102,7 +107,7 @@
       b.disabled = !entry.run;
       b.addEventListener("mousedown", (e) => e.preventDefault()); // keep the field focused
       b.addEventListener("click", (e) => {
-        if (!trusted(e) || !entry.run) return;
+        if (!entry.run || !trusted(e, s.menu)) return;
         const field = s.field;
         closeMenu(false);
         field.focus();
@@ -115,7 +120,7 @@
   }
 
   function onMenuKey(e) {
-    if (!trusted(e) || !state) return;
+    if (!e.isTrusted || !state) return;
     const items = menuItems().filter((b) => !b.disabled);
     const at = items.indexOf(state.root.activeElement);
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -131,7 +136,7 @@
   }
 
   function onFieldKey(e) {
-    if (!trusted(e) || !state) return;
+    if (!e.isTrusted || !state) return;
     if (e.altKey && e.key === "ArrowDown") {
       e.preventDefault();
       state.keyboard = true;
@@ -154,8 +159,7 @@
   function show(field, items) {
     if (state && state.field === field) return;
     hide();
-    const host = document.createElement("secondself-autofill");
-    const root = host.attachShadow({ mode: "closed" });
+    const [host, root] = Guard.host("secondself-autofill", { topLayer: true });
     const style = document.createElement("style");
     style.textContent = STYLE;
     const icon = document.createElement("button");
@@ -175,7 +179,7 @@
     root.append(style, icon, menu);
     icon.addEventListener("mousedown", (e) => e.preventDefault()); // the field keeps focus
     icon.addEventListener("click", (e) => {
-      if (!trusted(e) || !state) return;
+      if (!state || !trusted(e, icon)) return;
       state.keyboard = e.detail === 0; // Enter/Space on the icon
       if (state.menu.hidden) openMenu();
       else closeMenu(true);
@@ -188,7 +192,9 @@
     field.addEventListener("focusout", onFocusOut);
     window.addEventListener("scroll", onScroll, { capture: true, passive: true });
     window.addEventListener("resize", onScroll, { passive: true });
-    (document.body || document.documentElement).append(host);
+    Guard.mount(host);
+    Guard.watch(host, icon);
+    Guard.watch(host, menu);
     place();
   }
 
@@ -200,7 +206,7 @@
     s.field.removeEventListener("focusout", onFocusOut);
     window.removeEventListener("scroll", s.onScroll, { capture: true });
     window.removeEventListener("resize", s.onScroll);
-    s.host.remove();
+    Guard.release(s.host);
   }
 
   globalThis.SecondSelfAutofillMenu = Object.freeze({ show, hide, field: () => (state ? state.field : null) });

@@ -15,14 +15,14 @@
  * "Never on this site" is `chrome.storage.local` `autofillBlocked` = `{<top origin>: true}`; every
  * trigger honours it, and the side panel's Memory tab lists and lifts it.
  *
- * Eval mode: when <html> carries `data-secondself-eval` at document idle (set by
- * `secondself eval autofill` from its page-world harness script), it fills once the page has
- * settled and also marks every control with
- * its predicted token as `data-secondself-token`, then writes the classify+fill time in ms to
- * `data-secondself-eval-ms` (of which collecting: `data-secondself-eval-collect-ms`, the engine's
- * round trip: `data-secondself-eval-engine-ms`, of which in the engine host:
- * `data-secondself-eval-host-ms`) and sets
- * `data-secondself-eval-done` (or `data-secondself-eval-error`). Marks reveal only token names.
+ * Every fill starts from a field the user acted in (the focused field for the shortcut, the field
+ * right-clicked for the context menu, the field of the icon) and stays in its form — or, on a page
+ * without a `<form>`, its nearest section (`SecondSelfAutofill.group`): other forms of the page,
+ * hidden or not, are never touched. No field, no fill.
+ *
+ * The measurement harness (`secondself eval autofill`) is not part of this build: its test-only
+ * build adds a content script that drives `SecondSelfAutofillRunner.autofill` (this isolated
+ * world's, which page scripts cannot reach).
  *
  * Must not: classify (the engine does), read memory or hold values beyond writing them, expose
  * anything on `window`, act on untrusted (page-made) events, or treat page text as instructions.
@@ -104,20 +104,21 @@
     return P.request(request);
   }
 
-  /** Collect → classify → fill. `ask`: {focus (element), scope, pick, mark}. */
+  /** Collect → classify → fill. `ask`: {focus (element), scope ("form" | "field" | "preview";
+   * "page" for the test harness only), pick}. Fills never leave the focused field's group. */
   async function autofill(ask = {}) {
     const t0 = performance.now();
     const { fields } = AF.collect();
     const collectMs = performance.now() - t0;
     const focus = ask.focus ? AF.indexOf(ask.focus) : null;
+    const scope = ask.scope || "form";
     let predictions = [];
     let fills = [];
     let engineMs = 0;
     let hostMs = NaN;
-    if (fields.length > 0) {
-      const request = { kind: "autofill.classify", fields };
+    if (fields.length > 0 && (focus != null || scope === "page")) {
+      const request = { kind: "autofill.classify", fields, scope };
       if (focus != null) request.focus = focus;
-      if (ask.scope) request.scope = ask.scope;
       if (ask.pick) request.pick = ask.pick;
       const t1 = performance.now();
       const reply = await engine(request);
@@ -126,29 +127,61 @@
       predictions = reply.predictions || [];
       fills = reply.fills || [];
     }
+    const home = focus != null ? AF.group(ask.focus) : null;
     // Every fill re-checks its control's visibility, which reads computed styles and layout:
     // write all values first and change styles and attributes only after, so that each check
     // finds the page's layout clean instead of recomputing it for every field.
     const written = [];
-    for (const f of fills) {
-      const el = AF.elementAt(f.index);
-      if (AF.fill(el, f.value)) written.push(el);
+    AF.beginFill();
+    try {
+      for (const f of fills) {
+        const el = AF.elementAt(f.index);
+        if (home && AF.group(el) !== home) continue;
+        if (AF.fill(el, f.value)) written.push(el);
+      }
+    } finally {
+      AF.endFill();
     }
     for (const el of written) AF.highlight(el);
-    if (ask.mark) for (const p of predictions) AF.mark(AF.elementAt(p.index), p.token);
     const filled = written.length;
     const classified = predictions.filter((p) => p.token !== "none").length;
-    return { fields: fields.length, classified, filled, ms: performance.now() - t0, collectMs, engineMs, hostMs };
+    return { fields: fields.length, classified, filled, predictions, ms: performance.now() - t0, collectMs, engineMs, hostMs };
+  }
+
+  /** The field a trusted right-click last opened the context menu on (the context menu's "Fill
+   * this form" is about it), kept for a minute. */
+  let contextField = null;
+  document.addEventListener("contextmenu", (e) => {
+    const el = e.isTrusted && e.composedPath()[0];
+    contextField = el instanceof Element && AF.isCandidate(el) ? { el, at: performance.now() } : null;
+  }, true);
+
+  /** The control with focus, looking into open shadow roots. */
+  function focusedControl() {
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    return el instanceof Element && AF.isCandidate(el) ? el : null;
+  }
+
+  /** The field the user acted in: for the context menu the one right-clicked just before, for
+   * the shortcut the focused one; null when there is none. */
+  function actedIn(via) {
+    const c = contextField;
+    if (via === "menu") return c && c.el.isConnected && performance.now() - c.at < 60_000 ? c.el : null;
+    return focusedControl();
   }
 
   chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     if (sender.id !== chrome.runtime.id || !msg || msg.to !== "content" || !msg.request) return false;
     const kind = msg.request.kind;
     if (kind === "content.autofill") {
+      const field = actedIn(msg.request.via);
+      contextField = null;
       blockedReady
-        .then(() => (blocked ? { fields: 0, classified: 0, filled: 0, blocked: true } : autofill({})))
+        .then(() => (blocked ? { fields: 0, classified: 0, filled: 0, blocked: true }
+          : field ? autofill({ focus: field, scope: "form" }) : { fields: 0, classified: 0, filled: 0, no_field: true }))
         .then(
-          ({ collectMs, engineMs, hostMs, ms, ...r }) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
+          ({ collectMs, engineMs, hostMs, ms, predictions, ...r }) => sendResponse({ id: msg.id, reply: { kind: "content.autofilled", ...r } }),
           (e) => sendResponse({ id: msg.id, reply: { kind: "engine.error", error: e.kind || "autofill_failed", message: String(e.message || e) } }),
         );
       return true;
@@ -203,10 +236,20 @@
     Menu.show(field, () => menuEntries(field, reply));
   }
 
+  const iconable = (el) => !blocked && el instanceof Element && AF.isCandidate(el) && !el.isContentEditable && Menu.field() !== el;
+
+  // The icon appears on a field the user moved into: a focus that a page script made
+  // (`el.focus()`) while the user was not acting shows nothing (no transient user activation).
   document.addEventListener("focusin", (e) => {
     const el = e.target;
-    if (!e.isTrusted || blocked || !(el instanceof Element) || !AF.isCandidate(el) || el.isContentEditable) return;
-    if (Menu.field() === el) return;
+    if (!e.isTrusted || !iconable(el)) return;
+    if (navigator.userActivation && !navigator.userActivation.isActive) return;
+    offerIcon(el).catch(() => {});
+  }, true);
+  // A click into a field that already had focus (autofocus, or a script's focus) offers it too.
+  document.addEventListener("pointerdown", (e) => {
+    const el = e.composedPath()[0];
+    if (!e.isTrusted || el !== document.activeElement || !iconable(el)) return;
     offerIcon(el).catch(() => {});
   }, true);
 
@@ -215,31 +258,5 @@
   // fill, e.g. one from the keyboard shortcut. The port carries nothing until a request.
   if (document.querySelector("input:not([type=hidden]),select,textarea,[contenteditable]")) enginePort();
 
-  // ---- eval mode ---------------------------------------------------------------------------------
-
-  const root = document.documentElement;
-  if (window === window.top && root && root.hasAttribute("data-secondself-eval")) {
-    // The timed fill starts when the page has settled (its load event, then an idle period, or
-    // 3 s at most), as a user's fill from the icon or the shortcut does; at document idle the page
-    // is often still loading, and its own layout work would be counted as ours.
-    const settled = new Promise((resolve) => {
-      setTimeout(resolve, 3000);
-      const idle = () => requestIdleCallback(() => resolve(), { timeout: 1000 });
-      if (document.readyState === "complete") idle();
-      else addEventListener("load", idle, { once: true });
-    });
-    settled.then(() => autofill({ mark: true })).then(
-      (r) => {
-        root.setAttribute("data-secondself-eval-ms", r.ms.toFixed(2));
-        root.setAttribute("data-secondself-eval-collect-ms", r.collectMs.toFixed(2));
-        root.setAttribute("data-secondself-eval-engine-ms", r.engineMs.toFixed(2));
-        if (Number.isFinite(r.hostMs)) root.setAttribute("data-secondself-eval-host-ms", r.hostMs.toFixed(2));
-        root.setAttribute("data-secondself-eval-done", "1");
-      },
-      (e) => {
-        root.setAttribute("data-secondself-eval-error", String((e && e.message) || e));
-        root.setAttribute("data-secondself-eval-done", "1");
-      },
-    );
-  }
+  globalThis.SecondSelfAutofillRunner = Object.freeze({ autofill });
 })();

@@ -19,6 +19,7 @@
   globalThis.__secondselfChatRunner = true;
 
   const sites = globalThis.SecondSelfSites || [];
+  const Guard = globalThis.SecondSelfUiGuard;
   const host = location.hostname;
   /** Replicas for tests live at /sites/<id>.html on a loopback host (matched in test builds only). */
   const replica = (host === "127.0.0.1" || host === "localhost") && location.pathname.match(/\/sites\/([a-z]+)\.html$/);
@@ -60,14 +61,23 @@
     return e;
   }
 
-  /** A host element with a closed shadow root; returns [host, root]. */
+  /** A host element with a closed shadow root and a locked style (content/ui-guard.js); returns
+   * [host, root]. */
   function makeHost(kind) {
-    const h = document.createElement("div");
-    h.style.cssText = kind === "enhance" ? "display:inline-block;vertical-align:middle;margin:0 4px;" : "display:block;margin:6px 0;";
-    const root = h.attachShadow({ mode: "closed" });
+    const layout = kind === "enhance" ? "display: inline-block !important; vertical-align: middle !important; margin: 0 4px !important" : "display: block !important; margin: 6px 0 !important";
+    const [h, root] = Guard.host("div", { style: layout, trackVisibility: false });
     root.append(el("style", { text: STYLE }));
     mounted.add(h);
     return [h, root];
+  }
+
+  /** `run` on a click the user made on this button of host `h`: trusted, on our host (nothing of
+   * the page over it), the button shown for at least 500 ms (content/ui-guard.js). */
+  function onUserClick(h, button, run) {
+    Guard.watch(h, button);
+    button.addEventListener("click", (e) => {
+      if (Guard.accepts(e, h, button)) run(e);
+    });
   }
 
   function visible(e) {
@@ -91,14 +101,21 @@
     const button = el("button", { type: "button", "data-ss": "enhance", title: "Add what SecondSelf knows about you", text: "✨ Enhance" });
     const panel = el("div", { class: "panel", "data-ss": "preview", hidden: "" });
     const off = el("button", { type: "button", class: "off", "data-ss": "site-off", title: `Turn SecondSelf off on ${site.name}`, text: "×" });
-    off.addEventListener("click", () => setSiteEnabled(false));
+    onUserClick(h, off, () => setSiteEnabled(false));
     wrap.append(button, off, panel);
     root.append(wrap);
-    button.addEventListener("click", () => runEnhance(panel));
+    onUserClick(h, button, () => runEnhance(panel));
     const anchor = site.selectors.anchor && document.querySelector(site.selectors.anchor);
     if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(h, anchor);
     else composer.after(h);
     composerHosts.set(composer, h);
+  }
+
+  /** A button of `panel` that acts only on the user's own click (see onUserClick). */
+  function panelButton(panel, attrs, run) {
+    const b = el("button", { type: "button", ...attrs });
+    onUserClick(panel.getRootNode().host, b, run);
+    return b;
   }
 
   function show(panel, children) {
@@ -118,13 +135,12 @@
     } catch (e) {
       return show(panel, [el("div", { class: "error", "data-ss": "error", text: `SecondSelf could not enhance: ${e.message}` })]);
     }
-    const close = el("button", { type: "button", "data-ss": "cancel", text: "Cancel", on: { click: () => (panel.hidden = true) } });
+    const close = panelButton(panel, { "data-ss": "cancel", text: "Cancel" }, () => (panel.hidden = true));
     if (!result.added.length) {
       return show(panel, [el("div", { "data-ss": "nothing", text: "Nothing in your memory adds to this prompt." }), el("div", { class: "row" }, [close])]);
     }
     const addedText = result.enhanced.slice(result.prompt.trimEnd().length).trim();
-    const insert = el("button", { type: "button", "data-ss": "insert", text: "Insert" });
-    insert.addEventListener("click", () => runInsert(panel, before, result.enhanced));
+    const insert = panelButton(panel, { "data-ss": "insert", text: "Insert" }, () => runInsert(panel, before, result.enhanced));
     show(panel, [
       el("div", { class: "prompt", text: result.prompt }),
       el("div", { class: "added", "data-ss": "added", text: addedText }),
@@ -152,8 +168,7 @@
     } catch (e) {
       return show(panel, [el("div", { class: "error", "data-ss": "error", text: `Could not insert: ${e.message}` })]);
     }
-    const undo = el("button", { type: "button", "data-ss": "undo", text: "Undo" });
-    undo.addEventListener("click", async () => {
+    const undo = panelButton(panel, { "data-ss": "undo", text: "Undo" }, async () => {
       try {
         await write(before);
         panel.hidden = true;
@@ -161,7 +176,7 @@
         show(panel, [el("div", { class: "error", "data-ss": "error", text: `Could not undo: ${e.message}` })]);
       }
     });
-    const done = el("button", { type: "button", "data-ss": "close", text: "Close", on: { click: () => (panel.hidden = true) } });
+    const done = panelButton(panel, { "data-ss": "close", text: "Close" }, () => (panel.hidden = true));
     show(panel, [el("div", { "data-ss": "inserted", text: "Added to your prompt." }), el("div", { class: "row" }, [undo, done])]);
   }
 
@@ -183,7 +198,7 @@
     const button = el("button", { type: "button", "data-ss": "critique", title: "Check this reply against what SecondSelf knows about you", text: "Critique" });
     const panel = el("div", { class: "panel", "data-ss": "critique-result", hidden: "" });
     root.append(button, panel);
-    button.addEventListener("click", async () => {
+    onUserClick(h, button, async () => {
       show(panel, [el("div", { text: "Checking against your memory…" })]);
       const text = site.readReply(reply).slice(0, MAX_REPLY);
       try {

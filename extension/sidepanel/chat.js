@@ -1,25 +1,29 @@
 /*
  * SecondSelf side panel, Chat tab: a conversation with the on-device model. Loads the model
  * (progress bar), streams the answer's pieces as they arrive, Stop cancels after the current
- * token, New conversation clears it. The conversation is kept in chrome.storage.local so it
- * survives closing and reopening the panel.
+ * token, New conversation clears it. The conversation is kept where only the extension can read
+ * it (chat-store.js) so it survives closing and reopening the panel; Delete all removes it.
  * Must not: build prompts or post-process answers (the engine does); log message contents.
  */
 const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
-const STORE_KEY = "chat.conversation";
+import { loadTurns, saveTurns, onCleared } from "./chat-store.js";
 
 /** @type {{role: "user"|"assistant", content: string, meta?: string, cites?: {source: string, url?: string, text: string}[]}[]} */
 let turns = [];
 let busy = false;
 
 async function loadConversation() {
-  const stored = await chrome.storage.local.get(STORE_KEY);
-  turns = Array.isArray(stored[STORE_KEY]) ? stored[STORE_KEY] : [];
+  turns = await loadTurns();
   render();
 }
 
-const saveConversation = () => chrome.storage.local.set({ [STORE_KEY]: turns });
+const saveConversation = () => saveTurns(turns);
+
+onCleared(() => {
+  turns = [];
+  render();
+});
 
 /** Opens a cited memory: its page when it came from one, else the Memory tab searching for it. */
 function openCitation(cite) {
