@@ -24,3 +24,7 @@ mod autofill;
 /// The model in the extension: WebGPU and CPU against the reference, the side-panel chat.
 #[path = "e2e/model.rs"]
 mod model;
+
+/// The attack suite: pages that try to take the user's memory (docs/SECURITY.md).
+#[path = "e2e/security.rs"]
+mod security;

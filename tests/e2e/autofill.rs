@@ -8,8 +8,15 @@
 //! directory of labelled pages (one with blocked third-party frames) end to end.
 
 use crate::util::{
-    ax_nodes, click_at, click_element, import_persona_requests, js, node_centre, press, to_content_script, wait_for, wait_for_ax, AxNode, Env,
+    ax_nodes, click_at, click_element, import_persona_requests, js, node_centre, press, settle_ui, to_content_script, wait_for, wait_for_ax, AxNode, Env,
 };
+
+/// The keyboard shortcut's fill (`content.autofill`, as the router sends it) after the user
+/// clicked into `selector`: it fills the form of the field the user is in.
+async fn shortcut_fill(ext: &chromiumoxide::Page, page: &chromiumoxide::Page, url: &str, selector: &str) -> serde_json::Value {
+    click_element(page, selector).await.unwrap();
+    to_content_script(ext, url, "content.autofill").await.unwrap()
+}
 
 async fn value(page: &chromiumoxide::Page, id: &str) -> String {
     js(page, &format!("document.getElementById({}).value", serde_json::to_string(id).unwrap())).await.unwrap()
@@ -21,7 +28,7 @@ async fn checkout_is_filled_from_memory_and_undo_restores_it() {
     let ext = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
     import_persona_requests(&ext).await.unwrap();
     let page = env.fixture_page("/demo/checkout.html").await.unwrap();
-    let done = to_content_script(&ext, &env.server.url("/demo/checkout.html"), "content.autofill").await.unwrap();
+    let done = shortcut_fill(&ext, &page, &env.server.url("/demo/checkout.html"), "#first").await;
     assert_eq!(done["kind"], "content.autofilled", "{done}");
     assert!(done["filled"].as_u64().unwrap() >= 8, "{done}");
 
@@ -57,7 +64,7 @@ async fn hostile_page_traps_get_nothing() {
     let ext = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
     import_persona_requests(&ext).await.unwrap();
     let page = env.fixture_page("/autofill/attack.html").await.unwrap();
-    let done = to_content_script(&ext, &env.server.url("/autofill/attack.html"), "content.autofill").await.unwrap();
+    let done = shortcut_fill(&ext, &page, &env.server.url("/autofill/attack.html"), "#email").await;
     assert_eq!(done["kind"], "content.autofilled", "{done}");
     assert_eq!(value(&page, "email").await, "maya.okafor@mailbox.example", "the one visible field is filled");
     let traps: Vec<(String, String)> =
@@ -75,7 +82,7 @@ async fn controlled_inputs_keep_values_after_rerender() {
     let ext = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
     import_persona_requests(&ext).await.unwrap();
     let page = env.fixture_page("/autofill/controlled.html").await.unwrap();
-    let done = to_content_script(&ext, &env.server.url("/autofill/controlled.html"), "content.autofill").await.unwrap();
+    let done = shortcut_fill(&ext, &page, &env.server.url("/autofill/controlled.html"), "#name").await;
     assert_eq!(done["filled"], 2, "{done}");
     let _: bool = js(&page, "(window.rerender(), true)").await.unwrap();
     assert_eq!(value(&page, "name").await, "Maya Okafor");
@@ -121,11 +128,13 @@ async fn inline_icon_appears_on_focus_and_its_menu_fills_the_form() {
     assert!(!ax_nodes(&page).await.unwrap().iter().any(|n| n.role == "menuitem"), "a synthetic click or key press opened the menu");
     assert_eq!(value(&page, "first").await, "");
 
+    settle_ui().await;
     click_at(&page, x, y).await.unwrap();
     let fill_form = wait_for_ax(&page, "menuitem", "Fill this form", 20).await.unwrap();
     let names: Vec<String> = ax_nodes(&page).await.unwrap().into_iter().filter(|n| n.role == "menuitem").map(|n| n.name).collect();
     assert!(names.iter().any(|n| n == "Fill this field") && names.iter().any(|n| n == "Never on this site"), "{names:?}");
     let (mx, my) = node_centre(&page, &fill_form).await.unwrap();
+    settle_ui().await;
     click_at(&page, mx, my).await.unwrap();
 
     wait_for(&page, "document.getElementById('first').value === 'Maya'", 20).await.unwrap();
@@ -146,6 +155,7 @@ async fn never_on_this_site_silences_icon_and_shortcut_until_allowed_again() {
     press(&page, "ArrowDown", "ArrowDown", 40, true).await.unwrap();
     wait_for_ax(&page, "menuitem", "Never on this site", 20).await.unwrap();
     press(&page, "ArrowUp", "ArrowUp", 38, false).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(650)).await; // the menu acts after 500 ms on screen
     press(&page, "Enter", "Enter", 13, false).await.unwrap();
     wait_for(&page, &format!("{ICON_HOST} === null"), 10).await.unwrap();
 
@@ -176,13 +186,14 @@ async fn sensitive_values_are_filled_only_when_picked_in_the_menu() {
     let (env, ext, page) = persona_and_page("/autofill/passport.html").await;
     let url = env.server.url("/autofill/passport.html");
 
-    let done = to_content_script(&ext, &url, "content.autofill").await.unwrap();
+    let done = shortcut_fill(&ext, &page, &url, "#email").await;
     assert_eq!(done["filled"], 2, "{done}");
     assert_eq!(value(&page, "fullname").await, "Maya Okafor");
     assert_eq!(value(&page, "passport").await, "", "a passport number is never filled unasked");
 
     let icon = focus_and_find_icon(&page, "#passport").await;
     let (x, y) = node_centre(&page, &icon).await.unwrap();
+    settle_ui().await;
     click_at(&page, x, y).await.unwrap();
     let offer = wait_for_ax(&page, "menuitem", "Use Passport number", 20).await.unwrap();
     assert!(offer.name.contains("7206") && !offer.name.contains("531847206"), "masked in the menu: {:?}", offer.name);
@@ -191,6 +202,7 @@ async fn sensitive_values_are_filled_only_when_picked_in_the_menu() {
     assert_eq!(value(&page, "passport").await, "");
 
     let (mx, my) = node_centre(&page, &offer).await.unwrap();
+    settle_ui().await;
     click_at(&page, mx, my).await.unwrap();
     wait_for(&page, "document.getElementById('passport').value === '531847206'", 20).await.unwrap();
     assert_eq!(value(&page, "email").await, "maya.okafor@mailbox.example", "the other fields keep their values");
@@ -202,9 +214,11 @@ async fn free_text_fields_get_a_draft_from_memory_inserted_only_when_confirmed()
     let (env, _ext, page) = persona_and_page("/demo/dinner.html").await;
     let icon = focus_and_find_icon(&page, "#diet").await;
     let (x, y) = node_centre(&page, &icon).await.unwrap();
+    settle_ui().await;
     click_at(&page, x, y).await.unwrap();
     let entry = wait_for_ax(&page, "menuitem", "Draft an answer from my memory", 20).await.unwrap();
     let (mx, my) = node_centre(&page, &entry).await.unwrap();
+    settle_ui().await;
     click_at(&page, mx, my).await.unwrap();
 
     // The draft (the model runs in the engine) shows in the card with the memories it used;
@@ -231,6 +245,7 @@ async fn free_text_fields_get_a_draft_from_memory_inserted_only_when_confirmed()
     secondself::browser::screenshot(&page, &secondself::repo_dir().join("docs/screenshots/autofill-draft.png")).await.unwrap();
     let insert = wait_for_ax(&page, "button", "Insert", 5).await.unwrap();
     let (ix, iy) = node_centre(&page, &insert).await.unwrap();
+    settle_ui().await;
     click_at(&page, ix, iy).await.unwrap();
     wait_for(&page, "document.getElementById('diet').value.length > 0", 10).await.unwrap();
     assert_eq!(value(&page, "diet").await, draft.value, "the confirmed draft is what is inserted");

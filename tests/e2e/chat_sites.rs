@@ -32,7 +32,7 @@ fn test_extension_dir() -> &'static Path {
 }
 
 fn derive_test_extension() -> Result<PathBuf> {
-    secondself::local_sites::derive(&secondself::extension_dir(), &secondself::repo_dir().join("target").join("e2e").join("extension-sites"))
+    secondself::test_build::derive(&secondself::extension_dir(), &secondself::repo_dir().join("target").join("e2e").join("extension-sites"))
 }
 
 async fn start() -> Result<Env> {
@@ -108,7 +108,24 @@ async fn shadow_call(page: &Page, ss: &str, index: usize, function: &str) -> Res
     Ok(r.result.result.value.clone().unwrap_or(Value::Null))
 }
 
+/// A real click (CDP `Input.dispatchMouseEvent`, trusted as the user's) in the middle of the
+/// shadow element `data-ss=<ss>` #index, once it has been on screen longer than the 500 ms the
+/// buttons wait before they act.
 async fn click(page: &Page, ss: &str, index: usize) -> Result<()> {
+    use chromiumoxide::cdp::browser_protocol::dom::{GetBoxModelParams, ScrollIntoViewIfNeededParams};
+    let nodes = shadow_nodes(page, ss).await?;
+    let id = nodes.get(index).cloned().ok_or_else(|| anyhow!("no shadow element data-ss={ss} #{index} (found {})", nodes.len()))?;
+    page.execute(ScrollIntoViewIfNeededParams::builder().backend_node_id(id).build()).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(650)).await;
+    let model = page.execute(GetBoxModelParams::builder().backend_node_id(id).build()).await?;
+    let q = model.result.model.border.inner().clone();
+    let (x, y) = ((q[0] + q[2] + q[4] + q[6]) / 4.0, (q[1] + q[3] + q[5] + q[7]) / 4.0);
+    page.click(chromiumoxide::layout::Point { x, y }).await?;
+    Ok(())
+}
+
+/// A click a page script could make (`element.click()`, untrusted): the buttons ignore it.
+async fn synthetic_click(page: &Page, ss: &str, index: usize) -> Result<()> {
     shadow_call(page, ss, index, "function() { this.click(); return true; }").await.map(|_| ())
 }
 
@@ -154,6 +171,10 @@ async fn enhance_insert_undo(env: &Env, site: &str) -> Result<()> {
 
     let prompt = "Plan a week of dinners for me";
     type_prompt(&page, prompt).await.with_context(|| format!("{site}: typing"))?;
+    // A page script's click does nothing: only the user's own.
+    synthetic_click(&page, "enhance", 0).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    assert!(shadow_nodes(&page, "added").await?.is_empty(), "{site}: an untrusted click ran ✨ Enhance");
     click(&page, "enhance", 0).await?;
     wait_shadow(&page, "added", 1, 20).await.with_context(|| format!("{site}: preview"))?;
     let added = shadow_text(&page, "added", 0).await?;

@@ -217,6 +217,12 @@ pub async fn node_centre(page: &Page, node: &AxNode) -> Result<(f64, f64)> {
     Ok(((q[0] + q[2] + q[4] + q[6]) / 4.0, (q[1] + q[3] + q[5] + q[7]) / 4.0))
 }
 
+/// Waits longer than SecondSelf's injected UI takes before it acts on a click (500 ms on screen,
+/// as browsers' own permission prompts: content/ui-guard.js), as a user reading it does.
+pub async fn settle_ui() {
+    tokio::time::sleep(Duration::from_millis(650)).await;
+}
+
 /// A real (trusted) mouse click at `(x, y)`, as the user's would be.
 pub async fn click_at(page: &Page, x: f64, y: f64) -> Result<()> {
     page.click(chromiumoxide::layout::Point { x, y }).await?;
