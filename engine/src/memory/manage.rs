@@ -219,6 +219,20 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 
+    /// A backup (or a database) written before facts carried `from_page` still restores: the
+    /// field defaults to "not from a page", as every fact of that release was.
+    #[test]
+    fn records_of_the_previous_release_still_decode() {
+        let old = json!({ "format": BACKUP_FORMAT, "version": 1, "stores": { "facts": [
+            { "id": "pin-1", "key": "tel", "value": "0701 234", "kind": "contact", "confidence": 1.0, "sensitivity": "personal",
+              "source_chunk": null, "observed_at": 1, "updated_at": 1, "pinned": true }
+        ] } });
+        let (_, n) = restore_plan(&old).unwrap();
+        assert_eq!(n, 1);
+        let f: Fact = serde_json::from_value(old["stores"]["facts"][0].clone()).unwrap();
+        assert!(!f.from_page && f.for_pages());
+    }
+
     fn store_with_two_sources() -> (NativeStore, std::path::PathBuf) {
         let dir = temp_dir("manage");
         let mut s = NativeStore::open(&dir).unwrap();
