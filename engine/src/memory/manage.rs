@@ -185,15 +185,19 @@ mod tests {
         block_on(import_note(&mut s, page, Some(("https://shop.example/help", "Help")), 2000)).unwrap();
         block_on(l1::distil(&mut s, 3000)).unwrap();
 
-        let tel = |facts: &[Fact]| facts.iter().filter(|f| f.key == "tel").map(|f| (f.value.clone(), f.from_page)).collect::<Vec<_>>();
-        let mine = block_on(current_facts(&s)).unwrap();
-        assert!(tel(&mine).contains(&("07700 900999".to_string(), true)), "the newest value is shown, marked as the page's: {:?}", tel(&mine));
-        let pages = block_on(facts_for_pages(&s)).unwrap();
-        assert_eq!(tel(&pages), [("07700 900456".to_string(), false)], "forms get the user's own number");
+        // Phone numbers are stored normalised (a country code may be added): compare the digits.
+        let tel = |facts: &[Fact]| {
+            facts.iter().filter(|f| f.key == "tel").map(|f| (f.value.chars().filter(char::is_ascii_digit).collect::<String>(), f.from_page)).collect::<Vec<_>>()
+        };
+        let ends = |facts: &[(String, bool)], digits: &str, from_page: bool| facts.len() == 1 && facts[0].0.ends_with(digits) && facts[0].1 == from_page;
+        let mine = tel(&block_on(current_facts(&s)).unwrap());
+        assert!(ends(&mine, "7700900999", true), "the newest value is shown, marked as the page's: {mine:?}");
+        let pages = tel(&block_on(facts_for_pages(&s)).unwrap());
+        assert!(ends(&pages, "7700900456", false), "forms get the user's own number: {pages:?}");
 
         block_on(l1::pin(&mut s, "tel", "07700 900999", 4000)).unwrap();
-        let pages = block_on(facts_for_pages(&s)).unwrap();
-        assert_eq!(tel(&pages), [("07700 900999".to_string(), false)], "confirmed by the user");
+        let pages = tel(&block_on(facts_for_pages(&s)).unwrap());
+        assert!(ends(&pages, "7700900999", false), "confirmed by the user: {pages:?}");
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -167,8 +167,7 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
     }
     owner.emit_identity(&mut cands, now);
     let (entities, relations) = people.finish(&mut cands);
-    let mut facts = derive(cands, pinned, now);
-    mark_page_authored(&mut facts, sources, chunks);
+    let facts = derive_keeping_pages_apart(cands, pinned, sources, chunks, now);
     let topics = bio::topics(&views);
     let bio = bio::bio(&facts);
     Output { facts, bio, topics, entities, relations }
@@ -180,15 +179,26 @@ pub fn page_authored(source: &Source) -> bool {
     matches!(source.origin, Origin::Page { .. }) || source.kind == SourceKind::Html
 }
 
-/// Marks the facts read from page-authored sources ([`Fact::from_page`]); the user's own edits
-/// (pins) never are.
-fn mark_page_authored(facts: &mut [Fact], sources: &[Source], chunks: &[Chunk]) {
+/// Resolves the candidates twice: once from the user's own sources alone, once with the
+/// page-authored ones too. The facts stored are the first set plus what the pages add or claim
+/// newer, marked [`Fact::from_page`]: a page's "your phone number is …" is shown for the user to
+/// confirm, while forms and pages keep getting the user's own number (`manage::facts_for_pages`).
+fn derive_keeping_pages_apart(cands: Vec<Candidate>, pinned: &[Fact], sources: &[Source], chunks: &[Chunk], now: Timestamp) -> Vec<Fact> {
     let by_id: HashMap<&str, &Source> = sources.iter().map(|s| (s.id.as_str(), s)).collect();
-    let from_page: std::collections::HashSet<&str> =
+    let page_chunks: std::collections::HashSet<&str> =
         chunks.iter().filter(|c| by_id.get(c.source_id.as_str()).is_some_and(|s| page_authored(s))).map(|c| c.id.as_str()).collect();
-    for f in facts.iter_mut().filter(|f| !f.pinned) {
-        f.from_page = f.source_chunk.as_deref().is_some_and(|c| from_page.contains(c));
+    let from_page = |chunk: &Option<String>| chunk.as_deref().is_some_and(|c| page_chunks.contains(c));
+    if !cands.iter().any(|c| from_page(&c.chunk_id)) {
+        return derive(cands, pinned, now);
     }
+    let own: Vec<Candidate> = cands.iter().filter(|c| !from_page(&c.chunk_id)).cloned().collect();
+    let mut facts = derive(own, pinned, now);
+    let known: std::collections::HashSet<String> = facts.iter().map(|f| f.id.clone()).collect();
+    for mut f in derive(cands, pinned, now).into_iter().filter(|f| !f.pinned && from_page(&f.source_chunk) && !known.contains(&f.id)) {
+        f.from_page = true;
+        facts.push(f);
+    }
+    facts
 }
 
 fn current<'a>(resolved: &'a [Fact], key: &str) -> Option<&'a Fact> {
