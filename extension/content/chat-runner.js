@@ -121,6 +121,20 @@
   function show(panel, children) {
     panel.replaceChildren(...children);
     panel.hidden = false;
+    keepOnScreen(panel);
+  }
+
+  /** The ✨ preview opens above its button, right-aligned; where the button sits near the left
+   * edge (the ✨ is at the start of some composers) it is left-aligned instead, so that all of it,
+   * Insert included, is on screen. */
+  function keepOnScreen(panel) {
+    if (!panel.closest(".enhance")) return;
+    panel.style.left = "";
+    panel.style.right = "";
+    if (panel.getBoundingClientRect().left < 8) {
+      panel.style.left = "0";
+      panel.style.right = "auto";
+    }
   }
 
   async function runEnhance(panel) {

@@ -120,6 +120,10 @@ async fn click(page: &Page, ss: &str, index: usize) -> Result<()> {
     let model = page.execute(GetBoxModelParams::builder().backend_node_id(id).build()).await?;
     let q = model.result.model.border.inner().clone();
     let (x, y) = ((q[0] + q[2] + q[4] + q[6]) / 4.0, (q[1] + q[3] + q[5] + q[7]) / 4.0);
+    let (w, h): (f64, f64) = js(page, "[innerWidth, innerHeight]").await?;
+    if !(0.0..w).contains(&x) || !(0.0..h).contains(&y) {
+        bail!("data-ss={ss} #{index} is off screen at ({x:.0}, {y:.0}) in a {w}×{h} viewport: a user could not click it");
+    }
     page.click(chromiumoxide::layout::Point { x, y }).await?;
     Ok(())
 }
@@ -185,7 +189,10 @@ async fn enhance_insert_undo(env: &Env, site: &str) -> Result<()> {
     assert!(!added.contains("P4471902") && !added.contains("migraine") && !added.contains("Landscape"), "{site}: preview {added}");
 
     click(&page, "insert", 0).await?;
-    wait_shadow(&page, "inserted", 1, 10).await.with_context(|| format!("{site}: insert"))?;
+    if let Err(e) = wait_shadow(&page, "inserted", 1, 10).await {
+        let shown = if shadow_nodes(&page, "error").await?.is_empty() { "no error shown".to_string() } else { shadow_text(&page, "error", 0).await? };
+        return Err(e.context(format!("{site}: insert ({shown})")));
+    }
     let model: String = js(&page, "replica.value()").await?;
     assert_eq!(model, format!("{prompt}\n\n{added}"), "{site}: the editor's model holds the enhanced prompt");
     // The site's send button sees it too.
