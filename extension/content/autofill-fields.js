@@ -219,6 +219,8 @@
   function clipBy(a, s, r) {
     const ox = s.overflowX, oy = s.overflowY;
     if ((ox === "visible" || !ox) && (oy === "visible" || !oy)) return r;
+    // Overflow applies only to boxes that contain blocks (not to `display: contents` or inline).
+    if (s.display === "contents" || s.display === "inline") return r;
     const b = a.getBoundingClientRect();
     const left = b.left + a.clientLeft, top = b.top + a.clientTop;
     const scrollsX = ox === "auto" || ox === "scroll", scrollsY = oy === "auto" || oy === "scroll";

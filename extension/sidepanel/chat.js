@@ -13,10 +13,11 @@ import { loadTurns, saveTurns, onCleared } from "./chat-store.js";
 let turns = [];
 let busy = false;
 
-async function loadConversation() {
-  turns = await loadTurns();
+/** The kept conversation, loaded once; a question asked before it is in waits for it. */
+const loaded = loadTurns().then((kept) => {
+  turns = [...kept, ...turns];
   render();
-}
+});
 
 const saveConversation = () => saveTurns(turns);
 
@@ -126,6 +127,7 @@ async function ensureModel() {
 
 async function send(text) {
   showError("");
+  await loaded;
   turns.push({ role: "user", content: text });
   const answer = { role: "assistant", content: "" };
   turns.push(answer);
@@ -201,4 +203,3 @@ $("tab-chat").addEventListener("click", () => {
   request({ kind: "model.status" }).then(showModel, () => {});
 });
 
-loadConversation();

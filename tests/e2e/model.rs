@@ -142,7 +142,7 @@ async fn side_panel_chat_streams_stops_and_keeps_the_conversation() {
     assert_eq!(first, "What is the capital of France?");
     click(&reopened, "chat-new").await.unwrap();
     wait_for(&reopened, "document.querySelectorAll('#chat-log li').length === 0", 10).await.unwrap();
-    let stored: serde_json::Value = js(&reopened, "chrome.storage.local.get('chat.conversation').then(s => s['chat.conversation'])").await.unwrap();
+    let stored: serde_json::Value = js(&reopened, "import('./chat-store.js').then(m => m.loadTurns())").await.unwrap();
     assert_eq!(stored, serde_json::json!([]));
     env.close().await;
 }
