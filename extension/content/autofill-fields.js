@@ -217,22 +217,36 @@
    * scrollable area (what the user can scroll to). A box the user cannot scroll to is clipped away.
    */
   function clipBy(a, s, r) {
+    const box = clipBox(a, s);
+    return box ? intersect(r, box) : r;
+  }
+
+  /** The box ancestor `a` clips its content to (viewport coordinates), or null when it clips
+   * nothing; kept per collect (many controls share their ancestors). */
+  function clipBox(a, s) {
+    if (cache && cache.clips.has(a)) return cache.clips.get(a);
+    let box = null;
     const ox = s.overflowX, oy = s.overflowY;
-    if ((ox === "visible" || !ox) && (oy === "visible" || !oy)) return r;
     // Overflow applies only to boxes that contain blocks (not to `display: contents` or inline).
-    if (s.display === "contents" || s.display === "inline") return r;
-    const b = a.getBoundingClientRect();
-    const left = b.left + a.clientLeft, top = b.top + a.clientTop;
-    const scrollsX = ox === "auto" || ox === "scroll", scrollsY = oy === "auto" || oy === "scroll";
-    const box = {
-      left: ox === "visible" ? -Infinity : scrollsX ? left - a.scrollLeft : left,
-      top: oy === "visible" ? -Infinity : scrollsY ? top - a.scrollTop : top,
-      right: ox === "visible" ? Infinity : scrollsX ? left - a.scrollLeft + a.scrollWidth : left + a.clientWidth,
-      bottom: oy === "visible" ? Infinity : scrollsY ? top - a.scrollTop + a.scrollHeight : top + a.clientHeight,
-    };
-    // A scroll container too small to show anything shows nothing, whatever it could scroll to.
-    if ((scrollsX || scrollsY) && (a.clientWidth < MIN_SIDE || a.clientHeight < MIN_SIDE)) return { left: 0, top: 0, right: 0, bottom: 0 };
-    return intersect(r, box);
+    const clips = !((ox === "visible" || !ox) && (oy === "visible" || !oy)) && s.display !== "contents" && s.display !== "inline";
+    if (clips) {
+      const scrollsX = ox === "auto" || ox === "scroll", scrollsY = oy === "auto" || oy === "scroll";
+      if ((scrollsX || scrollsY) && (a.clientWidth < MIN_SIDE || a.clientHeight < MIN_SIDE)) {
+        // A scroll container too small to show anything shows nothing, whatever it could scroll to.
+        box = { left: 0, top: 0, right: 0, bottom: 0 };
+      } else {
+        const b = a.getBoundingClientRect();
+        const left = b.left + a.clientLeft, top = b.top + a.clientTop;
+        box = {
+          left: ox === "visible" ? -Infinity : scrollsX ? left - a.scrollLeft : left,
+          top: oy === "visible" ? -Infinity : scrollsY ? top - a.scrollTop : top,
+          right: ox === "visible" ? Infinity : scrollsX ? left - a.scrollLeft + a.scrollWidth : left + a.clientWidth,
+          bottom: oy === "visible" ? Infinity : scrollsY ? top - a.scrollTop + a.scrollHeight : top + a.clientHeight,
+        };
+      }
+    }
+    if (cache) cache.clips.set(a, box);
+    return box;
   }
 
   /** The root element's overflow, and the body's when the root's is visible, belong to the
@@ -370,7 +384,7 @@
     lastElements = all;
     const win = doc.defaultView || window;
     cache = {
-      styles: new Map(), headings: new Map(), hints: new Map(), labels: labelMap(scope.getRootNode()),
+      styles: new Map(), headings: new Map(), hints: new Map(), clips: new Map(), labels: labelMap(scope.getRootNode()),
       crossOrigin: crossOriginFrame(), pageWidth: Math.max(doc.documentElement.scrollWidth, win.innerWidth),
     };
     try {
