@@ -121,14 +121,13 @@
   }
 
   function reset(element) {
-    for (const h of [element.getRootNode().host]) {
-      const s = h && hosts.get(h);
-      const t = s && s.tracked.get(element);
-      if (!t) continue;
-      s.tampered = false;
-      t.since = s.track && !t.visible ? null : performance.now();
-      promote(h);
-    }
+    const h = element.getRootNode().host;
+    const s = h && hosts.get(h);
+    const t = s && s.tracked.get(element);
+    if (!t) return;
+    s.tampered = false;
+    t.since = s.track && !t.visible ? null : performance.now();
+    promote(h);
   }
 
   /** Is the host still ours as we made it: connected, its locked style intact, its computed style
