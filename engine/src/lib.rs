@@ -15,11 +15,13 @@ pub mod error;
 pub mod generate;
 pub mod gguf;
 pub mod kernels;
+pub mod lexicon;
 pub mod memory;
 pub mod model;
 pub mod protocol;
 pub mod retrieval;
 pub mod tasks;
+pub mod text;
 pub mod tokenizer;
 
 #[cfg(target_family = "wasm")]

@@ -56,24 +56,10 @@ pub fn iso_date(ts: Timestamp) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Month number of an English month name or 3-letter abbreviation (`Sept` too).
+/// Month number of a month name or abbreviation in any language the product reads.
 pub fn month_number(name: &str) -> Option<u32> {
-    let n = name.to_ascii_lowercase();
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    if n.len() < 3 {
-        return None;
-    }
-    let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december",
-    ];
-    MONTHS
-        .iter()
-        .position(|m| n.starts_with(m) && (full.iter().any(|f| f.starts_with(&n)) || n == "sept"))
-        .map(|i| i as u32 + 1)
+    crate::text::dates::month_number(name)
 }
-
-const MONTH_RE: &str = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("static regex"))
@@ -95,42 +81,16 @@ pub fn year_from_file_name(name: &str) -> Option<Timestamp> {
     timestamp(c[1].parse().ok()?, 1, 1)
 }
 
-/// The first full date written in a text (`7 March 2025`, `March 7, 2025`, `2025-03-07`),
-/// else the first `Month YYYY` (`Last updated: June 2024`).
+/// The first full date written in words or ISO form in a text (`7 March 2025`, `15. Mai 2025`,
+/// `March 7, 2025`, `2025-03-07`, `2025年3月7日`), else the first month and year (`Last updated:
+/// June 2024`). Numeric dates (`14/03/1992`) do not date a document: they are as often a
+/// birthday or a deadline as the day it was written.
 pub fn first_date_in_text(text: &str) -> Option<Timestamp> {
-    static DMY: OnceLock<Regex> = OnceLock::new();
-    static MDY: OnceLock<Regex> = OnceLock::new();
-    static ISO: OnceLock<Regex> = OnceLock::new();
-    static MY: OnceLock<Regex> = OnceLock::new();
-    let dmy = re(&DMY, &format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH_RE}\.?,?\s+(\d{{4}})\b"));
-    let mdy = re(&MDY, &format!(r"(?i)\b{MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s*(\d{{4}})\b"));
-    let iso = re(&ISO, r"\b(\d{4})-(\d{2})-(\d{2})\b");
-    let my = re(&MY, &format!(r"(?i)\b{MONTH_RE}\s+(\d{{4}})\b"));
-    let mut best: Option<(usize, Timestamp)> = None;
-    let mut consider = |pos: usize, ts: Option<Timestamp>| {
-        if let Some(ts) = ts {
-            if best.is_none_or(|(p, _)| pos < p) {
-                best = Some((pos, ts));
-            }
-        }
-    };
-    if let Some(c) = dmy.captures(text) {
-        let ts = month_number(&c[2]).and_then(|m| timestamp(c[3].parse().ok()?, m, c[1].parse().ok()?));
-        consider(c.get(0).map_or(0, |m| m.start()), ts);
+    let all: Vec<_> = crate::text::dates::dates_in(text).into_iter().filter(|s| !s.numeric).collect();
+    if let Some((y, m, d)) = all.iter().find_map(|s| s.ymd()) {
+        return timestamp(y, m, d);
     }
-    if let Some(c) = mdy.captures(text) {
-        let ts = month_number(&c[1]).and_then(|m| timestamp(c[3].parse().ok()?, m, c[2].parse().ok()?));
-        consider(c.get(0).map_or(0, |m| m.start()), ts);
-    }
-    if let Some(c) = iso.captures(text) {
-        let ts = (|| timestamp(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?))();
-        consider(c.get(0).map_or(0, |m| m.start()), ts);
-    }
-    if best.is_some() {
-        return best.map(|(_, t)| t);
-    }
-    let c = my.captures(text)?;
-    timestamp(c[2].parse().ok()?, month_number(&c[1])?, 1)
+    all.iter().find(|s| s.year.is_some() && s.day.is_none()).and_then(|s| s.resolve(None))
 }
 
 /// An ISO 8601 timestamp's date part (`2025-02-15T09:30:00+00:00`).

@@ -7,62 +7,85 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::{re, Candidate, Owner, View};
-use crate::memory::date;
+use crate::lexicon;
+use crate::text::dates;
 
-/// ISO 639-1 code of a language name.
+/// ISO 639-1 code of a language name, written in any language the product reads.
 pub fn language_code(name: &str) -> Option<&'static str> {
-    const TABLE: &[(&str, &str)] = &[
-        ("english", "en"), ("french", "fr"), ("spanish", "es"), ("german", "de"), ("italian", "it"), ("portuguese", "pt"),
-        ("polish", "pl"), ("dutch", "nl"), ("welsh", "cy"), ("irish", "ga"), ("hindi", "hi"), ("urdu", "ur"),
-        ("arabic", "ar"), ("mandarin", "zh"), ("chinese", "zh"), ("cantonese", "yue"), ("japanese", "ja"),
-        ("korean", "ko"), ("igbo", "ig"), ("yoruba", "yo"), ("hausa", "ha"), ("swahili", "sw"), ("russian", "ru"),
-        ("turkish", "tr"), ("greek", "el"), ("swedish", "sv"), ("norwegian", "no"), ("danish", "da"),
-        ("finnish", "fi"), ("romanian", "ro"), ("bengali", "bn"), ("punjabi", "pa"), ("tamil", "ta"), ("gujarati", "gu"),
-    ];
-    let n = name.to_lowercase();
-    TABLE.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
+    lexicon::language_code(name)
+}
+
+/// Title case for a name word written in capitals (`SOPHIE` → `Sophie`).
+fn name_case(w: &str) -> String {
+    if w.chars().any(|c| c.is_lowercase()) {
+        return w.to_string();
+    }
+    let mut c = w.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase()).unwrap_or_default()
 }
 
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
+    static HONORIFIC: OnceLock<String> = OnceLock::new();
     let text = &v.text;
-    // Honorific + middle names from lines naming the user.
+    let titles = HONORIFIC.get_or_init(|| {
+        let mut all = lexicon::honorifics().phrases();
+        all.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        all.dedup();
+        all.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|")
+    });
+    // Honorific + middle names from lines naming the user: the title written right before the
+    // given name (`Frau Dr. Jo Bloggs` gives `Dr.`).
     if owner.given.is_some() {
         let (g, f) = (owner.given.as_deref().unwrap_or(""), owner.family.as_deref().unwrap_or(""));
-        let pattern = format!(r"(?i)\b(mr|mrs|ms|miss|mx|dr|prof)\.?\s+{}((?:\s+[a-z][a-z'-]+)*?)\s+{}\b", regex::escape(g), regex::escape(f));
+        let pattern = format!(r"(?i)(?:^|[^\p{{L}}])({titles})(\.?)\s+{}((?:\s+\p{{L}}[\p{{L}}'-]+)*?)\s+{}(?:[^\p{{L}}]|$)", regex::escape(g), regex::escape(f));
         let Ok(hon) = Regex::new(&pattern) else { return };
         for c in hon.captures_iter(text) {
             let t = &c[1];
-            let title = format!("{}{}", t[..1].to_uppercase(), t[1..].to_lowercase());
+            let dot = if c[2].is_empty() { "" } else { "." };
+            let title = format!("{}{}{dot}", t[..1].to_uppercase(), &t[1..].to_lowercase());
             v.emit(out, "honorific-prefix", &title, 0.8);
-            let middle = c[2].trim();
+            let middle = c[3].trim();
             // Only properly written names (not ALL CAPS tickets) give the middle name's spelling.
-            if !middle.is_empty() && middle.chars().any(|ch| ch.is_lowercase()) && middle.split_whitespace().all(|w| w.len() > 1) {
+            if !middle.is_empty() && middle.chars().any(|ch| ch.is_lowercase()) && middle.split_whitespace().all(|w| w.chars().count() > 1) {
                 v.emit(out, "additional-name", middle, 0.8);
+            }
+        }
+        // A line that is only the user's name with one more word inside it (a CV header, a
+        // signature): the middle name, in capitals or not.
+        if v.first_person() && !f.is_empty() {
+            let line_pattern = format!(r"(?im)^\s*(?:(?:{titles})\.?\s+)*{}\s+(\p{{L}}[\p{{L}}'-]+)\s+{}\s*$", regex::escape(g), regex::escape(f));
+            if let Ok(line) = Regex::new(&line_pattern) {
+                for c in line.captures_iter(text) {
+                    v.emit(out, "additional-name", &name_case(&c[1]), 0.75);
+                }
             }
         }
     }
     if !v.first_person() {
         return;
     }
-    // Birthday.
-    static DOB_NUM: OnceLock<Regex> = OnceLock::new();
-    static DOB_TEXT: OnceLock<Regex> = OnceLock::new();
-    let num = re(&DOB_NUM, r"(?i)\b(?:DOB|D\.O\.B\.?|date of birth|born on|my birthday is|I was born on)\b[^0-9\n]{0,20}(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})");
-    let txt = re(&DOB_TEXT, r"(?i)\b(?:DOB|date of birth|born on|my birthday is|I was born on)\b[^0-9\n]{0,20}(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4})");
-    for c in num.captures_iter(text) {
-        if let Some((y, m, d)) = date::from_numeric(&c[1]) {
-            v.emit(out, "bday", &format!("{y:04}-{m:02}-{d:02}"), 0.9);
+    // Birthday: a date right after a "date of birth" word, in any language.
+    static CUES: OnceLock<Regex> = OnceLock::new();
+    let cues = re(&CUES, &format!(r"(?i)(?:^|[^\p{{L}}])(?:{})(?:[^\p{{L}}\n]|$)", super::people::alternation(lexicon::birth_cues())));
+    for m in cues.find_iter(text) {
+        let rest: String = text[m.end()..].chars().take(40).take_while(|c| *c != '\n').collect();
+        let lead: String = rest.chars().take_while(|c| !c.is_ascii_digit()).collect();
+        if lead.chars().count() > 20 {
+            continue;
+        }
+        let Some(span) = dates::dates_in(&rest).into_iter().next() else { continue };
+        if span.start > lead.len() + 4 {
+            continue;
+        }
+        if let Some((y, mo, d)) = span.ymd() {
+            v.emit(out, "bday", &format!("{y:04}-{mo:02}-{d:02}"), 0.9);
         }
     }
-    for c in txt.captures_iter(text) {
-        if let Some(ts) = date::first_date_in_text(&c[1]) {
-            v.emit(out, "bday", &date::iso_date(ts), 0.85);
-        }
-    }
-    // Native language.
+    // Native language: "English (native)", "Deutsch (Muttersprache)", "my native language is …".
     static NATIVE: OnceLock<Regex> = OnceLock::new();
     static NATIVE2: OnceLock<Regex> = OnceLock::new();
-    let native = re(&NATIVE, r"(?i)\b([A-Za-z]+)\s*\((?:native|mother tongue|first language)");
+    let cue = super::people::alternation(lexicon::native_cues());
+    let native = re(&NATIVE, &format!(r"(?i)(\p{{L}}+)\s*[(:–-]\s*(?:{cue})\b"));
     let native2 = re(&NATIVE2, r"(?i)\b(?:my (?:native|first) language is|I'm a native ([A-Za-z]+) speaker|native speaker of)\s*([A-Za-z]+)?");
     for c in native.captures_iter(text) {
         if let Some(code) = language_code(&c[1]) {
@@ -95,5 +118,30 @@ mod tests {
         assert!(!c.iter().any(|(k, _)| k == "additional-name"));
         assert!(c.contains(&("bday".into(), "1990-05-05".into())));
         let _ = view_of;
+    }
+
+    /// The same facts as people write them in other languages (invented examples).
+    #[test]
+    fn birthday_title_language_in_other_languages() {
+        let o = owner();
+        for (text, bday) in [
+            ("Geburtsdatum: 04.11.1987 in Bremen", "1987-11-04"),
+            ("Née le 4 novembre 1987 à Nantes", "1987-11-04"),
+            ("Fecha de nacimiento: 04/11/1987", "1987-11-04"),
+            ("Född 1987-11-04 i Umeå", "1987-11-04"),
+            ("Data di nascita: 4 novembre 1987", "1987-11-04"),
+            ("生年月日：1987年11月4日", "1987-11-04"),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(c.contains(&("bday".into(), bday.into())), "{text}: {c:?}");
+        }
+        let c = run_rule("Frau Dr. Jo Bloggs, Hauptstraße 1", |v, out| rules(v, &o, out));
+        assert!(c.contains(&("honorific-prefix".into(), "Dr.".into())), "{c:?}");
+        let c = run_rule("JO ANNE BLOGGS\nIngenieurin", |v, out| rules(v, &o, out));
+        assert!(c.contains(&("additional-name".into(), "Anne".into())), "{c:?}");
+        for (text, code) in [("Deutsch (Muttersprache), Englisch (C1)", "de"), ("Français (langue maternelle)", "fr"), ("Español (nativo), inglés (B2)", "es"), ("Svenska (modersmål)", "sv")] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(c.contains(&("language".into(), code.into())), "{text}: {c:?}");
+        }
     }
 }

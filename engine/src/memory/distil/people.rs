@@ -9,14 +9,35 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::{re, Candidate, Owner, View};
+use crate::lexicon;
 use crate::memory::{date, Entity, Relation, Timestamp};
 
-const FAMILY: &[&str] = &[
-    "sister", "brother", "mum", "mom", "mother", "dad", "father", "nephew", "niece", "cousin", "grandma", "grandmother",
-    "grandad", "grandpa", "grandfather", "aunt", "auntie", "uncle", "son", "daughter", "brother-in-law", "sister-in-law",
-    "stepmum", "stepdad", "gran", "nan",
-];
-const PARTNER: &[&str] = &["partner", "husband", "wife", "boyfriend", "girlfriend", "fiancé", "fiance", "fiancée", "fiancee", "spouse"];
+/// The kind of relation a word names (`Lebensgefährte` → `partner`, `hermana` → `sister`), in
+/// any language of [`lexicon::relations`].
+pub fn relation_kind(word: &str) -> Option<&'static str> {
+    static I: OnceLock<std::collections::HashMap<String, (usize, bool)>> = OnceLock::new();
+    let w = word.trim().to_lowercase();
+    I.get_or_init(|| lexicon::relations().index()).get(&w).and_then(|(i, _)| lexicon::RELATIONS.get(*i).copied())
+}
+
+fn is_partner(word: &str) -> bool {
+    relation_kind(word) == Some("partner")
+}
+
+fn is_family(word: &str) -> bool {
+    relation_kind(word).is_some_and(|k| !matches!(k, "partner" | "friend" | "best friend"))
+}
+
+/// Regex alternation of a lexicon's phrases, longest first, spaces matching any whitespace.
+pub fn alternation(lex: &lexicon::Lexicon) -> String {
+    let mut all = lex.phrases();
+    all.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    all.dedup();
+    all.iter().map(|w| regex::escape(w).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+}
+
+/// A capitalised name of one to four words, in any Latin script (`Tobias`, `Lucía Romero Vidal`).
+pub const NAME: &str = r"\p{Lu}[\p{Ll}'’-]+(?:[ -]\p{Lu}[\p{Ll}'’-]+){0,3}";
 
 #[derive(Default)]
 struct Person {
@@ -59,12 +80,18 @@ impl People {
     pub fn rules(&mut self, v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         static NAME_REL: OnceLock<Regex> = OnceLock::new();
         static MY_REL: OnceLock<Regex> = OnceLock::new();
+        static NAME_MY_REL: OnceLock<Regex> = OnceLock::new();
         static ROW: OnceLock<Regex> = OnceLock::new();
         static REL_NAME: OnceLock<Regex> = OnceLock::new();
-        let rels = [PARTNER, FAMILY, &["friend", "best friend"]].concat().join("|");
-        let name_rel = re(&NAME_REL, &format!(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s*\((?:my\s+|your\s+)?((?i:{rels}))\)"));
-        let my_rel = re(&MY_REL, &format!(r"\b[Mm]y (?:little |big |older |younger |best )?((?i:{rels}))(?:'s)?,?\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"));
-        let rel_name = re(&REL_NAME, &format!(r"^\|?\s*((?i:{rels}))\s*\(([A-Z][a-z]+)\)"));
+        let rels = alternation(lexicon::relations());
+        let poss = alternation(lexicon::possessives());
+        // "Sam Lee (partner)", "Sam (my partner)", "Marc (mi pareja)".
+        let name_rel = re(&NAME_REL, &format!(r"\b({NAME})\s*\((?:(?i:{poss}|your)\s+)?((?i:{rels}))\)"));
+        // "my partner Sam", "mein Lebensgefährte Tobias", "ma sœur, Claire".
+        let my_rel = re(&MY_REL, &format!(r"(?:^|[^\p{{L}}])(?i:{poss})\s+(?i:(?:little|big|older|younger|kleine|große|großer|petite|grande|petit|grand|hermano mayor)\s+)?((?i:{rels}))(?:'s)?,?\s+({NAME})"));
+        // "Tobi (Tobias Lindner), mein Lebensgefährte", "Marc, my husband".
+        let name_my_rel = re(&NAME_MY_REL, &format!(r"\b({NAME})(?:\s*\(({NAME})\))?,?\s+(?:[-–—]\s*)?(?i:{poss})\s+((?i:{rels}))\b"));
+        let rel_name = re(&REL_NAME, &format!(r"^\|?\s*((?i:{rels}))\s*\(({NAME})\)"));
         let row = re(&ROW, r"^\|\s*([^|]+?)\s*\|\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\b");
         let mine = v.first_person() || v.author == super::Author::Other;
         if mine {
@@ -73,7 +100,7 @@ impl People {
                 if owner.name.as_deref() == Some(name) {
                     continue;
                 }
-                if PARTNER.contains(&rel.as_str()) {
+                if is_partner(&rel) {
                     v.emit(out, "partner", name, 0.85);
                 }
                 self.note(v, name, Some(&rel), None);
@@ -82,8 +109,19 @@ impl People {
         if v.first_person() {
             for c in my_rel.captures_iter(&v.flat) {
                 let (rel, name) = (c[1].to_lowercase(), c[2].to_string());
-                if PARTNER.contains(&rel.as_str()) {
+                if is_partner(&rel) {
                     v.emit(out, "partner", &name, 0.7);
+                }
+                self.note(v, &name, Some(&rel), None);
+            }
+            for c in name_my_rel.captures_iter(&v.flat) {
+                let name = c.get(2).unwrap_or_else(|| c.get(1).expect("group 1")).as_str().to_string();
+                let rel = c[3].to_lowercase();
+                if owner.name.as_deref() == Some(name.as_str()) {
+                    continue;
+                }
+                if is_partner(&rel) {
+                    v.emit(out, "partner", &name, 0.85);
                 }
                 self.note(v, &name, Some(&rel), None);
             }
@@ -123,8 +161,8 @@ impl People {
                 relations.push(Relation { id: format!("rel-self-{r}-{key}"), from: "self".into(), relation: r.clone(), to: id.clone(), source_chunk: p.chunk.clone() });
             }
             let group = match p.relation.as_deref() {
-                Some(r) if FAMILY.contains(&r) => "family",
-                Some(r) if PARTNER.contains(&r) => continue,
+                Some(r) if is_family(r) => "family",
+                Some(r) if is_partner(r) => continue,
                 Some(_) => "friends",
                 None if p.birthday.is_some() => "friends",
                 None => continue,
@@ -163,5 +201,30 @@ mod tests {
         assert!(vals.contains(&("friends".into(), "Priya, birthday 17 July".into())), "{vals:?}");
         assert!(ents.iter().any(|e| e.name == "Chioma"));
         assert!(rels.iter().any(|r| r.relation == "partner"));
+    }
+
+    /// Partners and family as people write them in other languages (invented examples).
+    #[test]
+    fn partner_in_other_languages() {
+        let o = owner();
+        for (text, want) in [
+            ("- Jonas (Jonas Albers), mein Lebensgefährte: Geburtstag im Juni", "Jonas Albers"),
+            ("Ce week-end avec mon compagnon Hugo Lefèvre à la mer.", "Hugo Lefèvre"),
+            ("Cena con Álvaro (mi pareja) y sus padres.", "Álvaro"),
+            ("Middag hos min sambo Erik Lund och hans föräldrar.", "Erik Lund"),
+            ("Oggi pranzo con mio marito Paolo.", "Paolo"),
+        ] {
+            let mut p = People::default();
+            let mut out = Vec::new();
+            p.rules(&view_of(text, SourceKind::Markdown), &o, &mut out);
+            let partners: Vec<&str> = out.iter().filter(|c| c.key == "partner").map(|c| c.value.as_str()).collect();
+            assert_eq!(partners, [want], "{text}");
+        }
+        let mut p = People::default();
+        let mut out = Vec::new();
+        p.rules(&view_of("Hoy he llamado a mi hermana Inés.", SourceKind::Markdown), &o, &mut out);
+        assert!(out.iter().all(|c| c.key != "partner"));
+        let (ents, _) = p.finish(&mut out);
+        assert!(ents.iter().any(|e| e.name == "Inés"), "{ents:?}");
     }
 }

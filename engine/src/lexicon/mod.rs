@@ -1,0 +1,171 @@
+//! Word lists as data. Each `*.txt` file beside this one holds one list, one line a language:
+//! `xx: item | item | …`, where an item may have several spellings `a/b/c` (the first is the
+//! main one). Lines starting with `#` are comments. The lists hold general words of a language
+//! (month names, function words, phrases people use for a kind of fact), never words taken from
+//! one person's notes; each list has its own test below.
+//!
+//! Used by [`crate::text`] (dates, language) and the L1 rules in [`crate::memory::distil`].
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// One language's line: its items, each a list of spellings (lower case).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub lang: &'static str,
+    pub items: Vec<Vec<String>>,
+}
+
+/// A parsed list.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    pub lines: Vec<Line>,
+}
+
+impl Lexicon {
+    /// Parses the `xx: a/b | c` format. Panics on a malformed line: the lists are compiled in
+    /// and checked by the tests.
+    pub fn parse(src: &'static str) -> Lexicon {
+        let mut lines = Vec::new();
+        for raw in src.lines() {
+            let raw = raw.trim();
+            if raw.is_empty() || raw.starts_with('#') {
+                continue;
+            }
+            let (lang, rest) = raw.split_once(':').unwrap_or_else(|| panic!("lexicon line without `lang:`: {raw}"));
+            let items = rest
+                .split('|')
+                .map(|item| item.split('/').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+                .filter(|i: &Vec<String>| !i.is_empty())
+                .collect();
+            lines.push(Line { lang: lang.trim(), items });
+        }
+        Lexicon { lines }
+    }
+
+    /// Every spelling of every item, with its language and item index.
+    pub fn spellings(&self) -> impl Iterator<Item = (&'static str, usize, &str)> + '_ {
+        self.lines.iter().flat_map(|l| l.items.iter().enumerate().flat_map(move |(i, s)| s.iter().map(move |w| (l.lang, i, w.as_str()))))
+    }
+
+    /// Map from spelling to (item index, whether it is the item's first, full spelling); when
+    /// languages disagree on a spelling the first line wins.
+    pub fn index(&self) -> HashMap<String, (usize, bool)> {
+        let mut m = HashMap::new();
+        for l in &self.lines {
+            for (i, s) in l.items.iter().enumerate() {
+                for (j, w) in s.iter().enumerate() {
+                    let full = j == 0 || w.chars().count() > 4;
+                    m.entry(w.clone()).or_insert((i, full));
+                }
+            }
+        }
+        m
+    }
+
+    /// The items of one language.
+    pub fn lang(&self, lang: &str) -> Option<&Line> {
+        self.lines.iter().find(|l| l.lang == lang)
+    }
+
+    /// All spellings of all items, flat (for phrase lists).
+    pub fn phrases(&self) -> Vec<String> {
+        self.spellings().map(|(_, _, w)| w.to_string()).collect()
+    }
+}
+
+macro_rules! list {
+    ($name:ident, $file:literal) => {
+        pub fn $name() -> &'static Lexicon {
+            static L: OnceLock<Lexicon> = OnceLock::new();
+            L.get_or_init(|| Lexicon::parse(include_str!($file)))
+        }
+    };
+}
+
+list!(months, "months.txt");
+list!(weekdays, "weekdays.txt");
+list!(stopwords, "stopwords.txt");
+list!(relations, "relations.txt");
+list!(possessives, "possessives.txt");
+list!(birth_cues, "birth_cues.txt");
+list!(honorifics, "honorifics.txt");
+list!(native_cues, "native_cues.txt");
+list!(languages, "languages.txt");
+
+/// ISO 639-1 code of a language name written in any of the languages (`Deutsch`, `anglais`,
+/// `inglés`, `svenska`).
+pub fn language_code(name: &str) -> Option<&'static str> {
+    let n = name.trim().to_lowercase();
+    languages().lines.iter().find(|l| l.items.iter().any(|i| i.iter().any(|w| *w == n))).map(|l| l.lang)
+}
+
+/// The relation items of [`relations`], in their order.
+pub const RELATIONS: [&str; 14] =
+    ["partner", "mother", "father", "sister", "brother", "son", "daughter", "grandmother", "grandfather", "aunt", "uncle", "cousin", "friend", "best friend"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_have_twelve_items_in_every_language() {
+        assert!(months().lines.len() >= 9);
+        for l in &months().lines {
+            assert_eq!(l.items.len(), 12, "{}", l.lang);
+        }
+        // Spellings that mean different months in different languages would make dates wrong.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (lang, i, w) in months().spellings() {
+            if let Some(prev) = seen.insert(w, i) {
+                assert_eq!(prev, i, "`{w}` ({lang}) names two months");
+            }
+        }
+    }
+
+    #[test]
+    fn relations_are_in_order_and_unambiguous() {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for l in &relations().lines {
+            assert_eq!(l.items.len(), RELATIONS.len(), "{}", l.lang);
+        }
+        for (lang, i, w) in relations().spellings() {
+            if let Some(prev) = seen.insert(w, i) {
+                assert_eq!(prev, i, "`{w}` ({lang}) is two relations");
+            }
+        }
+        assert!(possessives().lines.len() >= 9);
+    }
+
+    #[test]
+    fn language_names_in_many_languages() {
+        for (name, code) in [("Deutsch", "de"), ("anglais", "en"), ("inglés", "en"), ("svenska", "sv"), ("Polski", "pl"), ("日本語", "ja"), ("Klingon", "")] {
+            assert_eq!(language_code(name).unwrap_or(""), code, "{name}");
+        }
+        // A name means one language only.
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (lang, _, w) in languages().spellings() {
+            if let Some(prev) = seen.insert(w, lang) {
+                assert_eq!(prev, lang, "`{w}` names two languages");
+            }
+        }
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines] {
+            assert!(l.len() >= 9);
+        }
+    }
+
+    #[test]
+    fn weekdays_have_seven_items_in_every_language() {
+        for l in &weekdays().lines {
+            assert_eq!(l.items.len(), 7, "{}", l.lang);
+        }
+    }
+
+    #[test]
+    fn stopwords_are_short_function_words() {
+        for l in &stopwords().lines {
+            assert!(l.items.len() >= 20, "{}", l.lang);
+            assert!(l.items.iter().all(|i| i.len() == 1 && i[0].chars().count() <= 8), "{}", l.lang);
+        }
+    }
+}

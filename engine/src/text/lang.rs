@@ -1,0 +1,62 @@
+//! Which language a text is written in, from its function words ([`crate::lexicon::stopwords`])
+//! and, for Japanese and Chinese, its script.
+
+use std::collections::HashMap;
+
+use crate::lexicon;
+
+/// Counts of each language's function words in `text`, and kana / Han characters.
+pub fn scores(text: &str) -> Vec<(&'static str, usize)> {
+    let mut index: HashMap<&str, Vec<&'static str>> = HashMap::new();
+    for (lang, _, w) in lexicon::stopwords().spellings() {
+        index.entry(w).or_default().push(lang);
+    }
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()) {
+        let lw = word.to_lowercase();
+        if let Some(langs) = index.get(lw.as_str()) {
+            for l in langs {
+                *counts.entry(l).or_default() += 1;
+            }
+        }
+    }
+    let kana = text.chars().filter(|c| matches!(*c as u32, 0x3040..=0x30FF)).count();
+    let han = text.chars().filter(|c| matches!(*c as u32, 0x4E00..=0x9FFF)).count();
+    if kana > 0 {
+        counts.insert("ja", kana + han);
+    } else if han > 0 {
+        counts.insert("zh", han);
+    }
+    let mut v: Vec<(&'static str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v
+}
+
+/// The language of `text` (ISO 639-1), when at least a few of its words say so.
+pub fn detect(text: &str) -> Option<&'static str> {
+    let s = scores(text);
+    let (lang, n) = *s.first()?;
+    let second = s.get(1).map_or(0, |x| x.1);
+    (n >= 3 && n > second).then_some(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::detect;
+
+    #[test]
+    fn tells_languages_apart() {
+        assert_eq!(detect("The weather was fine and we walked to the harbour with the dog."), Some("en"));
+        assert_eq!(detect("Wir sind am Wochenende mit dem Zug an die Ostsee gefahren, und es war nicht kalt."), Some("de"));
+        assert_eq!(detect("Nous avons pris le train pour la mer et il ne faisait pas froid du tout."), Some("fr"));
+        assert_eq!(detect("Fuimos a la playa en tren con los niños y no hacía nada de frío."), Some("es"));
+        assert_eq!(detect("Siamo andati al mare con il treno e non faceva per niente freddo, anche se era tardi."), Some("it"));
+        assert_eq!(detect("We zijn met de trein naar de zee gegaan en het was niet koud, maar wel nat."), Some("nl"));
+        assert_eq!(detect("Fomos para a praia de comboio com os miúdos e não estava muito frio."), Some("pt"));
+        assert_eq!(detect("Pojechaliśmy pociągiem nad morze i nie było zimno, ale już jest jesień."), Some("pl"));
+        assert_eq!(detect("Vi tog tåget till havet och det var inte kallt, men jag frös ändå."), Some("sv"));
+        assert_eq!(detect("週末に電車で海に行きました。"), Some("ja"));
+        assert_eq!(detect("周末我们坐火车去了海边。"), Some("zh"));
+        assert_eq!(detect("ok"), None);
+    }
+}
