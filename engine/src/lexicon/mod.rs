@@ -92,6 +92,21 @@ list!(birth_cues, "birth_cues.txt");
 list!(honorifics, "honorifics.txt");
 list!(native_cues, "native_cues.txt");
 list!(languages, "languages.txt");
+list!(home_cues, "home_cues.txt");
+list!(old_cues, "old_cues.txt");
+list!(legal_forms, "legal_forms.txt");
+
+/// Whether `text` names a company: a word of it is a legal form (`GmbH`, `Ltd`, `S.L.`, `AB`).
+pub fn names_company(text: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let set = S.get_or_init(|| legal_forms().phrases().into_iter().filter(|p| !p.contains(' ')).collect());
+    text.split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == '(' || c == ')').any(|w| {
+        let raw = w.trim_end_matches([';', ':']);
+        // Short all-lower forms (`ab`, `sa`, `ag`) count only as written by companies: in capitals.
+        let lw = raw.to_lowercase();
+        set.contains(&lw) && (lw.chars().count() > 3 || raw.chars().any(|c| c.is_uppercase()))
+    })
+}
 
 /// ISO 639-1 code of a language name written in any of the languages (`Deutsch`, `anglais`,
 /// `inglés`, `svenska`).
@@ -149,9 +164,19 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines] {
             assert!(l.len() >= 9);
         }
+    }
+
+    #[test]
+    fn legal_forms_name_companies() {
+        assert!(names_company("Nordlicht Solar GmbH | Hafenweg 3"));
+        assert!(names_company("Pinewood Analytics Ltd"));
+        assert!(names_company("Fabrica Textil S.L."));
+        assert!(names_company("Ljusgården AB"));
+        assert!(!names_company("ab und zu"));
+        assert!(!names_company("Jo Bloggs, 12 Mill Lane"));
     }
 
     #[test]

@@ -93,6 +93,18 @@ pub fn first_date_in_text(text: &str) -> Option<Timestamp> {
     all.iter().find(|s| s.year.is_some() && s.day.is_none()).and_then(|s| s.resolve(None))
 }
 
+/// The latest complete numeric date in a text (`Mietbeginn: 01.03.2025`) that is not after
+/// `now`: an undated form or summary was written after the dates it records, mostly.
+pub fn latest_numeric_date(text: &str, now: Timestamp) -> Option<Timestamp> {
+    crate::text::dates::dates_in(text)
+        .into_iter()
+        .filter(|s| s.numeric)
+        .filter_map(|s| s.ymd())
+        .filter_map(|(y, m, d)| timestamp(y, m, d))
+        .filter(|t| *t <= now)
+        .max()
+}
+
 /// An ISO 8601 timestamp's date part (`2025-02-15T09:30:00+00:00`).
 pub fn from_iso(text: &str) -> Option<Timestamp> {
     let t = text.trim();
@@ -142,5 +154,7 @@ mod tests {
         assert_eq!(from_iso("2025-02-15T09:30:00+00:00"), Some(timestamp(2025, 2, 15).unwrap() + 9 * 3600 + 1800));
         assert_eq!(month_number("Sept"), Some(9));
         assert_eq!(month_number("Ma"), None);
+        let now = timestamp(2026, 1, 1).unwrap();
+        assert_eq!(latest_numeric_date("Beginn: 01.03.2025 (Übergabe 14.03.2025), Ende 01.03.2030", now), timestamp(2025, 3, 14));
     }
 }

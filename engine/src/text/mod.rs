@@ -3,6 +3,7 @@
 //! Dutch, Portuguese, Polish, Swedish, Japanese, Chinese). Word lists come from
 //! [`crate::lexicon`].
 
+pub mod address;
 pub mod dates;
 pub mod lang;
 

@@ -1,175 +1,153 @@
-//! Address rules: postal addresses ending in a UK postcode (`M19 3PL`), a US state + ZIP
-//! (`Springfield, IL 62704`) or an EU postcode + town (`75001 Paris`), written on one line with
-//! commas or as a letter's address block, one part per line. An address is the user's home when
-//! it follows their name in an address block, shares a line with their email/phone (CV header),
-//! or is introduced by "moved to", "moving to", "to:", "move-in at", "my (new) address", "I live
-//! at", "home address" — never when introduced by "from" (the old one). Emits the components
-//! (`street-address`, `address-line1/2`, `address-level2`, `postal-code`, `address-level1`,
-//! `country`) and the whole as `home-address` (sensitive).
+//! Address rules: postal addresses of any country, read by that country's format
+//! ([`crate::text::address`]: postcode shape and place, town, region, house number before or
+//! after the street), written on one line with commas or as a letter's address block, one part a
+//! line. An address is the user's home when it follows their name (address block, contract
+//! party), shares a line with their email/phone (CV header), or is introduced by a "home" cue in
+//! any language ("moved to", "Nach:", "nueva dirección", "jag bor på", [`lexicon::home_cues`]) —
+//! never when introduced by an "old" cue ("from", "Von:", "De:", [`lexicon::old_cues`]). Emits
+//! the components (`street-address`, `address-line1/2`, `address-level2`, `postal-code`,
+//! `address-level1`, `country`) and the whole as `home-address` (sensitive).
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{re, Candidate, Owner, View};
+use super::people::alternation;
+use super::{Candidate, Owner, View};
+use crate::lexicon;
+use crate::text::address as addr;
+pub use crate::text::address::{parse as parse_with, uk_region, Address};
 
-/// Region (`address-level1`) of a UK postcode area.
-pub fn uk_region(postcode: &str) -> Option<&'static str> {
-    const AREAS: &[(&str, &str)] = &[
-        ("M", "Greater Manchester"), ("BL", "Greater Manchester"), ("OL", "Greater Manchester"), ("SK", "Greater Manchester"),
-        ("WN", "Greater Manchester"), ("B", "West Midlands"), ("CV", "West Midlands"), ("WV", "West Midlands"), ("WS", "West Midlands"),
-        ("DY", "West Midlands"), ("L", "Merseyside"), ("CH", "Merseyside"), ("LS", "West Yorkshire"), ("BD", "West Yorkshire"),
-        ("HX", "West Yorkshire"), ("HD", "West Yorkshire"), ("WF", "West Yorkshire"), ("S", "South Yorkshire"), ("DN", "South Yorkshire"),
-        ("YO", "North Yorkshire"), ("HG", "North Yorkshire"), ("HU", "East Riding of Yorkshire"), ("NE", "Tyne and Wear"), ("SR", "Tyne and Wear"),
-        ("DH", "County Durham"), ("TS", "North Yorkshire"), ("WA", "Cheshire"), ("CW", "Cheshire"), ("PR", "Lancashire"), ("BB", "Lancashire"),
-        ("LA", "Lancashire"), ("FY", "Lancashire"), ("CA", "Cumbria"), ("NG", "Nottinghamshire"), ("LE", "Leicestershire"), ("DE", "Derbyshire"),
-        ("ST", "Staffordshire"), ("LN", "Lincolnshire"), ("NN", "Northamptonshire"), ("MK", "Buckinghamshire"), ("HP", "Buckinghamshire"),
-        ("OX", "Oxfordshire"), ("CB", "Cambridgeshire"), ("PE", "Cambridgeshire"), ("NR", "Norfolk"), ("IP", "Suffolk"), ("CO", "Essex"),
-        ("CM", "Essex"), ("SS", "Essex"), ("AL", "Hertfordshire"), ("SG", "Hertfordshire"), ("LU", "Bedfordshire"), ("RG", "Berkshire"),
-        ("SL", "Berkshire"), ("GU", "Surrey"), ("KT", "Surrey"), ("RH", "West Sussex"), ("BN", "East Sussex"), ("TN", "Kent"), ("ME", "Kent"),
-        ("CT", "Kent"), ("SO", "Hampshire"), ("PO", "Hampshire"), ("BH", "Dorset"), ("DT", "Dorset"), ("SP", "Wiltshire"), ("SN", "Wiltshire"),
-        ("BA", "Somerset"), ("TA", "Somerset"), ("BS", "Bristol"), ("GL", "Gloucestershire"), ("EX", "Devon"), ("PL", "Devon"), ("TQ", "Devon"),
-        ("TR", "Cornwall"), ("WR", "Worcestershire"), ("HR", "Herefordshire"), ("SY", "Shropshire"), ("TF", "Shropshire"),
-        ("E", "Greater London"), ("EC", "Greater London"), ("N", "Greater London"), ("NW", "Greater London"), ("SE", "Greater London"),
-        ("SW", "Greater London"), ("W", "Greater London"), ("WC", "Greater London"), ("BR", "Greater London"), ("CR", "Greater London"),
-        ("DA", "Kent"), ("EN", "Greater London"), ("HA", "Greater London"), ("IG", "Greater London"), ("RM", "Greater London"),
-        ("SM", "Greater London"), ("TW", "Greater London"), ("UB", "Greater London"), ("CF", "Cardiff"), ("SA", "Swansea"), ("NP", "Newport"),
-        ("LL", "Gwynedd"), ("G", "Glasgow City"), ("EH", "City of Edinburgh"), ("AB", "Aberdeen City"), ("DD", "Dundee City"),
-        ("KY", "Fife"), ("PA", "Renfrewshire"), ("FK", "Stirling"), ("IV", "Highland"), ("BT", "Northern Ireland"),
-    ];
-    let area: String = postcode.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_uppercase();
-    AREAS.iter().find(|(a, _)| *a == area).map(|(_, r)| *r)
+/// English name of a country code.
+pub fn country_name(code: &str) -> Option<String> {
+    addr::country_name(code)
 }
 
-/// English name of a country code we emit.
-pub fn country_name(code: &str) -> Option<&'static str> {
-    match code {
-        "GB" => Some("United Kingdom"),
-        "US" => Some("United States"),
-        "DE" => Some("Germany"),
-        "FR" => Some("France"),
-        "IE" => Some("Ireland"),
-        _ => None,
-    }
-}
-
-/// A parsed postal address.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Address {
-    pub line1: String,
-    pub line2: String,
-    pub town: String,
-    pub region: Option<String>,
-    pub postcode: String,
-    pub country: &'static str,
-    pub full: String,
-}
-
-fn uk_postcode() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"\b([A-Z]{1,2}\d[A-Z\d]?)\s?(\d[A-Z]{2})\b")
-}
-
-/// Parses `parts, …, Town POSTCODE` (already one line, comma-separated).
+/// Parses a one-line address with no hint about its country.
 pub fn parse(line: &str) -> Option<Address> {
-    static US: OnceLock<Regex> = OnceLock::new();
-    static EU: OnceLock<Regex> = OnceLock::new();
-    let line = line.trim().trim_end_matches([',', '.']);
-    let (head, postcode, country, region) = if let Some(m) = uk_postcode().captures(line).filter(|c| c.get(0).is_some_and(|m| m.end() == line.len())) {
-        let whole = m.get(0)?;
-        let pc = format!("{} {}", &m[1], &m[2]);
-        (line[..whole.start()].trim().trim_end_matches(',').to_string(), pc.clone(), "GB", uk_region(&pc).map(str::to_string))
-    } else if let Some(m) = re(&US, r",\s*([A-Z]{2})\s+(\d{5}(?:-\d{4})?)$").captures(line) {
-        let whole = m.get(0)?;
-        (line[..whole.start()].trim().to_string(), m[2].to_string(), "US", Some(m[1].to_string()))
-    } else if let Some(m) = re(&EU, r",\s*(\d{5})\s+([A-Z][\p{L}-]+)$").captures(line) {
-        let whole = m.get(0)?;
-        let head = format!("{}, {}", line[..whole.start()].trim(), &m[2]);
-        (head, m[1].to_string(), "", None)
-    } else {
-        return None;
-    };
-    let mut parts: Vec<String> = head.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
-    let town = parts.pop()?;
-    let street = parts.iter().position(|p| p.chars().next().is_some_and(|c| c.is_ascii_digit()) && p.split_whitespace().count() >= 2 && p.chars().any(|c| c.is_alphabetic()))?;
-    if parts.iter().any(|p| p.to_lowercase().starts_with("po box")) || town.split_whitespace().count() > 3 {
-        return None;
-    }
-    let line1 = parts[..=street].join(", ");
-    let line2 = parts[street + 1..].join(", ");
-    let full = format!("{}{}, {town} {postcode}", line1, if line2.is_empty() { String::new() } else { format!(", {line2}") });
-    Some(Address { line1, line2, town, region, postcode, country, full })
+    addr::parse(line, &[])
 }
 
-const HOME_CUE: &str = r"(?i)(?:\bmoved to|\bmoving to|\bmove-in at|\bmoved in(?:to)? at|^\s*to\s*:|\bmy (?:new |home )?address(?: is)?|\bnew address|\bI live at|\bliving at|\bhome address|\bproperty\s*:)\W*$";
-
-/// An address string found in text, with what precedes it on its line (`before`) and the line
-/// above (`prev`).
-struct Found {
-    addr: String,
-    before: String,
-    prev: String,
-    line: usize,
-}
-
-/// Candidate address strings in a text.
-fn addresses_in(text: &str) -> Vec<Found> {
-    static US: OnceLock<Regex> = OnceLock::new();
-    let mut out = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
-        let l = line.trim();
-        let Some(pc) = uk_postcode().find(l).map(|m| m.end()).or_else(|| re(&US, r",\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b").find(l).map(|m| m.end())) else {
-            continue;
-        };
-        let upto = &l[..pc];
-        let prev = if i > 0 { lines[i - 1].to_string() } else { String::new() };
-        if upto.contains(',') || upto.split_whitespace().count() > 4 {
-            // One-line address: from after a label colon to the postcode, prose dropped.
-            let cut = upto.rfind(": ").map(|i| i + 1).unwrap_or(0);
-            let rest = &upto[cut..];
-            let Some(pos) = rest.find(|c: char| c.is_ascii_digit()) else { continue };
-            let flat = ["Flat ", "Apartment ", "Apt ", "Unit "].iter().filter_map(|f| rest.find(f)).min();
-            let start = flat.filter(|f| *f < pos).unwrap_or(pos);
-            out.push(Found { addr: rest[start..].trim().to_string(), before: format!("{}{}", &upto[..cut], &rest[..start]), prev, line: i });
-        } else {
-            // Address block: postcode (maybe with town) on its own line, parts above it.
-            let mut parts = vec![upto.trim().to_string()];
-            let mut j = i;
-            while j > 0 && parts.len() < 7 {
-                let p = lines[j - 1].trim();
-                if p.is_empty() || p.contains(':') || p.len() > 40 || p.contains('@') {
-                    break;
-                }
-                parts.insert(0, p.to_string());
-                j -= 1;
-            }
-            let first_is_name = parts.first().is_some_and(|f| !f.chars().next().is_some_and(|c| c.is_ascii_digit()) && !f.starts_with("Flat"));
-            let before = if first_is_name && parts.len() > 2 { parts.remove(0) } else { String::new() };
-            if parts.len() < 2 {
+/// Countries a text hints at: a country named in it, then those of its language.
+fn hints(text: &str, fallback: Option<&str>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for line in text.lines() {
+        for part in line.split([',', '|', '·']) {
+            let t = part.trim().trim_end_matches('.');
+            if t.is_empty() || t.split_whitespace().count() > 3 {
                 continue;
             }
-            let pcode = parts.pop().unwrap_or_default();
-            let last = parts.pop().unwrap_or_default();
-            parts.push(format!("{last} {pcode}"));
-            let prev = if j > 0 { lines[j - 1].to_string() } else { String::new() };
-            out.push(Found { addr: parts.join(", "), before, prev, line: i });
+            if let Some(code) = crate::tasks::autofill::options::country_code(&crate::text::fold(t)) {
+                if let Some(f) = addr::format(code) {
+                    if !out.contains(&f.code) {
+                        out.push(f.code);
+                    }
+                }
+            }
+        }
+    }
+    for lang in [crate::text::lang::detect(text), fallback].into_iter().flatten() {
+        for c in addr::countries_for_language(lang) {
+            if !out.contains(c) {
+                out.push(c);
+            }
         }
     }
     out
 }
 
+/// An address found in text, with what precedes it on its line (`before`) and the line
+/// above (`prev`).
+struct Found {
+    addr: Address,
+    before: String,
+    prev: String,
+    line: usize,
+}
+
+/// Addresses in a text.
+fn addresses_in(text: &str, lang: Option<&str>) -> Vec<Found> {
+    let hints = hints(text, lang);
+    let mut out = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let l = line.trim();
+        // A postcode alone under its town (`Leeds` / `LS6 3PL`) is read as one locality line.
+        let (loc, top) = match addr::find_locality(l, &hints) {
+            Some(loc) => (loc, i),
+            None if i > 0 && l.split_whitespace().count() <= 2 && !lines[i - 1].trim().is_empty() => {
+                let joined = format!("{} {l}", lines[i - 1].trim());
+                match addr::find_locality(&joined, &hints).filter(|loc| loc.start == 0) {
+                    Some(loc) => (loc, i - 1),
+                    None => continue,
+                }
+            }
+            None => continue,
+        };
+        let upto = if top == i { &l[..loc.start] } else { "" };
+        let prev = if i > 0 { lines[i - 1].to_string() } else { String::new() };
+        if upto.trim().trim_end_matches(',').trim().is_empty() {
+            // Address block: the locality on its own line, the parts above it.
+            let mut parts: Vec<String> = Vec::new();
+            let mut j = top;
+            // A town alone above a postcode alone (GB: `Leeds` / `LS6 3PL`).
+            while j > 0 && parts.len() < 6 {
+                let p = lines[j - 1].trim();
+                if p.is_empty() || p.contains(':') || p.chars().count() > 45 || p.contains('@') {
+                    break;
+                }
+                parts.insert(0, p.to_string());
+                j -= 1;
+            }
+            let first_is_name = parts.first().is_some_and(|f| !f.chars().any(|c| c.is_ascii_digit()) && !lexicon_unit(f));
+            let before = if first_is_name && parts.len() > 1 { parts.remove(0) } else { String::new() };
+            let prev = if j > 0 { lines[j - 1].to_string() } else { String::new() };
+            // When the town stood alone above the postcode, it is in the parts: drop it.
+            if parts.last().is_some_and(|p| p.trim() == loc.town) {
+                parts.pop();
+            }
+            if let Some(a) = addr::parse_parts(&parts, &loc) {
+                out.push(Found { addr: a, before, prev, line: i });
+            }
+            continue;
+        }
+        // One-line address: from after a label colon to the locality; earlier prose parts that
+        // are not address parts stay in `before`.
+        let cut = upto.rfind(": ").map(|i| i + 1).unwrap_or(0);
+        let rest = &upto[cut..];
+        let parts: Vec<String> = rest.split([',', '|', '·', ';']).map(str::to_string).collect();
+        let Some(a) = addr::parse_parts(&parts, &loc) else { continue };
+        let first = a.line1.split(',').next().unwrap_or("").trim().to_string();
+        let at = rest.find(first.as_str()).unwrap_or(0);
+        out.push(Found { addr: a, before: format!("{}{}", &upto[..cut], &rest[..at]), prev, line: i });
+    }
+    out
+}
+
+fn lexicon_unit(s: &str) -> bool {
+    let l = s.trim().to_lowercase();
+    ["flat ", "apartment ", "apt ", "unit ", "wohnung ", "lgh ", "piso "].iter().any(|u| l.starts_with(u))
+}
+
+fn cue(cell: &'static OnceLock<Regex>, lex: &lexicon::Lexicon) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\W*$", alternation(lex))).expect("cue regex"))
+}
+
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     static CUE: OnceLock<Regex> = OnceLock::new();
     static FROM: OnceLock<Regex> = OnceLock::new();
-    let cue = re(&CUE, HOME_CUE);
-    let from = re(&FROM, r"(?i)\b(?:from|previous(?:ly)?|old address|formerly)\b\W*$");
+    let cue = cue(&CUE, lexicon::home_cues());
+    let from = self::cue(&FROM, lexicon::old_cues());
     let lines: Vec<&str> = v.text.lines().collect();
-    for f in addresses_in(&v.text) {
-        let Some(a) = parse(&f.addr) else { continue };
+    for f in addresses_in(&v.text, owner.language) {
+        let a = f.addr.clone();
         let bare = f.before.trim().is_empty();
         let (before, prev) = (f.before.trim_end(), f.prev.trim_end());
         if from.is_match(before) || (bare && from.is_match(prev)) {
+            continue;
+        }
+        // A company's address (a signature's office line, a contract's other party) is not home.
+        if lexicon::names_company(&lines.get(f.line).copied().unwrap_or_default().replace(&f.addr.line1, "")) || lexicon::names_company(before) {
             continue;
         }
         let near = |d: usize| lines.get(d).map(|l| l.to_lowercase()).unwrap_or_default();

@@ -154,7 +154,20 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         views.push(View { chunk: c, source, flat, text, date: c.dated.unwrap_or_else(|| source.effective_date()), author: author_of(source, c, &owner) });
     }
+    // The language the user writes in: the commonest language of their own chunks.
+    let mut langs: HashMap<&'static str, usize> = HashMap::new();
+    for v in views.iter().filter(|v| v.author == Author::Owner) {
+        if let Some(l) = crate::text::lang::detect(&v.text) {
+            *langs.entry(l).or_default() += 1;
+        }
+    }
+    let mut owner = owner;
+    owner.language = langs.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(l, _)| l);
     let mut cands = Vec::new();
+    if let (Some(lang), Some(v)) = (owner.language, views.iter().find(|v| v.author == Author::Owner)) {
+        // A weak fact: "(native)" or "my first language is" in the notes says it better.
+        v.emit(&mut cands, "language", lang, 0.3);
+    }
     let mut people = people::People::default();
     for v in &views {
         identity::rules(v, &owner, &mut cands);
@@ -219,7 +232,7 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     let country = current(&resolved, "country").map(|f| f.value.clone());
     if let Some(f) = current(&resolved, "country") {
         if let Some(name) = address::country_name(&f.value) {
-            derived(f, "country-name", name.to_string(), &mut extra);
+            derived(f, "country-name", name, &mut extra);
         }
     }
     // Phones: one national and one international form of the current number.
@@ -317,6 +330,7 @@ pub(crate) mod tests {
             family: Some("Bloggs".into()),
             addresses: vec![("jo.bloggs@mail.example".into(), 2, 0)],
             name_chunk: Some(("c".into(), 0)),
+            language: None,
         }
     }
 

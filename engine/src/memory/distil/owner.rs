@@ -19,6 +19,8 @@ pub struct Owner {
     pub addresses: Vec<(String, usize, Timestamp)>,
     /// Chunk and date the name was taken from.
     pub name_chunk: Option<(String, Timestamp)>,
+    /// The language most of the user's own writing is in (ISO 639-1).
+    pub language: Option<&'static str>,
 }
 
 /// `Name <addr>` or bare addresses in a header value.

@@ -158,8 +158,10 @@ pub async fn import_one(
     let doc = importer.parse(path, &text).map_err(fail)?;
     let dated = doc.dated.or_else(|| super::date::from_file_name(path)).or_else(|| {
         if matches!(importer.kind(), SourceKind::Text | SourceKind::Markdown) {
-            super::date::first_date_in_text(&text.chars().take(2000).collect::<String>())
+            let head = text.chars().take(2000).collect::<String>();
+            super::date::first_date_in_text(&head)
                 .or_else(|| super::date::year_from_file_name(path))
+                .or_else(|| super::date::latest_numeric_date(&head, now))
         } else {
             super::date::year_from_file_name(path)
         }
