@@ -95,6 +95,15 @@ list!(languages, "languages.txt");
 list!(home_cues, "home_cues.txt");
 list!(old_cues, "old_cues.txt");
 list!(legal_forms, "legal_forms.txt");
+list!(phone_cues, "phone_cues.txt");
+list!(age_words, "age_words.txt");
+
+/// Whether a word marks a value as old (`alte`, `ancien`, `antiguo`) — `Some(true)` — or as new
+/// (`neue`, `nouveau`, `nuevo`) — `Some(false)`.
+pub fn says_old(word: &str) -> Option<bool> {
+    static I: OnceLock<HashMap<String, (usize, bool)>> = OnceLock::new();
+    I.get_or_init(|| age_words().index()).get(&word.to_lowercase()).map(|(i, _)| *i == 0)
+}
 
 /// Whether `text` names a company: a word of it is a legal form (`GmbH`, `Ltd`, `S.L.`, `AB`).
 pub fn names_company(text: &str) -> bool {
@@ -164,7 +173,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines] {
             assert!(l.len() >= 9);
         }
     }

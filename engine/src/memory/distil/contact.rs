@@ -12,7 +12,7 @@ use super::{re, Candidate, Owner, View};
 
 fn phone_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[\s.-]?\d{2,4}){1,3}\b")
+    re(&R, r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[\s.-]?\d{2,4}){1,4}\b")
 }
 
 fn digits(s: &str) -> String {
@@ -23,6 +23,32 @@ fn digits(s: &str) -> String {
 fn plausible(m: &str) -> bool {
     let d = digits(m);
     (10..=13).contains(&d.len()) && (m.starts_with('+') || m.starts_with('0') || m.starts_with('('))
+}
+
+/// Plausible after a phone cue: countries without a trunk prefix write 9 digits (`612 345 678`).
+fn plausible_cued(m: &str) -> bool {
+    let d = digits(m);
+    plausible(m) || ((9..=13).contains(&d.len()) && !m.contains('.') && !m.contains('/'))
+}
+
+/// Country calling code and whether national numbers start with a trunk `0`, for the countries
+/// whose numbers users most often write.
+fn calling_code(country: &str) -> Option<(&'static str, bool)> {
+    Some(match country {
+        "GB" => ("44", true), "IE" => ("353", true), "US" | "CA" => ("1", false), "DE" => ("49", true), "AT" => ("43", true),
+        "CH" => ("41", true), "FR" => ("33", true), "BE" => ("32", true), "NL" => ("31", true), "LU" => ("352", false),
+        "ES" => ("34", false), "PT" => ("351", false), "IT" => ("39", false), "PL" => ("48", false), "SE" => ("46", true),
+        "NO" => ("47", false), "DK" => ("45", false), "FI" => ("358", true), "JP" => ("81", true), "CN" => ("86", true),
+        "BR" => ("55", true), "MX" => ("52", false), "AU" => ("61", true), "NZ" => ("64", true), "IN" => ("91", true),
+        "NG" => ("234", true), "ZA" => ("27", true), "GR" => ("30", false), "CZ" => ("420", false), "HU" => ("36", true),
+        _ => return None,
+    })
+}
+
+/// The country whose calling code starts an international number (`+49 …` → DE).
+fn country_of_international(d: &str) -> Option<&'static str> {
+    const ALL: &[&str] = &["GB", "IE", "US", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "ES", "PT", "IT", "PL", "SE", "NO", "DK", "FI", "JP", "CN", "BR", "MX", "AU", "NZ", "IN", "NG", "ZA", "GR", "CZ", "HU"];
+    ALL.iter().filter_map(|c| calling_code(c).map(|(cc, _)| (*c, cc))).filter(|(_, cc)| d.starts_with(cc)).max_by_key(|(_, cc)| cc.len()).map(|(c, _)| c)
 }
 
 /// `(international, national)` forms of a number, for UK (+44) and NANP (+1) numbers; other
@@ -52,7 +78,37 @@ pub fn phone_forms(value: &str, country: Option<&str>) -> Option<(String, String
         let national = format!("({}) {}-{}", &n[..3], &n[3..6], &n[6..]);
         return Some((format!("+1 {national}"), national));
     }
-    (d.len() >= 7).then(|| (value.trim().to_string(), value.trim().to_string()))
+    // Other countries: keep the user's grouping; add or drop the calling code and trunk 0.
+    let written = value.trim();
+    if let Some(rest) = written.strip_prefix('+').or_else(|| written.strip_prefix("00")) {
+        let d_rest = digits(rest);
+        if let Some(c) = country_of_international(&d_rest) {
+            let (cc, trunk) = calling_code(c)?;
+            // Drop the calling code's digits (and the separator after them) from what was written.
+            let mut seen = 0;
+            let mut cut = 0;
+            for (i, ch) in rest.char_indices() {
+                if seen == cc.len() {
+                    cut = i;
+                    break;
+                }
+                if ch.is_ascii_digit() {
+                    seen += 1;
+                }
+                cut = i + ch.len_utf8();
+            }
+            let national_part = rest[cut..].trim_start_matches([' ', '-', '.', '(', ')']).replace("(0)", "").trim().to_string();
+            let national = if trunk && !national_part.starts_with('0') { format!("0{national_part}") } else { national_part.clone() };
+            return Some((format!("+{cc} {}", national_part.trim_start_matches('0').trim()), national));
+        }
+    }
+    if let Some((cc, trunk)) = country.and_then(calling_code) {
+        let local = if trunk { written.strip_prefix('0').unwrap_or(written) } else { written };
+        if d.len() >= 7 {
+            return Some((format!("+{cc} {}", local.trim()), written.to_string()));
+        }
+    }
+    (d.len() >= 7).then(|| (written.to_string(), written.to_string()))
 }
 
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
@@ -69,10 +125,10 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     static MINE: OnceLock<Regex> = OnceLock::new();
     static YOURS: OnceLock<Regex> = OnceLock::new();
     static HEDGE: OnceLock<Regex> = OnceLock::new();
-    let mine = re(&MINE, r"(?i)(?:\bnew (?:mobile |phone |cell )?number|\bmy (?:new )?(?:mobile|phone|cell|number)(?: number)?(?: is| now)?|\bcall me on|\btext me on|\breach me on|^(?:mobile|phone|tel|cell)\s*:)\W*$");
+    let mine = MINE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})(?:\s+(?:is|now|ist|es|est|är|el|é))?\W*$", super::people::alternation(crate::lexicon::phone_cues()))).expect("phone cues"));
     let yours = re(&YOURS, r"(?i)\b(?:your (?:new )?(?:mobile|phone|cell|contact)? ?number|(?:mobile|phone) number)\b[^.]{0,30}?\b(?:to|of|is|as)\s*:?\s*$");
     let hedge = re(&HEDGE, r"(?i)records show|if (?:this|it) has changed|please (?:check|confirm)|is this still");
-    for m in phone_re().find_iter(&v.flat).filter(|m| plausible(m.as_str())) {
+    for m in phone_re().find_iter(&v.flat).filter(|m| plausible_cued(m.as_str())) {
         let start = m.start();
         let mut from = start.saturating_sub(80);
         while !v.flat.is_char_boundary(from) {
@@ -81,12 +137,22 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         let before = &v.flat[from..start];
         let before = before.rsplit(['.', '!', '?']).next().unwrap_or(before);
         let after: String = v.flat[m.end()..].chars().take(60).collect();
-        let old = before.to_lowercase().contains("old ") && !before.to_lowercase().contains("new");
-        if old {
+        // The last word that says old or new decides (`die alte 0176 …`, `neue Nummer: …`).
+        let age = before.split(|c: char| !c.is_alphanumeric()).rev().find_map(crate::lexicon::says_old);
+        if age == Some(true) {
             continue;
         }
-        if v.first_person() && mine.is_match(before) {
-            let conf = if before.to_lowercase().contains("new") { 0.95 } else { 0.85 };
+        // A company's line (an office number in a signature) is not the user's own phone.
+        let line_of = |t: &str| v.text.lines().find(|l| l.contains(t)).unwrap_or("").to_string();
+        if crate::lexicon::names_company(&line_of(m.as_str())) {
+            continue;
+        }
+        let cued = v.first_person() && mine.is_match(before);
+        if !plausible(m.as_str()) && !cued {
+            continue;
+        }
+        if cued {
+            let conf = if age == Some(false) { 0.95 } else { 0.85 };
             v.emit(out, "tel-national", m.as_str(), conf);
         } else if !v.first_person() && yours.is_match(before) {
             let hedged = hedge.is_match(before) || hedge.is_match(&after);
@@ -107,6 +173,12 @@ mod tests {
         assert_eq!(phone_forms("+44 (0)161 496 0731", None).map(|f| f.1), Some("0161 496 0731".into()));
         assert_eq!(phone_forms("+44 20 7946 0000", None).map(|f| f.1), Some("020 7946 0000".into()));
         assert_eq!(phone_forms("(415) 555-0100", Some("US")), Some(("+1 (415) 555-0100".into(), "(415) 555-0100".into())));
+        // Other countries keep the user's grouping; the trunk 0 comes and goes.
+        assert_eq!(phone_forms("+49 170 1234567", None), Some(("+49 170 1234567".into(), "0170 1234567".into())));
+        assert_eq!(phone_forms("0170 1234567", Some("DE")), Some(("+49 170 1234567".into(), "0170 1234567".into())));
+        assert_eq!(phone_forms("699 111 222", Some("ES")), Some(("+34 699 111 222".into(), "699 111 222".into())));
+        assert_eq!(phone_forms("+46 70-123 45 67", None), Some(("+46 70-123 45 67".into(), "070-123 45 67".into())));
+        assert_eq!(phone_forms("06 12 34 56 78", Some("FR")), Some(("+33 6 12 34 56 78".into(), "06 12 34 56 78".into())));
     }
 
     #[test]
@@ -122,5 +194,22 @@ mod tests {
         // Someone else's "my number" is theirs, not the user's.
         let mail = "From: Ann <ann@x.example>\nTo: jo.bloggs@mail.example\n\nMy new number is 07700 900333.";
         assert!(run_rule_as(mail, SourceKind::Email, |v, out| rules(v, &o, out)).is_empty());
+    }
+
+    /// Numbers the user calls theirs in other languages (invented examples).
+    #[test]
+    fn own_numbers_in_other_languages() {
+        let o = owner();
+        for (text, want) in [
+            ("Neue Handynummer: 0170 1234567 (die alte 0151 7654321 ist weg)", "0170 1234567"),
+            ("Mon nouveau numéro : 06 12 34 56 78", "06 12 34 56 78"),
+            ("Mi número nuevo es el 699 111 222.", "699 111 222"),
+            ("Mitt nya nummer är 070-123 45 67", "070-123 45 67"),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert_eq!(c, [("tel-national".to_string(), want.to_string())], "{text}");
+        }
+        let sig = "Jo Bloggs\nAcme Widgets GmbH | Hafenweg 3 | Tel. +49 40 5550 100";
+        assert!(run_rule(sig, |v, out| rules(v, &o, out)).is_empty());
     }
 }
