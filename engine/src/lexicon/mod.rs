@@ -97,6 +97,9 @@ list!(old_cues, "old_cues.txt");
 list!(legal_forms, "legal_forms.txt");
 list!(phone_cues, "phone_cues.txt");
 list!(age_words, "age_words.txt");
+list!(title_cues, "title_cues.txt");
+list!(employer_cues, "employer_cues.txt");
+list!(work_labels, "work_labels.txt");
 
 /// Whether a word marks a value as old (`alte`, `ancien`, `antiguo`) — `Some(true)` — or as new
 /// (`neue`, `nouveau`, `nuevo`) — `Some(false)`.
@@ -173,7 +176,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines] {
             assert!(l.len() >= 9);
         }
     }

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::{re, Candidate, Owner, View};
+use crate::lexicon;
 
 fn phone_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -113,9 +114,12 @@ pub fn phone_forms(value: &str, country: Option<&str>) -> Option<(String, String
 
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     // (a) On a line with the user's own email address: a contact header.
-    for line in v.text.lines() {
+    let lines: Vec<&str> = v.text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
         let l = line.to_lowercase();
-        if owner.addresses.iter().any(|(a, _, _)| l.contains(a.as_str())) && !line.starts_with("To:") && !line.starts_with("From:") {
+        // A signature's office lines (a company named on the line or the one above) are work.
+        let office = lexicon::names_company(line) || (i > 0 && lexicon::names_company(lines[i - 1]));
+        if !office && owner.addresses.iter().any(|(a, _, _)| l.contains(a.as_str())) && !line.starts_with("To:") && !line.starts_with("From:") {
             for m in phone_re().find_iter(line).filter(|m| plausible(m.as_str())) {
                 v.emit(out, "tel-national", m.as_str(), 0.75);
             }

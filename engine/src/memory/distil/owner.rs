@@ -70,6 +70,11 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
                     addr_names.push((n, a, date));
                 }
             }
+            // Mail the user sent: its From address is theirs when it carries their name (found
+            // from the mail sent to them, below).
+            if let Some(from) = chunk_header(c, "From") {
+                addr_names.extend(parse_addresses(&from).into_iter().map(|(n, a)| (n, a, date)));
+            }
         }
         if matches!(k, SourceKind::Email | SourceKind::Html | SourceKind::Selection) {
             continue;

@@ -33,7 +33,11 @@ pub fn alternation(lex: &lexicon::Lexicon) -> String {
     let mut all = lex.phrases();
     all.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     all.dedup();
-    all.iter().map(|w| regex::escape(w).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+    // `…` in a phrase stands for up to six words in between.
+    all.iter()
+        .map(|w| w.split(" … ").map(|part| regex::escape(part).replace(' ', r"\s+")).collect::<Vec<_>>().join(r"\s+(?:\S+\s+){0,6}?"))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// A capitalised name of one to four words, in any Latin script (`Tobias`, `Lucía Romero Vidal`).

@@ -7,7 +7,74 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::people::alternation;
 use super::{re, Candidate, Owner, View};
+use crate::lexicon;
+
+/// Words that end a job title written in a sentence: prepositions that bring in the employer,
+/// a date or a place, and separable verb particles (`fange … als X an`).
+const TITLE_STOP: &[&str] = &[
+    "at", "for", "with", "in", "from", "since", "on", "and", "bei", "für", "an", "ab", "seit", "mit", "zum", "zur", "und", "im", "chez", "à", "au",
+    "dans", "pour", "depuis", "et", "en", "desde", "para", "con", "y", "presso", "da", "per", "dal", "e", "bij", "voor", "sinds", "en", "na", "no",
+    "em", "w", "dla", "od", "i", "på", "hos", "för", "sedan", "och", "till",
+];
+/// Articles that may stand before a title or an employer's name.
+const ARTICLES: &[&str] = &["a", "an", "the", "ein", "eine", "einer", "der", "die", "das", "un", "une", "le", "la", "l'", "el", "una", "uno", "il", "lo", "en", "ett", "de", "het", "o", "um", "uma"];
+
+/// A job title at the start of `text` (after a cue): up to six words, cut at the first stop
+/// word or punctuation; `None` when it does not look like a title.
+pub fn title_after(text: &str) -> Option<String> {
+    let mut words: Vec<&str> = Vec::new();
+    for (i, w) in text.split_whitespace().enumerate() {
+        let bare = w.trim_end_matches([',', '.', ';', ':', '!', '?', ')']);
+        let lw = bare.to_lowercase();
+        if i == 0 && ARTICLES.contains(&lw.as_str()) {
+            continue;
+        }
+        if w.starts_with('(') || bare.chars().any(|c| c.is_ascii_digit()) || TITLE_STOP.contains(&lw.as_str()) || bare.is_empty() {
+            break;
+        }
+        words.push(bare);
+        if bare.len() != w.len() || words.len() == 6 {
+            break;
+        }
+    }
+    // A trailing linking word (`Ingeniera de`) is not part of the title.
+    while words.last().is_some_and(|w| matches!(w.to_lowercase().as_str(), "de" | "del" | "di" | "of" | "van" | "der")) {
+        words.pop();
+    }
+    if words.is_empty() || words.len() > 6 {
+        return None;
+    }
+    let t = words.join(" ");
+    let mut c = t.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+}
+
+/// An employer's name at the start of `text` (after a cue): capitalised words with the linking
+/// words company names use, and a legal form if written.
+pub fn org_after(text: &str) -> Option<String> {
+    static ORG_RE: OnceLock<Regex> = OnceLock::new();
+    let r = ORG_RE.get_or_init(|| {
+        Regex::new(r"^(?:(?:the|der|die|das|la|le|el|il|het|o|a|l')\s+)?(\p{Lu}[\p{L}\d&'’.-]*(?:\s+(?:(?:de|del|la|di|van|der|&|and|und|et|y|of)\s+)?(?:\p{Lu}[\p{L}\d&'’.-]*|&))*)").expect("org regex")
+    });
+    // The name ends with its sentence (a full stop after a legal form like `S.L.` is part of it).
+    let text = text.trim_start();
+    let mut end = text.len();
+    for (i, ch) in text.char_indices() {
+        if matches!(ch, '!' | '?' | '\n') {
+            end = i;
+            break;
+        }
+        if ch == '.' && text[i + 1..].starts_with(char::is_whitespace) {
+            let word = text[..=i].rsplit(char::is_whitespace).next().unwrap_or("");
+            end = if lexicon::names_company(word) { i + 1 } else { i };
+            break;
+        }
+    }
+    let c = r.captures(&text[..end])?;
+    clean_org(&c[1])
+}
 
 /// Job-title pattern: optional seniority, up to three words, a role noun.
 pub const TITLE: &str = r"((?:(?:Senior|Junior|Lead|Principal|Staff|Chief|Head|Associate|Assistant|Deputy|Trainee|Graduate)\s+)?(?:[A-Za-z][A-Za-z&/-]+\s+){0,3}?(?:Engineer|Developer|Analyst|Scientist|Manager|Designer|Consultant|Director|Officer|Architect|Administrator|Teacher|Nurse|Doctor|Accountant|Lawyer|Solicitor|Researcher|Editor|Writer|Technician|Specialist|Coordinator|Executive|Advisor|Adviser|Producer|Librarian|Pharmacist|Therapist|Lecturer|Professor|Tech Lead|Team Lead|Programmer|Marketer|Planner|Recruiter))";
@@ -30,7 +97,9 @@ pub fn title_case(s: &str) -> String {
 }
 
 fn clean_org(o: &str) -> Option<String> {
-    let o = o.trim().trim_end_matches(['.', ',']);
+    let o = o.trim().trim_end_matches([',', '!', '?', ';', ':']);
+    // A full stop ends the name unless it belongs to a legal form (`S.L.`, `Inc.`).
+    let o = if o.ends_with('.') && !lexicon::names_company(o) { o.trim_end_matches('.') } else { o };
     let stop = ["I", "The", "A", "My", "We", "In", "At", "On", "Manchester", "London"];
     if o.is_empty() || stop.contains(&o) || o.split_whitespace().count() > 6 {
         return None;
@@ -39,6 +108,15 @@ fn clean_org(o: &str) -> Option<String> {
 }
 
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
+    let start = out.len();
+    rules_inner(v, owner, out);
+    // Two rules reading the same words give one candidate.
+    let mut seen = std::collections::HashSet::new();
+    let new: Vec<Candidate> = out.drain(start..).filter(|c| seen.insert((c.key.clone(), c.value.clone()))).collect();
+    out.extend(new);
+}
+
+fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     static PROMOTED: OnceLock<Regex> = OnceLock::new();
     static IM_A: OnceLock<Regex> = OnceLock::new();
     static WORK_AT: OnceLock<Regex> = OnceLock::new();
@@ -49,6 +127,44 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     let present = re(&PRESENT, r"(?mi)^([A-Z][^,\n]{1,60}),\s*[A-Za-z .'-]{2,40}\s{2,}.*?\b(?:present|current|now|today)\s*$");
     let flat = &v.flat;
     if v.first_person() {
+        static TCUE: OnceLock<Regex> = OnceLock::new();
+        static ECUE: OnceLock<Regex> = OnceLock::new();
+        static LABEL: OnceLock<Regex> = OnceLock::new();
+        let tcue = TCUE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::title_cues()))).expect("title cues"));
+        let ecue = ECUE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::employer_cues()))).expect("employer cues"));
+        for m in tcue.find_iter(flat) {
+            if let Some(t) = title_after(&flat[m.end()..]) {
+                v.emit(out, "organization-title", &t, 0.8);
+            }
+        }
+        for m in ecue.find_iter(flat) {
+            if let Some(o) = org_after(&flat[m.end()..]) {
+                v.emit(out, "organization", &o, 0.75);
+            }
+        }
+        // Form and contract fields: "Tätigkeit: …", "Puesto: …", "(Arbeitgeberin)".
+        let label = LABEL.get_or_init(|| {
+            let titles: Vec<String> = lexicon::work_labels().lines.iter().flat_map(|l| l.items[0].iter().cloned()).collect();
+            Regex::new(&format!(r"(?im)(?:^|[\s§\d.])(?:{})\s*:\s*([^\n.;]+)", titles.iter().map(|t| regex::escape(t)).collect::<Vec<_>>().join("|"))).expect("labels")
+        });
+        for c in label.captures_iter(&v.text) {
+            if let Some(t) = title_after(&c[1]).filter(|t| t.split_whitespace().count() <= 5) {
+                v.emit(out, "organization-title", &t, 0.8);
+            }
+        }
+        for line in v.text.lines() {
+            let l = line.to_lowercase();
+            let employer = lexicon::work_labels().lines.iter().flat_map(|x| x.items[1].iter()).find(|w| l.contains(&format!("({w})")));
+            if employer.is_some() {
+                let first = line.split(['(', ',']).next().unwrap_or("");
+                let first = first.trim().trim_start_matches(|c: char| c.is_lowercase() || c.is_whitespace());
+                let first = first.split_whitespace().skip_while(|w| ARTICLES.contains(&w.to_lowercase().as_str())).collect::<Vec<_>>().join(" ");
+                if let Some(o) = org_after(&first).filter(|o| lexicon::names_company(o)) {
+                    v.emit(out, "organization", &o, 0.8);
+                }
+            }
+        }
+        signature(v, owner, out);
         for c in promoted.captures_iter(flat) {
             v.emit(out, "organization-title", &title_case(&c[1]), 0.9);
         }
@@ -105,6 +221,38 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     }
 }
 
+/// A signature or CV header: the user's name alone on a line, then their title, then (or on the
+/// same line) the company.
+fn signature(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
+    let lines: Vec<&str> = v.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    for (i, l) in lines.iter().enumerate() {
+        if !owner.named_in(l) || l.split_whitespace().count() > 6 || l.contains('@') || l.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let Some(next) = lines.get(i + 1) else { continue };
+        if next.contains('@') || next.chars().any(|c| c.is_ascii_digit()) || next.split_whitespace().count() > 10 || next.ends_with(':') {
+            continue;
+        }
+        let segments: Vec<&str> = next.split([',', '|', '·']).flat_map(|s| s.split(" – ")).flat_map(|s| s.split(" - ")).map(str::trim).filter(|s| !s.is_empty()).collect();
+        let Some(first) = segments.first() else { continue };
+        if lexicon::names_company(first) {
+            if let Some(o) = clean_org(first) {
+                v.emit(out, "organization", &o, 0.75);
+            }
+            continue;
+        }
+        if first.split_whitespace().count() <= 6 && first.chars().next().is_some_and(char::is_alphabetic) {
+            let mut c = first.chars();
+            let t = c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default();
+            v.emit(out, "organization-title", &t, 0.8);
+        }
+        let company = segments[1..].iter().chain(lines.get(i + 2).map(|l| l.split(['|', ',']).map(str::trim).collect::<Vec<_>>()).unwrap_or_default().iter()).find(|s| lexicon::names_company(s)).copied();
+        if let Some(o) = company.and_then(clean_org) {
+            v.emit(out, "organization", &o, 0.8);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{owner, run_rule};
@@ -124,9 +272,32 @@ mod tests {
         assert_eq!(get(&c, "organization"), ["Acme Widgets"]);
         let c = run_rule("JO B. BLOGGS\nData Engineer\n\nAcme Ltd, Leeds            Sept 2023 - present\nData Engineer, Platform team", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization"), ["Acme Ltd"]);
-        assert_eq!(get(&c, "organization-title"), ["Data Engineer", "Data Engineer"]);
+        assert_eq!(get(&c, "organization-title"), ["Data Engineer"]);
         let c = run_rule("I'm a data engineer at a payments company. I work at Globex.", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization-title"), ["Data Engineer"]);
         assert_eq!(get(&c, "organization"), ["Globex"]);
+    }
+
+    /// Titles and employers as people write them in other languages (invented examples).
+    #[test]
+    fn titles_and_orgs_in_other_languages() {
+        let o = owner();
+        for (text, title, org) in [
+            ("Ab Montag arbeite ich bei der Nordlicht Solar GmbH. Ich fange am 3. Juni als Teamleiterin Vertrieb an.", "Teamleiterin Vertrieb", "Nordlicht Solar GmbH"),
+            ("Je travaille chez Atelier Brume depuis mai, comme cheffe de projet.", "", "Atelier Brume"),
+            ("Desde enero trabajo como ingeniera de datos en Fábrica Textil S.L.", "Ingeniera de datos", ""),
+            ("Jag jobbar som sjuksköterska på Norrlands sjukhus.", "Sjuksköterska", ""),
+            ("Jo Bloggs\nTeamleiterin Vertrieb\nNordlicht Solar GmbH | Hafenweg 3 | 20457 Hamburg", "Teamleiterin Vertrieb", "Nordlicht Solar GmbH"),
+            ("§2 Tätigkeit: Sachbearbeiterin Einkauf.", "Sachbearbeiterin Einkauf", ""),
+            ("zwischen der Nordlicht Solar GmbH, Hafenweg 3 (Arbeitgeberin) und Jo Bloggs", "", "Nordlicht Solar GmbH"),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            if !title.is_empty() {
+                assert!(get(&c, "organization-title").contains(&title.to_string()), "{text}: {c:?}");
+            }
+            if !org.is_empty() {
+                assert!(get(&c, "organization").contains(&org.to_string()), "{text}: {c:?}");
+            }
+        }
     }
 }
