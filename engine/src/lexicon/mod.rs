@@ -100,6 +100,17 @@ list!(age_words, "age_words.txt");
 list!(title_cues, "title_cues.txt");
 list!(employer_cues, "employer_cues.txt");
 list!(work_labels, "work_labels.txt");
+list!(diets, "diets.txt");
+list!(self_is, "self_is.txt");
+list!(dislike_cues, "dislike_cues.txt");
+list!(allergy_cues, "allergy_cues.txt");
+
+/// The diet a word names, as its English value (`pescetariana` → `pescatarian`).
+pub fn diet(word: &str) -> Option<&'static str> {
+    static I: OnceLock<HashMap<String, (usize, bool)>> = OnceLock::new();
+    const NAMES: [&str; 7] = ["vegetarian", "vegan", "pescatarian", "halal", "kosher", "gluten-free", "lactose-free"];
+    I.get_or_init(|| diets().index()).get(&word.to_lowercase()).and_then(|(i, _)| NAMES.get(*i).copied())
+}
 
 /// Whether a word marks a value as old (`alte`, `ancien`, `antiguo`) — `Some(true)` — or as new
 /// (`neue`, `nouveau`, `nuevo`) — `Some(false)`.
@@ -176,7 +187,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines] {
             assert!(l.len() >= 9);
         }
     }

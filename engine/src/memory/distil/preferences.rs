@@ -9,13 +9,56 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::people::alternation;
 use super::{re, Author, Candidate, View};
+use crate::lexicon;
+
+/// Conjunctions that join the items of a list ("X und Y", "las aceitunas ni el cilantro").
+const AND: &[&str] = &["and", "or", "und", "oder", "et", "ou", "y", "ni", "o", "e", "en", "of", "i", "lub", "och", "eller", "nor"];
+/// Articles before a noun, dropped from list items.
+const ARTICLE: &[&str] = &["the", "a", "an", "der", "die", "das", "den", "dem", "le", "la", "les", "l'", "du", "des", "el", "los", "las", "il", "lo", "gli", "i", "het", "de", "o", "os", "as", "um", "uma"];
+
+/// The items of a short list at the start of `text`, up to the end of its clause.
+fn items_after(text: &str) -> Vec<String> {
+    let clause: String = text.chars().take_while(|c| !matches!(c, '.' | ';' | '!' | '?' | '(' | ')' | '\n' | ':' | '–' | '—')).collect();
+    let mut items = Vec::new();
+    for part in clause.split(',') {
+        let mut cur: Vec<&str> = Vec::new();
+        for w in part.split_whitespace() {
+            let lw = w.to_lowercase();
+            if AND.contains(&lw.as_str()) {
+                if !cur.is_empty() {
+                    items.push(cur.join(" "));
+                }
+                cur.clear();
+                continue;
+            }
+            if cur.is_empty() && ARTICLE.contains(&lw.as_str()) {
+                continue;
+            }
+            cur.push(w);
+        }
+        if !cur.is_empty() {
+            items.push(cur.join(" "));
+        }
+    }
+    items.into_iter().map(|i| tidy(&i)).filter(|i| !i.is_empty() && i.split_whitespace().count() <= 3).take(4).collect()
+}
 
 fn tidy(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches(|c: char| !c.is_alphanumeric() && c != ')').to_string()
 }
 
 pub fn rules(v: &View, out: &mut Vec<Candidate>) {
+    let start = out.len();
+    rules_inner(v, out);
+    // Two rules reading the same words give one candidate.
+    let mut seen = std::collections::HashSet::new();
+    let new: Vec<Candidate> = out.drain(start..).filter(|c| seen.insert((c.key.clone(), c.value.clone()))).collect();
+    out.extend(new);
+}
+
+fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
     let flat = &v.flat;
     // Sizes are stated by the user or echoed back to them (order confirmations).
     static TSHIRT: OnceLock<Regex> = OnceLock::new();
@@ -48,8 +91,48 @@ pub fn rules(v: &View, out: &mut Vec<Candidate>) {
             v.emit(out, "allergies", &item, 0.75);
         }
     }
+    if v.author != Author::World {
+        static CUE: OnceLock<Regex> = OnceLock::new();
+        let cue = CUE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::allergy_cues()))).expect("allergy cues"));
+        for m in cue.find_iter(flat) {
+            // English "allergic to" is read above, with its own checks.
+            if m.as_str().to_lowercase().contains("allergic to") {
+                continue;
+            }
+            for item in items_after(&flat[m.end()..]) {
+                v.emit(out, "allergies", &item.to_lowercase(), 0.8);
+            }
+        }
+    }
     if !v.first_person() {
         return;
+    }
+    // Diet and dislikes in any language the lexicon holds.
+    static SELF_DIET: OnceLock<Regex> = OnceLock::new();
+    static DISLIKE: OnceLock<Regex> = OnceLock::new();
+    let self_diet = SELF_DIET.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?i)(?:^|[^\p{{L}}])(?:{})\s+(?:(?:a|an|ein|eine|un|une|una|uno|en|strict|strikt|strictement|estricto|estricta|seit\s+\S+|depuis\s+\S+|desde\s+hace\s+\S+\s+\S+)\s+){{0,2}}({})(?:[^\p{{L}}]|$)",
+            alternation(lexicon::self_is()),
+            alternation(lexicon::diets())
+        ))
+        .expect("diet regex")
+    });
+    for c in self_diet.captures_iter(flat) {
+        if let Some(d) = lexicon::diet(&c[1].split_whitespace().collect::<Vec<_>>().join(" ")) {
+            v.emit(out, "diet", d, 0.85);
+        }
+    }
+    let dislike = DISLIKE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::dislike_cues()))).expect("dislike cues"));
+    for m in dislike.find_iter(flat) {
+        // The English phrases are read below with their own exceptions.
+        let phrase = m.as_str().trim_start_matches(|c: char| !c.is_alphabetic()).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if lexicon::dislike_cues().lang("en").is_some_and(|l| l.items.iter().any(|i| i.contains(&phrase))) {
+            continue;
+        }
+        for item in items_after(&flat[m.end()..]) {
+            v.emit(out, "dislikes", &item, 0.75);
+        }
     }
     static CARRY: OnceLock<Regex> = OnceLock::new();
     static FINE: OnceLock<Regex> = OnceLock::new();
@@ -142,6 +225,30 @@ pub fn rules(v: &View, out: &mut Vec<Candidate>) {
                     n += 1;
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod lang_tests {
+    use super::super::tests::run_rule;
+    use super::*;
+
+    fn get(c: &[(String, String)], k: &str) -> Vec<String> {
+        c.iter().filter(|(a, _)| a == k).map(|(_, b)| b.clone()).collect()
+    }
+
+    /// Diets, allergies and dislikes as people write them in other languages (invented).
+    #[test]
+    fn preferences_in_other_languages() {
+        for (text, diet) in [("Ich bin seit 2019 Vegetarierin.", "vegetarian"), ("Je suis végétalienne depuis l'an dernier.", "vegan"), ("Soy vegetariano desde hace años.", "vegetarian"), ("Jag är vegan sedan 2020.", "vegan"), ("Sono pescetariana.", "pescatarian")] {
+            assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "diet"), [diet], "{text}");
+        }
+        for (text, want) in [("Ich bin allergisch gegen Haselnüsse und Kiwi.", vec!["haselnüsse", "kiwi"]), ("Je suis allergique aux arachides.", vec!["arachides"]), ("Jag är allergisk mot jordnötter.", vec!["jordnötter"])] {
+            assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "allergies"), want, "{text}");
+        }
+        for (text, want) in [("Ich mag keine Oliven.", vec!["Oliven"]), ("No me gustan las setas ni el pepino.", vec!["setas", "pepino"]), ("Je déteste les endives.", vec!["endives"]), ("Jag gillar inte dill och kapris.", vec!["dill", "kapris"])] {
+            assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "dislikes"), want, "{text}");
         }
     }
 }
