@@ -104,6 +104,10 @@ list!(diets, "diets.txt");
 list!(self_is, "self_is.txt");
 list!(dislike_cues, "dislike_cues.txt");
 list!(allergy_cues, "allergy_cues.txt");
+list!(id_labels, "id_labels.txt");
+list!(ref_labels, "ref_labels.txt");
+list!(money_words, "money_words.txt");
+list!(health_cues, "health_cues.txt");
 
 /// The diet a word names, as its English value (`pescetariana` → `pescatarian`).
 pub fn diet(word: &str) -> Option<&'static str> {
@@ -187,7 +191,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines] {
             assert!(l.len() >= 9);
         }
     }

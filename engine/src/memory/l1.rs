@@ -18,7 +18,7 @@ pub const LIST_KEYS: &[&str] = &[
     "allergies", "dislikes", "preferences", "projects", "goals", "family", "friends", "people", "finances",
     "health-condition", "medication", "health-test", "diet-detail", "policy-number", "certificate-number",
     "booking-reference", "entry-number", "membership-number", "reference-number", "bank-account", "card",
-    "account-number", "customer-number", "skills", "interests",
+    "account-number", "customer-number", "skills", "interests", "national-id",
 ];
 
 pub fn is_list_key(key: &str) -> bool {
@@ -32,7 +32,7 @@ pub fn sensitivity_of(key: &str) -> Sensitivity {
         "passport-number" | "national-insurance-number" | "driving-licence-number" | "policy-number"
         | "certificate-number" | "booking-reference" | "entry-number" | "membership-number" | "reference-number"
         | "bank-account" | "card" | "account-number" | "customer-number" | "finances" | "health-condition"
-        | "medication" | "health-test" | "home-address" | "tax-id" | "ssn" => Sensitivity::Sensitive,
+        | "medication" | "health-test" | "home-address" | "tax-id" | "ssn" | "national-id" => Sensitivity::Sensitive,
         "organization" | "organization-title" | "projects" | "skills" | "topics" | "language" | "country"
         | "country-name" | "address-level1" | "address-level2" | "preferences" | "goals" | "interests" => Sensitivity::Public,
         _ => Sensitivity::Personal,

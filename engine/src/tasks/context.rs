@@ -48,7 +48,7 @@ impl From<&crate::memory::Fact> for FactView {
 /// Keys whose values are never volunteered to a page or a chat site, whatever memory says:
 /// identifiers, health, finances and the parts of the exact home address.
 const NEVER_SHARED_KEYS: &[&str] = &[
-    "passport-number", "national-insurance-number", "driving-licence-number", "tax-id", "ssn",
+    "passport-number", "national-insurance-number", "driving-licence-number", "tax-id", "ssn", "national-id",
     "policy-number", "certificate-number", "booking-reference", "entry-number", "membership-number",
     "reference-number", "bank-account", "card", "account-number", "customer-number", "finances", "salary",
     "health-condition", "medication", "health-test", "home-address", "street-address", "address-line1",

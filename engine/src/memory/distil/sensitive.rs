@@ -7,7 +7,116 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::people::alternation;
 use super::{re, Author, Candidate, View};
+use crate::lexicon;
+
+/// Whether an IBAN's check digits are right (ISO 13616, mod 97).
+pub fn iban_valid(iban: &str) -> bool {
+    let c: String = iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    if c.len() < 15 || c.len() > 34 || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) || !c[..2].chars().all(|ch| ch.is_ascii_alphabetic()) {
+        return false;
+    }
+    let moved = format!("{}{}", &c[4..], &c[..4]);
+    let mut rem: u32 = 0;
+    for ch in moved.chars() {
+        let v = ch.to_digit(36).unwrap_or(0);
+        for d in if v >= 10 { vec![v / 10, v % 10] } else { vec![v] } {
+            rem = (rem * 10 + d) % 97;
+        }
+    }
+    rem == 1
+}
+
+/// Private numbers and amounts in any language: IBANs (checked), numbers after an identity or
+/// reference label (`Steuer-ID:`, `DNI`, `Localizador:`, `bokningsnummer`), money near a word
+/// about pay, savings or deposits (`72.000 € brutto`, `45 000 kr i lön`), and medicines written
+/// with a dose or a diagnosis after its cue.
+fn any_language(v: &View, out: &mut Vec<Candidate>) {
+    let flat = &v.flat;
+    static IBAN: OnceLock<Regex> = OnceLock::new();
+    let iban = re(&IBAN, r"\b([A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?)\b");
+    for c in iban.captures_iter(flat) {
+        if iban_valid(&c[1]) {
+            v.emit(out, "bank-account", &c[1], 0.9);
+        }
+    }
+    static ID: OnceLock<Regex> = OnceLock::new();
+    static REF: OnceLock<Regex> = OnceLock::new();
+    const VALUE: &str = r"(?-i:([A-Z0-9][A-Z0-9.-]*(?:\s\d[A-Z0-9.-]*)*))";
+    const NO: &str = r"(?:\s*(?:n[º°o]\.?|nr\.?|no\.?|number|nummer|número|numéro|numero))?\s*[:#]?\s*";
+    let id = ID.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{}){NO}{VALUE}", alternation(lexicon::id_labels()))).expect("id labels"));
+    let reference = REF.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{}){NO}{VALUE}", alternation(lexicon::ref_labels()))).expect("ref labels"));
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).count();
+    for c in id.captures_iter(flat) {
+        let val = c[1].trim_end_matches(['.', '-']);
+        if digits(val) >= 5 && !out.iter().any(|c| c.value == val) {
+            v.emit(out, "national-id", val, 0.85);
+        }
+    }
+    for c in reference.captures_iter(flat) {
+        let val = c[1].trim_end_matches(['.', '-']);
+        // A booking code is short and mixes letters and digits (`7QH4XZ`), or is a long number.
+        let known = out.iter().any(|c| c.value == val);
+        if !known && ((val.len() >= 5 && digits(val) >= 1 && val.chars().any(|ch| ch.is_ascii_alphabetic())) || digits(val) >= 6) {
+            v.emit(out, "booking-reference", val, 0.8);
+        }
+    }
+    // Money: a currency sign or code before or after the amount, in a clause about pay or savings.
+    static MONEY: OnceLock<Regex> = OnceLock::new();
+    static FIN: OnceLock<Regex> = OnceLock::new();
+    let money = re(&MONEY, r"(?:[£$€¥]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr|zł|Fr\.))\s?\d[\d.,' ]*\d(?:k\b)?|\b\d[\d.,' ]*\d\s?(?:[€£$¥]|(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr|zł|euros?|euro|kronor|złotych)\b)");
+    let fin = FIN.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])({})(?:[^\p{{L}}]|$)", alternation(lexicon::money_words()))).expect("money words"));
+    // Clauses end at `.`, `!`, `?`, `;` — but not at a `.` inside a number (`72.000 €`).
+    let mut clauses: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = flat.chars().collect();
+    for (i, ch) in chars.iter().enumerate() {
+        let inside_number = *ch == '.' && i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        if matches!(ch, '.' | '!' | '?' | ';') && !inside_number {
+            clauses.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(*ch);
+        }
+    }
+    clauses.push(cur);
+    for clause in &clauses {
+        let Some(f) = fin.captures(clause) else { continue };
+        let label = f[1].to_lowercase();
+        for m in money.find_iter(clause) {
+            let amount = m.as_str().trim();
+            // Already read by the English rule (`£52,000`).
+            if out.iter().any(|c| c.key == "finances" && c.value.starts_with(amount)) {
+                continue;
+            }
+            v.emit(out, "finances", &format!("{amount} ({label})"), 0.7);
+        }
+    }
+    if v.author != Author::Owner {
+        return;
+    }
+    // A medicine written with its dose (`Levodex 50 µg`, `Ibuprofeno 600 mg`).
+    static DOSE: OnceLock<Regex> = OnceLock::new();
+    let dose = re(&DOSE, r"\b(\p{Lu}[\p{L}-]{3,}(?:\s\p{Lu}[\p{L}-]+)?)\s+\d+(?:[.,]\d+)?\s?(?:mg|µg|mcg|ug|ml|IE|IU|UI|i\.e\.)(?:[^\p{L}]|$)");
+    for c in dose.captures_iter(flat) {
+        v.emit(out, "medication", &c[1], 0.7);
+    }
+    // A diagnosis after its cue: the next one to three words.
+    static DIAG: OnceLock<Regex> = OnceLock::new();
+    let diag = DIAG.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s*:?\s+(?:(?:de|of|di|da|with|mit|com|av|an|einer|einem|une|un|una|a|an)\s+)?(\p{{L}}[\p{{L}}'-]+(?:\s+(?:type\s+\d|tipo\s+\d|typ\s+\d))?)", alternation(lexicon::health_cues()))).expect("health cues"));
+    for c in diag.captures_iter(flat) {
+        let word = c[1].to_string();
+        // "I have" and "ich habe" need a condition-like word after them: the general cue words
+        // alone say nothing.
+        let cue = c.get(0).map_or("", |m| m.as_str()).to_lowercase();
+        if (cue.contains("i have") || cue.contains("ich habe") || cue.contains("j'ai une")) && !word.chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        if word.chars().count() >= 5 {
+            v.emit(out, "health-condition", &word.to_lowercase(), 0.7);
+        }
+    }
+}
 
 const CONDITIONS: &str = "asthma|diabetes|type [12] diabetes|epilepsy|depression|anxiety|anaemia|anemia|eczema|migraines?|adhd|autism|arthritis|coeliac disease|celiac disease|ibs|hypertension|high blood pressure|hypothyroidism|pcos|endometriosis|psoriasis|copd|long covid|insomnia|sleep apnoea|sleep apnea|hay fever";
 const TESTS: &str = "ferritin|cholesterol|hba1c|vitamin d|b12|haemoglobin|hemoglobin|tsh|blood pressure|blood sugar|iron|peak flow";
@@ -17,6 +126,15 @@ pub fn rules(v: &View, out: &mut Vec<Candidate>) {
     if v.author == Author::World {
         return;
     }
+    let start = out.len();
+    english(v, out);
+    any_language(v, out);
+    let mut seen = std::collections::HashSet::new();
+    let new: Vec<Candidate> = out.drain(start..).filter(|c| seen.insert((c.key.clone(), c.value.clone()))).collect();
+    out.extend(new);
+}
+
+fn english(v: &View, out: &mut Vec<Candidate>) {
     let flat = &v.flat;
     static PASSPORT: OnceLock<Regex> = OnceLock::new();
     static NINO: OnceLock<Regex> = OnceLock::new();
@@ -128,6 +246,28 @@ mod tests {
         assert_eq!(get(&c, "medication"), ["Beclo", "ferrous sulphate"]);
         assert_eq!(get(&c, "health-test"), ["ferritin low"]);
         assert_eq!(get(&c, "health-condition"), ["asthma"]);
+    }
+
+    /// The same kinds of private values as people write them in other languages (invented).
+    #[test]
+    fn private_values_in_other_languages() {
+        let c = run_rule(
+            "Steuer-ID: 12 345 678 901\nGehaltskonto: DE62 3704 0044 0532 0137 77\nNeues Gehalt 58.000 € brutto.\nBuchungsnummer: 4KD9QX\n\
+             DNI: 12345678Z. Localizador: ZX81QP. Sueldo: 28.500 € brutos. Ibuprofeno 600 mg cada ocho horas. Diagnóstico de fibromialgia.\n\
+             Personnummer: 850709-9805. Lön 42 000 kr i månaden.",
+            rules,
+        );
+        assert_eq!(get(&c, "national-id"), ["12 345 678 901", "12345678Z", "850709-9805"], "{c:?}");
+        assert_eq!(get(&c, "bank-account"), ["DE62 3704 0044 0532 0137 77"], "{c:?}");
+        assert!(get(&c, "booking-reference").contains(&"4KD9QX".to_string()), "{c:?}");
+        assert!(get(&c, "booking-reference").contains(&"ZX81QP".to_string()), "{c:?}");
+        let fin = get(&c, "finances");
+        for amount in ["58.000 €", "28.500 €", "42 000 kr"] {
+            assert!(fin.iter().any(|f| f.starts_with(amount)), "{amount}: {fin:?}");
+        }
+        assert_eq!(get(&c, "medication"), ["Ibuprofeno"], "{c:?}");
+        assert_eq!(get(&c, "health-condition"), ["fibromialgia"], "{c:?}");
+        assert!(!iban_valid("DE62 3704 0044 0532 0137 78"));
     }
 
     #[test]
