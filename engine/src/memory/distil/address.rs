@@ -96,7 +96,10 @@ fn addresses_in(text: &str, lang: Option<&str>) -> Vec<Found> {
                 if p.is_empty() || p.contains(':') || p.chars().count() > 45 || p.contains('@') {
                     break;
                 }
-                parts.insert(0, p.to_string());
+                // A line may hold several parts (`Calle Mayor 3, 2º A`).
+                for (k, piece) in p.split(',').map(str::trim).filter(|x| !x.is_empty()).enumerate() {
+                    parts.insert(k, piece.to_string());
+                }
                 j -= 1;
             }
             let first_is_name = parts.first().is_some_and(|f| !f.chars().any(|c| c.is_ascii_digit()) && !lexicon_unit(f));
@@ -213,6 +216,10 @@ mod tests {
         let c = run_rule_as(letter, SourceKind::Text, |v, out| rules(v, &o, out));
         assert!(c.contains(&("address-line2".into(), "Headingley".into())), "{c:?}");
         assert!(c.contains(&("postal-code".into(), "LS6 3PL".into())));
+        let block = "Jo Bloggs\nCalle Mayor 3, 2º A\n28013 Madrid";
+        let c = run_rule_as(block, SourceKind::Text, |v, out| rules(v, &o, out));
+        assert!(c.contains(&("address-line1".into(), "Calle Mayor 3".into())), "{c:?}");
+        assert!(c.contains(&("address-line2".into(), "2º A".into())), "{c:?}");
         let cv = "JO BLOGGS\n1 Old Road, Salford M3 6BX, United Kingdom\n07700 900111 | jo.bloggs@mail.example";
         let c = run_rule_as(cv, SourceKind::Text, |v, out| rules(v, &o, out));
         assert!(c.contains(&("address-line1".into(), "1 Old Road".into())), "{c:?}");

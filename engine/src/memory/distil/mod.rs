@@ -272,6 +272,14 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
         }
     }
     let mut all: Vec<Fact> = facts.into_iter().filter(|f| !f.pinned).collect();
+    // Allergens the user glossed in another language (`celery (Sellerie)`) are one allergy.
+    let aliases: Vec<(String, String)> = all.iter().filter(|f| f.key == "allergy-alias").filter_map(|f| f.value.split_once('=').map(|(a, b)| (a.to_string(), b.to_string()))).collect();
+    for f in all.iter_mut().filter(|f| f.key == "allergies") {
+        if let Some((_, main)) = aliases.iter().find(|(alias, _)| *alias == f.value.to_lowercase()) {
+            f.value = main.clone();
+        }
+    }
+    all.retain(|f| f.key != "allergy-alias");
     all.extend(extra.iter().map(|c| fact_from(c, now)));
     // Derived values are newer than the raw ones they come from, so they win resolution.
     for f in all.iter_mut() {
@@ -303,9 +311,12 @@ fn emails(resolved: &[Fact], facts: &[Fact], extra: &mut Vec<Candidate>) {
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.observed_at.cmp(&a.2.observed_at)));
+    // The employer's name without spaces (`La Fe` → `lafe`), for domains that run words together.
+    let org_compact: String = org.as_deref().map(|o| crate::text::fold(o).chars().filter(|c| c.is_alphanumeric()).collect()).unwrap_or_default();
     let is_work = |addr: &str| {
         let domain = addr.rsplit('@').next().unwrap_or("");
-        org_word.as_deref().is_some_and(|w| domain.split('.').any(|label| label.starts_with(w)))
+        let first = crate::text::fold(domain.split('.').next().unwrap_or("")).replace('-', "");
+        org_word.as_deref().is_some_and(|w| domain.split('.').any(|label| label.starts_with(w))) || (org_compact.len() >= 4 && first.starts_with(&org_compact))
     };
     let push = |key: &str, (addr, _, f): &(String, usize, &Fact), extra: &mut Vec<Candidate>| {
         extra.push(Candidate { key: key.into(), value: addr.clone(), confidence: f.confidence, chunk_id: f.source_chunk.clone(), observed_at: f.observed_at });

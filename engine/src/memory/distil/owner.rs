@@ -96,9 +96,38 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
         owner.name = Some(name.clone());
         owner.name_chunk = Some((chunk, date));
     }
+    let header_name = owner.name.clone();
+    // A second family name (`Lucía Romero Vidal`, `João Silva Santos`) that the short form in
+    // mail headers leaves out: the same name with one more word after it, alone on its line or
+    // before a comma, a bracket or "and", in at least two places.
+    if let (Some(g), Some(f)) = (owner.given.clone(), owner.family.clone()) {
+        let pattern = format!(r"(?i)(?:^|[^\p{{L}}]){}\s+{}\s+(\p{{L}}[\p{{L}}'’-]+)(?:\s*$|\s*[,(|<]|\s+(?:y|e|i|und|and|et|och|en)\s)", regex::escape(&g), regex::escape(&f));
+        if let Ok(r) = regex::Regex::new(&pattern) {
+            let mut seen: HashMap<String, std::collections::HashSet<&str>> = HashMap::new();
+            for c in chunks {
+                if kind.get(c.source_id.as_str()).is_some_and(|(k, _)| matches!(k, SourceKind::Html | SourceKind::Selection)) {
+                    continue;
+                }
+                for line in c.text.lines() {
+                    for cap in r.captures_iter(line) {
+                        let word = &cap[1];
+                        let upper_line = !line.chars().any(|ch| ch.is_lowercase());
+                        if word.chars().next().is_some_and(char::is_uppercase) && (upper_line || word.chars().skip(1).any(char::is_lowercase)) {
+                            seen.entry(title_case(word)).or_default().insert(c.source_id.as_str());
+                        }
+                    }
+                }
+            }
+            if let Some((second, _)) = seen.into_iter().filter(|(_, s)| s.len() >= 2).max_by_key(|(w, s)| (s.len(), w.clone())) {
+                owner.family = Some(format!("{f} {second}"));
+                owner.name = Some(format!("{g} {f} {second}"));
+            }
+        }
+    }
     // The user's addresses: sent to their name, or whose local part spells their name.
     for (n, a, date) in addr_names {
-        let named = n.as_deref().map(title_case) == owner.name && owner.name.is_some();
+        let shown = n.as_deref().map(title_case);
+        let named = shown.is_some() && (shown == owner.name || shown == header_name);
         if named || owner.local_part_matches(&a) {
             match owner.addresses.iter_mut().find(|x| x.0 == a) {
                 Some(x) => {
@@ -115,14 +144,18 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
 impl Owner {
     /// Whether an address's local part contains the user's given or family name.
     pub fn local_part_matches(&self, addr: &str) -> bool {
-        let local = addr.split('@').next().unwrap_or("").to_lowercase();
-        [&self.given, &self.family].iter().filter_map(|n| n.as_ref()).any(|n| n.len() >= 3 && local.contains(&n.to_lowercase()))
+        let local = crate::text::fold(addr.split('@').next().unwrap_or(""));
+        [&self.given, &self.family]
+            .iter()
+            .filter_map(|n| n.as_ref())
+            .flat_map(|n| n.split_whitespace())
+            .any(|n| n.chars().count() >= 3 && local.contains(&crate::text::fold(n)))
     }
 
     /// Whether a header value names the user (by address or name).
     pub fn is_owner_address_line(&self, line: &str) -> bool {
         let l = line.to_lowercase();
-        self.addresses.iter().any(|(a, _, _)| l.contains(a.as_str())) || self.name.as_ref().is_some_and(|n| l.contains(&n.to_lowercase()))
+        self.addresses.iter().any(|(a, _, _)| l.contains(a.as_str())) || self.name.as_ref().is_some_and(|n| l.contains(&n.to_lowercase())) || self.named_in(line)
     }
 
     /// Whether a line mentions the user's name (given + family, any case, middle names allowed).
@@ -177,5 +210,26 @@ mod tests {
         assert!(!o.local_part_matches("sam@x.example"));
         assert!(o.named_in("Ms JO ANNE BLOGGS"));
         assert!(!o.named_in("Bloggs, Jo"));
+    }
+
+    /// A second family name found in the user's own documents (invented example).
+    #[test]
+    fn second_family_name() {
+        use crate::memory::{Chunk, Origin, Source};
+        let src = |id: &str, kind| Source { id: id.into(), name: id.into(), kind, origin: Origin::Note, imported_at: 0, dated: None, sha256: id.into(), chunk_ids: vec![format!("{id}-0")] };
+        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None };
+        let sources = vec![src("m", SourceKind::Email), src("cv", SourceKind::Text), src("c", SourceKind::Text)];
+        let chunks = vec![
+            chunk("m", "From: Bank <b@x.example>\nTo: Ana Duarte <ana@mail.example>\nSubject: hi"),
+            chunk("cv", "ANA DUARTE FERREIRA\nEngenheira"),
+            chunk("c", "Inquilinos: Ana Duarte Ferreira e Rui Costa"),
+        ];
+        let o = detect(&sources, &chunks);
+        assert_eq!(o.name.as_deref(), Some("Ana Duarte Ferreira"));
+        assert_eq!(o.family.as_deref(), Some("Duarte Ferreira"));
+        // The address sent to the short form of the name is still the user's.
+        assert!(o.addresses.iter().any(|(a, _, _)| a == "ana@mail.example"), "{:?}", o.addresses);
+        let accented = Owner { given: Some("Inés".into()), family: Some("Peña".into()), ..Default::default() };
+        assert!(accented.local_part_matches("ines.pena@mail.example"));
     }
 }

@@ -77,6 +77,12 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
         for c in allergic.captures_iter(flat) {
             let item = c[1].trim_end_matches(" and").to_lowercase();
             v.emit(out, "allergies", &item, 0.85);
+            // "allergic to celery (Sellerie)": the word in brackets is the same allergen.
+            static GLOSS: OnceLock<Regex> = OnceLock::new();
+            let after = &flat[c.get(0).map_or(0, |m| m.end())..];
+            if let Some(g) = re(&GLOSS, r"^\s*\((\p{L}[\p{L}-]+)\)").captures(after) {
+                v.emit(out, "allergy-alias", &format!("{}={item}", g[1].to_lowercase()), 0.85);
+            }
         }
         for c in allergy.captures_iter(flat) {
             let mut words: Vec<String> = c[1].to_lowercase().split_whitespace().map(str::to_string).collect();
@@ -247,6 +253,8 @@ mod lang_tests {
         for (text, want) in [("Ich bin allergisch gegen Haselnüsse und Kiwi.", vec!["haselnüsse", "kiwi"]), ("Je suis allergique aux arachides.", vec!["arachides"]), ("Jag är allergisk mot jordnötter.", vec!["jordnötter"])] {
             assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "allergies"), want, "{text}");
         }
+        let c = run_rule("Allergic to kiwi (Kiwifrucht) since childhood.", |v, out| rules(v, out));
+        assert!(c.contains(&("allergy-alias".into(), "kiwifrucht=kiwi".into())), "{c:?}");
         for (text, want) in [("Ich mag keine Oliven.", vec!["Oliven"]), ("No me gustan las setas ni el pepino.", vec!["setas", "pepino"]), ("Je déteste les endives.", vec!["endives"]), ("Jag gillar inte dill och kapris.", vec!["dill", "kapris"])] {
             assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "dislikes"), want, "{text}");
         }

@@ -137,9 +137,12 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
                 v.emit(out, "organization-title", &t, 0.8);
             }
         }
-        for m in ecue.find_iter(flat) {
-            if let Some(o) = org_after(&flat[m.end()..]) {
-                v.emit(out, "organization", &o, 0.75);
+        // An employer's name ends with its line (a heading runs into the text in `flat`).
+        for line in v.text.lines() {
+            for m in ecue.find_iter(line) {
+                if let Some(o) = org_after(&line[m.end()..]) {
+                    v.emit(out, "organization", &o, 0.75);
+                }
             }
         }
         // Form and contract fields: "Tätigkeit: …", "Puesto: …", "(Arbeitgeberin)".
@@ -289,6 +292,7 @@ mod tests {
             ("Jag jobbar som sjuksköterska på Norrlands sjukhus.", "Sjuksköterska", ""),
             ("Jo Bloggs\nTeamleiterin Vertrieb\nNordlicht Solar GmbH | Hafenweg 3 | 20457 Hamburg", "Teamleiterin Vertrieb", "Nordlicht Solar GmbH"),
             ("§2 Tätigkeit: Sachbearbeiterin Einkauf.", "Sachbearbeiterin Einkauf", ""),
+            ("# Eerste dag bij Polderzicht\n\nHet team is groot.", "", "Polderzicht"),
             ("zwischen der Nordlicht Solar GmbH, Hafenweg 3 (Arbeitgeberin) und Jo Bloggs", "", "Nordlicht Solar GmbH"),
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
