@@ -46,6 +46,9 @@ enum TrainCommand {
 enum EvalCommand {
     /// Import a persona's sources into a fresh store and score the distilled profile.
     Profile(cli::eval_profile::Args),
+    /// Score the L1 rules source by source against a labelled extraction set (precision and
+    /// recall per fact kind).
+    Extraction(cli::eval_extraction::Args),
     /// Score autofill on labelled pages in headless Chromium with the extension.
     Autofill(cli::eval_autofill::Args),
     /// Run a persona's cases (memory QA, enhance, critic, autofill) natively and print the table.
@@ -67,6 +70,7 @@ fn main() {
         Command::Memory(a) => cli::memory::run(a),
         Command::Generate(a) => cli::generate::run(a),
         Command::Eval(EvalCommand::Profile(a)) => cli::eval_profile::run(a),
+        Command::Eval(EvalCommand::Extraction(a)) => cli::eval_extraction::run(a),
         Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
         Command::Eval(EvalCommand::Persona(a)) => cli::eval_persona::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),

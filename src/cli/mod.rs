@@ -5,6 +5,7 @@ pub mod bench_peers;
 pub mod bench_retrieval;
 pub mod eval_autofill;
 pub mod eval_persona;
+pub mod eval_extraction;
 pub mod eval_profile;
 pub mod generate;
 pub mod memory;

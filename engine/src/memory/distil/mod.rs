@@ -146,7 +146,30 @@ pub fn chunk_header(chunk: &Chunk, name: &str) -> Option<String> {
 /// entities, relations). `pinned` are the user's edits: they take part in resolution.
 pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp) -> Output {
     let by_id: HashMap<&str, &Source> = sources.iter().map(|s| (s.id.as_str(), s)).collect();
-    let owner = owner::detect(sources, chunks);
+    let (owner, views) = read(&by_id, sources, chunks);
+    let (mut cands, people) = propose(&owner, &views);
+    owner.emit_identity(&mut cands, now);
+    let (entities, relations) = people.finish(&mut cands);
+    let facts = derive_keeping_pages_apart(cands, pinned, sources, chunks, now);
+    let topics = bio::topics(&views);
+    let bio = bio::bio(&facts);
+    Output { facts, bio, topics, entities, relations }
+}
+
+/// Every candidate the rules propose, before resolution (with the chunk each comes from): what
+/// `secondself eval extraction` scores against the labelled extraction sets.
+pub fn candidates(sources: &[Source], chunks: &[Chunk]) -> Vec<Candidate> {
+    let by_id: HashMap<&str, &Source> = sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let (owner, views) = read(&by_id, sources, chunks);
+    let (mut cands, people) = propose(&owner, &views);
+    owner.emit_identity(&mut cands, 0);
+    let _ = people.finish(&mut cands);
+    cands
+}
+
+/// The owner and a view of every chunk.
+fn read<'a>(by_id: &HashMap<&str, &'a Source>, sources: &[Source], chunks: &'a [Chunk]) -> (Owner, Vec<View<'a>>) {
+    let mut owner = owner::detect(sources, chunks);
     let mut views = Vec::new();
     for c in chunks {
         let Some(source) = by_id.get(c.source_id.as_str()) else { continue };
@@ -161,29 +184,28 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
             *langs.entry(l).or_default() += 1;
         }
     }
-    let mut owner = owner;
     owner.language = langs.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(l, _)| l);
+    (owner, views)
+}
+
+/// Runs every rule over every view.
+fn propose(owner: &Owner, views: &[View]) -> (Vec<Candidate>, people::People) {
     let mut cands = Vec::new();
     if let (Some(lang), Some(v)) = (owner.language, views.iter().find(|v| v.author == Author::Owner)) {
         // A weak fact: "(native)" or "my first language is" in the notes says it better.
         v.emit(&mut cands, "language", lang, 0.3);
     }
     let mut people = people::People::default();
-    for v in &views {
-        identity::rules(v, &owner, &mut cands);
-        contact::rules(v, &owner, &mut cands);
-        address::rules(v, &owner, &mut cands);
-        work::rules(v, &owner, &mut cands);
-        people.rules(v, &owner, &mut cands);
+    for v in views {
+        identity::rules(v, owner, &mut cands);
+        contact::rules(v, owner, &mut cands);
+        address::rules(v, owner, &mut cands);
+        work::rules(v, owner, &mut cands);
+        people.rules(v, owner, &mut cands);
         preferences::rules(v, &mut cands);
         sensitive::rules(v, &mut cands);
     }
-    owner.emit_identity(&mut cands, now);
-    let (entities, relations) = people.finish(&mut cands);
-    let facts = derive_keeping_pages_apart(cands, pinned, sources, chunks, now);
-    let topics = bio::topics(&views);
-    let bio = bio::bio(&facts);
-    Output { facts, bio, topics, entities, relations }
+    (cands, people)
 }
 
 /// Is this source's text written by a web page rather than by the user? A "Remember this"
