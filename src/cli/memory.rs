@@ -198,6 +198,10 @@ pub fn run(args: Args) -> Result<()> {
             if let Some(bio) = pollster::block_on(store.bio())? {
                 println!("\nbio: {}", bio.text);
             }
+            let topics = pollster::block_on(store.topics())?;
+            if !topics.is_empty() {
+                println!("topics: {}", topics.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", "));
+            }
         }
         Command::Search { query, top, show_sensitive } => {
             let chunks = pollster::block_on(store.chunks())?;

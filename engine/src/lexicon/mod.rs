@@ -108,6 +108,17 @@ list!(id_labels, "id_labels.txt");
 list!(ref_labels, "ref_labels.txt");
 list!(money_words, "money_words.txt");
 list!(health_cues, "health_cues.txt");
+list!(common_words, "common_words.txt");
+
+/// Whether a word (lower case) says nothing about what a text is about, in any language: a
+/// function word, a frequent everyday word, a month or weekday name.
+pub fn is_common_word(word: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        [stopwords(), common_words(), months(), weekdays(), possessives()].iter().flat_map(|l| l.phrases()).collect()
+    })
+    .contains(word)
+}
 
 /// The diet a word names, as its English value (`pescetariana` → `pescatarian`).
 pub fn diet(word: &str) -> Option<&'static str> {
@@ -191,7 +202,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines] {
             assert!(l.len() >= 9);
         }
     }

@@ -13,8 +13,15 @@ pub const MAX_TOPICS: usize = 15;
 pub fn topics(views: &[View]) -> Vec<Topic> {
     let mut df: HashMap<String, HashSet<&str>> = HashMap::new();
     for v in views {
-        for t in tokenize(&v.text) {
-            if t.len() >= 4 && !is_stopword(&t) && !t.chars().all(|c| c.is_ascii_digit()) {
+        // E-mail addresses, web addresses and header lines are not what a life is about.
+        let text: String = v
+            .text
+            .lines()
+            .filter(|l| !["From:", "To:", "Cc:", "Subject:", "Date:", "Message-ID:"].iter().any(|h| l.starts_with(h)))
+            .flat_map(|l| l.split_whitespace().filter(|w| !w.contains('@') && !w.contains("://") && !w.starts_with("www.")).map(|w| format!("{w} ")).chain(std::iter::once("\n".to_string())))
+            .collect();
+        for t in tokenize(&text) {
+            if t.chars().count() >= 4 && !is_stopword(&t) && !crate::lexicon::is_common_word(&t) && !t.chars().any(|c| c.is_ascii_digit()) {
                 df.entry(t).or_default().insert(v.source.id.as_str());
             }
         }
