@@ -109,6 +109,28 @@ list!(ref_labels, "ref_labels.txt");
 list!(money_words, "money_words.txt");
 list!(health_cues, "health_cues.txt");
 list!(common_words, "common_words.txt");
+list!(question_words, "question_words.txt");
+
+/// What a question asks for, from its first words, in any language: `when`, `where`, `who`,
+/// `how much`, `what time`, `which`, `what`, `how`.
+pub fn question_kind(question: &str) -> Option<&'static str> {
+    const KINDS: [&str; 8] = ["when", "where", "who", "how much", "what time", "which", "what", "how"];
+    let q = question.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let mut best: Option<(usize, usize)> = None;
+    for (_, i, w) in question_words().spellings() {
+        let starts = q.starts_with(w) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if starts && best.is_none_or(|(len, _)| w.len() > len) {
+            best = Some((w.len(), i));
+        }
+    }
+    best.map(|(_, i)| KINDS[i])
+}
+
+/// Whether a word is a function word of any language (articles, pronouns, prepositions).
+pub fn is_function_word(word: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| stopwords().phrases().into_iter().collect()).contains(word)
+}
 
 /// Whether a word (lower case) says nothing about what a text is about, in any language: a
 /// function word, a frequent everyday word, a month or weekday name.
@@ -202,7 +224,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines, &question_words().lines] {
             assert!(l.len() >= 9);
         }
     }
@@ -215,6 +237,14 @@ mod tests {
         assert!(names_company("Ljusgården AB"));
         assert!(!names_company("ab und zu"));
         assert!(!names_company("Jo Bloggs, 12 Mill Lane"));
+    }
+
+    #[test]
+    fn question_kinds_in_many_languages() {
+        for (q, k) in [("Wann fährt der Zug?", "when"), ("Où est la clé ?", "where"), ("¿Quién es Ana?", "who"), ("Hur mycket kostar det?", "how much"), ("Um wie viel Uhr beginnt es?", "what time"), ("Quanto costa?", "how much"), ("When is it?", "when"), ("Was ist das?", "what")] {
+            assert_eq!(question_kind(q), Some(k), "{q}");
+        }
+        assert!(is_function_word("der") && is_function_word("och") && !is_function_word("zug"));
     }
 
     #[test]

@@ -28,6 +28,27 @@ fn is_list_start(line: &str) -> bool {
     }
 }
 
+/// Whether the full stop at byte `pos` can end a sentence: not after a title (`Dr.`, `Sra.`,
+/// `Prof.`) nor after a day number before a month name (`am 2. Oktober`, `15. Mai`).
+fn ends_sentence(text: &str, pos: usize) -> bool {
+    let before = &text[..pos];
+    let word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    if word.is_empty() {
+        return true;
+    }
+    if !word.chars().all(|c| c.is_ascii_digit()) {
+        let lw = word.to_lowercase();
+        static TITLES: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+        let titles = TITLES.get_or_init(|| crate::lexicon::honorifics().phrases().iter().map(|h| h.trim_end_matches('.').to_string()).collect());
+        return !titles.contains(&lw);
+    }
+    if word.len() > 2 {
+        return true;
+    }
+    let next = text[pos + 1..].split_whitespace().next().unwrap_or("");
+    crate::text::dates::month_number(next.trim_end_matches([',', '.', ';'])).is_none()
+}
+
 /// Splits text into sentences (and list lines), keeping every character.
 pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -36,7 +57,9 @@ pub fn sentences(text: &str) -> Vec<&str> {
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
-        let boundary_end = if matches!(c, '.' | '!' | '?') {
+        let boundary_end = if c == '.' && !ends_sentence(text, pos) {
+            None
+        } else if matches!(c, '.' | '!' | '?') {
             // Swallow closing quotes/brackets, then require whitespace and a sentence start.
             let mut j = i + 1;
             while j < chars.len() && matches!(chars[j].1, '"' | '\'' | ')' | '”' | '’' | '.' | '!' | '?') {
@@ -175,6 +198,13 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_numbers_and_titles_do_not_end_sentences() {
+        assert_eq!(sentences("Das Fest ist am 2. Oktober. Alle kommen."), ["Das Fest ist am 2. Oktober.", " Alle kommen."]);
+        assert_eq!(sentences("Meine Ärztin ist Dr. Anna Roth. Sie ist nett."), ["Meine Ärztin ist Dr. Anna Roth.", " Sie ist nett."]);
+        assert_eq!(sentences("We ran 12. Then we ate."), ["We ran 12.", " Then we ate."]);
+    }
 
     #[test]
     fn sentences_split_at_ends_and_list_lines_only() {

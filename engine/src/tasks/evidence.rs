@@ -364,7 +364,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         let w = w.trim_matches(['\'', '-']);
         let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
         let lower = bare.to_lowercase();
-        if QUESTION_WORDS.contains(&lower.as_str()) {
+        // Question and function words of any language say what is asked, not what about.
+        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::question_kind(&lower).is_some_and(|_| lower.chars().count() <= 8 && crate::lexicon::question_kind(&format!("{lower} x")).is_some()) {
             continue;
         }
         for t in terms(bare) {

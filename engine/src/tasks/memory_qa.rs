@@ -559,6 +559,17 @@ enum AnswerType {
 impl AnswerType {
     fn of(question: &str) -> Option<AnswerType> {
         let q = question.to_lowercase();
+        // Questions in other languages, by their question word.
+        if !q.is_ascii() || !matches!(crate::text::lang::detect(&q), None | Some("en")) {
+            match crate::lexicon::question_kind(&q) {
+                Some("when") => return Some(AnswerType::Date),
+                Some("what time") => return Some(AnswerType::Time),
+                Some("how much") => return Some(AnswerType::Amount),
+                Some("who") => return Some(AnswerType::Name),
+                Some("where") => return Some(AnswerType::Place),
+                _ => {}
+            }
+        }
         let starts = |p: &[&str]| p.iter().any(|x| q.starts_with(x));
         if starts(&["what time", "when does", "what time's"]) && q.contains("time") {
             Some(AnswerType::Time)
@@ -582,7 +593,11 @@ impl AnswerType {
         let is_new_name = |w: &String| is_name_word(w) && !question_words.contains(&w.to_lowercase());
         match self {
             // `Mon + Thu` answers `when does she climb?` as well as a date does.
-            AnswerType::Date => !super::critic_notes::date_ranges(text).is_empty() || words_of(text).iter().any(|w| w.starts_with(char::is_uppercase) && is_calendar(w) && w != "May"),
+            AnswerType::Date => {
+                !super::critic_notes::date_ranges(text).is_empty()
+                    || words_of(text).iter().any(|w| w.starts_with(char::is_uppercase) && is_calendar(w) && w != "May")
+                    || !crate::text::dates::dates_in(text).is_empty()
+            }
             AnswerType::Time => !super::critic::times(text).is_empty(),
             AnswerType::Amount => text.chars().any(|c| c.is_ascii_digit()),
             AnswerType::Code => text.split_whitespace().any(|w| w.chars().filter(char::is_ascii_digit).count() >= 3),
