@@ -137,7 +137,7 @@ pub fn is_function_word(word: &str) -> bool {
 pub fn is_common_word(word: &str) -> bool {
     static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     S.get_or_init(|| {
-        [stopwords(), common_words(), months(), weekdays(), possessives()].iter().flat_map(|l| l.phrases()).collect()
+        [stopwords(), common_words(), months(), weekdays(), possessives(), honorifics()].iter().flat_map(|l| l.phrases()).collect()
     })
     .contains(word)
 }

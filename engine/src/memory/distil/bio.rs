@@ -10,7 +10,14 @@ use crate::retrieval::index::{is_stopword, tokenize};
 /// At most this many topics.
 pub const MAX_TOPICS: usize = 15;
 
-pub fn topics(views: &[View]) -> Vec<Topic> {
+pub fn topics(views: &[View], facts: &[Fact]) -> Vec<Topic> {
+    // The user's own name and the words of sensitive facts (the exact address, ids) are not
+    // topics: topics are shown and shared as what a life is about.
+    let own: HashSet<String> = facts
+        .iter()
+        .filter(|f| matches!(f.key.as_str(), "name" | "given-name" | "family-name" | "additional-name") || f.sensitivity == Sensitivity::Sensitive)
+        .flat_map(|f| tokenize(&f.value))
+        .collect();
     let mut df: HashMap<String, HashSet<&str>> = HashMap::new();
     for v in views {
         // E-mail addresses, web addresses and header lines are not what a life is about.
@@ -21,7 +28,7 @@ pub fn topics(views: &[View]) -> Vec<Topic> {
             .flat_map(|l| l.split_whitespace().filter(|w| !w.contains('@') && !w.contains("://") && !w.starts_with("www.")).map(|w| format!("{w} ")).chain(std::iter::once("\n".to_string())))
             .collect();
         for t in tokenize(&text) {
-            if t.chars().count() >= 4 && !is_stopword(&t) && !crate::lexicon::is_common_word(&t) && !t.chars().any(|c| c.is_ascii_digit()) {
+            if t.chars().count() >= 4 && !is_stopword(&t) && !crate::lexicon::is_common_word(&t) && !own.contains(&t) && !crate::lexicon::names_company(&t) && !t.chars().any(|c| c.is_ascii_digit()) {
                 df.entry(t).or_default().insert(v.source.id.as_str());
             }
         }

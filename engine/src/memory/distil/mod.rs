@@ -151,7 +151,7 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
     owner.emit_identity(&mut cands, now);
     let (entities, relations) = people.finish(&mut cands);
     let facts = derive_keeping_pages_apart(cands, pinned, sources, chunks, now);
-    let topics = bio::topics(&views);
+    let topics = bio::topics(&views, &facts);
     let bio = bio::bio(&facts);
     Output { facts, bio, topics, entities, relations }
 }
