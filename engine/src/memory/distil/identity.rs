@@ -38,7 +38,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     if owner.given.is_some() {
         let (g, f) = (owner.given.as_deref().unwrap_or(""), owner.family.as_deref().unwrap_or(""));
         let pattern = format!(r"(?i)(?:^|[^\p{{L}}])({titles})(\.?)\s+{}((?:\s+\p{{L}}[\p{{L}}'-]+)*?)\s+{}(?:[^\p{{L}}]|$)", regex::escape(g), regex::escape(f));
-        let Ok(hon) = Regex::new(&pattern) else { return };
+        let Some(hon) = super::owner_regex(&pattern) else { return };
         for c in hon.captures_iter(text) {
             let t = &c[1];
             let dot = if c[2].is_empty() { "" } else { "." };
@@ -54,7 +54,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         // signature): the middle name, in capitals or not.
         if v.first_person() && !f.is_empty() {
             let line_pattern = format!(r"(?im)^\s*(?:(?:{titles})\.?\s+)*{}\s+(\p{{L}}[\p{{L}}'-]+)\s+{}\s*$", regex::escape(g), regex::escape(f));
-            if let Ok(line) = Regex::new(&line_pattern) {
+            if let Some(line) = super::owner_regex(&line_pattern) {
                 for c in line.captures_iter(text) {
                     v.emit(out, "additional-name", &name_case(&c[1]), 0.75);
                 }

@@ -89,6 +89,17 @@ impl View<'_> {
     }
 }
 
+/// A regex built from the owner's name (the same few patterns for every chunk), compiled once.
+pub fn owner_regex(pattern: &str) -> Option<Regex> {
+    static CACHE: OnceLock<std::sync::Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() > 64 {
+        map.clear();
+    }
+    map.entry(pattern.to_string()).or_insert_with(|| Regex::new(pattern).ok()).clone()
+}
+
 /// Compiles a static regex once.
 pub fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|e| panic!("bad static regex {pattern}: {e}")))

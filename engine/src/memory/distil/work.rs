@@ -202,7 +202,7 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     if let (Some(g), Some(f)) = (&owner.given, &owner.family) {
         let name = format!(r"(?i:{}(?:\s+[A-Z]\.?)?\s+{})", regex::escape(g), regex::escape(f));
         let pattern = format!(r"{name}(?:,\s*|\s+is\s+(?:an?\s+|the\s+)?){TITLE}(?:,\s*|\s+at\s+){ORG}");
-        if let Ok(r) = Regex::new(&pattern) {
+        if let Some(r) = super::owner_regex(&pattern) {
             for c in r.captures_iter(flat) {
                 v.emit(out, "organization-title", &title_case(&c[1]), 0.85);
                 if let Some(o) = clean_org(&c[2]) {
