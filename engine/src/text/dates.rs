@@ -185,6 +185,11 @@ pub fn times_in(text: &str) -> Vec<(u32, u32)> {
         }
         out.push((h, m));
     }
+    // 17時15分 (ja), 17点15分 (zh).
+    static CJK_TIME: OnceLock<Regex> = OnceLock::new();
+    for c in re(&CJK_TIME, r"([01]?\d|2[0-3])\s*[時点]\s*(?:([0-5]?\d)\s*分)?").captures_iter(text) {
+        out.push((num(&c[1]).unwrap_or(0), c.get(2).and_then(|m| num(m.as_str())).unwrap_or(0)));
+    }
     for c in re(&AMPM, r"(?i)\b(1[0-2]|[1-9])\s*(am|pm|a\.m\.|p\.m\.)").captures_iter(text) {
         let mut h: u32 = num(&c[1]).unwrap_or(0);
         let pm = c[2].to_lowercase().starts_with('p');
@@ -301,6 +306,18 @@ mod tests {
         assert_eq!(times_in("à 17h15"), [(17, 15)]);
         assert_eq!(times_in("a las 18:30"), [(18, 30)]);
         assert_eq!(times_in("at 5 pm"), [(17, 0)]);
+        // One a language: how a time is written after its word.
+        for (lang, text, want) in [
+            ("it", "ci vediamo alle 18:30", (18, 30)),
+            ("nl", "om 17.15 uur", (17, 15)),
+            ("pt", "às 9h30", (9, 30)),
+            ("pl", "o godz. 17:15", (17, 15)),
+            ("sv", "kl. 08.45", (8, 45)),
+            ("ja", "17時15分に", (17, 15)),
+            ("zh", "下午17点15分", (17, 15)),
+        ] {
+            assert_eq!(times_in(text), [want], "{lang}: {text}");
+        }
         assert!(times_in("am 15.05.2025").is_empty());
     }
 
