@@ -16,7 +16,7 @@ const STOPWORDS: &[&str] = &[
 ];
 
 pub fn is_stopword(t: &str) -> bool {
-    STOPWORDS.contains(&t) || crate::lexicon::is_function_word(t)
+    STOPWORDS.contains(&t)
 }
 
 /// Light English stemmer: strips common inflections, keeping at least 3 characters.

@@ -359,13 +359,16 @@ pub struct Term {
 /// words, the names memory gives that relation.
 pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
     let mut out: Vec<Term> = Vec::new();
-    let raw: Vec<&str> = query.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty()).collect();
+    // A question phrase of several words (`wie hoch`, `a qué hora`) asks; it is not a topic.
+    let lead = question_phrase_len(query);
+    let raw: Vec<&str> = query.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty()).skip(lead).collect();
     for (i, w) in raw.iter().enumerate() {
         let w = w.trim_matches(['\'', '-']);
         let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
         let lower = bare.to_lowercase();
-        // Question and function words of any language say what is asked, not what about.
-        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::question_kind(&lower).is_some_and(|_| lower.chars().count() <= 8 && crate::lexicon::question_kind(&format!("{lower} x")).is_some()) {
+        // Question and function words of any language say what is asked, not what about; so
+        // do the words for new and old (`neuen`, `nueva`), as `new` does in English.
+        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() {
             continue;
         }
         for t in terms(bare) {
@@ -425,7 +428,33 @@ pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
     // The stemmer leaves `language` but cuts `languages` to `languag`: compare without a final `e`.
     let bare = |s: &str| -> String { if s.len() > 4 { s.strip_suffix('e').unwrap_or(s).to_string() } else { s.to_string() } };
     let wanted: Vec<String> = std::iter::once(&term.stem).chain(&term.alternatives).map(|s| bare(s)).collect();
-    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s) || wanted.contains(&bare(s)))
+    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s) || wanted.contains(&bare(s)) || same_word(&term.stem, s))
+}
+
+/// Two forms of one word in languages the English stemmer does not know: the same first six
+/// letters or more and endings of at most two (`heiratet` / `heiraten`, `geburtstag` /
+/// `geburtstage`; not `tenancy` / `tenant`), or a compound and its head (`handynummer` /
+/// `nummer`, `zahnarztpraxis` / `praxis`).
+pub fn same_word(a: &str, b: &str) -> bool {
+    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let common = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    if common >= 6 && ac.len() - common <= 2 && bc.len() - common <= 2 {
+        return true;
+    }
+    let (long, short) = if ac.len() > bc.len() { (a, b) } else { (b, a) };
+    short.chars().count() >= 5 && long.chars().count() >= short.chars().count() + 4 && long.ends_with(short)
+}
+
+/// How many words at the start of `query` are a question phrase of several words (`wie hoch`,
+/// `a qué hora`, `hur mycket`), or 0.
+fn question_phrase_len(query: &str) -> usize {
+    let q = query.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    crate::lexicon::question_words()
+        .spellings()
+        .filter(|(_, _, w)| w.contains(' ') && q.starts_with(w) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+        .map(|(_, _, w)| w.split_whitespace().count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// A sentence scored against a query.
@@ -645,6 +674,15 @@ mod tests {
 
     fn passage(text: &str, heading: &str, dated: Timestamp) -> Passage {
         Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0 }
+    }
+
+    #[test]
+    fn forms_of_one_word_in_other_languages() {
+        assert!(same_word("heiratet", "heiraten"));
+        assert!(same_word("handynummer", "nummer"));
+        assert!(same_word("zahnarztpraxis", "praxis"));
+        assert!(!same_word("tenancy", "tenant"));
+        assert!(!same_word("weekend", "end"));
     }
 
     #[test]

@@ -559,17 +559,6 @@ enum AnswerType {
 impl AnswerType {
     fn of(question: &str) -> Option<AnswerType> {
         let q = question.to_lowercase();
-        // Questions in other languages, by their question word.
-        if !q.is_ascii() || !matches!(crate::text::lang::detect(&q), None | Some("en")) {
-            match crate::lexicon::question_kind(&q) {
-                Some("when") => return Some(AnswerType::Date),
-                Some("what time") => return Some(AnswerType::Time),
-                Some("how much") => return Some(AnswerType::Amount),
-                Some("who") => return Some(AnswerType::Name),
-                Some("where") => return Some(AnswerType::Place),
-                _ => {}
-            }
-        }
         let starts = |p: &[&str]| p.iter().any(|x| q.starts_with(x));
         if starts(&["what time", "when does", "what time's"]) && q.contains("time") {
             Some(AnswerType::Time)
@@ -584,7 +573,15 @@ impl AnswerType {
         } else if ["number", "reference", "code", "ref "].iter().any(|w| q.contains(w)) {
             Some(AnswerType::Code)
         } else {
-            None
+            // Questions in other languages, by their question word (`wann`, `où`, `cuánto`).
+            match crate::lexicon::question_kind(&q) {
+                Some("when") => Some(AnswerType::Date),
+                Some("what time") => Some(AnswerType::Time),
+                Some("how much") => Some(AnswerType::Amount),
+                Some("who") => Some(AnswerType::Name),
+                Some("where") => Some(AnswerType::Place),
+                _ => None,
+            }
         }
     }
 
