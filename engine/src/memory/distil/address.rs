@@ -12,7 +12,6 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::people::alternation;
 use super::{Candidate, Owner, View};
 use crate::lexicon;
 use crate::text::address as addr;
@@ -72,7 +71,7 @@ fn addresses_in(text: &str, lang: Option<&str>) -> Vec<Found> {
     let lines: Vec<&str> = text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
         let l = line.trim();
-        // A postcode alone under its town (`Leeds` / `LS6 3PL`) is read as one locality line.
+        // A postcode alone under its town (`Bath` / `BA2 4QT`) is read as one locality line.
         let (loc, top) = match addr::find_locality(l, &hints) {
             Some(loc) => (loc, i),
             None if i > 0 && l.split_whitespace().count() <= 2 && !lines[i - 1].trim().is_empty() => {
@@ -90,7 +89,7 @@ fn addresses_in(text: &str, lang: Option<&str>) -> Vec<Found> {
             // Address block: the locality on its own line, the parts above it.
             let mut parts: Vec<String> = Vec::new();
             let mut j = top;
-            // A town alone above a postcode alone (GB: `Leeds` / `LS6 3PL`).
+            // A town alone above a postcode alone (GB: `Bath` / `BA2 4QT`).
             while j > 0 && parts.len() < 6 {
                 let p = lines[j - 1].trim();
                 if p.is_empty() || p.contains(':') || p.chars().count() > 45 || p.contains('@') {
@@ -133,7 +132,7 @@ fn lexicon_unit(s: &str) -> bool {
 }
 
 fn cue(cell: &'static OnceLock<Regex>, lex: &lexicon::Lexicon) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\W*$", alternation(lex))).expect("cue regex"))
+    cell.get_or_init(|| super::cue_regex(lex, r"\W*$"))
 }
 
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
@@ -193,34 +192,34 @@ mod tests {
 
     #[test]
     fn parses_uk_us_eu() {
-        let a = parse("Flat 2, Rose Court, 12 Mill Lane, Salford M3 6BX").unwrap();
-        assert_eq!((a.line1.as_str(), a.line2.as_str(), a.town.as_str(), a.postcode.as_str()), ("Flat 2, Rose Court, 12 Mill Lane", "", "Salford", "M3 6BX"));
-        assert_eq!(a.region.as_deref(), Some("Greater Manchester"));
-        let a = parse("41 Oak Grove, Headingley, Leeds LS6 3PL").unwrap();
-        assert_eq!((a.line1.as_str(), a.line2.as_str(), a.region.as_deref()), ("41 Oak Grove", "Headingley", Some("West Yorkshire")));
+        let a = parse("Flat 3, Alder House, 9 Quarry Road, Bath BA2 4QT").unwrap();
+        assert_eq!((a.line1.as_str(), a.line2.as_str(), a.town.as_str(), a.postcode.as_str()), ("Flat 3, Alder House, 9 Quarry Road", "", "Bath", "BA2 4QT"));
+        assert_eq!(a.region.as_deref(), Some("Somerset"));
+        let a = parse("27 Fern Street, Jesmond, Newcastle NE2 1XY").unwrap();
+        assert_eq!((a.line1.as_str(), a.line2.as_str(), a.region.as_deref()), ("27 Fern Street", "Jesmond", Some("Tyne and Wear")));
         let a = parse("742 Evergreen Terrace, Springfield, IL 62704").unwrap();
         assert_eq!((a.town.as_str(), a.region.as_deref(), a.country), ("Springfield", Some("IL"), "US"));
         assert_eq!(parse("12 Rue de Rivoli, 75001 Paris").unwrap().town, "Paris");
-        assert!(parse("PO Box 44, Leeds LS1 9ZZ").is_none());
+        assert!(parse("PO Box 44, Bath BA1 9ZZ").is_none());
     }
 
     #[test]
     fn home_needs_a_cue_and_from_is_old() {
         let o = owner();
-        let c = run_rule("from: 1 Old Road, Salford M3 6BX\nto: 41 Oak Grove, Headingley, Leeds LS6 3PL  <- yay", |v, out| rules(v, &o, out));
+        let c = run_rule("from: 1 Old Road, Bath BA2 4QT\nto: 27 Fern Street, Jesmond, Newcastle NE2 1XY  <- yay", |v, out| rules(v, &o, out));
         let homes: Vec<_> = c.iter().filter(|(k, _)| k == "home-address").map(|(_, v)| v.as_str()).collect();
-        assert_eq!(homes, ["41 Oak Grove, Headingley, Leeds LS6 3PL"]);
+        assert_eq!(homes, ["27 Fern Street, Jesmond, Newcastle NE2 1XY"]);
         let c = run_rule("The dentist is at 88 High Road, Manchester M14 5AL.", |v, out| rules(v, &o, out));
         assert!(c.is_empty(), "{c:?}");
-        let letter = "Ms Jo Bloggs\n41 Oak Grove\nHeadingley\nLeeds\nLS6 3PL\n\n7 March 2025";
+        let letter = "Ms Jo Bloggs\n27 Fern Street\nJesmond\nNewcastle\nNE2 1XY\n\n7 March 2025";
         let c = run_rule_as(letter, SourceKind::Text, |v, out| rules(v, &o, out));
-        assert!(c.contains(&("address-line2".into(), "Headingley".into())), "{c:?}");
-        assert!(c.contains(&("postal-code".into(), "LS6 3PL".into())));
+        assert!(c.contains(&("address-line2".into(), "Jesmond".into())), "{c:?}");
+        assert!(c.contains(&("postal-code".into(), "NE2 1XY".into())));
         let block = "Jo Bloggs\nCalle Mayor 3, 2º A\n28013 Madrid";
         let c = run_rule_as(block, SourceKind::Text, |v, out| rules(v, &o, out));
         assert!(c.contains(&("address-line1".into(), "Calle Mayor 3".into())), "{c:?}");
         assert!(c.contains(&("address-line2".into(), "2º A".into())), "{c:?}");
-        let cv = "JO BLOGGS\n1 Old Road, Salford M3 6BX, United Kingdom\n07700 900111 | jo.bloggs@mail.example";
+        let cv = "JO BLOGGS\n1 Old Road, Bath BA2 4QT, United Kingdom\n07700 900111 | jo.bloggs@mail.example";
         let c = run_rule_as(cv, SourceKind::Text, |v, out| rules(v, &o, out));
         assert!(c.contains(&("address-line1".into(), "1 Old Road".into())), "{c:?}");
     }

@@ -89,6 +89,20 @@ impl View<'_> {
     }
 }
 
+/// A case-blind regex for any phrase of a lexicon as a whole word, followed by `tail`
+/// (`\s+` for "the value follows", `\W*$` for "the value is right after this").
+pub fn cue_regex(lex: &crate::lexicon::Lexicon, tail: &str) -> Regex {
+    Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{}){tail}", people::alternation(lex))).expect("lexicon cue regex")
+}
+
+/// Drops the candidates after `start` that repeat one already proposed there (two rules
+/// reading the same words give one candidate).
+pub fn dedup_since(out: &mut Vec<Candidate>, start: usize) {
+    let mut seen = std::collections::HashSet::new();
+    let new: Vec<Candidate> = out.drain(start..).filter(|c| seen.insert((c.key.clone(), c.value.clone()))).collect();
+    out.extend(new);
+}
+
 /// A regex built from the owner's name (the same few patterns for every chunk), compiled once.
 pub fn owner_regex(pattern: &str) -> Option<Regex> {
     static CACHE: OnceLock<std::sync::Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();

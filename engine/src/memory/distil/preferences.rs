@@ -52,10 +52,7 @@ fn tidy(s: &str) -> String {
 pub fn rules(v: &View, out: &mut Vec<Candidate>) {
     let start = out.len();
     rules_inner(v, out);
-    // Two rules reading the same words give one candidate.
-    let mut seen = std::collections::HashSet::new();
-    let new: Vec<Candidate> = out.drain(start..).filter(|c| seen.insert((c.key.clone(), c.value.clone()))).collect();
-    out.extend(new);
+    super::dedup_since(out, start);
 }
 
 fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
@@ -99,7 +96,7 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
     }
     if v.author != Author::World {
         static CUE: OnceLock<Regex> = OnceLock::new();
-        let cue = CUE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::allergy_cues()))).expect("allergy cues"));
+        let cue = CUE.get_or_init(|| super::cue_regex(lexicon::allergy_cues(), r"\s+"));
         for m in cue.find_iter(flat) {
             // English "allergic to" is read above, with its own checks.
             if m.as_str().to_lowercase().contains("allergic to") {
@@ -129,7 +126,7 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
             v.emit(out, "diet", d, 0.85);
         }
     }
-    let dislike = DISLIKE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::dislike_cues()))).expect("dislike cues"));
+    let dislike = DISLIKE.get_or_init(|| super::cue_regex(lexicon::dislike_cues(), r"\s+"));
     for m in dislike.find_iter(flat) {
         // The English phrases are read below with their own exceptions.
         let phrase = m.as_str().trim_start_matches(|c: char| !c.is_alphabetic()).split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();

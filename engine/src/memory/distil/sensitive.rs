@@ -45,8 +45,8 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
     static REF: OnceLock<Regex> = OnceLock::new();
     const VALUE: &str = r"(?-i:([A-Z0-9][A-Z0-9.-]*(?:\s\d[A-Z0-9.-]*)*))";
     const NO: &str = r"(?:\s*(?:n[º°o]\.?|nr\.?|no\.?|number|nummer|número|numéro|numero))?\s*[:#]?\s*";
-    let id = ID.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{}){NO}{VALUE}", alternation(lexicon::id_labels()))).expect("id labels"));
-    let reference = REF.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{}){NO}{VALUE}", alternation(lexicon::ref_labels()))).expect("ref labels"));
+    let id = ID.get_or_init(|| super::cue_regex(lexicon::id_labels(), &format!("{NO}{VALUE}")));
+    let reference = REF.get_or_init(|| super::cue_regex(lexicon::ref_labels(), &format!("{NO}{VALUE}")));
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).count();
     for c in id.captures_iter(flat) {
         let val = c[1].trim_end_matches(['.', '-']);
@@ -129,9 +129,7 @@ pub fn rules(v: &View, out: &mut Vec<Candidate>) {
     let start = out.len();
     english(v, out);
     any_language(v, out);
-    let mut seen = std::collections::HashSet::new();
-    let new: Vec<Candidate> = out.drain(start..).filter(|c| seen.insert((c.key.clone(), c.value.clone()))).collect();
-    out.extend(new);
+    super::dedup_since(out, start);
 }
 
 fn english(v: &View, out: &mut Vec<Candidate>) {

@@ -7,7 +7,6 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::people::alternation;
 use super::{re, Candidate, Owner, View};
 use crate::lexicon;
 
@@ -110,10 +109,7 @@ fn clean_org(o: &str) -> Option<String> {
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     let start = out.len();
     rules_inner(v, owner, out);
-    // Two rules reading the same words give one candidate.
-    let mut seen = std::collections::HashSet::new();
-    let new: Vec<Candidate> = out.drain(start..).filter(|c| seen.insert((c.key.clone(), c.value.clone()))).collect();
-    out.extend(new);
+    super::dedup_since(out, start);
 }
 
 fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
@@ -130,8 +126,8 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         static TCUE: OnceLock<Regex> = OnceLock::new();
         static ECUE: OnceLock<Regex> = OnceLock::new();
         static LABEL: OnceLock<Regex> = OnceLock::new();
-        let tcue = TCUE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::title_cues()))).expect("title cues"));
-        let ecue = ECUE.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s+", alternation(lexicon::employer_cues()))).expect("employer cues"));
+        let tcue = TCUE.get_or_init(|| super::cue_regex(lexicon::title_cues(), r"\s+"));
+        let ecue = ECUE.get_or_init(|| super::cue_regex(lexicon::employer_cues(), r"\s+"));
         for m in tcue.find_iter(flat) {
             if let Some(t) = title_after(&flat[m.end()..]) {
                 v.emit(out, "organization-title", &t, 0.8);
