@@ -104,11 +104,13 @@ fn compile(code: &'static str, raw: &RawFormat) -> Format {
     Format { code, name, locality, regions }
 }
 
-/// The compiled format of a country (ISO 3166-1 alpha-2, upper case).
+/// The compiled format of a country (ISO 3166-1 alpha-2, upper case), compiled the first time
+/// it is asked for: a text tries a handful of countries, not all of them.
 pub fn format(code: &str) -> Option<&'static Format> {
-    static F: OnceLock<HashMap<&'static str, Format>> = OnceLock::new();
-    let all = F.get_or_init(|| raw().iter().map(|(k, v)| (k.as_str(), compile(k.as_str(), v))).collect());
-    all.get(code.to_uppercase().as_str())
+    static F: OnceLock<HashMap<&'static str, OnceLock<Format>>> = OnceLock::new();
+    let all = F.get_or_init(|| raw().keys().map(|k| (k.as_str(), OnceLock::new())).collect());
+    let (key, cell) = all.get_key_value(code.to_uppercase().as_str())?;
+    Some(cell.get_or_init(|| compile(key, &raw()[*key])))
 }
 
 /// The country's name in English, title-cased (`United Kingdom`, `Bosnia and Herzegovina`).
