@@ -394,7 +394,7 @@ mod tests {
             ("Calle del Pez 8, 3º izda, 28004 Madrid", &["ES"], ("Calle del Pez 8", "3º izda", "Madrid", "28004", "ES")),
             ("Via Garibaldi 21, 10122 Torino", &["IT"], ("Via Garibaldi 21", "", "Torino", "10122", "IT")),
             ("Keizersgracht 100, 1015 CX Amsterdam", &[], ("Keizersgracht 100", "", "Amsterdam", "1015 CX", "NL")),
-            ("Avenida Central 45, 4710-229 Braga", &[], ("Avenida Central 45", "", "Braga", "4710-229", "PT")),
+            ("Avenida Central 45, 8800-351 Tavira", &[], ("Avenida Central 45", "", "Tavira", "8800-351", "PT")),
             ("ul. Długa 5, 00-238 Warszawa", &[], ("ul. Długa 5", "", "Warszawa", "00-238", "PL")),
             ("Rue Neuve 3, 1000 Bruxelles", &["BE"], ("Rue Neuve 3", "", "Bruxelles", "1000", "BE")),
         ];
