@@ -53,6 +53,8 @@ enum EvalCommand {
     Autofill(cli::eval_autofill::Args),
     /// Run a persona's cases (memory QA, enhance, critic, autofill) natively and print the table.
     Persona(cli::eval_persona::Args),
+    /// Run LoCoMo conversations' memory questions and print token F1 per category.
+    Locomo(cli::eval_locomo::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +75,7 @@ fn main() {
         Command::Eval(EvalCommand::Extraction(a)) => cli::eval_extraction::run(a),
         Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
         Command::Eval(EvalCommand::Persona(a)) => cli::eval_persona::run(a),
+        Command::Eval(EvalCommand::Locomo(a)) => cli::eval_locomo::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
         Command::Bench(BenchCommand::Model(a)) => cli::bench_model::run(a),
         Command::Train(TrainCommand::Autofill(a)) => cli::train_autofill::run(a),

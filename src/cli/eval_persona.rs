@@ -109,7 +109,7 @@ pub type Generate<'a> = dyn FnMut(&[ChatMessage]) -> Result<String> + 'a;
 
 /// The model for the memory rows: the provisioned SmolLM2 (or `--model PATH`) on the native
 /// CPU backend, answering with [`memory_qa::generation_params`].
-fn load_model(explicit: Option<PathBuf>, threads: Option<usize>) -> Result<Box<Generate<'static>>> {
+pub(crate) fn load_model(explicit: Option<PathBuf>, threads: Option<usize>) -> Result<Box<Generate<'static>>> {
     set_threads(threads);
     let path = model_file(explicit)?;
     let mut model = LanguageModel::load_file(&path, &burn::tensor::Device::flex()).with_context(|| format!("loading {}", path.display()))?;
@@ -129,7 +129,7 @@ fn any_in(text: &str, needles: &[String]) -> bool {
 }
 
 /// Imports the persona into a fresh store; returns the store (in `tmp`) and the current facts.
-fn import_persona(dir: &Path, tmp: &Path) -> Result<(NativeStore, Vec<Fact>)> {
+pub(crate) fn import_persona(dir: &Path, tmp: &Path) -> Result<(NativeStore, Vec<Fact>)> {
     let sources = dir.join("sources");
     let files = collect_files(std::slice::from_ref(&sources))?;
     if files.is_empty() {

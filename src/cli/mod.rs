@@ -6,6 +6,7 @@ pub mod bench_retrieval;
 pub mod eval_autofill;
 pub mod eval_persona;
 pub mod eval_extraction;
+pub mod eval_locomo;
 pub mod eval_profile;
 pub mod generate;
 pub mod memory;

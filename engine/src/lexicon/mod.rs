@@ -26,6 +26,15 @@ impl Lexicon {
     /// Parses the `xx: a/b | c` format. Panics on a malformed line: the lists are compiled in
     /// and checked by the tests.
     pub fn parse(src: &'static str) -> Lexicon {
+        Lexicon::parse_with(src, true)
+    }
+
+    /// [`Lexicon::parse`] keeping the case of the items (templates for text the user reads).
+    pub fn parse_cased(src: &'static str) -> Lexicon {
+        Lexicon::parse_with(src, false)
+    }
+
+    fn parse_with(src: &'static str, lower: bool) -> Lexicon {
         let mut lines = Vec::new();
         for raw in src.lines() {
             let raw = raw.trim();
@@ -35,7 +44,7 @@ impl Lexicon {
             let (lang, rest) = raw.split_once(':').unwrap_or_else(|| panic!("lexicon line without `lang:`: {raw}"));
             let items = rest
                 .split('|')
-                .map(|item| item.split('/').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+                .map(|item| item.split('/').map(|s| if lower { s.trim().to_lowercase() } else { s.trim().to_string() }).filter(|s| !s.is_empty()).collect::<Vec<_>>())
                 .filter(|i: &Vec<String>| !i.is_empty())
                 .collect();
             lines.push(Line { lang: lang.trim(), items });
@@ -110,6 +119,15 @@ list!(money_words, "money_words.txt");
 list!(health_cues, "health_cues.txt");
 list!(common_words, "common_words.txt");
 list!(question_words, "question_words.txt");
+list!(relative_time, "relative_time.txt");
+list!(time_units, "time_units.txt");
+list!(number_words, "number_words.txt");
+
+/// How answers write resolved dates, per language (case kept: see `date_phrases.txt`).
+pub fn date_phrases() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("date_phrases.txt")))
+}
 
 /// What a question asks for, from its first words, in any language: `when`, `where`, `who`,
 /// `how much`, `what time`, `which`, `what`, `how`.
@@ -130,6 +148,13 @@ pub fn question_kind(question: &str) -> Option<&'static str> {
 pub fn is_function_word(word: &str) -> bool {
     static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     S.get_or_init(|| stopwords().phrases().into_iter().collect()).contains(word)
+}
+
+/// Whether a word (lower case) is a function word or a frequent everyday word of any language
+/// (not a month or weekday name: `Sam` is not `sam.`, Saturday).
+pub fn is_everyday_word(word: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| [stopwords(), common_words(), possessives()].iter().flat_map(|l| l.phrases()).collect()).contains(word)
 }
 
 /// Whether a word (lower case) says nothing about what a text is about, in any language: a

@@ -146,6 +146,7 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
             heading_path: cur_path.to_vec(),
             text: cur.join("\n\n"),
             dated,
+            times: Vec::new(),
         });
         cur.clear();
         *cur_words = 0;

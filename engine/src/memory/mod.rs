@@ -109,6 +109,29 @@ pub struct Chunk {
     pub text: String,
     /// Date of this part when it differs from the source's (one conversation of an export).
     pub dated: Option<Timestamp>,
+    /// The relative expressions of `text` (`yesterday`, `last week`) resolved against the
+    /// chunk's date at import, so "when" has an answer that does not depend on the day it is asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<TimeNote>,
+}
+
+/// A relative expression of a chunk's text, resolved: `text[start..end]` means `when`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeNote {
+    pub start: u32,
+    pub end: u32,
+    pub when: crate::text::relative::When,
+}
+
+impl Chunk {
+    /// Resolves the relative expressions of the text against `written` (the chunk's date, else
+    /// its source's) into [`Chunk::times`].
+    pub fn resolve_times(&mut self, written: Timestamp) {
+        self.times = crate::text::relative::relative_in(&self.text, written)
+            .into_iter()
+            .map(|r| TimeNote { start: r.start as u32, end: r.end as u32, when: r.when })
+            .collect();
+    }
 }
 
 impl Chunk {

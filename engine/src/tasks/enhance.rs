@@ -427,6 +427,7 @@ mod tests {
             text: text.into(),
             dated: 0,
             score: 1.0,
+            times: Vec::new(),
         };
         vec![
             p("trip", "LISBON 2-9 June", "packing\n- swim kit for the hotel pool\n- passport 123456789 in the red folder\n- migraine tablets"),

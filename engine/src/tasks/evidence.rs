@@ -36,6 +36,10 @@ pub struct Passage {
     pub dated: Timestamp,
     /// Retrieval score (BM25 × recency).
     pub score: f32,
+    /// The relative expressions of `text` and what they mean (`yesterday` → the day before it was
+    /// written), as resolved at import.
+    #[serde(default)]
+    pub times: Vec<(String, crate::text::relative::When)>,
 }
 
 /// The top `k` passages for `query` in `store`, best first.
@@ -68,6 +72,7 @@ pub async fn passages(store: &impl Store, query: &str, now: Timestamp, k: usize)
                 text: c.text.clone(),
                 dated: meta.dated,
                 score,
+                times: c.times.iter().filter_map(|t| Some((c.text.get(t.start as usize..t.end as usize)?.to_string(), t.when))).collect(),
             })
         })
         .collect())
@@ -673,7 +678,7 @@ mod tests {
     use super::*;
 
     fn passage(text: &str, heading: &str, dated: Timestamp) -> Passage {
-        Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0 }
+        Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, times: Vec::new() }
     }
 
     #[test]

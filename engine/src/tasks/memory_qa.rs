@@ -22,6 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::answer_span;
 use super::context::{is_sensitive, FactView};
 use super::evidence::{self, candidates, is_sensitive_text, matches_term, query_terms, score, stems, Passage, Scored, Term};
 use crate::generate::sampler::SamplerParams;
@@ -51,6 +52,9 @@ pub struct Citation {
     pub url: Option<String>,
     /// The sentence (or `key: value`) the answer rests on.
     pub text: String,
+    /// The day the source was written (`YYYY-MM-DD`), when known.
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 /// What [`prepare`] decided without the model.
@@ -177,8 +181,8 @@ pub fn generation_params() -> GenerationParams {
 
 fn citation(s: &Scored, passages: &[Passage]) -> Citation {
     match s.sentence.passage.and_then(|i| passages.get(i)) {
-        Some(p) => Citation { source: p.source.clone(), source_id: Some(p.source_id.clone()), chunk_id: Some(p.chunk_id.clone()), url: p.url.clone(), text: s.sentence.text.clone() },
-        None => Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: s.sentence.text.clone() },
+        Some(p) => Citation { source: p.source.clone(), source_id: Some(p.source_id.clone()), chunk_id: Some(p.chunk_id.clone()), url: p.url.clone(), text: s.sentence.text.clone(), date: None },
+        None => Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: s.sentence.text.clone(), date: None },
     }
 }
 
@@ -410,9 +414,48 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     if best.coverage < MIN_COVERAGE && !keyed {
         answer_parts.extend(second);
     }
-    prepared.extractive = Some(extractive_text(&answer_parts, passages, third));
+    let span_ask = |s: &Scored| {
+        let p = s.sentence.passage.and_then(|i| passages.get(i));
+        (p.map(|p| p.times.clone()).unwrap_or_default(), p.map(|p| p.dated).filter(|d| *d > 0 && *d < Timestamp::MAX))
+    };
+    let lang = crate::text::lang::detect(question).unwrap_or("en");
+    let kind = want.map(AnswerType::kind).or_else(|| crate::lexicon::question_kind(question));
+    let mut parts: Vec<String> = Vec::new();
+    for s in &answer_parts {
+        let sentence = expand_weekdays(&without_old_values(s.sentence.text.trim()));
+        // A profile fact (`my phone: 07700 900123`) answers with its value.
+        let sentence = match (&s.sentence.fact_key, sentence.split_once(": ")) {
+            (Some(_), Some((_, value))) => value.to_string(),
+            _ => sentence,
+        };
+        let (times, written) = span_ask(s);
+        let ask = answer_span::Ask { question, terms: &terms, kind, written, times: &times, lang };
+        let part = answer_span::span(&sentence, &ask).unwrap_or(sentence);
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    prepared.extractive = Some(parts.join("; "));
+    // The model reads each note with the day it was written and what its relative words mean.
+    for (c, s) in prepared.evidence.iter_mut().zip(&chosen) {
+        c.date = span_ask(s).1.map(crate::memory::date::iso_date);
+    }
+    let notes: Vec<String> = chosen
+        .iter()
+        .map(|s| {
+            let (times, written) = span_ask(s);
+            let mut note = s.sentence.text.clone();
+            for (phrase, when) in times.iter().filter(|(p, _)| s.sentence.text.contains(p.as_str())) {
+                note = note.replacen(phrase.as_str(), &format!("{phrase} ({})", crate::text::relative::render(when, lang)), 1);
+            }
+            match written {
+                Some(d) => format!("[{}] {note}", crate::text::relative::render_day(d, lang)),
+                None => note,
+            }
+        })
+        .collect();
     prepared.route = Route::Model;
-    prepared.messages = messages(question, asker, subject.as_deref(), &prepared.evidence);
+    prepared.messages = messages(question, asker, subject.as_deref(), &notes);
     prepared.prompt_tokens = prepared.messages.iter().map(|m| m.content.len() / 4 + 4).sum();
     prepared
 }
@@ -512,22 +555,6 @@ fn question_focus(question: &str) -> String {
     }
 }
 
-/// The extractive answer: the best sentence(s), with where they are from, abbreviated weekdays
-/// written out.
-fn extractive_text(parts: &[&Scored], passages: &[Passage], third: bool) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for best in parts {
-        let text = expand_weekdays(&without_old_values(best.sentence.text.trim()));
-        let source = best.sentence.passage.and_then(|i| passages.get(i)).map(|p| p.source.clone());
-        out.push(match (third, source) {
-            (true, _) => text,
-            (false, Some(src)) => format!("From your memory ({src}): {text}"),
-            (false, None) => format!("From your profile: {text}"),
-        });
-    }
-    out.join(" ")
-}
-
 /// `Mon + Thu` → `Monday + Thursday`: notes abbreviate, answers should not.
 fn expand_weekdays(text: &str) -> String {
     const DAYS: &[(&str, &str)] = &[("Mon", "Monday"), ("Tue", "Tuesday"), ("Tues", "Tuesday"), ("Wed", "Wednesday"), ("Thu", "Thursday"), ("Thur", "Thursday"), ("Thurs", "Thursday"), ("Fri", "Friday"), ("Sat", "Saturday"), ("Sun", "Sunday")];
@@ -557,6 +584,18 @@ enum AnswerType {
 }
 
 impl AnswerType {
+    /// The question kind [`answer_span`] reads (the [`crate::lexicon::question_kind`] names).
+    fn kind(self) -> &'static str {
+        match self {
+            AnswerType::Date => "when",
+            AnswerType::Time => "what time",
+            AnswerType::Amount => "how much",
+            AnswerType::Name => "who",
+            AnswerType::Place => "where",
+            AnswerType::Code => "what",
+        }
+    }
+
     fn of(question: &str) -> Option<AnswerType> {
         let q = question.to_lowercase();
         let starts = |p: &[&str]| p.iter().any(|x| q.starts_with(x));
@@ -564,7 +603,7 @@ impl AnswerType {
             Some(AnswerType::Time)
         } else if starts(&["when", "which day", "which night", "what day", "what date"]) {
             Some(AnswerType::Date)
-        } else if starts(&["how much", "how many"]) {
+        } else if starts(&["how much", "how many", "how old", "how long", "how often"]) {
             Some(AnswerType::Amount)
         } else if starts(&["who", "whose"]) {
             Some(AnswerType::Name)
@@ -668,7 +707,7 @@ fn joint_coverage(terms: &[Term], a: &Scored, b: &Scored) -> f32 {
     covered as f32 / terms.len().max(1) as f32
 }
 
-fn messages(question: &str, asker: &Asker, subject: Option<&str>, evidence: &[Citation]) -> Vec<ChatMessage> {
+fn messages(question: &str, asker: &Asker, subject: Option<&str>, evidence: &[String]) -> Vec<ChatMessage> {
     let who = subject.unwrap_or("the user");
     // Short and plain: the pipeline has already decided that the notes answer the question (or
     // declined it), so the model is not invited to refuse or to say it does not know; a small
@@ -679,7 +718,7 @@ fn messages(question: &str, asker: &Asker, subject: Option<&str>, evidence: &[Ci
             "Answer {role}'s question about {who} from the notes. Reply in one short sentence about {who} in the third person, quoting the exact names, dates and numbers of the notes."
         ),
     };
-    let notes: String = evidence.iter().map(|c| format!("- {}\n", c.text)).collect();
+    let notes: String = evidence.iter().map(|c| format!("- {c}\n")).collect();
     vec![ChatMessage::system(system), ChatMessage::user(format!("Notes:\n{notes}\nQuestion: {question}"))]
 }
 
@@ -790,6 +829,7 @@ mod tests {
             text: text.into(),
             dated,
             score: 1.0,
+            times: Vec::new(),
         };
         let passages = vec![
             p("c1", "trip.md", "LISBON 2-9 June", "flights booked, ref QX7K2M\nseats 12C + 12D\nhotel: Casa Azul, 7 nights", 200),
@@ -899,6 +939,7 @@ mod tests {
                 text: format!("Lisbon flight note {i}: {}", "we talked about the Lisbon flight and the seats again ".repeat(8)),
                 dated: i,
                 score: 1.0,
+                times: Vec::new(),
             })
             .collect();
         let p = prepare("Which seats on the Lisbon flight?", &Asker::User, &facts, &long);
@@ -956,7 +997,7 @@ mod tests {
     }
 
     fn doc(text: &str, heading: &str, dated: i64) -> Passage {
-        Passage { chunk_id: format!("c{dated}"), source_id: format!("s{dated}"), source: format!("doc{dated}.txt"), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0 }
+        Passage { chunk_id: format!("c{dated}"), source_id: format!("s{dated}"), source: format!("doc{dated}.txt"), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, times: Vec::new() }
     }
 
     #[test]
@@ -1005,6 +1046,7 @@ mod tests {
             text: "Dear Lena,\n\nYour flight to Oslo lands at 09:40.\n\nHave a great trip! Skyair".into(),
             dated: 1,
             score: 1.0,
+            times: Vec::new(),
         };
         let prepared = prepare("When does the Oslo flight land?", &Asker::User, &facts, &[p]);
         assert!(prepared.evidence.iter().all(|e| !e.text.starts_with("Have a great") && !e.text.starts_with("Dear")), "{:?}", prepared.evidence);

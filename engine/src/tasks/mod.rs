@@ -3,6 +3,7 @@
 //! Each task is a module over typed inputs; the protocol layer (`web/`, the CLI) calls into them.
 //! [`evidence`] is shared: retrieved L0 passages, their sentences, and the sensitivity guard.
 
+pub mod answer_span;
 pub mod autofill;
 pub mod context;
 pub mod critic;

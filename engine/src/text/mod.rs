@@ -6,6 +6,7 @@
 pub mod address;
 pub mod dates;
 pub mod lang;
+pub mod relative;
 
 /// Lower case with the common Latin diacritics removed (`Straße` stays `straße`; `é` → `e`),
 /// for matching words written with or without accents.

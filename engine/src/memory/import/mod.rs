@@ -226,7 +226,10 @@ fn new_source(name: &str, kind: SourceKind, origin: Origin, sha: &str, now: Time
 }
 
 async fn write_source(store: &mut impl Store, mut source: Source, doc: &Document) -> Result<Outcome, MemoryError> {
-    let chunks = l0::chunk_document(&source.id, doc);
+    let mut chunks = l0::chunk_document(&source.id, doc);
+    for c in chunks.iter_mut() {
+        c.resolve_times(c.dated.unwrap_or(source.effective_date()));
+    }
     if chunks.is_empty() {
         return Err(MemoryError::Import { name: source.name.clone(), kind: ImportErrorKind::Empty });
     }

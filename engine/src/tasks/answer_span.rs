@@ -1,0 +1,379 @@
+//! The answer inside an evidence sentence: the few words that answer the question (a date, a
+//! person, a place, an amount, what was done), not the whole sentence. Memory QA shows this
+//! span as the answer, with the sentence and its source under it as the citation.
+//!
+//! - "when": a relative expression of the sentence resolved against the day it was written
+//!   (`yesterday` → `7 May 2023`, [`crate::text::relative`]), else a date it writes, else a year,
+//!   else the day it was written (what the memory knows: it was so by then);
+//! - "who" and "where": the name the sentence adds to the question;
+//! - "how much"/"how many": the number with what it counts;
+//! - otherwise: the words of the answering clause that come after the question's words (`What
+//!   did you research?` — `Researching adoption agencies` → `adoption agencies`), else before them.
+//!
+//! Every step is about the language's shape (clauses, function words, numbers, capitals), not
+//! about any topic; a span that says nothing (only function words) is no span, and the caller
+//! keeps the sentence.
+
+use super::evidence::{matches_term, stems, Term};
+use crate::memory::Timestamp;
+use crate::text::relative::{self, When};
+
+/// Most words a span may have.
+pub const MAX_SPAN_WORDS: usize = 12;
+/// Most words of an open answer taken after the question's words.
+pub const RESIDUE_WORDS: usize = 8;
+
+/// What the question asks and what is known about the sentence.
+pub struct Ask<'a> {
+    pub question: &'a str,
+    pub terms: &'a [Term],
+    /// The question's kind (`when`, `who`, `where`, `how much`, `what time`, `which`, `what`,
+    /// `how`), from [`crate::lexicon::question_kind`] or the caller's own reading.
+    pub kind: Option<&'static str>,
+    /// The day the sentence was written (its chunk's date), when known.
+    pub written: Option<Timestamp>,
+    /// The relative expressions of its passage, resolved at import (`yesterday` → a day).
+    pub times: &'a [(String, When)],
+    /// The language to write dates in.
+    pub lang: &'a str,
+}
+
+/// The answering span of `sentence`, or `None` when no part of it is a better answer than the
+/// whole sentence.
+pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
+    let text = without_speaker(sentence, ask.terms);
+    match ask.kind {
+        Some("when") => when(text, ask),
+        Some("who") | Some("where") => name(text, ask).or_else(|| residue(text, ask)),
+        Some("how much") => amount(text, ask).or_else(|| residue(text, ask)),
+        Some("what time") => None,
+        // A yes/no question (`Can I eat the paella?`) is answered by the sentence, not a part of it.
+        None => None,
+        _ => residue(text, ask),
+    }
+}
+
+/// `Anna: I went…` → `I went…`: a chat line's speaker is who said it, not the answer (unless
+/// the question asks about the label itself: `Deposit: £1,327` keeps its label for matching).
+fn without_speaker<'a>(sentence: &'a str, terms: &[Term]) -> &'a str {
+    let Some((label, rest)) = sentence.split_once(": ") else { return sentence };
+    let words: Vec<&str> = label.split_whitespace().collect();
+    let is_name = !words.is_empty() && words.len() <= 3 && words.iter().all(|w| w.starts_with(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.'));
+    // A name the question uses is who spoke; a word it asks about (`deposit`) is a field.
+    let asked = terms.iter().any(|t| !t.proper && matches_term(t, &stems(label)));
+    if is_name && !asked && !rest.trim().is_empty() {
+        rest
+    } else {
+        sentence
+    }
+}
+
+/// The weekday names of a text, from the first to the last (`Tuesday and Thursday`).
+fn weekdays(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is_day = |w: &&str| crate::text::dates::weekday_number(core(w)).is_some();
+    let (a, b) = (words.iter().position(is_day)?, words.iter().rposition(is_day)?);
+    Some(join(&words[a..=b]))
+}
+
+fn when(text: &str, ask: &Ask) -> Option<String> {
+    let part = best_clause_text(text, ask.terms);
+    if let Some(days) = weekdays(part) {
+        if crate::text::dates::dates_in(part).is_empty() && !ask.times.iter().any(|(p, _)| part.contains(p.as_str())) {
+            return Some(days);
+        }
+    }
+    let lower_part = part.to_lowercase();
+    let lower_text = text.to_lowercase();
+    // A relative expression, in the answering clause first.
+    for hay in [&lower_part, &lower_text] {
+        if let Some((_, w)) = ask.times.iter().filter(|(p, _)| hay.contains(&p.to_lowercase())).min_by_key(|(p, _)| hay.find(&p.to_lowercase())) {
+            return Some(relative::render(w, ask.lang));
+        }
+    }
+    // When the passage was not resolved at import (an older store), resolve now.
+    if let Some(written) = ask.written {
+        for hay in [part, text] {
+            if let Some(r) = relative::relative_in(hay, written).first() {
+                return Some(relative::render(&r.when, ask.lang));
+            }
+        }
+    }
+    for hay in [part, text] {
+        let dates = crate::text::dates::dates_in(hay);
+        if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
+            // Two dates in one clause are a range (`from 3 March until 2 March`): both answer.
+            let range = &hay[first.start..last.end];
+            let one = if range.split_whitespace().count() <= MAX_SPAN_WORDS { range } else { &hay[first.start..first.end] };
+            return Some(one.trim().to_string());
+        }
+        if let Some(y) = year_in(hay) {
+            return Some(y);
+        }
+    }
+    // `lands at 09:40`: a time of day answers when the day is not in question.
+    if !crate::text::dates::times_in(part).is_empty() {
+        return residue(text, ask);
+    }
+    ask.written.map(|w| relative::render_day(w, ask.lang))
+}
+
+/// A year written alone (`in 2019`).
+fn year_in(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
+        .map(str::to_string)
+}
+
+/// The clauses of a sentence: split at punctuation that ends a clause and at dashes.
+fn clauses(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in bytes.iter().enumerate() {
+        let next_space = bytes.get(k + 1).is_none_or(|(_, n)| n.is_whitespace());
+        let prev_space = k == 0 || bytes[k - 1].1.is_whitespace();
+        // `30. Mai`, `2. Oktober`: the full stop of an ordinal day does not end a clause.
+        let ordinal = c == '.' && k > 0 && bytes[k - 1].1.is_ascii_digit() && text[i + 1..].split_whitespace().next().is_some_and(|w| crate::text::dates::month_number(core(w)).is_some());
+        let cut = matches!(c, ';' | '!' | '?' | '–' | '—' | '(' | ')' | '[' | ']' | '"' | '“' | '”')
+            || (matches!(c, ',' | '.' | ':') && next_space && !ordinal)
+            || (c == '-' && prev_space && next_space);
+        if cut {
+            if !text[start..i].trim().is_empty() {
+                out.push(text[start..i].trim());
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if !text[start..].trim().is_empty() {
+        out.push(text[start..].trim());
+    }
+    out
+}
+
+/// The question's head: its first term that is not a name (`dorsal` in `which bib number do I
+/// have in the swim?`), else its first term.
+fn head(terms: &[Term]) -> Option<&Term> {
+    terms.iter().find(|t| !t.proper).or(terms.first())
+}
+
+/// How much of the question a piece of text matches: a name counts half as much as a word
+/// for what is asked (the name says who, the word says what), the head twice as much.
+fn matched(text: &str, terms: &[Term]) -> usize {
+    let st = stems(text);
+    let h = head(terms);
+    terms.iter().filter(|t| matches_term(t, &st)).map(|t| if h == Some(t) { 4 } else if t.proper { 1 } else { 2 }).sum()
+}
+
+/// Whether a piece of text matches what is asked (not only who it is about).
+fn matches_what(text: &str, terms: &[Term]) -> bool {
+    let st = stems(text);
+    terms.iter().any(|t| (!t.proper || head(terms) == Some(t)) && matches_term(t, &st))
+}
+
+/// What a clause adds to the question: its words that are not function words and not the
+/// question's own, numbers and names counting double.
+fn adds(clause: &str, terms: &[Term]) -> usize {
+    clause
+        .split_whitespace()
+        .map(core)
+        .filter(|w| !is_filler(w) && matched(w, terms) == 0)
+        .map(|w| if w.chars().any(|c| c.is_ascii_digit()) || w.starts_with(char::is_uppercase) { 2 } else { 1 })
+        .sum()
+}
+
+/// The clause matching most of the question (of equals, the one adding most, then the first),
+/// or the whole text.
+fn best_clause_text<'a>(text: &'a str, terms: &[Term]) -> &'a str {
+    let all = clauses(text);
+    all.iter()
+        .enumerate()
+        .map(|(i, c)| (matched(c, terms), adds(c, terms), std::cmp::Reverse(i), *c))
+        .filter(|(n, ..)| *n > 0)
+        .max_by_key(|(n, a, i, _)| (*n, *a, *i))
+        .map(|(.., c)| c)
+        .unwrap_or(text)
+}
+
+/// A word of a sentence with its surrounding punctuation removed.
+fn core(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+fn is_filler(w: &str) -> bool {
+    let l = core(w).to_lowercase();
+    l.is_empty() || crate::lexicon::is_function_word(&l) || crate::lexicon::question_kind(&format!("{l} x")).is_some()
+}
+
+/// The words of a clause without the function words at either end.
+fn trimmed<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let start = words.iter().position(|w| !is_filler(w)).unwrap_or(words.len());
+    let end = words.iter().rposition(|w| !is_filler(w)).map_or(start, |e| e + 1);
+    words[start..end.max(start)].to_vec()
+}
+
+fn join(words: &[&str]) -> String {
+    let s = words.iter().take(MAX_SPAN_WORDS).copied().collect::<Vec<_>>().join(" ");
+    s.trim_matches(|c: char| !(c.is_alphanumeric() || matches!(c, '£' | '$' | '€' | '%' | ')' | '+'))).to_string()
+}
+
+/// The words of the answering clause that the question does not already say.
+fn residue(text: &str, ask: &Ask) -> Option<String> {
+    let clause = best_clause_text(text, ask.terms);
+    // A clause that matches only the names of the question says who, not what: no span.
+    if !matches_what(clause, ask.terms) {
+        return None;
+    }
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let last = words.iter().rposition(|w| matched(core(w), ask.terms) > 0)?;
+    let after = trimmed(&words[last + 1..]);
+    // What follows the question's words answers it when it says something: a word of two
+    // letters or more that is not a function word, in a few words (a long tail is a new thought).
+    let says = after.iter().any(|w| !is_filler(w) && core(w).chars().count() >= 2);
+    if !says || after.len() > RESIDUE_WORDS {
+        return None;
+    }
+    let s = join(&after);
+    (!s.is_empty()).then_some(s)
+}
+
+/// The name the sentence adds to the question: a run of capitalised words (not the first word
+/// of the sentence, which is capitalised by position). For `who`, a run led by a title (`Dr`,
+/// `Frau`) or of two names or more is a person and wins over a single word.
+fn name(text: &str, ask: &Ask) -> Option<String> {
+    let question: Vec<String> = super::context::words(ask.question);
+    let who = ask.kind == Some("who");
+    let best = best_clause_text(text, ask.terms);
+    let sentence_start = text.trim_start();
+    // (titled, words, text) for the best clause, then for the whole sentence.
+    let mut found: Vec<Vec<(bool, usize, String)>> = Vec::new();
+    for clause in [best, text] {
+        let mut candidates: Vec<(bool, usize, String)> = Vec::new();
+        let words: Vec<&str> = clause.split_whitespace().collect();
+        let at_start = sentence_start.starts_with(clause.trim_start());
+        let mut run: Vec<&str> = Vec::new();
+        let mut titled = false;
+        let flush = |run: &mut Vec<&str>, titled: &mut bool, out: &mut Vec<(bool, usize, String)>| {
+            // A run never ends on a joining word (`University of`).
+            while run.last().is_some_and(|w| !w.starts_with(char::is_uppercase)) {
+                run.pop();
+            }
+            if !run.is_empty() {
+                out.push((*titled, run.iter().filter(|w| w.starts_with(char::is_uppercase)).count(), join(run)));
+                run.clear();
+            }
+            *titled = false;
+        };
+        for (i, w) in words.iter().enumerate() {
+            let c = core(w);
+            let lower = c.to_lowercase();
+            let title = crate::lexicon::honorifics().phrases().iter().any(|h| h.trim_end_matches('.') == lower);
+            let capital = c.chars().next().is_some_and(char::is_uppercase) && c.chars().count() > 1;
+            let calendar = crate::text::dates::weekday_number(c).is_some() || crate::text::dates::month_number(c).is_some();
+            let new = !question.contains(&lower) && (title || !crate::lexicon::is_everyday_word(&lower)) && !calendar;
+            // The first word of a sentence is capitalised by position: for `who`, a name when it
+            // is name-shaped and not an everyday word (`Emenike is…`); otherwise never.
+            let by_position = i == 0 && at_start && !(who && is_name_shaped(c) && !crate::lexicon::is_everyday_word(&lower));
+            // `University of Manchester`, `Universidad de Valencia`: a function word between
+            // two capitalised words joins them.
+            let joins = !run.is_empty() && crate::lexicon::is_function_word(&lower) && !w.ends_with([',', '.', ';', ':']) && words.get(i + 1).is_some_and(|n| core(n).starts_with(char::is_uppercase));
+            if (!by_position && capital && new && !c.starts_with("I'")) || joins {
+                titled |= run.is_empty() && title;
+                run.push(c);
+                if w.ends_with([',', '.', ';', ':']) {
+                    flush(&mut run, &mut titled, &mut candidates);
+                }
+            } else {
+                flush(&mut run, &mut titled, &mut candidates);
+            }
+        }
+        flush(&mut run, &mut titled, &mut candidates);
+        found.push(candidates);
+    }
+    // A titled run (for `who`); else the answering clause's first run of two names or more,
+    // else its first name; then the same in the whole sentence.
+    let titled = found.iter().find_map(|cs| cs.iter().find(|c| who && c.0));
+    let per_clause = || found.iter().find_map(|cs| cs.iter().find(|c| c.1 >= 2).or(cs.first()));
+    titled.or_else(per_clause).map(|c| c.2.clone())
+}
+
+/// `Emenike`: a capital then lower-case letters only.
+fn is_name_shaped(w: &str) -> bool {
+    w.chars().skip(1).all(char::is_lowercase) && w.chars().count() > 2
+}
+
+/// The amount the sentence gives: a number (digits or a number word) with the words it counts.
+fn amount(text: &str, ask: &Ask) -> Option<String> {
+    let clause = best_clause_text(text, ask.terms);
+    for hay in [clause, text] {
+        let words: Vec<&str> = hay.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            let c = core(w);
+            let number = c.chars().any(|ch| ch.is_ascii_digit()) || is_number_word(&c.to_lowercase());
+            if !number {
+                continue;
+            }
+            // `£1,327.00`, `three kids`, `5 times`: the number and up to two words it counts.
+            let mut out = vec![w.trim_end_matches([',', '.', ';', ':'])];
+            let ends = w.ends_with([',', '.', ';', ':', '!', '?']);
+            for next in words.iter().skip(i + 1).take(if ends { 0 } else { 2 }) {
+                if is_filler(next) || core(next).chars().any(|ch| ch.is_ascii_digit()) {
+                    break;
+                }
+                out.push(core(next));
+                if next.ends_with([',', '.', ';', ':', '!', '?']) {
+                    break;
+                }
+            }
+            return Some(join(&out));
+        }
+    }
+    None
+}
+
+fn is_number_word(w: &str) -> bool {
+    crate::lexicon::number_words().lines.iter().any(|l| l.items.iter().take(10).skip(1).any(|s| s.iter().any(|x| x == w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::date::timestamp;
+
+    fn ask_of<'a>(question: &'a str, terms: &'a [Term], times: &'a [(String, When)]) -> Ask<'a> {
+        Ask { question, terms, kind: crate::lexicon::question_kind(question), written: timestamp(2030, 3, 9), times, lang: "en" }
+    }
+
+    fn answer(question: &str, sentence: &str) -> Option<String> {
+        let terms = super::super::evidence::query_terms(question, &[]);
+        let times: Vec<(String, When)> = relative::relative_in(sentence, timestamp(2030, 3, 9).unwrap()).into_iter().map(|r| (sentence[r.start..r.end].to_string(), r.when)).collect();
+        span(sentence, &ask_of(question, &terms, &times))
+    }
+
+    #[test]
+    fn when_gets_the_resolved_day() {
+        // Saturday 9 March 2030.
+        assert_eq!(answer("When did Priya visit the glassworks?", "Priya: I visited the glassworks yesterday, so much fire!").as_deref(), Some("8 March 2030"));
+        assert_eq!(answer("When did Priya start the pottery course?", "I started a pottery course last week.").as_deref(), Some("the week before 9 March 2030"));
+        assert_eq!(answer("When did Tomasz move to Gdynia?", "Tomasz moved to Gdynia in 2019 after the shipyard job.").as_deref(), Some("2019"));
+        assert_eq!(answer("When is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("14 April 2030"));
+        // No time in the sentence: the day it was written.
+        assert_eq!(answer("When did Priya adopt the rabbit?", "We adopted a rabbit, she's called Biscuit.").as_deref(), Some("9 March 2030"));
+    }
+
+    #[test]
+    fn what_gets_the_words_after_the_question() {
+        assert_eq!(answer("What did Priya research?", "Priya: Researching lighthouse keepers - it's been a hobby for years.").as_deref(), Some("lighthouse keepers"));
+        assert_eq!(answer("Which seats did we get on the ferry?", "ferry booked, seats 31A + 31B").as_deref(), Some("31A + 31B"));
+        // The subject and its verb are not an answer: the sentence stays.
+        assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
+    }
+
+    #[test]
+    fn who_where_and_how_many_get_the_name_or_the_number() {
+        assert_eq!(answer("Who taught Priya to sail?", "Priya: My uncle Desmond Achterberg taught me to sail.").as_deref(), Some("Desmond Achterberg"));
+        assert_eq!(answer("Where did Priya go hiking?", "We went hiking in the Tatra Mountains last summer.").as_deref(), Some("Tatra Mountains"));
+        assert_eq!(answer("How many kids does Tomasz have?", "Tomasz has three kids and a very patient dog.").as_deref(), Some("three kids"));
+        assert_eq!(answer("How much was the boiler repair?", "Boiler repair: £412.50, paid by card").as_deref(), Some("£412.50"));
+    }
+}
