@@ -50,10 +50,14 @@ function bubble(turn) {
       const link = document.createElement("button");
       link.type = "button";
       link.className = "cite";
-      link.textContent = `↳ ${cite.source}`;
+      link.textContent = `↳ ${cite.source}${cite.date ? ` · ${cite.date}` : ""}`;
       link.title = cite.text;
       link.addEventListener("click", () => openCitation(cite));
-      item.append(link);
+      // The sentence the answer rests on, under its source.
+      const quote = document.createElement("q");
+      quote.className = "cite-text";
+      quote.textContent = cite.text;
+      item.append(link, quote);
       list.append(item);
     }
     li.append(list);
@@ -154,7 +158,7 @@ async function send(text) {
       const asker = mode === "third-party" ? { type: "third-party", role: $("chat-role").value.trim() || "someone" } : { type: "user" };
       const done = await request({ kind: "chat.ask", question: text, asker }, { onEvent });
       answer.content = done.answer.text;
-      answer.cites = done.answer.citations.map(({ source, url, text }) => ({ source, url, text }));
+      answer.cites = done.answer.citations.map(({ source, url, text, date }) => ({ source, url, text, date }));
       const who = asker.type === "user" ? "from your memory" : `for ${asker.role}`;
       answer.meta = `${who} · ${done.tokens} tokens${rate(done.tokens, done.ms)}`;
     }

@@ -741,6 +741,11 @@ fn holds_token(text: &str, k: &str) -> bool {
     super::context::words(text).iter().any(|w| w == k) || stems(text).iter().any(|w| w == k)
 }
 
+/// True when an extractive answer is a date alone (`7 May 2023`, `the week before 9 June 2023`).
+fn is_date_answer(ex: &str) -> bool {
+    ex.split_whitespace().count() <= 8 && (!crate::text::dates::dates_in(ex).is_empty() || ex.trim().parse::<i32>().is_ok_and(|y| (1900..2200).contains(&y)))
+}
+
 /// Post-checks the model's text and builds the answer.
 pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     let third = matches!(prepared.asker, Asker::ThirdParty { .. });
@@ -793,6 +798,9 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     let question_words = super::context::words(&prepared.question);
     let text = match (AnswerType::of(&prepared.question), prepared.extractive.as_ref()) {
         (Some(t), Some(ex)) if !t.found_in(&text, &question_words) && t.found_in(ex, &question_words) => ex.clone(),
+        // `When…?`: the day the evidence resolves to (`yesterday` in a note of 8 May → 7 May)
+        // is the answer; a reply that does not say it does not answer.
+        (Some(AnswerType::Date), Some(ex)) if is_date_answer(ex) && !text.to_lowercase().contains(&ex.to_lowercase()) => ex.clone(),
         _ => text,
     };
     // The last guard: a third party's answer never holds a sensitive value, whatever its path.
