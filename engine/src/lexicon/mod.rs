@@ -122,6 +122,7 @@ list!(question_words, "question_words.txt");
 list!(relative_time, "relative_time.txt");
 list!(time_units, "time_units.txt");
 list!(number_words, "number_words.txt");
+list!(place_prepositions, "place_prepositions.txt");
 
 /// How answers write resolved dates, per language (case kept: see `date_phrases.txt`).
 pub fn date_phrases() -> &'static Lexicon {

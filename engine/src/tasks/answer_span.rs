@@ -44,7 +44,9 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
     let text = without_speaker(sentence, ask.terms);
     match ask.kind {
         Some("when") => when(text, ask),
-        Some("who") | Some("where") => name(text, ask).or_else(|| residue(text, ask)),
+        Some("who") => name(text, ask).or_else(|| residue(text, ask)),
+        // A place, or the sentence: what follows the question's words is seldom where.
+        Some("where") => place(text, ask),
         Some("how much") => amount(text, ask).or_else(|| residue(text, ask)),
         Some("what time") => None,
         // A yes/no question (`Can I eat the paella?`) is answered by the sentence, not a part of it.
@@ -165,12 +167,6 @@ fn matched(text: &str, terms: &[Term]) -> usize {
     terms.iter().filter(|t| matches_term(t, &st)).map(|t| if h == Some(t) { 4 } else if t.proper { 1 } else { 2 }).sum()
 }
 
-/// Whether a piece of text matches what is asked (not only who it is about).
-fn matches_what(text: &str, terms: &[Term]) -> bool {
-    let st = stems(text);
-    terms.iter().any(|t| (!t.proper || head(terms) == Some(t)) && matches_term(t, &st))
-}
-
 /// What a clause adds to the question: its words that are not function words and not the
 /// question's own, numbers and names counting double.
 fn adds(clause: &str, terms: &[Term]) -> usize {
@@ -220,11 +216,25 @@ fn join(words: &[&str]) -> String {
 /// The words of the answering clause that the question does not already say.
 fn residue(text: &str, ask: &Ask) -> Option<String> {
     let clause = best_clause_text(text, ask.terms);
-    // A clause that matches only the names of the question says who, not what: no span.
-    if !matches_what(clause, ask.terms) {
+    // The words after the question's head answer it (`Researching adoption agencies` for `what
+    // did she research?`); a clause without the head (`talk to my grandmother in …` for `what
+    // language does my grandma speak?`) holds the answer elsewhere: no span.
+    if !head(ask.terms).is_some_and(|h| matches_term(h, &stems(clause))) {
         return None;
     }
     let words: Vec<&str> = clause.split_whitespace().collect();
+    // `What race …?`, `Which course …?`: the answer is the head with what qualifies it (`the
+    // 2,000 m open water race`), when the clause has words before it.
+    if let Some(h) = head(ask.terms).filter(|_| head_follows_question_word(ask)) {
+        if let Some(at) = words.iter().position(|w| matches_term(h, &stems(core(w)))) {
+            let start = words[..at].iter().rposition(|w| is_filler(w) || w.ends_with([',', '.', ';', ':'])).map_or(0, |p| p + 1);
+            // …unless a value follows the head directly (`seats 12C + 12D`): then it answers.
+            let value_follows = words.get(at + 1).is_some_and(|n| !is_filler(n)) && !words[at].ends_with([',', ';', ':', '.']);
+            if start < at && !value_follows && !words[at].ends_with([',', ';', ':']) {
+                return Some(join(&words[start..=at]));
+            }
+        }
+    }
     let last = words.iter().rposition(|w| matched(core(w), ask.terms) > 0)?;
     let after = trimmed(&words[last + 1..]);
     // What follows the question's words answers it when it says something: a word of two
@@ -302,6 +312,61 @@ fn is_name_shaped(w: &str) -> bool {
     w.chars().skip(1).all(char::is_lowercase) && w.chars().count() > 2
 }
 
+/// Whether a word is a preposition that puts a place after it, in any language.
+fn places_after(word: &str) -> bool {
+    static S: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    S.get_or_init(|| crate::lexicon::place_prepositions().phrases().into_iter().collect()).contains(&core(word).to_lowercase())
+}
+
+/// The place the sentence names: a run of capitalised words after a preposition of place (`in
+/// the Tatra Mountains`, `nach Leipzig`), in the answering clause first. A name with no such
+/// preposition may be anything (a course, a company): no span.
+fn place(text: &str, ask: &Ask) -> Option<String> {
+    let question: Vec<String> = super::context::words(ask.question);
+    for clause in [best_clause_text(text, ask.terms), text] {
+        let words: Vec<&str> = clause.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            if !places_after(w) || w.ends_with([',', '.', ';', ':']) {
+                continue;
+            }
+            // Skip an article (`in the …`), then take the capitalised run with its joining words.
+            let mut j = i + 1;
+            while words.get(j).is_some_and(|n| is_filler(n) && !core(n).starts_with(char::is_uppercase)) && j < i + 3 {
+                j += 1;
+            }
+            let mut run: Vec<&str> = Vec::new();
+            while let Some(n) = words.get(j) {
+                let c = core(n);
+                let capital = c.chars().next().is_some_and(char::is_uppercase) && c.chars().count() > 1;
+                let joins = !run.is_empty() && crate::lexicon::is_function_word(&c.to_lowercase()) && words.get(j + 1).is_some_and(|m| core(m).starts_with(char::is_uppercase));
+                let calendar = crate::text::dates::weekday_number(c).is_some() || crate::text::dates::month_number(c).is_some();
+                if !(capital || joins) || calendar || question.contains(&c.to_lowercase()) {
+                    break;
+                }
+                run.push(c);
+                j += 1;
+                if n.ends_with([',', '.', ';', ':', '!', '?']) {
+                    break;
+                }
+            }
+            if !run.is_empty() {
+                return Some(join(&run));
+            }
+        }
+    }
+    None
+}
+
+/// `What race …`, `Welcher Platz …`: the question's head comes right after its question word.
+fn head_follows_question_word(ask: &Ask) -> bool {
+    let Some(h) = head(ask.terms) else { return false };
+    let words: Vec<&str> = ask.question.split_whitespace().collect();
+    match words.iter().position(|w| matches_term(h, &stems(core(w)))) {
+        Some(at) => at > 0 && words[..at].iter().all(|w| is_filler(w) || crate::lexicon::question_kind(&format!("{} x", core(w).to_lowercase())).is_some()) && !is_filler(words[at]),
+        None => false,
+    }
+}
+
 /// The amount the sentence gives: a number (digits or a number word) with the words it counts.
 fn amount(text: &str, ask: &Ask) -> Option<String> {
     let clause = best_clause_text(text, ask.terms);
@@ -313,8 +378,13 @@ fn amount(text: &str, ask: &Ask) -> Option<String> {
             if !number {
                 continue;
             }
-            // `£1,327.00`, `three kids`, `5 times`: the number and up to two words it counts.
-            let mut out = vec![w.trim_end_matches([',', '.', ';', ':'])];
+            // `£1,327.00`, `three kids`, `5 times`: the number and up to two words it counts,
+            // after the question's own verb when it is right before (`turns 4`).
+            let mut out = Vec::new();
+            if let Some(prev) = i.checked_sub(1).map(|j| words[j]).filter(|p| !is_filler(p) && matched(core(p), ask.terms) > 0 && !p.ends_with([',', '.', ';', ':'])) {
+                out.push(core(prev));
+            }
+            out.push(w.trim_end_matches([',', '.', ';', ':']));
             let ends = w.ends_with([',', '.', ';', ':', '!', '?']);
             for next in words.iter().skip(i + 1).take(if ends { 0 } else { 2 }) {
                 if is_filler(next) || core(next).chars().any(|ch| ch.is_ascii_digit()) {
@@ -365,6 +435,7 @@ mod tests {
     fn what_gets_the_words_after_the_question() {
         assert_eq!(answer("What did Priya research?", "Priya: Researching lighthouse keepers - it's been a hobby for years.").as_deref(), Some("lighthouse keepers"));
         assert_eq!(answer("Which seats did we get on the ferry?", "ferry booked, seats 31A + 31B").as_deref(), Some("31A + 31B"));
+        assert_eq!(answer("What race is Tomasz training for?", "Tomasz wants to run the 50 km Kashubian trail race in August.").as_deref(), Some("50 km Kashubian trail race"));
         // The subject and its verb are not an answer: the sentence stays.
         assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
     }
@@ -373,6 +444,9 @@ mod tests {
     fn who_where_and_how_many_get_the_name_or_the_number() {
         assert_eq!(answer("Who taught Priya to sail?", "Priya: My uncle Desmond Achterberg taught me to sail.").as_deref(), Some("Desmond Achterberg"));
         assert_eq!(answer("Where did Priya go hiking?", "We went hiking in the Tatra Mountains last summer.").as_deref(), Some("Tatra Mountains"));
+        assert_eq!(answer("Wo hat Jonas studiert?", "Jonas hat in Freiburg im Breisgau studiert.").as_deref(), Some("Freiburg im Breisgau"));
+        // A name with no preposition of place is not taken for a place.
+        assert_eq!(answer("Where did Priya study?", "Priya: BSc Marine Biology - Bangor University, 2012"), None);
         assert_eq!(answer("How many kids does Tomasz have?", "Tomasz has three kids and a very patient dog.").as_deref(), Some("three kids"));
         assert_eq!(answer("How much was the boiler repair?", "Boiler repair: £412.50, paid by card").as_deref(), Some("£412.50"));
     }
