@@ -219,7 +219,10 @@ fn residue(text: &str, ask: &Ask) -> Option<String> {
     // The words after the question's head answer it (`Researching adoption agencies` for `what
     // did she research?`); a clause without the head (`talk to my grandmother in …` for `what
     // language does my grandma speak?`) holds the answer elsewhere: no span.
-    if !head(ask.terms).is_some_and(|h| matches_term(h, &stems(clause))) {
+    // The head must be there in its own word: a synonym (`learning` for `language`) says the
+    // clause is near the answer, not that what follows it is the answer.
+    let own = head(ask.terms).map(|h| Term { alternatives: Vec::new(), ..h.clone() });
+    if !own.is_some_and(|h| matches_term(&h, &stems(clause))) {
         return None;
     }
     let words: Vec<&str> = clause.split_whitespace().collect();
