@@ -402,6 +402,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         prepared.supported.extend(super::context::words(name));
     }
     let question_anchors = anchors(question);
+    let mut replies: Vec<Scored> = Vec::new();
     prepared.key_tokens = key_anchors(&best.sentence.text)
         .into_iter()
         .filter(|a| !question_anchors.contains(a) && !question_stems.contains(&crate::retrieval::index::stem(a)))
@@ -410,9 +411,9 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         // No number or name: the content words of the answer that the question does not use.
         prepared.key_tokens = stems(&best.sentence.text).into_iter().filter(|w| !question_stems.contains(w) && !terms.iter().any(|t| matches_term(t, std::slice::from_ref(w)))).collect();
     }
-    let mut answer_parts = vec![best];
+    let mut answer_parts: Vec<Scored> = vec![best.clone()];
     if best.coverage < MIN_COVERAGE && !keyed {
-        answer_parts.extend(second);
+        answer_parts.extend(second.cloned());
     }
     let span_ask = |s: &Scored| {
         let p = s.sentence.passage.and_then(|i| passages.get(i));
@@ -420,8 +421,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     };
     let lang = crate::text::lang::detect(question).unwrap_or("en");
     let kind = want.map(AnswerType::kind).or_else(|| crate::lexicon::question_kind(question));
-    let mut parts: Vec<String> = Vec::new();
-    for s in &answer_parts {
+    let span_of = |s: &Scored| {
         let sentence = expand_weekdays(&without_old_values(s.sentence.text.trim()));
         // A profile fact (`my phone: 07700 900123`) answers with its value.
         let sentence = match (&s.sentence.fact_key, sentence.split_once(": ")) {
@@ -430,18 +430,42 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         };
         let (times, written) = span_ask(s);
         let ask = answer_span::Ask { question, terms: &terms, kind, written, times: &times, lang };
-        let part = answer_span::span(&sentence, &ask).unwrap_or(sentence);
+        (answer_span::span(&sentence, &ask), sentence)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for s in answer_parts.iter() {
+        let (span, sentence) = span_of(s);
+        // In a conversation a question is answered by the turn after it (`Love the necklace,
+        // any special meaning to it?` → the reply): when the asking turn holds no answer, the
+        // reply is the answer, and evidence beside it.
+        let reply = if span.is_none() { reply_to(s, passages, facts, third) } else { None };
+        let part = match reply {
+            Some(reply) => {
+                let (span, sentence) = span_of(&reply);
+                if !chosen.iter().any(|c| c.sentence.text == reply.sentence.text) {
+                    prepared.evidence.push(citation(&reply, passages));
+                    prepared.supported.extend(anchors(&reply.sentence.text));
+                    prepared.supported.extend(super::context::words(&reply.sentence.text));
+                    prepared.key_tokens.extend(key_anchors(&reply.sentence.text).into_iter().filter(|a| !question_anchors.contains(a)));
+                    replies.push(reply);
+                }
+                span.unwrap_or(sentence)
+            }
+            None => span.unwrap_or(sentence),
+        };
         if !parts.contains(&part) {
             parts.push(part);
         }
     }
     prepared.extractive = Some(parts.join("; "));
     // The model reads each note with the day it was written and what its relative words mean.
-    for (c, s) in prepared.evidence.iter_mut().zip(&chosen) {
+    for (c, s) in prepared.evidence.iter_mut().zip(chosen.iter().copied().chain(replies.iter())) {
         c.date = span_ask(s).1.map(crate::memory::date::iso_date);
     }
     let notes: Vec<String> = chosen
         .iter()
+        .copied()
+        .chain(replies.iter())
         .map(|s| {
             let (times, written) = span_ask(s);
             let mut note = s.sentence.text.clone();
@@ -458,6 +482,22 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     prepared.messages = messages(question, asker, subject.as_deref(), &notes);
     prepared.prompt_tokens = prepared.messages.iter().map(|m| m.content.len() / 4 + 4).sum();
     prepared
+}
+
+/// The turn after `s` in its passage when `s` asks a question (ends with `?`), scored as `s`.
+/// For a third party, only a turn that may be shared.
+fn reply_to(s: &Scored, passages: &[Passage], facts: &[FactView], third: bool) -> Option<Scored> {
+    if !s.sentence.text.trim_end().ends_with('?') {
+        return None;
+    }
+    let i = s.sentence.passage?;
+    let units = evidence::sentences_of(passages.get(i)?, i);
+    let j = units.iter().position(|u| u.text == s.sentence.text)?;
+    let next = units.get(j + 1)?.clone();
+    if next.text.trim_end().ends_with('?') || (third && is_sensitive_text(&next.text, facts)) {
+        return None;
+    }
+    Some(Scored { sentence: next, ..s.clone() })
 }
 
 /// Openings of greetings and sign-offs (`Dear Maya and Sam,`, `Best wishes, Ann`, `Have a great
@@ -1040,6 +1080,20 @@ mod tests {
         let passages = [doc("- [ ] find a dentist near Hove", "moving list", 1), doc("signed up with the new dentist: Hove Dental Care, Dr Maria Lopes. First check-up on 4 May.", "errands", 2)];
         let p = prepare("Who's my dentist now?", &Asker::User, &facts, &passages);
         assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Maria Lopes")), "{:?}", p.extractive);
+    }
+
+    #[test]
+    fn a_question_in_a_chat_is_answered_by_the_next_turn() {
+        let facts = vec![FactView::new("given-name", "Lena", false)];
+        let chat = "Ines: The lantern on your shelf is lovely, does it have a story?\n\nLena: My grandfather carried it on night shifts at the lighthouse in Esbjerg.\n\nInes: Wow.";
+        let p = prepare("What story does the lantern on Lena's shelf have?", &Asker::User, &facts, &[doc(chat, "", 5)]);
+        let ex = p.extractive.clone().unwrap_or_default();
+        assert!(ex.contains("lighthouse") && !ex.contains("?"), "{ex}");
+        assert!(p.evidence.iter().any(|c| c.text.contains("night shifts")), "{:?}", p.evidence);
+        // A question that holds its own answer keeps it.
+        let chat = "Lena: Any ideas for my niece Tove, who turns 6 on 2 May?\n\nInes: She loves horses.";
+        let p = prepare("How old is Tove turning?", &Asker::User, &facts, &[doc(chat, "", 5)]);
+        assert_eq!(p.extractive.as_deref(), Some("turns 6"));
     }
 
     #[test]
