@@ -124,6 +124,12 @@ list!(time_units, "time_units.txt");
 list!(number_words, "number_words.txt");
 list!(place_prepositions, "place_prepositions.txt");
 
+/// What Memory QA says without an answer, per language (case kept: see `replies.txt`).
+pub fn replies() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("replies.txt")))
+}
+
 /// How answers write resolved dates, per language (case kept: see `date_phrases.txt`).
 pub fn date_phrases() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();

@@ -154,17 +154,21 @@ const NEVER_ASKED: &[&str] = &[
 /// Question words that mark the asker wanting an exact id (`number`, `code`) of something.
 const ID_WORDS: &[&str] = &["number", "code", "reference", "pin"];
 
+/// A reply without an answer (item `i` of `lexicon/replies.txt`) in the question's language.
+fn reply_text(question: &str, i: usize) -> String {
+    let l = crate::lexicon::replies();
+    let line = crate::text::lang::of_question(question).and_then(|lang| l.lang(lang)).or_else(|| l.lang("en")).expect("replies has English");
+    line.items[i][0].clone()
+}
+
 /// The decline a third party gets.
-fn decline_text(subject: Option<&str>) -> String {
+fn decline_text(question: &str, subject: Option<&str>) -> String {
     match subject {
-        Some(name) => format!("Sorry, I can't share that: it's private. Please ask {name} directly."),
-        None => "Sorry, I can't share that: it's private. Please ask them directly.".into(),
+        Some(name) => reply_text(question, 2).replace("{name}", name),
+        None => reply_text(question, 3),
     }
 }
 
-/// The answer when memory holds nothing relevant.
-pub const DONT_KNOW: &str = "I don't know: I couldn't find that in your memory.";
-const DONT_KNOW_THIRD: &str = "I don't know: that isn't in what I can share.";
 
 /// Reads the facts and the passages for `question` from the store.
 pub async fn retrieve(store: &impl Store, question: &str, now: Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), MemoryError> {
@@ -419,7 +423,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         let p = s.sentence.passage.and_then(|i| passages.get(i));
         (p.map(|p| p.times.clone()).unwrap_or_default(), p.map(|p| p.dated).filter(|d| *d > 0 && *d < Timestamp::MAX))
     };
-    let lang = crate::text::lang::detect(question).unwrap_or("en");
+    let lang = crate::text::lang::of_question(question).unwrap_or("en");
     let kind = want.map(AnswerType::kind).or_else(|| crate::lexicon::question_kind(question));
     let span_of = |s: &Scored| {
         let sentence = expand_weekdays(&without_old_values(s.sentence.text.trim()));
@@ -790,10 +794,9 @@ fn is_date_answer(ex: &str) -> bool {
 pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     let third = matches!(prepared.asker, Asker::ThirdParty { .. });
     match prepared.route {
-        Route::Decline => return Answer { text: decline_text(prepared.subject.as_deref()), citations: Vec::new(), dont_know: false },
+        Route::Decline => return Answer { text: decline_text(&prepared.question, prepared.subject.as_deref()), citations: Vec::new(), dont_know: false },
         Route::DontKnow => {
-            let text = if third { DONT_KNOW_THIRD } else { DONT_KNOW };
-            return Answer { text: text.into(), citations: Vec::new(), dont_know: true };
+            return Answer { text: reply_text(&prepared.question, third as usize), citations: Vec::new(), dont_know: true };
         }
         Route::Model => {}
     }
@@ -845,7 +848,7 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     };
     // The last guard: a third party's answer never holds a sensitive value, whatever its path.
     let text = if third && (prepared.sensitive_needles.iter().any(|n| text.to_lowercase().contains(n.as_str())) || is_sensitive_text(&text, &prepared.facts)) {
-        DONT_KNOW_THIRD.to_string()
+        reply_text(&prepared.question, 1)
     } else {
         text
     };
@@ -1094,6 +1097,22 @@ mod tests {
         let chat = "Lena: Any ideas for my niece Tove, who turns 6 on 2 May?\n\nInes: She loves horses.";
         let p = prepare("How old is Tove turning?", &Asker::User, &facts, &[doc(chat, "", 5)]);
         assert_eq!(p.extractive.as_deref(), Some("turns 6"));
+    }
+
+    #[test]
+    fn no_answer_is_said_in_the_language_asked() {
+        for (q, want) in [("Wie heißt mein Zahnarzt in Görlitz?", "Das weiß ich nicht"), ("¿Cómo se llama mi dentista en Cuenca?", "No lo sé"), ("What is my dentist in Hull called?", "I don't know")] {
+            let (p, a) = ask(q, &Asker::User, "");
+            assert!(p.route == Route::DontKnow && a.text.starts_with(want), "{q}: {a:?}");
+        }
+        let (_, a) = ask("What is Lena's passport number?", &third(), "");
+        assert_eq!(a.text, "Sorry, I can't share that: it's private. Please ask Lena directly.");
+        let (_, a) = ask("¿Cuál es el número de pasaporte de Lena?", &third(), "987654321");
+        assert!((a.text.starts_with("Lo siento") || a.text.starts_with("No lo sé")) && !a.text.contains("987654321"), "{a:?}");
+        for line in &crate::lexicon::replies().lines {
+            assert_eq!(line.items.len(), 4, "{}", line.lang);
+            assert!(line.items[2][0].contains("{name}"), "{}", line.lang);
+        }
     }
 
     #[test]

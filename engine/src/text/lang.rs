@@ -40,9 +40,35 @@ pub fn detect(text: &str) -> Option<&'static str> {
     (n >= 3 && n > second).then_some(lang)
 }
 
+/// The language of a question, which is often too short for [`detect`]: its function words
+/// and the language of the question word it starts with (`Wie …`, `¿Cuándo …`, `Hur …`), which
+/// counts twice; `None` when two languages tie.
+pub fn of_question(question: &str) -> Option<&'static str> {
+    let mut counts: HashMap<&'static str, usize> = scores(question).into_iter().collect();
+    let q = question.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    for (lang, _, w) in lexicon::question_words().spellings() {
+        if q.starts_with(w) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()) {
+            *counts.entry(lang).or_default() += 2;
+        }
+    }
+    let mut v: Vec<(&'static str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let (lang, n) = *v.first()?;
+    (n >= 2 && v.get(1).is_none_or(|x| x.1 < n)).then_some(lang)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::detect;
+    use super::{detect, of_question};
+
+    #[test]
+    fn tells_the_language_of_short_questions() {
+        assert_eq!(of_question("Wie heißt mein Zahnarzt in Görlitz?"), Some("de"));
+        assert_eq!(of_question("¿Cuándo vuelve Tomás?"), Some("es"));
+        assert_eq!(of_question("When is the recital?"), Some("en"));
+        assert_eq!(of_question("Hur gammal är Nils?"), Some("sv"));
+        assert_eq!(of_question("Görlitz?"), None);
+    }
 
     #[test]
     fn tells_languages_apart() {
