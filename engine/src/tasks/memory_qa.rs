@@ -139,6 +139,10 @@ const SUPERSEDED: &[&str] = &["cancelled", "canceled", "previous:", "previously"
 pub const SUPERSEDED_FACTOR: f32 = 0.5;
 /// Words that ask for the current state.
 const CURRENT_WORDS: &[&str] = &[" now", "these days", "at the moment", "currently", "current", "latest", "next"];
+/// A sentence from another source scoring at least this share of the best adds its answer.
+pub const ALSO_ANSWERS: f32 = 0.9;
+/// Most memories one answer gathers.
+pub const MAX_PARTS: usize = 3;
 /// Most extra weight the newest matching sentence gets when the question asks for the current state.
 pub const RECENCY_BONUS: f32 = 0.5;
 
@@ -419,6 +423,18 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     if best.coverage < MIN_COVERAGE && !keyed {
         answer_parts.extend(second.cloned());
     }
+    // Several memories that answer as well as the best, from other sources (`which cities has
+    // he visited?` over two trips): each adds its part of the answer, when it has one.
+    // Not when the question asks for how things are now: then the newest alone answers.
+    let others: Vec<Scored> = scored
+        .iter()
+        .skip(1)
+        .filter(|_| !wants_current)
+        .filter(|s| s.score >= best.score * ALSO_ANSWERS && s.coverage >= MIN_COVERAGE && names_ok(s))
+        .filter(|s| s.sentence.passage.is_some() && s.sentence.passage != best.sentence.passage)
+        .take(MAX_PARTS - 1)
+        .cloned()
+        .collect();
     let span_ask = |s: &Scored| {
         let p = s.sentence.passage.and_then(|i| passages.get(i));
         (p.map(|p| p.times.clone()).unwrap_or_default(), p.map(|p| p.dated).filter(|d| *d > 0 && *d < Timestamp::MAX))
@@ -437,6 +453,15 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         (answer_span::span(&sentence, &ask), sentence)
     };
     let mut parts: Vec<String> = Vec::new();
+    let mut extra: Vec<(String, Scored)> = Vec::new();
+    for s in &others {
+        // Only a part that is an answer in itself (a span, not a whole sentence) is added.
+        if let (Some(span), _) = span_of(s) {
+            if !answer_parts.iter().any(|a| a.sentence.text == s.sentence.text) && span_of(&answer_parts[0]).0.is_some() {
+                extra.push((span, s.clone()));
+            }
+        }
+    }
     for s in answer_parts.iter() {
         let (span, sentence) = span_of(s);
         // In a conversation a question is answered by the turn after it (`Love the necklace,
@@ -461,7 +486,19 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             parts.push(part);
         }
     }
-    prepared.extractive = Some(parts.join("; "));
+    let listed = !extra.is_empty();
+    for (span, s) in extra {
+        if !parts.iter().any(|p| p.to_lowercase().contains(&span.to_lowercase())) {
+            parts.push(span);
+            if !chosen.iter().any(|c| c.sentence.text == s.sentence.text) {
+                prepared.evidence.push(citation(&s, passages));
+                prepared.supported.extend(super::context::words(&s.sentence.text));
+                replies.push(s);
+            }
+        }
+    }
+    // A list of answers from several memories reads as a list.
+    prepared.extractive = Some(parts.join(if listed { ", " } else { "; " }));
     // The model reads each note with the day it was written and what its relative words mean.
     for (c, s) in prepared.evidence.iter_mut().zip(chosen.iter().copied().chain(replies.iter())) {
         c.date = span_ask(s).1.map(crate::memory::date::iso_date);
@@ -1097,6 +1134,20 @@ mod tests {
         let chat = "Lena: Any ideas for my niece Tove, who turns 6 on 2 May?\n\nInes: She loves horses.";
         let p = prepare("How old is Tove turning?", &Asker::User, &facts, &[doc(chat, "", 5)]);
         assert_eq!(p.extractive.as_deref(), Some("turns 6"));
+    }
+
+    #[test]
+    fn several_memories_answer_together() {
+        let facts = vec![FactView::new("given-name", "Lena", false)];
+        let passages = [doc("Tomasz: We finally visited Gdańsk for the amber market.", "", 5), doc("Tomasz: Last spring we visited Kraków for the jazz festival.", "", 9)];
+        let p = prepare("Which cities did Tomasz visit?", &Asker::User, &facts, &passages);
+        let ex = p.extractive.clone().unwrap_or_default();
+        assert!(ex.contains("Gdańsk") && ex.contains("Kraków"), "{ex}");
+        assert_eq!(p.evidence.len(), 2, "{:?}", p.evidence);
+        // …but `now` asks for the newest alone.
+        let passages = [doc("My dentist is Dr Ilse Varga.", "", 5), doc("My dentist is Dr Piet Mols.", "", 9)];
+        let p = prepare("Who is my dentist now?", &Asker::User, &facts, &passages);
+        assert_eq!(p.extractive.as_deref(), Some("Dr Piet Mols"));
     }
 
     #[test]
