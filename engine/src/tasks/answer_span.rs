@@ -285,9 +285,9 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
             let calendar = crate::text::dates::weekday_number(c).is_some() || crate::text::dates::month_number(c).is_some();
             let new = !question.contains(&lower) && (title || !crate::lexicon::is_everyday_word(&lower)) && !calendar;
             // The first word of a sentence is capitalised by position: for `who`, a name when it
-            // is name-shaped and not an everyday word (`Emenike is…`); otherwise never.
+            // is name-shaped and not an everyday word (`Okonkwo is…`); otherwise never.
             let by_position = i == 0 && at_start && !(who && is_name_shaped(c) && !crate::lexicon::is_everyday_word(&lower));
-            // `University of Manchester`, `Universidad de Valencia`: a function word between
+            // `University of Tromsø`, `Universidad de Huelva`: a function word between
             // two capitalised words joins them.
             let joins = !run.is_empty() && crate::lexicon::is_function_word(&lower) && !w.ends_with([',', '.', ';', ':']) && words.get(i + 1).is_some_and(|n| core(n).starts_with(char::is_uppercase));
             if (!by_position && capital && new && !c.starts_with("I'")) || joins {
@@ -310,7 +310,7 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
     titled.or_else(per_clause).map(|c| c.2.clone())
 }
 
-/// `Emenike`: a capital then lower-case letters only.
+/// `Okonkwo`: a capital then lower-case letters only.
 fn is_name_shaped(w: &str) -> bool {
     w.chars().skip(1).all(char::is_lowercase) && w.chars().count() > 2
 }
@@ -431,7 +431,7 @@ mod tests {
         assert_eq!(answer("When did Tomasz move to Gdynia?", "Tomasz moved to Gdynia in 2019 after the shipyard job.").as_deref(), Some("2019"));
         assert_eq!(answer("When is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("14 April 2030"));
         // No time in the sentence: the day it was written.
-        assert_eq!(answer("When did Priya adopt the rabbit?", "We adopted a rabbit, she's called Biscuit.").as_deref(), Some("9 March 2030"));
+        assert_eq!(answer("When did Priya adopt the rabbit?", "We adopted a rabbit, she's called Pumpernickel.").as_deref(), Some("9 March 2030"));
     }
 
     #[test]
