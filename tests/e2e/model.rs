@@ -209,6 +209,10 @@ async fn side_panel_answers_from_memory_with_citations() {
     assert!(answer.contains(&yesterday) && !answer.contains("yesterday"), "answer: {answer:?}, expected {yesterday}");
     let quoted: Vec<String> = js(&panel, "[...[...document.querySelectorAll('#chat-log li.assistant')].pop().querySelectorAll('.cites li')].map(li => li.textContent)").await.unwrap();
     assert!(quoted.iter().any(|q| q.contains("note: Fixed the bike chain") && q.contains("yesterday at the repair cafe on Mill Street")), "sources under the answer: {quoted:?}");
+    // The README's screenshot: the answer, and its source under it.
+    set_viewport(&panel, 420, 700).await.unwrap();
+    let _: bool = js(&panel, "([...document.querySelectorAll('#chat-log li.user')].pop().scrollIntoView({ block: 'start' }), window.scrollBy(0, -120), true)").await.unwrap();
+    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel-answer.png")).await.unwrap();
     // Unknown to memory: "I don't know", nothing invented.
     ask(&panel, "What is the name of my pet tortoise?").await;
     wait_for(&panel, "document.querySelectorAll('#chat-log li.assistant').length === 3 && document.getElementById('chat-stop').hidden === true", 300).await.unwrap();

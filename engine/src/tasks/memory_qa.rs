@@ -453,11 +453,11 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         (answer_span::span(&sentence, &ask), sentence)
     };
     let mut parts: Vec<String> = Vec::new();
+    // Only parts that are answers in themselves (spans, not whole sentences) make a list.
     let mut extra: Vec<(String, Scored)> = Vec::new();
-    for s in &others {
-        // Only a part that is an answer in itself (a span, not a whole sentence) is added.
-        if let (Some(span), _) = span_of(s) {
-            if !answer_parts.iter().any(|a| a.sentence.text == s.sentence.text) && span_of(&answer_parts[0]).0.is_some() {
+    if span_of(&answer_parts[0]).0.is_some() {
+        for s in others.iter().filter(|s| !answer_parts.iter().any(|a| a.sentence.text == s.sentence.text)) {
+            if let (Some(span), _) = span_of(s) {
                 extra.push((span, s.clone()));
             }
         }
