@@ -107,7 +107,7 @@ fn when(text: &str, ask: &Ask) -> Option<String> {
             // Two dates in one clause are a range (`from 3 March until 2 March`): both answer.
             let range = &hay[first.start..last.end];
             let one = if range.split_whitespace().count() <= MAX_SPAN_WORDS { range } else { &hay[first.start..first.end] };
-            return Some(one.trim().to_string());
+            return Some(one.trim().trim_end_matches(['.', ',']).to_string());
         }
         if let Some(y) = year_in(hay) {
             return Some(y);
@@ -373,21 +373,19 @@ fn head_follows_question_word(ask: &Ask) -> bool {
 /// The amount the sentence gives: a number (digits or a number word) with the words it counts.
 fn amount(text: &str, ask: &Ask) -> Option<String> {
     let clause = best_clause_text(text, ask.terms);
+    // A number the question itself says (`my 18th birthday`, `his two turtles`) is not the answer.
+    let question: Vec<String> = super::context::words(ask.question);
     for hay in [clause, text] {
         let words: Vec<&str> = hay.split_whitespace().collect();
         for (i, w) in words.iter().enumerate() {
             let c = core(w);
             let number = c.chars().any(|ch| ch.is_ascii_digit()) || is_number_word(&c.to_lowercase());
-            if !number {
+            if !number || question.contains(&c.to_lowercase()) {
                 continue;
             }
             // `£1,327.00`, `three kids`, `5 times`: the number and up to two words it counts,
-            // after the question's own verb when it is right before (`turns 4`).
-            let mut out = Vec::new();
-            if let Some(prev) = i.checked_sub(1).map(|j| words[j]).filter(|p| !is_filler(p) && matched(core(p), ask.terms) > 0 && !p.ends_with([',', '.', ';', ':'])) {
-                out.push(core(prev));
-            }
-            out.push(w.trim_end_matches([',', '.', ';', ':']));
+            // a bare number after the question's own word right before it (`turns 4`).
+            let mut out = vec![w.trim_end_matches([',', '.', ';', ':'])];
             let ends = w.ends_with([',', '.', ';', ':', '!', '?']);
             for next in words.iter().skip(i + 1).take(if ends { 0 } else { 2 }) {
                 if is_filler(next) || core(next).chars().any(|ch| ch.is_ascii_digit()) {
@@ -397,6 +395,10 @@ fn amount(text: &str, ask: &Ask) -> Option<String> {
                 if next.ends_with([',', '.', ';', ':', '!', '?']) {
                     break;
                 }
+            }
+            let bare = out.len() == 1 && !c.chars().any(|ch| !ch.is_ascii_digit());
+            if let Some(prev) = i.checked_sub(1).map(|j| words[j]).filter(|p| bare && !is_filler(p) && matched(core(p), ask.terms) > 0 && !p.ends_with([',', '.', ';', ':'])) {
+                out.insert(0, core(prev));
             }
             return Some(join(&out));
         }
@@ -451,6 +453,7 @@ mod tests {
         // A name with no preposition of place is not taken for a place.
         assert_eq!(answer("Where did Priya study?", "Priya: BSc Marine Biology - Bangor University, 2012"), None);
         assert_eq!(answer("How many kids does Tomasz have?", "Tomasz has three kids and a very patient dog.").as_deref(), Some("three kids"));
+        assert_eq!(answer("How long ago was Priya's 30th birthday party?", "We threw my 30th birthday party 6 years ago.").as_deref(), Some("6 years ago"));
         assert_eq!(answer("How much was the boiler repair?", "Boiler repair: £412.50, paid by card").as_deref(), Some("£412.50"));
     }
 }

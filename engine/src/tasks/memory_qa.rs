@@ -425,7 +425,8 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     }
     // Several memories that answer as well as the best, from other sources (`which cities has
     // he visited?` over two trips): each adds its part of the answer, when it has one.
-    // Not when the question asks for how things are now: then the newest alone answers.
+    // Not when the question asks for how things are now (the newest alone answers), nor when
+    // the answer is a date (one event has one date).
     let others: Vec<Scored> = scored
         .iter()
         .skip(1)
@@ -455,7 +456,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let mut parts: Vec<String> = Vec::new();
     // Only parts that are answers in themselves (spans, not whole sentences) make a list.
     let mut extra: Vec<(String, Scored)> = Vec::new();
-    if span_of(&answer_parts[0]).0.is_some() {
+    if span_of(&answer_parts[0]).0.is_some_and(|first| !is_date_answer(&first)) {
         for s in others.iter().filter(|s| !answer_parts.iter().any(|a| a.sentence.text == s.sentence.text)) {
             if let (Some(span), _) = span_of(s) {
                 extra.push((span, s.clone()));

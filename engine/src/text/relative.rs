@@ -122,6 +122,10 @@ fn languages() -> &'static [Language] {
                 let lang = line.lang;
                 let units = alternation(items(lexicon::time_units(), lang).into_iter().flatten());
                 let days = alternation(items(lexicon::weekdays(), lang).into_iter().flatten().filter(|w| w.chars().count() > 3));
+                // Abbreviations (`last Fri`, `letzten Sa`) only as written with a capital: `last
+                // sat` is a verb, `last Sat` a day.
+                let short: Vec<String> = items(lexicon::weekdays(), lang).into_iter().flat_map(|i| i.into_iter().skip(1)).filter(|w| w.chars().count() <= 3 && w.chars().count() >= 2).map(|w| capitalised(&w)).collect();
+                let days = if short.is_empty() { days } else { format!("{days}|(?-i:{})", alternation(short)) };
                 let numbers = alternation(items(lexicon::number_words(), lang).into_iter().flatten());
                 let target = format!("({days}|{units})");
                 let n = format!(r"(\d{{1,3}}|{numbers})");
@@ -186,6 +190,12 @@ fn count(lang: &str, word: &str) -> Option<Option<u32>> {
     Some(if i < 10 { Some(i as u32 + 1) } else { None })
 }
 
+/// Weekday number of an abbreviation (`Fri`, `Tues`, `Sa`) in any language.
+fn abbreviated_weekday(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    lexicon::weekdays().lines.iter().find_map(|l| l.items.iter().position(|i| i.iter().any(|s| *s == w))).map(|i| i as u32 + 1)
+}
+
 /// ISO weekday (1 = Monday) of a day.
 fn weekday(day: Timestamp) -> i64 {
     (day.div_euclid(DAY) + 3).rem_euclid(7) + 1
@@ -203,7 +213,7 @@ fn resolve(lang: &str, rule: Rule, caps: &regex::Captures, day: Timestamp) -> Op
         Rule::Days(k) => Some(When::Day(day + k * DAY)),
         Rule::Modified(dir) => {
             let x = caps.get(1)?.as_str();
-            if let Some(wd) = crate::text::dates::weekday_number(x) {
+            if let Some(wd) = crate::text::dates::weekday_number(x).or_else(|| abbreviated_weekday(x)) {
                 let (a, w) = (weekday(day), wd as i64);
                 let d = match dir {
                     // The last such day before the day of writing, the next one after it, or
@@ -373,6 +383,9 @@ mod tests {
         assert_eq!(read("samedi dernier", w), ["10 February 2029"]);
         assert_eq!(read("el sábado pasado", w), ["10 February 2029"]);
         assert_eq!(read("I lördags var vi i stugan.", w), ["10 February 2029"]);
+        // Abbreviated days, written with a capital.
+        assert_eq!(read("Last Fri we went bowling; last Tues. too.", w), ["9 February 2029", "13 February 2029"]);
+        assert!(read("Who last sat on this bench?", w).is_empty());
         // A weekday alone may be either side of the day: left alone.
         assert!(read("On Saturday we hiked.", w).is_empty());
     }
