@@ -504,7 +504,7 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
             let (mut s, mut cov) = (0.0, 0.0);
             let mut names_covered = true;
             for (t, w) in query.iter().zip(&weight) {
-                if matches_term(t, &body) {
+                if matches_term(t, &body) || (t.proper && names_in_full(&t.stem, &sentence.text)) {
                     s += w;
                     cov += w;
                 } else if matches_term(t, &head) {
@@ -522,6 +522,17 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
     // Best first; among equals the newer sentence first (the newest source wins).
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
     out
+}
+
+/// True when `text` writes in full a name the question shortens (`Mel` for `Melanie`, `Alex`
+/// for `Alexandra`): a capitalised word that starts with it and is at most five letters longer.
+fn names_in_full(short: &str, text: &str) -> bool {
+    let n = short.chars().count();
+    n >= 3
+        && text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            let m = w.chars().count();
+            w.starts_with(char::is_uppercase) && m > n && m <= n + 5 && w.to_lowercase().starts_with(short)
+        })
 }
 
 /// All candidate sentences: the passages' sentences plus the facts as sentences.
@@ -676,6 +687,14 @@ pub fn sensitive_needles(value: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_name_matches_the_name_written_in_full() {
+        assert!(names_in_full("mel", "Melanie: we went to the lake."));
+        assert!(!names_in_full("mel", "The melon was ripe."));
+        assert!(!names_in_full("al", "Alexandra: hi"));
+        assert!(!names_in_full("sam", "Samuelsonberg Street"));
+    }
 
     fn passage(text: &str, heading: &str, dated: Timestamp) -> Passage {
         Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, times: Vec::new() }
