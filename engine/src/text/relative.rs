@@ -92,7 +92,29 @@ enum Rule {
 
 struct Language {
     lang: &'static str,
-    patterns: Vec<(Regex, Rule)>,
+    /// Words without which none of the language's patterns can match (day words, units,
+    /// weekdays, the fixed words of `… ago` patterns): a text without any is not scanned, and
+    /// the patterns are compiled only when a text first has one.
+    triggers: std::collections::HashSet<String>,
+    patterns: OnceLock<Vec<(Regex, Rule)>>,
+}
+
+impl Language {
+    fn triggered_by(&self, words: &[String]) -> bool {
+        words.iter().any(|w| self.triggers.contains(w) || w.strip_suffix('s').is_some_and(|b| self.triggers.contains(b)))
+    }
+
+    fn patterns(&self) -> &[(Regex, Rule)] {
+        self.patterns.get_or_init(|| {
+            let line = lexicon::relative_time().lang(self.lang).expect("a language of relative_time");
+            build(self.lang, &line.items)
+        })
+    }
+}
+
+/// The words of a text, lower case, for [`Language::triggered_by`].
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).map(str::to_lowercase).collect()
 }
 
 fn alternation(spellings: impl IntoIterator<Item = String>) -> String {
@@ -120,56 +142,69 @@ fn languages() -> &'static [Language] {
             .iter()
             .map(|line| {
                 let lang = line.lang;
-                let units = alternation(items(lexicon::time_units(), lang).into_iter().flatten());
-                let days = alternation(items(lexicon::weekdays(), lang).into_iter().flatten().filter(|w| w.chars().count() > 3));
-                // Abbreviations (`last Fri`, `letzten Sa`) only as written with a capital: `last
-                // sat` is a verb, `last Sat` a day.
-                let short: Vec<String> = items(lexicon::weekdays(), lang).into_iter().flat_map(|i| i.into_iter().skip(1)).filter(|w| w.chars().count() <= 3 && w.chars().count() >= 2).map(|w| capitalised(&w)).collect();
-                let days = if short.is_empty() { days } else { format!("{days}|(?-i:{})", alternation(short)) };
-                let numbers = alternation(items(lexicon::number_words(), lang).into_iter().flatten());
-                let target = format!("({days}|{units})");
-                let n = format!(r"(\d{{1,3}}|{numbers})");
-                let mut patterns = Vec::new();
-                for (i, item) in line.items.iter().enumerate() {
-                    match i {
-                        0..=4 => {
-                            if let Some(r) = compile(&format!("({})", alternation(item.iter().cloned()))) {
-                                patterns.push((r, Rule::Days(i as i64 - 2)));
-                            }
-                        }
-                        5..=7 => {
-                            let dir = [-1, 1, 0][i - 5];
-                            let (templates, words): (Vec<&String>, Vec<&String>) = item.iter().partition(|s| s.contains("{x}"));
-                            let words = alternation(words.into_iter().cloned());
-                            if !words.is_empty() {
-                                for p in [format!(r"(?:{words})\s+{target}"), format!(r"{target}\s+(?:{words})")] {
-                                    if let Some(r) = compile(&p) {
-                                        patterns.push((r, Rule::Modified(dir)));
-                                    }
-                                }
-                            }
-                            for t in templates {
-                                let p = regex::escape(t).replace(' ', r"\s+").replace(r"\{x\}", &target);
-                                if let Some(r) = compile(&p) {
-                                    patterns.push((r, Rule::Modified(dir)));
-                                }
-                            }
-                        }
-                        8 | 9 => {
-                            for t in item {
-                                let p = regex::escape(t).replace(' ', r"\s+").replace(r"\{n\}", &n).replace(r"\{u\}", &format!("({units})"));
-                                if let Some(r) = compile(&p) {
-                                    patterns.push((r, Rule::Count(if i == 8 { -1 } else { 1 })));
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
+                let mut triggers = std::collections::HashSet::new();
+                let fixed = line.items.iter().enumerate().filter(|(i, _)| *i <= 4 || *i >= 8).flat_map(|(_, item)| item.iter());
+                let units = items(lexicon::time_units(), lang).into_iter().flatten();
+                // Full weekday names only: abbreviations (`mar`, `sam`) are words or names elsewhere.
+                let days = items(lexicon::weekdays(), lang).into_iter().filter_map(|i| i.into_iter().next());
+                for phrase in fixed.cloned().chain(units).chain(days) {
+                    triggers.extend(words(&phrase).into_iter().filter(|w| !w.contains('{') && w.chars().all(char::is_alphanumeric)));
                 }
-                Language { lang, patterns }
+                Language { lang, triggers, patterns: OnceLock::new() }
             })
             .collect()
     })
+}
+
+/// Compiles one language's patterns from its `relative_time` items.
+fn build(lang: &str, line_items: &[Vec<String>]) -> Vec<(Regex, Rule)> {
+    let units = alternation(items(lexicon::time_units(), lang).into_iter().flatten());
+    let days = alternation(items(lexicon::weekdays(), lang).into_iter().flatten().filter(|w| w.chars().count() > 3));
+    // Abbreviations (`last Fri`, `letzten Sa`) only as written with a capital: `last
+    // sat` is a verb, `last Sat` a day.
+    let short: Vec<String> = items(lexicon::weekdays(), lang).into_iter().flat_map(|i| i.into_iter().skip(1)).filter(|w| w.chars().count() <= 3 && w.chars().count() >= 2).map(|w| capitalised(&w)).collect();
+    let days = if short.is_empty() { days } else { format!("{days}|(?-i:{})", alternation(short)) };
+    let numbers = alternation(items(lexicon::number_words(), lang).into_iter().flatten());
+    let target = format!("({days}|{units})");
+    let n = format!(r"(\d{{1,3}}|{numbers})");
+    let mut patterns = Vec::new();
+    for (i, item) in line_items.iter().enumerate() {
+        match i {
+            0..=4 => {
+                if let Some(r) = compile(&format!("({})", alternation(item.iter().cloned()))) {
+                    patterns.push((r, Rule::Days(i as i64 - 2)));
+                }
+            }
+            5..=7 => {
+                let dir = [-1, 1, 0][i - 5];
+                let (templates, words): (Vec<&String>, Vec<&String>) = item.iter().partition(|s| s.contains("{x}"));
+                let words = alternation(words.into_iter().cloned());
+                if !words.is_empty() {
+                    for p in [format!(r"(?:{words})\s+{target}"), format!(r"{target}\s+(?:{words})")] {
+                        if let Some(r) = compile(&p) {
+                            patterns.push((r, Rule::Modified(dir)));
+                        }
+                    }
+                }
+                for t in templates {
+                    let p = regex::escape(t).replace(' ', r"\s+").replace(r"\{x\}", &target);
+                    if let Some(r) = compile(&p) {
+                        patterns.push((r, Rule::Modified(dir)));
+                    }
+                }
+            }
+            8 | 9 => {
+                for t in item {
+                    let p = regex::escape(t).replace(' ', r"\s+").replace(r"\{n\}", &n).replace(r"\{u\}", &format!("({units})"));
+                    if let Some(r) = compile(&p) {
+                        patterns.push((r, Rule::Count(if i == 8 { -1 } else { 1 })));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    patterns
 }
 
 /// Unit index in `time_units` (0 day, 1 week, 2 month, 3 year, 4 weekend).
@@ -257,8 +292,9 @@ fn resolve(lang: &str, rule: Rule, caps: &regex::Captures, day: Timestamp) -> Op
 pub fn relative_in(text: &str, written: Timestamp) -> Vec<Relative> {
     let day = written.div_euclid(DAY) * DAY;
     let mut found: Vec<Relative> = Vec::new();
-    for l in languages() {
-        for (re, rule) in &l.patterns {
+    let text_words = words(text);
+    for l in languages().iter().filter(|l| l.triggered_by(&text_words)) {
+        for (re, rule) in l.patterns() {
             for caps in re.captures_iter(text) {
                 let whole = caps.get(0).expect("match");
                 // The match includes the delimiters around the words.
