@@ -3,12 +3,15 @@
 //! span as the answer, with the sentence and its source under it as the citation.
 //!
 //! - "when": a relative expression of the sentence resolved against the day it was written
-//!   (`yesterday` → `7 May 2023`, [`crate::text::relative`]), else a date it writes, else a year,
-//!   else the day it was written (what the memory knows: it was so by then);
-//! - "who" and "where": the name the sentence adds to the question;
-//! - "how much"/"how many": the number with what it counts;
-//! - otherwise: the words of the answering clause that come after the question's words (`What
-//!   did you research?` — `Researching adoption agencies` → `adoption agencies`), else before them.
+//!   (`yesterday` → `7 May 2023`, [`crate::text::relative`]), else weekday names, a date or a
+//!   range it writes, a year, else the day it was written (what the memory knows: it was so by then);
+//! - "who": the name the sentence adds to the question (a titled one, then a full one);
+//! - "where": the name after a preposition of place (`in the Tatra Mountains`);
+//! - "how much"/"how many"/"how old"/"how long": the number with what it counts;
+//! - "what"/"which": the words of the answering clause after the question's head (`What did
+//!   you research?` — `Researching lighthouse keepers` → `lighthouse keepers`), or the head with
+//!   what qualifies it (`What race…?` — `the 50 km trail race in August` → `50 km trail race`);
+//! - a yes/no question: no span.
 //!
 //! Every step is about the language's shape (clauses, function words, numbers, capitals), not
 //! about any topic; a span that says nothing (only function words) is no span, and the caller
