@@ -795,7 +795,7 @@ fn messages(question: &str, asker: &Asker, subject: Option<&str>, evidence: &[St
     // declined it), so the model is not invited to refuse or to say it does not know; a small
     // model otherwise repeats those phrases. Sensitive notes never reach a third party's prompt.
     let system = match asker {
-        Asker::User => format!("Answer {who}'s question from the notes. Reply in one short sentence that speaks to {who} as \"you\" and quotes the exact names, dates and numbers of the notes."),
+        Asker::User => format!("Answer {who}'s question from the notes in a few words: the date, name, place, number or short phrase that answers it, copied exactly from the notes. No full sentence."),
         Asker::ThirdParty { role } => format!(
             "Answer {role}'s question about {who} from the notes. Reply in one short sentence about {who} in the third person, quoting the exact names, dates and numbers of the notes."
         ),
