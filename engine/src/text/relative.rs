@@ -225,7 +225,7 @@ fn count(lang: &str, word: &str) -> Option<Option<u32>> {
     Some(if i < 10 { Some(i as u32 + 1) } else { None })
 }
 
-/// Weekday number of an abbreviation (`Fri`, `Tues`, `Sa`) in any language.
+/// Weekday number of an abbreviation (`Fri`, `Thurs`, `Sa`) in any language.
 fn abbreviated_weekday(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.').to_lowercase();
     lexicon::weekdays().lines.iter().find_map(|l| l.items.iter().position(|i| i.iter().any(|s| *s == w))).map(|i| i as u32 + 1)
@@ -420,7 +420,7 @@ mod tests {
         assert_eq!(read("el sábado pasado", w), ["10 February 2029"]);
         assert_eq!(read("I lördags var vi i stugan.", w), ["10 February 2029"]);
         // Abbreviated days, written with a capital.
-        assert_eq!(read("Last Fri we went bowling; last Tues. too.", w), ["9 February 2029", "13 February 2029"]);
+        assert_eq!(read("Last Fri we went bowling; last Thurs. too.", w), ["9 February 2029", "8 February 2029"]);
         assert!(read("Who last sat on this bench?", w).is_empty());
         // A weekday alone may be either side of the day: left alone.
         assert!(read("On Saturday we hiked.", w).is_empty());
