@@ -1,5 +1,5 @@
 //! Small calendar helpers: civil date ↔ Unix seconds and the date forms sources use
-//! (`2025-02-09` in file names, `7 March 2025`, `June 2024`, `14/03/1992`, ISO 8601).
+//! (`2025-02-09` in file names, `7 March 2025`, `June 2024`, `02/11/1987`, ISO 8601).
 //!
 //! Used by importers (to date a source) and distillation (birthdays, fact timestamps).
 //! No time zone database: dates are taken as UTC midnight, good enough for "which is newer".
@@ -83,7 +83,7 @@ pub fn year_from_file_name(name: &str) -> Option<Timestamp> {
 
 /// The first full date written in words or ISO form in a text (`7 March 2025`, `15. Mai 2025`,
 /// `March 7, 2025`, `2025-03-07`, `2025年3月7日`), else the first month and year (`Last updated:
-/// June 2024`). Numeric dates (`14/03/1992`) do not date a document: they are as often a
+/// June 2024`). Numeric dates (`02/11/1987`) do not date a document: they are as often a
 /// birthday or a deadline as the day it was written.
 pub fn first_date_in_text(text: &str) -> Option<Timestamp> {
     let all: Vec<_> = crate::text::dates::dates_in(text).into_iter().filter(|s| !s.numeric).collect();
@@ -144,13 +144,13 @@ mod tests {
     fn parses_source_dates() {
         assert_eq!(from_file_name("notes/2025-02-09-first-week.md"), timestamp(2025, 2, 9));
         assert_eq!(from_file_name("gift-ideas.md"), None);
-        assert_eq!(year_from_file_name("cv-maya-2024.txt"), timestamp(2024, 1, 1));
+        assert_eq!(year_from_file_name("cv-lena-2024.txt"), timestamp(2024, 1, 1));
         assert_eq!(first_date_in_text("Dear x\n\n7 March 2025\nPolicy"), timestamp(2025, 3, 7));
         assert_eq!(first_date_in_text("Last updated: June 2024"), timestamp(2024, 6, 1));
         assert_eq!(first_date_in_text("on March 7, 2025 we"), timestamp(2025, 3, 7));
         assert_eq!(first_date_in_text("nothing here"), None);
-        assert_eq!(from_numeric("DOB 14/03/1992"), Some((1992, 3, 14)));
-        assert_eq!(from_numeric("03/14/1992"), Some((1992, 3, 14)));
+        assert_eq!(from_numeric("DOB 02/11/1987"), Some((1987, 11, 2)));
+        assert_eq!(from_numeric("11/23/1987"), Some((1987, 11, 23)));
         assert_eq!(from_iso("2025-02-15T09:30:00+00:00"), Some(timestamp(2025, 2, 15).unwrap() + 9 * 3600 + 1800));
         assert_eq!(month_number("Sept"), Some(9));
         assert_eq!(month_number("Ma"), None);

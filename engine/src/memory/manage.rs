@@ -168,8 +168,8 @@ mod tests {
     use crate::memory::import::{block_on, import_one};
     use crate::memory::native::{tests::temp_dir, NativeStore};
 
-    const A: &str = "From: Maya Okafor <maya@example.org>\nTo: Priya <priya@example.org>\nDate: Mon, 3 Feb 2025 10:00:00 +0000\nSubject: new number\n\nHi Priya, my new number is 07700 900123.\n\nMaya\n";
-    const B: &str = "# About me\n\nMy name is Maya Okafor. I am vegetarian.\n";
+    const A: &str = "From: Lena Vogt <lena@example.org>\nTo: Priya <priya@example.org>\nDate: Mon, 3 Feb 2025 10:00:00 +0000\nSubject: new number\n\nHi Priya, my new number is 07700 900123.\n\nMaya\n";
+    const B: &str = "# About me\n\nMy name is Lena Vogt. I am vegetarian.\n";
 
     /// A page's text ("Remember this") cannot give the user a new phone number for forms: the
     /// fact is marked as the page's, pages keep getting the user's own, and the user's

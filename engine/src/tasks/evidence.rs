@@ -630,7 +630,7 @@ const FINANCE_WORDS: &[&str] = &[
 ];
 
 /// True when a word looks like an identifier: a run of 6+ digits, or a code mixing capitals and digits
-/// (`HLC-7734-2091-MO`, `K7QX2M`).
+/// (`QTR-5510-8826-MO`, `P9RW4T`).
 fn is_code(w: &str) -> bool {
     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
     let digits = w.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
@@ -639,7 +639,7 @@ fn is_code(w: &str) -> bool {
     digits >= 6 || (digits >= 1 && caps >= 2 && lower == 0 && w.len() >= 5)
 }
 
-/// Money amounts (`£14,200`, `$52k`, `€1.2m`) in text.
+/// Money amounts (`£9,750`, `$52k`, `€1.2m`) in text.
 fn has_amount(text: &str) -> bool {
     text.char_indices().any(|(i, c)| matches!(c, '£' | '$' | '€') && text[i + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit()))
 }

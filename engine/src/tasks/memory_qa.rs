@@ -194,7 +194,7 @@ fn citation(s: &Scored, passages: &[Passage]) -> Citation {
     }
 }
 
-/// Numbers (`2:07:40`, `14a`, `1,327`) and capitalised words of a text, lower case.
+/// Numbers (`1:58:12`, `14a`, `1,327`) and capitalised words of a text, lower case.
 fn anchors(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | ',' | ';' | '|' | '!' | '?'))
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
@@ -542,7 +542,7 @@ fn reply_to(s: &Scored, passages: &[Passage], facts: &[FactView], third: bool) -
     Some(Scored { sentence: next, ..s.clone() })
 }
 
-/// Openings of greetings and sign-offs (`Dear Maya and Sam,`, `Best wishes, Ann`, `Have a great
+/// Openings of greetings and sign-offs (`Dear Lena and Jo,`, `Best wishes, Ann`, `Have a great
 /// trip!`): courtesy, never an answer.
 const COURTESY: &[&str] = &[
     "dear ", "hi ", "hello ", "hey ", "best wishes", "best,", "kind regards", "regards,", "warm regards", "many thanks",
@@ -556,8 +556,8 @@ fn is_courtesy(text: &str) -> bool {
     text.len() <= 80 && COURTESY.iter().any(|c| l.starts_with(c))
 }
 
-/// Parenthesised asides that give the value something used to have (`(from £58,000)`, `(was
-/// Dr Hughes)`): an answer about now does not repeat the old value.
+/// Parenthesised asides that give the value something used to have (`(from £41,000)`, `(was
+/// Dr Lindqvist)`): an answer about now does not repeat the old value.
 fn without_old_values(text: &str) -> String {
     let mut out = text.to_string();
     while let Some(open) = out.find(['(', '[']) {
@@ -719,7 +719,7 @@ impl AnswerType {
             AnswerType::Time => !super::critic::times(text).is_empty(),
             AnswerType::Amount => text.chars().any(|c| c.is_ascii_digit()),
             AnswerType::Code => text.split_whitespace().any(|w| w.chars().filter(char::is_ascii_digit).count() >= 3),
-            // A person: a title and a name (`Dr Bose`) or a first and last name (`Graham Pryce`).
+            // A person: a title and a name (`Dr Varga`) or a first and last name (`Roland Esterhuizen`).
             AnswerType::Name => {
                 let ws = words_of(text);
                 let person = |i: usize| {
@@ -727,7 +727,7 @@ impl AnswerType {
                     if is_title(a) {
                         return is_new_name(b);
                     }
-                    // `Graham Pryce`, not `Crescent Dental Practice` or `Wilmslow Road`.
+                    // `Roland Esterhuizen`, not `Quayside Dental Practice` or `Tanner Road`.
                     let before = i > 0 && is_name_word(&ws[i - 1]);
                     let after = ws.get(i + 2).is_some_and(|w| is_name_word(w));
                     is_new_name(a) && is_new_name(b) && !before && !after && !PLACE_WORDS.contains(&b.as_str())
@@ -761,7 +761,7 @@ fn words_of(text: &str) -> Vec<String> {
     text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()).collect()
 }
 
-/// Last words of places and organisations, not people (`Wilmslow Road`, `Castle Hotel`).
+/// Last words of places and organisations, not people (`Tanner Road`, `Castle Hotel`).
 const PLACE_WORDS: &[&str] = &[
     "Road", "Street", "Lane", "Avenue", "Grove", "Way", "Close", "Court", "Park", "Square", "Place", "Hill", "Hotel",
     "Practice", "Centre", "Center", "Hall", "House", "Bank", "Ltd", "Airways", "Station", "Church", "School",
@@ -776,7 +776,7 @@ fn is_title(w: &str) -> bool {
     matches!(w, "Dr" | "Mr" | "Mrs" | "Ms" | "Miss" | "Prof" | "Professor")
 }
 
-/// `Pryce`: capitalised, then lower case letters only; not a day, a month or a title.
+/// `Esterhuizen`: capitalised, then lower case letters only; not a day, a month or a title.
 fn is_name_word(w: &str) -> bool {
     w.len() > 1 && w.starts_with(|c: char| c.is_uppercase()) && w.chars().skip(1).all(|c| c.is_lowercase()) && !is_calendar(w) && !is_title(w)
 }
@@ -815,7 +815,7 @@ fn says_dont_know(text: &str) -> bool {
 }
 
 /// True when `text` holds the key token `k`: as a word (or its stem), or, for tokens with
-/// punctuation inside (`2:07:40`, `14,200`), as a substring.
+/// punctuation inside (`1:58:12`, `9,750`), as a substring.
 fn holds_token(text: &str, k: &str) -> bool {
     if k.chars().any(|c| !c.is_alphanumeric()) {
         return text.to_lowercase().contains(k);
@@ -1188,8 +1188,8 @@ mod tests {
 
     #[test]
     fn old_values_in_asides_are_left_out_of_the_answer() {
-        assert_eq!(without_old_values("new salary £68,500 (from £58,000). yay"), "new salary £68,500. yay");
-        assert_eq!(without_old_values("GP is Dr Bose (was Dr Hughes)"), "GP is Dr Bose");
+        assert_eq!(without_old_values("new salary £47,300 (from £41,000). yay"), "new salary £47,300. yay");
+        assert_eq!(without_old_values("GP is Dr Varga (was Dr Lindqvist)"), "GP is Dr Varga");
         assert_eq!(without_old_values("seat 14A (window) (from the app)"), "seat 14A (window) (from the app)");
     }
 
@@ -1209,8 +1209,8 @@ mod tests {
     #[test]
     fn answer_types_want_new_names() {
         let q = super::super::context::words("Who's my GP now?");
-        assert!(AnswerType::Name.found_in("registered with the new GP: Dr Anita Bose", &q));
-        assert!(!AnswerType::Name.found_in("register with GP near Levenshulme", &q));
+        assert!(AnswerType::Name.found_in("registered with the new GP: Dr Ingrid Varga", &q));
+        assert!(!AnswerType::Name.found_in("register with GP near Whitby", &q));
         let q = super::super::context::words("Where does the Oslo Run start?");
         assert!(AnswerType::Place.found_in("Race day: start 09:00, Frogner Park", &q));
         assert!(!AnswerType::Place.found_in("Oslo Run training starts Mon 23 June", &q));

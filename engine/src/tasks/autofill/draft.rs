@@ -133,7 +133,7 @@ pub fn generation_params() -> GenerationParams {
 pub const PASSAGES: usize = 8;
 
 /// The facts for `ask`: by the question's words, and when the question is a general one
-/// (`Tell us about yourself`) by the topics of the form's context too (`Levenshulme Runners`:
+/// (`Tell us about yourself`) by the topics of the form's context too (`Whitby Harriers`:
 /// fitness), but never by the context's other words (`booking details` is no reason to add the
 /// books the user wants to read). A specific question keeps to its own topic: dietary needs for
 /// a speaker dinner are not about work. Never sensitive facts.
@@ -154,7 +154,7 @@ fn pick_facts<'a>(ask: &DraftAsk, facts: &'a [FactView]) -> Vec<&'a FactView> {
 }
 
 /// What the notes are searched with: the question, the form's context, and the names of the
-/// projects, goals and trips picked (the notes say what `Project Heron` is).
+/// projects, goals and trips picked (the notes say what `Project Kestrel` is).
 pub fn notes_query(ask: &DraftAsk, facts: &[FactView]) -> String {
     let named: Vec<&str> = pick_facts(ask, facts)
         .into_iter()

@@ -237,7 +237,7 @@ mod tests {
 
     fn profile() -> HashMap<String, String> {
         [
-            ("given-name", "Maya"), ("family-name", "Okafor"), ("tel", "+44 20 7946 0958"),
+            ("given-name", "Lena"), ("family-name", "Vogt"), ("tel", "+44 20 7946 0958"),
             ("bday", "1991-03-07"), ("country", "GB"), ("address-line1", "12 Elm Road"), ("postal-code", "N1 9GU"),
             ("cc-number", "4111111111111111"),
         ]
@@ -269,7 +269,7 @@ mod tests {
         let p = vec![pred(0, "name"), pred(1, "country"), pred(2, "tel"), pred(3, "bday-month"), pred(4, "address-housenumber"), pred(5, "bday-day"), pred(6, "country-name")];
         let got = fill_values(&p, &profile(), &d);
         assert_eq!(got, vec![
-            (0, "Maya Okafor".to_string()),
+            (0, "Lena Vogt".to_string()),
             (1, "GB".to_string()),
             (2, "02079460958".to_string()),
             (3, "03".to_string()),
@@ -299,8 +299,8 @@ mod tests {
     fn combined_postcode_boxes_take_the_postcode_and_login_names_the_username() {
         let d = vec![text(0), text(1), text(2)];
         let mut p = profile();
-        p.insert("username".into(), "maya_o".into());
+        p.insert("username".into(), "lena_v".into());
         let got = fill_values(&[pred(0, "postal-code-and-city"), pred(1, "loginname"), pred(2, "phonetic-given-name")], &p, &d);
-        assert_eq!(got, vec![(0, "N1 9GU".to_string()), (1, "maya_o".to_string())]);
+        assert_eq!(got, vec![(0, "N1 9GU".to_string()), (1, "lena_v".to_string())]);
     }
 }

@@ -105,11 +105,11 @@ mod tests {
                 {"index":1,"tag":"input","type":"text","label":"First name","flags":{"hidden":true}}]"#,
         )
         .unwrap();
-        let profile = [("email", "maya@example.org"), ("given-name", "Maya")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let profile = [("email", "lena@example.org"), ("given-name", "Lena")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let Reply::AutofillPlan { predictions, fills, offers, .. } = plan(&fields, &profile) else { panic!("not a plan") };
         assert_eq!(predictions[0].token, "email");
         assert_eq!(predictions[1].token, "given-name");
-        assert_eq!(fills, vec![AutofillValue { index: 0, value: "maya@example.org".into() }]);
+        assert_eq!(fills, vec![AutofillValue { index: 0, value: "lena@example.org".into() }]);
         assert!(offers.is_empty());
     }
 
@@ -139,8 +139,8 @@ mod tests {
         .unwrap()
     }
 
-    fn maya() -> HashMap<String, String> {
-        [("name", "Maya Okafor"), ("email", "maya@example.org"), ("passport-number", "531847206")]
+    fn lena() -> HashMap<String, String> {
+        [("name", "Lena Vogt"), ("email", "lena@example.org"), ("passport-number", "604219873")]
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn scopes_narrow_the_fills_to_the_focused_form_or_field() {
-        let (f, p) = (two_forms(), maya());
+        let (f, p) = (two_forms(), lena());
         assert_eq!(filled(&plan(&f, &p)), [0, 1, 3]);
         assert_eq!(filled(&plan_for(&f, &p, &FillAsk { focus: Some(1), scope: FillScope::Form, pick: None })), [0, 1]);
         assert_eq!(filled(&plan_for(&f, &p, &FillAsk { focus: Some(1), scope: FillScope::Field, pick: None })), [1]);
@@ -163,18 +163,18 @@ mod tests {
 
     #[test]
     fn sensitive_facts_are_offered_masked_and_filled_only_when_picked() {
-        let (f, p) = (two_forms(), maya());
+        let (f, p) = (two_forms(), lena());
         let reply = plan_for(&f, &p, &FillAsk { focus: Some(2), scope: FillScope::Form, pick: None });
         let Reply::AutofillPlan { predictions, fills, offers, .. } = &reply else { panic!() };
         assert_eq!(predictions[2].token, "id-number");
-        assert!(!fills.iter().any(|v| v.index == 2 || v.value.contains("531847206")), "{fills:?}");
+        assert!(!fills.iter().any(|v| v.index == 2 || v.value.contains("604219873")), "{fills:?}");
         assert_eq!(offers.len(), 1);
-        assert_eq!((offers[0].key.as_str(), offers[0].masked.as_str()), ("passport-number", "•••••7206"));
-        assert!(!serde_json::to_string(&reply).unwrap().contains("531847206"), "the unpicked value never leaves the engine");
+        assert_eq!((offers[0].key.as_str(), offers[0].masked.as_str()), ("passport-number", "•••••9873"));
+        assert!(!serde_json::to_string(&reply).unwrap().contains("604219873"), "the unpicked value never leaves the engine");
 
         let ask = FillAsk { focus: Some(2), scope: FillScope::Field, pick: Some("passport-number".into()) };
         let Reply::AutofillPlan { fills, .. } = plan_for(&f, &p, &ask) else { panic!() };
-        assert_eq!(fills, vec![AutofillValue { index: 2, value: "531847206".into() }]);
+        assert_eq!(fills, vec![AutofillValue { index: 2, value: "604219873".into() }]);
         // A pick for a field that is not an id field, or of a non-candidate key, fills nothing.
         let ask = FillAsk { focus: Some(1), scope: FillScope::Field, pick: Some("passport-number".into()) };
         assert!(filled(&plan_for(&f, &p, &ask)).is_empty());

@@ -2,7 +2,7 @@
 //!
 //! A sensitive token (see [`super::token::is_sensitive`]) is never filled by "fill this form".
 //! When the user opens the inline menu in such a field, [`offers`] lists the profile facts that
-//! could go there, each **masked** (`•••••7206`), so the menu can show them without the value
+//! could go there, each **masked** (`•••••9873`), so the menu can show them without the value
 //! ever reaching the page; only when the user picks one does [`picked`] hand out that one value
 //! for that one field. Called by [`super::plan`]; the content script only renders the menu.
 
@@ -17,7 +17,7 @@ pub struct SensitiveOffer {
     pub key: String,
     /// What it is, for the menu (`Passport number`).
     pub label: String,
-    /// The value with all but its last characters hidden (`•••••7206`).
+    /// The value with all but its last characters hidden (`•••••9873`).
     pub masked: String,
 }
 
@@ -46,7 +46,7 @@ fn candidates(token: &str) -> &'static [(&'static str, &'static str)] {
 }
 
 /// Can `value` fill a field of `token`? A card number must be one (12–19 digits), not
-/// "account ending 3391".
+/// "account ending 8104".
 fn usable(token: &str, value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     match token {
@@ -55,7 +55,7 @@ fn usable(token: &str, value: &str) -> bool {
     }
 }
 
-/// `531847206` → `•••••7206`; short values are hidden entirely.
+/// `604219873` → `•••••9873`; short values are hidden entirely.
 pub fn mask(value: &str) -> String {
     let chars: Vec<char> = value.chars().filter(|c| !c.is_whitespace()).collect();
     if chars.len() <= VISIBLE + 2 {
@@ -96,7 +96,7 @@ mod tests {
     use super::*;
 
     fn profile() -> HashMap<String, String> {
-        [("passport-number", "531847206"), ("national-insurance-number", "QQ 48 21 73 B"), ("card", "account ending 3391"), ("email", "m@x.org")]
+        [("passport-number", "604219873"), ("national-insurance-number", "JT 62 90 14 D"), ("card", "account ending 8104"), ("email", "m@x.org")]
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
@@ -106,17 +106,17 @@ mod tests {
     fn offers_are_masked_and_only_for_matching_facts() {
         let o = offers("id-number", &profile());
         assert_eq!(o.len(), 2);
-        assert_eq!(o[0], SensitiveOffer { key: "passport-number".into(), label: "Passport number".into(), masked: "•••••7206".into() });
-        assert_eq!(o[1].masked, "•••••173B");
-        assert!(!o.iter().any(|x| x.masked.contains("5318")));
-        // "account ending 3391" is not a card number; email is not sensitive.
+        assert_eq!(o[0], SensitiveOffer { key: "passport-number".into(), label: "Passport number".into(), masked: "•••••9873".into() });
+        assert_eq!(o[1].masked, "•••••014D");
+        assert!(!o.iter().any(|x| x.masked.contains("6042")));
+        // "account ending 8104" is not a card number; email is not sensitive.
         assert!(offers("cc-number", &profile()).is_empty());
         assert!(offers("email", &profile()).is_empty());
     }
 
     #[test]
     fn a_pick_reveals_only_an_offered_fact() {
-        assert_eq!(picked("id-number", "passport-number", &profile()).as_deref(), Some("531847206"));
+        assert_eq!(picked("id-number", "passport-number", &profile()).as_deref(), Some("604219873"));
         assert_eq!(picked("id-number", "email", &profile()), None, "not a candidate for this field");
         assert_eq!(picked("cc-number", "passport-number", &profile()), None);
         assert_eq!(mask("12"), "••••");
