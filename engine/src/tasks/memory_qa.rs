@@ -1118,9 +1118,9 @@ mod tests {
     #[test]
     fn who_prefers_the_sentence_naming_a_person() {
         let facts = vec![FactView::new("given-name", "Lena", false)];
-        let passages = [doc("- [ ] find a dentist near Hove", "moving list", 1), doc("signed up with the new dentist: Hove Dental Care, Dr Maria Lopes. First check-up on 4 May.", "errands", 2)];
+        let passages = [doc("- [ ] find a dentist near Hove", "moving list", 1), doc("signed up with the new dentist: Hove Dental Care, Dr Tamsin Brandvold. First check-up on 4 May.", "errands", 2)];
         let p = prepare("Who's my dentist now?", &Asker::User, &facts, &passages);
-        assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Maria Lopes")), "{:?}", p.extractive);
+        assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Tamsin Brandvold")), "{:?}", p.extractive);
     }
 
     #[test]

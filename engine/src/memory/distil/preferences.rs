@@ -3,7 +3,7 @@
 //! EpiPen", "peanuts are fine" under an allergy heading), dislikes ("I hate X", "I don't do X",
 //! "please no X", "no X … tastes like soap"), T-shirt size, preferences ("I prefer X"),
 //! interests (an INTERESTS/Hobbies list),
-//! goals (items under a "goals" heading) and projects ("Project Kestrel").
+//! goals (items under a "goals" heading) and projects ("Project Larkspur").
 
 use std::sync::OnceLock;
 

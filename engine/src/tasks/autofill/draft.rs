@@ -154,7 +154,7 @@ fn pick_facts<'a>(ask: &DraftAsk, facts: &'a [FactView]) -> Vec<&'a FactView> {
 }
 
 /// What the notes are searched with: the question, the form's context, and the names of the
-/// projects, goals and trips picked (the notes say what `Project Kestrel` is).
+/// projects, goals and trips picked (the notes say what `Project Larkspur` is).
 pub fn notes_query(ask: &DraftAsk, facts: &[FactView]) -> String {
     let named: Vec<&str> = pick_facts(ask, facts)
         .into_iter()
