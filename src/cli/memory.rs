@@ -1,10 +1,11 @@
-//! `secondself memory import|facts|search`: the native memory store from the command line.
+//! `secondself memory import|facts|search|ask`: the native memory store from the command line.
 //!
 //! The store lives in `<data dir>/memory` (`--data-dir`, default `$XDG_DATA_HOME/secondself` or
 //! `~/.local/share/secondself`). `import` takes files and directories (recursively), imports each
 //! file in its own transaction, prints one line per file (and a progress bar for big batches on
 //! a terminal), then re-distils the profile. `facts` prints the current profile (sensitive
-//! values masked unless `--show-sensitive`); `search` prints the top passages with provenance.
+//! values masked unless `--show-sensitive`); `search` prints the top passages with provenance; `ask` answers a question
+//! from memory (extractive unless `--model`), with its sources.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use secondself_engine::memory::store::Store;
 use secondself_engine::memory::{date, l1, Fact, Sensitivity};
 use secondself_engine::retrieval::index::InvertedIndex;
 use secondself_engine::retrieval::rank::{self, PassageKind};
+use secondself_engine::tasks::memory_qa::{self, Asker};
 
 /// `secondself memory …`
 #[derive(Debug, ClapArgs)]
@@ -52,6 +54,16 @@ pub enum Command {
         /// Print sensitive values instead of masking them.
         #[arg(long)]
         show_sensitive: bool,
+    },
+    /// Ask your memory a question, as the side panel's chat does: the answer, then its sources.
+    Ask {
+        question: String,
+        /// Answer as to a third party (`--for "a recruiter"`): nothing sensitive is shared.
+        #[arg(long = "for", value_name = "WHO")]
+        asker: Option<String>,
+        /// Let the L2 model write the answer (default: the extracted answer alone, no model).
+        #[arg(long)]
+        model: bool,
     },
 }
 
@@ -96,7 +108,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         } else {
             out.push(path);
         }
-    }
+        }
     Ok(())
 }
 
@@ -230,6 +242,26 @@ pub fn run(args: Args) -> Result<()> {
                         println!("{:>2}. {:>6.2}  {} [{}]\n      {text}", i + 1, p.score, p.source, p.chunk_id.as_deref().unwrap_or(""));
                     }
                 }
+            }
+        }
+        Command::Ask { question, asker, model } => {
+            let asker = match asker {
+                Some(role) => Asker::ThirdParty { role },
+                None => Asker::User,
+            };
+            let (facts, passages) = pollster::block_on(memory_qa::retrieve(&store, &question, now()))?;
+            let prepared = memory_qa::prepare(&question, &asker, &facts, &passages);
+            let text = if model && prepared.needs_model() {
+                let mut generate = crate::cli::eval_persona::load_model(None, None)?;
+                generate(&prepared.messages)?
+            } else {
+                String::new()
+            };
+            let answer = memory_qa::finish(&prepared, &text);
+            println!("{}", answer.text);
+            for c in &answer.citations {
+                let date = c.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+                println!("  - {}{date}: {}", c.source, c.text.split_whitespace().collect::<Vec<_>>().join(" "));
             }
         }
     }

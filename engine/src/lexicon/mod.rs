@@ -123,6 +123,8 @@ list!(relative_time, "relative_time.txt");
 list!(time_units, "time_units.txt");
 list!(number_words, "number_words.txt");
 list!(place_prepositions, "place_prepositions.txt");
+list!(fact_words, "fact_words.txt");
+list!(now_words, "now_words.txt");
 
 /// What Memory QA says without an answer, per language (case kept: see `replies.txt`).
 pub fn replies() -> &'static Lexicon {
@@ -207,6 +209,105 @@ pub fn language_code(name: &str) -> Option<&'static str> {
     languages().lines.iter().find(|l| l.items.iter().any(|i| i.iter().any(|w| *w == n))).map(|l| l.lang)
 }
 
+/// The kinds of profile fact a question may ask for by name, in the order of `fact_words.txt`.
+pub const FACT_KINDS: [&str; 16] = [
+    "phone", "email", "work email", "home address", "postcode", "city", "birthday", "employer", "job title", "partner", "diet",
+    "allergies", "dislikes", "projects", "clothing size", "country",
+];
+
+/// The words, in every language, a question uses for one of [`FACT_KINDS`] (each word of a
+/// phrase on its own).
+pub fn words_for_fact(kind: &str) -> Vec<String> {
+    let Some(i) = FACT_KINDS.iter().position(|k| *k == kind) else { return Vec::new() };
+    let mut out: Vec<String> = Vec::new();
+    for l in &fact_words().lines {
+        for spelling in l.items.get(i).into_iter().flatten() {
+            for w in spelling.split_whitespace() {
+                if !is_function_word(w) && !out.iter().any(|o| o == w) {
+                    out.push(w.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The kinds of fact that `text` names by one of their phrases of several words (`postal
+/// address`, `job title`, `adresse e-mail`, `working on`): a phrase names its kind more surely
+/// than its words alone do.
+pub fn fact_kinds_named(text: &str) -> Vec<&'static str> {
+    let t = format!(" {} ", text.to_lowercase().replace(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-', " ").split_whitespace().collect::<Vec<_>>().join(" "));
+    let mut out: Vec<&'static str> = Vec::new();
+    for l in &fact_words().lines {
+        for (i, item) in l.items.iter().enumerate() {
+            if item.iter().any(|p| p.contains(' ') && t.contains(&format!(" {p} "))) && !out.contains(&FACT_KINDS[i]) {
+                out.push(FACT_KINDS[i]);
+            }
+        }
+    }
+    out
+}
+
+fn now_phrases() -> &'static Vec<String> {
+    static P: OnceLock<Vec<String>> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut p = now_words().phrases();
+        // Longest first, so `right now` goes before `now`.
+        p.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        p
+    })
+}
+
+/// Whether `text` asks how things are now (`now`, `at present`, `derzeit`, `för närvarande`), in any language.
+pub fn asks_now(text: &str) -> bool {
+    let t = format!(" {} ", text.to_lowercase().replace(|c: char| !c.is_alphanumeric() && c != '\'', " "));
+    now_phrases().iter().any(|p| t.contains(&format!(" {p} ")))
+}
+
+/// `text` without its words that ask for now: they say when, not what about.
+pub fn without_now_words(text: &str) -> String {
+    let mut t = format!(" {} ", text.replace(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-', " "));
+    for p in now_phrases() {
+        let needle = format!(" {p} ");
+        while let Some(i) = t.to_lowercase().find(&needle) {
+            // Lower-casing can change byte lengths: only cut where the positions agree.
+            if t.to_lowercase().len() != t.len() {
+                break;
+            }
+            t.replace_range(i..i + needle.len(), " ");
+        }
+    }
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One everyday concept: its words in each language (`(lang, spellings)`).
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub words: Vec<(&'static str, Vec<String>)>,
+}
+
+/// The everyday concepts of `concepts.txt` (one a line: `en a/b | de c | …`).
+pub fn concepts() -> &'static [Concept] {
+    static C: OnceLock<Vec<Concept>> = OnceLock::new();
+    C.get_or_init(|| {
+        include_str!("concepts.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| Concept {
+                words: l
+                    .split('|')
+                    .map(|seg| {
+                        let seg = seg.trim();
+                        let (lang, rest) = seg.split_once(' ').unwrap_or_else(|| panic!("concept segment without a language: {seg}"));
+                        (lang, rest.split('/').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect())
+                    })
+                    .collect(),
+            })
+            .collect()
+    })
+}
+
 /// The relation items of [`relations`], in their order.
 pub const RELATIONS: [&str; 14] =
     ["partner", "mother", "father", "sister", "brother", "son", "daughter", "grandmother", "grandfather", "aunt", "uncle", "cousin", "friend", "best friend"];
@@ -277,6 +378,47 @@ mod tests {
             assert_eq!(question_kind(q), Some(k), "{q}");
         }
         assert!(is_function_word("der") && is_function_word("och") && !is_function_word("zug"));
+    }
+
+    #[test]
+    fn fact_words_have_one_item_a_kind_in_every_language() {
+        for l in &fact_words().lines {
+            assert_eq!(l.items.len(), FACT_KINDS.len(), "{}", l.lang);
+        }
+        assert_eq!(fact_words().lines.len(), 9);
+        // Invented questions: the kind's words are there in each language.
+        assert!(words_for_fact("employer").contains(&"arbetsgivare".to_string()));
+        assert!(words_for_fact("employer").contains(&"travaille".to_string()));
+        assert!(words_for_fact("home address").contains(&"postal".to_string()));
+        assert!(!words_for_fact("phone").iter().any(|w| is_function_word(w)));
+        assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);
+        assert_eq!(fact_kinds_named("Quelle est ton adresse e-mail ?"), vec!["email"]);
+        assert_eq!(fact_kinds_named("What's she working on?"), vec!["projects"]);
+        assert!(fact_kinds_named("Where do I work?").is_empty());
+    }
+
+    #[test]
+    fn every_concept_is_in_every_language() {
+        let langs: Vec<&str> = months().lines.iter().map(|l| l.lang).collect();
+        assert!(concepts().len() >= 100);
+        for c in concepts() {
+            let have: Vec<&str> = c.words.iter().map(|(l, _)| *l).collect();
+            assert_eq!(have, langs, "{:?}", c.words.first());
+            assert!(c.words.iter().all(|(_, w)| !w.is_empty()), "{:?}", c.words.first());
+        }
+    }
+
+    #[test]
+    fn now_is_asked_in_many_languages() {
+        for q in ["Where do I live at present?", "Var bor jag för närvarande?", "Où est-ce que je travaille actuellement ?", "¿Dónde vivo ahora?", "Wo arbeite ich derzeit?"] {
+            assert!(asks_now(q), "{q}");
+        }
+        for q in ["Where did I live in 2019?", "Quand est né Paul ?", "Was schenke ich Oma?"] {
+            assert!(!asks_now(q), "{q}");
+        }
+        assert_eq!(without_now_words("Where am I employed at present?"), "Where am I employed");
+        assert_eq!(without_now_words("Var jobbar jag just nu?"), "Var jobbar jag");
+        assert_eq!(without_now_words("What birthday present did I buy?"), "What birthday present did I buy");
     }
 
     #[test]

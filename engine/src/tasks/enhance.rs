@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
-use super::evidence::{expanded_query, without_asides, is_sensitive_text, query_terms, score, shareable, units_of, Passage, Sentence, WITHHELD};
+use super::evidence::{without_asides, is_sensitive_text, query_terms, score, shareable, units_of, Passage, Sentence, WITHHELD};
 
 /// One sentence of added context and the fact it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -226,11 +226,11 @@ pub const MIN_NOTE_COVERAGE: f32 = 0.3;
 pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
     // Enhance writes into a chat site's page: only facts the user vouches for.
     let facts: Vec<FactView> = crate::memory::manage::facts_for_pages(store).await?.iter().map(FactView::from).collect();
-    let mut query = expanded_query(prompt, &facts);
+    let mut query = super::evidence::query_groups(prompt, &facts);
     if topics_of(prompt).iter().any(|t| t.name == "schedule") {
-        query.push_str(" monday tuesday wednesday thursday friday mondays tuesdays thursdays office evening");
+        query.extend(crate::retrieval::index::terms("monday tuesday wednesday thursday friday mondays tuesdays thursdays office evening").into_iter().map(|t| vec![t]));
     }
-    let passages = super::evidence::passages(store, &query, now, PASSAGES).await?;
+    let passages = super::evidence::passages_for(store, &query, now, PASSAGES).await?;
     Ok((facts, passages))
 }
 

@@ -44,6 +44,13 @@ pub struct Passage {
 
 /// The top `k` passages for `query` in `store`, best first.
 pub async fn passages(store: &impl Store, query: &str, now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
+    let groups: Vec<Vec<String>> = terms(query).into_iter().map(|t| vec![t]).collect();
+    passages_for(store, &groups, now, k).await
+}
+
+/// The top `k` passages for a query of term groups (a term and its alternatives, as
+/// [`query_groups`] makes them), best first.
+pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
     let chunks = store.chunks().await?;
     let sources = store.sources().await?;
     let mut ix = InvertedIndex::new();
@@ -52,7 +59,7 @@ pub async fn passages(store: &impl Store, query: &str, now: Timestamp, k: usize)
         let dated = c.dated.or(src.map(|s| s.effective_date())).unwrap_or(0);
         ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &c.full_text());
     }
-    Ok(rank::search_chunks(&ix, query, now, k)
+    Ok(rank::search_groups(&ix, groups, now, k)
         .into_iter()
         .filter_map(|(d, score)| {
             let meta = &ix.docs[d as usize];
@@ -209,34 +216,48 @@ pub fn units_of(p: &Passage, index: usize, max_unit: usize) -> Vec<Sentence> {
     out
 }
 
-/// Words of a fact key that a question may use for it (`tel` is asked as `phone`, `mobile`).
-const KEY_WORDS: &[(&str, &str)] = &[
-    ("tel", "phone mobile number"),
-    ("tel-national", "phone mobile number"),
-    ("email", "email address"),
-    ("work-email", "work email address"),
-    ("street-address", "home address live"),
-    ("home-address", "home address live"),
-    ("postal-code", "postcode zip"),
-    ("bday", "birthday born"),
-    ("organization", "employer company"),
-    ("organization-title", "job title role"),
-    ("t-shirt-size", "t-shirt shirt size"),
-    ("partner", "partner boyfriend girlfriend husband wife"),
-    ("diet", "diet dietary eat food"),
-    ("allergies", "allergy allergic dietary food"),
-    ("dislikes", "dislike hate"),
-    ("projects", "project working"),
+/// The kind of fact (one of [`crate::lexicon::FACT_KINDS`]) each profile key holds: a question
+/// names it with that kind's words, in any language (`tel` is asked as `phone`, `Handynummer`,
+/// `mobilnummer`).
+const KEY_KINDS: &[(&str, &str)] = &[
+    ("tel", "phone"),
+    ("tel-national", "phone"),
+    ("email", "email"),
+    ("work-email", "work email"),
+    ("street-address", "home address"),
+    ("home-address", "home address"),
+    ("postal-code", "postcode"),
+    ("address-level2", "city"),
+    ("bday", "birthday"),
+    ("organization", "employer"),
+    ("organization-title", "job title"),
+    ("t-shirt-size", "clothing size"),
+    ("partner", "partner"),
+    ("diet", "diet"),
+    ("allergies", "allergies"),
+    ("dislikes", "dislikes"),
+    ("projects", "projects"),
+    ("country-name", "country"),
 ];
+
+/// The kind of fact a profile key holds (one of [`crate::lexicon::FACT_KINDS`]), if any.
+pub fn kind_of_key(key: &str) -> Option<&'static str> {
+    KEY_KINDS.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind)
+}
+
+/// The words a question may use for a fact key, in every language (empty for keys no kind names).
+pub fn key_words(key: &str) -> Vec<String> {
+    KEY_KINDS.iter().find(|(k, _)| *k == key).map(|(_, kind)| crate::lexicon::words_for_fact(kind)).unwrap_or_default()
+}
 
 /// A fact as a sentence for matching and quoting: `my job title: Senior Data Engineer`.
 pub fn fact_sentence(f: &FactView) -> Sentence {
-    let extra = KEY_WORDS.iter().find(|(k, _)| *k == f.key).map(|(_, w)| *w).unwrap_or("");
+    let extra = key_words(&f.key).join(" ");
     Sentence {
         text: format!("my {}: {}", f.key.replace('-', " "), f.value),
         heading: String::new(),
         // The words a question uses for the key match like the sentence itself.
-        label: (!extra.is_empty()).then(|| extra.to_string()),
+        label: (!extra.is_empty()).then_some(extra),
         passage: None,
         fact_key: Some(f.key.clone()),
         // A single-valued fact is already the newest value (L1 resolved it): it wins ties. List
@@ -366,6 +387,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
     let mut out: Vec<Term> = Vec::new();
     // A question phrase of several words (`wie hoch`, `a qué hora`) asks; it is not a topic.
     let lead = question_phrase_len(query);
+    let lang = crate::text::lang::of_question(query);
     let raw: Vec<&str> = query.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty()).skip(lead).collect();
     for (i, w) in raw.iter().enumerate() {
         let w = w.trim_matches(['\'', '-']);
@@ -377,13 +399,21 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             continue;
         }
         for t in terms(bare) {
-            if QUESTION_WORDS.contains(&t.as_str()) || out.iter().any(|o| o.stem == t) {
+            // `est-ce`, `c'est`: the parts of a joined word may be function words too.
+            if QUESTION_WORDS.contains(&t.as_str()) || crate::lexicon::is_function_word(&t) || out.iter().any(|o| o.stem == t) {
                 continue;
             }
             let mut alternatives: Vec<String> = Vec::new();
             for (k, syn) in SYNONYMS {
                 if stem(k) == t {
                     alternatives.extend(syn.iter().map(|s| stem(s)));
+                }
+            }
+            // The same everyday concept in the other languages (`bike` → `Fahrrad`, `cykel`).
+            for w in translations(&lower, lang) {
+                let st = stem(&w);
+                if st != t && !alternatives.contains(&st) {
+                    alternatives.push(st);
                 }
             }
             if RELATION_WORDS.contains(&lower.as_str()) {
@@ -416,11 +446,41 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
     out
 }
 
-/// `text` plus the alternatives of its terms (synonyms, the names behind relation words): the
-/// query to retrieve passages with.
-pub fn expanded_query(text: &str, facts: &[FactView]) -> String {
-    let extra: Vec<String> = query_terms(text, facts).into_iter().flat_map(|t| t.alternatives).collect();
-    format!("{text} {}", extra.join(" "))
+/// The words of the everyday concepts that `word` names (looked up among the words of the
+/// question's language when it is known) in the other languages: a question finds notes
+/// written in another language (synonyms within a language are [`SYNONYMS`]' job). One-word
+/// spellings only.
+pub fn translations(word: &str, lang: Option<&str>) -> Vec<String> {
+    let w = word.to_lowercase();
+    let st = stem(&w);
+    let mut out: Vec<String> = Vec::new();
+    for c in crate::lexicon::concepts() {
+        let names = c.words.iter().filter(|(l, _)| lang.is_none_or(|q| q == *l)).any(|(_, ws)| ws.iter().any(|x| *x == w || (!x.contains(' ') && stem(x) == st)));
+        if !names {
+            continue;
+        }
+        for (_, ws) in c.words.iter().filter(|(l, _)| lang.is_none_or(|q| q != *l)) {
+            for x in ws.iter().filter(|x| !x.contains(' ') && **x != w) {
+                if !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The retrieval query for `text`: one group a term, the term's stem with its alternatives
+/// (forms, synonyms, translations, the names behind relation words).
+pub fn query_groups(text: &str, facts: &[FactView]) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = query_terms(text, facts).into_iter().map(|t| std::iter::once(t.stem).chain(t.alternatives).collect()).collect();
+    // The text's other index words (`name`, `called`) still help find the passage a little.
+    for t in terms(text) {
+        if !groups.iter().any(|g| g.contains(&t)) {
+            groups.push(vec![t]);
+        }
+    }
+    groups
 }
 
 /// The stems of a text, for matching terms against.
@@ -537,7 +597,13 @@ fn names_in_full(short: &str, text: &str) -> bool {
 
 /// All candidate sentences: the passages' sentences plus the facts as sentences.
 pub fn candidates(facts: &[FactView], passages: &[Passage]) -> Vec<Sentence> {
-    let mut out: Vec<Sentence> = facts.iter().filter(|f| !is_part_key(&f.key) && !f.value.trim().is_empty()).map(fact_sentence).collect();
+    // The whole address answers for its street line, when memory has it.
+    let whole_address = facts.iter().any(|f| f.key == "home-address");
+    let mut out: Vec<Sentence> = facts
+        .iter()
+        .filter(|f| !is_part_key(&f.key) && !f.value.trim().is_empty() && !(whole_address && f.key == "street-address"))
+        .map(fact_sentence)
+        .collect();
     for (i, p) in passages.iter().enumerate() {
         out.extend(sentences_of(p, i));
     }

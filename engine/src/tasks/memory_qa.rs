@@ -137,8 +137,9 @@ pub const FIELD_KEY_BONUS: f32 = 2.5;
 const SUPERSEDED: &[&str] = &["cancelled", "canceled", "previous:", "previously", "no longer", "old number", "is dead", "former"];
 /// Score factor for a superseded sentence.
 pub const SUPERSEDED_FACTOR: f32 = 0.5;
+/// Score factor of a profile fact of another kind than the one the question names by phrase.
+pub const OTHER_KIND_FACTOR: f32 = 0.5;
 /// Words that ask for the current state.
-const CURRENT_WORDS: &[&str] = &[" now", "these days", "at the moment", "currently", "current", "latest", "next"];
 /// A sentence from another source scoring at least this share of the best adds its answer.
 pub const ALSO_ANSWERS: f32 = 0.9;
 /// Most memories one answer gathers.
@@ -178,7 +179,7 @@ fn decline_text(question: &str, subject: Option<&str>) -> String {
 pub async fn retrieve(store: &impl Store, question: &str, now: Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), MemoryError> {
     let facts: Vec<FactView> = manage::current_facts(store).await?.iter().map(FactView::from).collect();
     // Relation words are searched by the names memory gives them too (`sister` → her name).
-    let passages = evidence::passages(store, &evidence::expanded_query(question, &facts), now, PASSAGES).await?;
+    let passages = evidence::passages_for(store, &evidence::query_groups(question, &facts), now, PASSAGES).await?;
     Ok((facts, passages))
 }
 
@@ -313,7 +314,9 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         cands = evidence::shareable(cands, facts);
     }
     // `Find my passport number? I'm doing online check-in.`: the asking sentence is the question.
-    let focus = question_focus(question);
+    // `now`, `at present`, `för närvarande` say when, not what: they ask for the newest.
+    let wants_current = crate::lexicon::asks_now(question);
+    let focus = crate::lexicon::without_now_words(&question_focus(question));
     let mut terms: Vec<Term> = query_terms(&focus, facts);
     if let Some(name) = subject.as_deref() {
         // In a third party's question the user's own name is who, not what.
@@ -332,8 +335,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     // What the question asks for (a date, a time, an amount, a name): sentences holding one rank up.
     let want = AnswerType::of(question);
     let question_words = super::context::words(question);
-    // `now`, `these days`: the newest of the matching sentences ranks up.
-    let wants_current = CURRENT_WORDS.iter().any(|w| question.to_lowercase().contains(w));
+    // The newest of the matching sentences ranks up when the question asks for now.
     let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
     let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
     for s in scored.iter_mut() {
@@ -355,6 +357,16 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         s.score *= 0.75 + 0.25 * s.coverage;
         if wants_current && newest > oldest && s.sentence.dated < Timestamp::MAX {
             s.score *= 1.0 + RECENCY_BONUS * (s.sentence.dated - oldest) as f32 / (newest - oldest) as f32;
+        }
+    }
+    // A question that names a kind of fact by its phrase (`postal address`, `working on`) is
+    // not answered by a fact of another kind that shares a word of it (`email address`, `work`).
+    let named = crate::lexicon::fact_kinds_named(&focus);
+    if !named.is_empty() {
+        for s in scored.iter_mut() {
+            if s.sentence.fact_key.as_deref().is_some_and(|k| evidence::kind_of_key(k).is_none_or(|kind| !named.contains(&kind))) {
+                s.score *= OTHER_KIND_FACTOR;
+            }
         }
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
@@ -1215,5 +1227,51 @@ mod tests {
         assert!(AnswerType::Place.found_in("Race day: start 09:00, Frogner Park", &q));
         assert!(!AnswerType::Place.found_in("Oslo Run training starts Mon 23 June", &q));
         assert!(AnswerType::Date.found_in("climbing stays Mon + Thu evening", &q));
+    }
+
+    #[test]
+    fn profile_facts_are_found_by_the_words_any_language_uses_for_them() {
+        let facts = vec![
+            FactView::new("given-name", "Lena", false),
+            FactView::new("organization", "Northwind Studio", false),
+            FactView::new("organization-title", "Product Designer", false),
+            FactView::new("email", "lena@example.org", false),
+            FactView::new("home-address", "Tallvägen 7, 123 45 Norrby", true),
+            FactView::new("street-address", "Tallvägen 7", false),
+        ];
+        let cases = [
+            ("Where am I employed at present?", "Northwind Studio"),
+            ("Var jobbar jag just nu?", "Northwind Studio"),
+            ("Chez quelle entreprise est-ce que je travaille ?", "Northwind Studio"),
+            ("My postal address?", "Tallvägen 7, 123 45 Norrby"),
+            ("Quelle est mon adresse postale ?", "Tallvägen 7, 123 45 Norrby"),
+            ("Which e-mail address do I use now?", "lena@example.org"),
+            ("Vilken e-postadress har jag?", "lena@example.org"),
+        ];
+        for (q, want) in cases {
+            let p = prepare(q, &Asker::User, &facts, &[]);
+            let a = finish(&p, "");
+            assert!(a.text.contains(want), "{q} -> {}", a.text);
+        }
+        // To a third party the employer is shareable, the exact address is not.
+        let third = third();
+        let a = finish(&prepare("Bei welchem Unternehmen arbeitet Lena?", &third, &facts, &[]), "");
+        assert!(a.text.contains("Northwind"), "{}", a.text);
+        let a = finish(&prepare("What is Lena's postal address?", &third, &facts, &[]), "");
+        assert!(!a.text.contains("Tallvägen"), "{}", a.text);
+    }
+
+    #[test]
+    fn a_question_finds_a_note_written_in_another_language() {
+        let passages = vec![
+            doc("Min nya chef heter Ingrid Dahl, hon är lugn och tydlig.", "första veckan", 300),
+            doc("Flytten till Norrby blir den 3 maj, flyttfirman kommer klockan åtta.", "flytt", 200),
+            doc("Mon vélo est chez le réparateur jusqu'à jeudi.", "", 100),
+        ];
+        let facts = vec![FactView::new("given-name", "Lena", false)];
+        for (q, want) in [("Who is my new boss?", "Ingrid Dahl"), ("When is the move?", "3 maj"), ("Where is my bike?", "réparateur")] {
+            let a = finish(&prepare(q, &Asker::User, &facts, &passages), "");
+            assert!(a.text.contains(want), "{q} -> {}", a.text);
+        }
     }
 }

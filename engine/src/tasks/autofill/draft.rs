@@ -168,8 +168,8 @@ pub fn notes_query(ask: &DraftAsk, facts: &[FactView]) -> String {
 /// [`notes_query`].
 pub async fn retrieve(store: &impl crate::memory::store::Store, ask: &DraftAsk, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
     let facts: Vec<FactView> = crate::memory::manage::facts_for_pages(store).await?.iter().map(FactView::from).collect();
-    let query = crate::tasks::evidence::expanded_query(&notes_query(ask, &facts), &facts);
-    let passages = crate::tasks::evidence::passages(store, &query, now, PASSAGES).await?;
+    let query = crate::tasks::evidence::query_groups(&notes_query(ask, &facts), &facts);
+    let passages = crate::tasks::evidence::passages_for(store, &query, now, PASSAGES).await?;
     Ok((facts, passages))
 }
 
