@@ -125,6 +125,8 @@ list!(number_words, "number_words.txt");
 list!(place_prepositions, "place_prepositions.txt");
 list!(fact_words, "fact_words.txt");
 list!(now_words, "now_words.txt");
+list!(conditions, "conditions.txt");
+list!(dislike_openers, "dislike_openers.txt");
 
 /// What Memory QA says without an answer, per language (case kept: see `replies.txt`).
 pub fn replies() -> &'static Lexicon {
@@ -395,6 +397,13 @@ mod tests {
         assert_eq!(fact_kinds_named("Quelle est ton adresse e-mail ?"), vec!["email"]);
         assert_eq!(fact_kinds_named("What's she working on?"), vec!["projects"]);
         assert!(fact_kinds_named("Where do I work?").is_empty());
+    }
+
+    #[test]
+    fn conditions_have_fifteen_items_in_every_language() {
+        for l in &conditions().lines {
+            assert_eq!(l.items.len(), 15, "{}", l.lang);
+        }
     }
 
     #[test]

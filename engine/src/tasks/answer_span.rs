@@ -289,7 +289,8 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
             let new = !question.contains(&lower) && (title || !crate::lexicon::is_everyday_word(&lower)) && !calendar;
             // The first word of a sentence is capitalised by position: for `who`, a name when it
             // is name-shaped and not an everyday word (`Okonkwo is…`); otherwise never.
-            let by_position = i == 0 && at_start && !(who && is_name_shaped(c) && !crate::lexicon::is_everyday_word(&lower));
+            // A title (`Dr`, `Mr`) starts a name wherever it stands.
+            let by_position = i == 0 && at_start && !title && !(who && is_name_shaped(c) && !crate::lexicon::is_everyday_word(&lower));
             // `University of Tromsø`, `Universidad de Huelva`: a function word between
             // two capitalised words joins them.
             let joins = !run.is_empty() && crate::lexicon::is_function_word(&lower) && !w.ends_with([',', '.', ';', ':']) && words.get(i + 1).is_some_and(|n| core(n).starts_with(char::is_uppercase));
@@ -389,8 +390,29 @@ fn amount(text: &str, ask: &Ask) -> Option<String> {
             // `£1,327.00`, `three kids`, `5 times`: the number and up to two words it counts,
             // a bare number after the question's own word right before it (`turns 4`).
             let mut out = vec![w.trim_end_matches([',', '.', ';', ':'])];
-            let ends = w.ends_with([',', '.', ';', ':', '!', '?']);
+            let mut ends = w.ends_with([',', '.', ';', ':', '!', '?']);
+            // `11 400 kr`, `2 500 €`: groups of three digits after a space are the same number.
+            let mut i = i;
+            while !ends && c.chars().all(|ch| ch.is_ascii_digit()) && c.len() <= 3 {
+                let Some(next) = words.get(i + 1) else { break };
+                let n = next.trim_end_matches([',', '.', ';', ':', '!', '?']);
+                if n.len() != 3 || !n.chars().all(|ch| ch.is_ascii_digit()) {
+                    break;
+                }
+                out.push(n);
+                ends = next.len() != n.len();
+                i += 1;
+            }
             for next in words.iter().skip(i + 1).take(if ends { 0 } else { 2 }) {
+                // A currency sign after the amount (`950 €`) is part of it.
+                let sign = next.trim_end_matches([',', '.', ';', ':', '!', '?']);
+                if !sign.is_empty() && sign.chars().all(|ch| matches!(ch, '€' | '$' | '£' | '¥' | '₹' | '₩')) {
+                    out.push(sign);
+                    if next.len() != sign.len() {
+                        break;
+                    }
+                    continue;
+                }
                 if is_filler(next) || core(next).chars().any(|ch| ch.is_ascii_digit()) {
                     break;
                 }
@@ -446,6 +468,13 @@ mod tests {
         assert_eq!(answer("What race is Tomasz training for?", "Tomasz wants to run the 50 km Kashubian trail race in August.").as_deref(), Some("50 km Kashubian trail race"));
         // The subject and its verb are not an answer: the sentence stays.
         assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
+    }
+
+    #[test]
+    fn numbers_written_with_spaces_stay_whole() {
+        let q = "How much is the deposit?";
+        assert_eq!(answer(q, "Deposition: 24 900 kr, betalas i förskott.").as_deref(), Some("24 900 kr"));
+        assert_eq!(answer(q, "Le dépôt est de 1 250 000 € au total.").as_deref(), Some("1 250 000 €"));
     }
 
     #[test]

@@ -499,7 +499,7 @@ pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
 /// Two forms of one word in languages the English stemmer does not know: the same first six
 /// letters or more and endings of at most two (`heiratet` / `heiraten`, `geburtstag` /
 /// `geburtstage`; not `tenancy` / `tenant`), or a compound and its head (`handynummer` /
-/// `nummer`, `zahnarztpraxis` / `praxis`).
+/// `nummer`, `zahnarztpraxis` / `praxis`, `löparskor` / `skor`).
 pub fn same_word(a: &str, b: &str) -> bool {
     let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let common = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
@@ -507,7 +507,9 @@ pub fn same_word(a: &str, b: &str) -> bool {
         return true;
     }
     let (long, short) = if ac.len() > bc.len() { (a, b) } else { (b, a) };
-    short.chars().count() >= 5 && long.chars().count() >= short.chars().count() + 4 && long.ends_with(short)
+    let (l, n) = (long.chars().count(), short.chars().count());
+    // A short head needs a longer compound (`löparskor` / `skor`; not `network` / `work`).
+    long.ends_with(short) && ((n >= 5 && l >= n + 4) || (n == 4 && l >= n + 5))
 }
 
 /// How many words at the start of `query` are a question phrase of several words (`wie hoch`,

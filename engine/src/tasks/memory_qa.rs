@@ -457,8 +457,10 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let span_of = |s: &Scored| {
         let sentence = expand_weekdays(&without_old_values(s.sentence.text.trim()));
         // A profile fact (`my phone: 07700 900123`) answers with its value.
+        // So does a field whose label the question asks for (`Hyresvärd: Fjällhus AB`).
         let sentence = match (&s.sentence.fact_key, sentence.split_once(": ")) {
             (Some(_), Some((_, value))) => value.to_string(),
+            (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms) => value.to_string(),
             _ => sentence,
         };
         let (times, written) = span_ask(s);

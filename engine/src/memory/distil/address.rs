@@ -131,8 +131,13 @@ fn lexicon_unit(s: &str) -> bool {
     ["flat ", "apartment ", "apt ", "unit ", "wohnung ", "lgh ", "piso "].iter().any(|u| l.starts_with(u))
 }
 
+/// What may follow a cue before the address: a form of `to be` in the languages read, then
+/// punctuation.
+const COPULA_TAIL: &str = r"(?:\s+(?:is|will be|ist|lautet|est|sera|es|será|è|sarà|is|wordt|é|será|jest|będzie|är|blir))?\W*$";
+
 fn cue(cell: &'static OnceLock<Regex>, lex: &lexicon::Lexicon) -> &'static Regex {
-    cell.get_or_init(|| super::cue_regex(lex, r"\W*$"))
+    // `my new address is …`, `vår nya adress är …`: the cue may end in the verb `to be`.
+    cell.get_or_init(|| super::cue_regex(lex, COPULA_TAIL))
 }
 
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
@@ -149,7 +154,9 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             continue;
         }
         // A company's address (a signature's office line, a contract's other party) is not home.
-        if lexicon::names_company(&lines.get(f.line).copied().unwrap_or_default().replace(&f.addr.line1, "")) || lexicon::names_company(before) {
+        // A line of its own right under a company's name (a signature block) is the office too.
+        let under_company = bare && lexicon::names_company(prev);
+        if under_company || lexicon::names_company(&lines.get(f.line).copied().unwrap_or_default().replace(&f.addr.line1, "")) || lexicon::names_company(before) {
             continue;
         }
         let near = |d: usize| lines.get(d).map(|l| l.to_lowercase()).unwrap_or_default();
@@ -222,5 +229,17 @@ mod tests {
         let cv = "JO BLOGGS\n1 Old Road, Bath BA2 4QT, United Kingdom\n07700 900111 | jo.bloggs@mail.example";
         let c = run_rule_as(cv, SourceKind::Text, |v, out| rules(v, &o, out));
         assert!(c.contains(&("address-line1".into(), "1 Old Road".into())), "{c:?}");
+    }
+
+    #[test]
+    fn a_cue_may_end_in_to_be_and_a_signature_office_is_not_home() {
+        let o = owner();
+        for text in ["Vår nya adress är Tallvägen 7, 123 45 Norrby.", "Notre nouvelle adresse est 4 rue des Lilas, 44000 Nantes.", "Our new address is 9 Mill Lane, Leeds LS6 2AB."] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(c.iter().any(|(k, _)| k == "home-address"), "{text}: {c:?}");
+        }
+        let signature = "Best,\n\nJo Bloggs\nAnalyst | Acme Systems AB\nStorgatan 1, 111 22 Stockholm\n+46 8 123 456 | jo.bloggs@mail.example";
+        let c = run_rule(signature, |v, out| rules(v, &o, out));
+        assert!(!c.iter().any(|(k, _)| k == "home-address"), "{c:?}");
     }
 }

@@ -137,6 +137,16 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
             v.emit(out, "dislikes", &item, 0.75);
         }
     }
+    // `Gillar inte oliver.` at the start of a line or sentence: the writer's own dislike.
+    static OPENER: OnceLock<Regex> = OnceLock::new();
+    let opener = OPENER.get_or_init(|| Regex::new(&format!(r"(?im)(?:^|[.!?]\s+)[-*•]?\s*(?:{})\s+", super::people::alternation(lexicon::dislike_openers()))).expect("dislike openers"));
+    for m in opener.find_iter(&v.text) {
+        for item in items_after(&v.text[m.end()..]) {
+            if !out.iter().any(|c| c.key == "dislikes" && c.value == item) {
+                v.emit(out, "dislikes", &item, 0.75);
+            }
+        }
+    }
     static CARRY: OnceLock<Regex> = OnceLock::new();
     static FINE: OnceLock<Regex> = OnceLock::new();
     let carry = re(&CARRY, r"(?i)\bI (?:always )?carry (?:an? |my |two )?(epi-?pens?|auto-?injectors?|inhalers?)");
@@ -277,6 +287,10 @@ mod tests {
         assert!(get(&c, "dislikes").contains(&"coriander".to_string()), "{c:?}");
         assert!(get(&c, "dislikes").contains(&"meetings before 9:30".to_string()));
         assert_eq!(get(&c, "t-shirt-size"), ["women's M"]);
+        let c = run_rule("# Mat\nGillar inte kapris.\nHon gillar inte fisk.\nN'aime pas le céleri, ni les navets.", rules);
+        let d = get(&c, "dislikes");
+        assert!(d.contains(&"kapris".to_string()) && d.iter().any(|x| x.starts_with("céleri")), "{c:?}");
+        assert!(!get(&c, "dislikes").contains(&"fisk".to_string()), "someone else's dislike: {c:?}");
         let c = run_rule("INTERESTS\nBouldering, running (training), baking\n", rules);
         assert_eq!(get(&c, "interests"), ["bouldering", "running", "baking"]);
     }

@@ -48,7 +48,11 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
     let id = ID.get_or_init(|| super::cue_regex(lexicon::id_labels(), &format!("{NO}{VALUE}")));
     let reference = REF.get_or_init(|| super::cue_regex(lexicon::ref_labels(), &format!("{NO}{VALUE}")));
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).count();
-    for c in id.captures_iter(flat) {
+    // `Personnummer till blanketten: 910914-3287`: a few words may stand between the label and
+    // its colon.
+    static ID_LATER: OnceLock<Regex> = OnceLock::new();
+    let id_later = ID_LATER.get_or_init(|| super::cue_regex(lexicon::id_labels(), &format!(r"(?:[ \t]+[^\s:]+){{1,3}}[ \t]*:[ \t]*{VALUE}")));
+    for c in id.captures_iter(flat).chain(id_later.captures_iter(flat)) {
         let val = c[1].trim_end_matches(['.', '-']);
         if digits(val) >= 5 && !out.iter().any(|c| c.value == val) {
             v.emit(out, "national-id", val, 0.85);
@@ -94,6 +98,20 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
     }
     if v.author != Author::Owner {
         return;
+    }
+    // A long-term condition named in any language (`astman`, `mon asthme`, `Migräne`): the
+    // word or its inflected form (at most three letters more).
+    let lower = flat.to_lowercase();
+    for (_, _, name) in lexicon::conditions().spellings() {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(name).map(|i| i + from) {
+            from = i + name.len();
+            let starts = lower[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let tail = lower[from..].chars().take_while(|c| c.is_alphanumeric()).count();
+            if starts && tail <= 3 && !out.iter().any(|c| c.key == "health-condition" && c.value == name) {
+                v.emit(out, "health-condition", name, 0.7);
+            }
+        }
     }
     // A medicine written with its dose (`Levodex 50 µg`, `Ibuprofeno 600 mg`).
     static DOSE: OnceLock<Regex> = OnceLock::new();
@@ -266,6 +284,18 @@ mod tests {
         assert_eq!(get(&c, "medication"), ["Ibuprofeno"], "{c:?}");
         assert_eq!(get(&c, "health-condition"), ["fibromialgia"], "{c:?}");
         assert!(!iban_valid("DE62 3704 0044 0532 0137 78"));
+    }
+
+    #[test]
+    fn labels_a_few_words_before_their_colon_conditions_and_compound_pay_words() {
+        let c = run_rule("Personnummer till formuläret: 870203-4471.\nMånadslön: 38 500 kr.\nKontroll för astman, allt ser bra ut. J'ai de l'eczéma depuis l'enfance.", rules);
+        assert_eq!(get(&c, "national-id"), ["870203-4471"], "{c:?}");
+        assert!(get(&c, "finances").iter().any(|f| f.starts_with("38 500 kr")), "{c:?}");
+        let h = get(&c, "health-condition");
+        assert!(h.contains(&"astma".to_string()) && h.contains(&"eczéma".to_string()), "{h:?}");
+        // Inside another word a condition's name is no condition (`Pasta` is not `asma`).
+        let c = run_rule("Pasta med svamp, sedan diabetesforskning på jobbet.", rules);
+        assert!(get(&c, "health-condition").is_empty(), "{c:?}");
     }
 
     #[test]

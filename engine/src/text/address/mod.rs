@@ -192,14 +192,31 @@ pub fn find_locality(line: &str, hints: &[&str]) -> Option<Locality> {
         if line[..start].ends_with(&format!("{}-", f.code)) {
             start -= 3;
         }
-        let end = z.end().max(t.end()).max(c.name("s").map_or(0, |s| s.end()));
-        return Some(Locality { start, end, country: f.code, postcode: normal_postcode(f.code, &postcode), town: t.as_str().trim().to_string(), region });
+        let town = sentence_cut(t.as_str().trim());
+        let t_end = if town.len() < t.as_str().trim().len() { t.start() + town.len() } else { t.end() };
+        let end = z.end().max(t_end).max(c.name("s").filter(|s| s.start() < t_end || t_end == t.end()).map_or(0, |s| s.end()));
+        return Some(Locality { start, end, country: f.code, postcode: normal_postcode(f.code, &postcode), town, region });
     }
     static GENERIC: OnceLock<Regex> = OnceLock::new();
     let g = GENERIC.get_or_init(|| Regex::new(&format!(r"(?:^|[\s,])(?P<z>\d{{5}})\s+(?P<c>{TOWN})(?:$|[\s,.)])")).expect("generic locality"));
     let c = g.captures(line)?;
     let (z, t) = (c.name("z")?, c.name("c")?);
-    Some(Locality { start: z.start(), end: t.end(), country: "", postcode: z.as_str().to_string(), town: t.as_str().to_string(), region: None })
+    let town = sentence_cut(t.as_str());
+    Some(Locality { start: z.start(), end: t.start() + town.len(), country: "", postcode: z.as_str().to_string(), town, region: None })
+}
+
+/// A town ends where its sentence does: `Norrby. Kom och hälsa på` is `Norrby`; an
+/// abbreviation's point (`St. Albans`) does not end it.
+fn sentence_cut(town: &str) -> String {
+    let mut at = 0;
+    for w in town.split_inclusive(' ') {
+        let word = w.trim_end();
+        if word.ends_with('.') && word.trim_end_matches('.').chars().count() > 3 {
+            return town[..at + word.len() - 1].to_string();
+        }
+        at += w.len();
+    }
+    town.to_string()
 }
 
 /// Postcodes in the form the country's post writes them (`BA24QT` → `BA2 4QT`).
@@ -361,6 +378,18 @@ pub fn parse(line: &str, hints: &[&str]) -> Option<Address> {
     let before = line[..loc.start].trim().trim_end_matches(',');
     let parts: Vec<String> = before.split(',').map(str::to_string).collect();
     parse_parts(&parts, &loc)
+}
+
+#[cfg(test)]
+mod sentence_tests {
+    use super::sentence_cut;
+
+    #[test]
+    fn a_town_ends_with_its_sentence() {
+        assert_eq!(sentence_cut("Norrby. Kom"), "Norrby");
+        assert_eq!(sentence_cut("St. Albans"), "St. Albans");
+        assert_eq!(sentence_cut("Frankfurt am Main"), "Frankfurt am Main");
+    }
 }
 
 #[cfg(test)]
