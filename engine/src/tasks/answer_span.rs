@@ -377,9 +377,11 @@ fn head_follows_question_word(ask: &Ask) -> bool {
 /// The amount the sentence gives: a number (digits or a number word) with the words it counts.
 fn amount(text: &str, ask: &Ask) -> Option<String> {
     let clause = best_clause_text(text, ask.terms);
+    // A label's value comes after its colon (`Semester: 30 dagar per år`).
+    let value = text.find(clause).and_then(|i| text[i + clause.len()..].strip_prefix(':')).and_then(|r| clauses(r).first().copied()).unwrap_or(clause);
     // A number the question itself says (`my 18th birthday`, `his two turtles`) is not the answer.
     let question: Vec<String> = super::context::words(ask.question);
-    for hay in [clause, text] {
+    for hay in [clause, value, text] {
         let words: Vec<&str> = hay.split_whitespace().collect();
         for (i, w) in words.iter().enumerate() {
             let c = core(w);
@@ -468,6 +470,11 @@ mod tests {
         assert_eq!(answer("What race is Tomasz training for?", "Tomasz wants to run the 50 km Kashubian trail race in August.").as_deref(), Some("50 km Kashubian trail race"));
         // The subject and its verb are not an answer: the sentence stays.
         assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
+    }
+
+    #[test]
+    fn a_labels_amount_is_after_its_colon() {
+        assert_eq!(answer("How many days of leave do I get?", "Lön: 41 000 kr. Leave: 28 days a year.").as_deref(), Some("28 days"));
     }
 
     #[test]

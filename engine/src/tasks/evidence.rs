@@ -493,7 +493,7 @@ pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
     // The stemmer leaves `language` but cuts `languages` to `languag`: compare without a final `e`.
     let bare = |s: &str| -> String { if s.len() > 4 { s.strip_suffix('e').unwrap_or(s).to_string() } else { s.to_string() } };
     let wanted: Vec<String> = std::iter::once(&term.stem).chain(&term.alternatives).map(|s| bare(s)).collect();
-    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s) || wanted.contains(&bare(s)) || same_word(&term.stem, s))
+    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s) || wanted.contains(&bare(s)) || same_word(&term.stem, s) || term.alternatives.iter().any(|a| same_word(a, s)))
 }
 
 /// Two forms of one word in languages the English stemmer does not know: the same first six

@@ -137,7 +137,8 @@ pub const FIELD_KEY_BONUS: f32 = 2.5;
 const SUPERSEDED: &[&str] = &["cancelled", "canceled", "previous:", "previously", "no longer", "old number", "is dead", "former"];
 /// Score factor for a superseded sentence.
 pub const SUPERSEDED_FACTOR: f32 = 0.5;
-/// Score factor of a profile fact of another kind than the one the question names by phrase.
+/// Score factor of a profile fact of another kind than the one the question names by phrase,
+/// or of one that lacks the name the question asks about.
 pub const OTHER_KIND_FACTOR: f32 = 0.5;
 /// Words that ask for the current state.
 /// A sentence from another source scoring at least this share of the best adds its answer.
@@ -369,6 +370,11 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             }
         }
     }
+    // A profile fact is the user's own: it does not answer for someone the question names
+    // (`när fyller Tove år?` is not the user's birthday).
+    for s in scored.iter_mut().filter(|s| !s.names_covered && s.sentence.fact_key.is_some()) {
+        s.score *= OTHER_KIND_FACTOR;
+    }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
     // A name the question uses must be in the evidence, unless nearly all else is.
     let names_ok = |s: &Scored| s.names_covered || s.coverage >= NAME_WAIVER;
@@ -376,8 +382,10 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     // Two-part questions (`job title and employer`) may need two sentences: the best one and
     // the one among the next few that adds most.
     // (`… and …` questions look further for the partner; others take the runner-up).
+    // The partner must hold the names the question uses too (the hotel of another trip does
+    // not complete a question about this one).
     let partner = if focus.to_lowercase().contains(" and ") {
-        scored.iter().skip(1).take(PARTNERS).max_by(|a, b| joint_coverage(&terms, best, a).total_cmp(&joint_coverage(&terms, best, b)))
+        scored.iter().skip(1).take(PARTNERS).filter(|s| names_ok(s)).max_by(|a, b| joint_coverage(&terms, best, a).total_cmp(&joint_coverage(&terms, best, b)))
     } else {
         scored.get(1)
     };
