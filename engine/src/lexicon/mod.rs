@@ -127,6 +127,7 @@ list!(fact_words, "fact_words.txt");
 list!(now_words, "now_words.txt");
 list!(conditions, "conditions.txt");
 list!(dislike_openers, "dislike_openers.txt");
+list!(household_labels, "household_labels.txt");
 
 /// What Memory QA says without an answer, per language (case kept: see `replies.txt`).
 pub fn replies() -> &'static Lexicon {

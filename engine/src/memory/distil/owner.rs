@@ -1,5 +1,5 @@
-//! Who the user is: the display name and addresses their mail is sent to (To: headers),
-//! strengthened by "My name is …" in their own text. Every other rule asks this module whether
+//! Who the user is: the display name on one side of most of their mail (From: or To:) and its
+//! addresses, strengthened by "My name is …" in their own text. Every other rule asks this module whether
 //! a name, address or line is the user's.
 
 use std::collections::HashMap;
@@ -70,10 +70,18 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
                     addr_names.push((n, a, date));
                 }
             }
-            // Mail the user sent: its From address is theirs when it carries their name (found
-            // from the mail sent to them, below).
+            // Mail the user sent: they are on one side of every mail in their export, so their
+            // name is the one most often in From or To. Its From address is theirs when it
+            // carries their name.
             if let Some(from) = chunk_header(c, "From") {
-                addr_names.extend(parse_addresses(&from).into_iter().map(|(n, a)| (n, a, date)));
+                for (n, a) in parse_addresses(&from) {
+                    // (A little less than a To: name, so that of one mail each the receiver wins.)
+                    if let Some(n) = &n {
+                        let e = names.entry(title_case(n)).or_insert((0.0, c.id.clone(), date));
+                        e.0 += 0.9;
+                    }
+                    addr_names.push((n, a, date));
+                }
             }
         }
         if matches!(k, SourceKind::Email | SourceKind::Html | SourceKind::Selection) {
@@ -210,6 +218,23 @@ mod tests {
         assert!(!o.local_part_matches("sam@x.example"));
         assert!(o.named_in("Ms JO ANNE BLOGGS"));
         assert!(!o.named_in("Bloggs, Jo"));
+    }
+
+    /// Mostly sent mail, each to someone else: the sender is the user (invented example).
+    #[test]
+    fn the_name_on_one_side_of_most_mail_is_the_user() {
+        use crate::memory::{Chunk, Origin, Source};
+        let src = |id: &str| Source { id: id.into(), name: id.into(), kind: SourceKind::Email, origin: Origin::Note, imported_at: 0, dated: None, sha256: id.into(), chunk_ids: vec![format!("{id}-0")] };
+        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None, times: vec![] };
+        let sources = vec![src("a"), src("b"), src("c")];
+        let chunks = vec![
+            chunk("a", "From: Lea Varga <lea@mail.example>\nTo: Mme Adam <ecole@school.example>\nSubject: absence"),
+            chunk("b", "From: Lea Varga <lea@mail.example>\nTo: Bo Ek <bo@x.example>\nSubject: hi"),
+            chunk("c", "From: Shop <no-reply@shop.example>\nTo: Lea Varga <lea@mail.example>\nSubject: order"),
+        ];
+        let o = detect(&sources, &chunks);
+        assert_eq!(o.name.as_deref(), Some("Lea Varga"));
+        assert!(o.addresses.iter().any(|(a, _, _)| a == "lea@mail.example"), "{:?}", o.addresses);
     }
 
     /// A second family name found in the user's own documents (invented example).

@@ -110,6 +110,37 @@ impl People {
                 self.note(v, name, Some(&rel), None);
             }
         }
+        // "Tenants: Lea Varga and Bo Ek": the other adult on the user's lease shares their home
+        // (a partner more often than not; said less surely than "my partner").
+        static HOUSEHOLD: OnceLock<Regex> = OnceLock::new();
+        let household = HOUSEHOLD.get_or_init(|| {
+            Regex::new(&format!(r"(?im)^\s*(?:{})\s*:\s*(.+?)\s+(?:and|und|et|y|e|en|i|och|oraz|&)\s+(.+?)\s*$", alternation(lexicon::household_labels()))).expect("household labels")
+        });
+        let given = owner.given.as_deref().map(str::to_lowercase);
+        for c in household.captures_iter(&v.text) {
+            let bare = |s: &str| -> Vec<String> {
+                s.split_whitespace().filter(|w| !lexicon::honorifics().phrases().iter().any(|h| h.trim_end_matches('.') == w.trim_end_matches('.').to_lowercase())).map(str::to_string).collect()
+            };
+            let (a, b) = (bare(&c[1]), bare(&c[2]));
+            if a.is_empty() || b.is_empty() || a.len() > 4 || b.len() > 4 || !a.iter().chain(&b).all(|w| w.starts_with(char::is_uppercase)) {
+                continue;
+            }
+            let is_owner = |n: &[String]| given.as_deref().is_some_and(|g| n.first().is_some_and(|f| f.to_lowercase() == g));
+            let mut other = match (is_owner(&a), is_owner(&b)) {
+                (true, false) => b.clone(),
+                (false, true) => a.clone(),
+                _ => continue,
+            };
+            // `Nadia et Karim Benali`: one family name for both.
+            if other.len() == 1 {
+                if let Some(family) = b.last().filter(|_| b.len() > 1 && other != b) {
+                    other.push(family.clone());
+                }
+            }
+            let name = other.join(" ");
+            v.emit(out, "partner", &name, 0.6);
+            self.note(v, &name, Some("partner"), None);
+        }
         if v.first_person() {
             for c in my_rel.captures_iter(&v.flat) {
                 let (rel, name) = (c[1].to_lowercase(), c[2].to_string());
@@ -208,6 +239,21 @@ mod tests {
     }
 
     /// Partners and family as people write them in other languages (invented examples).
+    #[test]
+    fn the_other_tenant_shares_the_home() {
+        let o = owner();
+        for (text, want) in [("Tenants: Jo Bloggs and Ann Smith", "Ann Smith"), ("Locataires : Jo et Marc Bloggs", "Marc Bloggs"), ("Hyresgäster: Ms Ann Smith och Jo Bloggs", "Ann Smith")] {
+            let v = view_of(text, SourceKind::Text);
+            let mut out = Vec::new();
+            People::default().rules(&v, &o, &mut out);
+            assert!(out.iter().any(|c| c.key == "partner" && c.value == want), "{text}: {out:?}");
+        }
+        let v = view_of("Tenants: Ann Smith and Bo Ek", SourceKind::Text);
+        let mut out = Vec::new();
+        People::default().rules(&v, &o, &mut out);
+        assert!(out.is_empty(), "the user is not on this lease: {out:?}");
+    }
+
     #[test]
     fn partner_in_other_languages() {
         let o = owner();
