@@ -51,9 +51,9 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             }
         }
         // A line that is only the user's name with one more word inside it (a CV header, a
-        // signature): the middle name, in capitals or not.
+        // signature, a form's `Name:` field): the middle name, in capitals or not.
         if v.first_person() && !f.is_empty() {
-            let line_pattern = format!(r"(?im)^\s*(?:(?:{titles})\.?\s+)*{}\s+(\p{{L}}[\p{{L}}'-]+)\s+{}\s*$", regex::escape(g), regex::escape(f));
+            let line_pattern = format!(r"(?im)^\s*(?:\p{{L}}[\p{{L}} .-]{{0,24}}:\s*)?(?:(?:{titles})\.?\s+)*{}\s+(\p{{L}}[\p{{L}}'-]+)\s+{}\s*$", regex::escape(g), regex::escape(f));
             if let Some(line) = super::owner_regex(&line_pattern) {
                 for c in line.captures_iter(text) {
                     v.emit(out, "additional-name", &name_case(&c[1]), 0.75);
@@ -138,6 +138,8 @@ mod tests {
         let c = run_rule("Frau Dr. Jo Bloggs, Hauptstraße 1", |v, out| rules(v, &o, out));
         assert!(c.contains(&("honorific-prefix".into(), "Dr.".into())), "{c:?}");
         let c = run_rule("JO ANNE BLOGGS\nIngenieurin", |v, out| rules(v, &o, out));
+        assert!(c.contains(&("additional-name".into(), "Anne".into())), "{c:?}");
+        let c = run_rule("Personuppgifter\nNamn: Jo Anne Bloggs\nFödd: 1987-11-04", |v, out| rules(v, &o, out));
         assert!(c.contains(&("additional-name".into(), "Anne".into())), "{c:?}");
         for (text, code) in [("Deutsch (Muttersprache), Englisch (C1)", "de"), ("Français (langue maternelle)", "fr"), ("Español (nativo), inglés (B2)", "es"), ("Svenska (modersmål)", "sv")] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
