@@ -13,6 +13,8 @@ const STOPWORDS: &[&str] = &[
     "when", "where", "which", "who", "will", "with", "would", "you", "your", "t", "m", "d", "user", "assistant", "with",
     "want", "need", "still", "next", "last", "every", "each", "other", "only", "really", "because", "going", "thing",
     "things", "make", "made", "know", "think", "good", "time", "year", "week", "day", "days", "yes", "ok", "okay", "lol",
+    // The first halves of English contractions (`doesn't` → `doesn`, `t`).
+    "doesn", "didn", "isn", "wasn", "aren", "weren", "hasn", "haven", "hadn", "won", "wouldn", "couldn", "shouldn", "can't",
 ];
 
 pub fn is_stopword(t: &str) -> bool {

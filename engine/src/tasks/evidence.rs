@@ -57,7 +57,9 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Times
     for c in &chunks {
         let src = sources.iter().find(|s| s.id == c.source_id);
         let dated = c.dated.or(src.map(|s| s.effective_date())).unwrap_or(0);
-        ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &c.full_text());
+        // A file's name is the title its writer gave it (`urlaub-valencia.md`): found with it.
+        let title = src.map(|s| title_words(&s.name)).unwrap_or_default();
+        ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &format!("{title}\n{}", c.full_text()));
     }
     Ok(rank::search_groups(&ix, groups, now, k)
         .into_iter()
@@ -70,12 +72,13 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Times
                 Some((name, _)) => (name.clone(), None),
                 None => ("?".into(), None),
             };
+            let title = title_words(&source);
             Some(Passage {
                 chunk_id: c.id.clone(),
                 source_id: c.source_id.clone(),
                 source,
                 url,
-                heading: c.heading_path.join(" > "),
+                heading: std::iter::once(title).chain(c.heading_path.iter().cloned()).filter(|h| !h.is_empty()).collect::<Vec<_>>().join(" > "),
                 text: c.text.clone(),
                 dated: meta.dated,
                 score,
@@ -83,6 +86,17 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Times
             })
         })
         .collect())
+}
+
+/// The words of a file's name, as a title: no folders, extension, dates or separators
+/// (`notes/2024-08-15-urlaub-valencia.md` → `urlaub valencia`); empty for generic names.
+pub fn title_words(name: &str) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = file.rsplit_once('.').map(|(s, ext)| if ext.len() <= 5 && !ext.contains(' ') { s } else { file }).unwrap_or(file);
+    stem.split(|c: char| c == '-' || c == '_' || c == '.' || c.is_whitespace())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One sentence of a passage (or one fact, rendered as a sentence), ready to score or quote.
@@ -755,6 +769,13 @@ pub fn sensitive_needles(value: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_read_as_titles() {
+        assert_eq!(title_words("notes/2023-06-02-semester-i-skåne.md"), "semester i skåne");
+        assert_eq!(title_words("Sommerurlaub.txt"), "Sommerurlaub");
+        assert_eq!(title_words("emails/2024-01-09.eml"), "");
+    }
 
     #[test]
     fn a_short_name_matches_the_name_written_in_full() {
