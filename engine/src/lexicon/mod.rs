@@ -128,6 +128,7 @@ list!(now_words, "now_words.txt");
 list!(conditions, "conditions.txt");
 list!(dislike_openers, "dislike_openers.txt");
 list!(household_labels, "household_labels.txt");
+list!(name_questions, "name_questions.txt");
 
 /// What Memory QA says without an answer, per language (case kept: see `replies.txt`).
 pub fn replies() -> &'static Lexicon {
@@ -213,9 +214,9 @@ pub fn language_code(name: &str) -> Option<&'static str> {
 }
 
 /// The kinds of profile fact a question may ask for by name, in the order of `fact_words.txt`.
-pub const FACT_KINDS: [&str; 16] = [
+pub const FACT_KINDS: [&str; 17] = [
     "phone", "email", "work email", "home address", "postcode", "city", "birthday", "employer", "job title", "partner", "diet",
-    "allergies", "dislikes", "projects", "clothing size", "country",
+    "allergies", "dislikes", "projects", "clothing size", "country", "languages spoken",
 ];
 
 /// The words, in every language, a question uses for one of [`FACT_KINDS`] (each word of a
@@ -259,6 +260,12 @@ fn now_phrases() -> &'static Vec<String> {
         p.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
         p
     })
+}
+
+/// Whether a question asks for a name (`what is my tutor called?`, `wie heißt …`, `vad heter …`).
+pub fn asks_name(question: &str) -> bool {
+    let t = format!(" {} ", question.to_lowercase().replace(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-', " ").split_whitespace().collect::<Vec<_>>().join(" "));
+    name_questions().phrases().iter().any(|p| t.contains(&format!(" {p} ")) || (p.starts_with('\'') && t.contains(&format!("{p} "))))
 }
 
 /// Whether `text` asks how things are now (`now`, `at present`, `derzeit`, `för närvarande`), in any language.
@@ -427,6 +434,8 @@ mod tests {
             assert!(!asks_now(q), "{q}");
         }
         assert_eq!(without_now_words("Where am I employed at present?"), "Where am I employed");
+        assert!(asks_name("What's my piano teacher called?") && asks_name("Vad heter min tandläkare?") && asks_name("Comment s'appelle le vétérinaire ?"));
+        assert!(!asks_name("When is the recital?"));
         assert_eq!(without_now_words("Var jobbar jag just nu?"), "Var jobbar jag");
         assert_eq!(without_now_words("What birthday present did I buy?"), "What birthday present did I buy");
     }

@@ -18,7 +18,7 @@ pub const LIST_KEYS: &[&str] = &[
     "allergies", "dislikes", "preferences", "projects", "goals", "family", "friends", "people", "finances",
     "health-condition", "medication", "health-test", "diet-detail", "policy-number", "certificate-number",
     "booking-reference", "entry-number", "membership-number", "reference-number", "bank-account", "card",
-    "account-number", "customer-number", "skills", "interests", "national-id",
+    "account-number", "customer-number", "skills", "interests", "national-id", "languages",
 ];
 
 pub fn is_list_key(key: &str) -> bool {
@@ -48,7 +48,7 @@ pub fn kind_of(key: &str) -> FactKind {
         "organization" | "organization-title" | "skills" => FactKind::Work,
         k if k.starts_with("bday") => FactKind::Date,
         "partner" | "family" | "friends" | "people" => FactKind::Person,
-        "diet" | "diet-detail" | "allergies" | "dislikes" | "preferences" | "interests" | "t-shirt-size" | "language" => FactKind::Preference,
+        "diet" | "diet-detail" | "allergies" | "dislikes" | "preferences" | "interests" | "t-shirt-size" | "language" | "languages" => FactKind::Preference,
         "health-condition" | "medication" | "health-test" => FactKind::Health,
         "finances" | "bank-account" | "card" => FactKind::Finance,
         "goals" => FactKind::Goal,

@@ -252,6 +252,7 @@ const KEY_KINDS: &[(&str, &str)] = &[
     ("dislikes", "dislikes"),
     ("projects", "projects"),
     ("country-name", "country"),
+    ("languages", "languages spoken"),
 ];
 
 /// The kind of fact a profile key holds (one of [`crate::lexicon::FACT_KINDS`]), if any.
@@ -334,8 +335,6 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("leave", &["off", "away", "holiday"]),
     ("away", &["off", "holiday", "trip"]),
     ("food", &["eat", "favourite", "love"]),
-    ("tenancy", &["lease", "rent", "term"]),
-    ("lease", &["tenancy", "rent", "term"]),
     ("end", &["until", "expire", "expires", "expiry", "ends"]),
     ("dietary", &["diet", "vegetarian", "vegan", "allergy", "allergic"]),
     ("requirement", &["diet", "allergy"]),
@@ -346,13 +345,9 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("novel", &["book", "read", "reading"]),
     ("language", &["speak", "learning", "lesson"]),
     ("speak", &["language", "learning"]),
-    ("climb", &["boulder", "bouldering", "climbing", "wall"]),
     ("gp", &["doctor", "practice"]),
     ("doctor", &["gp", "practice"]),
-    ("landlord", &["letting", "managed"]),
     ("emergency", &["contact"]),
-    ("pb", &["personal", "best"]),
-    ("programming", &["python", "sql", "scala", "language"]),
     ("monday", &["mon", "mondays"]),
     ("tuesday", &["tue", "tues", "tuesdays"]),
     ("wednesday", &["wed", "wednesdays"]),

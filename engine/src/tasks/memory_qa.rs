@@ -147,6 +147,8 @@ pub const ALSO_ANSWERS: f32 = 0.9;
 pub const MAX_PARTS: usize = 3;
 /// Most extra weight the newest matching sentence gets when the question asks for the current state.
 pub const RECENCY_BONUS: f32 = 0.5;
+/// For a question about now, how close to the best score a newer memory must come to answer instead.
+pub const NEWEST_WITHIN: f32 = 0.75;
 
 /// What a third party never gets, by the words of the question (general categories: ids,
 /// health, finances, exact address, credentials).
@@ -378,6 +380,24 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
     // A name the question uses must be in the evidence, unless nearly all else is.
     let names_ok = |s: &Scored| s.names_covered || s.coverage >= NAME_WAIVER;
+    // `now`: of the memories that answer about as well as the best, the newest is the answer
+    // (the new GP, not the old one).
+    if wants_current {
+        if let Some(top) = scored.first().map(|s| (s.score, s.coverage)) {
+            let newest = scored
+                .iter()
+                .enumerate()
+                .take_while(|(_, s)| s.score >= top.0 * NEWEST_WITHIN)
+                .filter(|(_, s)| s.sentence.dated < Timestamp::MAX && s.coverage >= top.1 && names_ok(s))
+                .filter(|(_, s)| want.is_none_or(|w| w.found_in(&answering_part(&s.sentence.text, &terms), &question_words)))
+                .max_by_key(|(_, s)| s.sentence.dated)
+                .map(|(i, _)| i);
+            if let Some(i) = newest.filter(|i| *i > 0 && scored[0].sentence.dated < scored[*i].sentence.dated) {
+                let s = scored.remove(i);
+                scored.insert(0, s);
+            }
+        }
+    }
     let Some(best) = scored.first() else { return prepared };
     // Two-part questions (`job title and employer`) may need two sentences: the best one and
     // the one among the next few that adds most.
@@ -713,6 +733,8 @@ impl AnswerType {
             Some(AnswerType::Name)
         } else if starts(&["where"]) {
             Some(AnswerType::Place)
+        } else if crate::lexicon::asks_name(&q) {
+            Some(AnswerType::Name)
         } else if ["number", "reference", "code", "ref "].iter().any(|w| q.contains(w)) {
             Some(AnswerType::Code)
         } else {

@@ -98,6 +98,49 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             v.emit(out, "language", code, 0.8);
         }
     }
+    // The languages the user speaks: a line of a CV or a profile that lists two or more
+    // languages, each maybe with its level (`Svenska (modersmål), engelska (flytande), tyska`).
+    for line in text.lines() {
+        let spoken = languages_in(line);
+        if spoken.len() >= 2 {
+            for l in spoken {
+                v.emit(out, "languages", &l, 0.75);
+            }
+        }
+    }
+}
+
+/// The languages a line lists, by their English name with the level as written
+/// (`Deutsch (Muttersprache), Englisch (C1)` → `German (Muttersprache)`, `English (C1)`).
+fn languages_in(line: &str) -> Vec<String> {
+    if line.chars().count() > 200 {
+        return Vec::new();
+    }
+    let body = line.split_once(':').map(|(_, r)| r).unwrap_or(line);
+    let mut out = Vec::new();
+    for part in body.split([',', ';', '|', '/', '·']).flat_map(|p| p.split(" and ").flat_map(|q| q.split(" och ")).flat_map(|q| q.split(" et ")).flat_map(|q| q.split(" und ")).flat_map(|q| q.split(" y "))) {
+        let part = part.trim().trim_start_matches(['-', '*', '•']).trim();
+        let (name, level) = match part.split_once('(') {
+            Some((n, l)) => (n.trim(), Some(l.trim_end_matches(')').trim())),
+            None => (part, None),
+        };
+        // `Spanish A2`, `anglais courant`: the name may be followed by a short level.
+        let mut words = name.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        let Some(code) = language_code(first.trim_matches(|c: char| !c.is_alphabetic())) else { continue };
+        let rest: Vec<&str> = words.collect();
+        if rest.len() > 2 {
+            continue;
+        }
+        let english = lexicon::languages().lang(code).and_then(|l| l.items.first()).and_then(|i| i.first()).cloned().unwrap_or_default();
+        let english = english.chars().next().map(|c| c.to_uppercase().collect::<String>() + &english[c.len_utf8()..]).unwrap_or_default();
+        let level = level.map(str::to_string).or_else(|| (!rest.is_empty()).then(|| rest.join(" ")));
+        out.push(match level {
+            Some(l) if !l.is_empty() => format!("{english} ({l})"),
+            _ => english,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -139,6 +182,9 @@ mod tests {
         assert!(c.contains(&("honorific-prefix".into(), "Dr.".into())), "{c:?}");
         let c = run_rule("JO ANNE BLOGGS\nIngenieurin", |v, out| rules(v, &o, out));
         assert!(c.contains(&("additional-name".into(), "Anne".into())), "{c:?}");
+        let c = run_rule("Språk\nSvenska (modersmål), engelska (flytande), tyska B1\nJag talar bra engelska.", |v, out| rules(v, &o, out));
+        let spoken: Vec<&str> = c.iter().filter(|(k, _)| k == "languages").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(spoken, ["Swedish (modersmål)", "English (flytande)", "German (B1)"], "{c:?}");
         let c = run_rule("Personuppgifter\nNamn: Jo Anne Bloggs\nFödd: 1987-11-04", |v, out| rules(v, &o, out));
         assert!(c.contains(&("additional-name".into(), "Anne".into())), "{c:?}");
         for (text, code) in [("Deutsch (Muttersprache), Englisch (C1)", "de"), ("Français (langue maternelle)", "fr"), ("Español (nativo), inglés (B2)", "es"), ("Svenska (modersmål)", "sv")] {
