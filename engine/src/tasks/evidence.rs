@@ -267,7 +267,16 @@ pub fn key_words(key: &str) -> Vec<String> {
 
 /// A fact as a sentence for matching and quoting: `my job title: Senior Data Engineer`.
 pub fn fact_sentence(f: &FactView) -> Sentence {
-    let extra = key_words(&f.key).join(" ");
+    let mut extra = key_words(&f.key).join(" ");
+    // A language is asked by its name in any language (`English` finds `Inglés (B2)`).
+    if f.key == "languages" {
+        for w in f.value.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+            if let Some(names) = crate::lexicon::language_code(w).and_then(|code| crate::lexicon::languages().lang(code)) {
+                extra.push(' ');
+                extra.push_str(&names.items.iter().flatten().filter(|n| !n.contains(' ')).cloned().collect::<Vec<_>>().join(" "));
+            }
+        }
+    }
     Sentence {
         text: format!("my {}: {}", f.key.replace('-', " "), f.value),
         heading: String::new(),
@@ -279,6 +288,14 @@ pub fn fact_sentence(f: &FactView) -> Sentence {
         // items (several past amounts, say) carry no date here.
         dated: if crate::memory::l1::is_list_key(&f.key) { 0 } else { Timestamp::MAX },
     }
+}
+
+/// List keys whose items answer together (`which languages…?`, `any allergies?`).
+const WHOLE_LISTS: &[&str] = &["languages", "allergies", "dislikes", "skills", "interests"];
+
+/// Whether a fact key's items answer together, as one list.
+pub fn is_whole_list(key: &str) -> bool {
+    WHOLE_LISTS.contains(&key)
 }
 
 /// Facts that are only parts or codes of another (`bday-day`, `country`): never evidence.
@@ -610,11 +627,18 @@ fn names_in_full(short: &str, text: &str) -> bool {
 pub fn candidates(facts: &[FactView], passages: &[Passage]) -> Vec<Sentence> {
     // The whole address answers for its street line, when memory has it.
     let whole_address = facts.iter().any(|f| f.key == "home-address");
-    let mut out: Vec<Sentence> = facts
-        .iter()
-        .filter(|f| !is_part_key(&f.key) && !f.value.trim().is_empty() && !(whole_address && f.key == "street-address"))
-        .map(fact_sentence)
-        .collect();
+    // A list whose items together answer (`languages`, `allergies`) is one sentence.
+    let mut merged: Vec<FactView> = Vec::new();
+    for f in facts.iter().filter(|f| !is_part_key(&f.key) && !f.value.trim().is_empty() && !(whole_address && f.key == "street-address")) {
+        match merged.iter_mut().find(|m| m.key == f.key && WHOLE_LISTS.contains(&f.key.as_str())) {
+            Some(m) => {
+                m.value = format!("{}, {}", m.value, f.value);
+                m.sensitive |= f.sensitive;
+            }
+            None => merged.push(f.clone()),
+        }
+    }
+    let mut out: Vec<Sentence> = merged.iter().map(fact_sentence).collect();
     for (i, p) in passages.iter().enumerate() {
         out.extend(sentences_of(p, i));
     }

@@ -491,6 +491,10 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms) => value.to_string(),
             _ => sentence,
         };
+        // A list of the user's (`Svenska, engelska, tyska`) is the answer whole.
+        if s.sentence.fact_key.as_deref().is_some_and(evidence::is_whole_list) {
+            return (Some(sentence.clone()), sentence);
+        }
         let (times, written) = span_ask(s);
         let ask = answer_span::Ask { question, terms: &terms, kind, written, times: &times, lang };
         (answer_span::span(&sentence, &ask), sentence)
@@ -617,7 +621,12 @@ fn without_old_values(text: &str) -> String {
         }
         out = format!("{}{}", out[..open].trim_end(), &out[open + len + 1..]);
     }
-    out
+    // `from £58k to £68.5k`, `von 61.500 auf 72.000 €`, `de 900 à 950 €`: the old amount goes.
+    static CHANGE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let change = CHANGE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:from|von|de|van|da|z|från|fra)\s+[^\s\d]{0,3}\d[\d.,' ]*[^\s\d]{0,3}\s+(to|auf|zu|à|a|naar|till|til|na|do)\s+(\S*\d)").expect("change pattern")
+    });
+    change.replace_all(&out, "$1 $2").into_owned()
 }
 
 /// `(owner, relation)` when the question asks about the relative of someone who is not the user
@@ -1134,6 +1143,13 @@ mod tests {
     }
 
     #[test]
+    fn a_change_keeps_the_new_amount() {
+        assert_eq!(without_old_values("my rent went from £900 to £950 in May"), "my rent went to £950 in May");
+        assert_eq!(without_old_values("Miete steigt von 800 € auf 850 € ab Juli"), "Miete steigt auf 850 € ab Juli");
+        assert_eq!(without_old_values("from Leeds to York"), "from Leeds to York");
+    }
+
+    #[test]
     fn a_field_keyed_by_the_question_answers_it() {
         let facts = vec![FactView::new("given-name", "Lena", false)];
         let passages = [
@@ -1291,6 +1307,19 @@ mod tests {
         assert!(a.text.contains("Northwind"), "{}", a.text);
         let a = finish(&prepare("What is Lena's postal address?", &third, &facts, &[]), "");
         assert!(!a.text.contains("Tallvägen"), "{}", a.text);
+    }
+
+    #[test]
+    fn a_list_answers_whole_and_a_language_by_its_name_in_any_language() {
+        let facts = vec![
+            FactView::new("given-name", "Lena", false),
+            FactView::new("languages", "Svenska (modersmål)", false),
+            FactView::new("languages", "Engelska (flytande)", false),
+        ];
+        let a = finish(&prepare("Which languages does Lena speak?", &third(), &facts, &[]), "");
+        assert!(a.text.contains("Svenska") && a.text.contains("Engelska"), "{}", a.text);
+        let a = finish(&prepare("Does Lena speak English?", &third(), &facts, &[]), "");
+        assert!(a.text.contains("Engelska"), "{}", a.text);
     }
 
     #[test]

@@ -110,8 +110,8 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     }
 }
 
-/// The languages a line lists, by their English name with the level as written
-/// (`Deutsch (Muttersprache), Englisch (C1)` → `German (Muttersprache)`, `English (C1)`).
+/// The languages a line lists, as written, with their level (`Deutsch (Muttersprache),
+/// Englisch (C1)` → `Deutsch (Muttersprache)`, `Englisch (C1)`).
 fn languages_in(line: &str) -> Vec<String> {
     if line.chars().count() > 200 {
         return Vec::new();
@@ -127,17 +127,20 @@ fn languages_in(line: &str) -> Vec<String> {
         // `Spanish A2`, `anglais courant`: the name may be followed by a short level.
         let mut words = name.split_whitespace();
         let Some(first) = words.next() else { continue };
-        let Some(code) = language_code(first.trim_matches(|c: char| !c.is_alphabetic())) else { continue };
+        if language_code(first.trim_matches(|c: char| !c.is_alphabetic())).is_none() {
+            continue;
+        }
         let rest: Vec<&str> = words.collect();
         if rest.len() > 2 {
             continue;
         }
-        let english = lexicon::languages().lang(code).and_then(|l| l.items.first()).and_then(|i| i.first()).cloned().unwrap_or_default();
-        let english = english.chars().next().map(|c| c.to_uppercase().collect::<String>() + &english[c.len_utf8()..]).unwrap_or_default();
+        // As the user wrote it (`engelska`, `Deutsch`), with a capital.
+        let written = first.trim_matches(|c: char| !c.is_alphabetic());
+        let written = written.chars().next().map(|c| c.to_uppercase().collect::<String>() + &written[c.len_utf8()..]).unwrap_or_default();
         let level = level.map(str::to_string).or_else(|| (!rest.is_empty()).then(|| rest.join(" ")));
         out.push(match level {
-            Some(l) if !l.is_empty() => format!("{english} ({l})"),
-            _ => english,
+            Some(l) if !l.is_empty() => format!("{written} ({l})"),
+            _ => written,
         });
     }
     out
@@ -184,7 +187,7 @@ mod tests {
         assert!(c.contains(&("additional-name".into(), "Anne".into())), "{c:?}");
         let c = run_rule("Språk\nSvenska (modersmål), engelska (flytande), tyska B1\nJag talar bra engelska.", |v, out| rules(v, &o, out));
         let spoken: Vec<&str> = c.iter().filter(|(k, _)| k == "languages").map(|(_, v)| v.as_str()).collect();
-        assert_eq!(spoken, ["Swedish (modersmål)", "English (flytande)", "German (B1)"], "{c:?}");
+        assert_eq!(spoken, ["Svenska (modersmål)", "Engelska (flytande)", "Tyska (B1)"], "{c:?}");
         let c = run_rule("Personuppgifter\nNamn: Jo Anne Bloggs\nFödd: 1987-11-04", |v, out| rules(v, &o, out));
         assert!(c.contains(&("additional-name".into(), "Anne".into())), "{c:?}");
         for (text, code) in [("Deutsch (Muttersprache), Englisch (C1)", "de"), ("Français (langue maternelle)", "fr"), ("Español (nativo), inglés (B2)", "es"), ("Svenska (modersmål)", "sv")] {
