@@ -101,7 +101,16 @@ pub fn evaluate(dir: &Path) -> Result<Report> {
         for s in list.iter().filter_map(|v| v.as_str()) {
             r.sensitive_total += 1;
             let needle = norm(s);
-            let holders: Vec<&Fact> = facts.iter().filter(|f| norm(&f.value).contains(&needle)).collect();
+            // The value as a whole word or phrase (`astma` is not inside `fastmail`).
+            let holds = |v: &str| {
+                let v = norm(v);
+                v.match_indices(&needle).any(|(i, _)| {
+                    let before = v[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                    let after = v[i + needle.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                    before && after
+                })
+            };
+            let holders: Vec<&Fact> = facts.iter().filter(|f| holds(&f.value)).collect();
             let leaked: Vec<&str> = holders.iter().filter(|f| f.sensitivity != Sensitivity::Sensitive).map(|f| f.key.as_str()).collect();
             let status = if holders.is_empty() {
                 "not found".to_string()
@@ -170,6 +179,14 @@ mod tests {
             assert!(r.total >= 20, "{name}: {r:?}");
             assert!(r.right * 10 >= r.total * 9, "{name}: accuracy {}/{}:\n{}", r.right, r.total, r.lines.join("\n"));
             assert!(r.sensitive_ok * 10 >= r.sensitive_total * 9, "{name}: {}", r.lines.join("\n"));
+        }
+        // The two smaller lives written blind (Swedish, French): the same accuracy bar.
+        for name in ["ida-fransson", "nadia-benali"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/personas").join(name);
+            let r = super::evaluate(&dir).unwrap();
+            assert!(r.total >= 20, "{name}: {r:?}");
+            assert!(r.right * 10 >= r.total * 9, "{name}: accuracy {}/{}:\n{}", r.right, r.total, r.lines.join("\n"));
+            assert!(r.sensitive_ok * 4 >= r.sensitive_total * 3, "{name}: {}", r.lines.join("\n"));
         }
     }
 }

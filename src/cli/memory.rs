@@ -174,6 +174,18 @@ fn mask(f: &Fact, show: bool) -> String {
     }
 }
 
+/// Answers `question` from the store as the side panel's chat does: the model writes the
+/// answer when given and the evidence needs it, else the extracted answer stands.
+pub fn ask(store: &NativeStore, question: &str, asker: &Asker, generate: Option<&mut crate::cli::eval_persona::Generate>) -> Result<memory_qa::Answer> {
+    let (facts, passages) = pollster::block_on(memory_qa::retrieve(store, question, now()))?;
+    let prepared = memory_qa::prepare(question, asker, &facts, &passages);
+    let text = match generate {
+        Some(g) if prepared.needs_model() => g(&prepared.messages)?,
+        _ => String::new(),
+    };
+    Ok(memory_qa::finish(&prepared, &text))
+}
+
 pub fn run(args: Args) -> Result<()> {
     let data_dir = match args.data_dir {
         Some(d) => d,
@@ -249,15 +261,8 @@ pub fn run(args: Args) -> Result<()> {
                 Some(role) => Asker::ThirdParty { role },
                 None => Asker::User,
             };
-            let (facts, passages) = pollster::block_on(memory_qa::retrieve(&store, &question, now()))?;
-            let prepared = memory_qa::prepare(&question, &asker, &facts, &passages);
-            let text = if model && prepared.needs_model() {
-                let mut generate = crate::cli::eval_persona::load_model(None, None)?;
-                generate(&prepared.messages)?
-            } else {
-                String::new()
-            };
-            let answer = memory_qa::finish(&prepared, &text);
+            let mut generate = if model { Some(crate::cli::eval_persona::load_model(None, None)?) } else { None };
+            let answer = ask(&store, &question, &asker, generate.as_deref_mut())?;
             println!("{}", answer.text);
             for c in &answer.citations {
                 let date = c.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
@@ -266,4 +271,29 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An invented life in Swedish and French notes, asked in English and Swedish.
+    #[test]
+    fn ask_answers_from_imported_notes_with_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes");
+        std::fs::create_dir_all(&notes).unwrap();
+        std::fs::write(notes.join("2025-03-02-forsta-dagen.md"), "# Första dagen\n\nMin chef heter Ingrid Dahl. Kontoret ligger vid hamnen.\n").unwrap();
+        std::fs::write(notes.join("2025-04-11-velo.md"), "# Vélo\n\nMon vélo est chez le réparateur jusqu'à jeudi.\n").unwrap();
+        let mut store = NativeStore::open(&dir.path().join("memory")).unwrap();
+        let (ok, _, failed) = import_paths(&mut store, &collect_files(&[notes]).unwrap(), None, true);
+        assert_eq!((ok, failed), (2, 0));
+        let a = ask(&store, "Who is my boss?", &Asker::User, None).unwrap();
+        assert!(a.text.contains("Ingrid Dahl"), "{a:?}");
+        assert!(a.citations.iter().any(|c| c.source.ends_with("2025-03-02-forsta-dagen.md")), "{a:?}");
+        let a = ask(&store, "Var är min cykel?", &Asker::User, None).unwrap();
+        assert!(a.text.contains("réparateur"), "{a:?}");
+        let a = ask(&store, "What is my passport number?", &Asker::User, None).unwrap();
+        assert!(a.dont_know, "{a:?}");
+    }
 }
