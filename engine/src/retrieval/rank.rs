@@ -80,30 +80,48 @@ pub fn search_groups(ix: &InvertedIndex, groups: &[Vec<String>], now: i64, k: us
     let avg = ix.avg_len();
     let mut acc: Vec<f32> = vec![0.0; ix.len()];
     let mut touched: Vec<u32> = Vec::new();
-    let mut best: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
+    // Per group, the best alternative's score per document (reset after each group).
+    let mut best: Vec<f32> = Vec::new();
+    let mut best_touched: Vec<u32> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
+    let add = |acc: &mut Vec<f32>, touched: &mut Vec<u32>, d: u32, s: f32| {
+        let a = &mut acc[d as usize];
+        if *a == 0.0 {
+            touched.push(d);
+        }
+        *a += s;
+    };
     for g in groups {
-        best.clear();
-        for t in g {
-            // A term already scored (in this group or an earlier one) does not count again.
-            if seen.contains(&t.as_str()) {
-                continue;
+        // A term already scored (in this group or an earlier one) does not count again.
+        let fresh: Vec<&String> = g.iter().filter(|t| !seen.contains(&t.as_str())).collect();
+        seen.extend(fresh.iter().map(|t| t.as_str()));
+        if let [t] = fresh.as_slice() {
+            // One term: straight into the accumulator.
+            let Some(p) = ix.postings.get(*t) else { continue };
+            let w = idf(n, p.len() as u32);
+            for &(d, tf) in p {
+                add(&mut acc, &mut touched, d, term_score(w, tf as f32, ix.lens[d as usize], avg));
             }
-            seen.push(t);
+            continue;
+        }
+        if best.is_empty() {
+            best = vec![0.0; ix.len()];
+        }
+        for t in fresh {
             let Some(p) = ix.postings.get(t) else { continue };
             let w = idf(n, p.len() as u32);
             for &(d, tf) in p {
                 let s = term_score(w, tf as f32, ix.lens[d as usize], avg);
-                let b = best.entry(d).or_insert(0.0);
+                let b = &mut best[d as usize];
+                if *b == 0.0 {
+                    best_touched.push(d);
+                }
                 *b = b.max(s);
             }
         }
-        for (&d, &s) in &best {
-            let a = &mut acc[d as usize];
-            if *a == 0.0 {
-                touched.push(d);
-            }
-            *a += s;
+        for d in best_touched.drain(..) {
+            let s = std::mem::take(&mut best[d as usize]);
+            add(&mut acc, &mut touched, d, s);
         }
     }
     let mut heap: BinaryHeap<Scored> = BinaryHeap::with_capacity(k + 1);
