@@ -236,11 +236,17 @@ pub fn words_for_fact(kind: &str) -> Vec<String> {
     out
 }
 
+/// `text` in lower case, its words (apostrophes and hyphens kept) between single spaces and
+/// with a space at each end, for finding phrases as whole words (`format!(" {p} ")`).
+fn padded_words(text: &str) -> String {
+    format!(" {} ", text.to_lowercase().replace(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-', " ").split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// The kinds of fact that `text` names by one of their phrases of several words (`postal
 /// address`, `job title`, `adresse e-mail`, `working on`): a phrase names its kind more surely
 /// than its words alone do.
 pub fn fact_kinds_named(text: &str) -> Vec<&'static str> {
-    let t = format!(" {} ", text.to_lowercase().replace(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-', " ").split_whitespace().collect::<Vec<_>>().join(" "));
+    let t = padded_words(text);
     let mut out: Vec<&'static str> = Vec::new();
     for l in &fact_words().lines {
         for (i, item) in l.items.iter().enumerate() {
@@ -264,13 +270,13 @@ fn now_phrases() -> &'static Vec<String> {
 
 /// Whether a question asks for a name (`what is my tutor called?`, `wie heißt …`, `vad heter …`).
 pub fn asks_name(question: &str) -> bool {
-    let t = format!(" {} ", question.to_lowercase().replace(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-', " ").split_whitespace().collect::<Vec<_>>().join(" "));
+    let t = padded_words(question);
     name_questions().phrases().iter().any(|p| t.contains(&format!(" {p} ")) || (p.starts_with('\'') && t.contains(&format!("{p} "))))
 }
 
 /// Whether `text` asks how things are now (`now`, `at present`, `derzeit`, `för närvarande`), in any language.
 pub fn asks_now(text: &str) -> bool {
-    let t = format!(" {} ", text.to_lowercase().replace(|c: char| !c.is_alphanumeric() && c != '\'', " "));
+    let t = padded_words(text);
     now_phrases().iter().any(|p| t.contains(&format!(" {p} ")))
 }
 
