@@ -57,7 +57,7 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Times
     for c in &chunks {
         let src = sources.iter().find(|s| s.id == c.source_id);
         let dated = c.dated.or(src.map(|s| s.effective_date())).unwrap_or(0);
-        // A file's name is the title its writer gave it (`urlaub-valencia.md`): found with it.
+        // A file's name is the title its writer gave it (`sommerurlaub-rügen.md`): found with it.
         let title = src.map(|s| title_words(&s.name)).unwrap_or_default();
         ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &format!("{title}\n{}", c.full_text()));
     }
@@ -89,7 +89,7 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Times
 }
 
 /// The words of a file's name, as a title: no folders, extension, dates or separators
-/// (`notes/2024-08-15-urlaub-valencia.md` → `urlaub valencia`); empty for generic names.
+/// (`notes/2023-07-02-sommerurlaub-rügen.md` → `sommerurlaub rügen`); empty for generic names.
 pub fn title_words(name: &str) -> String {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let stem = file.rsplit_once('.').map(|(s, ext)| if ext.len() <= 5 && !ext.contains(' ') { s } else { file }).unwrap_or(file);

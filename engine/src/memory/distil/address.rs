@@ -234,7 +234,7 @@ mod tests {
     #[test]
     fn a_cue_may_end_in_to_be_and_a_signature_office_is_not_home() {
         let o = owner();
-        for text in ["Vår nya adress är Tallvägen 7, 123 45 Norrby.", "Notre nouvelle adresse est 4 rue des Lilas, 44000 Nantes.", "Our new address is 9 Mill Lane, Leeds LS6 2AB."] {
+        for text in ["Vår nya adress är Tallvägen 7, 123 45 Norrby.", "Notre nouvelle adresse est 4 rue des Lilas, 35000 Rennes.", "Our new address is 9 Mill Row, Wetherby LS22 6AB."] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             assert!(c.iter().any(|(k, _)| k == "home-address"), "{text}: {c:?}");
         }
