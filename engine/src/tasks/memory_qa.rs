@@ -780,7 +780,7 @@ impl AnswerType {
                     if is_title(a) {
                         return is_new_name(b);
                     }
-                    // `Roland Esterhuizen`, not `Quayside Dental Practice` or `Tanner Road`.
+                    // `Roland Esterhuizen`, not `Quayside Health Practice` or `Tanner Road`.
                     let before = i > 0 && is_name_word(&ws[i - 1]);
                     let after = ws.get(i + 2).is_some_and(|w| is_name_word(w));
                     is_new_name(a) && is_new_name(b) && !before && !after && !PLACE_WORDS.contains(&b.as_str())
@@ -814,11 +814,11 @@ fn words_of(text: &str) -> Vec<String> {
     text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string()).filter(|w| !w.is_empty()).collect()
 }
 
-/// Last words of places and organisations, not people (`Tanner Road`, `Castle Hotel`).
+/// Last words of places and organisations, not people (`Tanner Road`, `Harbour Hotel`).
 const PLACE_WORDS: &[&str] = &[
     "Road", "Street", "Lane", "Avenue", "Grove", "Way", "Close", "Court", "Park", "Square", "Place", "Hill", "Hotel",
     "Practice", "Centre", "Center", "Hall", "House", "Bank", "Ltd", "Airways", "Station", "Church", "School",
-    "University", "College", "Hospital", "Wall", "Table", "Quarter", "Rooms",
+    "University", "College", "Hospital",
 ];
 
 fn is_calendar(w: &str) -> bool {
