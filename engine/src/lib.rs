@@ -23,6 +23,7 @@ pub mod retrieval;
 pub mod tasks;
 pub mod text;
 pub mod tokenizer;
+pub mod training;
 
 #[cfg(target_family = "wasm")]
 pub mod web;

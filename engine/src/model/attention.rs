@@ -8,6 +8,7 @@
 use burn::tensor::{activation::softmax, Tensor};
 
 use super::cache::KvCache;
+use super::lora::LoraLinear;
 use super::rope::RopeTables;
 use super::ModelError;
 use crate::kernels::QMatrix;
@@ -45,13 +46,14 @@ impl Attention {
         cache: &mut KvCache,
         layer: usize,
         mask: Option<&Tensor<3>>,
+        lora: Option<&[LoraLinear; 7]>,
     ) -> Result<Tensor<2>, ModelError> {
         let [n, _] = x.dims();
         let (h, kvh, d) = (self.num_heads, self.num_kv_heads, self.head_dim);
         let g = h / kvh;
-        let q = self.q.matmul(x.clone()).await?.reshape([n, h, d]);
-        let k = self.k.matmul(x.clone()).await?.reshape([n, kvh, d]);
-        let v = self.v.matmul(x).await?.reshape([n, kvh, d]);
+        let q = project(&self.q, lora.map(|l| &l[0]), x.clone()).await?.reshape([n, h, d]);
+        let k = project(&self.k, lora.map(|l| &l[1]), x.clone()).await?.reshape([n, kvh, d]);
+        let v = project(&self.v, lora.map(|l| &l[2]), x).await?.reshape([n, kvh, d]);
         let q = rope.apply(q);
         let k = rope.apply(k);
         let (keys, values) = cache.append(layer, k.swap_dims(0, 1), v.swap_dims(0, 1));
@@ -64,6 +66,21 @@ impl Attention {
         }
         let out = softmax(scores, 2).matmul(values); // [kvh, g·n, d]
         let out = out.reshape([h, n, d]).swap_dims(0, 1).reshape([n, h * d]);
-        Ok(self.o.matmul(out).await?)
+        project(&self.o, lora.map(|l| &l[3]), out).await
+    }
+}
+
+/// `x · Wᵀ`, plus the adapter's update when one is active (unmerged: the base stays quantized).
+pub(crate) async fn project(
+    w: &QMatrix,
+    lora: Option<&LoraLinear>,
+    x: Tensor<2>,
+) -> Result<Tensor<2>, ModelError> {
+    match lora {
+        None => Ok(w.matmul(x).await?),
+        Some(l) => {
+            let delta = l.delta(x.clone());
+            Ok(w.matmul(x).await? + delta)
+        }
     }
 }

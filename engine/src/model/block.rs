@@ -5,6 +5,7 @@ use burn::tensor::Tensor;
 
 use super::attention::Attention;
 use super::cache::KvCache;
+use super::lora::LoraLinear;
 use super::mlp::Mlp;
 use super::rope::RopeTables;
 use super::ModelError;
@@ -22,6 +23,8 @@ pub struct Block {
     pub mlp: Mlp,
     /// RMSNorm epsilon.
     pub eps: f32,
+    /// The active LoRA adapter's projections ([`super::lora::Projection::ALL`] order), if any.
+    pub lora: Option<Box<[LoraLinear; 7]>>,
 }
 
 impl Block {
@@ -38,10 +41,10 @@ impl Block {
         let normed = rms_norm(x.clone(), &self.attn_norm, self.eps);
         let h = x + self
             .attention
-            .forward(normed, rope, cache, layer, mask)
+            .forward(normed, rope, cache, layer, mask, self.lora.as_deref())
             .await?;
         let normed = rms_norm(h.clone(), &self.ffn_norm, self.eps);
-        Ok(h.clone() + self.mlp.forward(normed).await?)
+        Ok(h.clone() + self.mlp.forward(normed, self.lora.as_deref()).await?)
     }
 }
 

@@ -13,6 +13,7 @@ use super::attention::Attention;
 use super::block::{rms_norm, Block};
 use super::cache::KvCache;
 use super::config::LlamaConfig;
+use super::lora::Adapter;
 use super::mlp::Mlp;
 use super::rope::RopeTables;
 use super::weights::LlamaWeights;
@@ -34,6 +35,7 @@ pub struct Llama {
     output_norm: Tensor<1>,
     cache: KvCache,
     position: usize,
+    has_adapter: bool,
 }
 
 impl Llama {
@@ -66,6 +68,7 @@ impl Llama {
                     down: b.ffn_down.to_device(device)?,
                 },
                 eps: config.rms_norm_eps,
+                lora: None,
             });
         }
         let head = match weights.output {
@@ -85,6 +88,7 @@ impl Llama {
             blocks,
             output_norm: norm(weights.output_norm),
             position: 0,
+            has_adapter: false,
         })
     }
 
@@ -103,6 +107,33 @@ impl Llama {
     /// Positions consumed since the last [`reset`](Self::reset) (the next token's position).
     pub fn position(&self) -> usize {
         self.position
+    }
+
+    /// Applies `adapter` (unmerged, over the quantized base) from now on, or with `None` goes
+    /// back to the base model. The adapter must fit this model's shape; the cache is cleared
+    /// (it was computed by the other weights).
+    pub fn set_adapter(&mut self, adapter: Option<&Adapter>) -> Result<(), ModelError> {
+        if let Some(a) = adapter {
+            let (b, c) = (&a.base, &self.config);
+            let same = (b.vocab_size, b.hidden_size, b.intermediate_size, b.num_layers, b.num_heads, b.num_kv_heads)
+                == (c.vocab_size, c.hidden_size, c.intermediate_size, c.num_layers, c.num_heads, c.num_kv_heads);
+            if !same || a.layers.len() != self.blocks.len() {
+                return Err(ModelError::BadConfig(
+                    "adapter: trained for a model of another shape".into(),
+                ));
+            }
+        }
+        for (layer, block) in self.blocks.iter_mut().enumerate() {
+            block.lora = adapter.map(|a| Box::new(a.place(layer, &self.device)));
+        }
+        self.has_adapter = adapter.is_some();
+        self.reset();
+        Ok(())
+    }
+
+    /// Whether an adapter is applied.
+    pub fn has_adapter(&self) -> bool {
+        self.has_adapter
     }
 
     /// Forgets the cached sequence.

@@ -3,6 +3,8 @@
 
 use burn::tensor::{activation::silu, Tensor};
 
+use super::attention::project;
+use super::lora::LoraLinear;
 use super::ModelError;
 use crate::kernels::QMatrix;
 
@@ -20,9 +22,13 @@ pub struct Mlp {
 impl Mlp {
     /// # Shapes
     /// - x: `[n, hidden]` → `[n, hidden]`
-    pub async fn forward(&self, x: Tensor<2>) -> Result<Tensor<2>, ModelError> {
-        let gate = self.gate.matmul(x.clone()).await?;
-        let up = self.up.matmul(x).await?;
-        Ok(self.down.matmul(silu(gate) * up).await?)
+    pub async fn forward(
+        &self,
+        x: Tensor<2>,
+        lora: Option<&[LoraLinear; 7]>,
+    ) -> Result<Tensor<2>, ModelError> {
+        let gate = project(&self.gate, lora.map(|l| &l[4]), x.clone()).await?;
+        let up = project(&self.up, lora.map(|l| &l[5]), x).await?;
+        project(&self.down, lora.map(|l| &l[6]), silu(gate) * up).await
     }
 }

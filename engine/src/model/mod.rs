@@ -21,6 +21,7 @@ pub mod cache;
 pub mod config;
 pub mod language_model;
 pub mod llama;
+pub mod lora;
 pub mod mlp;
 pub mod rope;
 pub mod weights;

@@ -18,10 +18,18 @@ pub struct RopeTables {
 impl RopeTables {
     /// Tables for positions `start..start + n` of heads of width `head_dim`, base `theta`.
     pub fn new(start: usize, n: usize, head_dim: usize, theta: f64, device: &Device) -> Self {
+        let positions: Vec<usize> = (start..start + n).collect();
+        Self::at(&positions, head_dim, theta, device)
+    }
+
+    /// Tables for the given positions, one row each (packed training sequences restart their
+    /// positions at each example).
+    pub fn at(positions: &[usize], head_dim: usize, theta: f64, device: &Device) -> Self {
+        let n = positions.len();
         let half = head_dim / 2;
         let mut cos = Vec::with_capacity(n * half);
         let mut sin = Vec::with_capacity(n * half);
-        for p in start..start + n {
+        for &p in positions {
             for i in 0..half {
                 let freq = theta.powf(-2.0 * i as f64 / head_dim as f64);
                 let angle = p as f64 * freq;

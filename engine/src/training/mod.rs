@@ -1,0 +1,23 @@
+//! L2 becomes personal: LoRA fine-tuning of the base model on the device, natively and in the
+//! browser (the same code on `flex` CPU and on wgpu).
+//!
+//! - [`data`]: SFT and DPO JSONL, tokenized as ChatML with the scored (assistant) tokens marked.
+//! - [`forward`]: the differentiable forward pass — the frozen base as a dequantized copy, the
+//!   adapter's factors tracked by burn's autodiff — returning each scored token's log-probability.
+//! - [`optim`]: AdamW, warm-up + cosine schedule, gradient clipping.
+//! - [`trainer`]: the loop (packing, accumulation, SFT and DPO losses, seeded order, checkpoints
+//!   that resume to the same adapter).
+//!
+//! The adapter itself ([`crate::model::lora::Adapter`]) lives with the model, which applies it
+//! unmerged at inference.
+
+pub mod data;
+pub mod forward;
+pub mod optim;
+pub mod trainer;
+
+pub use forward::Frozen;
+pub use trainer::{Objective, StepReport, TrainConfig, TrainError, Trainer};
+
+#[cfg(test)]
+mod tests;
