@@ -40,6 +40,10 @@ enum Command {
 enum TrainCommand {
     /// Train the autofill classifier's learned layer on labelled pages (cross-validated by site).
     Autofill(cli::train_autofill::Args),
+    /// LoRA supervised fine-tuning of the model on chats (JSONL of {"messages": [...]}).
+    Sft(cli::train_lora::SftArgs),
+    /// LoRA DPO from a reference adapter on preferences (JSONL of {"prompt","chosen","rejected"}).
+    Dpo(cli::train_lora::DpoArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +59,9 @@ enum EvalCommand {
     Persona(cli::eval_persona::Args),
     /// Run LoCoMo conversations' memory questions and print token F1 per category.
     Locomo(cli::eval_locomo::Args),
+    /// LoRA on the real model: SFT on 16 invented facts (recall, paraphrases, no collapse),
+    /// then DPO (margin on held-out pairs).
+    Train(cli::eval_train::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,9 +83,12 @@ fn main() {
         Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
         Command::Eval(EvalCommand::Persona(a)) => cli::eval_persona::run(a),
         Command::Eval(EvalCommand::Locomo(a)) => cli::eval_locomo::run(a),
+        Command::Eval(EvalCommand::Train(a)) => cli::eval_train::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
         Command::Bench(BenchCommand::Model(a)) => cli::bench_model::run(a),
         Command::Train(TrainCommand::Autofill(a)) => cli::train_autofill::run(a),
+        Command::Train(TrainCommand::Sft(a)) => cli::train_lora::run_sft(a),
+        Command::Train(TrainCommand::Dpo(a)) => cli::train_lora::run_dpo(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -18,6 +18,7 @@ const WLLAMA: &str = "@wllama/wllama@3.8.1";
 const WLLAMA_PAGE: &str = include_str!("peers/wllama.html");
 
 const LLAMA_CPP_SCRIPT: &str = include_str!("peers/llama_cpp.mjs");
+const LLAMA_CPP_LORA_SCRIPT: &str = include_str!("peers/llama_cpp_lora.mjs");
 
 fn peers_dir() -> PathBuf {
     secondself::repo_dir().join("target").join("bench-peers")
@@ -71,6 +72,42 @@ pub fn llama_cpp(model: &Path, threads: usize, prompt_tokens: usize, decode_toke
         peak_mb: v["peak_mb"].as_f64(),
         dispatches: None,
     })
+}
+
+/// What llama.cpp answers for one prompt with a LoRA adapter applied.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LoraPeerOut {
+    /// The ten most likely next tokens after the prompt with their log-probabilities (read by
+    /// the cross-engine test).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub top10: Vec<(u32, f32)>,
+    /// The greedy continuation's token ids.
+    pub greedy: Vec<u32>,
+}
+
+/// Native llama.cpp (node-llama-cpp) on `model` with `adapter` (or the base with `None`): top-10
+/// log-probabilities and the greedy continuation of `greedy` tokens for each prompt (token ids).
+pub fn llama_cpp_lora(model: &Path, adapter: Option<&Path>, prompts: &[Vec<u32>], greedy: usize) -> Result<Vec<LoraPeerOut>> {
+    let dir = npm_install(NODE_LLAMA_CPP, "node-llama-cpp")?;
+    let script = dir.join("llama_cpp_lora.mjs");
+    std::fs::write(&script, LLAMA_CPP_LORA_SCRIPT)?;
+    let tmp = tempfile::tempdir()?;
+    let prompts_path = tmp.path().join("prompts.json");
+    std::fs::write(&prompts_path, serde_json::to_string(prompts)?)?;
+    let adapter_arg = adapter.map(|a| a.as_os_str().to_owned()).unwrap_or_else(|| "-".into());
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(model)
+        .arg(adapter_arg)
+        .arg(&prompts_path)
+        .arg(greedy.to_string())
+        .current_dir(&dir)
+        .output()
+        .context("running node")?;
+    check_status(&out, "the llama.cpp LoRA peer")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().rev().find(|l| l.starts_with('[')).context("the llama.cpp LoRA peer printed no result")?;
+    Ok(serde_json::from_str(line)?)
 }
 
 /// Rows measured in headless Chromium: the extension's engine on its device (WebGPU after the

@@ -226,7 +226,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut model = if args.extractive {
         None
     } else {
-        Some(load_model(args.model.clone(), args.threads).context("the model is not available (use --extractive to score without it)")?)
+        Some(load_model(args.model.clone(), args.threads, None).context("the model is not available (use --extractive to score without it)")?)
     };
     let mut total = Tally::default();
     let mut rows = Vec::new();

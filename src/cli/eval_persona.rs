@@ -63,6 +63,9 @@ pub struct Args {
     /// CPU worker threads for the model (default: all cores, at most 8).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// A LoRA adapter (GGUF, from `train sft|dpo`) the model answers with.
+    #[arg(long)]
+    pub adapter: Option<PathBuf>,
 }
 
 /// One row of the table.
@@ -109,10 +112,13 @@ pub type Generate<'a> = dyn FnMut(&[ChatMessage]) -> Result<String> + 'a;
 
 /// The model for the memory rows: the provisioned SmolLM2 (or `--model PATH`) on the native
 /// CPU backend, answering with [`memory_qa::generation_params`].
-pub(crate) fn load_model(explicit: Option<PathBuf>, threads: Option<usize>) -> Result<Box<Generate<'static>>> {
+pub(crate) fn load_model(explicit: Option<PathBuf>, threads: Option<usize>, adapter: Option<&Path>) -> Result<Box<Generate<'static>>> {
     set_threads(threads);
     let path = model_file(explicit)?;
     let mut model = LanguageModel::load_file(&path, &burn::tensor::Device::flex()).with_context(|| format!("loading {}", path.display()))?;
+    if let Some(a) = adapter {
+        model.load_adapter_file(a).with_context(|| format!("applying the adapter {}", a.display()))?;
+    }
     let params = memory_qa::generation_params();
     Ok(Box::new(move |messages: &[ChatMessage]| {
         let completion = pollster::block_on(model.complete(messages, &params, &mut |_| {}, &|| false)).context("generation failed")?;
@@ -320,10 +326,16 @@ pub fn table(r: &Report) -> String {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if args.adapter.is_some() && args.extractive {
+        anyhow::bail!("--adapter needs the model; it cannot go with --extractive");
+    }
     let mut model = if args.extractive {
         None
+    } else if args.adapter.is_some() {
+        // An adapter that does not load is an error, not a silent run of the base model.
+        Some(load_model(args.model.clone(), args.threads, args.adapter.as_deref())?)
     } else {
-        match load_model(args.model.clone(), args.threads) {
+        match load_model(args.model.clone(), args.threads, args.adapter.as_deref()) {
             Ok(m) => Some(m),
             Err(e) => {
                 eprintln!("memory rows skipped: the model is not available: {e:#}");

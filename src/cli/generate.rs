@@ -53,6 +53,9 @@ pub struct Args {
     /// Another llama GGUF file instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// A LoRA adapter (GGUF, from `train sft|dpo` or llama.cpp) to answer with.
+    #[arg(long)]
+    pub adapter: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -61,6 +64,9 @@ pub fn run(args: Args) -> Result<()> {
     let load_start = Instant::now();
     let mut model = LanguageModel::load_file(&path, &args.backend.device())
         .with_context(|| format!("loading {}", path.display()))?;
+    if let Some(a) = &args.adapter {
+        model.load_adapter_file(a).with_context(|| format!("applying the adapter {}", a.display()))?;
+    }
     let load_s = load_start.elapsed().as_secs_f64();
     let params = GenerationParams {
         sampler: SamplerParams {

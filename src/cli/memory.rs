@@ -261,7 +261,7 @@ pub fn run(args: Args) -> Result<()> {
                 Some(role) => Asker::ThirdParty { role },
                 None => Asker::User,
             };
-            let mut generate = if model { Some(crate::cli::eval_persona::load_model(None, None)?) } else { None };
+            let mut generate = if model { Some(crate::cli::eval_persona::load_model(None, None, None)?) } else { None };
             let answer = ask(&store, &question, &asker, generate.as_deref_mut())?;
             println!("{}", answer.text);
             for c in &answer.citations {

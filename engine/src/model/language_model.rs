@@ -73,6 +73,20 @@ impl LanguageModel {
         Self::load(&gguf, device)
     }
 
+    /// Applies a LoRA adapter (or, with `None`, goes back to the base model) for every
+    /// completion from now on.
+    pub fn set_adapter(&mut self, adapter: Option<&super::lora::Adapter>) -> Result<(), ModelError> {
+        self.llama.set_adapter(adapter)
+    }
+
+    /// Reads a GGUF LoRA adapter, checks it against this model and applies it (native).
+    #[cfg(not(target_family = "wasm"))]
+    pub fn load_adapter_file(&mut self, path: &std::path::Path) -> Result<(), ModelError> {
+        let bytes = std::fs::read(path).map_err(|e| ModelError::Gguf(format!("{}: {e}", path.display())))?;
+        let adapter = super::lora::Adapter::from_bytes(&bytes, self.llama.config())?;
+        self.set_adapter(Some(&adapter))
+    }
+
     /// The model's name from its metadata (`general.name`).
     pub fn name(&self) -> &str {
         &self.name

@@ -223,6 +223,11 @@ impl Trainer {
         self.step
     }
 
+    /// Updates the run makes in all.
+    pub fn total_steps(&self) -> u64 {
+        self.cfg.steps
+    }
+
     /// Whether every planned update is done.
     pub fn is_done(&self) -> bool {
         self.step >= self.cfg.steps
@@ -393,30 +398,44 @@ fn fit(objective: Objective, seq_len: usize) -> Result<Objective, TrainError> {
     Ok(out)
 }
 
-/// Packed sequences for every micro-batch of the run: each epoch in its own seeded order,
-/// consecutive units packed while they fit in `seq_len`.
+/// Packed sequences for every micro-batch of the run: each epoch in its own seeded order.
 fn plan(objective: &Objective, cfg: &TrainConfig) -> Vec<Vec<usize>> {
     let need = (cfg.steps as usize * cfg.accum).max(1);
     let mut plan = Vec::new();
     let mut epoch = 0u64;
     while plan.len() < need {
-        let mut current: Vec<usize> = Vec::new();
-        let mut used = 0;
-        for u in permutation(objective.len(), mix(cfg.seed, epoch)) {
-            let len = objective.unit_len(u);
-            if !current.is_empty() && used + len > cfg.seq_len {
-                plan.push(std::mem::take(&mut current));
-                used = 0;
-            }
-            current.push(u);
-            used += len;
-        }
-        if !current.is_empty() {
-            plan.push(current);
-        }
+        plan.extend(epoch_packs(objective, cfg.seq_len, mix(cfg.seed, epoch)));
         epoch += 1;
     }
     plan
+}
+
+/// One epoch: units in a seeded order, consecutive ones packed while they fit in `seq_len`.
+fn epoch_packs(objective: &Objective, seq_len: usize, seed: u64) -> Vec<Vec<usize>> {
+    let mut packs = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut used = 0;
+    for u in permutation(objective.len(), seed) {
+        let len = objective.unit_len(u);
+        if !current.is_empty() && used + len > seq_len {
+            packs.push(std::mem::take(&mut current));
+            used = 0;
+        }
+        current.push(u);
+        used += len;
+    }
+    if !current.is_empty() {
+        packs.push(current);
+    }
+    packs
+}
+
+/// Packed sequences in one pass over `objective` at `seq_len` (to turn epochs into steps).
+pub fn packs_per_epoch(objective: &Objective, seq_len: usize, seed: u64) -> usize {
+    match fit(objective.clone(), seq_len) {
+        Ok(fitted) => epoch_packs(&fitted, seq_len, mix(seed, 0)).len(),
+        Err(_) => 0,
+    }
 }
 
 /// A digest of the tokenized data and the settings a resume must share.
