@@ -70,6 +70,8 @@ enum BenchCommand {
     Retrieval(cli::bench_retrieval::Args),
     /// Model load time, prefill and decode tok/s, peak memory, with llama.cpp in the same run.
     Model(cli::bench_model::Args),
+    /// LoRA training tokens/s and peak memory, with PyTorch + PEFT in the same run.
+    Train(cli::bench_train::Args),
 }
 
 fn main() {
@@ -86,6 +88,7 @@ fn main() {
         Command::Eval(EvalCommand::Train(a)) => cli::eval_train::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
         Command::Bench(BenchCommand::Model(a)) => cli::bench_model::run(a),
+        Command::Bench(BenchCommand::Train(a)) => cli::bench_train::run(a),
         Command::Train(TrainCommand::Autofill(a)) => cli::train_autofill::run(a),
         Command::Train(TrainCommand::Sft(a)) => cli::train_lora::run_sft(a),
         Command::Train(TrainCommand::Dpo(a)) => cli::train_lora::run_dpo(a),

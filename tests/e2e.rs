@@ -28,3 +28,7 @@ mod model;
 /// The attack suite: pages that try to take the user's memory (docs/SECURITY.md).
 #[path = "e2e/security.rs"]
 mod security;
+
+/// Training in the extension: progress, pause, restart and resume, chat with the adapter.
+#[path = "e2e/training.rs"]
+mod training;

@@ -115,6 +115,44 @@ pub enum Request {
     /// the content script shows it for confirmation before inserting it.
     #[serde(rename = "autofill.draft")]
     AutofillDraft { field: FieldDescriptor },
+    /// Trains a LoRA adapter on `data` (JSONL: `{"messages":[…]}` lines for `sft`,
+    /// `{"prompt","chosen","rejected"}` for `dpo`, which starts from the active adapter) as a
+    /// long job: `train.progress` events stream until it ends, is paused or cancelled; the
+    /// reply is [`Reply::TrainState`]. Checkpoints are kept in OPFS, so a job stopped by a
+    /// browser restart resumes with `train.resume`.
+    #[serde(rename = "train.start")]
+    TrainStart {
+        data: String,
+        #[serde(default = "sft")]
+        objective: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        steps: Option<u64>,
+        #[serde(default)]
+        seq_len: Option<usize>,
+        #[serde(default)]
+        lr: Option<f32>,
+    },
+    /// Resumes a paused or interrupted job (from its last checkpoint); streams like `train.start`.
+    #[serde(rename = "train.resume")]
+    TrainResume,
+    /// Pauses the running job after its current step (its state is kept).
+    #[serde(rename = "train.pause")]
+    TrainPause,
+    /// Stops the job and deletes its checkpoint.
+    #[serde(rename = "train.cancel")]
+    TrainCancel,
+    /// The job's state and the adapters there are.
+    #[serde(rename = "train.status")]
+    TrainStatus,
+    /// Answers with adapter `name` from now on, or with the base model (`null`).
+    #[serde(rename = "adapter.use")]
+    AdapterUse { name: Option<String> },
+}
+
+fn sft() -> String {
+    "sft".into()
 }
 
 impl Request {
@@ -225,6 +263,21 @@ pub enum Reply {
     /// question) and the memories it rests on.
     #[serde(rename = "autofill.drafted")]
     AutofillDrafted { text: String, used: Vec<crate::tasks::enhance::Added>, from_model: bool },
+    /// A training job's state (`idle`, `running`, `paused`, `interrupted`, `done`, `cancelled`,
+    /// `failed` with `error`), the adapters kept and the one in use (`None`: the base model).
+    #[serde(rename = "train.state")]
+    TrainState {
+        state: String,
+        step: u64,
+        total: u64,
+        loss: Option<f32>,
+        name: Option<String>,
+        error: Option<String>,
+        adapters: Vec<String>,
+        active: Option<String>,
+        /// `(step, loss)` of this job's steps so far (since the engine started).
+        curve: Vec<(u64, f32)>,
+    },
 }
 
 fn asker_user() -> crate::tasks::memory_qa::Asker {
@@ -295,6 +348,9 @@ pub enum Event {
     /// A decoded piece of a `chat.generate` answer.
     #[serde(rename = "chat.piece")]
     ChatPiece { text: String },
+    /// A training step is done.
+    #[serde(rename = "train.progress")]
+    TrainProgress { step: u64, total: u64, loss: f32, tokens_per_s: f64, eta_s: f64 },
 }
 
 /// Where the engine computes.
@@ -347,6 +403,12 @@ pub const KINDS: &[&str] = &[
     "chat.ask",
     "bench.model",
     "autofill.draft",
+    "train.start",
+    "train.resume",
+    "train.pause",
+    "train.cancel",
+    "train.status",
+    "adapter.use",
     "engine.pong",
     "engine.error",
     "autofill.plan",
@@ -364,8 +426,10 @@ pub const KINDS: &[&str] = &[
     "chat.cancelled",
     "bench.modeled",
     "autofill.drafted",
+    "train.state",
     "engine.progress",
     "chat.piece",
+    "train.progress",
 ];
 
 #[cfg(test)]

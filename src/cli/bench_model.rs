@@ -170,7 +170,7 @@ fn threads_note(backend: BackendChoice, threads: Option<usize>) -> String {
 }
 
 /// The process's peak resident memory (Linux `VmHWM`), in MiB.
-fn peak_rss_mb() -> Option<f64> {
+pub fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -3,6 +3,7 @@
 pub mod bench_model;
 pub mod bench_peers;
 pub mod bench_retrieval;
+pub mod bench_train;
 pub mod eval_autofill;
 pub mod eval_persona;
 pub mod eval_extraction;

@@ -9,6 +9,7 @@
 pub mod idb;
 mod model_host;
 mod opfs;
+mod training_host;
 
 use std::rc::Rc;
 
@@ -41,6 +42,8 @@ struct Inner {
     db_name: String,
     /// The model (loaded on first use) and its generations.
     model: model_host::ModelHost,
+    /// The LoRA training job and the adapters.
+    training: training_host::TrainingHost,
     /// The current facts for pages, kept between requests that do not change memory (autofill
     /// asks on every form); dropped when every request that may write starts and when it ends.
     facts: Snapshot<Rc<Vec<crate::memory::Fact>>>,
@@ -83,7 +86,7 @@ impl Engine {
         install_panic_hook();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
         let db_name = db_name.unwrap_or_else(|| schema::DB_NAME.to_string());
-        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), facts: Default::default() }) }
+        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), training: Default::default(), facts: Default::default() }) }
     }
 
     /// A short label of the backend in use, for logs and the UI.
@@ -201,6 +204,8 @@ impl Inner {
             }
             Request::MemoryClear => {
                 self.with_memory(|s| Box::pin(async move { manage::delete_all(s).await })).await?;
+                // Deletion reaches the model: adapters, checkpoints and training data go too.
+                self.training.clear(&self.model).await?;
                 self.overview().await
             }
             Request::Enhance { site: _, prompt } => {
@@ -228,6 +233,14 @@ impl Inner {
                 self.model.generate(messages, options, None, &|e| emit(on_event, e)).await
             }
             Request::ChatCancel => Ok(self.model.cancel()),
+            Request::TrainStart { data, objective, name, steps, seq_len, lr } => {
+                self.training.start(&self.model, data, objective, name, steps, seq_len, lr, &|e| emit(on_event, e)).await
+            }
+            Request::TrainResume => self.training.resume(&self.model, &|e| emit(on_event, e)).await,
+            Request::TrainPause => self.training.pause().await,
+            Request::TrainCancel => self.training.cancel().await,
+            Request::TrainStatus => self.training.status().await,
+            Request::AdapterUse { name } => self.training.use_adapter(&self.model, name).await,
             Request::ChatAsk { question, asker } => {
                 let q = question.clone();
                 let (facts, passages) = self

@@ -16,6 +16,7 @@ use crate::error::EngineError;
 use crate::generate::{GenerationParams, SamplerParams};
 use crate::gguf::GgufFile;
 use crate::kernels::self_check::self_check;
+use crate::model::lora::Adapter;
 use crate::model::LanguageModel;
 use crate::protocol::{Backend, ChatOptions, ChatTurn, Event, ModelInfo, Reply};
 use crate::tokenizer::ChatMessage;
@@ -69,6 +70,9 @@ pub(crate) struct ModelHost {
     /// Set by `chat.cancel`, cleared when a generation starts.
     cancel: Cell<bool>,
     running: Cell<bool>,
+    /// The LoRA adapter the user chose (`adapters/active`), applied at load; `Some(None)` once
+    /// read and found to be the base model.
+    adapter: RefCell<Option<Option<Adapter>>>,
 }
 
 #[derive(Default, Clone)]
@@ -95,7 +99,10 @@ impl ModelHost {
         if slot.is_none() {
             self.set_phase("loading", None);
             match self.load_preferred(emit).await {
-                Ok((model, info)) => {
+                Ok((mut model, info)) => {
+                    if let Err(e) = self.apply_adapter(&mut model).await {
+                        web_sys::console::warn_1(&format!("SecondSelf: the adapter in use could not be applied ({e}); answering with the base model").into());
+                    }
                     *slot = Some(model);
                     self.state.replace(State { phase: "ready", info: Some(info), error: None });
                 }
@@ -106,6 +113,54 @@ impl ModelHost {
             }
         }
         Ok(self.status())
+    }
+
+    /// Applies the chosen adapter (read from OPFS the first time) to a freshly loaded model.
+    async fn apply_adapter(&self, model: &mut LanguageModel) -> Result<(), EngineError> {
+        if self.adapter.borrow().is_none() {
+            let chosen = match opfs::read_in(opfs::ADAPTERS, super::training_host::ACTIVE).await?.and_then(|b| String::from_utf8(b).ok()) {
+                Some(name) if !name.is_empty() => match opfs::read_in(opfs::ADAPTERS, &format!("{name}.gguf")).await? {
+                    Some(bytes) => Some(Adapter::from_bytes(&bytes, model.llama_mut().config()).map_err(|e| EngineError::Model(e.to_string()))?),
+                    None => None,
+                },
+                _ => None,
+            };
+            self.adapter.replace(Some(chosen));
+        }
+        let chosen = self.adapter.borrow().clone().flatten();
+        model.set_adapter(chosen.as_ref()).map_err(|e| EngineError::Model(e.to_string()))
+    }
+
+    /// Answers with `adapter` from now on (`None`: the base model).
+    pub(crate) async fn set_adapter(&self, adapter: Option<Adapter>) {
+        let mut slot = self.model.lock().await;
+        if let Some(model) = slot.as_mut() {
+            if let Err(e) = model.set_adapter(adapter.as_ref()) {
+                web_sys::console::warn_1(&format!("SecondSelf: {e}").into());
+            }
+        }
+        self.adapter.replace(Some(adapter));
+    }
+
+    /// Reads an adapter file and checks it fits the model (loading the model if needed).
+    pub(crate) async fn read_adapter(&self, bytes: &[u8]) -> Result<Adapter, EngineError> {
+        self.load(&|_| {}).await?;
+        let mut slot = self.model.lock().await;
+        let model = slot.as_mut().ok_or_else(|| EngineError::Model("the model is not loaded".into()))?;
+        Adapter::from_bytes(bytes, model.llama_mut().config()).map_err(|e| EngineError::BadRequest(format!("this adapter does not fit the model: {e}")))
+    }
+
+    /// The bytes of the model in use (the imported one if any, else the bundled one), which
+    /// training reads its base weights from.
+    pub(crate) async fn base_bytes(&self) -> Result<Vec<u8>, EngineError> {
+        if let Some(info) = self.state.borrow().info.as_ref() {
+            if info.source == "imported" {
+                if let Some(bytes) = opfs::read(IMPORTED).await? {
+                    return Ok(bytes);
+                }
+            }
+        }
+        fetch_model_bytes(&|_, _| {}).await
     }
 
     fn set_phase(&self, phase: &'static str, error: Option<String>) {
@@ -187,7 +242,7 @@ impl ModelHost {
     /// The device, chosen once: WebGPU when the browser has a hardware adapter that passes the
     /// self-check; the CPU without WebGPU, when it fails, or when the adapter is a software
     /// renderer (SwiftShader emulates the GPU on the CPU and is far slower than the CPU path).
-    async fn device(&self) -> (Device, Backend, Option<String>) {
+    pub(crate) async fn device(&self) -> (Device, Backend, Option<String>) {
         if let Some(d) = self.device.borrow().clone() {
             return d;
         }
@@ -465,7 +520,7 @@ fn js_error(e: &JsValue) -> String {
 }
 
 /// Lets the browser run other tasks (messages such as `chat.cancel`) before the next step.
-async fn yield_to_event_loop() {
+pub(crate) async fn yield_to_event_loop() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let global = js_sys::global();
         if let Ok(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into()).and_then(|f| f.dyn_into::<js_sys::Function>().map_err(JsValue::from)) {

@@ -1,0 +1,107 @@
+/*
+ * SecondSelf side panel, Engine tab → Training: starts a LoRA training job from a JSONL file the
+ * user picks (`train.start`), shows its progress (step, loss curve, tokens/s, time left) from the
+ * job's `train.progress` events, and pauses, resumes or cancels it. A job a browser restart
+ * stopped shows as interrupted, with Resume. "Chat answers with" switches the adapter in use
+ * (`adapter.use`). Must not: read or check the file's contents (the engine does).
+ */
+const { request } = globalThis.SecondSelfProtocol;
+const $ = (id) => document.getElementById(id);
+const losses = [];
+
+function drawLoss() {
+  const line = $("train-loss").querySelector("polyline");
+  if (losses.length === 0) return line.setAttribute("points", "");
+  const max = Math.max(...losses.map((p) => p[1]), 1e-6);
+  const last = losses[losses.length - 1][0] || 1;
+  line.setAttribute("points", losses.map(([s, l]) => `${((s / last) * 296 + 2).toFixed(1)},${(78 - (l / max) * 74).toFixed(1)}`).join(" "));
+}
+
+function minutes(s) {
+  if (!Number.isFinite(s)) return "";
+  return s < 90 ? `${Math.round(s)} s left` : `${Math.round(s / 60)} min left`;
+}
+
+function show(state) {
+  if (Array.isArray(state.curve) && state.curve.length >= losses.length) {
+    losses.splice(0, losses.length, ...state.curve);
+    drawLoss();
+  }
+  const running = state.state === "running";
+  const resumable = state.state === "paused" || state.state === "interrupted";
+  $("train-progress").hidden = !(running || resumable || state.state === "done");
+  if (state.total) {
+    $("train-bar").max = state.total;
+    $("train-bar").value = state.step;
+    $("train-step").textContent = `Step ${state.step} of ${state.total}${state.loss != null ? ` · loss ${state.loss.toFixed(3)}` : ""}`;
+  }
+  $("train-pause").hidden = !running;
+  $("train-resume").hidden = !resumable;
+  $("train-cancel").hidden = !(running || resumable);
+  const words = {
+    idle: state.active ? `Chat answers with adapter ${state.active}, trained on this device.` : "No training yet.",
+    running: `Training ${state.name ?? ""}…`,
+    paused: "Paused. Resume continues from here.",
+    interrupted: "A training job was stopped (the browser closed). Resume continues from its last checkpoint.",
+    done: `Done: chat now answers with adapter ${state.active ?? state.name}.`,
+    cancelled: "Cancelled.",
+    failed: `Training failed: ${state.error ?? ""}`,
+  };
+  $("train-status").textContent = words[state.state] ?? state.state;
+  const choice = $("adapter-choice");
+  const options = [["", "the base model"], ...(state.adapters || []).map((a) => [a, `adapter ${a}`])];
+  choice.replaceChildren(...options.map(([value, label]) => Object.assign(document.createElement("option"), { value, textContent: label })));
+  choice.value = state.active ?? "";
+}
+
+function onEvent(e) {
+  if (e.kind !== "train.progress") return;
+  losses.push([e.step, e.loss]);
+  drawLoss();
+  show({ state: "running", step: e.step, total: e.total, loss: e.loss, adapters: [...$("adapter-choice").options].map((o) => o.value).filter(Boolean), active: $("adapter-choice").value || null });
+  $("train-eta").textContent = `${Math.round(e.tokens_per_s)} tok/s · ${minutes(e.eta_s)}`;
+}
+
+let live = false;
+
+async function job(body) {
+  live = true;
+  try {
+    show(await request(body, { onEvent }));
+  } catch (err) {
+    $("train-status").textContent = err.message;
+  }
+  live = false;
+  refresh();
+}
+
+async function refresh() {
+  try {
+    const state = await request({ kind: "train.status" });
+    if (live) return;
+    show(state);
+    // A job started from another panel: follow it until it ends.
+    if (state.state === "running") setTimeout(refresh, 3000);
+  } catch (err) {
+    $("train-status").textContent = `Unknown: ${err.message}`;
+  }
+}
+
+$("train-file").addEventListener("change", async (ev) => {
+  const file = ev.target.files[0];
+  ev.target.value = "";
+  if (!file) return;
+  losses.length = 0;
+  drawLoss();
+  $("train-status").textContent = `Preparing ${file.name}…`;
+  job({ kind: "train.start", data: await file.text(), objective: $("train-objective").value });
+});
+$("train-pause").addEventListener("click", () => request({ kind: "train.pause" }).catch(() => {}));
+$("train-resume").addEventListener("click", () => job({ kind: "train.resume" }));
+$("train-cancel").addEventListener("click", () => request({ kind: "train.cancel" }).then(show).catch(() => {}));
+$("adapter-choice").addEventListener("change", (ev) => {
+  request({ kind: "adapter.use", name: ev.target.value || null }).then(show).catch((err) => {
+    $("train-status").textContent = err.message;
+  });
+});
+$("tab-engine").addEventListener("click", refresh);
