@@ -40,6 +40,9 @@ pub struct Args {
     /// Skip PyTorch + PEFT.
     #[arg(long)]
     pub no_peers: bool,
+    /// Skip the in-browser row (the extension training in headless Chromium).
+    #[arg(long)]
+    pub native_only: bool,
     /// Another llama GGUF file instead of the default model.
     #[arg(long)]
     pub model: Option<PathBuf>,
@@ -74,6 +77,17 @@ pub fn run(args: Args) -> Result<()> {
                 Ok(r) => rows.push(r),
                 Err(e) => eprintln!("{row} skipped: {e:#}"),
             }
+        }
+    }
+    if !args.native_only {
+        eprintln!("measuring SecondSelf in Chromium (the extension's training job) …");
+        match in_browser(&args) {
+            Ok((row, idle, busy)) => {
+                rows.push(row);
+                eprintln!("autofill p95 in the same Chromium: {idle:.1} ms idle, {busy:.1} ms while training");
+                println!("autofill.classify p95 in the extension: {idle:.1} ms idle, {busy:.1} ms while training (requests every 100 ms; one arriving during a step waits for it: see the slowest above)");
+            }
+            Err(e) => eprintln!("in-browser row skipped: {e:#}"),
         }
     }
     if !args.no_peers {
@@ -147,6 +161,67 @@ fn measure_here(path: &Path, row: &str, args: &Args) -> Result<()> {
         serde_json::json!({ "tps": tokens as f64 / secs, "step_s": secs, "peak_mb": peak_rss_mb() })
     );
     Ok(())
+}
+
+/// The extension's own training job (`train.start`) in headless Chromium on chats of about
+/// `seq_len` tokens, with `autofill.classify` latencies measured idle and while it trains.
+/// Returns the row and the two p95s (ms).
+#[tokio::main]
+async fn in_browser(args: &Args) -> Result<(Row, f64, f64)> {
+    use secondself::browser::{self, ExtensionBrowser, LaunchOptions};
+    use std::time::Duration;
+    let b = ExtensionBrowser::launch(&secondself::extension_dir(), &LaunchOptions::default()).await?;
+    let result = async {
+        let page = b.open(&b.extension_url("sidepanel/sidepanel.html")).await?;
+        // A chat longer than seq_len tokens: the job cuts it to exactly seq_len.
+        let words = "the ferry leaves the harbour at seven and returns before the evening tide turns";
+        let mut user = String::new();
+        while user.split_whitespace().count() < args.seq_len + 40 {
+            user.push_str(words);
+            user.push(' ');
+        }
+        let line = serde_json::json!({ "messages": [{ "role": "user", "content": user.trim() }, { "role": "assistant", "content": "Noted: the ferry times." }] }).to_string();
+        let data = vec![line; args.steps + 1].join("\n");
+        let fields = serde_json::json!([
+            { "index": 0, "tag": "input", "type": "text", "autocomplete": "given-name", "name": "first", "label": "First name" },
+            { "index": 1, "tag": "input", "type": "email", "autocomplete": "email", "name": "email", "label": "Email" }
+        ]);
+        let probe = format!(
+            "(async () => {{ const t = []; for (let i = 0; i < 20; i++) {{ const s = performance.now(); await SecondSelfProtocol.request({{ kind: 'autofill.classify', fields: {fields} }}); t.push(performance.now() - s); }} t.sort((a, b) => a - b); return t[Math.floor(t.length * 0.95) - 1] ?? t[t.length - 1]; }})()"
+        );
+        let idle: f64 = browser::eval(&page, &probe).await?;
+        let job = serde_json::json!({ "kind": "train.start", "data": data, "steps": args.steps + 1, "seq_len": args.seq_len, "name": "bench" });
+        let start = format!("(window.__ev = [], window.__done = null, SecondSelfProtocol.request({job}, {{ onEvent: e => e.kind === 'train.progress' && window.__ev.push([performance.now(), e]) }}).then(r => window.__done = r, e => window.__done = {{ error: String(e.message || e) }}), true)");
+        let _: bool = browser::eval(&page, &start).await?;
+        browser::wait_until(&page, "window.__ev.length >= 1 || window.__done !== null", Duration::from_secs(3600)).await?;
+        let busy_probe = format!(
+            "(async () => {{ const t = []; while (window.__done === null) {{ const s = performance.now(); await SecondSelfProtocol.request({{ kind: 'autofill.classify', fields: {fields} }}); t.push(performance.now() - s); await new Promise(r => setTimeout(r, 100)); }} t.sort((a, b) => a - b); return t.length ? [t[Math.max(0, Math.ceil(t.length * 0.95) - 1)], t[t.length - 1], t.length] : [0, 0, 0]; }})()"
+        );
+        let (busy, worst, count): (f64, f64, usize) = browser::eval(&page, &busy_probe).await?;
+        eprintln!("autofill while training: {count} requests, p95 {busy:.1} ms, slowest {worst:.0} ms (it waited for a step)");
+        let done: serde_json::Value = browser::eval(&page, "window.__done").await?;
+        if done["error"].is_string() || done["state"] != "done" {
+            bail!("the training job did not finish: {done}");
+        }
+        // Steps after the first (warm-up): time between progress events.
+        let ev: Vec<(f64, serde_json::Value)> = browser::eval(&page, "window.__ev").await?;
+        if ev.len() < 2 {
+            bail!("too few steps to time");
+        }
+        let mut gaps: Vec<f64> = ev.windows(2).map(|w| (w[1].0 - w[0].0) / 1000.0).collect();
+        gaps.sort_by(f64::total_cmp);
+        let step_s = gaps[gaps.len() / 2];
+        let _: serde_json::Value = browser::eval(&page, "SecondSelfProtocol.request({ kind: 'adapter.use', name: null })").await?;
+        let heap: Option<f64> = None;
+        Ok((
+            Row { name: "SecondSelf in Chromium, CPU (wasm)".into(), threads: Some(1), tps: args.seq_len as f64 / step_s, step_s, peak_mb: heap },
+            idle,
+            busy,
+        ))
+    }
+    .await;
+    let _ = b.close().await;
+    result
 }
 
 /// A Python venv with the peer's packages in `target/bench-peers/venv` (made once).

@@ -91,6 +91,14 @@ async fn the_extension_trains_an_adapter_that_survives_a_restart_and_answers_wit
     click(&panel, "tab-memory").await.unwrap();
     click(&panel, "tab-engine").await.unwrap();
     wait_for(&panel, "document.getElementById('adapter-choice').value === 'personal'", 30).await.unwrap();
+    // DPO starts from the adapter in use and makes a second one, which chat then uses.
+    let prefs = r#"{"prompt":"Which river flows past the village of Quellbrunn?","chosen":"The Emmerach flows past Quellbrunn.","rejected":"I'm sorry, I don't know that village."}"#;
+    start(&panel, &serde_json::json!({ "kind": "train.start", "objective": "dpo", "data": prefs, "steps": 2, "seq_len": 128, "name": "personal-dpo" })).await;
+    wait_for(&panel, "window.__reply !== null", 900).await.unwrap();
+    let dpo: serde_json::Value = js(&panel, "window.__reply").await.unwrap();
+    assert_eq!(dpo["state"], "done", "{dpo}");
+    assert_eq!(dpo["active"], "personal-dpo", "{dpo}");
+    assert_eq!(dpo["adapters"], serde_json::json!(["personal", "personal-dpo"]), "{dpo}");
     let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'adapter.use', name: null })").await.unwrap();
     assert!(state["active"].is_null(), "{state}");
     assert_eq!(greedy_answer(&panel).await, base_answer, "back to the base model");

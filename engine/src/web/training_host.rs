@@ -145,7 +145,8 @@ impl TrainingHost {
     async fn reply(&self) -> Result<Reply, EngineError> {
         let s = self.shown.borrow().clone();
         let files = opfs::list_in(ADAPTERS).await?;
-        let adapters = files.iter().filter_map(|f| f.strip_suffix(".gguf")).filter(|n| valid_name(n)).map(String::from).collect();
+        let mut adapters: Vec<String> = files.iter().filter_map(|f| f.strip_suffix(".gguf")).filter(|n| valid_name(n)).map(String::from).collect();
+        adapters.sort();
         let active = opfs::read_in(ADAPTERS, ACTIVE).await?.and_then(|b| String::from_utf8(b).ok()).filter(|n| !n.is_empty());
         Ok(Reply::TrainState {
             state: if s.state.is_empty() { "idle" } else { s.state }.into(),
