@@ -136,6 +136,29 @@ pub fn replies() -> &'static Lexicon {
     L.get_or_init(|| Lexicon::parse_cased(include_str!("replies.txt")))
 }
 
+/// How a user asks their memory about a fact, per language (case kept; `{w}`/`{W}` the fact's word).
+pub fn question_templates() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("question_templates.txt")))
+}
+
+/// The main word of fact kind `kind` (one of [`FACT_KINDS`]) in `lang`: its first spelling there.
+pub fn fact_word(kind: &str, lang: &str) -> Option<String> {
+    let i = FACT_KINDS.iter().position(|k| *k == kind)?;
+    fact_words().lang(lang)?.items.get(i)?.first().cloned()
+}
+
+/// Questions in `lang` about the user's fact of kind `kind` (synthesised training data).
+pub fn fact_questions(kind: &str, lang: &str) -> Vec<String> {
+    let Some(word) = fact_word(kind, lang) else { return Vec::new() };
+    let mut cap = word.chars();
+    let capital: String = cap.next().map(|c| c.to_uppercase().chain(cap).collect()).unwrap_or_default();
+    question_templates()
+        .lang(lang)
+        .map(|l| l.items.iter().filter_map(|t| t.first()).map(|t| t.replace("{w}", &word).replace("{W}", &capital)).collect())
+        .unwrap_or_default()
+}
+
 /// How answers write resolved dates, per language (case kept: see `date_phrases.txt`).
 pub fn date_phrases() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
@@ -331,6 +354,18 @@ pub const RELATIONS: [&str; 14] =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fact_questions_exist_in_every_language_of_the_fact_words() {
+        for l in &fact_words().lines {
+            let qs = fact_questions("employer", l.lang);
+            assert!(qs.len() >= 2, "{}: {qs:?}", l.lang);
+            assert!(qs.iter().all(|q| !q.contains('{') && q.to_lowercase().contains(&fact_word("employer", l.lang).unwrap())), "{qs:?}");
+        }
+        assert_eq!(fact_questions("city", "en")[0], "What is my city?");
+        assert!(fact_questions("city", "de")[0].starts_with("Stadt:"), "{:?}", fact_questions("city", "de"));
+        assert!(fact_questions("city", "xx").is_empty());
+    }
 
     #[test]
     fn months_have_twelve_items_in_every_language() {
