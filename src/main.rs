@@ -44,6 +44,8 @@ enum TrainCommand {
     Sft(cli::train_lora::SftArgs),
     /// LoRA DPO from a reference adapter on preferences (JSONL of {"prompt","chosen","rejected"}).
     Dpo(cli::train_lora::DpoArgs),
+    /// The personal pipeline on a persona: synthesise from its memory, filter, SFT, evaluate.
+    Persona(cli::train_persona::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +94,7 @@ fn main() {
         Command::Train(TrainCommand::Autofill(a)) => cli::train_autofill::run(a),
         Command::Train(TrainCommand::Sft(a)) => cli::train_lora::run_sft(a),
         Command::Train(TrainCommand::Dpo(a)) => cli::train_lora::run_dpo(a),
+        Command::Train(TrainCommand::Persona(a)) => cli::train_persona::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

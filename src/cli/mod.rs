@@ -18,3 +18,4 @@ pub mod plot;
 pub mod run;
 pub mod train_autofill;
 pub mod train_lora;
+pub mod train_persona;

@@ -7,13 +7,18 @@
 //! - [`optim`]: AdamW, warm-up + cosine schedule, gradient clipping.
 //! - [`trainer`]: the loop (packing, accumulation, SFT and DPO losses, seeded order, checkpoints
 //!   that resume to the same adapter).
+//! - [`synth`]: training examples synthesised from the user's memory (L1 facts, our retrieval).
+//! - [`filter`]: the levels every synthesised example passes (format, duplicates, grounding,
+//!   privacy), counted.
 //!
 //! The adapter itself ([`crate::model::lora::Adapter`]) lives with the model, which applies it
 //! unmerged at inference.
 
 pub mod data;
+pub mod filter;
 pub mod forward;
 pub mod optim;
+pub mod synth;
 pub mod trainer;
 
 pub use forward::Frozen;
