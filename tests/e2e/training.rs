@@ -1,7 +1,8 @@
 //! Training inside the extension (headless Chromium: the wasm CPU path): a LoRA job started from
 //! the side panel streams its progress, pauses, survives the engine host being closed (a browser
-//! restart) through its OPFS checkpoint, resumes from there and finishes; chat then answers with
-//! the adapter, the Engine tab can switch back to the base model, and delete all removes it.
+//! restart) through its OPFS checkpoint, resumes from there and finishes with the same adapter as
+//! an uninterrupted run; chat then answers with the adapter, DPO makes a second one from it, the
+//! Engine tab can switch back to the base model, and delete all removes them.
 
 use crate::util::{click, js, set_viewport, wait_for, Env};
 
@@ -102,6 +103,20 @@ async fn the_extension_trains_an_adapter_that_survives_a_restart_and_answers_wit
     let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'adapter.use', name: null })").await.unwrap();
     assert!(state["active"].is_null(), "{state}");
     assert_eq!(greedy_answer(&panel).await, base_answer, "back to the base model");
+
+    // The run stopped by a restart and resumed ends with the adapter an uninterrupted run makes.
+    start(&panel, &serde_json::json!({ "kind": "train.start", "data": DATA, "steps": 8, "lr": 0.003, "seq_len": 128, "name": "straight" })).await;
+    wait_for(&panel, "window.__reply !== null", 900).await.unwrap();
+    let straight: serde_json::Value = js(&panel, "window.__reply").await.unwrap();
+    assert_eq!(straight["state"], "done", "{straight}");
+    let digest = |name: &str| {
+        format!(
+            "navigator.storage.getDirectory().then(r => r.getDirectoryHandle('adapters')).then(d => d.getFileHandle('{name}.gguf')).then(h => h.getFile()).then(f => f.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b)).then(h => [...new Uint8Array(h)].map(x => x.toString(16).padStart(2, '0')).join(''))"
+        )
+    };
+    let resumed: String = js(&panel, &digest("personal")).await.unwrap();
+    let uninterrupted: String = js(&panel, &digest("straight")).await.unwrap();
+    assert_eq!(resumed, uninterrupted, "the resumed adapter differs from the uninterrupted run's");
 
     // Delete all removes the adapters too.
     let _: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.clear' })").await.unwrap();
