@@ -99,7 +99,7 @@ fn clean_org(o: &str) -> Option<String> {
     let o = o.trim().trim_end_matches([',', '!', '?', ';', ':']);
     // A full stop ends the name unless it belongs to a legal form (`S.L.`, `Inc.`).
     let o = if o.ends_with('.') && !lexicon::names_company(o) { o.trim_end_matches('.') } else { o };
-    let stop = ["I", "The", "A", "My", "We", "In", "At", "On", "Manchester", "London"];
+    let stop = ["I", "The", "A", "My", "We", "In", "At", "On"];
     if o.is_empty() || stop.contains(&o) || o.split_whitespace().count() > 6 {
         return None;
     }
