@@ -44,8 +44,8 @@ const PARTNER_WORDS: &[&str] = &[
     "anniversary", "valentine", "us", "we", "couple", "two",
 ];
 
-/// Keys that say nothing useful when a prompt merely shares a word with them (`Manchester` in
-/// `Greater Manchester`, the user's own name).
+/// Keys that say nothing useful when a prompt merely shares a word with them (`Northam` in
+/// `Greater Northam`, the user's own name).
 const NO_KEYWORD_MATCH: &[&str] = &[
     "address-level1", "country", "country-name", "language", "honorific-prefix", "name", "given-name",
     "additional-name", "family-name", "nickname", "t-shirt-size",
@@ -334,7 +334,7 @@ mod tests {
             FactView::new("organization-title", "Product Designer", false),
             FactView::new("organization", "Northwind Studio", false),
             FactView::new("interests", "swimming", false),
-            FactView::new("address-level2", "Bristol", false),
+            FactView::new("address-level2", "Wexcombe", false),
             FactView::new("street-address", "9 Quay Road", false),
             FactView::new("passport-number", "123456789", true),
             FactView::new("health-condition", "migraine", true),
@@ -390,7 +390,7 @@ mod tests {
     fn keyword_overlap_pulls_in_a_matching_fact() {
         let out = enhance("Find a swimming club for me", &facts());
         assert!(out.enhanced.contains("I enjoy swimming"), "{}", out.enhanced);
-        assert!(out.enhanced.contains("I live in Bristol"), "{}", out.enhanced);
+        assert!(out.enhanced.contains("I live in Wexcombe"), "{}", out.enhanced);
     }
 
     #[test]

@@ -178,7 +178,7 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
                 v.emit(out, "organization", &o, 0.8);
             }
         }
-        // CV experience: "Acme Ltd, Leeds      Sept 2023 - present" then the title line.
+        // CV experience: "Acme Ltd, Harrowfield      Sept 2023 - present" then the title line.
         let lines: Vec<&str> = v.text.lines().collect();
         for c in present.captures_iter(&v.text) {
             if let Some(o) = clean_org(&c[1]) {
@@ -266,10 +266,10 @@ mod tests {
         let o = owner();
         let c = run_rule("I got promoted to Senior Data Engineer in January.", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization-title"), ["Senior Data Engineer"]);
-        let c = run_rule("Speaker: Jo Bloggs, Staff Engineer, Acme Widgets (Leeds, UK)", |v, out| rules(v, &o, out));
+        let c = run_rule("Speaker: Jo Bloggs, Staff Engineer, Acme Widgets (Harrowfield, UK)", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization-title"), ["Staff Engineer"]);
         assert_eq!(get(&c, "organization"), ["Acme Widgets"]);
-        let c = run_rule("JO B. BLOGGS\nData Engineer\n\nAcme Ltd, Leeds            Sept 2023 - present\nData Engineer, Platform team", |v, out| rules(v, &o, out));
+        let c = run_rule("JO B. BLOGGS\nData Engineer\n\nAcme Ltd, Harrowfield            Sept 2023 - present\nData Engineer, Platform team", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization"), ["Acme Ltd"]);
         assert_eq!(get(&c, "organization-title"), ["Data Engineer"]);
         let c = run_rule("I'm a data engineer at a payments company. I work at Globex.", |v, out| rules(v, &o, out));
