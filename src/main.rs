@@ -61,6 +61,8 @@ enum EvalCommand {
     Persona(cli::eval_persona::Args),
     /// Run LoCoMo conversations' memory questions and print token F1 per category.
     Locomo(cli::eval_locomo::Args),
+    /// Session recall of memory search on LoCoMo conversations: keywords, meaning, hybrid.
+    Retrieval(cli::eval_retrieval::Args),
     /// LoRA on the real model: SFT on 16 invented facts (recall, paraphrases, no collapse),
     /// then DPO (margin on held-out pairs).
     Train(cli::eval_train::Args),
@@ -87,6 +89,7 @@ fn main() {
         Command::Eval(EvalCommand::Autofill(a)) => cli::eval_autofill::run(a),
         Command::Eval(EvalCommand::Persona(a)) => cli::eval_persona::run(a),
         Command::Eval(EvalCommand::Locomo(a)) => cli::eval_locomo::run(a),
+        Command::Eval(EvalCommand::Retrieval(a)) => cli::eval_retrieval::run(a),
         Command::Eval(EvalCommand::Train(a)) => cli::eval_train::run(a),
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
         Command::Bench(BenchCommand::Model(a)) => cli::bench_model::run(a),

@@ -64,6 +64,11 @@ pub enum Request {
     /// Delete all memory.
     #[serde(rename = "memory.clear")]
     MemoryClear,
+    /// Embed the chunks that have no vector yet, batch by batch (other requests are served in
+    /// between), with `engine.progress` events (`stage: "embed"`). Answered with
+    /// [`Reply::MemoryEmbedded`].
+    #[serde(rename = "memory.embed")]
+    MemoryEmbed,
     /// Add the user's relevant facts to a prompt they are writing on chat site `site`.
     /// Answered with [`Reply::Enhanced`].
     #[serde(rename = "task.enhance")]
@@ -229,6 +234,10 @@ pub enum Reply {
     /// A full backup (see `memory::manage::export_backup`).
     #[serde(rename = "memory.backup")]
     MemoryBackup { backup: serde_json::Value },
+    /// Chunks embedded by `memory.embed`; `meaning` is false when the embedding model could not
+    /// load (search then uses keywords only).
+    #[serde(rename = "memory.embedded")]
+    MemoryEmbedded { embedded: usize, meaning: bool },
     /// `enhanced` = the unchanged `prompt`, then the added context; `added` lists each sentence
     /// with the fact it came from (empty when nothing relevant was found).
     #[serde(rename = "task.enhanced")]
@@ -390,6 +399,7 @@ pub const KINDS: &[&str] = &[
     "memory.export",
     "memory.restore",
     "memory.clear",
+    "memory.embed",
     "task.enhance",
     "task.critique",
     "bench.retrieval",
@@ -416,6 +426,7 @@ pub const KINDS: &[&str] = &[
     "memory.profile",
     "memory.results",
     "memory.backup",
+    "memory.embedded",
     "task.enhanced",
     "task.critiqued",
     "bench.retrieved",

@@ -168,6 +168,50 @@ async function importFiles(files) {
   $("import-label").textContent = `Imported ${imported} of ${list.length} file${list.length === 1 ? "" : "s"}`;
   $("import-count").textContent = "";
   showUsage();
+  embedMissing();
+}
+
+// Passages without a vector (new imports, memory from before search by meaning) are embedded
+// by the engine batch by batch; the panel shows how far it is. One run at a time: a second call
+// while one runs asks it to go again when it ends.
+let embedding = null;
+let embedAgain = false;
+function embedMissing() {
+  if (embedding) {
+    embedAgain = true;
+    return embedding;
+  }
+  embedding = (async () => {
+    do {
+      embedAgain = false;
+      const bar = $("embed-bar");
+      const onEvent = (ev) => {
+        if (!ev || ev.kind !== "engine.progress" || ev.stage !== "embed" || !ev.total) return;
+        $("embed-progress").hidden = false;
+        $("embed-status").textContent = "Reading your memories for meaning…";
+        $("embed-count").textContent = `${ev.done} / ${ev.total}`;
+        bar.max = ev.total;
+        bar.value = ev.done;
+      };
+      try {
+        const { embedded, meaning } = await request({ kind: "memory.embed" }, { onEvent });
+        if (!meaning) {
+          $("embed-progress").hidden = false;
+          $("embed-status").textContent = "Search by meaning is off (its model did not load); search by words works.";
+        } else if (embedded || !$("embed-progress").hidden) {
+          $("embed-progress").hidden = false;
+          $("embed-status").textContent = "Search by meaning: ready";
+          $("embed-count").textContent = "";
+          bar.value = bar.max;
+        }
+      } catch (err) {
+        $("embed-progress").hidden = false;
+        $("embed-status").textContent = `Search by meaning paused: ${err.message}`;
+      }
+    } while (embedAgain);
+    embedding = null;
+  })();
+  return embedding;
 }
 
 let searchTimer = null;
@@ -237,6 +281,7 @@ async function restoreBackup(file) {
   try {
     renderProfile(await request({ kind: "memory.restore", backup }));
     status(`Restored from ${file.name}.`);
+    embedMissing();
   } catch (err) {
     status(`Restore failed, nothing was changed: ${err.message}`);
   }
@@ -267,12 +312,14 @@ $("note-form").addEventListener("submit", async (e) => {
   $("note-text").value = "";
   $("note-form").hidden = true;
   refresh();
+  embedMissing();
 });
 $("search").addEventListener("input", (e) => {
   clearTimeout(searchTimer);
   searchTimer = setTimeout(() => search(e.target.value), 150);
 });
 
-refresh();
 // Ask the browser to keep this memory under disk pressure (best-effort storage can be evicted).
 if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+// Memory from before search by meaning (or an import the panel was closed during) is read now.
+refresh().then(() => embedMissing());

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use rust_stemmers::{Algorithm, Stemmer};
+use secondself_engine::embed::Embedder;
 use secondself_engine::tasks::memory_qa::{self, Asker};
 use serde_json::Value;
 
@@ -52,6 +53,9 @@ pub struct Args {
     /// CPU worker threads for the model (default: all cores, at most 8).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Retrieve by keywords alone (no embedding model), as before hybrid retrieval.
+    #[arg(long)]
+    pub keywords_only: bool,
 }
 
 /// LoCoMo's category names, by number.
@@ -175,11 +179,11 @@ impl Tally {
 }
 
 /// Runs one conversation's memory cases.
-pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, limit: Option<usize>, verbose: bool) -> Result<(Tally, Vec<String>)> {
+pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, limit: Option<usize>, verbose: bool, embedder: Option<&Embedder>) -> Result<(Tally, Vec<String>)> {
     let raw = std::fs::read_to_string(dir.join("cases.jsonl")).with_context(|| format!("reading {}", dir.join("cases.jsonl").display()))?;
     let tmp = std::env::temp_dir().join(format!("secondself-eval-locomo-{}-{}", std::process::id(), now()));
     let result = (|| {
-        let (store, _) = import_persona(dir, &tmp)?;
+        let (store, _) = import_persona(dir, &tmp, embedder)?;
         let t = now();
         let mut tally = Tally::default();
         let mut lines = Vec::new();
@@ -198,7 +202,7 @@ pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, limit: Option<u
                 other => other.to_string(),
             };
             let category = c["category"].as_u64().unwrap_or(0) as u8;
-            let (facts, passages) = pollster::block_on(memory_qa::retrieve(&store, question, t))?;
+            let (facts, passages) = pollster::block_on(memory_qa::retrieve(&store, question, embedder.map(|e| super::embedder::meaning(e, question)).transpose()?.flatten().as_deref(), t))?;
             let prepared = memory_qa::prepare(question, &Asker::User, &facts, &passages);
             let text = match generate.as_deref_mut() {
                 Some(g) if prepared.needs_model() => g(&prepared.messages)?,
@@ -228,6 +232,7 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         Some(load_model(args.model.clone(), args.threads, None).context("the model is not available (use --extractive to score without it)")?)
     };
+    let embedder = if args.keywords_only { None } else { Some(super::embedder::load()?) };
     let mut total = Tally::default();
     let mut rows = Vec::new();
     let mut json = serde_json::Map::new();
@@ -236,7 +241,7 @@ pub fn run(args: Args) -> Result<()> {
             bail!("{} has no cases.jsonl", dir.display());
         }
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let (tally, lines) = evaluate(dir, model.as_deref_mut(), args.limit, args.verbose)?;
+        let (tally, lines) = evaluate(dir, model.as_deref_mut(), args.limit, args.verbose, embedder.as_ref())?;
         for l in lines {
             println!("{name} {l}");
         }

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
+use secondself_engine::embed::Embedder;
 use secondself_engine::memory::native::NativeStore;
 use secondself_engine::memory::{l1, manage, Fact};
 use secondself_engine::tasks::autofill::draft::{self, DraftAsk};
@@ -66,6 +67,9 @@ pub struct Args {
     /// A LoRA adapter (GGUF, from `train sft|dpo`) the model answers with.
     #[arg(long)]
     pub adapter: Option<PathBuf>,
+    /// Retrieve by keywords alone (no embedding model), as before hybrid retrieval.
+    #[arg(long)]
+    pub keywords_only: bool,
 }
 
 /// One row of the table.
@@ -135,7 +139,7 @@ fn any_in(text: &str, needles: &[String]) -> bool {
 }
 
 /// Imports the persona into a fresh store; returns the store (in `tmp`) and the current facts.
-pub(crate) fn import_persona(dir: &Path, tmp: &Path) -> Result<(NativeStore, Vec<Fact>)> {
+pub(crate) fn import_persona(dir: &Path, tmp: &Path, embedder: Option<&Embedder>) -> Result<(NativeStore, Vec<Fact>)> {
     let sources = dir.join("sources");
     let files = collect_files(std::slice::from_ref(&sources))?;
     if files.is_empty() {
@@ -147,25 +151,35 @@ pub(crate) fn import_persona(dir: &Path, tmp: &Path) -> Result<(NativeStore, Vec
         bail!("{failed} files of {} could not be imported", sources.display());
     }
     pollster::block_on(l1::distil(&mut store, now()))?;
+    if let Some(e) = embedder {
+        crate::cli::embedder::embed_store(&mut store, e, true)?;
+    }
     let facts = pollster::block_on(manage::facts_for_pages(&store))?;
     Ok((store, facts))
 }
 
 /// Runs every case. `generate` is the model for the memory rows (`None`: those rows are skipped).
-pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, extractive: bool, verbose: bool) -> Result<Report> {
+/// `embedder`: chunks and questions are embedded and retrieval is hybrid, as in the extension;
+/// `None` retrieves by keywords alone.
+pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, extractive: bool, verbose: bool, embedder: Option<&Embedder>) -> Result<Report> {
     let cases_path = dir.join("cases.jsonl");
     let raw = std::fs::read_to_string(&cases_path).with_context(|| format!("reading {}", cases_path.display()))?;
     let profile_raw = std::fs::read_to_string(dir.join("profile.json")).with_context(|| format!("reading {}", dir.join("profile.json").display()))?;
     let profile: Value = serde_json::from_str(&profile_raw).context("profile.json is not JSON")?;
     let sensitive: Vec<String> = lower_all(&profile["sensitive"]);
     let tmp = std::env::temp_dir().join(format!("secondself-eval-persona-{}-{}", std::process::id(), now()));
-    let imported = import_persona(dir, &tmp);
-    let result = imported.and_then(|(store, facts)| run_cases(&raw, &store, &facts, &sensitive, generate.as_deref_mut(), extractive, verbose));
+    let imported = import_persona(dir, &tmp, embedder);
+    let result = imported.and_then(|(store, facts)| run_cases(&raw, &store, &facts, &sensitive, generate.as_deref_mut(), extractive, verbose, embedder));
     let _ = std::fs::remove_dir_all(&tmp);
     result
 }
 
-fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String], mut generate: Option<&mut Generate>, extractive: bool, verbose: bool) -> Result<Report> {
+#[allow(clippy::too_many_arguments)]
+fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String], mut generate: Option<&mut Generate>, extractive: bool, verbose: bool, embedder: Option<&Embedder>) -> Result<Report> {
+    let meaning = |text: &str| -> Result<Option<Vec<f32>>> { Ok(match embedder {
+        Some(e) => crate::cli::embedder::meaning(e, text)?,
+        None => None,
+    }) };
     let views: Vec<FactView> = facts.iter().map(FactView::from).collect();
     let profile_map: HashMap<String, String> = l1::profile(facts).into_iter().collect();
     let t = now();
@@ -189,7 +203,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
                     "memory_self" => Asker::User,
                     _ => Asker::ThirdParty { role: c["asker"].as_str().unwrap_or("someone").to_string() },
                 };
-                let (qa_facts, passages) = pollster::block_on(memory_qa::retrieve(store, question, t))?;
+                let (qa_facts, passages) = pollster::block_on(memory_qa::retrieve(store, question, meaning(question)?.as_deref(), t))?;
                 let prepared = memory_qa::prepare(question, &asker, &qa_facts, &passages);
                 let text = match generate.as_deref_mut() {
                     Some(generate) if prepared.needs_model() => generate(&prepared.messages)?,
@@ -209,7 +223,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
             }
             "context_enhance" => {
                 let prompt = c["prompt"].as_str().unwrap_or("");
-                let (views, passages) = pollster::block_on(enhance::retrieve(store, prompt, t))?;
+                let (views, passages) = pollster::block_on(enhance::retrieve(store, prompt, meaning(prompt)?.as_deref(), t))?;
                 let out = enhance::enhance_with(prompt, &views, &passages);
                 let text = out.enhanced.to_lowercase();
                 let added = text.get(prompt.len()..).unwrap_or("").to_string();
@@ -227,7 +241,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
             "context_critic" => {
                 let (request, reply) = (c["prompt"].as_str().unwrap_or(""), c["reply"].as_str().unwrap_or(""));
                 let query = format!("{request} {reply}");
-                let passages = pollster::block_on(evidence::passages(store, &query, t, critic::PASSAGES))?;
+                let passages = pollster::block_on(evidence::passages(store, &query, meaning(&query)?.as_deref(), t, critic::PASSAGES))?;
                 let out = critic::critique_with(request, reply, &views, &passages);
                 let text = serde_json::to_string(&out.problems)?.to_lowercase();
                 let groups = c["issues"].as_array().cloned().unwrap_or_default();
@@ -263,7 +277,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
                 // menu's "Draft an answer" does), the model's when it is loaded.
                 if value.is_empty() && predictions[0].token == "none" {
                     if let Some(ask) = DraftAsk::of(&fields[0]) {
-                        let (draft_facts, passages) = pollster::block_on(draft::retrieve(store, &ask, t))?;
+                        let (draft_facts, passages) = pollster::block_on(draft::retrieve(store, &ask, meaning(&ask.query())?.as_deref(), t))?;
                         let prepared = draft::prepare(&ask, &draft_facts, &passages);
                         let text = match generate.as_deref_mut() {
                             Some(generate) if prepared.needs_model() && !extractive => generate(&prepared.messages)?,
@@ -344,7 +358,8 @@ pub fn run(args: Args) -> Result<()> {
         }
     };
     let extractive = model.is_none() && args.extractive;
-    let mut r = evaluate(&args.persona_dir, model.as_deref_mut(), extractive, args.verbose)?;
+    let embedder = if args.keywords_only { None } else { Some(crate::cli::embedder::load()?) };
+    let mut r = evaluate(&args.persona_dir, model.as_deref_mut(), extractive, args.verbose, embedder.as_ref())?;
     r.extractive = extractive;
     if model.is_none() {
         r.model_missing = Some("the model is not available".into());
@@ -389,7 +404,7 @@ mod tests {
             eprintln!("skipped: {} not present", dir.display());
             return;
         }
-        let r = evaluate(&dir, None, true, false).unwrap();
+        let r = evaluate(&dir, None, true, false, None).unwrap();
         assert!(r.enhance.value() >= 0.70, "enhance {:.2}:\n{}", r.enhance.value(), r.lines.join("\n"));
         assert!(r.critic.value() >= 0.60, "critic {:.2}:\n{}", r.critic.value(), r.lines.join("\n"));
         assert_eq!((r.enhance.bad, r.critic.bad, r.sensitive_leaks), (0, 0, 0), "{}", r.lines.join("\n"));

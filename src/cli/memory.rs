@@ -17,8 +17,8 @@ use secondself_engine::memory::import::{import_batch, InputFile, Outcome};
 use secondself_engine::memory::native::NativeStore;
 use secondself_engine::memory::store::Store;
 use secondself_engine::memory::{date, l1, Fact, Sensitivity};
-use secondself_engine::retrieval::index::InvertedIndex;
-use secondself_engine::retrieval::rank::{self, PassageKind};
+use secondself_engine::embed::Embedder;
+use secondself_engine::retrieval::hits::{search_with, Hit, Mode};
 use secondself_engine::tasks::memory_qa::{self, Asker};
 
 /// `secondself memory …`
@@ -38,7 +38,12 @@ pub enum Command {
         /// Files and directories to import.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Do not embed the new chunks (they are then found by keywords only, until `memory embed`).
+        #[arg(long)]
+        no_embed: bool,
     },
+    /// Embed the chunks that have no vector yet (imported with `--no-embed` or before embeddings).
+    Embed,
     /// Print the current profile facts.
     Facts {
         /// Print sensitive values (ids, health, finances, home address) instead of masking them.
@@ -54,6 +59,13 @@ pub enum Command {
         /// Print sensitive values instead of masking them.
         #[arg(long)]
         show_sensitive: bool,
+        /// Ranking: `hybrid` (keywords and meaning fused), `keywords` (BM25) or `meaning`
+        /// (embeddings).
+        #[arg(long, default_value = "hybrid", value_parser = ["hybrid", "keywords", "meaning"])]
+        by: String,
+        /// Print why each chunk ranks where it does.
+        #[arg(long)]
+        explain: bool,
     },
     /// Ask your memory a question, as the side panel's chat does: the answer, then its sources.
     Ask {
@@ -176,8 +188,9 @@ fn mask(f: &Fact, show: bool) -> String {
 
 /// Answers `question` from the store as the side panel's chat does: the model writes the
 /// answer when given and the evidence needs it, else the extracted answer stands.
-pub fn ask(store: &NativeStore, question: &str, asker: &Asker, generate: Option<&mut crate::cli::eval_persona::Generate>) -> Result<memory_qa::Answer> {
-    let (facts, passages) = pollster::block_on(memory_qa::retrieve(store, question, now()))?;
+pub fn ask(store: &NativeStore, question: &str, asker: &Asker, generate: Option<&mut crate::cli::eval_persona::Generate>, embedder: Option<&Embedder>) -> Result<memory_qa::Answer> {
+    let meaning = embedder.map(|e| crate::cli::embedder::meaning(e, question)).transpose()?.flatten();
+    let (facts, passages) = pollster::block_on(memory_qa::retrieve(store, question, meaning.as_deref(), now()))?;
     let prepared = memory_qa::prepare(question, asker, &facts, &passages);
     let text = match generate {
         Some(g) if prepared.needs_model() => g(&prepared.messages)?,
@@ -194,12 +207,13 @@ pub fn run(args: Args) -> Result<()> {
     let dir = data_dir.join("memory");
     let mut store = NativeStore::open(&dir).with_context(|| format!("opening the memory store in {}", dir.display()))?;
     match args.command {
-        Command::Import { paths } => {
+        Command::Import { paths, no_embed } => {
             let files = collect_files(&paths)?;
             let (ok, dup, failed) = import_paths(&mut store, &files, None, false);
             let facts = pollster::block_on(l1::distil(&mut store, now())).context("distilling the profile")?;
+            let embedded = if no_embed { 0 } else { crate::cli::embedder::embed_store(&mut store, &crate::cli::embedder::load()?, false)? };
             store.compact().context("compacting the memory store")?;
-            println!("{ok} imported, {dup} duplicate, {failed} failed; profile has {} facts ({})", facts.len(), dir.display());
+            println!("{ok} imported, {dup} duplicate, {failed} failed; profile has {} facts; {embedded} chunks embedded ({})", facts.len(), dir.display());
             if failed > 0 {
                 bail!("{failed} of {} files could not be imported (see `failed` lines above); the others were stored", files.len());
             }
@@ -227,31 +241,46 @@ pub fn run(args: Args) -> Result<()> {
                 println!("topics: {}", topics.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", "));
             }
         }
-        Command::Search { query, top, show_sensitive } => {
+        Command::Embed => {
+            let n = crate::cli::embedder::embed_store(&mut store, &crate::cli::embedder::load()?, false)?;
+            store.compact().context("compacting the memory store")?;
+            println!("{n} chunks embedded");
+        }
+        Command::Search { query, top, show_sensitive, by, explain } => {
             let chunks = pollster::block_on(store.chunks())?;
-            let sources = pollster::block_on(store.sources())?;
             let facts = l1::resolve(&pollster::block_on(store.facts())?);
-            let mut ix = InvertedIndex::new();
-            for c in &chunks {
-                let s = sources.iter().find(|s| s.id == c.source_id);
-                let dated = c.dated.or(s.map(|s| s.effective_date())).unwrap_or(0);
-                ix.add(&c.id, s.map(|s| s.name.as_str()).unwrap_or("?"), dated, &c.full_text());
+            let mode = match by.as_str() {
+                "keywords" => Mode::Keywords,
+                "meaning" => Mode::Meaning,
+                _ => Mode::Hybrid,
+            };
+            let vectors = pollster::block_on(store.vectors())?.len();
+            let meaning = if mode != Mode::Keywords && vectors > 0 {
+                crate::cli::embedder::meaning(&crate::cli::embedder::load()?, &query)?
+            } else {
+                None
+            };
+            if mode != Mode::Keywords && vectors < chunks.len() {
+                eprintln!("note: {} of {} chunks have no vector yet and are found by keywords only (run `secondself memory embed`)", chunks.len() - vectors.min(chunks.len()), chunks.len());
             }
-            let results = rank::search(&ix, &facts, &query, now(), top);
+            let results = pollster::block_on(search_with(&store, &query, meaning.as_deref(), mode, now(), top))?;
             if results.is_empty() {
                 println!("no matches for {query:?}");
             }
-            for (i, p) in results.iter().enumerate() {
-                match &p.kind {
-                    PassageKind::Fact { id, key, .. } => {
+            for (i, hit) in results.iter().enumerate() {
+                match hit {
+                    Hit::Fact { id, key, chunk_id, score, .. } => {
                         let f = facts.iter().find(|f| &f.id == id);
                         let value = f.map(|f| mask(f, show_sensitive)).unwrap_or_default();
-                        println!("{:>2}. {:>6.2}  fact {key} = {value}  [{}]", i + 1, p.score, p.chunk_id.as_deref().unwrap_or("your edit"));
+                        println!("{:>2}. {:>6.2}  fact {key} = {value}  [{}]", i + 1, score, chunk_id.as_deref().unwrap_or("your edit"));
                     }
-                    PassageKind::Chunk => {
-                        let c = chunks.iter().find(|c| Some(&c.id) == p.chunk_id.as_ref());
+                    Hit::Chunk { chunk_id, source, score, why, .. } => {
+                        let c = chunks.iter().find(|c| &c.id == chunk_id);
                         let text: String = c.map(|c| c.text.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default().chars().take(160).collect();
-                        println!("{:>2}. {:>6.2}  {} [{}]\n      {text}", i + 1, p.score, p.source, p.chunk_id.as_deref().unwrap_or(""));
+                        println!("{:>2}. {:>6.2}  {} [{}]\n      {text}", i + 1, score, source, chunk_id);
+                        if explain {
+                            println!("      why: {}", why.as_deref().unwrap_or("keywords (BM25 × recency)"));
+                        }
                     }
                 }
             }
@@ -262,7 +291,8 @@ pub fn run(args: Args) -> Result<()> {
                 None => Asker::User,
             };
             let mut generate = if model { Some(crate::cli::eval_persona::load_model(None, None, None)?) } else { None };
-            let answer = ask(&store, &question, &asker, generate.as_deref_mut())?;
+            let embedder = if pollster::block_on(store.vectors())?.is_empty() { None } else { Some(crate::cli::embedder::load()?) };
+            let answer = ask(&store, &question, &asker, generate.as_deref_mut(), embedder.as_ref())?;
             println!("{}", answer.text);
             for c in &answer.citations {
                 let date = c.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
@@ -288,12 +318,12 @@ mod tests {
         let mut store = NativeStore::open(&dir.path().join("memory")).unwrap();
         let (ok, _, failed) = import_paths(&mut store, &collect_files(&[notes]).unwrap(), None, true);
         assert_eq!((ok, failed), (2, 0));
-        let a = ask(&store, "Who is my boss?", &Asker::User, None).unwrap();
+        let a = ask(&store, "Who is my boss?", &Asker::User, None, None).unwrap();
         assert!(a.text.contains("Ingrid Dahl"), "{a:?}");
         assert!(a.citations.iter().any(|c| c.source.ends_with("2025-03-02-forsta-dagen.md")), "{a:?}");
-        let a = ask(&store, "Var är min cykel?", &Asker::User, None).unwrap();
+        let a = ask(&store, "Var är min cykel?", &Asker::User, None, None).unwrap();
         assert!(a.text.contains("réparateur"), "{a:?}");
-        let a = ask(&store, "What is my passport number?", &Asker::User, None).unwrap();
+        let a = ask(&store, "What is my passport number?", &Asker::User, None, None).unwrap();
         assert!(a.dont_know, "{a:?}");
     }
 }

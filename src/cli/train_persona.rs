@@ -90,7 +90,7 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
-    let (store, _) = import_persona(&args.persona_dir, tmp)?;
+    let (store, _) = import_persona(&args.persona_dir, tmp, None)?;
     let t = now();
     let texts: Vec<String> = pollster::block_on(store.chunks())?.iter().map(|c| c.full_text()).collect();
     let langs = languages(&texts);
@@ -124,15 +124,15 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
     drop(trainer);
 
     eprintln!("evaluating: structure-first, {}the trained model …", if args.skip_base { "" } else { "the untrained model, " });
-    let structure = evaluate(&args.persona_dir, None, true, false)?;
+    let structure = evaluate(&args.persona_dir, None, true, false, None)?;
     let base_report = if args.skip_base {
         None
     } else {
         let mut m = load_model(args.model.clone(), args.threads, None)?;
-        Some(evaluate(&args.persona_dir, Some(&mut *m), false, false)?)
+        Some(evaluate(&args.persona_dir, Some(&mut *m), false, false, None)?)
     };
     let mut trained = load_model(args.model.clone(), args.threads, Some(&args.out))?;
-    let trained_report = evaluate(&args.persona_dir, Some(&mut *trained), false, false)?;
+    let trained_report = evaluate(&args.persona_dir, Some(&mut *trained), false, false, None)?;
 
     let mut out = String::new();
     out += &format!(
@@ -185,7 +185,7 @@ mod tests {
             let sensitive: Vec<String> = profile["sensitive"].as_array().unwrap().iter().filter_map(|v| v.as_str()).map(str::to_lowercase).collect();
             assert!(!sensitive.is_empty());
             let tmp = tempfile::tempdir().unwrap();
-            let (store, _) = import_persona(&dir, tmp.path()).unwrap();
+            let (store, _) = import_persona(&dir, tmp.path(), None).unwrap();
             let t = now();
             let texts: Vec<String> = pollster::block_on(store.chunks()).unwrap().iter().map(|c| c.full_text()).collect();
             let langs = languages(&texts);

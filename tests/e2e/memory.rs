@@ -81,6 +81,11 @@ async fn persona_import_persists_and_backs_up() {
     assert!(masked, "sensitive facts are masked");
     let sources: usize = js(&panel, "document.querySelectorAll('#sources li').length").await.unwrap();
     assert!(sources >= 30, "sources listed: {sources}");
+    // After the import the panel has the passages embedded for search by meaning, with progress.
+    wait_for(&panel, "document.getElementById('embed-status').textContent === 'Search by meaning: ready'", 300).await.unwrap();
+    let vectors: usize = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.export' }).then(r => r.backup.stores.vectors.length)").await.unwrap();
+    let chunks: usize = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.export' }).then(r => r.backup.stores.chunks.length)").await.unwrap();
+    assert_eq!(vectors, chunks, "every passage has its vector");
     // The README's screenshot: the panel at side-panel width, on what SecondSelf learnt.
     set_viewport(&panel, 420, 900).await.unwrap();
     let _: bool = js(&panel, "(document.getElementById('profile-title').scrollIntoView(), window.scrollBy(0, -70), true)").await.unwrap();

@@ -189,6 +189,26 @@ async fn side_panel_answers_from_memory_with_citations() {
     let env = Env::start().await.unwrap();
     let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
     crate::util::import_persona_requests(&panel).await.unwrap();
+    // The chunks get their embeddings (as the panel asks after an import), with progress.
+    let started = std::time::Instant::now();
+    let _: bool = js(&panel, "(window.__seen = [], SecondSelfProtocol.request({ kind: 'memory.embed' }, { onEvent: (e) => window.__seen.push(e) }).then(r => (window.__embedded = r), e => (window.__embedded = { error: String(e) })), true)").await.unwrap();
+    wait_for(&panel, "!!window.__embedded", 600).await.unwrap();
+    let embedded: serde_json::Value = js(&panel, "({ r: window.__embedded, last: window.__seen.filter(e => e.stage === 'embed').pop() || null })").await.unwrap();
+    eprintln!("embedded the persona in the browser in {:.1} s: {embedded}", started.elapsed().as_secs_f64());
+    assert_eq!(embedded["r"]["meaning"], true, "the embedding model loads in the extension: {embedded}");
+    let n = embedded["r"]["embedded"].as_u64().unwrap();
+    assert!(n >= 30, "every chunk of the persona is embedded: {embedded}");
+    assert_eq!(embedded["last"]["done"].as_u64(), Some(n), "progress reaches the end: {embedded}");
+    let again: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.embed' })").await.unwrap();
+    assert_eq!(again["embedded"], 0, "nothing is embedded twice");
+    // Search by meaning finds a note that shares no word with the question.
+    let noted: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.remember', text: 'Booked the cardiologist about the palpitations: Thursday at nine, bring the ECG printout.' })").await.unwrap();
+    assert_eq!(noted["outcome"]["status"], "imported", "{noted}");
+    let _: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.embed' })").await.unwrap();
+    let hits: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.search', query: 'when do I see the heart specialist?', k: 5 }).then(r => r.hits)").await.unwrap();
+    let found = hits.as_array().unwrap().iter().find(|h| h["text"].as_str().is_some_and(|t| t.contains("cardiologist"))).cloned();
+    let why = found.as_ref().and_then(|h| h["why"].as_str()).unwrap_or_default().to_string();
+    assert!(why.contains("meaning rank") && why.contains("keywords: not found"), "found by meaning alone: {hits}");
     click(&panel, "tab-chat").await.unwrap();
     ask(&panel, "When is my sister's birthday?").await;
     wait_for(&panel, "document.getElementById('chat-stop').hidden === false", 30).await.unwrap();

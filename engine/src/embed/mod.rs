@@ -86,10 +86,25 @@ impl Embedder {
         Ok(out)
     }
 
+    /// The embedding a question or prompt is searched with, or `None` when the model cannot read
+    /// it: all-MiniLM-L6-v2 learnt English only, and its vector of a French or Swedish question
+    /// is noise that pushes good keyword matches out (retrieval then uses keywords alone).
+    pub async fn query(&self, text: &str) -> Result<Option<Vec<f32>>, EmbedError> {
+        if !reads(text) {
+            return Ok(None);
+        }
+        self.embed_one(text).await.map(Some)
+    }
+
     /// The unit vector of one text.
     pub async fn embed_one(&self, text: &str) -> Result<Vec<f32>, EmbedError> {
         Ok(self.embed(&[text], &mut |_, _| {}).await?.pop().unwrap_or_default())
     }
+}
+
+/// Whether the embedding model reads `text`: English, or too short to tell.
+pub fn reads(text: &str) -> bool {
+    crate::text::lang::of_question(text).is_none_or(|l| l == "en")
 }
 
 /// Dot product of two vectors (the cosine for unit vectors).
@@ -98,4 +113,4 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -146,3 +146,14 @@ fn quantized_rows_round_trip_within_their_step() {
         }
     }
 }
+
+#[test]
+fn questions_in_languages_the_model_did_not_learn_are_not_embedded() {
+    assert!(reads("When does the ferry leave?"));
+    assert!(reads("ferry"));
+    assert!(!reads("Quand part le bac ?"));
+    assert!(!reads("När går färjan?"));
+    let e = dev_embedder("f32");
+    assert!(pollster::block_on(e.query("Wann fährt die Fähre ab?")).unwrap().is_none());
+    assert_eq!(pollster::block_on(e.query("When does the ferry leave?")).unwrap().map(|v| v.len()), Some(DIM));
+}

@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use super::l1::{self, is_list_key};
-use super::schema::{self, CHUNKS, FACTS, SETTINGS, SOURCES, STORES};
+use super::schema::{self, CHUNKS, FACTS, SETTINGS, SOURCES, STORES, VECTORS};
 use super::store::{Store, Transaction};
 use super::{Fact, MemoryError, Timestamp};
 
@@ -28,6 +28,7 @@ pub async fn delete_source(store: &mut impl Store, source_id: &str, now: Timesta
     let chunk_ids: Vec<String> = store.chunks().await?.into_iter().filter(|c| c.source_id == source.id).map(|c| c.id).collect();
     for c in &chunk_ids {
         tx.delete(CHUNKS, c);
+        tx.delete(VECTORS, c);
     }
     for f in store.facts().await? {
         if f.source_chunk.as_ref().is_some_and(|c| chunk_ids.contains(c)) {

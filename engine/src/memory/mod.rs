@@ -21,6 +21,7 @@ pub mod native;
 pub mod schema;
 pub mod snapshot;
 pub mod store;
+pub mod vectors;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -143,6 +144,18 @@ impl Chunk {
             format!("{}\n{}", self.heading_path.join(" > "), self.text)
         }
     }
+}
+
+/// A chunk's embedding (L0 beside its text): which model made it and its unit vector in 8 bits
+/// (base64 of signed bytes, times `scale`). Made at import, kept with the chunk, deleted with it;
+/// chunks without one (imported before, or while the model was not available) are embedded later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vector {
+    /// The chunk's id.
+    pub id: String,
+    pub model: String,
+    pub scale: f32,
+    pub q: String,
 }
 
 /// Who may see a fact without the user asking.

@@ -7,7 +7,7 @@
 /// IndexedDB database name (the native store uses a directory instead).
 pub const DB_NAME: &str = "secondself-memory";
 /// Current schema version. Bump it and add a `migrate_vN` when the stores change.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 pub const SOURCES: &str = "sources";
 pub const CHUNKS: &str = "chunks";
@@ -17,6 +17,7 @@ pub const TOPICS: &str = "topics";
 pub const ENTITIES: &str = "entities";
 pub const RELATIONS: &str = "relations";
 pub const SETTINGS: &str = "settings";
+pub const VECTORS: &str = "vectors";
 
 /// One secondary index of a store.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +44,7 @@ pub const STORES: &[StoreDef] = &[
     StoreDef { name: ENTITIES, indexes: &[] },
     StoreDef { name: RELATIONS, indexes: &[IndexDef { name: "from", key_path: "from", unique: false }] },
     StoreDef { name: SETTINGS, indexes: &[] },
+    StoreDef { name: VECTORS, indexes: &[] },
 ];
 
 /// Something a schema can be applied to (a native state, an IndexedDB builder).
@@ -53,7 +55,15 @@ pub trait SchemaSink {
 
 /// Version 1: every store of the first release.
 pub fn migrate_v1(sink: &mut impl SchemaSink) {
-    for def in STORES {
+    for def in STORES.iter().filter(|d| d.name != VECTORS) {
+        sink.create_store(def);
+    }
+}
+
+/// Version 2: chunk embeddings (`vectors`, keyed by chunk id). Existing chunks get theirs when
+/// the embedding model next runs; nothing else changes.
+pub fn migrate_v2(sink: &mut impl SchemaSink) {
+    for def in STORES.iter().filter(|d| d.name == VECTORS) {
         sink.create_store(def);
     }
 }
@@ -62,6 +72,9 @@ pub fn migrate_v1(sink: &mut impl SchemaSink) {
 pub fn migrate(from: u32, sink: &mut impl SchemaSink) {
     if from < 1 {
         migrate_v1(sink);
+    }
+    if from < 2 {
+        migrate_v2(sink);
     }
 }
 
@@ -80,7 +93,10 @@ mod tests {
     fn new_database_gets_every_store_once() {
         let mut names = Names(vec![]);
         migrate(0, &mut names);
-        assert_eq!(names.0, [SOURCES, CHUNKS, FACTS, BIO, TOPICS, ENTITIES, RELATIONS, SETTINGS]);
+        assert_eq!(names.0, [SOURCES, CHUNKS, FACTS, BIO, TOPICS, ENTITIES, RELATIONS, SETTINGS, VECTORS]);
+        let mut from_v1 = Names(vec![]);
+        migrate(1, &mut from_v1);
+        assert_eq!(from_v1.0, [VECTORS], "a version-1 database gains the vectors store only");
         let mut again = Names(vec![]);
         migrate(VERSION, &mut again);
         assert!(again.0.is_empty(), "an up-to-date database needs no migration");

@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::schema::{BIO, CHUNKS, ENTITIES, FACTS, RELATIONS, SETTINGS, SOURCES, TOPICS};
-use super::{Bio, Chunk, Entity, Fact, MemoryError, Relation, Source, Topic};
+use super::schema::{BIO, CHUNKS, ENTITIES, FACTS, RELATIONS, SETTINGS, SOURCES, TOPICS, VECTORS};
+use super::{Bio, Chunk, Entity, Fact, MemoryError, Relation, Source, Topic, Vector};
 
 /// One change inside a transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,6 +76,9 @@ impl Transaction {
     pub fn put_relation(&mut self, r: &Relation) -> Result<(), MemoryError> {
         self.put(RELATIONS, &r.id, r)
     }
+    pub fn put_vector(&mut self, v: &Vector) -> Result<(), MemoryError> {
+        self.put(VECTORS, &v.id, v)
+    }
     pub fn put_setting(&mut self, key: &str, value: &Value) -> Result<(), MemoryError> {
         self.put(SETTINGS, key, &serde_json::json!({ "id": key, "value": value }))
     }
@@ -110,6 +113,9 @@ pub trait Store {
     }
     async fn relations(&self) -> Result<Vec<Relation>, MemoryError> {
         decode_all(RELATIONS, self.all(RELATIONS).await?)
+    }
+    async fn vectors(&self) -> Result<Vec<Vector>, MemoryError> {
+        decode_all(VECTORS, self.all(VECTORS).await?)
     }
     async fn bio(&self) -> Result<Option<Bio>, MemoryError> {
         self.get(BIO, "bio").await?.map(|v| decode(BIO, v)).transpose()

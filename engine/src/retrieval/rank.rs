@@ -178,6 +178,12 @@ pub fn search_facts(facts: &[Fact], query: &str) -> Vec<(usize, f32)> {
 
 /// Facts then chunks, top `k` overall.
 pub fn search(ix: &InvertedIndex, facts: &[Fact], query: &str, now: i64, k: usize) -> Vec<Passage> {
+    search_ranked(ix, facts, query, search_chunks(ix, query, now, k), k)
+}
+
+/// Facts matching `query` and the chunks of an already ranked list (`(doc, score)`, best first,
+/// scored on the BM25 scale), top `k` overall.
+pub fn search_ranked(ix: &InvertedIndex, facts: &[Fact], query: &str, chunks: Vec<(u32, f32)>, k: usize) -> Vec<Passage> {
     let mut out: Vec<Passage> = search_facts(facts, query)
         .into_iter()
         .map(|(i, s)| Passage {
@@ -187,7 +193,7 @@ pub fn search(ix: &InvertedIndex, facts: &[Fact], query: &str, now: i64, k: usiz
             score: s,
         })
         .collect();
-    out.extend(search_chunks(ix, query, now, k).into_iter().map(|(d, s)| {
+    out.extend(chunks.into_iter().map(|(d, s)| {
         let m = &ix.docs[d as usize];
         Passage { kind: PassageKind::Chunk, chunk_id: Some(m.id.clone()), source: m.source.clone(), score: s }
     }));

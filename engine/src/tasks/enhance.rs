@@ -223,14 +223,14 @@ pub const MIN_NOTE_COVERAGE: f32 = 0.3;
 /// Reads what enhancing `prompt` needs from the store: the current facts and the passages for
 /// the prompt (its words, their everyday synonyms, the names of the people it names by
 /// relation, and for schedule prompts the weekdays).
-pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
+pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, meaning: Option<&[f32]>, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
     // Enhance writes into a chat site's page: only facts the user vouches for.
     let facts: Vec<FactView> = crate::memory::manage::facts_for_pages(store).await?.iter().map(FactView::from).collect();
     let mut query = super::evidence::query_groups(prompt, &facts);
     if topics_of(prompt).iter().any(|t| t.name == "schedule") {
         query.extend(crate::retrieval::index::terms("monday tuesday wednesday thursday friday mondays tuesdays thursdays office evening").into_iter().map(|t| vec![t]));
     }
-    let passages = super::evidence::passages_for(store, &query, now, PASSAGES).await?;
+    let passages = super::evidence::passages_for(store, &query, meaning, now, PASSAGES).await?;
     Ok((facts, passages))
 }
 

@@ -18,7 +18,8 @@ use crate::memory::l0;
 use crate::memory::store::Store;
 use crate::memory::{MemoryError, Origin, Timestamp};
 use crate::retrieval::index::{stem, terms, InvertedIndex};
-use crate::retrieval::rank;
+use crate::retrieval::dense::DenseIndex;
+use crate::retrieval::{hybrid, rank};
 
 /// One retrieved L0 chunk, self-contained: text, heading, provenance and date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,15 +43,21 @@ pub struct Passage {
     pub times: Vec<(String, crate::text::relative::When)>,
 }
 
-/// The top `k` passages for `query` in `store`, best first.
-pub async fn passages(store: &impl Store, query: &str, now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
+/// The top `k` passages for `query` in `store`, best first; `meaning` is the query's embedding
+/// when the embedding model is at hand (keywords and meaning are then fused).
+pub async fn passages(store: &impl Store, query: &str, meaning: Option<&[f32]>, now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
     let groups: Vec<Vec<String>> = terms(query).into_iter().map(|t| vec![t]).collect();
-    passages_for(store, &groups, now, k).await
+    passages_for(store, &groups, meaning, now, k).await
 }
 
+/// Candidates each ranking contributes to the fusion.
+const FUSE_DEPTH: usize = 50;
+
 /// The top `k` passages for a query of term groups (a term and its alternatives, as
-/// [`query_groups`] makes them), best first.
-pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
+/// [`query_groups`] makes them), best first. With `meaning` (the query's embedding) and stored
+/// vectors, the keyword ranking is fused with the dense one ([`crate::retrieval::hybrid`]); a
+/// passage's score is then its fused score.
+pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: Option<&[f32]>, now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
     let chunks = store.chunks().await?;
     let sources = store.sources().await?;
     let mut ix = InvertedIndex::new();
@@ -61,7 +68,20 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Times
         let title = src.map(|s| title_words(&s.name)).unwrap_or_default();
         ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &format!("{title}\n{}", c.full_text()));
     }
-    Ok(rank::search_groups(&ix, groups, now, k)
+    let ranked = match meaning {
+        Some(q) => {
+            let dense = dense_index(store, &ix).await?;
+            if dense.is_empty() {
+                rank::search_groups(&ix, groups, now, k)
+            } else {
+                let kw = rank::search_groups(&ix, groups, now, FUSE_DEPTH.max(k));
+                let near = dense.search(q, FUSE_DEPTH.max(k));
+                hybrid::fuse_with(hybrid::Fusion::default(), &kw, &near, k).into_iter().map(|f| (f.doc, f.score)).collect()
+            }
+        }
+        None => rank::search_groups(&ix, groups, now, k),
+    };
+    Ok(ranked
         .into_iter()
         .filter_map(|(d, score)| {
             let meta = &ix.docs[d as usize];
@@ -86,6 +106,19 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], now: Times
             })
         })
         .collect())
+}
+
+/// The stored vectors of the index's chunks, by document number.
+pub async fn dense_index(store: &impl Store, ix: &InvertedIndex) -> Result<DenseIndex, MemoryError> {
+    let vectors = store.vectors().await?;
+    let by_id: std::collections::HashMap<&str, u32> = ix.docs.iter().enumerate().map(|(d, m)| (m.id.as_str(), d as u32)).collect();
+    let mut dense = DenseIndex::new(crate::embed::DIM);
+    for v in vectors.iter().filter(|v| v.model == crate::memory::vectors::MODEL) {
+        if let Some(&d) = by_id.get(v.id.as_str()) {
+            dense.add(d, v);
+        }
+    }
+    Ok(dense)
 }
 
 /// The words of a file's name, as a title: no folders, extension, dates or separators

@@ -178,11 +178,12 @@ fn decline_text(question: &str, subject: Option<&str>) -> String {
 }
 
 
-/// Reads the facts and the passages for `question` from the store.
-pub async fn retrieve(store: &impl Store, question: &str, now: Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), MemoryError> {
+/// Reads the facts and the passages for `question` from the store (`meaning`: its embedding,
+/// when the embedding model is at hand).
+pub async fn retrieve(store: &impl Store, question: &str, meaning: Option<&[f32]>, now: Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), MemoryError> {
     let facts: Vec<FactView> = manage::current_facts(store).await?.iter().map(FactView::from).collect();
     // Relation words are searched by the names memory gives them too (`sister` → her name).
-    let passages = evidence::passages_for(store, &evidence::query_groups(question, &facts), now, PASSAGES).await?;
+    let passages = evidence::passages_for(store, &evidence::query_groups(question, &facts), meaning, now, PASSAGES).await?;
     Ok((facts, passages))
 }
 

@@ -95,7 +95,7 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str]) -> R
         for &lang in langs {
             for question in lexicon::fact_questions(kind, lang) {
                 // In the model's own prompt, with what retrieval finds for the question.
-                let (views, passages) = memory_qa::retrieve(store, &question, now).await?;
+                let (views, passages) = memory_qa::retrieve(store, &question, None, now).await?;
                 let prepared = memory_qa::prepare(&question, &Asker::User, &views, &passages);
                 if prepared.needs_model() {
                     let notes = prepared.messages.last().map(|m| m.content.clone()).unwrap_or_default();
@@ -120,7 +120,7 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str]) -> R
         for role in ROLES {
             let question = format!("What is {name}'s {word}?");
             let asker = Asker::ThirdParty { role: role.to_string() };
-            let (views, passages) = memory_qa::retrieve(store, &question, now).await?;
+            let (views, passages) = memory_qa::retrieve(store, &question, None, now).await?;
             let prepared = memory_qa::prepare(&question, &asker, &views, &passages);
             if !prepared.needs_model() {
                 continue;

@@ -6,6 +6,7 @@
 //! are limited to [`Request::allowed_from_page`]: memory never goes to a page.
 //! Errors leave this module as `{kind: "engine.error", error, message}` replies, never as throws.
 
+mod embed_host;
 pub mod idb;
 mod model_host;
 mod opfs;
@@ -27,6 +28,9 @@ use crate::tasks::context::FactView;
 use crate::tasks::{critic, enhance, memory_qa};
 use idb::IdbStore;
 
+/// Chunks embedded per hold of the store by `memory.embed`.
+const EMBED_BATCH: usize = 16;
+
 /// The engine instance owned by the engine host page. Cheap to share: requests run
 /// concurrently, memory operations one at a time.
 #[wasm_bindgen]
@@ -44,6 +48,8 @@ struct Inner {
     model: model_host::ModelHost,
     /// The LoRA training job and the adapters.
     training: training_host::TrainingHost,
+    /// The embedding model (loaded on first use) for search by meaning.
+    embedder: embed_host::EmbedHost,
     /// The current facts for pages, kept between requests that do not change memory (autofill
     /// asks on every form); dropped when every request that may write starts and when it ends.
     facts: Snapshot<Rc<Vec<crate::memory::Fact>>>,
@@ -86,7 +92,7 @@ impl Engine {
         install_panic_hook();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
         let db_name = db_name.unwrap_or_else(|| schema::DB_NAME.to_string());
-        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), training: Default::default(), facts: Default::default() }) }
+        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), training: Default::default(), embedder: Default::default(), facts: Default::default() }) }
     }
 
     /// A short label of the backend in use, for logs and the UI.
@@ -189,10 +195,33 @@ impl Inner {
                 self.overview().await
             }
             Request::MemorySearch { query, k } => {
+                let meaning = self.embedder.meaning(&query).await;
                 let hits = self
-                    .with_memory(|s| Box::pin(async move { crate::retrieval::hits::search(s, &query, now(), k.clamp(1, 50)).await }))
+                    .with_memory(|s| Box::pin(async move { crate::retrieval::hits::search(s, &query, meaning.as_deref(), now(), k.clamp(1, 50)).await }))
                     .await?;
                 Ok(Reply::MemoryResults { hits })
+            }
+            Request::MemoryEmbed => {
+                // Nothing to do: answer without loading the model.
+                if self.with_memory(|s| Box::pin(async move { crate::memory::vectors::missing_count(s).await })).await? == 0 {
+                    return Ok(Reply::MemoryEmbedded { embedded: 0, meaning: true });
+                }
+                let Some(e) = self.embedder.get().await else {
+                    return Ok(Reply::MemoryEmbedded { embedded: 0, meaning: false });
+                };
+                let mut embedded = 0;
+                loop {
+                    let e = Rc::clone(&e);
+                    let (n, left) = self
+                        .with_memory(|s| Box::pin(async move { crate::memory::vectors::embed_some(s, &e, EMBED_BATCH).await }))
+                        .await?;
+                    embedded += n;
+                    emit(on_event, &Event::Progress { stage: "embed".into(), done: embedded as u64, total: (embedded + left) as u64 });
+                    if n == 0 || left == 0 {
+                        break;
+                    }
+                }
+                Ok(Reply::MemoryEmbedded { embedded, meaning: true })
             }
             Request::MemoryExport => {
                 let backup = self.with_memory(|s| Box::pin(async move { manage::export_backup(s, now()).await })).await?;
@@ -210,8 +239,9 @@ impl Inner {
             }
             Request::Enhance { site: _, prompt } => {
                 let p = prompt.clone();
+                let meaning = self.embedder.meaning(&prompt).await;
                 let (facts, passages) = self
-                    .with_memory(|s| Box::pin(async move { enhance::retrieve(s, &p, now()).await }))
+                    .with_memory(|s| Box::pin(async move { enhance::retrieve(s, &p, meaning.as_deref(), now()).await }))
                     .await?;
                 let out = enhance::enhance_with(&prompt, &facts, &passages);
                 Ok(Reply::Enhanced { prompt: out.prompt, enhanced: out.enhanced, added: out.added })
@@ -243,8 +273,9 @@ impl Inner {
             Request::AdapterUse { name } => self.training.use_adapter(&self.model, name).await,
             Request::ChatAsk { question, asker } => {
                 let q = question.clone();
+                let meaning = self.embedder.meaning(&question).await;
                 let (facts, passages) = self
-                    .with_memory(|s| Box::pin(async move { memory_qa::retrieve(s, &q, now()).await }))
+                    .with_memory(|s| Box::pin(async move { memory_qa::retrieve(s, &q, meaning.as_deref(), now()).await }))
                     .await?;
                 let prepared = memory_qa::prepare(&question, &asker, &facts, &passages);
                 let (text, tokens, ms) = if prepared.needs_model() {
@@ -260,7 +291,8 @@ impl Inner {
                 use crate::tasks::autofill::draft;
                 let ask = draft::DraftAsk::of(&field).ok_or_else(|| EngineError::BadRequest("this field does not ask for free text".into()))?;
                 let a = ask.clone();
-                let (facts, passages) = self.with_memory(|s| Box::pin(async move { draft::retrieve(s, &a, now()).await })).await?;
+                let meaning = self.embedder.meaning(&ask.query()).await;
+                let (facts, passages) = self.with_memory(|s| Box::pin(async move { draft::retrieve(s, &a, meaning.as_deref(), now()).await })).await?;
                 let prepared = draft::prepare(&ask, &facts, &passages);
                 // Without the model (it failed to load) the memories themselves are the draft.
                 let text = if prepared.needs_model() {
@@ -280,8 +312,9 @@ impl Inner {
             Request::Critique { request, reply } => {
                 let facts = self.fact_views().await?;
                 let query = format!("{request} {reply}");
+                let meaning = self.embedder.meaning(&query).await;
                 let passages = self
-                    .with_memory(|s| Box::pin(async move { crate::tasks::evidence::passages(s, &query, now(), critic::PASSAGES).await }))
+                    .with_memory(|s| Box::pin(async move { crate::tasks::evidence::passages(s, &query, meaning.as_deref(), now(), critic::PASSAGES).await }))
                     .await?;
                 let out = critic::critique_with(&request, &reply, &facts, &passages);
                 Ok(Reply::Critiqued { fits: out.fits, problems: out.problems })

@@ -466,7 +466,7 @@ async fn fetch_model_bytes(progress: &dyn Fn(u64, u64)) -> Result<Vec<u8>, Engin
 }
 
 /// Fetches `url` from the extension, reporting `(bytes so far, total)` as it streams.
-async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u8>, EngineError> {
+pub(crate) async fn fetch_bytes(url: &str, progress: &dyn Fn(u64, u64)) -> Result<Vec<u8>, EngineError> {
     let fail = |what: &str, e: JsValue| EngineError::Model(format!("{what} {url}: {}", js_error(&e)));
     let global = js_sys::global();
     let fetch: js_sys::Function = js_sys::Reflect::get(&global, &"fetch".into())

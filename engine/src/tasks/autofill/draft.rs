@@ -166,10 +166,10 @@ pub fn notes_query(ask: &DraftAsk, facts: &[FactView]) -> String {
 
 /// Reads what a draft for `ask` needs from the store: the current facts and the passages for
 /// [`notes_query`].
-pub async fn retrieve(store: &impl crate::memory::store::Store, ask: &DraftAsk, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
+pub async fn retrieve(store: &impl crate::memory::store::Store, ask: &DraftAsk, meaning: Option<&[f32]>, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
     let facts: Vec<FactView> = crate::memory::manage::facts_for_pages(store).await?.iter().map(FactView::from).collect();
     let query = crate::tasks::evidence::query_groups(&notes_query(ask, &facts), &facts);
-    let passages = crate::tasks::evidence::passages_for(store, &query, now, PASSAGES).await?;
+    let passages = crate::tasks::evidence::passages_for(store, &query, meaning, now, PASSAGES).await?;
     Ok((facts, passages))
 }
 
