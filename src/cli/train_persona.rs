@@ -90,12 +90,14 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
-    let (store, _) = import_persona(&args.persona_dir, tmp, None)?;
+    // Retrieval as the extension does it: keywords and meaning.
+    let embedder = crate::cli::embedder::load()?;
+    let (store, _) = import_persona(&args.persona_dir, tmp, Some(&embedder))?;
     let t = now();
     let texts: Vec<String> = pollster::block_on(store.chunks())?.iter().map(|c| c.full_text()).collect();
     let langs = languages(&texts);
     let synth_start = Instant::now();
-    let examples = pollster::block_on(synthesise(&store, t, &langs))?;
+    let examples = pollster::block_on(synthesise(&store, t, &langs, Some(&embedder)))?;
     let facts = pollster::block_on(all_facts(&store))?;
     let (kept, counts) = filter(examples, &facts);
     let synth_s = synth_start.elapsed().as_secs_f64();
@@ -124,15 +126,15 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
     drop(trainer);
 
     eprintln!("evaluating: structure-first, {}the trained model …", if args.skip_base { "" } else { "the untrained model, " });
-    let structure = evaluate(&args.persona_dir, None, true, false, None)?;
+    let structure = evaluate(&args.persona_dir, None, true, false, Some(&embedder))?;
     let base_report = if args.skip_base {
         None
     } else {
         let mut m = load_model(args.model.clone(), args.threads, None)?;
-        Some(evaluate(&args.persona_dir, Some(&mut *m), false, false, None)?)
+        Some(evaluate(&args.persona_dir, Some(&mut *m), false, false, Some(&embedder))?)
     };
     let mut trained = load_model(args.model.clone(), args.threads, Some(&args.out))?;
-    let trained_report = evaluate(&args.persona_dir, Some(&mut *trained), false, false, None)?;
+    let trained_report = evaluate(&args.persona_dir, Some(&mut *trained), false, false, Some(&embedder))?;
 
     let mut out = String::new();
     out += &format!(
@@ -189,7 +191,7 @@ mod tests {
             let t = now();
             let texts: Vec<String> = pollster::block_on(store.chunks()).unwrap().iter().map(|c| c.full_text()).collect();
             let langs = languages(&texts);
-            let examples = pollster::block_on(synthesise(&store, t, &langs)).unwrap();
+            let examples = pollster::block_on(synthesise(&store, t, &langs, None)).unwrap();
             let facts = pollster::block_on(all_facts(&store)).unwrap();
             let (kept, counts) = filter(examples, &facts);
             assert!(counts.private < counts.synthesised, "{counts:?}");

@@ -63,12 +63,17 @@ impl DenseIndex {
         if query.len() != self.dim || k == 0 {
             return vec![];
         }
+        // The query in 8 bits too: integer dot products vectorise (SIMD natively and in wasm) where
+        // an f32 sum in order does not; the ranking is that of the f32 cosines to within 1e-3.
+        let max = query.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let qs = if max > 0.0 { max / 127.0 } else { 1.0 };
+        let q: Vec<i8> = query.iter().map(|x| (x / qs).round().clamp(-127.0, 127.0) as i8).collect();
         let mut all: Vec<(u32, f32)> = self
             .values
             .chunks_exact(self.dim)
             .zip(&self.scales)
             .zip(&self.docs)
-            .map(|((row, s), &d)| (d, row.iter().zip(query).map(|(&a, b)| a as f32 * b).sum::<f32>() * s))
+            .map(|((row, s), &d)| (d, dot_i8(row, &q) as f32 * s * qs))
             .collect();
         let k = k.min(all.len());
         if k < all.len() {
@@ -78,6 +83,20 @@ impl DenseIndex {
         all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         all
     }
+}
+
+/// Integer dot product of two equal-length 8-bit vectors.
+fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    // Lanes of 16 with i32 accumulators: the compiler turns this into SIMD multiply-adds.
+    let mut acc = [0i32; 16];
+    let (ac, bc) = (a.chunks_exact(16), b.chunks_exact(16));
+    let tail: i32 = ac.remainder().iter().zip(bc.remainder()).map(|(&x, &y)| x as i32 * y as i32).sum();
+    for (x, y) in ac.zip(bc) {
+        for i in 0..16 {
+            acc[i] += x[i] as i32 * y[i] as i32;
+        }
+    }
+    acc.iter().sum::<i32>() + tail
 }
 
 #[cfg(test)]
@@ -95,6 +114,16 @@ mod tests {
         let back = decode(&encode("c", "m", &v)).unwrap();
         let cos: f32 = v.iter().zip(&back).map(|(a, b)| a * b).sum::<f32>() / back.iter().map(|x| x * x).sum::<f32>().sqrt();
         assert!(cos > 0.9995, "{cos}");
+    }
+
+    #[test]
+    fn integer_dot_matches_the_plain_sum() {
+        for n in [1, 15, 16, 17, 384, 385] {
+            let a: Vec<i8> = (0..n).map(|i| ((i * 37 % 255) as i32 - 127) as i8).collect();
+            let b: Vec<i8> = (0..n).map(|i| ((i * 91 % 255) as i32 - 127) as i8).collect();
+            let plain: i32 = a.iter().zip(&b).map(|(&x, &y)| x as i32 * y as i32).sum();
+            assert_eq!(dot_i8(&a, &b), plain, "n={n}");
+        }
     }
 
     #[test]

@@ -40,6 +40,17 @@ impl Default for Fusion {
     }
 }
 
+/// The documents of the dense ranking (`(doc, cosine)`, best first) that are closer in meaning
+/// than every document of the keyword ranking, and not in it: at most `max`, with their cosine.
+/// With no keyword match, the closest `max`. No threshold to tune: the keyword matches are the
+/// yardstick.
+pub fn closer_than_keywords(keyword: &[(u32, f32)], dense: &[(u32, f32)], max: usize) -> Vec<(u32, f32)> {
+    let bar = dense.iter().filter(|d| keyword.iter().any(|k| k.0 == d.0)).map(|d| d.1).fold(f32::NEG_INFINITY, f32::max);
+    // Keyword matches beyond the dense list's depth are farther than its last entry.
+    let bar = if keyword.is_empty() { f32::NEG_INFINITY } else if bar.is_finite() { bar } else { dense.last().map_or(f32::NEG_INFINITY, |d| d.1) };
+    dense.iter().filter(|d| d.1 > bar && !keyword.iter().any(|k| k.0 == d.0)).take(max).copied().collect()
+}
+
 /// Fuses by `fusion`.
 pub fn fuse_with(fusion: Fusion, keyword: &[(u32, f32)], dense: &[(u32, f32)], k: usize) -> Vec<Fused> {
     match fusion {
@@ -146,6 +157,17 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].doc, 1);
         assert!(fuse(&[], &[], w, 5).is_empty());
+    }
+
+    #[test]
+    fn meaning_adds_only_what_is_closer_than_every_keyword_match() {
+        let kw = [(1, 9.0), (2, 3.0)];
+        let dense = [(7, 0.8), (2, 0.6), (8, 0.5), (1, 0.4)];
+        assert_eq!(closer_than_keywords(&kw, &dense, 5), [(7, 0.8)]);
+        assert_eq!(closer_than_keywords(&[], &dense, 2), [(7, 0.8), (2, 0.6)], "no keyword match: the closest");
+        // Keyword matches the dense list does not reach: everything it holds is closer.
+        assert_eq!(closer_than_keywords(&[(5, 1.0)], &dense, 2), [(7, 0.8), (2, 0.6)]);
+        assert!(closer_than_keywords(&kw, &[], 3).is_empty());
     }
 
     #[test]

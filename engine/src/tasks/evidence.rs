@@ -50,13 +50,15 @@ pub async fn passages(store: &impl Store, query: &str, meaning: Option<&[f32]>, 
     passages_for(store, &groups, meaning, now, k).await
 }
 
-/// Candidates each ranking contributes to the fusion.
+/// Candidates the dense ranking offers.
 const FUSE_DEPTH: usize = 50;
 
 /// The top `k` passages for a query of term groups (a term and its alternatives, as
 /// [`query_groups`] makes them), best first. With `meaning` (the query's embedding) and stored
-/// vectors, the keyword ranking is fused with the dense one ([`crate::retrieval::hybrid`]); a
-/// passage's score is then its fused score.
+/// vectors, the passages meaning finds closer than every keyword match are added after the
+/// keyword ones ([`crate::retrieval::hybrid::closer_than_keywords`]): the tasks read sentences
+/// by their words, so the keyword passages keep their places and meaning adds what keywords
+/// missed.
 pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: Option<&[f32]>, now: Timestamp, k: usize) -> Result<Vec<Passage>, MemoryError> {
     let chunks = store.chunks().await?;
     let sources = store.sources().await?;
@@ -68,19 +70,12 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: O
         let title = src.map(|s| title_words(&s.name)).unwrap_or_default();
         ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &format!("{title}\n{}", c.full_text()));
     }
-    let ranked = match meaning {
-        Some(q) => {
-            let dense = dense_index(store, &ix).await?;
-            if dense.is_empty() {
-                rank::search_groups(&ix, groups, now, k)
-            } else {
-                let kw = rank::search_groups(&ix, groups, now, FUSE_DEPTH.max(k));
-                let near = dense.search(q, FUSE_DEPTH.max(k));
-                hybrid::fuse_with(hybrid::Fusion::default(), &kw, &near, k).into_iter().map(|f| (f.doc, f.score)).collect()
-            }
-        }
-        None => rank::search_groups(&ix, groups, now, k),
-    };
+    let mut ranked = rank::search_groups(&ix, groups, now, k);
+    if let Some(q) = meaning {
+        let dense = dense_index(store, &ix).await?;
+        let near = dense.search(q, FUSE_DEPTH.max(k));
+        ranked.extend(hybrid::closer_than_keywords(&ranked, &near, k.div_ceil(2)));
+    }
     Ok(ranked
         .into_iter()
         .filter_map(|(d, score)| {

@@ -8,6 +8,7 @@
 //!
 //! Called by `secondself train persona` and, later, the extension's "Train my SecondSelf".
 
+use crate::embed::Embedder;
 use crate::lexicon;
 use crate::memory::store::Store;
 use crate::memory::{manage, MemoryError, Timestamp};
@@ -84,9 +85,18 @@ fn span_in(text: &str, value: &str) -> Option<String> {
     }
 }
 
+/// The embedding a question is retrieved with, as at inference (`None`: keywords alone).
+async fn meaning(embedder: Option<&Embedder>, question: &str) -> Result<Option<Vec<f32>>, MemoryError> {
+    match embedder {
+        Some(e) => e.query(question).await.map_err(|err| MemoryError::Store(err.to_string())),
+        None => Ok(None),
+    }
+}
+
 /// Synthesises examples for every fact of the user's memory in `store` that the user vouches for
-/// (a fact read only from text a page wrote waits for the user's confirmation first).
-pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str]) -> Result<Vec<Example>, MemoryError> {
+/// (a fact read only from text a page wrote waits for the user's confirmation first). With
+/// `embedder`, evidence is retrieved by keywords and meaning, as the extension does.
+pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str], embedder: Option<&Embedder>) -> Result<Vec<Example>, MemoryError> {
     let facts = facts_of(store, now).await?;
     let subject = facts.iter().find(|f| f.key == "given-name").map(|f| f.value.clone());
     let mut out = Vec::new();
@@ -95,7 +105,7 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str]) -> R
         for &lang in langs {
             for question in lexicon::fact_questions(kind, lang) {
                 // In the model's own prompt, with what retrieval finds for the question.
-                let (views, passages) = memory_qa::retrieve(store, &question, None, now).await?;
+                let (views, passages) = memory_qa::retrieve(store, &question, meaning(embedder, &question).await?.as_deref(), now).await?;
                 let prepared = memory_qa::prepare(&question, &Asker::User, &views, &passages);
                 if prepared.needs_model() {
                     let notes = prepared.messages.last().map(|m| m.content.clone()).unwrap_or_default();
@@ -120,7 +130,7 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str]) -> R
         for role in ROLES {
             let question = format!("What is {name}'s {word}?");
             let asker = Asker::ThirdParty { role: role.to_string() };
-            let (views, passages) = memory_qa::retrieve(store, &question, None, now).await?;
+            let (views, passages) = memory_qa::retrieve(store, &question, meaning(embedder, &question).await?.as_deref(), now).await?;
             let prepared = memory_qa::prepare(&question, &asker, &views, &passages);
             if !prepared.needs_model() {
                 continue;
