@@ -136,6 +136,19 @@ pub fn replies() -> &'static Lexicon {
     L.get_or_init(|| Lexicon::parse_cased(include_str!("replies.txt")))
 }
 
+/// The bio's sentences per language (case kept; see `bio_phrases.txt`).
+pub fn bio_phrases() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("bio_phrases.txt")))
+}
+
+/// A diet's name in `lang` (the stored value is its English name), when the list has it.
+pub fn diet_in(value: &str, lang: &str) -> Option<String> {
+    let en = diets().lang("en")?;
+    let i = en.items.iter().position(|s| s[0] == value.to_lowercase())?;
+    diets().lang(lang)?.items.get(i).map(|s| s[0].clone())
+}
+
 /// How a user asks their memory about a fact, per language (case kept; `{w}`/`{W}` the fact's word).
 pub fn question_templates() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
@@ -494,5 +507,22 @@ mod tests {
             assert!(l.items.len() >= 20, "{}", l.lang);
             assert!(l.items.iter().all(|i| i.len() == 1 && i[0].chars().count() <= 8), "{}", l.lang);
         }
+    }
+
+    #[test]
+    fn bio_phrases_have_ten_sentences_with_their_slots_in_every_language() {
+        let slots = ["{name}", "{name}", "{name}", "{name}", "{town}", "{value}", "{value}", "{value}", "{value}", "{value}"];
+        assert!(bio_phrases().lang("en").is_some());
+        for l in &bio_phrases().lines {
+            assert_eq!(l.items.len(), 10, "{}", l.lang);
+            for (item, slot) in l.items.iter().zip(slots) {
+                assert_eq!(item.len(), 1, "{}: one spelling", l.lang);
+                assert!(item[0].contains(slot), "{}: {:?} lacks {slot}", l.lang, item[0]);
+            }
+            assert!(l.items[0][0].contains("{title}") && l.items[0][0].contains("{org}"), "{}", l.lang);
+        }
+        assert_eq!(diet_in("vegetarian", "sv").as_deref(), Some("vegetarian"));
+        assert_eq!(diet_in("pescatarian", "fr").as_deref(), Some("pescétarien"));
+        assert_eq!(diet_in("vegan", "xx"), None);
     }
 }

@@ -44,37 +44,92 @@ pub fn topics(views: &[View], facts: &[Fact]) -> Vec<Topic> {
     ts
 }
 
-pub fn bio(facts: &[Fact]) -> String {
+/// The language most of the user's own notes are written in (`en` when none can be told).
+pub fn language_of(views: &[View]) -> &'static str {
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    for v in views.iter().filter(|v| v.author == super::Author::Owner) {
+        if let Some(l) = crate::text::lang::detect(&v.text) {
+            *counts.entry(l).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map_or("en", |(l, _)| l)
+}
+
+/// The bio, in `lang` (English when the phrases lack it): work, home town, partner, diet,
+/// allergies, interests, projects — never a sensitive fact.
+pub fn bio(facts: &[Fact], lang: &str) -> String {
     let get = |k: &str| facts.iter().find(|f| f.key == k && f.sensitivity != Sensitivity::Sensitive).map(|f| f.value.as_str());
-    let list = |k: &str| facts.iter().filter(|f| f.key == k).map(|f| f.value.as_str()).collect::<Vec<_>>().join(", ");
+    let list = |k: &str| facts.iter().filter(|f| f.key == k && f.sensitivity != Sensitivity::Sensitive).map(|f| f.value.as_str()).collect::<Vec<_>>().join(", ");
+    let phrases = crate::lexicon::bio_phrases();
+    let (lang, line) = match phrases.lang(lang) {
+        Some(l) => (lang, l),
+        None => ("en", phrases.lang("en").expect("bio phrases have English")),
+    };
+    let say = |i: usize| line.items[i][0].as_str();
     let mut s = Vec::new();
-    let name = get("name").unwrap_or("The user");
-    match (get("organization-title"), get("organization")) {
-        (Some(t), Some(o)) => s.push(format!("{name} is a {t} at {o}.")),
-        (Some(t), None) => s.push(format!("{name} is a {t}.")),
-        (None, Some(o)) => s.push(format!("{name} works at {o}.")),
-        (None, None) => s.push(format!("{name}.")),
-    }
+    let name = get("name").unwrap_or("—");
+    let fill = |t: &str, title: &str, org: &str| t.replace("{name}", name).replace("{title}", title).replace("{org}", org);
+    s.push(match (get("organization-title"), get("organization")) {
+        (Some(t), Some(o)) => fill(say(0), t, o),
+        (Some(t), None) => fill(say(1), t, ""),
+        (None, Some(o)) => fill(say(2), "", o),
+        (None, None) => fill(say(3), "", ""),
+    });
     if let Some(town) = get("address-level2") {
-        s.push(format!("Lives in {town}{}.", get("country-name").map(|c| format!(", {c}")).unwrap_or_default()));
+        let place = get("country-name").map(|c| format!("{town}, {c}")).unwrap_or_else(|| town.to_string());
+        s.push(say(4).replace("{town}", &place));
     }
+    let value = |i: usize, v: &str| say(i).replace("{value}", v);
     if let Some(p) = get("partner") {
-        s.push(format!("Partner: {p}."));
+        s.push(value(5, p));
     }
     if let Some(d) = get("diet") {
-        s.push(format!("Diet: {d}."));
+        s.push(value(6, &crate::lexicon::diet_in(d, lang).unwrap_or_else(|| d.to_string())));
     }
-    let a = list("allergies");
-    if !a.is_empty() {
-        s.push(format!("Allergies: {a}."));
-    }
-    let i = list("interests");
-    if !i.is_empty() {
-        s.push(format!("Interests: {i}."));
-    }
-    let p = list("projects");
-    if !p.is_empty() {
-        s.push(format!("Projects: {p}."));
+    for (i, key) in [(7, "allergies"), (8, "interests"), (9, "projects")] {
+        let l = list(key);
+        if !l.is_empty() {
+            s.push(value(i, &l));
+        }
     }
     s.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::distil::Candidate;
+    use crate::memory::l1::fact_from;
+
+    fn facts(pairs: &[(&str, &str)]) -> Vec<Fact> {
+        pairs
+            .iter()
+            .map(|(k, v)| fact_from(&Candidate { key: k.to_string(), value: v.to_string(), confidence: 0.9, chunk_id: None, observed_at: 0 }, 0))
+            .collect()
+    }
+
+    #[test]
+    fn the_bio_is_written_in_the_users_language_without_sensitive_facts() {
+        let f = facts(&[
+            ("name", "Elin Strand"),
+            ("organization-title", "Operations Engineer"),
+            ("organization", "Fjordlink AB"),
+            ("address-level2", "Umeå"),
+            ("diet", "vegan"),
+            ("allergies", "sesame"),
+            ("street-address", "Tallvägen 9"),
+        ]);
+        let en = bio(&f, "en");
+        assert!(en.starts_with("Elin Strand works as Operations Engineer at Fjordlink AB."), "{en}");
+        assert!(en.contains("Lives in Umeå.") && en.contains("Diet: vegan.") && en.contains("Allergies: sesame."), "{en}");
+        let sv = bio(&f, "sv");
+        assert!(sv.starts_with("Elin Strand arbetar som Operations Engineer på Fjordlink AB."), "{sv}");
+        assert!(sv.contains("Bor i Umeå.") && sv.contains("Kost: vegan."), "{sv}");
+        let fr = bio(&facts(&[("name", "Elin Strand"), ("diet", "pescatarian")]), "fr");
+        assert_eq!(fr, "Elin Strand. Régime : pescétarien.");
+        assert!(bio(&f, "xx").starts_with("Elin Strand works as"), "unknown language: English");
+        for b in [en, sv] {
+            assert!(!b.contains("Tallvägen"), "the exact address is sensitive: {b}");
+        }
+    }
 }

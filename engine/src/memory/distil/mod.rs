@@ -177,7 +177,7 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
     let (entities, relations) = people.finish(&mut cands);
     let facts = derive_keeping_pages_apart(cands, pinned, sources, chunks, now);
     let topics = bio::topics(&views, &facts);
-    let bio = bio::bio(&facts);
+    let bio = bio::bio(&facts, bio::language_of(&views));
     Output { facts, bio, topics, entities, relations }
 }
 
