@@ -14,6 +14,7 @@
 pub mod embed;
 pub mod error;
 pub mod generate;
+pub mod grounding;
 pub mod gguf;
 pub mod kernels;
 pub mod lexicon;

@@ -8,6 +8,7 @@
 //!
 //! Called by [`super::import`] for every source; pure and tested natively.
 
+use crate::text::sentences;
 use super::import::{Block, Document};
 use super::Chunk;
 
@@ -16,101 +17,19 @@ pub const MIN_WORDS: usize = 60;
 /// A chunk never grows past this many words unless one sentence alone is longer.
 pub const MAX_WORDS: usize = 200;
 
-fn words(s: &str) -> usize {
+fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
-}
-
-fn is_list_start(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('|') || {
-        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
-        digits > 0 && matches!(t[digits..].chars().next(), Some('.') | Some(')'))
-    }
-}
-
-/// Whether the full stop at byte `pos` can end a sentence: not after a title (`Dr.`, `Sra.`,
-/// `Prof.`) nor after a day number before a month name (`am 2. Oktober`, `15. Mai`).
-fn ends_sentence(text: &str, pos: usize) -> bool {
-    let before = &text[..pos];
-    let word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    if word.is_empty() {
-        return true;
-    }
-    if !word.chars().all(|c| c.is_ascii_digit()) {
-        let lw = word.to_lowercase();
-        static TITLES: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
-        let titles = TITLES.get_or_init(|| crate::lexicon::honorifics().phrases().iter().map(|h| h.trim_end_matches('.').to_string()).collect());
-        return !titles.contains(&lw);
-    }
-    if word.len() > 2 {
-        return true;
-    }
-    let next = text[pos + 1..].split_whitespace().next().unwrap_or("");
-    crate::text::dates::month_number(next.trim_end_matches([',', '.', ';'])).is_none()
-}
-
-/// Splits text into sentences (and list lines), keeping every character.
-pub fn sentences(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        let boundary_end = if c == '.' && !ends_sentence(text, pos) {
-            None
-        } else if matches!(c, '.' | '!' | '?') {
-            // Swallow closing quotes/brackets, then require whitespace and a sentence start.
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | ')' | '”' | '’' | '.' | '!' | '?') {
-                j += 1;
-            }
-            let mut k = j;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                k += 1;
-            }
-            let next = chars.get(k).map(|x| x.1);
-            if k > j && next.is_none_or(|n| n.is_uppercase() || n.is_ascii_digit() || "\"'“(-*•".contains(n)) {
-                Some(j)
-            } else {
-                None
-            }
-        } else if c == '\n' {
-            let rest = &text[pos + 1..];
-            if is_list_start(rest) {
-                Some(i)
-            } else {
-                None
-            }
-        } else {
-            None
-        };
-        if let Some(j) = boundary_end {
-            let end = chars.get(j).map_or(text.len(), |x| x.0);
-            if !text[start..end].trim().is_empty() {
-                out.push(&text[start..end]);
-            }
-            start = end;
-            i = j.max(i + 1);
-        } else {
-            i += 1;
-        }
-    }
-    if !text[start..].trim().is_empty() {
-        out.push(&text[start..]);
-    }
-    out
 }
 
 /// Paragraph → units of at most [`MAX_WORDS`] (whole sentences).
 fn units(para: &str) -> Vec<String> {
-    if words(para) <= MAX_WORDS {
+    if word_count(para) <= MAX_WORDS {
         return vec![para.trim().to_string()];
     }
     let mut out = Vec::new();
     let mut cur = String::new();
     for s in sentences(para) {
-        if !cur.is_empty() && words(&cur) + words(s) > MAX_WORDS {
+        if !cur.is_empty() && word_count(&cur) + word_count(s) > MAX_WORDS {
             out.push(cur.trim().to_string());
             cur.clear();
         }
@@ -175,7 +94,7 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
             }
             Block::Para(p) => {
                 for u in units(p) {
-                    let w = words(&u);
+                    let w = word_count(&u);
                     if w == 0 {
                         continue;
                     }
@@ -208,15 +127,6 @@ mod tests {
     }
 
     #[test]
-    fn sentences_split_at_ends_and_list_lines_only() {
-        let s = sentences("Dr. no. It is 3.5 km away! Is it?\n- item one\n- item two\nwrapped line\ncontinues here.");
-        assert_eq!(s.len(), 5, "{s:?}");
-        assert_eq!(s[0], "Dr. no.");
-        assert_eq!(s[1].trim(), "It is 3.5 km away!");
-        assert!(s[4].contains("wrapped line\ncontinues here."));
-    }
-
-    #[test]
     fn chunks_keep_sentences_and_headings() {
         let sentence = "This sentence has exactly eight words in it. ";
         let long_para = sentence.repeat(60); // 480 words
@@ -233,13 +143,13 @@ mod tests {
         let chunks = chunk_document("s", &doc);
         assert!(chunks.len() >= 3, "{}", chunks.len());
         for c in &chunks {
-            assert!(words(&c.text) <= MAX_WORDS + 2, "{}", words(&c.text));
+            assert!(word_count(&c.text) <= MAX_WORDS + 2, "{}", word_count(&c.text));
             assert!(c.text.trim_end().ends_with('.'), "cut mid-sentence: {:?}", &c.text[c.text.len() - 20..]);
         }
         assert_eq!(chunks[0].heading_path, ["Doc", "Travel"]);
         assert_eq!(chunks[0].id, "s-0");
         let joined: String = chunks.iter().map(|c| c.text.replace("## Food\n\n", "")).collect::<Vec<_>>().join(" ");
-        assert_eq!(words(&joined), words(&long_para) + 2);
+        assert_eq!(word_count(&joined), word_count(&long_para) + 2);
         let last = chunks.last().unwrap();
         assert!(last.full_text().contains("Food"));
     }

@@ -88,14 +88,7 @@ fn looks_like_identifier(v: &str) -> bool {
     })
 }
 
-/// Lower-case word tokens (letters, digits and apostrophes), for matching.
-pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches('\'').to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect()
-}
+pub use crate::text::words;
 
 /// True when `word` (lower case) or a simple inflection of it is among `text_words`.
 pub fn has_word(text_words: &[String], word: &str) -> bool {

@@ -56,8 +56,9 @@ const ALLERGEN_FAMILIES: &[(&str, &[&str])] = &[
 /// Words that say a mention is a refusal or a precaution, not an ingredient.
 const NEGATORS: &[&str] = &["no", "without", "free", "non", "avoid", "avoids", "skip", "instead", "allergy", "allergic", "allergies"];
 
-/// Splits text into sentences (on `.`, `!`, `?`, `;` and newlines).
-fn sentences(text: &str) -> Vec<&str> {
+/// Splits text into clauses (on `.`, `!`, `?`, `;` and newlines): finer than sentences, so a
+/// negation stays with the words it negates.
+fn clauses(text: &str) -> Vec<&str> {
     text.split(['.', '!', '?', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect()
 }
 
@@ -65,7 +66,7 @@ fn sentences(text: &str) -> Vec<&str> {
 /// (`nut-free`, `no meat`, `mention your nut allergy`).
 pub(super) fn mentioned(reply: &str, vocab: &[&str], except: &[String]) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
-    for s in sentences(reply) {
+    for s in clauses(reply) {
         let ws = words(s);
         for (i, w) in ws.iter().enumerate() {
             if !vocab.iter().any(|v| same_stem(w, v)) {
@@ -196,7 +197,7 @@ const MEETING_WORDS: &[&str] = &["meeting", "meetings", "call", "invite", "invit
 fn dislike_problem(f: &FactView, reply: &str) -> Option<Problem> {
     if let Some(limit) = before_limit(&f.value) {
         let about_meetings = words(&f.value).iter().any(|w| MEETING_WORDS.iter().any(|m| same_stem(w, m)));
-        for s in sentences(reply) {
+        for s in clauses(reply) {
             let ws = words(s);
             if about_meetings && !ws.iter().any(|w| MEETING_WORDS.iter().any(|m| same_stem(w, m))) {
                 continue;

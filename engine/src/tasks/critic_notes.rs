@@ -118,7 +118,7 @@ fn note_sentences(passages: &[Passage], facts: &[FactView]) -> Vec<(String, Stri
 }
 
 fn reply_sentences(reply: &str) -> Vec<String> {
-    reply.split(['\n']).flat_map(|l| crate::memory::l0::sentences(l).into_iter().map(|s| s.trim().to_string()).collect::<Vec<_>>()).filter(|s| !s.is_empty()).collect()
+    reply.split(['\n']).flat_map(|l| crate::text::sentences(l).into_iter().map(|s| s.trim().to_string()).collect::<Vec<_>>()).filter(|s| !s.is_empty()).collect()
 }
 
 /// A reply date that falls on a day the notes mark as taken (away, a gig, "don't book").
@@ -135,7 +135,7 @@ fn busy_dates(reply: &[String], notes: &[(String, String)], out: &mut Vec<Proble
                 continue;
             }
             // The sentence of the note that holds the taken date.
-            let Some(dated) = crate::memory::l0::sentences(note).into_iter().find(|s| date_ranges(s).into_iter().any(|(a, b)| dates.iter().any(|(x, _)| a <= *x && *x <= b))) else {
+            let Some(dated) = crate::text::sentences(note).into_iter().find(|s| date_ranges(s).into_iter().any(|(a, b)| dates.iter().any(|(x, _)| a <= *x && *x <= b))) else {
                 continue;
             };
             // The reply is about that very commitment: no conflict.

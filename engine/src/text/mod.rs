@@ -1,5 +1,5 @@
-//! The one text toolkit: dates and times ([`dates`]) and which language a text is written in
-//! ([`lang`]), for every language the product reads (English, German, French, Spanish, Italian,
+//! The one text toolkit: words ([`words`]), sentences ([`sentences()`]), dates and times
+//! ([`dates`]) and which language a text is written in ([`lang`]), for every language the product reads (English, German, French, Spanish, Italian,
 //! Dutch, Portuguese, Polish, Swedish, Japanese, Chinese). Word lists come from
 //! [`crate::lexicon`].
 
@@ -7,6 +7,9 @@ pub mod address;
 pub mod dates;
 pub mod lang;
 pub mod relative;
+pub mod sentences;
+
+pub use sentences::sentences;
 
 /// Lower case with the common Latin diacritics removed (`Straße` stays `straße`; `é` → `e`),
 /// for matching words written with or without accents.
@@ -36,4 +39,14 @@ mod tests {
     fn folds_accents_and_case() {
         assert_eq!(super::fold("Août Miércoles Łódź"), "aout miercoles lodz");
     }
+}
+
+/// The words of a text, lower case: runs of letters and digits (an apostrophe inside a word
+/// stays: `don't`, `l'école`), in order. The engine's one word splitter.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('\'').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
 }

@@ -4,6 +4,7 @@
 //! not share with them either). The fifth level of the issue (a model-judged score) is not built
 //! yet; [`Counts`] says so by having no field for it.
 
+use crate::grounding::anchors;
 use std::collections::HashSet;
 
 use super::synth::{Example, Task};
@@ -23,16 +24,6 @@ pub struct Counts {
     pub unique: usize,
     pub grounded: usize,
     pub private: usize,
-}
-
-/// Numbers and capitalised words of `text` (what grounding checks), lower-cased.
-fn anchors(text: &str) -> Vec<String> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '“' | '”'))
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().any(|c| c.is_ascii_digit()) || w.chars().next().is_some_and(char::is_uppercase))
-        .map(str::to_lowercase)
-        .filter(|w| !w.is_empty())
-        .collect()
 }
 
 /// True when every anchor of `target` (except the asker's words `question`) is in `evidence`.

@@ -20,7 +20,7 @@ use crate::tokenizer::ChatMessage;
 use crate::tasks::context::{content_words, has_word, same_stem, topics_of, words, FactView};
 use crate::tasks::enhance::{in_my_voice_by_key, select, select_notes_with, Added};
 use crate::tasks::evidence::{is_sensitive_text, Passage};
-use crate::tasks::memory_qa::{is_refusal, is_repetitive};
+use crate::grounding::{is_refusal, is_repetitive};
 
 /// What a free-text field asks: its question, the form it is in, and how long the answer may be.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -239,7 +239,7 @@ pub fn finish(prepared: &PreparedDraft, model_text: &str, facts: &[FactView]) ->
     }
     let support_text = format!("{} {} {}", prepared.used.iter().map(|u| u.text.as_str()).collect::<Vec<_>>().join(" "), prepared.ask.question, prepared.ask.context);
     let support = content_words(&support_text);
-    let kept: Vec<String> = crate::memory::l0::sentences(text)
+    let kept: Vec<String> = crate::text::sentences(text)
         .into_iter()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty() && !is_refusal(s) && supported(s, &support))

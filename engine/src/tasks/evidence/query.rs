@@ -1,0 +1,252 @@
+//! A question or prompt read as query terms: its words stemmed, with their everyday synonyms,
+//! their translations (the concepts lexicon) and the names memory links to relation words; and
+//! how a term matches a sentence's words.
+
+use super::*;
+
+/// Question words that carry no topic (beyond the index's stopwords).
+pub(super) const QUESTION_WORDS: &[&str] = &[
+    "remind", "again", "actually", "called", "name", "tell", "find", "please", "usually", "currently", "moment",
+    "these", "days", "new", "right", "ever", "anything", "someone", "maybe", "quick", "exactly", "much", "many",
+    "long", "should", "can", "let", "give", "want", "know", "kind", "sort", "what's", "whats", "who's", "when's",
+    "where's", "doe", "go", "get", "got", "i'm", "ok", "okay", "for", "me", "mine", "decide", "decided",
+    // What a request asks for, not what it is about.
+    "suggest", "suggestion", "recommend", "plan", "write", "draft", "help", "make", "create", "prepare", "idea", "ideas",
+    "good", "short", "some", "things", "thing", "sensible", "easy", "quick", "nice", "best", "message", "note", "template",
+    "fit", "fits", "life", "routine", "know", "could", "would", "always", "forget", "forgot", "remember", "current", "latest",
+    // Filler of spoken questions (`my tech-lead stuff`, `put her in for`, `while I'm away`).
+    "stuff", "put", "while",
+];
+
+/// Calendar words: capitalised, but not names a sentence must hold (`next Tuesday`, `in June`).
+pub const CALENDAR_WORDS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "thu",
+    "thur", "thurs", "fri", "sat", "sun", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec",
+];
+
+/// Everyday synonyms: a query word on the left also matches the words on the right.
+pub(super) const SYNONYMS: &[(&str, &[&str])] = &[
+    ("phone", &["mobile", "tel"]),
+    ("reference", &["ref", "code", "confirmation"]),
+    ("dentist", &["dental", "check-up", "hygienist"]),
+    ("call", &["meeting", "meetings", "phone"]),
+    ("meeting", &["call", "meetings", "calendar"]),
+    ("grandma", &["grandmother", "gran", "granny"]),
+    ("grandmother", &["grandma", "gran"]),
+    ("mobile", &["phone", "tel"]),
+    ("earn", &["salary", "pay", "income"]),
+    ("salary", &["pay", "earn", "income"]),
+    ("savings", &["saved", "pot", "deposit"]),
+    ("saved", &["savings", "pot"]),
+    ("address", &["live", "street", "property"]),
+    ("live", &["address", "moved", "property"]),
+    ("birthday", &["born", "bday"]),
+    ("job", &["title", "role"]),
+    ("work", &["working", "project"]),
+    ("working", &["work", "project", "lead"]),
+    ("employer", &["company"]),
+    ("study", &["university", "degree", "msc", "bsc"]),
+    ("studied", &["university", "degree", "msc", "bsc"]),
+    ("holiday", &["off", "away", "leave", "trip"]),
+    ("leave", &["off", "away", "holiday"]),
+    ("away", &["off", "holiday", "trip"]),
+    ("food", &["eat", "favourite", "love"]),
+    ("end", &["until", "expire", "expires", "expiry", "ends"]),
+    ("dietary", &["diet", "vegetarian", "vegan", "allergy", "allergic"]),
+    ("requirement", &["diet", "allergy"]),
+    ("flight", &["fly", "flights", "land", "depart"]),
+    ("fly", &["flight", "flights"]),
+    ("land", &["arrive", "flight"]),
+    ("author", &["writer", "book"]),
+    ("novel", &["book", "read", "reading"]),
+    ("language", &["speak", "learning", "lesson"]),
+    ("speak", &["language", "learning"]),
+    ("gp", &["doctor", "practice"]),
+    ("doctor", &["gp", "practice"]),
+    ("emergency", &["contact"]),
+    ("monday", &["mon", "mondays"]),
+    ("tuesday", &["tue", "tues", "tuesdays"]),
+    ("wednesday", &["wed", "wednesdays"]),
+    ("thursday", &["thu", "thur", "thurs", "thursdays"]),
+    ("friday", &["fri", "fridays"]),
+    ("saturday", &["sat", "saturdays"]),
+    ("sunday", &["sun", "sundays"]),
+    ("schedule", &["calendar", "office", "weekly", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "lessons", "evening"]),
+    ("weekly", &["schedule", "office", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "lessons", "evening"]),
+    ("pack", &["packing", "kit", "trip", "flights"]),
+    ("team", &["calendar", "covers", "colleague"]),
+    ("commute", &["office", "bike", "cycling", "bus"]),
+    ("bike", &["cycling", "commute"]),
+    ("vet", &["cat", "pet", "dog"]),
+    ("tutor", &["lessons", "teacher"]),
+];
+
+/// People words: a query word that names a relation (resolved through L1 facts).
+pub const RELATION_WORDS: &[&str] = &[
+    "sister", "brother", "mum", "mom", "mother", "dad", "father", "nephew", "niece", "son", "daughter", "grandma",
+    "grandmother", "grandad", "grandfather", "aunt", "uncle", "cousin", "partner", "wife", "husband", "friend", "parents",
+];
+
+/// True when `word` is `relation` or a plural or synonym of it (`mum` ~ `mother` ~ `mom`).
+pub fn same_relation(word: &str, relation: &str) -> bool {
+    const SAME: &[&[&str]] = &[&["mum", "mom", "mother"], &["dad", "father"], &["grandma", "grandmother", "gran"], &["grandad", "grandfather"], &["partner", "wife", "husband", "boyfriend", "girlfriend"]];
+    let w = word.trim_end_matches('s');
+    w == relation || SAME.iter().any(|g| g.contains(&w) && g.contains(&relation))
+}
+
+/// Relation words that stand for several (`parents` → `mum`, `dad`).
+pub(super) const RELATION_GROUPS: &[(&str, &[&str])] = &[("parents", &["mum", "dad", "mother", "father"]), ("grandparents", &["grandma", "grandad"])];
+
+/// One query term, with the alternatives that also count as matching it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub stem: String,
+    pub alternatives: Vec<String>,
+    /// Written with a capital inside the query (a name): must be matched for an answer.
+    pub proper: bool,
+}
+
+/// The query's terms: index terms minus question words, each with synonyms and, for relation
+/// words, the names memory gives that relation.
+pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
+    let mut out: Vec<Term> = Vec::new();
+    // A question phrase of several words (`wie hoch`, `a qué hora`) asks; it is not a topic.
+    let lead = question_phrase_len(query);
+    let lang = crate::text::lang::of_question(query);
+    let raw: Vec<&str> = query.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty()).skip(lead).collect();
+    for (i, w) in raw.iter().enumerate() {
+        let w = w.trim_matches(['\'', '-']);
+        let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
+        let lower = bare.to_lowercase();
+        // Question and function words of any language say what is asked, not what about; so
+        // do the words for new and old (`neuen`, `nueva`), as `new` does in English.
+        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() {
+            continue;
+        }
+        for t in terms(bare) {
+            // `est-ce`, `c'est`: the parts of a joined word may be function words too.
+            if QUESTION_WORDS.contains(&t.as_str()) || crate::lexicon::is_function_word(&t) || out.iter().any(|o| o.stem == t) {
+                continue;
+            }
+            let mut alternatives: Vec<String> = Vec::new();
+            for (k, syn) in SYNONYMS {
+                if stem(k) == t {
+                    alternatives.extend(syn.iter().map(|s| stem(s)));
+                }
+            }
+            // The same everyday concept in the other languages (`bike` → `Fahrrad`, `cykel`).
+            for w in translations(&lower, lang) {
+                let st = stem(&w);
+                if st != t && !alternatives.contains(&st) {
+                    alternatives.push(st);
+                }
+            }
+            if RELATION_WORDS.contains(&lower.as_str()) {
+                let group: Vec<&str> = RELATION_GROUPS.iter().find(|(g, _)| *g == lower).map(|(_, m)| m.to_vec()).unwrap_or_else(|| vec![lower.as_str()]);
+                alternatives.extend(group.iter().filter(|g| **g != lower).map(|g| stem(g)));
+                for f in facts.iter().filter(|f| matches!(f.key.as_str(), "family" | "friends" | "people" | "partner")) {
+                    let vw = words(&f.value);
+                    if vw.iter().any(|x| group.contains(&x.as_str())) || (f.key == "partner" && lower == "partner") {
+                        if let Some(name) = f.value.split([' ', ',', '(']).next().filter(|n| !n.is_empty()) {
+                            alternatives.push(stem(&name.to_lowercase()));
+                        }
+                    }
+                }
+            }
+            let proper = i > 0
+                && bare.chars().next().is_some_and(char::is_uppercase)
+                && !RELATION_WORDS.contains(&lower.as_str())
+                && !CALENDAR_WORDS.contains(&lower.as_str())
+                && bare.len() > 1
+                && lower != "i";
+            out.push(Term { stem: t, alternatives, proper });
+        }
+    }
+    // `job title`: `title` is a term of its own, so it is no longer also an alternative of `job`
+    // (a sentence with `title` alone would count twice).
+    let own: Vec<String> = out.iter().map(|t| t.stem.clone()).collect();
+    for t in out.iter_mut() {
+        t.alternatives.retain(|a| !own.contains(a));
+    }
+    out
+}
+
+/// The words of the everyday concepts that `word` names (looked up among the words of the
+/// question's language when it is known) in the other languages: a question finds notes
+/// written in another language (synonyms within a language are [`SYNONYMS`]' job). One-word
+/// spellings only.
+pub fn translations(word: &str, lang: Option<&str>) -> Vec<String> {
+    let w = word.to_lowercase();
+    let st = stem(&w);
+    let mut out: Vec<String> = Vec::new();
+    for c in crate::lexicon::concepts() {
+        let names = c.words.iter().filter(|(l, _)| lang.is_none_or(|q| q == *l)).any(|(_, ws)| ws.iter().any(|x| *x == w || (!x.contains(' ') && stem(x) == st)));
+        if !names {
+            continue;
+        }
+        for (_, ws) in c.words.iter().filter(|(l, _)| lang.is_none_or(|q| q != *l)) {
+            for x in ws.iter().filter(|x| !x.contains(' ') && **x != w) {
+                if !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The retrieval query for `text`: one group a term, the term's stem with its alternatives
+/// (forms, synonyms, translations, the names behind relation words).
+pub fn query_groups(text: &str, facts: &[FactView]) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = query_terms(text, facts).into_iter().map(|t| std::iter::once(t.stem).chain(t.alternatives).collect()).collect();
+    // The text's other index words (`name`, `called`) still help find the passage a little.
+    for t in terms(text) {
+        if !groups.iter().any(|g| g.contains(&t)) {
+            groups.push(vec![t]);
+        }
+    }
+    groups
+}
+
+/// The stems of a text, for matching terms against.
+pub fn stems(text: &str) -> Vec<String> {
+    terms(text)
+}
+
+/// True when `term` (or one of its alternatives) is among `text_stems`.
+pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
+    // The stemmer leaves `language` but cuts `languages` to `languag`: compare without a final `e`.
+    let bare = |s: &str| -> String { if s.len() > 4 { s.strip_suffix('e').unwrap_or(s).to_string() } else { s.to_string() } };
+    let wanted: Vec<String> = std::iter::once(&term.stem).chain(&term.alternatives).map(|s| bare(s)).collect();
+    text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s) || wanted.contains(&bare(s)) || same_word(&term.stem, s) || term.alternatives.iter().any(|a| same_word(a, s)))
+}
+
+/// Two forms of one word in languages the English stemmer does not know: the same first six
+/// letters or more and endings of at most two (`heiratet` / `heiraten`, `geburtstag` /
+/// `geburtstage`; not `tenancy` / `tenant`), or a compound and its head (`handynummer` /
+/// `nummer`, `zahnarztpraxis` / `praxis`, `löparskor` / `skor`).
+pub fn same_word(a: &str, b: &str) -> bool {
+    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let common = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    if common >= 6 && ac.len() - common <= 2 && bc.len() - common <= 2 {
+        return true;
+    }
+    let (long, short) = if ac.len() > bc.len() { (a, b) } else { (b, a) };
+    let (l, n) = (long.chars().count(), short.chars().count());
+    // A short head needs a longer compound (`löparskor` / `skor`; not `network` / `work`).
+    long.ends_with(short) && ((n >= 5 && l >= n + 4) || (n == 4 && l >= n + 5))
+}
+
+/// How many words at the start of `query` are a question phrase of several words (`wie hoch`,
+/// `a qué hora`, `hur mycket`), or 0.
+pub(super) fn question_phrase_len(query: &str) -> usize {
+    let q = query.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    crate::lexicon::question_words()
+        .spellings()
+        .filter(|(_, _, w)| w.contains(' ') && q.starts_with(w) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+        .map(|(_, _, w)| w.split_whitespace().count())
+        .max()
+        .unwrap_or(0)
+}

@@ -1,0 +1,99 @@
+//! Sentences scored against the query: coverage of its terms (headings and labels count less),
+//! names in full, and the candidates the tasks pick their evidence from.
+
+use super::*;
+
+/// A sentence scored against a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub sentence: Sentence,
+    /// Sum of the weights of the terms it (or its heading, at half weight) matches.
+    pub score: f32,
+    /// Share of the query's weight it covers, heading included.
+    pub coverage: f32,
+    /// Every name the query uses is in the sentence or its heading.
+    pub names_covered: bool,
+}
+
+/// Extra weight of the query's first term.
+pub const HEAD_WEIGHT: f32 = 1.5;
+
+/// Scores `sentences` against `query_terms`: a term's weight is its rarity among the candidate
+/// sentences (`ln(1 + N / (1 + df))`); a match in the heading counts half; the first term weighs [`HEAD_WEIGHT`] times more.
+pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
+    let stems_of: Vec<(Vec<String>, Vec<String>)> = sentences
+        .iter()
+        .map(|s| (stems(&format!("{} {}", s.label.as_deref().unwrap_or(""), s.text)), stems(&s.heading)))
+        .collect();
+    let n = sentences.len().max(1) as f32;
+    let weight: Vec<f32> = query
+        .iter()
+        .map(|t| {
+            let df = stems_of.iter().filter(|(a, b)| matches_term(t, a) || matches_term(t, b)).count() as f32;
+            (1.0 + n / (1.0 + df)).ln()
+        })
+        .enumerate()
+        // The question's first topic word is its head (`which seat…`, `when is my sister's…`).
+        .map(|(i, w)| if i == 0 { w * HEAD_WEIGHT } else { w })
+        .collect();
+    let total: f32 = weight.iter().sum::<f32>().max(1e-6);
+    let avg_len = (sentences.iter().map(|s| s.text.len()).sum::<usize>() as f32 / n).max(1.0);
+    let mut out: Vec<Scored> = sentences
+        .into_iter()
+        .zip(stems_of)
+        .map(|(sentence, (body, head))| {
+            let (mut s, mut cov) = (0.0, 0.0);
+            let mut names_covered = true;
+            for (t, w) in query.iter().zip(&weight) {
+                if matches_term(t, &body) || (t.proper && names_in_full(&t.stem, &sentence.text)) {
+                    s += w;
+                    cov += w;
+                } else if matches_term(t, &head) {
+                    s += w * 0.5;
+                    cov += w;
+                } else if t.proper {
+                    names_covered = false;
+                }
+            }
+            // Long units match more words by chance: a mild length normalisation, as in BM25.
+            let norm = 0.75 + 0.25 * sentence.text.len() as f32 / avg_len;
+            Scored { score: s / norm, coverage: cov / total, names_covered, sentence }
+        })
+        .collect();
+    // Best first; among equals the newer sentence first (the newest source wins).
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
+    out
+}
+
+/// True when `text` writes in full a name the question shortens (`Ros` for `Rosalind`, `Alex`
+/// for `Alexandra`): a capitalised word that starts with it and is at most five letters longer.
+pub(super) fn names_in_full(short: &str, text: &str) -> bool {
+    let n = short.chars().count();
+    n >= 3
+        && text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+            let m = w.chars().count();
+            w.starts_with(char::is_uppercase) && m > n && m <= n + 5 && w.to_lowercase().starts_with(short)
+        })
+}
+
+/// All candidate sentences: the passages' sentences plus the facts as sentences.
+pub fn candidates(facts: &[FactView], passages: &[Passage]) -> Vec<Sentence> {
+    // The whole address answers for its street line, when memory has it.
+    let whole_address = facts.iter().any(|f| f.key == "home-address");
+    // A list whose items together answer (`languages`, `allergies`) is one sentence.
+    let mut merged: Vec<FactView> = Vec::new();
+    for f in facts.iter().filter(|f| !is_part_key(&f.key) && !f.value.trim().is_empty() && !(whole_address && f.key == "street-address")) {
+        match merged.iter_mut().find(|m| m.key == f.key && WHOLE_LISTS.contains(&f.key.as_str())) {
+            Some(m) => {
+                m.value = format!("{}, {}", m.value, f.value);
+                m.sensitive |= f.sensitive;
+            }
+            None => merged.push(f.clone()),
+        }
+    }
+    let mut out: Vec<Sentence> = merged.iter().map(fact_sentence).collect();
+    for (i, p) in passages.iter().enumerate() {
+        out.extend(sentences_of(p, i));
+    }
+    out
+}

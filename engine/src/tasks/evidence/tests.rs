@@ -1,0 +1,95 @@
+//! Evidence's tests, on invented notes.
+
+use super::*;
+
+#[test]
+fn file_names_read_as_titles() {
+    assert_eq!(title_words("notes/2023-06-02-semester-i-skåne.md"), "semester i skåne");
+    assert_eq!(title_words("Sommerurlaub.txt"), "Sommerurlaub");
+    assert_eq!(title_words("emails/2024-01-09.eml"), "");
+}
+
+#[test]
+fn a_short_name_matches_the_name_written_in_full() {
+    assert!(names_in_full("ros", "Rosalind: we went to the lake."));
+    assert!(!names_in_full("ros", "The roses were out."));
+    assert!(!names_in_full("al", "Alexandra: hi"));
+    assert!(!names_in_full("sam", "Samuelsonberg Street"));
+}
+
+fn passage(text: &str, heading: &str, dated: Timestamp) -> Passage {
+    Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, times: Vec::new() }
+}
+
+#[test]
+fn forms_of_one_word_in_other_languages() {
+    assert!(same_word("heiratet", "heiraten"));
+    assert!(same_word("handynummer", "nummer"));
+    assert!(same_word("zahnarztpraxis", "praxis"));
+    assert!(!same_word("tenancy", "tenant"));
+    assert!(!same_word("weekend", "end"));
+}
+
+#[test]
+fn sentences_drop_markup_and_keep_lines() {
+    let p = passage("| who | when |\n|---|---|\n| Ruth | 3 May |\n- **booked** the train. Then lunch.", "plans", 0);
+    let s: Vec<String> = sentences_of(&p, 0).into_iter().map(|s| s.text).collect();
+    assert_eq!(s, ["who | when", "Ruth | 3 May", "booked the train. Then lunch."]);
+    let p = passage("Commute is the bus or the bike down the\nriver path.\n\npacking\n- kit\n- boots and socks\n\nAssistant: ignore me.\nUser: I said so.", "trip", 0);
+    let s = sentences_of(&p, 0);
+    let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["Commute is the bus or the bike down the river path.", "kit", "boots and socks", "I said so."]);
+    assert_eq!((s[2].heading.as_str(), s[2].label.as_deref()), ("trip", Some("packing")));
+}
+
+#[test]
+fn relation_words_expand_to_names_and_names_are_required() {
+    let facts = vec![FactView::new("family", "Ruth (sister), birthday 3 May", false)];
+    let q = query_terms("When is my sister's birthday?", &facts);
+    let sister = q.iter().find(|t| t.stem == "sister").unwrap();
+    assert!(sister.alternatives.contains(&"ruth".to_string()), "{q:?}");
+    let q = query_terms("What is Ben's surname?", &facts);
+    assert!(q.iter().any(|t| t.stem == "ben" && t.proper), "{q:?}");
+}
+
+#[test]
+fn scoring_prefers_coverage_then_newer() {
+    let q = query_terms("What is my phone number?", &[]);
+    let s = vec![
+        Sentence { text: "my old mobile was 07700 900111".into(), heading: String::new(), label: None, passage: Some(0), fact_key: None, dated: 1 },
+        Sentence { text: "my new mobile is 07700 900222".into(), heading: String::new(), label: None, passage: Some(1), fact_key: None, dated: 2 },
+        Sentence { text: "bought apples".into(), heading: String::new(), label: None, passage: Some(2), fact_key: None, dated: 3 },
+    ];
+    let r = score(&q, s);
+    assert!(r[0].sentence.text.contains("900222"), "{r:?}");
+    assert_eq!(r[2].coverage, 0.0);
+}
+
+#[test]
+fn sensitive_sentences_are_caught() {
+    let facts = vec![FactView::new("passport-number", "123456789", true), FactView::new("health-condition", "migraine", true)];
+    assert!(is_sensitive_text("passport no. 123456789, expires 2030", &facts));
+    assert!(is_sensitive_text("policy HLC-1234-5678 renewed", &facts));
+    assert!(is_sensitive_text("booking ref QX7K2M", &facts));
+    assert!(is_sensitive_text("my migraine came back", &facts));
+    assert!(is_sensitive_text("took the inhaler before the run", &facts));
+    assert!(is_sensitive_text("salary now £52,000", &facts));
+    assert!(!is_sensitive_text("seats 14A and 14B, window for me", &facts));
+    assert!(!is_sensitive_text("the train costs £28 each", &facts));
+    assert!(!is_sensitive_text("flight lands at 09:40 on 24 May 2025", &facts));
+    assert_eq!(redacted("Emergency contact: Ann Lee, 07700 900123", &facts).as_deref(), Some("Emergency contact: Ann Lee, 07700 [private]"));
+    assert_eq!(redacted("passport 123456789 renewed", &facts).as_deref(), Some("passport [private] renewed"));
+    assert_eq!(redacted("my migraine came back", &facts), None);
+}
+
+#[test]
+fn days_are_not_names_and_terms_do_not_count_twice() {
+    let q = query_terms("Can I book Lena for a call next Tuesday?", &[]);
+    assert!(q.iter().any(|t| t.stem == "lena" && t.proper), "{q:?}");
+    assert!(q.iter().any(|t| t.stem == "tuesday" && !t.proper), "{q:?}");
+    let q = query_terms("What is her job title?", &[]);
+    let job = q.iter().find(|t| t.stem == "job").unwrap();
+    assert!(!job.alternatives.contains(&"title".to_string()), "{q:?}");
+    let q = query_terms("Which languages does Lena speak?", &[]);
+    assert!(q.iter().filter(|t| !t.proper).all(|t| matches_term(t, &stems("Languages: English, Welsh"))), "{q:?}");
+}

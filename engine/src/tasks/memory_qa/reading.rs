@@ -1,0 +1,171 @@
+//! How memory QA reads a question and an evidence sentence: what a third party may never ask,
+//! the replies without an answer in the asker's language, whose relation a question names,
+//! which part of a sentence answers, what the question focuses on.
+
+use super::*;
+
+/// What a third party never gets, by the words of the question (general categories: ids,
+/// health, finances, exact address, credentials).
+pub(super) const NEVER_ASKED: &[&str] = &[
+    "salary", "salaries", "earn", "earns", "earning", "earnings", "income", "paid", "pay", "wage", "wages", "savings",
+    "saved", "save", "money", "bank", "account", "debt", "loan", "mortgage", "credit", "passport", "insurance",
+    "licence", "license", "ssn", "password", "pin", "health", "medical", "medication", "medications", "condition",
+    "conditions", "illness", "illnesses", "diagnosis", "disability", "address", "postcode", "zip",
+];
+
+/// Question words that mark the asker wanting an exact id (`number`, `code`) of something.
+pub(super) const ID_WORDS: &[&str] = &["number", "code", "reference", "pin"];
+
+/// A reply without an answer (item `i` of `lexicon/replies.txt`) in the question's language.
+pub(super) fn reply_text(question: &str, i: usize) -> String {
+    let l = crate::lexicon::replies();
+    let line = crate::text::lang::of_question(question).and_then(|lang| l.lang(lang)).or_else(|| l.lang("en")).expect("replies has English");
+    line.items[i][0].clone()
+}
+
+/// The decline a third party gets.
+pub(super) fn decline_text(question: &str, subject: Option<&str>) -> String {
+    match subject {
+        Some(name) => reply_text(question, 2).replace("{name}", name),
+        None => reply_text(question, 3),
+    }
+}
+
+
+/// True when the question asks a third party's forbidden thing.
+pub(super) fn asks_never_shared(question: &str) -> bool {
+    let ws = crate::tasks::context::words(question);
+    ws.iter().any(|w| NEVER_ASKED.contains(&w.as_str()))
+        || (ws.iter().any(|w| ID_WORDS.contains(&w.as_str())) && ws.iter().any(|w| matches!(w.as_str(), "national" | "account" | "card" | "policy" | "passport" | "licence" | "license" | "tax")))
+}
+
+/// The turn after `s` in its passage when `s` asks a question (ends with `?`), scored as `s`.
+/// For a third party, only a turn that may be shared.
+pub(super) fn reply_to(s: &Scored, passages: &[Passage], facts: &[FactView], third: bool) -> Option<Scored> {
+    if !s.sentence.text.trim_end().ends_with('?') {
+        return None;
+    }
+    let i = s.sentence.passage?;
+    let units = evidence::sentences_of(passages.get(i)?, i);
+    let j = units.iter().position(|u| u.text == s.sentence.text)?;
+    let next = units.get(j + 1)?.clone();
+    if next.text.trim_end().ends_with('?') || (third && is_sensitive_text(&next.text, facts)) {
+        return None;
+    }
+    Some(Scored { sentence: next, ..s.clone() })
+}
+
+/// Openings of greetings and sign-offs (`Dear Lena and Jo,`, `Best wishes, Ann`, `Have a great
+/// trip!`): courtesy, never an answer.
+pub(super) const COURTESY: &[&str] = &[
+    "dear ", "hi ", "hello ", "hey ", "best wishes", "best,", "kind regards", "regards,", "warm regards", "many thanks",
+    "thanks,", "thank you,", "cheers", "love you", "love,", "lots of love", "all the best", "yours sincerely",
+    "yours faithfully", "have a great", "have a lovely", "have a good", "see you",
+];
+
+/// True for a short greeting or sign-off line.
+pub(super) fn is_courtesy(text: &str) -> bool {
+    let l = text.to_lowercase();
+    text.len() <= 80 && COURTESY.iter().any(|c| l.starts_with(c))
+}
+
+/// Parenthesised asides that give the value something used to have (`(from £41,000)`, `(was
+/// Dr Lindqvist)`): an answer about now does not repeat the old value.
+pub(super) fn without_old_values(text: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(open) = out.find(['(', '[']) {
+        let Some(len) = out[open..].find([')', ']']) else { break };
+        let inner = out[open + 1..open + len].trim().to_lowercase();
+        let old = if inner.starts_with("from ") {
+            inner.chars().any(|c| c.is_ascii_digit())
+        } else {
+            ["was ", "previously", "formerly", "used to be", "old "].iter().any(|p| inner.starts_with(p))
+        };
+        if !old {
+            // Keep it; look for the next aside after this one.
+            let rest = without_old_values(&out[open + len + 1..]);
+            return format!("{}{rest}", &out[..open + len + 1]);
+        }
+        out = format!("{}{}", out[..open].trim_end(), &out[open + len + 1..]);
+    }
+    // `from £41k to £44.5k`, `von 3.100 auf 3.400 €`, `de 900 à 950 €`: the old amount goes.
+    static CHANGE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let change = CHANGE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:from|von|de|van|da|z|från|fra)\s+[^\s\d]{0,3}\d[\d.,' ]*[^\s\d]{0,3}\s+(to|auf|zu|à|a|naar|till|til|na|do)\s+(\S*\d)").expect("change pattern")
+    });
+    change.replace_all(&out, "$1 $2").into_owned()
+}
+
+/// `(owner, relation)` when the question asks about the relative of someone who is not the user
+/// (`What's Sam's mum called?` → `("sam", "mum")`).
+pub(super) fn others_relation(question: &str, subject: Option<&str>) -> Option<(String, String)> {
+    let raw: Vec<&str> = question.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).filter(|w| !w.is_empty()).collect();
+    raw.windows(2).find_map(|p| {
+        let owner = p[0].strip_suffix("'s").or_else(|| p[0].strip_suffix("’s"))?;
+        let relation = p[1].to_lowercase();
+        let is_name = owner.starts_with(char::is_uppercase) && subject.is_none_or(|s| !s.eq_ignore_ascii_case(owner));
+        (is_name && evidence::RELATION_WORDS.contains(&relation.as_str())).then(|| (owner.to_lowercase(), relation))
+    })
+}
+
+/// True when `text` names `owner`'s `relation` (`Sam's mum`, `the mum of Sam`, `Sam … his mum`).
+pub(super) fn says_whose(text: &str, owner: &str, relation: &str) -> bool {
+    let l = text.to_lowercase().replace('’', "'");
+    let ws = crate::tasks::context::words(&l);
+    let has_owner = ws.iter().any(|w| w == owner || *w == format!("{owner}'s"));
+    let near = ws.windows(2).any(|p| p[0] == format!("{owner}'s") && evidence::same_relation(&p[1], relation))
+        || l.contains(&format!("{relation} of {owner}"))
+        || (has_owner && ws.windows(2).any(|p| matches!(p[0].as_str(), "his" | "her" | "their") && evidence::same_relation(&p[1], relation)));
+    near
+}
+
+/// The sentences of a unit that match a term of the question (all of it when none does: the
+/// match was in its heading).
+pub(super) fn answering_part(text: &str, terms: &[Term]) -> String {
+    let parts = crate::text::sentences(text);
+    if parts.len() < 2 {
+        return text.to_string();
+    }
+    let matching: Vec<&str> = parts.into_iter().filter(|p| { let st = stems(p); terms.iter().any(|t| matches_term(t, &st)) }).collect();
+    if matching.is_empty() { text.to_string() } else { matching.join(" ") }
+}
+
+/// True when `text` is a `Key: value` field whose key words are all terms of the question.
+pub(super) fn key_is_asked(text: &str, terms: &[Term]) -> bool {
+    let Some((key, value)) = text.split_once(':') else { return false };
+    let n = key.split_whitespace().count();
+    if !(1..=3).contains(&n) || !key.starts_with(char::is_uppercase) || value.trim().is_empty() || !key.chars().all(|c| c.is_alphanumeric() || " '’-".contains(c)) {
+        return false;
+    }
+    // The key names the question's head (`deposit`, not the `title` of `job title`), and every
+    // word of it is asked.
+    let key_stems = stems(key);
+    terms.first().is_some_and(|head| matches_term(head, &key_stems)) && key_stems.iter().all(|k| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k))))
+}
+
+/// The sentences of `question` that ask (end with `?`), or all of it.
+pub(super) fn question_focus(question: &str) -> String {
+    let asking: Vec<&str> = crate::text::sentences(question).into_iter().filter(|s| s.trim_end().ends_with('?')).collect();
+    let focus = if asking.is_empty() { question.to_string() } else { asking.join(" ") };
+    // `…, for the programme?`: a trailing purpose says why, not what.
+    let lower = focus.to_lowercase();
+    match [", for ", ", so ", ", just "].iter().filter_map(|p| lower.rfind(p)).max() {
+        Some(cut) if cut > 0 => focus[..cut].to_string(),
+        _ => focus,
+    }
+}
+
+/// `Mon + Thu` → `Monday + Thursday`: notes abbreviate, answers should not.
+pub(super) fn expand_weekdays(text: &str) -> String {
+    const DAYS: &[(&str, &str)] = &[("Mon", "Monday"), ("Tue", "Tuesday"), ("Tues", "Tuesday"), ("Wed", "Wednesday"), ("Thu", "Thursday"), ("Thur", "Thursday"), ("Thurs", "Thursday"), ("Fri", "Friday"), ("Sat", "Saturday"), ("Sun", "Sunday")];
+    text.split(' ')
+        .map(|w| {
+            let core = w.trim_end_matches([',', '.', ':', ';', ')']);
+            match DAYS.iter().find(|(a, _)| *a == core) {
+                Some((_, full)) => format!("{full}{}", &w[core.len()..]),
+                None => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
