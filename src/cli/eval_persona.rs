@@ -109,6 +109,20 @@ pub struct Report {
     pub model_missing: Option<String>,
     /// The memory rows were scored without the model (extractive fallback).
     pub extractive: bool,
+    /// With the model: what it contributes to memory self on its own (see [`Paths`]).
+    pub self_paths: Option<Paths>,
+}
+
+/// The model's own part in the memory-self answers: the same questions asked closed-book (no
+/// retrieval, the bare question), the model's reply with retrieval but no fallback, and whose
+/// words the full pipeline's answers are (the model's, the extractive fallback's, a rule's).
+#[derive(Debug, Default, Clone)]
+pub struct Paths {
+    pub closed_book: Row,
+    pub model_alone: Row,
+    pub model_words: usize,
+    pub fallback: usize,
+    pub rule: usize,
 }
 
 /// Text generation for the memory rows: messages in, the model's text out.
@@ -209,9 +223,25 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
                     Some(generate) if prepared.needs_model() => generate(&prepared.messages)?,
                     _ => String::new(),
                 };
-                let answer = memory_qa::finish(&prepared, &text);
+                let (answer, said) = memory_qa::finish_traced(&prepared, &text);
                 let a = answer.text.to_lowercase();
-                let ok = any_in(&a, &lower_all(&c["accept"])) && !any_in(&a, &lower_all(&c["reject"]));
+                let judge = |a: &str| any_in(a, &lower_all(&c["accept"])) && !any_in(a, &lower_all(&c["reject"]));
+                let ok = judge(&a);
+                if let (Some(generate), "memory_self") = (generate.as_deref_mut(), task) {
+                    let p = r.self_paths.get_or_insert_with(Paths::default);
+                    let alone = if prepared.needs_model() { text.to_lowercase() } else { a.clone() };
+                    let closed = generate(&[ChatMessage::user(question)])?.to_lowercase();
+                    for (row, hit) in [(&mut p.closed_book, judge(&closed)), (&mut p.model_alone, judge(&alone))] {
+                        row.cases += 1;
+                        row.full += hit as usize;
+                        row.score += hit as u8 as f64;
+                    }
+                    match said {
+                        memory_qa::Said::Model => p.model_words += 1,
+                        memory_qa::Said::Fallback => p.fallback += 1,
+                        memory_qa::Said::Rule => p.rule += 1,
+                    }
+                }
                 let row = if task == "memory_self" { &mut mem_self } else { &mut mem_third };
                 row.cases += 1;
                 row.full += ok as usize;
@@ -332,10 +362,22 @@ pub fn table(r: &Report) -> String {
         "| --- | --- | --- |".to_string(),
         row_line(s, r.memory_self.as_ref(), None, missing),
         row_line(t, r.memory_third_party.as_ref(), None, missing),
+    ]
+    .into_iter()
+    .chain(r.self_paths.iter().flat_map(|p| {
+        let n = p.model_words + p.fallback + p.rule;
+        [
+            row_line("· self, closed-book", Some(&p.closed_book), None, missing),
+            row_line("· self, model alone", Some(&p.model_alone), None, missing),
+            format!("| · self, whose words     |   –   | model {}, fallback {}, rule {} of {n} |", p.model_words, p.fallback, p.rule),
+        ]
+    }))
+    .chain([
         row_line("context enhance", Some(&r.enhance), Some("violations"), missing),
         row_line("context critic", Some(&r.critic), Some("false alarms"), missing),
         row_line("autofill (values)", Some(&r.autofill), None, missing),
-    ]
+    ])
+    .collect::<Vec<_>>()
     .join("\n")
 }
 
@@ -381,6 +423,12 @@ pub fn run(args: Args) -> Result<()> {
             "autofill": r.autofill.value(),
             "sensitive_leaks": r.sensitive_leaks,
         });
+        if let Some(p) = &r.self_paths {
+            let n = (p.model_words + p.fallback + p.rule).max(1) as f64;
+            json["memory_self_closed_book"] = p.closed_book.value().into();
+            json["memory_self_model_alone"] = p.model_alone.value().into();
+            json["memory_self_fallback_share"] = (p.fallback as f64 / n).into();
+        }
         if r.extractive {
             json["memory_self_extractive"] = num(r.memory_self.as_ref());
             json["memory_third_party_extractive"] = num(r.memory_third_party.as_ref());

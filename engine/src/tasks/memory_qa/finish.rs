@@ -20,11 +20,28 @@ pub(super) fn is_date_answer(ex: &str) -> bool {
 
 /// Post-checks the model's text and builds the answer.
 pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
+    finish_traced(prepared, model_text).0
+}
+
+/// Whose words the final answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Said {
+    /// The model's own (post-checked) words.
+    Model,
+    /// The extractive answer, standing in for a model reply that did not answer (or no reply).
+    Fallback,
+    /// A rule answered without the model: nothing in memory answers, or a third party asked for
+    /// what is never shared.
+    Rule,
+}
+
+/// [`finish`], also saying whose words the answer is (for the evaluation's breakdown).
+pub fn finish_traced(prepared: &Prepared, model_text: &str) -> (Answer, Said) {
     let third = matches!(prepared.asker, Asker::ThirdParty { .. });
     match prepared.route {
-        Route::Decline => return Answer { text: decline_text(&prepared.question, prepared.subject.as_deref()), citations: Vec::new(), dont_know: false },
+        Route::Decline => return (Answer { text: decline_text(&prepared.question, prepared.subject.as_deref()), citations: Vec::new(), dont_know: false }, Said::Rule),
         Route::DontKnow => {
-            return Answer { text: reply_text(&prepared.question, third as usize), citations: Vec::new(), dont_know: true };
+            return (Answer { text: reply_text(&prepared.question, third as usize), citations: Vec::new(), dont_know: true }, Said::Rule);
         }
         Route::Model => {}
     }
@@ -62,6 +79,7 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     }
     let text = kept.join(" ");
     let text = if is_repetitive(&text) { String::new() } else { text };
+    let from_model = text.clone();
     let has_evidence = !prepared.key_tokens.is_empty() && prepared.key_tokens.iter().any(|k| holds_token(&text, k));
     let text = if has_evidence { text } else { prepared.extractive.clone().unwrap_or_default() };
     // An answer not of the kind asked (no person for `who`, no date for `when`) when the
@@ -80,5 +98,6 @@ pub fn finish(prepared: &Prepared, model_text: &str) -> Answer {
     } else {
         text
     };
-    Answer { text, citations: prepared.evidence.clone(), dont_know: false }
+    let said = if !text.is_empty() && text == from_model { Said::Model } else { Said::Fallback };
+    (Answer { text, citations: prepared.evidence.clone(), dont_know: false }, said)
 }

@@ -39,7 +39,7 @@ mod reading;
 mod tests;
 
 use answer_type::*;
-pub use finish::finish;
+pub use finish::{finish, finish_traced, Said};
 use finish::*;
 use reading::*;
 

@@ -368,3 +368,19 @@ fn a_question_finds_a_note_written_in_another_language() {
         assert!(a.text.contains(want), "{q} -> {}", a.text);
     }
 }
+
+#[test]
+fn the_trace_says_whose_words_the_answer_is() {
+    let (facts, passages) = memory();
+    let p = prepare("Which seats did we get on the flight?", &Asker::User, &facts, &passages);
+    assert!(p.needs_model());
+    assert_eq!(finish_traced(&p, "Your seats are 12C and 12D.").1, Said::Model);
+    assert_eq!(finish_traced(&p, "").1, Said::Fallback, "no reply: the evidence answers");
+    assert_eq!(finish_traced(&p, "I'm sorry, I cannot access your bookings.").1, Said::Fallback);
+    let p = prepare("What is the name of my pet tortoise?", &Asker::User, &facts, &passages);
+    if !p.needs_model() {
+        assert_eq!(finish_traced(&p, "").1, Said::Rule);
+    }
+    let p = prepare("What is Lena's passport number?", &Asker::ThirdParty { role: "a recruiter".into() }, &facts, &passages);
+    assert_eq!(finish_traced(&p, "").1, Said::Rule, "a third party's forbidden question is declined by rule");
+}
