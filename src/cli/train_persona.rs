@@ -170,6 +170,14 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
         out += &row("untrained model", b);
     }
     out += &row("SFT adapter", &trained_report);
+    // The model's own part in memory self: what training has to move.
+    out += "\n| memory self, the model's own part | closed-book | model alone (no fallback) | answers in the model's words |\n|---|---|---|---|\n";
+    for (name, r) in [("untrained model", base_report.as_ref()), ("SFT adapter", Some(&trained_report))] {
+        if let Some(p) = r.and_then(|r| r.self_paths.as_ref()) {
+            let n = p.model_words + p.fallback + p.rule;
+            out += &format!("| {name} | {:.2} | {:.2} | {} of {n} (fallback {}, rule {}) |\n", p.closed_book.value(), p.model_alone.value(), p.model_words, p.fallback, p.rule);
+        }
+    }
     Ok(out)
 }
 
