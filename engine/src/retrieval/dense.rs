@@ -5,7 +5,22 @@
 
 use base64::Engine as _;
 
-use crate::memory::Vector;
+use super::index::InvertedIndex;
+use crate::memory::store::Store;
+use crate::memory::{MemoryError, Vector};
+
+/// The stored vectors of the index's chunks, by document number.
+pub async fn of_store(store: &impl Store, ix: &InvertedIndex) -> Result<DenseIndex, MemoryError> {
+    let vectors = store.vectors().await?;
+    let by_id: std::collections::HashMap<&str, u32> = ix.docs.iter().enumerate().map(|(d, m)| (m.id.as_str(), d as u32)).collect();
+    let mut dense = DenseIndex::new(crate::embed::DIM);
+    for v in vectors.iter().filter(|v| v.model == crate::memory::vectors::MODEL) {
+        if let Some(&d) = by_id.get(v.id.as_str()) {
+            dense.add(d, v);
+        }
+    }
+    Ok(dense)
+}
 
 /// The stored form of a unit vector: symmetric 8-bit values and their scale.
 pub fn encode(chunk_id: &str, model: &str, v: &[f32]) -> Vector {

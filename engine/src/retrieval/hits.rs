@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 use super::hybrid;
 use super::index::InvertedIndex;
 
-/// Candidates each ranking contributes to the fusion.
-const FUSE_DEPTH: usize = 50;
 use super::rank::{self, PassageKind};
 use crate::memory::store::Store;
 use crate::memory::{manage, MemoryError, Sensitivity, Timestamp};
@@ -82,13 +80,13 @@ pub async fn search_weighted(store: &impl Store, query: &str, meaning: Option<&[
             .map(|s| s.name.clone())
             .unwrap_or_else(|| "your edit".into())
     };
-    let keyword = || rank::search_chunks(&ix, query, now, k.max(FUSE_DEPTH));
+    let keyword = || rank::search_chunks(&ix, query, now, k.max(hybrid::DEPTH));
     let mut why: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
     let ranked: Vec<(u32, f32)> = match (mode, meaning) {
         (Mode::Keywords, _) | (_, None) => rank::search_chunks(&ix, query, now, k),
         (mode, Some(q)) => {
-            let dense = crate::tasks::evidence::dense_index(store, &ix).await?;
-            let near = dense.search(q, k.max(FUSE_DEPTH));
+            let dense = super::dense::of_store(store, &ix).await?;
+            let near = dense.search(q, k.max(hybrid::DEPTH));
             if mode == Mode::Meaning {
                 near.into_iter().take(k).collect()
             } else if dense.is_empty() {

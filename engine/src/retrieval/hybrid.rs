@@ -4,6 +4,9 @@
 //! between BM25's unbounded scores and cosines, and a document both lists find rises above one
 //! that only one finds. [`explain`] prints the parts, as [`super::bm25::explain`] does.
 
+/// Candidates each ranking offers to a fusion.
+pub const DEPTH: usize = 50;
+
 /// The rank offset of reciprocal-rank fusion (the usual 60: the top ranks of a list differ less
 /// than 1/rank would make them).
 pub const K: f32 = 60.0;

@@ -17,7 +17,6 @@ use super::context::{is_sensitive, words, FactView};
 use crate::memory::store::Store;
 use crate::memory::{MemoryError, Origin, Timestamp};
 use crate::retrieval::index::{stem, terms, InvertedIndex};
-use crate::retrieval::dense::DenseIndex;
 use crate::retrieval::{hybrid, rank};
 
 /// One retrieved L0 chunk, self-contained: text, heading, provenance and date.
@@ -49,8 +48,6 @@ pub async fn passages(store: &impl Store, query: &str, meaning: Option<&[f32]>, 
     passages_for(store, &groups, meaning, now, k).await
 }
 
-/// Candidates the dense ranking offers.
-const FUSE_DEPTH: usize = 50;
 
 /// The top `k` passages for a query of term groups (a term and its alternatives, as
 /// [`query_groups`] makes them), best first. With `meaning` (the query's embedding) and stored
@@ -71,8 +68,8 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: O
     }
     let mut ranked = rank::search_groups(&ix, groups, now, k);
     if let Some(q) = meaning {
-        let dense = dense_index(store, &ix).await?;
-        let near = dense.search(q, FUSE_DEPTH.max(k));
+        let dense = crate::retrieval::dense::of_store(store, &ix).await?;
+        let near = dense.search(q, hybrid::DEPTH.max(k));
         ranked.extend(hybrid::closer_than_keywords(&ranked, &near, k.div_ceil(2)));
     }
     Ok(ranked
@@ -100,19 +97,6 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: O
             })
         })
         .collect())
-}
-
-/// The stored vectors of the index's chunks, by document number.
-pub async fn dense_index(store: &impl Store, ix: &InvertedIndex) -> Result<DenseIndex, MemoryError> {
-    let vectors = store.vectors().await?;
-    let by_id: std::collections::HashMap<&str, u32> = ix.docs.iter().enumerate().map(|(d, m)| (m.id.as_str(), d as u32)).collect();
-    let mut dense = DenseIndex::new(crate::embed::DIM);
-    for v in vectors.iter().filter(|v| v.model == crate::memory::vectors::MODEL) {
-        if let Some(&d) = by_id.get(v.id.as_str()) {
-            dense.add(d, v);
-        }
-    }
-    Ok(dense)
 }
 
 /// The words of a file's name, as a title: no folders, extension, dates or separators
