@@ -294,6 +294,93 @@ pub fn fact_kinds_named(text: &str) -> Vec<&'static str> {
     out
 }
 
+/// The kind of profile fact a question asks for (one of [`FACT_KINDS`]) when its words name
+/// one kind more than any other, and whether the question says nothing else (each of its
+/// content words is a word of that kind, a function word, a question word or a frequent word).
+///
+/// A phrase of the kind (`postal address`, `do for a living`) counts most and takes its words
+/// from the other kinds; then a word spelled as the kind's word (its main spelling a little
+/// more: `address` is first a home address), then a compound or another form of it
+/// (`mobilnumret`, `Festnetznummer`). A diet's name (`vegan`, `pescetariana`) names the diet kind.
+pub fn fact_kind_asked(question: &str) -> Option<(&'static str, bool)> {
+    let padded = padded_words(question);
+    // Words as the question writes them, elisions split off (`j'habite`, `what's`).
+    let words: Vec<String> = padded.split_whitespace().flat_map(|w| w.split(['\'', '’'])).filter(|w| !w.is_empty()).map(str::to_string).collect();
+    let mut score = [0f32; FACT_KINDS.len()];
+    // The kinds each word counts for, best match first.
+    let mut used: Vec<Vec<usize>> = vec![Vec::new(); words.len()];
+    let mut taken = vec![false; words.len()];
+    for l in &fact_words().lines {
+        for (i, item) in l.items.iter().enumerate() {
+            for p in item.iter().filter(|p| p.contains(' ')) {
+                if padded.contains(&format!(" {p} ")) {
+                    score[i] += 3.0;
+                    for pw in p.split_whitespace().flat_map(|w| w.split(['\'', '’'])) {
+                        for (j, w) in words.iter().enumerate() {
+                            if w == pw {
+                                taken[j] = true;
+                                used[j].push(i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let diet_kind = FACT_KINDS.iter().position(|k| *k == "diet").unwrap_or(0);
+    for (j, w) in words.iter().enumerate() {
+        if taken[j] || is_function_word(w) {
+            continue;
+        }
+        let mut best = [0f32; FACT_KINDS.len()];
+        for l in &fact_words().lines {
+            for (i, item) in l.items.iter().enumerate() {
+                for (k, p) in item.iter().enumerate().filter(|(_, p)| !p.contains(' ')) {
+                    let m = if w == p {
+                        if k == 0 { 2.5 } else { 2.0 }
+                    } else if is_form_of(w, p) {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                    best[i] = best[i].max(m);
+                }
+            }
+        }
+        if diet(w).is_some() {
+            best[diet_kind] = best[diet_kind].max(2.0);
+        }
+        for (i, b) in best.iter().enumerate().filter(|(_, b)| **b > 0.0) {
+            score[i] += b;
+            used[j].push(i);
+        }
+    }
+    let mut order: Vec<usize> = (0..FACT_KINDS.len()).filter(|i| score[*i] > 0.0).collect();
+    order.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
+    let top = *order.first()?;
+    if order.get(1).is_some_and(|s| score[*s] >= score[top]) {
+        return None;
+    }
+    let asks_words: std::collections::HashSet<&str> = question_words().spellings().flat_map(|(_, _, w)| w.split_whitespace()).collect();
+    let says_nothing = |w: &str| is_everyday_word(w) || asks_words.contains(w) || w.chars().count() < 2 || w.chars().all(|c| c.is_numeric());
+    // `est-ce`, `suis-je`: a joined word says nothing when none of its parts does.
+    let only = words.iter().enumerate().all(|(j, w)| used[j].contains(&top) || says_nothing(w) || w.split('-').all(says_nothing));
+    Some((FACT_KINDS[top], only))
+}
+
+/// Whether `word` is a compound or another form of the fact word `spelling` (`mobilnumret` of
+/// `mobilnummer`, `festnetznummer` of `nummer`, `telefonnumret` of `telefon`).
+fn is_form_of(word: &str, spelling: &str) -> bool {
+    let (w, p): (Vec<char>, Vec<char>) = (word.chars().collect(), spelling.chars().collect());
+    if p.len() < 4 || is_function_word(spelling) {
+        return false;
+    }
+    let common = w.iter().zip(&p).take_while(|(a, b)| a == b).count();
+    (common >= 6 && w.len() - common <= 3 && p.len() - common <= 3)
+        || (word.ends_with(spelling) && w.len() >= p.len() + 3 && !word[..word.len() - spelling.len()].ends_with('-'))
+        || (p.len() >= 5 && word.starts_with(spelling) && w.len() >= p.len() + 3)
+}
+
 fn now_phrases() -> &'static Vec<String> {
     static P: OnceLock<Vec<String>> = OnceLock::new();
     P.get_or_init(|| {
@@ -456,6 +543,22 @@ mod tests {
         assert!(words_for_fact("home address").contains(&"postal".to_string()));
         assert!(!words_for_fact("phone").iter().any(|w| is_function_word(w)));
         assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);
+        // One kind a question asks for, and whether it says nothing else.
+        assert_eq!(fact_kind_asked("Wat is mijn telefoonnummer?"), Some(("phone", true)));
+        assert_eq!(fact_kind_asked("Vilken mejladress har jag?"), Some(("email", true)));
+        assert_eq!(fact_kind_asked("Vilken e-postadress har jag?"), Some(("email", true)));
+        assert_eq!(fact_kind_asked("Vad är min postadress?"), Some(("home address", true)));
+        assert_eq!(fact_kind_asked("Was mache ich beruflich?").map(|k| k.0), Some("job title"));
+        assert_eq!(fact_kind_asked("Vad jobbar jag som?"), Some(("job title", true)));
+        assert_eq!(fact_kind_asked("Var jobbar jag?"), Some(("employer", true)));
+        assert_eq!(fact_kind_asked("What do I do for a living?"), Some(("job title", true)));
+        assert_eq!(fact_kind_asked("Où est-ce que j'habite ?"), Some(("home address", true)));
+        assert_eq!(fact_kind_asked("Est-ce que je suis végétarienne ?"), Some(("diet", true)));
+        assert_eq!(fact_kind_asked("Was ist meine Festnetznummer?"), Some(("phone", true)));
+        // Something else asked beside the kind: not the fact alone.
+        assert_eq!(fact_kind_asked("When is my sister's birthday?"), Some(("birthday", false)));
+        assert_eq!(fact_kind_asked("Which phone did I buy in Oslo?"), Some(("phone", false)));
+        assert_eq!(fact_kind_asked("Where did we go on holiday?"), None);
         assert_eq!(fact_kinds_named("Quelle est ton adresse e-mail ?"), vec!["email"]);
         assert_eq!(fact_kinds_named("What's she working on?"), vec!["projects"]);
         assert!(fact_kinds_named("Where do I work?").is_empty());

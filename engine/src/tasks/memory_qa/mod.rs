@@ -152,6 +152,8 @@ pub const SUPERSEDED_FACTOR: f32 = 0.5;
 /// Score factor of a profile fact of another kind than the one the question names by phrase,
 /// or of one that lacks the name the question asks about.
 pub const OTHER_KIND_FACTOR: f32 = 0.5;
+/// Factor over the best score for the user's fact of the one kind a question asks for.
+pub const KIND_BONUS: f32 = 2.0;
 /// Words that ask for the current state.
 /// A sentence from another source scoring at least this share of the best adds its answer.
 pub const ALSO_ANSWERS: f32 = 0.9;
@@ -267,6 +269,23 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         for s in scored.iter_mut() {
             if s.sentence.fact_key.as_deref().is_some_and(|k| evidence::kind_of_key(k).is_none_or(|kind| !named.contains(&kind))) {
                 s.score *= OTHER_KIND_FACTOR;
+            }
+        }
+    }
+    // A question that asks for one kind of profile fact (`Var bor jag?`, `What's my cell
+    // number?`) is answered by the user's fact of that kind when it says nothing else; facts of
+    // another kind do not answer it.
+    if let Some((kind, only)) = crate::lexicon::fact_kind_asked(&focus) {
+        let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
+        for s in scored.iter_mut() {
+            match s.sentence.fact_key.as_deref().and_then(evidence::kind_of_key) {
+                Some(k) if k == kind && only => {
+                    s.score = s.score.max(top).max(1.0) * KIND_BONUS;
+                    s.coverage = 1.0;
+                    s.names_covered = true;
+                }
+                Some(k) if k != kind => s.score *= OTHER_KIND_FACTOR,
+                _ => {}
             }
         }
     }

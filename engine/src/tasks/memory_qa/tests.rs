@@ -384,3 +384,98 @@ fn the_trace_says_whose_words_the_answer_is() {
     let p = prepare("What is Lena's passport number?", &Asker::ThirdParty { role: "a recruiter".into() }, &facts, &passages);
     assert_eq!(finish_traced(&p, "").1, Said::Rule, "a third party's forbidden question is declined by rule");
 }
+
+/// An invented profile (no persona's) and a few notes that name other people's numbers and
+/// places, for asking the profile in many phrasings and languages.
+fn profile_memory() -> (Vec<FactView>, Vec<Passage>) {
+    let f = |k: &str, v: &str| FactView::new(k, v, false);
+    let facts = vec![
+        f("given-name", "Rasmus"),
+        f("family-name", "Ekdahl"),
+        f("name", "Rasmus Ekdahl"),
+        f("tel", "+46 72 555 01 90"),
+        f("tel-national", "072-555 01 90"),
+        f("email", "rasmus.e@mailbox.example"),
+        f("work-email", "rasmus.ekdahl@karvtech.example"),
+        f("street-address", "Björkvägen 7"),
+        f("postal-code", "582 22"),
+        f("address-level2", "Linköping"),
+        f("country-name", "Sweden"),
+        f("bday", "1987-02-11"),
+        f("organization", "Karvtech AB"),
+        f("organization-title", "Test Engineer"),
+        f("partner", "Mira Sund"),
+        f("diet", "pescetarian"),
+        f("allergies", "hazelnuts"),
+        f("languages", "Swedish"),
+        f("languages", "English"),
+    ];
+    let passages = vec![
+        doc("Ring Kalle på 070-555 88 12 om släpvagnen.", "att göra", 10),
+        doc("Mötet hålls på Storgatan 40, plan 3.", "workshop", 11),
+        doc("Mira's new mail is mira.sund@post.example", "notes", 12),
+    ];
+    (facts, passages)
+}
+
+#[test]
+fn profile_questions_in_many_phrasings_and_languages_find_their_fact() {
+    let (facts, passages) = profile_memory();
+    let cases: &[(&str, &str)] = &[
+        ("My postal address?", "Björkvägen 7"),
+        ("Where do I work these days?", "Karvtech"),
+        ("Which company am I with?", "Karvtech"),
+        ("What's my job?", "Test Engineer"),
+        ("What do I do for a living?", "Test Engineer"),
+        ("What's my cell number?", "555 01 90"),
+        ("Which e-mail address do I use now?", "rasmus.e@"),
+        ("Where do I live?", "Linköping|Björkvägen 7"),
+        ("When was I born?", "1987"),
+        ("Who's my partner?", "Mira"),
+        ("Am I vegetarian?", "pescetarian"),
+        ("Do I have any allergies?", "hazelnuts"),
+        ("Var jobbar jag?", "Karvtech"),
+        ("Vad jobbar jag som?", "Test Engineer"),
+        ("Vad är mitt mobilnummer?", "555 01 90"),
+        ("Vilken e-postadress använder jag?", "rasmus.e@"),
+        ("Vad är min mejladress?", "rasmus.e@"),
+        ("Min postadress?", "Björkvägen 7"),
+        ("Var bor jag?", "Linköping|Björkvägen 7"),
+        ("Vilket postnummer har jag?", "582 22"),
+        ("När är jag född?", "1987"),
+        ("Vem är min sambo?", "Mira"),
+        ("Vad är jag allergisk mot?", "hazelnuts"),
+        ("Äter jag kött?", "pescetarian"),
+        ("Vilka språk pratar jag?", "Swedish"),
+        ("Où est-ce que je travaille ?", "Karvtech"),
+        ("Quel est mon métier ?", "Test Engineer"),
+        ("Quel est mon numéro de portable ?", "555 01 90"),
+        ("Quelle est mon adresse e-mail ?", "rasmus.e@"),
+        ("Quelle est mon adresse postale ?", "Björkvägen 7"),
+        ("Où est-ce que j'habite ?", "Linköping|Björkvägen 7"),
+        ("Quel est mon code postal ?", "582 22"),
+        ("Quelle est ma date de naissance ?", "1987"),
+        ("Qui est ma compagne ?", "Mira"),
+        ("À quoi suis-je allergique ?", "hazelnuts"),
+        ("Est-ce que je mange de la viande ?", "pescetarian"),
+        ("Quelles langues est-ce que je parle ?", "Swedish"),
+        ("Wo arbeite ich?", "Karvtech"),
+        ("Was ist meine Handynummer?", "555 01 90"),
+        ("Wie lautet meine E-Mail-Adresse?", "rasmus.e@"),
+        ("Wo wohne ich?", "Linköping|Björkvägen 7"),
+        ("Wann habe ich Geburtstag?", "1987"),
+        ("¿Dónde trabajo?", "Karvtech"),
+        ("¿Cuál es mi correo electrónico?", "rasmus.e@"),
+        ("¿Dónde vivo?", "Linköping|Björkvägen 7"),
+        ("¿Cuándo nací?", "1987"),
+    ];
+    let mut wrong = Vec::new();
+    for (q, want) in cases {
+        let p = prepare(q, &Asker::User, &facts, &passages);
+        let a = finish(&p, "");
+        if !want.split('|').any(|w| a.text.contains(w)) {
+            wrong.push(format!("{q} -> {:?} (want {want})", a.text));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} wrong:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+}
