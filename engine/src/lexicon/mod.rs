@@ -361,7 +361,9 @@ pub fn fact_kind_asked(question: &str) -> Option<(&'static str, bool)> {
     if order.get(1).is_some_and(|s| score[*s] >= score[top]) {
         return None;
     }
-    let asks_words: std::collections::HashSet<&str> = question_words().spellings().flat_map(|(_, _, w)| w.split_whitespace()).collect();
+    // Question words, and the words that ask for a name (`heter`, `s'appelle`, `name`).
+    let asks_words: std::collections::HashSet<&str> =
+        question_words().spellings().chain(name_questions().spellings()).flat_map(|(_, _, w)| w.split([' ', '\'', '’'])).collect();
     let says_nothing = |w: &str| is_everyday_word(w) || asks_words.contains(w) || w.chars().count() < 2 || w.chars().all(|c| c.is_numeric());
     // `est-ce`, `suis-je`: a joined word says nothing when none of its parts does.
     let only = words.iter().enumerate().all(|(j, w)| used[j].contains(&top) || says_nothing(w) || w.split('-').all(says_nothing));
@@ -559,6 +561,11 @@ mod tests {
         assert_eq!(fact_kind_asked("When is my sister's birthday?"), Some(("birthday", false)));
         assert_eq!(fact_kind_asked("Which phone did I buy in Oslo?"), Some(("phone", false)));
         assert_eq!(fact_kind_asked("Where did we go on holiday?"), None);
+        assert_eq!(fact_kind_asked("Where does work?"), Some(("employer", true)));
+        assert_eq!(fact_kind_asked("Vad heter min sambo?"), Some(("partner", true)));
+        assert_eq!(fact_kind_asked("Est-ce que j'ai des allergies ?"), Some(("allergies", true)));
+        assert_eq!(fact_kind_asked("Tu bosses où ?"), Some(("employer", true)));
+        assert_eq!(fact_kind_asked("Comment s'appelle mon compagnon ?"), Some(("partner", true)));
         assert_eq!(fact_kinds_named("Quelle est ton adresse e-mail ?"), vec!["email"]);
         assert_eq!(fact_kinds_named("What's she working on?"), vec!["projects"]);
         assert!(fact_kinds_named("Where do I work?").is_empty());

@@ -54,7 +54,8 @@ pub fn of_question(question: &str) -> Option<&'static str> {
     let mut v: Vec<(&'static str, usize)> = counts.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let (lang, n) = *v.first()?;
-    (n >= 2 && v.get(1).is_none_or(|x| x.1 < n)).then_some(lang)
+    // One function word that only one language has (`Äter jag kött?`) says it too.
+    (v.get(1).is_none_or(|x| x.1 < n) && (n >= 2 || v.len() == 1)).then_some(lang)
 }
 
 #[cfg(test)]
@@ -68,6 +69,7 @@ mod tests {
         assert_eq!(of_question("When is the recital?"), Some("en"));
         assert_eq!(of_question("Hur gammal är Nils?"), Some("sv"));
         assert_eq!(of_question("Görlitz?"), None);
+        assert_eq!(of_question("Äter jag kött?"), Some("sv"));
     }
 
     #[test]

@@ -275,7 +275,18 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     // A question that asks for one kind of profile fact (`Var bor jag?`, `What's my cell
     // number?`) is answered by the user's fact of that kind when it says nothing else; facts of
     // another kind do not answer it.
-    if let Some((kind, only)) = crate::lexicon::fact_kind_asked(&focus) {
+    // The user's own name says whose fact it is (a third party's `Where does Lena work?`).
+    let own_names: Vec<String> = facts.iter().filter(|f| matches!(f.key.as_str(), "given-name" | "family-name" | "name")).flat_map(|f| crate::text::words(&f.value)).collect();
+    let kind_focus: String = focus
+        .split_whitespace()
+        .filter(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            let bare = bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(&bare);
+            !own_names.iter().any(|n| n == bare)
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some((kind, only)) = crate::lexicon::fact_kind_asked(&kind_focus) {
         let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
         for s in scored.iter_mut() {
             match s.sentence.fact_key.as_deref().and_then(evidence::kind_of_key) {
@@ -408,8 +419,16 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms) => value.to_string(),
             _ => sentence,
         };
-        // A list of the user's (`Svenska, engelska, tyska`) is the answer whole.
-        if s.sentence.fact_key.as_deref().is_some_and(evidence::is_whole_list) {
+        // A birthday is a day, said as the asker says days (`11 February 1987`, `11 februari 1987`).
+        if s.sentence.fact_key.as_deref() == Some("bday") {
+            if let Some(day) = crate::memory::date::from_iso(sentence.trim()) {
+                let said = crate::text::relative::render_day(day, lang);
+                return (Some(said.clone()), said);
+            }
+        }
+        // A list of the user's (`Svenska, engelska, tyska`) is the answer whole, and so is a
+        // profile fact of a kind (an address is not cut to the street's name for `where`).
+        if s.sentence.fact_key.as_deref().is_some_and(|k| evidence::is_whole_list(k) || evidence::kind_of_key(k).is_some()) {
             return (Some(sentence.clone()), sentence);
         }
         let (times, written) = span_ask(s);

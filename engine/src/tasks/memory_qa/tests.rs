@@ -430,7 +430,7 @@ fn profile_questions_in_many_phrasings_and_languages_find_their_fact() {
         ("What's my cell number?", "555 01 90"),
         ("Which e-mail address do I use now?", "rasmus.e@"),
         ("Where do I live?", "Linköping|Björkvägen 7"),
-        ("When was I born?", "1987"),
+        ("When was I born?", "11 February 1987"),
         ("Who's my partner?", "Mira"),
         ("Am I vegetarian?", "pescetarian"),
         ("Do I have any allergies?", "hazelnuts"),
@@ -442,7 +442,7 @@ fn profile_questions_in_many_phrasings_and_languages_find_their_fact() {
         ("Min postadress?", "Björkvägen 7"),
         ("Var bor jag?", "Linköping|Björkvägen 7"),
         ("Vilket postnummer har jag?", "582 22"),
-        ("När är jag född?", "1987"),
+        ("När är jag född?", "11 februari 1987"),
         ("Vem är min sambo?", "Mira"),
         ("Vad är jag allergisk mot?", "hazelnuts"),
         ("Äter jag kött?", "pescetarian"),
@@ -463,7 +463,7 @@ fn profile_questions_in_many_phrasings_and_languages_find_their_fact() {
         ("Was ist meine Handynummer?", "555 01 90"),
         ("Wie lautet meine E-Mail-Adresse?", "rasmus.e@"),
         ("Wo wohne ich?", "Linköping|Björkvägen 7"),
-        ("Wann habe ich Geburtstag?", "1987"),
+        ("Wann habe ich Geburtstag?", "11. Februar 1987"),
         ("¿Dónde trabajo?", "Karvtech"),
         ("¿Cuál es mi correo electrónico?", "rasmus.e@"),
         ("¿Dónde vivo?", "Linköping|Björkvägen 7"),
@@ -478,4 +478,26 @@ fn profile_questions_in_many_phrasings_and_languages_find_their_fact() {
         }
     }
     assert!(wrong.is_empty(), "{} of {} wrong:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+}
+
+#[test]
+fn a_profile_answer_comes_in_the_language_asked() {
+    let (facts, passages) = profile_memory();
+    let a = finish(&prepare("Äter jag kött?", &Asker::User, &facts, &passages), "");
+    assert!(a.text.contains("pescetarian"), "{a:?}");
+    let facts: Vec<FactView> = facts.into_iter().filter(|f| f.key != "diet").collect();
+    let a = finish(&prepare("Äter jag kött?", &Asker::User, &facts, &passages), "");
+    assert!(a.dont_know && a.text.starts_with("Jag vet inte"), "{a:?}");
+}
+
+#[test]
+fn a_third_party_asking_for_a_kind_of_fact_gets_no_private_one() {
+    let (mut facts, passages) = profile_memory();
+    facts.push(FactView::new("home-address", "Björkvägen 7, 582 22 Linköping", true));
+    for q in ["Where does Rasmus live?", "Var bor Rasmus?", "What is Rasmus's phone number?", "Quelle est l'adresse postale de Rasmus ?"] {
+        let a = finish(&prepare(q, &third(), &facts, &passages), "Björkvägen 7, 072-555 01 90");
+        assert!(!a.text.contains("Björkvägen") && !a.text.contains("555 01 90"), "{q}: {a:?}");
+    }
+    let a = finish(&prepare("Where does Rasmus work?", &third(), &facts, &passages), "");
+    assert!(a.text.contains("Karvtech"), "{a:?}");
 }
