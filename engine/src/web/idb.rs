@@ -16,11 +16,14 @@ use crate::memory::schema::{self, SchemaSink, StoreDef};
 use crate::memory::store::{Op, Store, Transaction};
 use crate::memory::{MemoryError, Source};
 
+/// What the user reads when the browser refused to keep a write.
+const NOT_SAVED: &str = "the browser's storage for SecondSelf is full; nothing of this was saved (free some disk space, or delete sources you no longer need)";
+
 fn err(at: &str, e: impl std::fmt::Display) -> MemoryError {
     let text = e.to_string();
     // The browser's storage for the extension is full: say so plainly (nothing was written).
     if text.contains("QuotaExceeded") || text.to_ascii_lowercase().contains("quota") {
-        return MemoryError::Store("the browser's storage for SecondSelf is full; nothing of this was saved (free some disk space, or delete sources you no longer need)".into());
+        return MemoryError::Store(NOT_SAVED.into());
     }
     MemoryError::Store(format!("IndexedDB {at}: {e}"))
 }
@@ -123,7 +126,12 @@ impl Store for IdbStore {
             let _ = t.abort().await;
             return Err(e);
         }
-        t.done().await.map_err(|e| err("commit", e))?;
+        // Every request succeeding is not the write landing: the browser may still abort the
+        // transaction as it commits (the disk filled up meanwhile). Only a commit is success.
+        let result = t.done().await.map_err(|e| err("commit", e))?;
+        if !result.is_committed() {
+            return Err(MemoryError::Store(NOT_SAVED.into()));
+        }
         Ok(())
     }
 
