@@ -19,13 +19,17 @@ use crate::memory::{MemoryError, Source};
 /// What the user reads when the browser refused to keep a write.
 const NOT_SAVED: &str = "the browser's storage for SecondSelf is full; nothing of this was saved (free some disk space, or delete sources you no longer need)";
 
-fn err(at: &str, e: impl std::fmt::Display) -> MemoryError {
-    let text = e.to_string();
+fn err(at: &str, e: impl std::fmt::Display + 'static) -> MemoryError {
+    // rexie says only "idb error"; the browser's own words are inside.
+    let text = match (&e as &dyn std::any::Any).downcast_ref::<rexie::Error>() {
+        Some(rexie::Error::IdbError(inner)) => inner.to_string(),
+        _ => e.to_string(),
+    };
     // The browser's storage for the extension is full: say so plainly (nothing was written).
     if text.contains("QuotaExceeded") || text.to_ascii_lowercase().contains("quota") {
         return MemoryError::Store(NOT_SAVED.into());
     }
-    MemoryError::Store(format!("IndexedDB {at}: {e}"))
+    MemoryError::Store(format!("IndexedDB {at}: {text}"))
 }
 
 /// A record as a JS object. It crosses as one JSON string parsed by the browser: building the

@@ -366,7 +366,13 @@ impl Inner {
             *guard = Some(IdbStore::open(&self.db_name).await.map_err(EngineError::Memory)?);
         }
         let store = guard.as_mut().expect("opened above");
-        op(store).await.map_err(EngineError::Memory)
+        let result = op(store).await;
+        // The browser may close a connection under us (after a failed write, a deleted
+        // database): the next request opens a fresh one instead of failing for ever.
+        if matches!(result, Err(MemoryError::Store(_))) {
+            *guard = None;
+        }
+        result.map_err(EngineError::Memory)
     }
 }
 
