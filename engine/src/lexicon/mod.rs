@@ -123,6 +123,7 @@ list!(relative_time, "relative_time.txt");
 list!(time_units, "time_units.txt");
 list!(number_words, "number_words.txt");
 list!(place_prepositions, "place_prepositions.txt");
+list!(my_name, "my_name.txt");
 list!(fact_words, "fact_words.txt");
 list!(now_words, "now_words.txt");
 list!(conditions, "conditions.txt");
@@ -544,6 +545,7 @@ mod tests {
         assert!(words_for_fact("employer").contains(&"travaille".to_string()));
         assert!(words_for_fact("home address").contains(&"postal".to_string()));
         assert!(!words_for_fact("phone").iter().any(|w| is_function_word(w)));
+        assert_eq!(my_name().lines.len(), 9);
         assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);
         // One kind a question asks for, and whether it says nothing else.
         assert_eq!(fact_kind_asked("Wat is mijn telefoonnummer?"), Some(("phone", true)));

@@ -129,7 +129,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     static MINE: OnceLock<Regex> = OnceLock::new();
     static YOURS: OnceLock<Regex> = OnceLock::new();
     static HEDGE: OnceLock<Regex> = OnceLock::new();
-    let mine = MINE.get_or_init(|| super::cue_regex(crate::lexicon::phone_cues(), r"(?:\s+(?:is|now|ist|es|est|är|el|é))?\W*$"));
+    let mine = MINE.get_or_init(|| super::cue_regex(crate::lexicon::phone_cues(), r"(?:\s+[\p{L}'’]{1,10}){0,3}\W*$"));
     let yours = re(&YOURS, r"(?i)\b(?:your (?:new )?(?:mobile|phone|cell|contact)? ?number|(?:mobile|phone) number)\b[^.]{0,30}?\b(?:to|of|is|as)\s*:?\s*$");
     let hedge = re(&HEDGE, r"(?i)records show|if (?:this|it) has changed|please (?:check|confirm)|is this still");
     for m in phone_re().find_iter(&v.flat).filter(|m| plausible_cued(m.as_str())) {

@@ -469,4 +469,35 @@ mod persona_tests {
             assert_eq!(p.get(k).map(String::as_str), Some(v), "{k} in {p:#?}");
         }
     }
+
+    /// One mail the user sent and signed, and a few notes in their own words, in two
+    /// languages: the signer is the user, not the one it was sent to.
+    #[test]
+    fn a_single_signed_mail_and_plain_notes_tell_who_the_user_is() {
+        for (files, want) in [
+            (
+                vec![
+                    ("2026-01-12-ny-adress.eml", "From: Elin Sjöberg <elin.sj@brevlada.example>\nTo: Föreningen <info@forening.example>\nSubject: Ny adress\nDate: Mon, 12 Jan 2026 18:00:00 +0100\n\nHej!\n\nJag har flyttat till Granvägen 3, 903 30 Umeå. Mitt nya mobilnummer är 073-900 11 22.\n\nHälsningar,\nElin Sjöberg\n"),
+                    ("2026-02-01-jobb.md", "Idag började jag som lokalvårdare på Norrsken Service AB. Kul!\n"),
+                ],
+                [("name", "Elin Sjöberg"), ("tel-national", "073-900 11 22"), ("postal-code", "903 30"), ("organization-title", "Lokalvårdare")],
+            ),
+            (
+                vec![
+                    ("2026-03-02-mutuelle.eml", "From: Théo Garnier <theo.garnier@courrier.example>\nTo: Mutuelle Horizon <adhesions@horizon.example>\nSubject: Changement de coordonnées\nDate: Mon, 2 Mar 2026 10:00:00 +0100\n\nBonjour,\n\nMon numéro de portable est désormais le 07 55 44 33 22.\n\nBien à vous,\nThéo Garnier\n"),
+                    ("2026-03-05-notes.md", "Je m'appelle Théo Garnier et j'ai commencé comme technicien réseau chez Fibrelec SARL.\n"),
+                ],
+                [("name", "Théo Garnier"), ("tel-national", "07 55 44 33 22"), ("organization-title", "Technicien réseau"), ("email", "theo.garnier@courrier.example")],
+            ),
+        ] {
+            let mut s = NativeStore::open(temp_dir("signed")).unwrap();
+            for (name, body) in &files {
+                block_on(import_one(&mut s, name, body.len() as u64, body.as_bytes(), 1_800_000_000)).unwrap();
+            }
+            let p = profile(&block_on(distil(&mut s, 1_800_000_000)).unwrap());
+            for (k, v) in want {
+                assert_eq!(p.get(k).map(String::as_str), Some(v), "{k} in {p:#?}");
+            }
+        }
+    }
 }

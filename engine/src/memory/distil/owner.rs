@@ -53,7 +53,11 @@ fn title_case(s: &str) -> String {
 /// Works out the owner from all chunks.
 pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
     static MY_NAME: OnceLock<regex::Regex> = OnceLock::new();
-    let my_name = re(&MY_NAME, r"\b(?:[Mm]y name is|[Mm]y name's|I am called|[Cc]all me)\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})");
+    // "My name is …", "Jag heter …", "Je m'appelle …": a capitalised name after the phrase.
+    let my_name = MY_NAME.get_or_init(|| {
+        let phrases: Vec<String> = crate::lexicon::my_name().phrases().iter().map(|p| regex::escape(p).replace('\'', "['’]")).collect();
+        regex::Regex::new(&format!(r"(?i:\b(?:{}))\s+(\p{{Lu}}\p{{Ll}}+(?:[ -]\p{{Lu}}\p{{Ll}}+){{0,2}})", phrases.join("|"))).expect("my-name pattern")
+    });
     let kind: HashMap<&str, (SourceKind, Timestamp)> = sources.iter().map(|s| (s.id.as_str(), (s.kind, s.effective_date()))).collect();
     let mut names: HashMap<String, (f32, String, Timestamp)> = HashMap::new();
     let mut addr_names: Vec<(Option<String>, String, Timestamp)> = Vec::new();
@@ -75,10 +79,11 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
             // carries their name.
             if let Some(from) = chunk_header(c, "From") {
                 for (n, a) in parse_addresses(&from) {
-                    // (A little less than a To: name, so that of one mail each the receiver wins.)
+                    // (A little less than a To: name, so that of one mail each the receiver wins,
+                    // unless the sender signs it: then of one mail each the signer is the writer.)
                     if let Some(n) = &n {
                         let e = names.entry(title_case(n)).or_insert((0.0, c.id.clone(), date));
-                        e.0 += 0.9;
+                        e.0 += if signs(&c.text, n) { 1.1 } else { 0.9 };
                     }
                     addr_names.push((n, a, date));
                 }
@@ -147,6 +152,21 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
         }
     }
     owner
+}
+
+/// Whether `name` signs the mail `text`: it stands alone on one of the body's last lines.
+fn signs(text: &str, name: &str) -> bool {
+    let want = crate::text::fold(name.trim());
+    let given = want.split_whitespace().next().unwrap_or("").to_string();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('>'))
+        .rev()
+        .take(4)
+        .any(|l| {
+            let l = crate::text::fold(l.trim_end_matches([',', '.']));
+            !want.is_empty() && (l == want || (given.chars().count() >= 2 && l == given))
+        })
 }
 
 impl Owner {
