@@ -124,6 +124,13 @@ list!(time_units, "time_units.txt");
 list!(number_words, "number_words.txt");
 list!(place_prepositions, "place_prepositions.txt");
 list!(my_name, "my_name.txt");
+list!(foods, "foods.txt");
+
+/// How the critic words a problem, per language (case kept).
+pub fn critic_phrases() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("critic_phrases.txt")))
+}
 list!(fact_words, "fact_words.txt");
 list!(now_words, "now_words.txt");
 list!(conditions, "conditions.txt");
@@ -546,6 +553,8 @@ mod tests {
         assert!(words_for_fact("home address").contains(&"postal".to_string()));
         assert!(!words_for_fact("phone").iter().any(|w| is_function_word(w)));
         assert_eq!(my_name().lines.len(), 9);
+        assert!(foods().lines.iter().all(|l| l.items.len() == 15), "15 food items in every language");
+        assert!(critic_phrases().lines.iter().all(|l| l.items.len() == 3 && l.items.iter().all(|i| i[0].contains("{v}"))));
         assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);
         // One kind a question asks for, and whether it says nothing else.
         assert_eq!(fact_kind_asked("Wat is mijn telefoonnummer?"), Some(("phone", true)));

@@ -29,16 +29,70 @@ pub struct Critique {
     pub problems: Vec<Problem>,
 }
 
-const MEAT: &[&str] = &[
-    "meat", "beef", "steak", "ribeye", "sirloin", "brisket", "pork", "bacon", "ham", "sausage", "chorizo", "salami",
-    "pepperoni", "prosciutto", "pancetta", "chicken", "lamb", "mutton", "goat", "veal", "venison", "duck", "turkey",
-    "dripping", "lard", "gelatine", "mince",
-];
-const FISH: &[&str] = &[
-    "fish", "salmon", "tuna", "cod", "haddock", "mackerel", "sardine", "anchovy", "anchovies", "prawn", "shrimp", "crab",
-    "lobster", "mussel", "oyster", "squid", "calamari",
-];
-const ANIMAL_PRODUCTS: &[&str] = &["egg", "cheese", "milk", "butter", "cream", "yoghurt", "yogurt", "honey", "ghee"];
+/// Items of `lexicon/foods.txt`: what each diet rules out, and the first allergen item.
+const MEAT: usize = 0;
+const FISH: usize = 1;
+const ANIMAL_PRODUCTS: usize = 2;
+const FIRST_ALLERGEN: usize = 3;
+
+/// The languages whose food words are looked for in a reply: its own (or its request's) and
+/// English, which replies mix in. Words of other languages are not read (`room` is cream in
+/// Dutch, `Ost` is cheese in Swedish and east in German).
+fn reply_langs(request: &str, reply: &str) -> Vec<&'static str> {
+    let mut langs = vec!["en"];
+    for l in [crate::text::lang::detect(reply), crate::text::lang::of_question(request), crate::text::lang::detect(request)].into_iter().flatten() {
+        if !langs.contains(&l) {
+            langs.push(l);
+        }
+    }
+    langs
+}
+
+/// The spellings of food items `items` in `langs`.
+fn food_words(items: &[usize], langs: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in crate::lexicon::foods().lines.iter().filter(|l| langs.contains(&l.lang)) {
+        for i in items {
+            for w in l.items.get(*i).into_iter().flatten() {
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The allergen items (of `lexicon/foods.txt`) that the words of an allergy name, in any
+/// language (`Sellerie`, `céleri`, `hasselnötter`).
+fn allergen_items(part: &str) -> Vec<usize> {
+    let ws = words(part);
+    let text = format!(" {} ", ws.join(" "));
+    let mut out = Vec::new();
+    for l in &crate::lexicon::foods().lines {
+        for (i, item) in l.items.iter().enumerate().skip(FIRST_ALLERGEN) {
+            let named = item.iter().any(|sp| if sp.contains(' ') { text.contains(&format!(" {sp} ")) } else { ws.iter().any(|w| same_stem(w, sp) || in_compound(w, sp)) });
+            if named && !out.contains(&i) {
+                out.push(i);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `word` is a compound holding the food word `food` at its start or end, with at least
+/// three more letters (`selleriesuppe`, `haselnusskuchen`, `räkmacka` is not; `fischer` is not).
+fn in_compound(word: &str, food: &str) -> bool {
+    let (n, f) = (word.chars().count(), food.chars().count());
+    f >= 5 && n >= f + 3 && (word.starts_with(food) || word.ends_with(food))
+}
+
+/// The problem's words in the request's language (English when it has none).
+fn phrase(item: usize, lang: &str, x: &str, v: &str) -> String {
+    let lex = crate::lexicon::critic_phrases();
+    let line = lex.lang(lang).or_else(|| lex.lang("en")).expect("English critic phrases");
+    line.items[item][0].replace("{x}", x).replace("{v}", v)
+}
 
 /// What an allergen named in a fact covers.
 const ALLERGEN_FAMILIES: &[(&str, &[&str])] = &[
@@ -54,7 +108,12 @@ const ALLERGEN_FAMILIES: &[(&str, &[&str])] = &[
 ];
 
 /// Words that say a mention is a refusal or a precaution, not an ingredient.
-const NEGATORS: &[&str] = &["no", "without", "free", "non", "avoid", "avoids", "skip", "instead", "allergy", "allergic", "allergies"];
+const NEGATORS: &[&str] = &[
+    "no", "without", "free", "non", "avoid", "avoids", "skip", "instead", "allergy", "allergic", "allergies", "ohne", "kein", "keine", "keinen", "sans",
+    "sin", "senza", "zonder", "geen", "sem", "bez", "utan", "ingen", "inget", "inga",
+];
+/// Endings of words that say "free of" (`glutenfrei`, `nötfri`, `lactosevrij`, `nut-free`).
+const FREE_OF: &[&str] = &["free", "frei", "fri", "vrij"];
 
 /// Splits text into clauses (on `.`, `!`, `?`, `;` and newlines): finer than sentences, so a
 /// negation stays with the words it negates.
@@ -69,15 +128,15 @@ pub(super) fn mentioned(reply: &str, vocab: &[&str], except: &[String]) -> Vec<S
     for s in clauses(reply) {
         let ws = words(s);
         for (i, w) in ws.iter().enumerate() {
-            if !vocab.iter().any(|v| same_stem(w, v)) {
+            if !vocab.iter().any(|v| same_stem(w, v) || in_compound(w, v)) {
                 continue;
             }
             if except.iter().any(|e| same_stem(w, e)) {
                 continue;
             }
             let near = ws[i.saturating_sub(2)..(i + 3).min(ws.len())].iter();
-            let negated = near.clone().any(|n| NEGATORS.contains(&n.as_str()))
-                || ws.iter().any(|n| n.starts_with("allerg"));
+            let negated = near.clone().any(|n| NEGATORS.contains(&n.as_str()) || FREE_OF.iter().any(|f| n.len() > f.len() + 2 && n.ends_with(f)))
+                || ws.iter().any(|n| n.starts_with("allerg") || n.starts_with("alerg") || n.starts_with("uczul"));
             if !negated && !found.iter().any(|f| f == w) {
                 found.push(w.clone());
             }
@@ -86,22 +145,23 @@ pub(super) fn mentioned(reply: &str, vocab: &[&str], except: &[String]) -> Vec<S
     found
 }
 
-fn diet_problem(f: &FactView, reply: &str) -> Option<Problem> {
+fn diet_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str) -> Option<Problem> {
     let v = f.value.to_lowercase();
-    let vocab: Vec<&str> = if v.contains("vegan") {
-        MEAT.iter().chain(FISH).chain(ANIMAL_PRODUCTS).copied().collect()
+    let items: &[usize] = if v.contains("vegan") {
+        &[MEAT, FISH, ANIMAL_PRODUCTS]
     } else if v.contains("pescatarian") || v.contains("pescetarian") {
-        MEAT.to_vec()
+        &[MEAT]
     } else if v.contains("vegetarian") {
-        MEAT.iter().chain(FISH).copied().collect()
+        &[MEAT, FISH]
     } else {
         return None;
     };
+    let words = food_words(items, langs);
+    let vocab: Vec<&str> = words.iter().map(String::as_str).collect();
     let hits = mentioned(reply, &vocab, &[]);
-    (!hits.is_empty()).then(|| Problem {
-        text: format!("It suggests {}, but I'm {}.", hits.join(", "), f.value.trim().trim_end_matches('.')),
-        memory: f.cite(),
-    })
+    let value = f.value.trim().trim_end_matches('.');
+    let said = crate::lexicon::diet_in(value, lang).unwrap_or_else(|| value.to_string());
+    (!hits.is_empty()).then(|| Problem { text: phrase(0, lang, &hits.join(", "), &said), memory: f.cite() })
 }
 
 /// True when the words of one allergy clause name `family` (`tree nuts` is not `nut`, `peanut`
@@ -115,7 +175,7 @@ fn names_family(ws: &[String], family: &str) -> bool {
     }
 }
 
-fn allergy_problem(f: &FactView, reply: &str) -> Option<Problem> {
+fn allergy_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str) -> Option<Problem> {
     let value = f.value.to_lowercase();
     // "peanuts fine", "eggs ok": parts that say what is safe.
     let (mut risky, mut safe): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
@@ -128,6 +188,8 @@ fn allergy_problem(f: &FactView, reply: &str) -> Option<Problem> {
                 terms.extend(members.iter().map(|m| m.to_string()));
             }
         }
+        // The same allergen in the reply's languages (`celery` finds `Sellerie`).
+        terms.extend(food_words(&allergen_items(part), langs));
         if is_safe { safe.extend(terms) } else { risky.extend(terms) }
     }
     risky.retain(|r| !safe.iter().any(|s| same_stem(s, r)));
@@ -136,10 +198,7 @@ fn allergy_problem(f: &FactView, reply: &str) -> Option<Problem> {
     }
     let vocab: Vec<&str> = risky.iter().map(String::as_str).collect();
     let hits = mentioned(reply, &vocab, &safe);
-    (!hits.is_empty()).then(|| Problem {
-        text: format!("It includes {}, but I'm allergic to {}.", hits.join(", "), f.value.trim().trim_end_matches('.')),
-        memory: f.cite(),
-    })
+    (!hits.is_empty()).then(|| Problem { text: phrase(1, lang, &hits.join(", "), f.value.trim().trim_end_matches('.')), memory: f.cite() })
 }
 
 /// `before 9:30` in a dislike → minutes since midnight.
@@ -194,7 +253,7 @@ pub(super) fn times(text: &str) -> Vec<u32> {
 
 const MEETING_WORDS: &[&str] = &["meeting", "meetings", "call", "invite", "invited", "booked", "scheduled", "standup", "1:1", "sync"];
 
-fn dislike_problem(f: &FactView, reply: &str) -> Option<Problem> {
+fn dislike_problem(f: &FactView, reply: &str, lang: &str) -> Option<Problem> {
     if let Some(limit) = before_limit(&f.value) {
         let about_meetings = words(&f.value).iter().any(|w| MEETING_WORDS.iter().any(|m| same_stem(w, m)));
         for s in clauses(reply) {
@@ -216,10 +275,7 @@ fn dislike_problem(f: &FactView, reply: &str) -> Option<Problem> {
         return None;
     }
     let hits = mentioned(reply, &item_words.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
-    (hits.len() == item_words.len()).then(|| Problem {
-        text: format!("It includes {}, which I don't like.", f.value.trim()),
-        memory: f.cite(),
-    })
+    (hits.len() == item_words.len()).then(|| Problem { text: phrase(2, lang, "", f.value.trim()), memory: f.cite() })
 }
 
 /// Money amounts (`£28`, `$1,200.50`, `€45`) in `text`, as (currency symbol, value).
@@ -265,13 +321,15 @@ pub fn critique_with(request: &str, reply: &str, facts: &[FactView], passages: &
 
 /// Critiques `reply` (the answer to `request`) against `facts`.
 pub fn critique(request: &str, reply: &str, facts: &[FactView]) -> Critique {
-    let _ = request; // The request scopes nothing yet; the model-based checks will use it.
+    // The problems are said in the request's language; food words are read in the reply's.
+    let langs = reply_langs(request, reply);
+    let lang = crate::text::lang::of_question(request).or_else(|| crate::text::lang::detect(request)).or_else(|| crate::text::lang::detect(reply)).unwrap_or("en");
     let mut problems = Vec::new();
     for f in facts.iter().filter(|f| !is_sensitive(f)) {
         let p = match f.key.as_str() {
-            "diet" => diet_problem(f, reply),
-            "allergies" => allergy_problem(f, reply),
-            "dislikes" => dislike_problem(f, reply),
+            "diet" => diet_problem(f, reply, &langs, lang),
+            "allergies" => allergy_problem(f, reply, &langs, lang),
+            "dislikes" => dislike_problem(f, reply, lang),
             _ => budget_problem(f, reply),
         };
         problems.extend(p);
@@ -292,6 +350,28 @@ mod tests {
             FactView::new("passport-number", "987654321", true),
             FactView::new("health-condition", "epilepsy", true),
         ]
+    }
+
+    #[test]
+    fn foods_are_read_in_the_replys_language_and_problems_said_in_the_users() {
+        let facts = vec![FactView::new("allergies", "celery", false), FactView::new("diet", "vegetarian", false)];
+        let c = critique("Schlag mir ein Abendessen vor.", "Wie wäre es mit einer Selleriecremesuppe und danach Linsen mit Speck?", &facts);
+        let texts: Vec<&str> = c.problems.iter().map(|p| p.text.as_str()).collect();
+        assert!(texts.iter().any(|t| t.contains("selleriecremesuppe") && t.starts_with("Es enthält")), "{c:?}");
+        assert!(texts.iter().any(|t| t.contains("speck") && t.contains("aber ich bin")), "{c:?}");
+        let c = critique("Ge mig ett middagstips.", "Stek kyckling med dill och ris.", &facts);
+        assert!(c.problems.iter().any(|p| p.text.contains("kyckling") && p.text.starts_with("Det föreslår")), "{c:?}");
+        let c = critique("Une idée de dîner ?", "Une soupe de céleri-rave, puis des pâtes au pistou.", &facts);
+        assert!(c.problems.iter().any(|p| p.text.starts_with("Il contient")), "{c:?}");
+        // What a reply says is free of it, and words of other languages, are not problems.
+        for (req, reply) in [
+            ("Schlag mir ein Abendessen vor.", "Ein Gemüsecurry, ganz ohne Sellerie, dazu Reis."),
+            ("Where should we meet?", "Book a room with a view at the Ostbahnhof café."),
+            ("Plan my Saturday.", "Visit the Fischer gallery, then a walk by the lake."),
+        ] {
+            let c = critique(req, reply, &facts);
+            assert!(c.fits, "{reply}: {c:?}");
+        }
     }
 
     #[test]
