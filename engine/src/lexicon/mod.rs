@@ -125,6 +125,13 @@ list!(number_words, "number_words.txt");
 list!(place_prepositions, "place_prepositions.txt");
 list!(my_name, "my_name.txt");
 list!(foods, "foods.txt");
+list!(topic_signals, "topic_signals.txt");
+
+/// How an enhanced prompt or a draft says the user's facts, per language (case kept).
+pub fn enhance_phrases() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("enhance_phrases.txt")))
+}
 
 /// How the critic words a problem, per language (case kept).
 pub fn critic_phrases() -> &'static Lexicon {
@@ -554,6 +561,8 @@ mod tests {
         assert!(!words_for_fact("phone").iter().any(|w| is_function_word(w)));
         assert_eq!(my_name().lines.len(), 9);
         assert!(foods().lines.iter().all(|l| l.items.len() == 15), "15 food items in every language");
+        assert!(topic_signals().lines.iter().all(|l| l.items.len() == 8), "8 topics in every language");
+        assert!(enhance_phrases().lines.iter().all(|l| l.items.len() == 18 && l.items[2..].iter().all(|i| i.len() == 1 && i[0].contains("{v}"))), "18 phrases in every language");
         assert!(critic_phrases().lines.iter().all(|l| l.items.len() == 3 && l.items.iter().all(|i| i[0].contains("{v}"))));
         assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);
         // One kind a question asks for, and whether it says nothing else.

@@ -115,60 +115,67 @@ pub fn same_stem(a: &str, b: &str) -> bool {
     sa.len() >= 3 && sa == sb
 }
 
-/// Topics a prompt can be about, each with the words that signal it and the fact keys it needs.
+/// Topics a prompt can be about, each with the fact keys it needs; the words that signal it, in
+/// every language, are `lexicon/topic_signals.txt` ([`Topic::signals`]).
 pub struct Topic {
     pub name: &'static str,
-    pub signals: &'static [&'static str],
     pub keys: &'static [&'static str],
 }
 
-/// The topic table (data, not logic): prompt words → the fact keys worth adding.
+impl Topic {
+    /// The words and phrases that signal this topic, in every language.
+    pub fn signals(&self) -> &'static [String] {
+        static S: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+        let all = S.get_or_init(|| {
+            let mut by_topic: Vec<Vec<String>> = vec![Vec::new(); TOPICS.len()];
+            for l in &crate::lexicon::topic_signals().lines {
+                for (i, item) in l.items.iter().enumerate().take(TOPICS.len()) {
+                    for w in item {
+                        if !by_topic[i].contains(w) {
+                            by_topic[i].push(w.clone());
+                        }
+                    }
+                }
+            }
+            by_topic
+        });
+        let i = TOPICS.iter().position(|t| t.name == self.name).unwrap_or(0);
+        &all[i]
+    }
+}
+
+/// The topic table: a prompt's topic → the fact keys worth adding.
 pub const TOPICS: &[Topic] = &[
     Topic {
         name: "food",
-        signals: &[
-            "dinner", "dinners", "lunch", "lunches", "breakfast", "brunch", "meal", "meals", "recipe", "recipes", "cook",
-            "cooking", "restaurant", "restaurants", "food", "eat", "eating", "snack", "snacks", "menu", "dish", "bake",
-            "baking", "picnic", "takeaway", "cuisine", "catering", "dietary", "grocery", "groceries", "pasta", "sauce", "allergies", "allergy", "intolerances",
-        ],
         keys: &["diet", "diet-detail", "allergies", "dislikes"],
     },
     Topic {
         name: "travel",
-        signals: &["pack", "packing", "trip", "travel", "holiday", "flight", "hotel", "away", "abroad", "luggage", "itinerary"],
         keys: &["allergies", "trips", "travel"],
     },
     Topic {
         name: "work",
-        signals: &[
-            "bio", "cv", "resume", "cover", "job", "career", "speaker", "linkedin", "review", "interview", "promotion",
-            "colleague", "colleagues", "team", "office", "announcement", "conference", "role", "position", "application",
-        ],
         keys: &["organization-title", "organization", "projects", "skills"],
     },
     Topic {
         name: "schedule",
-        signals: &["schedule", "meeting", "meetings", "calendar", "weekly", "timetable", "appointment", "appointments", "diary"],
         keys: &["dislikes", "work-pattern", "routine", "interests"],
     },
     Topic {
         name: "fitness",
-        signals: &["run", "running", "runner", "runners", "marathon", "training", "stretch", "stretching", "exercise", "gym", "workout", "fitness", "climb"],
         keys: &["interests", "goals", "sports"],
     },
     Topic {
         name: "people",
-        signals: &["gift", "present", "birthday", "partner", "sister", "brother", "nephew", "niece", "mum", "dad", "parents", "family", "friend", "grandma", "date"],
         keys: &["partner", "family", "friends", "people"],
     },
     Topic {
         name: "place",
-        signals: &["restaurant", "near", "nearby", "local", "commute", "vet", "move", "moving", "neighbourhood", "city", "club"],
         keys: &["address-level2", "neighbourhood", "city"],
     },
     Topic {
         name: "about-me",
-        signals: &["intro", "introduce", "introduction", "bio", "profile", "yourself"],
         keys: &["interests", "address-level2", "organization-title"],
     },
 ];
@@ -176,7 +183,8 @@ pub const TOPICS: &[Topic] = &[
 /// Which topics `text` is about.
 pub fn topics_of(text: &str) -> Vec<&'static Topic> {
     let ws = words(text);
-    TOPICS.iter().filter(|t| t.signals.iter().any(|s| has_word(&ws, s))).collect()
+    let padded = format!(" {} ", ws.join(" "));
+    TOPICS.iter().filter(|t| t.signals().iter().any(|s| if s.contains(' ') { padded.contains(&format!(" {s} ")) } else { has_word(&ws, s) })).collect()
 }
 
 /// Words too common to make a keyword match meaningful.

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::context::{content_words, has_word, is_sensitive, is_stop_word, topics_of, words, FactView};
+use super::context::{content_words, has_word, is_sensitive, is_stop_word, same_stem, topics_of, words, FactView};
 use super::evidence::{without_asides, is_sensitive_text, query_terms, score, shareable, units_of, Passage, Sentence, WITHHELD};
 
 /// One sentence of added context and the fact it came from.
@@ -95,7 +95,7 @@ pub fn select<'a>(prompt: &str, facts: &'a [FactView]) -> Vec<&'a FactView> {
                 // Goals only when they share a word with the prompt or its topic.
                 if f.key == "goals" {
                     let gw = words(&f.value);
-                    let shared = prompt_words.iter().any(|w| has_word(&gw, w)) || topic.signals.iter().any(|s| has_word(&gw, s));
+                    let shared = prompt_words.iter().any(|w| has_word(&gw, w)) || topic.signals().iter().any(|s| has_word(&gw, s));
                     if !shared {
                         continue;
                     }
@@ -145,27 +145,27 @@ fn is_allergy_note(v: &str) -> bool {
 }
 
 /// The items of one list key as one clause (`I'm allergic to tree nuts (carries EpiPen)`).
-fn in_my_voice_all(fs: &[&FactView]) -> String {
+fn in_my_voice_all(fs: &[&FactView], lang: &str) -> String {
     let Some(first) = fs.first() else { return String::new() };
     if fs.len() == 1 {
-        return in_my_voice(first);
+        return in_my_voice(first, lang);
     }
     let clean = |f: &FactView| f.value.trim().trim_end_matches('.').replace(';', ",");
     let (notes, items): (Vec<&&FactView>, Vec<&&FactView>) = fs.iter().partition(|f| f.key == "allergies" && is_allergy_note(&f.value));
     let joined = items.iter().map(|f| clean(f)).collect::<Vec<_>>().join(", ");
     let mut view = (*first).clone();
     view.value = joined;
-    let mut out = if items.is_empty() { String::new() } else { in_my_voice(&view) };
+    let mut out = if items.is_empty() { String::new() } else { in_my_voice(&view, lang) };
     if !notes.is_empty() {
         let n = notes.iter().map(|f| clean(f)).collect::<Vec<_>>().join(", ");
-        out = if out.is_empty() { format!("about my allergies: {n}") } else { format!("{out} ({n})") };
+        out = if out.is_empty() { say(ALLERGY_NOTES, lang, &n, "") } else { format!("{out} ({n})") };
     }
     out
 }
 
-/// The picked facts as clauses in the user's voice, one per key (a list key's items together),
-/// each with the facts it cites.
-pub fn in_my_voice_by_key(picked: &[&FactView]) -> Vec<Added> {
+/// The picked facts as clauses in the user's voice and language, one per key (a list key's
+/// items together), each with the facts it cites.
+pub fn in_my_voice_by_key(picked: &[&FactView], lang: &str) -> Vec<Added> {
     let mut keys: Vec<&str> = Vec::new();
     for f in picked {
         if !keys.contains(&f.key.as_str()) {
@@ -176,33 +176,109 @@ pub fn in_my_voice_by_key(picked: &[&FactView]) -> Vec<Added> {
         .map(|key| {
             let group: Vec<&FactView> = picked.iter().filter(|f| f.key == key).copied().collect();
             let source = group.iter().map(|f| f.cite()).collect::<Vec<_>>().join("; ");
-            Added { text: in_my_voice_all(&group), source }
+            Added { text: in_my_voice_all(&group, lang), source }
         })
         .collect()
 }
 
-/// One fact as a first-person clause (`I'm vegetarian`, `I'm allergic to tree nuts`).
-pub fn in_my_voice(f: &FactView) -> String {
+/// Items of `lexicon/enhance_phrases.txt`.
+const FACTS_LEAD: usize = 0;
+const NOTES_LEAD: usize = 1;
+const ANY_FACT: usize = 16;
+const ALLERGY_NOTES: usize = 17;
+
+/// Phrase `item` of `lexicon/enhance_phrases.txt` in `lang` (English when it has none), with
+/// the value `v` and the fact's name `k`.
+fn say(item: usize, lang: &str, v: &str, k: &str) -> String {
+    let lex = crate::lexicon::enhance_phrases();
+    let line = lex.lang(lang).or_else(|| lex.lang("en")).expect("English enhance phrases");
+    let mut cap = k.chars();
+    let upper: String = cap.next().map(|c| c.to_uppercase().collect::<String>() + cap.as_str()).unwrap_or_default();
+    line.items[item][0].replace("{v}", v).replace("{k}", k).replace("{K}", &upper)
+}
+
+/// The language a prompt or question is written in (English when it cannot be told).
+pub fn language_of(text: &str) -> &'static str {
+    language_in(&[text])
+}
+
+/// The language of the first of `texts` whose language can be told (a form field's label, then
+/// the page around it); English when none tells.
+pub fn language_in(texts: &[&str]) -> &'static str {
+    texts
+        .iter()
+        .find_map(|t| crate::text::lang::of_question(t).or_else(|| crate::text::lang::detect(t)))
+        .or_else(|| texts.iter().find_map(|t| by_vocabulary(t)))
+        .unwrap_or("en")
+}
+
+/// The language whose topic and fact words a short text uses most (`Ernährungsbedürfnisse /
+/// Allergien` is German by `allergien`), when one language leads.
+fn by_vocabulary(text: &str) -> Option<&'static str> {
+    let ws = words(text);
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for lex in [crate::lexicon::topic_signals(), crate::lexicon::fact_words()] {
+        for l in &lex.lines {
+            let n = ws.iter().filter(|w| l.items.iter().flatten().any(|x| x == *w)).count();
+            match counts.iter_mut().find(|(c, _)| *c == l.lang) {
+                Some(c) => c.1 += n,
+                None => counts.push((l.lang, n)),
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    match counts.as_slice() {
+        [(lang, n), rest @ ..] if *n > 0 && rest.first().is_none_or(|r| r.1 < *n) => Some(lang),
+        _ => None,
+    }
+}
+
+/// An allergy list in `lang`: each allergen the food labels name, in that language's word
+/// (`celery, peanuts` → `sellerie, erdnuss` for `de`); other words as written.
+fn allergens_in(value: &str, lang: &str) -> String {
+    let foods = crate::lexicon::foods();
+    let (Some(en), Some(to)) = (foods.lang("en"), foods.lang(lang)) else { return value.to_string() };
+    value
+        .split(", ")
+        .map(|part| {
+            let w = part.trim().to_lowercase();
+            // Only an allergen named by its own name (`celery`, `peanuts`): a member of a
+            // family (`hazelnuts`) keeps its word rather than become the family's (`nuts`).
+            let item = en.items.iter().enumerate().skip(3).find(|(_, sp)| sp.first().is_some_and(|x| *x == w || same_stem(x, &w))).map(|(i, _)| i);
+            match item.and_then(|i| to.items.get(i)).and_then(|sp| sp.first()) {
+                Some(word) => word.clone(),
+                None => part.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One fact as a first-person clause in `lang` (`I'm vegetarian`, `jag är allergisk mot nötter`).
+pub fn in_my_voice(f: &FactView, lang: &str) -> String {
     // `;` separates the clauses of the context sentence, so it may not appear inside one.
     let v = f.value.trim().trim_end_matches('.').replace(';', ",");
-    match f.key.as_str() {
-        "diet" => format!("I'm {v}"),
-        "diet-detail" => format!("I eat {v}"),
-        "allergies" => format!("I'm allergic to {v}"),
-        "dislikes" => format!("I don't like {v}"),
-        "partner" => format!("my partner is {v}"),
-        "organization-title" => format!("I work as a {v}"),
-        "organization" => format!("I work at {v}"),
-        "projects" => format!("I'm working on {v}"),
-        "skills" => format!("my skills include {v}"),
-        "goals" => format!("one of my goals: {v}"),
-        "interests" => format!("I enjoy {v}"),
-        "address-level2" | "city" => format!("I live in {v}"),
-        "neighbourhood" => format!("I live in {v}"),
-        "language" => format!("I speak {v}"),
-        "family" | "friends" | "people" => format!("about people close to me: {v}"),
-        key => format!("my {}: {v}", key.replace('-', " ")),
-    }
+    let v = if f.key == "allergies" && lang != "en" { allergens_in(&v, lang) } else { v };
+    let item = match f.key.as_str() {
+        "diet" => 2,
+        "diet-detail" => 3,
+        "allergies" => 4,
+        "dislikes" => 5,
+        "partner" => 6,
+        "organization-title" => 7,
+        "organization" => 8,
+        "projects" => 9,
+        "skills" => 10,
+        "goals" => 11,
+        "interests" => 12,
+        "address-level2" | "city" | "neighbourhood" => 13,
+        "language" => 14,
+        "family" | "friends" | "people" => 15,
+        _ => ANY_FACT,
+    };
+    // Another fact is named as the language names its kind (`Telefon`), else by its key.
+    let named = (lang != "en").then(|| super::evidence::kind_of_key(&f.key).and_then(|kind| crate::lexicon::fact_word(kind, lang))).flatten();
+    say(item, lang, &v, &named.unwrap_or_else(|| f.key.replace('-', " ")))
 }
 
 /// Enhances `prompt` with the relevant facts. With nothing relevant, `enhanced == prompt` and
@@ -292,7 +368,8 @@ pub fn select_notes_with(prompt: &str, facts: &[FactView], passages: &[Passage],
 /// heading. The request text is never changed: the context follows it after a blank line.
 pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Enhanced {
     let picked = select(prompt, facts);
-    let mut added: Vec<Added> = in_my_voice_by_key(&picked);
+    let lang = language_of(prompt);
+    let mut added: Vec<Added> = in_my_voice_by_key(&picked, lang);
     let facts_said = added.len();
     let notes = select_notes(prompt, facts, passages);
     let mut note_texts: Vec<String> = Vec::new();
@@ -309,10 +386,10 @@ pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage]) -> E
         let mut out = prompt.trim_end().to_string();
         if facts_said > 0 {
             let clauses: Vec<&str> = added[..facts_said].iter().map(|a| a.text.as_str()).collect();
-            out.push_str(&format!("\n\nFor context: {}.", clauses.join("; ")));
+            out.push_str(&format!("\n\n{}: {}.", say(FACTS_LEAD, lang, "", ""), clauses.join("; ")));
         }
         if !note_texts.is_empty() {
-            out.push_str(&format!("{}From my notes: {}.", if facts_said > 0 { " " } else { "\n\n" }, note_texts.join("; ")));
+            out.push_str(&format!("{}{}: {}.", if facts_said > 0 { " " } else { "\n\n" }, say(NOTES_LEAD, lang, "", ""), note_texts.join("; ")));
         }
         out
     };
@@ -340,6 +417,20 @@ mod tests {
             FactView::new("health-condition", "migraine", true),
             FactView::new("finances", "salary 52,000", true),
         ]
+    }
+
+    #[test]
+    fn the_context_is_written_in_the_prompts_language() {
+        let facts = vec![FactView::new("diet", "vegetarian", false), FactView::new("allergies", "peanuts", false), FactView::new("address-level2", "Tampere", false)];
+        let de = enhance("Schlag mir ein schnelles Rezept für das Abendessen vor", &facts);
+        assert!(de.enhanced.contains("Zum Kontext: ") && de.enhanced.contains("ich bin allergisch gegen erdnuss"), "{}", de.enhanced);
+        let sv = enhance("Föreslå ett snabbt recept till middagen, tack", &facts);
+        assert!(sv.enhanced.contains("Som bakgrund: ") && sv.enhanced.contains("jag är allergisk mot jordnöt"), "{}", sv.enhanced);
+        let fr = enhance("Propose-moi une recette rapide pour le dîner", &facts);
+        assert!(fr.enhanced.contains("Pour le contexte : ") || fr.enhanced.contains("Pour le contexte: "), "{}", fr.enhanced);
+        assert_eq!(language_in(&["Ernährungsbedürfnisse / Allergien", ""]), "de");
+        let en = enhance("Suggest a quick recipe for dinner", &facts);
+        assert!(en.enhanced.contains("For context: ") && en.enhanced.contains("I'm allergic to peanuts"), "{}", en.enhanced);
     }
 
     #[test]

@@ -146,7 +146,7 @@ fn pick_facts<'a>(ask: &DraftAsk, facts: &'a [FactView]) -> Vec<&'a FactView> {
     let general = is_general(ask);
     let context_words = words(&ask.context);
     let signals: Vec<&str> = if general {
-        topics_of(&ask.context).iter().flat_map(|t| t.signals.iter().copied()).filter(|s| has_word(&context_words, s)).collect()
+        topics_of(&ask.context).iter().flat_map(|t| t.signals().iter().map(String::as_str)).filter(|s| has_word(&context_words, s)).collect()
     } else {
         Vec::new()
     };
@@ -178,7 +178,7 @@ pub async fn retrieve(store: &impl crate::memory::store::Store, ask: &DraftAsk, 
 pub fn prepare(ask: &DraftAsk, facts: &[FactView], passages: &[Passage]) -> PreparedDraft {
     let query = notes_query(ask, facts);
     let picked = pick_facts(ask, facts);
-    let mut used: Vec<Added> = in_my_voice_by_key(&picked);
+    let mut used: Vec<Added> = in_my_voice_by_key(&picked, crate::tasks::enhance::language_in(&[&ask.question, &ask.context]));
     // A note must answer the question, not only share the form's setting: for a speaker
     // dinner's dietary question, the event's date and travel terms are no answer. Its words
     // (heading included) must meet the question's or a picked fact's, unless the question is
