@@ -585,6 +585,10 @@ mod tests {
         assert_eq!(fact_kind_asked("Vad heter min sambo?"), Some(("partner", true)));
         assert_eq!(fact_kind_asked("Est-ce que j'ai des allergies ?"), Some(("allergies", true)));
         assert_eq!(fact_kind_asked("Tu bosses où ?"), Some(("employer", true)));
+        assert_eq!(fact_kind_asked("Mon mail perso ?"), Some(("email", true)));
+        assert_eq!(fact_kind_asked("A-t-elle des allergies ?"), Some(("allergies", true)));
+        assert_eq!(fact_kind_asked("Mon mail pro ?"), Some(("work email", true)));
+        assert_eq!(fact_kind_asked("Hans privata mejl?"), Some(("email", false)));
         assert_eq!(fact_kind_asked("Comment s'appelle mon compagnon ?"), Some(("partner", true)));
         assert_eq!(fact_kinds_named("Quelle est ton adresse e-mail ?"), vec!["email"]);
         assert_eq!(fact_kinds_named("What's she working on?"), vec!["projects"]);

@@ -288,8 +288,15 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         .join(" ");
     if let Some((kind, only)) = crate::lexicon::fact_kind_asked(&kind_focus) {
         let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
+        // A third party asking where the user lives learns the city, never the street.
+        let kind_of = |key: &str| match evidence::kind_of_key(key) {
+            Some("city") if third && kind == "home address" => Some("home address"),
+            k => k,
+        };
         for s in scored.iter_mut() {
-            match s.sentence.fact_key.as_deref().and_then(evidence::kind_of_key) {
+            match s.sentence.fact_key.as_deref().and_then(kind_of) {
+                // A fact of another kind cannot answer a question that asks for this kind alone.
+                Some(k) if k != kind && only => s.score = 0.0,
                 Some(k) if k == kind && only => {
                     s.score = s.score.max(top).max(1.0) * KIND_BONUS;
                     s.coverage = 1.0;

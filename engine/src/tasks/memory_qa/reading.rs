@@ -35,7 +35,11 @@ pub(super) fn decline_text(question: &str, subject: Option<&str>) -> String {
 /// True when the question asks a third party's forbidden thing.
 pub(super) fn asks_never_shared(question: &str) -> bool {
     let ws = crate::tasks::context::words(question);
-    ws.iter().any(|w| NEVER_ASKED.contains(&w.as_str()))
+    // In any language: a question for a kind of fact that is never shared (a phone number, an
+    // e-mail address, a postcode, a birthday).
+    let never_kind = crate::lexicon::fact_kind_asked(question).is_some_and(|(kind, _)| matches!(kind, "phone" | "email" | "work email" | "postcode" | "birthday"));
+    never_kind
+        || ws.iter().any(|w| NEVER_ASKED.contains(&w.as_str()))
         || (ws.iter().any(|w| ID_WORDS.contains(&w.as_str())) && ws.iter().any(|w| matches!(w.as_str(), "national" | "account" | "card" | "policy" | "passport" | "licence" | "license" | "tax")))
 }
 

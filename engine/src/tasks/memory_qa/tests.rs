@@ -500,4 +500,16 @@ fn a_third_party_asking_for_a_kind_of_fact_gets_no_private_one() {
     }
     let a = finish(&prepare("Where does Rasmus work?", &third(), &facts, &passages), "");
     assert!(a.text.contains("Karvtech"), "{a:?}");
+    // Where the user lives is the city; a kind never shared is declined in any language.
+    let a = finish(&prepare("Quelle est l'adresse de Rasmus ?", &third(), &facts, &passages), "");
+    assert_eq!(a.text, "Linköping", "{a:?}");
+    for q in ["Vad har Rasmus för mobilnummer?", "Quel est le mail perso de Rasmus ?", "Wann hat Rasmus Geburtstag?"] {
+        let p = prepare(q, &third(), &facts, &passages);
+        assert_eq!(p.route, Route::Decline, "{q}");
+    }
+    // A question for one kind is not answered by a fact of another.
+    let facts: Vec<FactView> = facts.into_iter().filter(|f| f.key != "allergies").collect();
+    let a = finish(&prepare("Rasmus a-t-il des allergies ?", &third(), &facts, &passages), "");
+    assert!(!a.text.contains("Swedish") && !a.text.contains("Karvtech"), "{a:?}");
 }
+
