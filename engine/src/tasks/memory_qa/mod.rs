@@ -262,19 +262,9 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             s.score *= 1.0 + RECENCY_BONUS * (s.sentence.dated - oldest) as f32 / (newest - oldest) as f32;
         }
     }
-    // A question that names a kind of fact by its phrase (`postal address`, `working on`) is
-    // not answered by a fact of another kind that shares a word of it (`email address`, `work`).
-    let named = crate::lexicon::fact_kinds_named(&focus);
-    if !named.is_empty() {
-        for s in scored.iter_mut() {
-            if s.sentence.fact_key.as_deref().is_some_and(|k| evidence::kind_of_key(k).is_none_or(|kind| !named.contains(&kind))) {
-                s.score *= OTHER_KIND_FACTOR;
-            }
-        }
-    }
     // A question that asks for one kind of profile fact (`Var bor jag?`, `What's my cell
-    // number?`) is answered by the user's fact of that kind when it says nothing else; facts of
-    // another kind do not answer it.
+    // number?`, `postal address` rather than `email address`) is answered by the user's fact of
+    // that kind when it says nothing else; facts of another kind do not answer it.
     // The user's own name says whose fact it is (a third party's `Where does Lena work?`).
     let own_names: Vec<String> = facts.iter().filter(|f| matches!(f.key.as_str(), "given-name" | "family-name" | "name")).flat_map(|f| crate::text::words(&f.value)).collect();
     let kind_focus: String = focus
