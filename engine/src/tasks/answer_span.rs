@@ -39,6 +39,8 @@ pub struct Ask<'a> {
     pub times: &'a [(String, When)],
     /// The language to write dates in.
     pub lang: &'a str,
+    /// The sentence after it on the same line, which may hold the date or place it lacks.
+    pub next: Option<&'a str>,
 }
 
 /// The answering span of `sentence`, or `None` when no part of it is a better answer than the
@@ -49,7 +51,7 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
         Some("when") => when(text, ask),
         Some("who") => name(text, ask).or_else(|| residue(text, ask)),
         // A place, or the sentence: what follows the question's words is seldom where.
-        Some("where") => place(text, ask),
+        Some("where") => place(text, ask).or_else(|| ask.next.and_then(|n| place(n, ask))),
         Some("how much") => amount(text, ask).or_else(|| residue(text, ask)),
         Some("what time") => None,
         // A yes/no question (`Can I eat the paella?`) is answered by the sentence, not a part of it.
@@ -116,9 +118,23 @@ fn when(text: &str, ask: &Ask) -> Option<String> {
             return Some(y);
         }
     }
+    // `I run three times a week, Thursdays with the club`: a weekday elsewhere in the sentence.
+    if let Some(days) = weekdays(text) {
+        return Some(days);
+    }
     // `lands at 09:40`: a time of day answers when the day is not in question.
     if !crate::text::dates::times_in(part).is_empty() {
         return residue(text, ask);
+    }
+    // `We're getting married! Saturday, 13 September.`: the date said right after it.
+    if let Some(next) = ask.next {
+        let lower = next.to_lowercase();
+        if let Some((_, w)) = ask.times.iter().filter(|(p, _)| lower.contains(&p.to_lowercase())).min_by_key(|(p, _)| lower.find(&p.to_lowercase())) {
+            return Some(relative::render(w, ask.lang));
+        }
+        if let Some(first) = crate::text::dates::dates_in(next).first() {
+            return Some(next[first.start..first.end].trim().trim_end_matches(['.', ',']).to_string());
+        }
     }
     ask.written.map(|w| relative::render_day(w, ask.lang))
 }
@@ -138,8 +154,8 @@ fn clauses(text: &str) -> Vec<&str> {
     for (k, &(i, c)) in bytes.iter().enumerate() {
         let next_space = bytes.get(k + 1).is_none_or(|(_, n)| n.is_whitespace());
         let prev_space = k == 0 || bytes[k - 1].1.is_whitespace();
-        // `30. Mai`, `2. Oktober`: the full stop of an ordinal day does not end a clause.
-        let ordinal = c == '.' && k > 0 && bytes[k - 1].1.is_ascii_digit() && text[i + 1..].split_whitespace().next().is_some_and(|w| crate::text::dates::month_number(core(w)).is_some());
+        // `30. Mai`, `Dr. Miriam`: the full stop of an ordinal day or of a title does not end a clause.
+        let ordinal = c == '.' && !crate::text::sentences::ends_sentence(text, i);
         let cut = matches!(c, ';' | '!' | '?' | '–' | '—' | '(' | ')' | '[' | ']' | '"' | '“' | '”')
             || (matches!(c, ',' | '.' | ':') && next_space && !ordinal)
             || (c == '-' && prev_space && next_space);
@@ -297,7 +313,8 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
             if (!by_position && capital && new && !c.starts_with("I'")) || joins {
                 titled |= run.is_empty() && title;
                 run.push(c);
-                if w.ends_with([',', '.', ';', ':']) {
+                // `Dr. Ada Quist`: a title's full stop does not end the name.
+                if w.ends_with([',', '.', ';', ':']) && !(title && w.ends_with('.')) {
                     flush(&mut run, &mut titled, &mut candidates);
                 }
             } else {
@@ -381,12 +398,15 @@ fn amount(text: &str, ask: &Ask) -> Option<String> {
     let value = text.find(clause).and_then(|i| text[i + clause.len()..].strip_prefix(':')).and_then(|r| clauses(r).first().copied()).unwrap_or(clause);
     // A number the question itself says (`my 18th birthday`, `his two turtles`) is not the answer.
     let question: Vec<String> = super::context::words(ask.question);
-    for hay in [clause, value, text] {
+    // The label's own number (`§4 Urlaub: 30 Arbeitstage`) is not what it says.
+    for hay in [value, clause, text] {
         let words: Vec<&str> = hay.split_whitespace().collect();
         for (i, w) in words.iter().enumerate() {
             let c = core(w);
             let number = c.chars().any(|ch| ch.is_ascii_digit()) || is_number_word(&c.to_lowercase());
-            if !number || question.contains(&c.to_lowercase()) {
+            // `§4`, `#12`, `Nr. 5`-style references name a section or an item, they count nothing.
+            let reference = w.starts_with(['§', '#', '№']);
+            if !number || reference || question.contains(&c.to_lowercase()) {
                 continue;
             }
             // `£1,327.00`, `three kids`, `5 times`: the number and up to two words it counts,
@@ -443,7 +463,7 @@ mod tests {
     use crate::memory::date::timestamp;
 
     fn ask_of<'a>(question: &'a str, terms: &'a [Term], times: &'a [(String, When)]) -> Ask<'a> {
-        Ask { question, terms, kind: crate::lexicon::question_kind(question), written: timestamp(2030, 3, 9), times, lang: "en" }
+        Ask { question, terms, kind: crate::lexicon::question_kind(question), written: timestamp(2030, 3, 9), times, lang: "en", next: None }
     }
 
     fn answer(question: &str, sentence: &str) -> Option<String> {
@@ -494,5 +514,20 @@ mod tests {
         assert_eq!(answer("How many kids does Tomasz have?", "Tomasz has three kids and a very patient dog.").as_deref(), Some("three kids"));
         assert_eq!(answer("How long ago was Priya's 30th birthday party?", "We threw my 30th birthday party 6 years ago.").as_deref(), Some("6 years ago"));
         assert_eq!(answer("How much was the boiler repair?", "Boiler repair: £412.50, paid by card").as_deref(), Some("£412.50"));
+        assert_eq!(answer("Who is my manager?", "My manager is Dr. Ada Quist (head of unit).").as_deref(), Some("Dr Ada Quist"));
+        // A section number is not an amount.
+        assert_eq!(answer("How many days of leave do I get?", "§2 Leave: 25 days.").as_deref(), Some("25 days"));
+    }
+
+    #[test]
+    fn every_week_days_and_the_next_sentence_answer_when() {
+        assert_eq!(answer("Which day is choir practice?", "Choir practice on Thursdays at the church hall.").as_deref(), Some("Thursdays"));
+        assert_eq!(answer("An welchem Tag ist das Chortraining?", "Chortraining immer mittwochs im Gemeindesaal.").as_deref(), Some("mittwochs"));
+        let q = "When is the reunion?";
+        let terms = super::super::evidence::query_terms(q, &[]);
+        let ask = Ask { next: Some("Friday, 3 October 2031, at the old gym."), ..ask_of(q, &terms, &[]) };
+        assert_eq!(span("The class reunion is happening!", &ask).as_deref(), Some("3 October 2031"));
+        let ask = Ask { kind: Some("where"), next: Some("We meet in Hollowbrook at noon."), ..ask_of(q, &terms, &[]) };
+        assert_eq!(span("The class reunion is happening!", &ask).as_deref(), Some("Hollowbrook"));
     }
 }

@@ -13,7 +13,7 @@ pub fn is_list_start(line: &str) -> bool {
 
 /// Whether the full stop at byte `pos` can end a sentence: not after a title (`Dr.`, `Sra.`,
 /// `Prof.`) nor after a day number before a month name (`am 2. Oktober`, `15. Mai`).
-fn ends_sentence(text: &str, pos: usize) -> bool {
+pub fn ends_sentence(text: &str, pos: usize) -> bool {
     let before = &text[..pos];
     let word = before
         .rsplit(|c: char| !c.is_alphanumeric())
@@ -66,9 +66,7 @@ pub fn sentences(text: &str) -> Vec<&str> {
             }
             let next = chars.get(k).map(|x| x.1);
             if k > j
-                && next.is_none_or(|n| {
-                    n.is_uppercase() || n.is_ascii_digit() || "\"'“(-*•".contains(n)
-                })
+                && next.is_none_or(|n| !n.is_lowercase())
             {
                 Some(j)
             } else {

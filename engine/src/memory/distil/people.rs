@@ -94,7 +94,9 @@ impl People {
         // "my partner Sam", "mein Lebensgefährte Tobias", "ma sœur, Claire".
         let my_rel = re(&MY_REL, &format!(r"(?:^|[^\p{{L}}])(?i:{poss})\s+(?i:(?:little|big|older|younger|kleine|große|großer|petite|grande|petit|grand|hermano mayor)\s+)?((?i:{rels}))(?:'s)?,?\s+({NAME})"));
         // "Tobi (Tobias Lindner), mein Lebensgefährte", "Marc, my husband".
-        let name_my_rel = re(&NAME_MY_REL, &format!(r"\b({NAME})(?:\s*\(({NAME})\))?,?\s+(?:[-–—]\s*)?(?i:{poss})\s+((?i:{rels}))\b"));
+        // Name and relation on one line: a heading's last word is not named by the next line's
+        // `My brother …`.
+        let name_my_rel = re(&NAME_MY_REL, &format!(r"\b({NAME})(?:[^\S\n]*\(({NAME})\))?,?[^\S\n]+(?:[-–—][^\S\n]*)?(?i:{poss})\s+((?i:{rels}))\b"));
         let rel_name = re(&REL_NAME, &format!(r"^\|?\s*((?i:{rels}))\s*\(({NAME})\)"));
         let row = re(&ROW, r"^\|\s*([^|]+?)\s*\|\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\b");
         let mine = v.first_person() || v.author == super::Author::Other;
@@ -149,7 +151,7 @@ impl People {
                 }
                 self.note(v, &name, Some(&rel), None);
             }
-            for c in name_my_rel.captures_iter(&v.flat) {
+            for c in name_my_rel.captures_iter(&v.text) {
                 let name = c.get(2).unwrap_or_else(|| c.get(1).expect("group 1")).as_str().to_string();
                 let rel = c[3].to_lowercase();
                 if owner.name.as_deref() == Some(name.as_str()) {
@@ -236,6 +238,19 @@ mod tests {
         assert!(vals.contains(&("friends".into(), "Priya, birthday 17 July".into())), "{vals:?}");
         assert!(ents.iter().any(|e| e.name == "Chioma"));
         assert!(rels.iter().any(|r| r.relation == "partner"));
+    }
+
+    /// A title line that ends with a name is not part of the next line's `My brother …`.
+    #[test]
+    fn a_heading_ending_in_a_name_is_not_the_relatives_name() {
+        let o = owner();
+        let v = view_of("Party Plan Marek\nMy brother Marek turns forty in June.", SourceKind::Markdown);
+        let mut out = Vec::new();
+        let mut p = People::default();
+        p.rules(&v, &o, &mut out);
+        p.finish(&mut out);
+        let family: Vec<&str> = out.iter().filter(|c| c.key == "family").map(|c| c.value.as_str()).collect();
+        assert_eq!(family, vec!["Marek (brother)"], "{out:?}");
     }
 
     /// Partners and family as people write them in other languages (invented examples).

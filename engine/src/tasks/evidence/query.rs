@@ -236,7 +236,28 @@ pub fn same_word(a: &str, b: &str) -> bool {
     let (long, short) = if ac.len() > bc.len() { (a, b) } else { (b, a) };
     let (l, n) = (long.chars().count(), short.chars().count());
     // A short head needs a longer compound (`löparskor` / `skor`; not `network` / `work`).
-    long.ends_with(short) && ((n >= 5 && l >= n + 4) || (n == 4 && l >= n + 5))
+    if long.ends_with(short) && ((n >= 5 && l >= n + 4) || (n == 4 && l >= n + 5)) {
+        return true;
+    }
+    // A compound's first part, when it is a long word (`wohnungssuche` / `wohnung`,
+    // `bostadsrätt` / `bostad`).
+    if n >= 6 && l >= n + 4 && long.starts_with(short) {
+        return true;
+    }
+    // A German or Dutch participle and its verb (`gekauft` / `kaufen`, `gekocht` / `kochen`).
+    let participle = |w: &str| w.strip_prefix("ge").filter(|r| r.chars().count() >= 5).map(str::to_string);
+    match (participle(a), participle(b)) {
+        (Some(x), None) => x != b && same_stem(&x, b),
+        (None, Some(y)) => y != a && same_stem(a, &y),
+        _ => false,
+    }
+}
+
+/// The same first four letters or more and endings of at most two (`kauft` / `kaufen`).
+fn same_stem(a: &str, b: &str) -> bool {
+    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let common = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    common >= 4 && ac.len() - common <= 2 && bc.len() - common <= 2
 }
 
 /// How many words at the start of `query` are a question phrase of several words (`wie hoch`,

@@ -28,6 +28,13 @@ fn forms_of_one_word_in_other_languages() {
     assert!(same_word("zahnarztpraxis", "praxis"));
     assert!(!same_word("tenancy", "tenant"));
     assert!(!same_word("weekend", "end"));
+    // A long compound's first part, and a participle with its verb.
+    assert!(same_word("bostadsrätt", "bostad"));
+    assert!(same_word("schreibtischlampe", "schreibtisch"));
+    assert!(!same_word("passenger", "passen"));
+    assert!(same_word("gekauft", "kaufen"));
+    assert!(same_word("repariert", "gerepariert") || same_word("reparieren", "gerepariert"));
+    assert!(!same_word("general", "neral"));
 }
 
 #[test]

@@ -429,7 +429,8 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             return (Some(sentence.clone()), sentence);
         }
         let (times, written) = span_ask(s);
-        let ask = answer_span::Ask { question, terms: &terms, kind, written, times: &times, lang };
+        let next = following(s, passages);
+        let ask = answer_span::Ask { question, terms: &terms, kind, written, times: &times, lang, next: next.as_deref() };
         (answer_span::span(&sentence, &ask), sentence)
     };
     let mut parts: Vec<String> = Vec::new();

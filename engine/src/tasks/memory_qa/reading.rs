@@ -59,6 +59,17 @@ pub(super) fn reply_to(s: &Scored, passages: &[Passage], facts: &[FactView], thi
     Some(Scored { sentence: next, ..s.clone() })
 }
 
+/// The sentence right after `s` on the same line of its passage (`Lena and I are getting
+/// married! Saturday 13 September, in …`): where the answer to a `when` or `where` often is
+/// when the matching sentence has none.
+pub(super) fn following(s: &Scored, passages: &[Passage]) -> Option<String> {
+    let p = passages.get(s.sentence.passage?)?;
+    let at = p.text.find(s.sentence.text.trim())? + s.sentence.text.trim().len();
+    let rest = p.text[at..].split('\n').next()?.trim();
+    let next = crate::text::sentences::sentences(rest).into_iter().next()?.trim();
+    (!next.is_empty() && !next.ends_with('?')).then(|| next.to_string())
+}
+
 /// Openings of greetings and sign-offs (`Dear Lena and Jo,`, `Best wishes, Ann`, `Have a great
 /// trip!`): courtesy, never an answer.
 pub(super) const COURTESY: &[&str] = &[
@@ -142,9 +153,10 @@ pub(super) fn key_is_asked(text: &str, terms: &[Term]) -> bool {
         return false;
     }
     // The key names the question's head (`deposit`, not the `title` of `job title`), and every
-    // word of it is asked.
+    // word of it is asked. A name is who the line is about, not what it gives (`Ada: 3 May`
+    // does not answer `Is Ada allergic to anything?`).
     let key_stems = stems(key);
-    terms.first().is_some_and(|head| matches_term(head, &key_stems)) && key_stems.iter().all(|k| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k))))
+    terms.iter().find(|t| !t.proper).is_some_and(|head| matches_term(head, &key_stems)) && key_stems.iter().all(|k| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k))))
 }
 
 /// The sentences of `question` that ask (end with `?`), or all of it.

@@ -195,6 +195,11 @@ fn a_field_keyed_by_the_question_answers_it() {
     assert!(key_is_asked("Bond: £900.00", &query_terms("How much bond did we pay?", &facts)));
     // `Title:` is not the `job title` asked for.
     assert!(!key_is_asked("Title: Streams at scale", &query_terms("What's her job title?", &facts)));
+    // A name as the key says who, not what: `Ada: 3 May` does not answer Ada's allergies.
+    assert!(!key_is_asked("Ada: 3 May", &query_terms("Is Ada allergic to anything?", &facts)));
+    let passages = [doc("Ada: 3 May\nBo: 9 June", "Birthdays", 1), doc("Ada has no allergies, but she eats no meat.", "Nursery", 2)];
+    let p = prepare("Is Ada allergic to anything?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("no allergies")), "{:?}", p.extractive);
 }
 
 #[test]
