@@ -62,7 +62,7 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
 
 /// `Anna: I went…` → `I went…`: a chat line's speaker is who said it, not the answer (unless
 /// the question asks about the label itself: `Deposit: £1,327` keeps its label for matching).
-fn without_speaker<'a>(sentence: &'a str, terms: &[Term]) -> &'a str {
+pub fn without_speaker<'a>(sentence: &'a str, terms: &[Term]) -> &'a str {
     let Some((label, rest)) = sentence.split_once(": ") else { return sentence };
     let words: Vec<&str> = label.split_whitespace().collect();
     let is_name = !words.is_empty() && words.len() <= 3 && words.iter().all(|w| w.starts_with(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.'));
@@ -234,29 +234,45 @@ fn join(words: &[&str]) -> String {
 
 /// The words of the answering clause that the question does not already say.
 fn residue(text: &str, ask: &Ask) -> Option<String> {
-    let clause = best_clause_text(text, ask.terms);
+    let best = best_clause_text(text, ask.terms);
+    // The clause right after names what the question asks about the best one's topic (`That
+    // bake sale sounds great! Raising money for the shelter …` for `what did the bake sale raise
+    // money for?`): the answer follows its words.
+    let all = clauses(text);
+    // (A short aside between them, `Ben!`, is skipped.)
+    let completing = all.iter().position(|c| *c == best).and_then(|i| {
+        let b = stems(best);
+        all.iter().skip(i + 1).take(2).copied().find(|next| {
+            let n = stems(next);
+            ask.terms.iter().any(|t| !t.proper && matches_term(t, &n) && !matches_term(t, &b))
+        })
+    });
     // The words after the question's head answer it (`Researching adoption agencies` for `what
     // did she research?`); a clause without the head (`talk to my grandmother in …` for `what
     // language does my grandma speak?`) holds the answer elsewhere: no span.
     // The head must be there in its own word: a synonym (`learning` for `language`) says the
     // clause is near the answer, not that what follows it is the answer.
     let own = head(ask.terms).map(|h| Term { alternatives: Vec::new(), ..h.clone() });
-    if !own.is_some_and(|h| matches_term(&h, &stems(clause))) {
-        return None;
-    }
-    let words: Vec<&str> = clause.split_whitespace().collect();
+    let head_in_best = own.is_some_and(|h| matches_term(&h, &stems(best)));
     // `What race …?`, `Which course …?`: the answer is the head with what qualifies it (`the
     // 2,000 m open water race`), when the clause has words before it.
-    if let Some(h) = head(ask.terms).filter(|_| head_follows_question_word(ask)) {
-        if let Some(at) = words.iter().position(|w| matches_term(h, &stems(core(w)))) {
-            let start = words[..at].iter().rposition(|w| is_filler(w) || w.ends_with([',', '.', ';', ':'])).map_or(0, |p| p + 1);
-            // …unless a value follows the head directly (`seats 12C + 12D`): then it answers.
-            let value_follows = words.get(at + 1).is_some_and(|n| !is_filler(n)) && !words[at].ends_with([',', ';', ':', '.']);
-            if start < at && !value_follows && !words[at].ends_with([',', ';', ':']) {
-                return Some(join(&words[start..=at]));
+    if head_in_best {
+        let words: Vec<&str> = best.split_whitespace().collect();
+        if let Some(h) = head(ask.terms).filter(|_| head_follows_question_word(ask)) {
+            if let Some(at) = words.iter().position(|w| matches_term(h, &stems(core(w)))) {
+                let start = words[..at].iter().rposition(|w| is_filler(w) || w.ends_with([',', '.', ';', ':'])).map_or(0, |p| p + 1);
+                // …unless a value follows the head directly (`seats 12C + 12D`): then it answers.
+                let value_follows = words.get(at + 1).is_some_and(|n| !is_filler(n)) && !words[at].ends_with([',', ';', ':', '.']);
+                if start < at && !value_follows && !words[at].ends_with([',', ';', ':']) {
+                    return Some(join(&words[start..=at]));
+                }
             }
         }
+    } else if completing.is_none() {
+        return None;
     }
+    let clause = completing.unwrap_or(best);
+    let words: Vec<&str> = clause.split_whitespace().collect();
     let last = words.iter().rposition(|w| matched(core(w), ask.terms) > 0)?;
     let after = trimmed(&words[last + 1..]);
     // What follows the question's words answers it when it says something: a word of two

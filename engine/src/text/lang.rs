@@ -70,6 +70,8 @@ mod tests {
         assert_eq!(of_question("Hur gammal är Nils?"), Some("sv"));
         assert_eq!(of_question("Görlitz?"), None);
         assert_eq!(of_question("Äter jag kött?"), Some("sv"));
+        // `a` and `as` are Portuguese words too; the question is English.
+        assert_eq!(of_question("Would Priya still take the job as a nurse if she moved up north?"), Some("en"));
     }
 
     #[test]

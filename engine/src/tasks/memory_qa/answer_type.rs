@@ -141,3 +141,10 @@ pub(super) fn joint_coverage(terms: &[Term], a: &Scored, b: &Scored) -> f32 {
     let covered = terms.iter().filter(|t| matches_term(t, &ta) || matches_term(t, &tb)).count();
     covered as f32 / terms.len().max(1) as f32
 }
+
+/// True when `b` matches a word of the question (not a name) that `a` does not.
+pub(super) fn adds_asked_word(terms: &[Term], a: &Scored, b: &Scored) -> bool {
+    let text = |s: &Scored| stems(&format!("{} {}", s.sentence.label.as_deref().unwrap_or(""), s.sentence.text));
+    let (ta, tb) = (text(a), text(b));
+    terms.iter().any(|t| !t.proper && !matches_term(t, &ta) && matches_term(t, &tb))
+}

@@ -334,6 +334,14 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     } else {
         scored.get(1)
     };
+    // A chat turn or a paragraph says one thing over several sentences (`That race sounds
+    // great! Raising money for the shelter is …`): a sentence on the best one's line completes
+    // it before a sentence from elsewhere does.
+    let neighbour = scored.iter().skip(1).take(PASSAGES * 4).filter(|s| names_ok(s) && same_line(best, s, passages)).max_by(|a, b| joint_coverage(&terms, best, a).total_cmp(&joint_coverage(&terms, best, b)));
+    let partner = match neighbour {
+        Some(n) if joint_coverage(&terms, best, n) >= MIN_COVERAGE && partner.is_none_or(|p| joint_coverage(&terms, best, n) > joint_coverage(&terms, best, p)) => Some(n),
+        _ => partner,
+    };
     // A field keyed by the question's head (`Deposit: £1,327`) is the answer; the rest of the
     // question (`did we pay on the house`) need only be in the evidence next to it.
     let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms);
@@ -387,6 +395,17 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let mut answer_parts: Vec<Scored> = vec![best.clone()];
     if best.coverage < MIN_COVERAGE && !keyed {
         answer_parts.extend(second.cloned());
+    } else if let Some(n) = neighbour.filter(|n| !keyed && adds_asked_word(&terms, best, n)) {
+        // The best sentence names the topic (`That bake sale sounds great!`), the next one on
+        // its line says what the question asks about it (`Raising money for the shelter …`):
+        // that one holds the answer.
+        answer_parts = vec![n.clone()];
+        if !chosen.iter().any(|c| c.sentence.text == n.sentence.text) {
+            prepared.evidence.push(citation(n, passages));
+            prepared.supported.extend(anchors(&n.sentence.text));
+            prepared.supported.extend(crate::tasks::context::words(&n.sentence.text));
+            replies.push(n.clone());
+        }
     }
     // Several memories that answer as well as the best, from other sources (`which cities has
     // he visited?` over two trips): each adds its part of the answer, when it has one.
@@ -431,7 +450,9 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         let (times, written) = span_ask(s);
         let next = following(s, passages);
         let ask = answer_span::Ask { question, terms: &terms, kind, written, times: &times, lang, next: next.as_deref() };
-        (answer_span::span(&sentence, &ask), sentence)
+        // A chat line answers without its speaker's label (the source under it says who).
+        let said = answer_span::without_speaker(&sentence, &terms).to_string();
+        (answer_span::span(&sentence, &ask), said)
     };
     let mut parts: Vec<String> = Vec::new();
     // Only parts that are answers in themselves (spans, not whole sentences) make a list.

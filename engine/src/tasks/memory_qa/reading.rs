@@ -70,6 +70,15 @@ pub(super) fn following(s: &Scored, passages: &[Passage]) -> Option<String> {
     (!next.is_empty() && !next.ends_with('?')).then(|| next.to_string())
 }
 
+/// True when `a` and `b` are different sentences of one line of the same passage (one chat
+/// turn, one paragraph).
+pub(super) fn same_line(a: &Scored, b: &Scored, passages: &[Passage]) -> bool {
+    let (Some(i), Some(j)) = (a.sentence.passage, b.sentence.passage) else { return false };
+    let Some(p) = passages.get(i).filter(|_| i == j) else { return false };
+    let (x, y) = (a.sentence.text.trim(), b.sentence.text.trim());
+    x != y && p.text.lines().any(|l| l.contains(x) && l.contains(y))
+}
+
 /// Openings of greetings and sign-offs (`Dear Lena and Jo,`, `Best wishes, Ann`, `Have a great
 /// trip!`): courtesy, never an answer.
 pub(super) const COURTESY: &[&str] = &[

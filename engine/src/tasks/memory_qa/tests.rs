@@ -518,3 +518,19 @@ fn a_third_party_asking_for_a_kind_of_fact_gets_no_private_one() {
     assert!(!a.text.contains("Swedish") && !a.text.contains("Karvtech"), "{a:?}");
 }
 
+
+/// One chat turn says one thing over two sentences: the second completes the first, and the
+/// answer comes without the speaker's label.
+#[test]
+fn a_turns_next_sentence_completes_the_answer() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    let passages = [
+        doc("Ana: That bake sale sounds great, Ben! Raising money for the animal shelter is so worthwhile - proud of you.\nBen: Thanks, it was a long day.", "", 1),
+        doc("Ben: The bake sale starts at ten, bring cups.", "", 2),
+        doc("Ana: I gave money to the library fund last year.", "", 3),
+    ];
+    let p = prepare("What did the bake sale raise money for?", &Asker::User, &facts, &passages);
+    let e = p.extractive.unwrap_or_default();
+    assert!(e.contains("animal shelter"), "{e}");
+    assert!(!e.starts_with("Ana:"), "{e}");
+}
