@@ -157,6 +157,15 @@ pub fn bio_phrases() -> &'static Lexicon {
     L.get_or_init(|| Lexicon::parse_cased(include_str!("bio_phrases.txt")))
 }
 
+/// An allergen's name in `lang` (`celery` → `Sellerie`), from the allergen items of
+/// `foods.txt` (written in any of its languages), when the list has it.
+pub fn allergen_in(value: &str, lang: &str) -> Option<String> {
+    let v = value.trim().to_lowercase();
+    // The first three items are diets' words (meat, fish, animal products), not allergens.
+    let i = foods().lines.iter().find_map(|l| l.items.iter().enumerate().skip(3).find(|(_, s)| s.iter().any(|x| *x == v)).map(|(i, _)| i))?;
+    foods().lang(lang)?.items.get(i).and_then(|s| s.first()).cloned()
+}
+
 /// A diet's name in `lang` (the stored value is its English name), when the list has it.
 pub fn diet_in(value: &str, lang: &str) -> Option<String> {
     let en = diets().lang("en")?;
@@ -655,7 +664,10 @@ mod tests {
             }
             assert!(l.items[0][0].contains("{title}") && l.items[0][0].contains("{org}"), "{}", l.lang);
         }
-        assert_eq!(diet_in("vegetarian", "sv").as_deref(), Some("vegetarian"));
+        assert_eq!(diet_in("vegetarian", "sv").as_deref(), Some("vegetarisk"));
+        assert_eq!(allergen_in("celery", "de").as_deref(), Some("sellerie"));
+        assert_eq!(allergen_in("Sellerie", "es").as_deref(), Some("apio"));
+        assert_eq!(allergen_in("kiwi", "de"), None);
         assert_eq!(diet_in("pescatarian", "fr").as_deref(), Some("pescétarien"));
         assert_eq!(diet_in("vegan", "xx"), None);
     }

@@ -18,6 +18,17 @@ pub fn topics(views: &[View], facts: &[Fact]) -> Vec<Topic> {
         .filter(|f| matches!(f.key.as_str(), "name" | "given-name" | "family-name" | "additional-name") || f.sensitivity == Sensitivity::Sensitive)
         .flat_map(|f| tokenize(&f.value))
         .collect();
+    // People are the memory's people, not its topics: the names of partner, family and friends.
+    let people: HashSet<String> = facts.iter().filter(|f| matches!(f.key.as_str(), "partner" | "family" | "friends" | "people")).flat_map(|f| tokenize(&f.value)).collect();
+    // Nor are the words for kinds of facts (`number`, `adresse`) or for relations (`mamma`).
+    let labels: HashSet<String> = crate::lexicon::fact_words()
+        .phrases()
+        .iter()
+        .chain(crate::lexicon::relations().phrases().iter())
+        .filter(|w| !w.contains(' '))
+        .flat_map(|w| tokenize(w))
+        .collect();
+    let is_person = |t: &str| people.contains(t) || t.strip_suffix('s').is_some_and(|b| people.contains(b));
     let mut df: HashMap<String, HashSet<&str>> = HashMap::new();
     for v in views {
         // E-mail addresses, web addresses and header lines are not what a life is about.
@@ -28,7 +39,7 @@ pub fn topics(views: &[View], facts: &[Fact]) -> Vec<Topic> {
             .flat_map(|l| l.split_whitespace().filter(|w| !w.contains('@') && !w.contains("://") && !w.starts_with("www.")).map(|w| format!("{w} ")).chain(std::iter::once("\n".to_string())))
             .collect();
         for t in tokenize(&text) {
-            if t.chars().count() >= 4 && !is_stopword(&t) && !crate::lexicon::is_common_word(&t) && !own.contains(&t) && !crate::lexicon::names_company(&t) && !t.chars().any(|c| c.is_ascii_digit()) {
+            if t.chars().count() >= 4 && !is_stopword(&t) && !crate::lexicon::is_common_word(&t) && !own.contains(&t) && !is_person(&t) && !labels.contains(&t) && !crate::lexicon::names_company(&t) && !t.chars().any(|c| c.is_ascii_digit()) {
                 df.entry(t).or_default().insert(v.source.id.as_str());
             }
         }
@@ -76,7 +87,8 @@ pub fn bio(facts: &[Fact], lang: &str) -> String {
         (None, None) => fill(say(3), "", ""),
     });
     if let Some(town) = get("address-level2") {
-        let place = get("country-name").map(|c| format!("{town}, {c}")).unwrap_or_else(|| town.to_string());
+        // The country's name is stored in English: said only in an English bio.
+        let place = get("country-name").filter(|_| lang == "en").map(|c| format!("{town}, {c}")).unwrap_or_else(|| town.to_string());
         s.push(say(4).replace("{town}", &place));
     }
     let value = |i: usize, v: &str| say(i).replace("{value}", v);
@@ -86,7 +98,21 @@ pub fn bio(facts: &[Fact], lang: &str) -> String {
     if let Some(d) = get("diet") {
         s.push(value(6, &crate::lexicon::diet_in(d, lang).unwrap_or_else(|| d.to_string())));
     }
-    for (i, key) in [(7, "allergies"), (8, "interests"), (9, "projects")] {
+    // Allergens in the bio's language (`Allergien: Sellerie`), others as written.
+    let allergies: Vec<String> = facts
+        .iter()
+        .filter(|f| f.key == "allergies" && f.sensitivity != Sensitivity::Sensitive)
+        .map(|f| match crate::lexicon::allergen_in(&f.value, lang) {
+            // German writes its nouns with a capital.
+            Some(a) if lang == "de" => a.chars().take(1).flat_map(char::to_uppercase).chain(a.chars().skip(1)).collect(),
+            Some(a) => a,
+            None => f.value.clone(),
+        })
+        .collect();
+    if !allergies.is_empty() {
+        s.push(value(7, &allergies.join(", ")));
+    }
+    for (i, key) in [(8, "interests"), (9, "projects")] {
         let l = list(key);
         if !l.is_empty() {
             s.push(value(i, &l));
@@ -124,12 +150,43 @@ mod tests {
         assert!(en.contains("Lives in Umeå.") && en.contains("Diet: vegan.") && en.contains("Allergies: sesame."), "{en}");
         let sv = bio(&f, "sv");
         assert!(sv.starts_with("Elin Strand arbetar som Operations Engineer på Fjordlink AB."), "{sv}");
-        assert!(sv.contains("Bor i Umeå.") && sv.contains("Kost: vegan."), "{sv}");
+        assert!(sv.contains("Bor i Umeå.") && sv.contains("Kost: vegan") && sv.contains("Allergier: sesam."), "{sv}");
+        // The allergen and the diet in the bio's language, the country (stored in English) left out.
+        let de = bio(&facts(&[("name", "Jonas Ek"), ("address-level2", "Kassel"), ("country-name", "Germany"), ("diet", "vegetarian"), ("allergies", "celery"), ("allergies", "kiwi")]), "de");
+        assert!(de.contains("Allergien: Sellerie, kiwi."), "{de}");
+        assert!(de.contains("vegetarisch") && !de.contains("Germany"), "{de}");
         let fr = bio(&facts(&[("name", "Elin Strand"), ("diet", "pescatarian")]), "fr");
         assert_eq!(fr, "Elin Strand. Régime : pescétarien.");
         assert!(bio(&f, "xx").starts_with("Elin Strand works as"), "unknown language: English");
         for b in [en, sv] {
             assert!(!b.contains("Tallvägen"), "the exact address is sensitive: {b}");
+        }
+    }
+
+    /// Topics are what a life is about: not the people (and their `'s` forms), not the words for
+    /// kinds of facts or relations, whatever the language (invented notes).
+    #[test]
+    fn topics_leave_out_people_and_field_words() {
+        let texts = [
+            "Bouldering med Viggo i Kvarnby. Mitt nummer är nytt. Viggos klätterskor är för små.",
+            "Bouldering igen, sedan keramik. Adress: Ängsvägen 3. Mamma ringde.",
+            "Keramik på torsdag med mamma och Viggo. Nummer till studion finns i mejlet.",
+            "Viggos keramikkurs, bouldering på söndag.",
+        ];
+        let views: Vec<View> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let v = super::super::tests::view_of(t, crate::memory::SourceKind::Markdown);
+                let source: &'static crate::memory::Source = Box::leak(Box::new(crate::memory::Source { id: format!("s{i}"), ..v.source.clone() }));
+                View { source, ..v }
+            })
+            .collect();
+        let f = facts(&[("partner", "Viggo Lind")]);
+        let ids: Vec<String> = topics(&views, &f).into_iter().map(|t| t.id).collect();
+        assert!(ids.iter().any(|t| t == "keramik"), "{ids:?}");
+        for not in ["viggo", "viggos", "nummer", "mamma", "adress"] {
+            assert!(!ids.iter().any(|t| t == not), "{not} in {ids:?}");
         }
     }
 }
