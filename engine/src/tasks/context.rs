@@ -184,7 +184,11 @@ pub const TOPICS: &[Topic] = &[
 pub fn topics_of(text: &str) -> Vec<&'static Topic> {
     let ws = words(text);
     let padded = format!(" {} ", ws.join(" "));
-    TOPICS.iter().filter(|t| t.signals().iter().any(|s| if s.contains(' ') { padded.contains(&format!(" {s} ")) } else { has_word(&ws, s) })).collect()
+    // Languages that write compounds as one word name a topic by its last part (`veckomeny`,
+    // `Wochenplan`, `weekmenu`).
+    let compounds = matches!(crate::text::lang::of_question(text), Some("de" | "sv" | "nl" | "da" | "no"));
+    let in_compound = |s: &str| compounds && s.chars().count() >= 4 && ws.iter().any(|w| w.chars().count() >= s.chars().count() + 3 && w.ends_with(s));
+    TOPICS.iter().filter(|t| t.signals().iter().any(|s| if s.contains(' ') { padded.contains(&format!(" {s} ")) } else { has_word(&ws, s) || in_compound(s) })).collect()
 }
 
 /// Words too common to make a keyword match meaningful.
@@ -230,6 +234,10 @@ mod tests {
         assert!(names("Give me a 16-week half marathon training plan").contains(&"fitness"));
         assert!(names("Write a short speaker bio").contains(&"work"));
         assert!(names("Tell me a joke").is_empty());
+        // A compound names its topic by its last part where a language writes compounds as one word.
+        assert!(names("Gör en veckomeny åt mig och min sambo").contains(&"food"));
+        assert!(names("Schreib mir ein paar Frühstücksrezepte für die Kinder").contains(&"food"));
+        assert!(names("Explain the framework to me").is_empty());
     }
 
     #[test]

@@ -259,6 +259,8 @@ pub fn in_my_voice(f: &FactView, lang: &str) -> String {
     // `;` separates the clauses of the context sentence, so it may not appear inside one.
     let v = f.value.trim().trim_end_matches('.').replace(';', ",");
     let v = if f.key == "allergies" && lang != "en" { allergens_in(&v, lang) } else { v };
+    // A diet is stored by its English name: said in the prompt's language (`je suis pescétarien`).
+    let v = if f.key == "diet" { crate::lexicon::diet_in(&v, lang).unwrap_or(v) } else { v };
     let item = match f.key.as_str() {
         "diet" => 2,
         "diet-detail" => 3,
@@ -426,6 +428,7 @@ mod tests {
         assert!(de.enhanced.contains("Zum Kontext: ") && de.enhanced.contains("ich bin allergisch gegen erdnuss"), "{}", de.enhanced);
         let sv = enhance("Föreslå ett snabbt recept till middagen, tack", &facts);
         assert!(sv.enhanced.contains("Som bakgrund: ") && sv.enhanced.contains("jag är allergisk mot jordnöt"), "{}", sv.enhanced);
+        assert!(sv.enhanced.contains("jag är vegetarisk"), "the diet in the prompt's language: {}", sv.enhanced);
         let fr = enhance("Propose-moi une recette rapide pour le dîner", &facts);
         assert!(fr.enhanced.contains("Pour le contexte : ") || fr.enhanced.contains("Pour le contexte: "), "{}", fr.enhanced);
         assert_eq!(language_in(&["Ernährungsbedürfnisse / Allergien", ""]), "de");
