@@ -198,7 +198,11 @@ fn allergy_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str) -> Opt
     }
     let vocab: Vec<&str> = risky.iter().map(String::as_str).collect();
     let hits = mentioned(reply, &vocab, &safe);
-    (!hits.is_empty()).then(|| Problem { text: phrase(1, lang, &hits.join(", "), f.value.trim().trim_end_matches('.')), memory: f.cite() })
+    // The allergy said in the critique's language (`allergisch gegen sellerie`), when the
+    // allergen table names it.
+    let value = f.value.trim().trim_end_matches('.');
+    let said = crate::lexicon::allergen_in(value, lang).unwrap_or_else(|| value.to_string());
+    (!hits.is_empty()).then(|| Problem { text: phrase(1, lang, &hits.join(", "), &said), memory: f.cite() })
 }
 
 /// `before 9:30` in a dislike → minutes since midnight.
@@ -357,12 +361,12 @@ mod tests {
         let facts = vec![FactView::new("allergies", "celery", false), FactView::new("diet", "vegetarian", false)];
         let c = critique("Schlag mir ein Abendessen vor.", "Wie wäre es mit einer Selleriecremesuppe und danach Linsen mit Speck?", &facts);
         let texts: Vec<&str> = c.problems.iter().map(|p| p.text.as_str()).collect();
-        assert!(texts.iter().any(|t| t.contains("selleriecremesuppe") && t.starts_with("Es enthält")), "{c:?}");
+        assert!(texts.iter().any(|t| t.contains("selleriecremesuppe") && t.starts_with("Es enthält") && t.contains("allergisch gegen sellerie")), "{c:?}");
         assert!(texts.iter().any(|t| t.contains("speck") && t.contains("aber ich bin")), "{c:?}");
         let c = critique("Ge mig ett middagstips.", "Stek kyckling med dill och ris.", &facts);
         assert!(c.problems.iter().any(|p| p.text.contains("kyckling") && p.text.starts_with("Det föreslår")), "{c:?}");
         let c = critique("Une idée de dîner ?", "Une soupe de céleri-rave, puis des pâtes au pistou.", &facts);
-        assert!(c.problems.iter().any(|p| p.text.starts_with("Il contient")), "{c:?}");
+        assert!(c.problems.iter().any(|p| p.text.starts_with("Il contient") && p.text.contains("allergique à céleri")), "{c:?}");
         // What a reply says is free of it, and words of other languages, are not problems.
         for (req, reply) in [
             ("Schlag mir ein Abendessen vor.", "Ein Gemüsecurry, ganz ohne Sellerie, dazu Reis."),
