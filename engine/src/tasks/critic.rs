@@ -274,12 +274,18 @@ fn dislike_problem(f: &FactView, reply: &str, lang: &str) -> Option<Problem> {
         }
         return None;
     }
-    let item_words: Vec<String> = words(&f.value).into_iter().filter(|w| w.len() >= 4).collect();
+    let item_words: Vec<String> = words(&f.value).into_iter().filter(|w| w.chars().count() >= 4).collect();
     if item_words.is_empty() {
         return None;
     }
-    let hits = mentioned(reply, &item_words.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
-    (hits.len() == item_words.len()).then(|| Problem { text: phrase(2, lang, "", f.value.trim()), memory: f.cite() })
+    // Each word of the dislike, or the same food in another language (`Koriander` is the
+    // reply's `coriander`), must be in the reply.
+    let all_named = item_words.iter().all(|w| {
+        let mut names = vec![w.clone()];
+        names.extend(crate::tasks::evidence::translations(w, None).into_iter().filter(|t| t.chars().count() >= 4));
+        !mentioned(reply, &names.iter().map(String::as_str).collect::<Vec<_>>(), &[]).is_empty()
+    });
+    all_named.then(|| Problem { text: phrase(2, lang, "", f.value.trim()), memory: f.cite() })
 }
 
 /// Money amounts (`£28`, `$1,200.50`, `€45`) in `text`, as (currency symbol, value).
@@ -401,6 +407,13 @@ mod tests {
         let c = critique("pizza?", "Top it with black olives and basil.", &facts());
         assert_eq!(c.problems.len(), 1, "{c:?}");
         assert!(c.problems[0].memory == "dislikes: olives");
+        // A dislike written in one language is found in a reply written in another.
+        let facts = vec![FactView::new("dislikes", "Pilze", false)];
+        let c = critique("Pasta idea?", "Creamy pasta with mushrooms and thyme.", &facts);
+        assert_eq!(c.problems.len(), 1, "{c:?}");
+        let facts = vec![FactView::new("dislikes", "spinach", false)];
+        assert!(!critique("Middagstips?", "Ugnsbakad spenat med fetaost.", &facts).fits);
+        assert!(critique("Middagstips?", "Ugnsbakad lax med potatis.", &facts).fits);
     }
 
     #[test]
