@@ -134,7 +134,8 @@ pub(super) fn mentioned(reply: &str, vocab: &[&str], except: &[String]) -> Vec<S
             if except.iter().any(|e| same_stem(w, e)) {
                 continue;
             }
-            let near = ws[i.saturating_sub(2)..(i + 3).min(ws.len())].iter();
+            // (Three words back: `skip the tortilla (egg)` avoids the egg too.)
+            let near = ws[i.saturating_sub(3)..(i + 3).min(ws.len())].iter();
             let negated = near.clone().any(|n| NEGATORS.contains(&n.as_str()) || FREE_OF.iter().any(|f| n.len() > f.len() + 2 && n.ends_with(f)))
                 || ws.iter().any(|n| n.starts_with("allerg") || n.starts_with("alerg") || n.starts_with("uczul"));
             if !negated && !found.iter().any(|f| f == w) {
@@ -407,6 +408,9 @@ mod tests {
         let c = critique("pizza?", "Top it with black olives and basil.", &facts());
         assert_eq!(c.problems.len(), 1, "{c:?}");
         assert!(c.problems[0].memory == "dislikes: olives");
+        // What the reply says to leave out, with what it holds, is not suggested.
+        let facts = vec![FactView::new("diet", "vegan", false)];
+        assert!(critique("Tapas?", "Order the grilled peppers and skip the omelette (egg).", &facts).fits);
         // A dislike written in one language is found in a reply written in another.
         let facts = vec![FactView::new("dislikes", "Pilze", false)];
         let c = critique("Pasta idea?", "Creamy pasta with mushrooms and thyme.", &facts);
