@@ -95,6 +95,7 @@ macro_rules! list {
 list!(months, "months.txt");
 list!(weekdays, "weekdays.txt");
 list!(stopwords, "stopwords.txt");
+list!(auxiliaries, "auxiliaries.txt");
 list!(relations, "relations.txt");
 list!(possessives, "possessives.txt");
 list!(birth_cues, "birth_cues.txt");
@@ -221,6 +222,12 @@ pub fn question_kind(question: &str) -> Option<&'static str> {
 pub fn is_function_word(word: &str) -> bool {
     static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     S.get_or_init(|| stopwords().phrases().into_iter().collect()).contains(word)
+}
+
+/// Whether `word` (lower case) is a form of an auxiliary verb in language `lang` (`war` in German,
+/// not in English).
+pub fn is_auxiliary_in(word: &str, lang: &str) -> bool {
+    auxiliaries().lang(lang).is_some_and(|l| l.items.iter().any(|i| i.iter().any(|w| w == word)))
 }
 
 /// Whether a word (lower case) is a function word or a frequent everyday word of any language
@@ -615,6 +622,7 @@ mod tests {
     fn every_concept_is_in_every_language() {
         let langs: Vec<&str> = months().lines.iter().map(|l| l.lang).collect();
         assert!(concepts().len() >= 100);
+        assert!(is_auxiliary_in("war", "de") && !is_auxiliary_in("war", "en") && is_auxiliary_in("var", "sv"));
         for c in concepts() {
             let have: Vec<&str> = c.words.iter().map(|(l, _)| *l).collect();
             assert_eq!(have, langs, "{:?}", c.words.first());

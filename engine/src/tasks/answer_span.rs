@@ -86,7 +86,8 @@ fn weekdays(text: &str) -> Option<String> {
 fn when(text: &str, ask: &Ask) -> Option<String> {
     let part = best_clause_text(text, ask.terms);
     if let Some(days) = weekdays(part) {
-        if crate::text::dates::dates_in(part).is_empty() && !ask.times.iter().any(|(p, _)| part.contains(p.as_str())) {
+        // `Moving day is Saturday, 15 March`: the date after the weekday says more.
+        if crate::text::dates::dates_in(text).is_empty() && !ask.times.iter().any(|(p, _)| part.contains(p.as_str())) {
             return Some(days);
         }
     }
@@ -539,6 +540,7 @@ mod tests {
     fn every_week_days_and_the_next_sentence_answer_when() {
         assert_eq!(answer("Which day is choir practice?", "Choir practice on Thursdays at the church hall.").as_deref(), Some("Thursdays"));
         assert_eq!(answer("An welchem Tag ist das Chortraining?", "Chortraining immer mittwochs im Gemeindesaal.").as_deref(), Some("mittwochs"));
+        assert_eq!(answer("When is moving day?", "Moving day is Saturday, 15 March 2031.").as_deref(), Some("15 March 2031"));
         let q = "When is the reunion?";
         let terms = super::super::evidence::query_terms(q, &[]);
         let ask = Ask { next: Some("Friday, 3 October 2031, at the old gym."), ..ask_of(q, &terms, &[]) };

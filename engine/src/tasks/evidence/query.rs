@@ -122,7 +122,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         let lower = bare.to_lowercase();
         // Question and function words of any language say what is asked, not what about; so
         // do the words for new and old (`neuen`, `nueva`), as `new` does in English.
-        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() {
+        // So do the auxiliaries of the question's language (`Wann war der Umzug?`).
+        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l)) {
             continue;
         }
         for t in terms(bare) {
@@ -155,7 +156,11 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     }
                 }
             }
+            // A capitalised word that names an everyday concept (a German noun: `Umzug`) is not
+            // a name.
+            let concept = !translations(&lower, None).is_empty();
             let proper = i > 0
+                && !concept
                 && bare.chars().next().is_some_and(char::is_uppercase)
                 && !RELATION_WORDS.contains(&lower.as_str())
                 && !CALENDAR_WORDS.contains(&lower.as_str())

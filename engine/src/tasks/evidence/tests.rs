@@ -100,3 +100,15 @@ fn days_are_not_names_and_terms_do_not_count_twice() {
     let q = query_terms("Which languages does Lena speak?", &[]);
     assert!(q.iter().filter(|t| !t.proper).all(|t| matches_term(t, &stems("Languages: English, Welsh"))), "{q:?}");
 }
+
+/// A question's auxiliary (in its own language) is not a term, and a capitalised everyday noun
+/// (German writes every noun with a capital) is not a name that must be matched.
+#[test]
+fn auxiliaries_and_capitalised_nouns_are_not_terms_or_names() {
+    let t = query_terms("Wann war der Umzug?", &[]);
+    assert_eq!(t.iter().map(|t| t.stem.as_str()).collect::<Vec<_>>(), vec!["umzug"], "{t:?}");
+    assert!(!t[0].proper, "{t:?}");
+    // In English `war` is a word of its own.
+    assert!(query_terms("When did the war end?", &[]).iter().any(|t| t.stem == "war"));
+    assert!(query_terms("Wann kommt Ingrid?", &[]).iter().any(|t| t.proper));
+}
