@@ -29,11 +29,19 @@ pub fn find_chromium() -> Result<PathBuf> {
     if let Some(p) = search_path() {
         return Ok(p);
     }
+    // Browsers started side by side (the E2E tests run in parallel) install once: the others
+    // wait for it and then find it, instead of racing apt-get for its lock and failing.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = search_path() {
+        return Ok(p);
+    }
     if is_debian_root() {
         eprintln!("secondself: no Chromium found; installing Debian's `chromium` package (apt-get)…");
-        let ok = Command::new("apt-get").arg("update").arg("-qq").status().map(|s| s.success()).unwrap_or(false)
+        // (Another process installing at the same time holds apt's lock: wait for it.)
+        let ok = Command::new("apt-get").args(["-o", "DPkg::Lock::Timeout=600", "update", "-qq"]).status().map(|s| s.success()).unwrap_or(false)
             && Command::new("apt-get")
-                .args(["install", "-y", "-qq", "chromium"])
+                .args(["-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "chromium"])
                 .env("DEBIAN_FRONTEND", "noninteractive")
                 .status()
                 .map(|s| s.success())
