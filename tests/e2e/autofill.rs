@@ -105,7 +105,17 @@ const ICON_HOST: &str = "document.querySelector('secondself-autofill')";
 /// Clicks `selector` as a user would and waits for the SecondSelf icon in it; returns the icon.
 async fn focus_and_find_icon(page: &chromiumoxide::Page, selector: &str) -> AxNode {
     click_element(page, selector).await.unwrap();
-    wait_for_ax(page, "button", "SecondSelf autofill", 20).await.unwrap()
+    // The icon of the field focused before may still be in the tree while it is replaced: the
+    // icon is the one that is laid out (on a busy machine the old one went away between being
+    // found and being measured: "Could not compute box model").
+    for _ in 0..40 {
+        let icon = wait_for_ax(page, "button", "SecondSelf autofill", 20).await.unwrap();
+        if node_centre(page, &icon).await.is_ok() {
+            return icon;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!("the autofill icon never settled for {selector}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
