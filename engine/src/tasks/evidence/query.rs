@@ -158,7 +158,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             }
             // A capitalised word that names an everyday concept (a German noun: `Umzug`) is not
             // a name.
-            let concept = !translations(&lower, None).is_empty();
+            let concept = is_concept_word(&lower);
             let proper = i > 0
                 && !concept
                 && bare.chars().next().is_some_and(char::is_uppercase)
@@ -200,6 +200,16 @@ pub fn translations(word: &str, lang: Option<&str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `word` (lower case) names an everyday concept of [`crate::lexicon::concepts`] in any
+/// language (a word or its stem; one set built once, not a scan of the list per word).
+pub fn is_concept_word(word: &str) -> bool {
+    static S: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let set = S.get_or_init(|| {
+        crate::lexicon::concepts().iter().flat_map(|c| c.words.iter().flat_map(|(_, ws)| ws.iter())).filter(|x| !x.contains(' ')).flat_map(|x| [x.clone(), stem(x)]).collect()
+    });
+    set.contains(word) || set.contains(&stem(word))
 }
 
 /// The retrieval query for `text`: one group a term, the term's stem with its alternatives
