@@ -1,4 +1,5 @@
-//! Builds the engine to wasm32 and assembles the loadable extension in `dist/extension/`.
+//! Builds the engine to wasm32 and assembles the loadable extension: `dist/extension/` (Chrome) and
+//! `dist/firefox/` (Firefox), from the same files, each with its overlay of `extension/browsers/`.
 //!
 //! Read it as a table of contents: [`main`] runs `check_prerequisites → build_engine → bindgen →
 //! wasm_opt → provision_model → provision_embedder → assemble_extension → emit_rerun`, one function per step.
@@ -12,7 +13,7 @@
 //! - `SECONDSELF_MODEL`, `SECONDSELF_EMBEDDER`, `SECONDSELF_CACHE_DIR`: see `src/provision.rs`.
 //!
 //! The inner cargo gets its own target dir (`target/wasm-engine`), so it never waits on the outer
-//! cargo's lock. Exports `SECONDSELF_EXTENSION_DIR` to the CLI and the tests.
+//! cargo's lock. Exports `SECONDSELF_EXTENSION_DIR` and `SECONDSELF_FIREFOX_DIR` to the CLI and the tests.
 
 #[path = "src/provision.rs"]
 #[allow(dead_code)]
@@ -37,6 +38,7 @@ fn main() {
     // OUT_DIR is <target>/<profile>/build/<pkg>-<hash>/out.
     let target_dir = out_dir.ancestors().nth(4).map(Path::to_path_buf).unwrap_or_else(|| root.join("target"));
     let dist = root.join("dist").join("extension");
+    let firefox = root.join("dist").join("firefox");
     let host_release = env::var("PROFILE").as_deref() == Ok("release");
 
     let engine = if flag("SECONDSELF_SKIP_WASM") {
@@ -52,8 +54,9 @@ fn main() {
     };
     let model = if flag("SECONDSELF_SKIP_MODEL") { None } else { Some(provision_model()) };
     let embedder = if flag("SECONDSELF_SKIP_MODEL") { None } else { Some(provision_embedder()) };
-    assemble_extension(&root, &dist, engine.as_deref(), model.as_deref(), embedder.as_deref());
-    emit_rerun(&dist);
+    assemble_extension(&root, &dist, "chrome", engine.as_deref(), model.as_deref(), embedder.as_deref());
+    assemble_extension(&root, &firefox, "firefox", engine.as_deref(), model.as_deref(), embedder.as_deref());
+    emit_rerun(&dist, &firefox);
 }
 
 fn flag(name: &str) -> bool {
@@ -197,8 +200,15 @@ fn provision_embedder() -> PathBuf {
     dir
 }
 
-/// Copies manifest, glue, assets, engine and models into `dist`, removing stale files.
-fn assemble_extension(root: &Path, dist: &Path, engine: Option<&Path>, model: Option<&Path>, embedder: Option<&Path>) {
+/// Copies manifest, glue, assets, engine and models into `dist`, removing stale files. `browser`
+/// names the overlay in `extension/browsers/` (its manifest patch, and the files it omits).
+fn assemble_extension(root: &Path, dist: &Path, browser: &str, engine: Option<&Path>, model: Option<&Path>, embedder: Option<&Path>) {
+    let overlay_path = root.join("extension").join("browsers").join(format!("{browser}.json"));
+    let overlay: serde_json::Value = fs::read_to_string(&overlay_path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| fail(&format!("{} is missing or not valid JSON", overlay_path.display()), "restore it with `git checkout extension/browsers`"));
+    let omit: Vec<&str> = overlay["omit"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
     let mut written = BTreeSet::new();
     let mut put = |rel: &str, src: &Path| {
         let dest = dist.join(rel);
@@ -208,6 +218,9 @@ fn assemble_extension(root: &Path, dist: &Path, engine: Option<&Path>, model: Op
     for (src_dir, prefix) in [(root.join("extension"), ""), (root.join("assets").join("icons"), "assets/icons/"), (root.join("assets").join("_locales"), "_locales/")] {
         for file in walk(&src_dir) {
             let rel = file.strip_prefix(&src_dir).expect("walk yields children").to_string_lossy().replace('\\', "/");
+            if prefix.is_empty() && (rel.starts_with("browsers/") || omit.contains(&rel.as_str())) {
+                continue;
+            }
             put(&format!("{prefix}{rel}"), &file);
         }
     }
@@ -231,6 +244,7 @@ fn assemble_extension(root: &Path, dist: &Path, engine: Option<&Path>, model: Op
     let manifest = fs::read_to_string(root.join("manifest.json")).unwrap_or_else(|e| fail(&format!("cannot read manifest.json: {e}"), "restore it with `git checkout manifest.json`"));
     let mut json: serde_json::Value = serde_json::from_str(&manifest).unwrap_or_else(|e| fail(&format!("manifest.json is not valid JSON: {e}"), "fix the syntax error in manifest.json"));
     json["version"] = env::var("CARGO_PKG_VERSION").unwrap_or_default().into();
+    merge_patch(&mut json, &overlay["manifest"]);
     let text = serde_json::to_string_pretty(&json).expect("a JSON value serialises");
     let dest = dist.join("manifest.json");
     if fs::read_to_string(&dest).ok().as_deref() != Some(text.as_str()) {
@@ -240,6 +254,25 @@ fn assemble_extension(root: &Path, dist: &Path, engine: Option<&Path>, model: Op
     written.insert(dest);
     for stale in walk(dist).into_iter().filter(|f| !written.contains(f)) {
         let _ = fs::remove_file(stale);
+    }
+}
+
+/// Applies a JSON merge patch (RFC 7386) to `target`: objects merge, `null` deletes, anything else replaces.
+fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    let Some(patch) = patch.as_object() else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = serde_json::Value::Object(Default::default());
+    }
+    let obj = target.as_object_mut().expect("made an object above");
+    for (key, value) in patch {
+        if value.is_null() {
+            obj.remove(key);
+        } else {
+            merge_patch(obj.entry(key.clone()).or_insert(serde_json::Value::Null), value);
+        }
     }
 }
 
@@ -284,8 +317,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Tells cargo what to watch and exports the extension's location.
-fn emit_rerun(dist: &Path) {
+fn emit_rerun(dist: &Path, firefox: &Path) {
     println!("cargo:rustc-env=SECONDSELF_EXTENSION_DIR={}", dist.display());
+    println!("cargo:rustc-env=SECONDSELF_FIREFOX_DIR={}", firefox.display());
     for path in ["engine/src", "engine/Cargo.toml", "Cargo.lock", "extension", "assets", "manifest.json", "src/provision.rs"] {
         println!("cargo:rerun-if-changed={path}");
     }

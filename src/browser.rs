@@ -62,7 +62,7 @@ fn search_path() -> Option<PathBuf> {
     NAMES.iter().find_map(|name| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
 }
 
-fn is_debian_root() -> bool {
+pub(crate) fn is_debian_root() -> bool {
     let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
     root && Path::new("/etc/debian_version").exists()
 }

@@ -8,6 +8,7 @@
 //!   chat-site replicas served on 127.0.0.1, and the one with the measurement harness.
 
 pub mod browser;
+pub mod firefox;
 pub mod pack;
 pub mod provision;
 pub mod server;
@@ -18,6 +19,11 @@ use std::path::PathBuf;
 /// The unpacked extension assembled by `build.rs` (`dist/extension/`).
 pub fn extension_dir() -> PathBuf {
     PathBuf::from(env!("SECONDSELF_EXTENSION_DIR"))
+}
+
+/// The same extension assembled for Firefox (`dist/firefox/`, with `extension/browsers/firefox.json`).
+pub fn firefox_dir() -> PathBuf {
+    PathBuf::from(env!("SECONDSELF_FIREFOX_DIR"))
 }
 
 /// The repository root (where `Cargo.toml` is).

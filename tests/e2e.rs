@@ -32,3 +32,7 @@ mod security;
 /// Training in the extension: progress, pause, restart and resume, chat with the adapter.
 #[path = "e2e/training.rs"]
 mod training;
+
+/// The core flows in real Firefox (geckodriver), from `dist/firefox`.
+#[path = "e2e/firefox.rs"]
+mod firefox;

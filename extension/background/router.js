@@ -1,14 +1,18 @@
 /*
- * SecondSelf background service worker: a thin, stateless router.
+ * SecondSelf background: a thin, stateless router (Chrome's service worker; in Firefox, a script
+ * of the background page `background.html`, beside the engine host).
  *
  * Clients (side panel, content scripts) send `{to: "router", id, request}`. The router makes sure
  * the offscreen engine host exists, forwards the request with its origin (tab, frame), and relays
  * the reply; events the engine streams to a tab are relayed with `chrome.tabs.sendMessage`
  * (extension pages receive them directly). Chrome stops this worker when idle, so it keeps no
- * state: everything it needs travels in the envelopes.
+ * state: everything it needs travels in the envelopes. Firefox has no offscreen documents: there the
+ * engine host runs in this same background page, and the router calls it directly
+ * (`globalThis.SecondSelfEngineHost`), since a page's own runtime messages never reach its listeners.
  * Must not: run engine logic, keep memories, or answer messages from outside the extension.
  */
-importScripts("../protocol.js");
+// In Firefox, background.html loads protocol.js before this script.
+if (typeof importScripts === "function") importScripts("../protocol.js");
 
 const ENGINE_HOST = "offscreen/offscreen.html";
 let creating = null;
@@ -17,7 +21,7 @@ const REMEMBER_MENU = "secondself-remember";
 const FILL_MENU = "secondself-fill";
 
 chrome.runtime.onInstalled.addListener(() => {
-  chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+  if (chrome.sidePanel) chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
   chrome.contextMenus.create({ id: REMEMBER_MENU, title: chrome.i18n.getMessage("rememberSelection"), contexts: ["selection"] }, () => void chrome.runtime.lastError);
   chrome.contextMenus.create({ id: FILL_MENU, title: chrome.i18n.getMessage("fillForm"), contexts: ["editable"] }, () => void chrome.runtime.lastError);
 });
@@ -27,6 +31,14 @@ chrome.runtime.onInstalled.addListener(() => {
 function fillForm(tabId, frameId, via) {
   const msg = { to: "content", id: SecondSelfProtocol.newId(), request: { kind: "content.autofill", via } };
   chrome.tabs.sendMessage(tabId, msg, { frameId }).catch((err) => console.warn("SecondSelf could not fill this form:", err.message));
+}
+
+// Firefox: the toolbar button opens the sidebar (Chrome's side panel does so by itself, above).
+// `sidebarAction.toggle` must run in the click's own handler, with no await before it.
+if (!chrome.sidePanel && globalThis.browser && browser.sidebarAction) {
+  chrome.action.onClicked.addListener(() => {
+    browser.sidebarAction.toggle();
+  });
 }
 
 chrome.commands.onCommand.addListener((command, tab) => {
@@ -92,8 +104,18 @@ async function engineHostListening() {
   throw new Error("the engine host did not start");
 }
 
+/** Firefox: the engine host of this page, once its module has run (it loads after this script). */
+async function localEngineHost() {
+  for (let attempt = 0; attempt < 200 && !globalThis.SecondSelfEngineHost; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (!globalThis.SecondSelfEngineHost) throw new Error("the engine host did not start");
+  return globalThis.SecondSelfEngineHost;
+}
+
 /** Forwards a request to the engine; `origin` is the page tab/frame, or null for the extension. */
 async function toEngine(msg, origin) {
+  if (!chrome.offscreen) return (await localEngineHost()).serve({ to: "engine", id: msg.id, request: msg.request }, origin);
   const doc = await ensureEngineHost();
   if (doc === null || doc !== hostListening) {
     await engineHostListening();

@@ -1,5 +1,7 @@
 /*
- * SecondSelf engine host (offscreen document): loads the wasm engine once and keeps it.
+ * SecondSelf engine host: loads the wasm engine once and keeps it. In Chrome it is an offscreen
+ * document; in Firefox (no offscreen documents) it is a module of the background page, and the
+ * router beside it calls `globalThis.SecondSelfEngineHost.serve` directly.
  *
  * The router forwards `{to: "engine", id, request, origin}`; this host passes the request to
  * `Engine.handle` and answers with `{id, reply}`. The autofill content script may also send
@@ -45,6 +47,8 @@ addEventListener("error", (ev) => onTrap(ev.error));
 addEventListener("unhandledrejection", (ev) => onTrap(ev.reason));
 
 const ROUTER = chrome.runtime.getURL("background/router.js");
+/** Firefox: this host runs in the background page, beside the router (Chrome: an offscreen document). */
+const IN_BACKGROUND_PAGE = typeof document !== "undefined" && document.querySelector('script[src$="router.js"]') !== null;
 
 /**
  * The origin a request is served for: `{tabId, frameId}` for a page (its content script, or the
@@ -60,6 +64,15 @@ function originOf(msg, sender) {
   return null;
 }
 
+/** Streams one event of a request's long work to whoever asked: a page's tab (Firefox's
+ * background page reaches tabs itself; Chrome's offscreen document cannot, and the router relays)
+ * or the extension's pages. */
+function emitTo(id, origin, event) {
+  const envelope = { to: "client", id, origin, event };
+  if (origin && chrome.tabs && chrome.tabs.sendMessage) chrome.tabs.sendMessage(origin.tabId, envelope, { frameId: origin.frameId ?? 0 }).catch(() => {});
+  else chrome.runtime.sendMessage(envelope).catch(() => {});
+}
+
 /**
  * Serves one `{to: "engine", id, request, origin}` envelope from `sender`, answering once with
  * `answer({id, reply})`. Returns false when the envelope is not for the engine.
@@ -71,9 +84,12 @@ function serve(msg, sender, answer) {
     answer({ id: msg.id, reply: { kind: "engine.error", error: "forbidden", message: "SecondSelf does not answer this sender" } });
     return false;
   }
-  const emit = (event) => {
-    chrome.runtime.sendMessage({ to: "client", id: msg.id, origin, event }).catch(() => {});
-  };
+  serveFor(msg, origin, answer);
+  return true;
+}
+
+/** Serves `msg.request` for `origin` (a page's `{tabId, frameId}`, or null for the extension). */
+function serveFor(msg, origin, answer) {
   const key = `${msg.id}:${Math.random()}`;
   const t0 = performance.now();
   // `host_ms`: time in this host (engine and its JSON), for `secondself eval autofill`'s breakdown.
@@ -81,13 +97,43 @@ function serve(msg, sender, answer) {
     if (pending.delete(key)) answer({ id: msg.id, reply, host_ms: performance.now() - t0 });
   };
   pending.set(key, (envelope) => answer({ ...envelope, id: msg.id }));
+  keepAwake();
   engineReady
-    .then((engine) => engine.handle(msg.request, origin != null, emit))
+    .then((engine) => engine.handle(msg.request, origin != null, (event) => emitTo(msg.id, origin, event)))
     .then(respond, (err) => {
       onTrap(err);
       respond({ kind: "engine.error", error: "engine_unavailable", message: `The engine failed to load: ${err && err.message ? err.message : err}` });
     });
-  return true;
+}
+
+/**
+ * Firefox suspends an idle background page, engine and all, even while a long request (a model
+ * load, an import, training) is being served. An extension API call every 20 s counts as
+ * activity, so the page stays while any request is pending. (Chrome keeps an offscreen document;
+ * its router keeps itself awake the same way.)
+ */
+let awake = null;
+function keepAwake() {
+  if (!IN_BACKGROUND_PAGE || awake !== null) return;
+  awake = setInterval(() => {
+    if (pending.size === 0) {
+      clearInterval(awake);
+      awake = null;
+      return;
+    }
+    chrome.runtime.getPlatformInfo().catch(() => {});
+  }, 20_000);
+}
+
+/** The router of Firefox's background page serves through this (the same checks apply: it is
+ * the router that says whom it forwards for, as in Chrome's envelopes). */
+if (IN_BACKGROUND_PAGE) {
+  globalThis.SecondSelfEngineHost = Object.freeze({
+    serve: (msg, origin) => new Promise((resolve) => {
+      if (crashed || !msg || !msg.request) return resolve({ id: msg && msg.id, reply: { kind: "engine.error", error: "engine_unavailable", message: "The engine stopped; it restarts with the next request." } });
+      serveFor(msg, origin == null ? null : { tabId: origin.tabId, frameId: origin.frameId ?? 0 }, resolve);
+    }),
+  });
 }
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {

@@ -118,22 +118,48 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// Imports the persona's sources through the engine (`memory.import` per file, then
-/// `memory.distil`) from an extension page, as the side panel does.
-pub async fn import_persona_requests(ext_page: &Page) -> Result<()> {
+/// The requests that import the persona's sources through the engine (`memory.import` per file,
+/// then `memory.distil`) from an extension page, as the side panel does: one JS expression each.
+pub fn import_persona_expressions() -> Result<Vec<String>> {
     use base64::Engine as _;
+    let mut out = Vec::new();
     for f in files_under(&persona_dir().join("sources")) {
         let data = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&f)?);
         let name = f.file_name().unwrap().to_string_lossy().to_string();
-        let expr = format!("SecondSelfProtocol.request({{ kind: 'memory.import', name: {}, data: {} }})", serde_json::to_string(&name)?, serde_json::to_string(&data)?);
+        out.push(format!("SecondSelfProtocol.request({{ kind: 'memory.import', name: {}, data: {} }})", serde_json::to_string(&name)?, serde_json::to_string(&data)?));
+    }
+    out.push("SecondSelfProtocol.request({ kind: 'memory.distil' })".to_string());
+    Ok(out)
+}
+
+/// Imports the persona's sources through the engine from an extension page.
+pub async fn import_persona_requests(ext_page: &Page) -> Result<()> {
+    for expr in import_persona_expressions()? {
         let r: serde_json::Value = js(ext_page, &expr).await?;
         if r["outcome"]["status"] == "failed" {
-            bail!("import of {name} failed: {r}");
+            bail!("import failed: {r}");
         }
     }
-    let _: serde_json::Value = js(ext_page, "SecondSelfProtocol.request({ kind: 'memory.distil' })").await?;
     Ok(())
 }
+
+/// What a page's own script can learn of SecondSelf: whether it can message the extension, how
+/// many answers its `postMessage` requests got, its DOM, storage and cookie text, and the
+/// IndexedDB names it sees. (Run in the page; the browser-neutral part of the attack suite.)
+pub const PAGE_PROBE: &str = r#"(async () => {
+    const found = {};
+    found.runtime = typeof chrome !== "undefined" && !!chrome.runtime && typeof chrome.runtime.sendMessage === "function";
+    let answers = 0;
+    window.addEventListener("message", (e) => { if (e.data && (e.data.reply || e.data.event)) answers++; });
+    window.postMessage({ to: "router", id: "m1", request: { kind: "memory.overview" } }, "*");
+    window.postMessage({ to: "engine", id: "m2", request: { kind: "memory.search", query: "email", k: 5 } }, "*");
+    window.postMessage({ to: "content", id: "m3", request: { kind: "content.ping" } }, "*");
+    await new Promise((r) => setTimeout(r, 500));
+    found.answers = answers;
+    found.text = document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie;
+    found.idb = (await indexedDB.databases()).map((d) => d.name);
+    return found;
+})()"#;
 
 /// Sends a content-script request (`content.autofill`, …) through the router to the tab whose
 /// URL starts with `url_prefix`, from an extension page.

@@ -1,0 +1,172 @@
+//! The core flows in real Firefox (headless Firefox ESR through geckodriver, `dist/firefox`
+//! installed as a temporary add-on): the engine answers from the background page (Firefox has no
+//! offscreen documents) with its version and backend, the sidebar shows that status, a persona
+//! import persists across a restart of the add-on, a checkout form fills and undo restores it,
+//! pages learn nothing of the memory, and ✨ Enhance inserts on a replica chat site.
+
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use secondself::firefox::ExtensionFirefox;
+use secondself::server::StaticServer;
+use serde_json::Value;
+
+use crate::util::{import_persona_expressions, PAGE_PROBE};
+
+struct Fx {
+    fx: ExtensionFirefox,
+    server: StaticServer,
+}
+
+impl Fx {
+    async fn start(ext: &std::path::Path) -> Fx {
+        let server = StaticServer::start(&secondself::fixtures_dir(), 0).expect("fixtures served");
+        let fx = ExtensionFirefox::launch(ext).await.expect("Firefox starts with the add-on");
+        Fx { fx, server }
+    }
+
+    /// Opens `url` in a new tab and makes it the current one; returns its handle.
+    async fn open(&self, url: &str) -> fantoccini::wd::WindowHandle {
+        let tab = self.fx.client.new_window(true).await.expect("a new tab");
+        self.fx.client.switch_to_window(tab.handle.clone()).await.expect("switch to the new tab");
+        self.fx.goto(url).await.unwrap();
+        tab.handle
+    }
+
+    async fn to(&self, tab: &fantoccini::wd::WindowHandle) {
+        self.fx.client.switch_to_window(tab.clone()).await.expect("switch tab");
+    }
+
+    async fn js<T: serde::de::DeserializeOwned>(&self, expr: &str) -> T {
+        self.fx.eval(expr).await.unwrap()
+    }
+
+    async fn wait(&self, expr: &str, secs: u64) {
+        self.fx.wait_until(expr, Duration::from_secs(secs)).await.unwrap()
+    }
+
+    /// Sends a content-script request through the router to the tab at `url`, from the extension
+    /// page that is current.
+    async fn to_content_script(&self, url: &str, kind: &str) -> Result<Value> {
+        let expr = format!(
+            r#"(async () => {{
+                for (const t of await chrome.tabs.query({{}})) {{
+                    if (t.url !== {url}) continue;
+                    return await SecondSelfProtocol.request({{ kind: {kind}, tabId: t.id }});
+                }}
+                return null;
+            }})()"#,
+            url = serde_json::to_string(url)?,
+            kind = serde_json::to_string(kind)?
+        );
+        let v: Value = self.fx.eval(&expr).await?;
+        if v.is_null() {
+            bail!("no tab at {url}");
+        }
+        Ok(v)
+    }
+
+    /// A real (trusted) click in the middle of the element matched by `selector`.
+    async fn click(&self, selector: &str) {
+        let el = self.fx.client.find(fantoccini::Locator::Css(selector)).await.expect("element to click");
+        el.click().await.expect("click");
+    }
+
+    async fn close(self) {
+        let _ = self.fx.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_engine_answers_from_the_background_page_and_the_sidebar_shows_it() {
+    let env = Fx::start(&secondself::firefox_dir()).await;
+    env.fx.goto(&env.server.url("/demo/index.html")).await.unwrap();
+    env.fx.open_extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let pong: Value = env.js("SecondSelfProtocol.request({ kind: 'engine.ping' })").await;
+    assert_eq!(pong["kind"], "engine.pong", "{pong}");
+    assert_eq!(pong["version"], env!("CARGO_PKG_VERSION"), "the engine reports the crate's version");
+    match pong["backend"]["type"].as_str() {
+        Some("gpu") => assert!(pong["backend"]["adapter"].as_str().is_some_and(|a| a.starts_with("WebGPU")), "{pong}"),
+        Some("cpu") => assert!(pong["backend"]["threads"].as_u64().is_some_and(|t| t >= 1), "{pong}"),
+        other => panic!("unknown backend {other:?} in {pong}"),
+    }
+    // Firefox has no offscreen documents: the engine is served by the background page itself.
+    let offscreen: bool = env.js("typeof chrome.offscreen !== 'undefined'").await;
+    assert!(!offscreen, "the Firefox build must not rely on chrome.offscreen");
+    env.wait("document.getElementById('engine-state').dataset.state === 'ready'", 60).await;
+    let version: String = env.js("document.getElementById('engine-version').textContent").await;
+    assert_eq!(version, format!("v{}", env!("CARGO_PKG_VERSION")));
+    let backend: String = env.js("document.getElementById('engine-backend').textContent").await;
+    assert!(backend.starts_with("WebGPU") || backend.starts_with("CPU"), "backend shown: {backend}");
+    env.wait("document.getElementById('page-status').textContent.startsWith('Active on')", 20).await;
+    let page_status: String = env.js("document.getElementById('page-status').textContent").await;
+    assert!(page_status.contains("127.0.0.1"), "the sidebar sees SecondSelf active on the demo page: {page_status}");
+    // Unknown kinds are refused before they reach the engine.
+    let refused: bool = env.js("SecondSelfProtocol.request({ kind: 'engine.nope' }).then(() => false, () => true)").await;
+    assert!(refused);
+    let png = env.fx.client.screenshot().await.unwrap();
+    std::fs::write(secondself::repo_dir().join("docs/screenshots/firefox-sidebar.png"), png).unwrap();
+    env.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_persona_import_persists_fills_the_checkout_with_undo_and_pages_learn_nothing() {
+    let env = Fx::start(&secondself::firefox_dir()).await;
+    let checkout = env.server.url("/demo/checkout.html");
+    let first_panel = env.fx.open_extension_page("sidepanel/sidepanel.html").await.unwrap();
+    for expr in import_persona_expressions().unwrap() {
+        let r: Value = env.js(&expr).await;
+        assert_ne!(r["outcome"]["status"], "failed", "import failed: {r}");
+    }
+    let before: Value = env.js("SecondSelfProtocol.request({ kind: 'memory.overview' })").await;
+    let facts = before["facts"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(facts >= 10, "the persona's profile was distilled: {before}");
+
+    // Persists: the add-on restarts (engine and all), and the memory is still there.
+    let _ = env.fx.eval::<Value>("setTimeout(() => chrome.runtime.reload(), 50)").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let tabs = env.fx.client.windows().await.unwrap();
+    assert!(!tabs.contains(&first_panel), "the restart closed the add-on's page (so the engine restarted too)");
+    env.to(&tabs[0]).await;
+    let mut after = Value::Null;
+    for _ in 0..60 {
+        if env.fx.open_extension_page("sidepanel/sidepanel.html").await.is_ok() {
+            if let Ok(v) = env.fx.eval::<Value>("SecondSelfProtocol.request({ kind: 'memory.overview' })").await {
+                after = v;
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(after["facts"].as_array().map(Vec::len), Some(facts), "the memory outlived the restart: {after}");
+    let ext_tab = env.fx.client.window().await.unwrap();
+
+    // The checkout: the user clicks into the first name, the shortcut fills the form, undo restores.
+    let page_tab = env.open(&checkout).await;
+    env.wait("document.readyState === 'complete'", 20).await;
+    env.click("#first").await;
+    env.to(&ext_tab).await;
+    let done = env.to_content_script(&checkout, "content.autofill").await.unwrap();
+    assert_eq!(done["kind"], "content.autofilled", "{done}");
+    assert!(done["filled"].as_u64().unwrap_or(0) >= 8, "{done}");
+    env.to(&page_tab).await;
+    let values: Value = env.js("['first', 'last', 'email', 'city', 'postcode', 'country', 'ccnum', 'cvc'].map((id) => document.getElementById(id).value)").await;
+    assert_eq!(values, serde_json::json!(["Maya", "Okafor", "maya.okafor@mailbox.example", "Manchester", "M19 3PL", "GB", "", ""]));
+    env.to(&ext_tab).await;
+    let undone = env.to_content_script(&checkout, "content.autofill-undo").await.unwrap();
+    assert_eq!(undone["kind"], "content.autofill-undone", "{undone}");
+    env.to(&page_tab).await;
+    let values: Value = env.js("['first', 'last', 'email', 'city', 'postcode', 'country'].map((id) => document.getElementById(id).value)").await;
+    assert_eq!(values, serde_json::json!(["", "", "", "", "", ""]), "undo restores the form");
+
+    // The page's own scripts cannot reach the engine or see the memory.
+    let found: Value = env.js(PAGE_PROBE).await;
+    assert_eq!(found["answers"], 0, "the content script answered the page: {found}");
+    assert_eq!(found["runtime"], false, "the page can message the extension: {found}");
+    let text = found["text"].as_str().unwrap_or_default();
+    for secret in ["Okafor", "mailbox.example", "Larkhill"] {
+        assert!(!text.contains(secret), "{secret} reached the page after undo: {found}");
+    }
+    assert!(!found["idb"].to_string().contains("secondself"), "the page sees the extension's database: {found}");
+    env.close().await;
+}
