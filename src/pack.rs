@@ -38,6 +38,9 @@ pub fn check_extension(dir: &Path) -> Result<ManifestReport> {
     if m["manifest_version"] != 3 {
         bail!("manifest_version must be 3");
     }
+    if m.get("browser_specific_settings").is_some() {
+        check_firefox(&m)?;
+    }
     let scripts: String = walk(dir)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "js" || e == "html"))
@@ -75,6 +78,35 @@ pub fn check_extension(dir: &Path) -> Result<ManifestReport> {
         bail!("default_locale `{default_locale}` has no _locales/{default_locale}/messages.json");
     }
     Ok(ManifestReport { permissions, csp, icons, locales })
+}
+
+/// What the Firefox build must have and must not have: an add-on id, a minimum version, the
+/// `data_collection_permissions` declaration Firefox asks of new add-ons (SecondSelf collects
+/// nothing: `required: ["none"]`), a background page (Firefox has no extension service workers
+/// and no offscreen documents), and the sidebar instead of Chrome's side panel.
+fn check_firefox(m: &serde_json::Value) -> Result<()> {
+    let gecko = &m["browser_specific_settings"]["gecko"];
+    if gecko["id"].as_str().is_none_or(|id| !id.contains('@')) {
+        bail!("browser_specific_settings.gecko.id must be an add-on id like name@domain");
+    }
+    if gecko["strict_min_version"].as_str().is_none() {
+        bail!("browser_specific_settings.gecko.strict_min_version is missing");
+    }
+    if gecko["data_collection_permissions"]["required"] != serde_json::json!(["none"]) {
+        bail!("browser_specific_settings.gecko.data_collection_permissions must declare `required: [\"none\"]`: SecondSelf collects nothing");
+    }
+    for chrome_only in ["side_panel", "minimum_chrome_version"] {
+        if m.get(chrome_only).is_some() {
+            bail!("the Firefox manifest has Chrome's `{chrome_only}`; extension/browsers/firefox.json must remove it");
+        }
+    }
+    if m["background"]["service_worker"].is_string() || !m["background"]["page"].is_string() {
+        bail!("the Firefox manifest needs a background page (and no service worker): Firefox's background page hosts the engine");
+    }
+    if !m["sidebar_action"]["default_panel"].is_string() {
+        bail!("the Firefox manifest has no sidebar_action: the side panel is Firefox's sidebar");
+    }
+    Ok(())
 }
 
 /// Hosts that only the test builds may match (the chat-site replicas are served there).

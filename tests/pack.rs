@@ -98,3 +98,98 @@ fn protocol_js_import_limit_is_the_engines() {
     let n: u64 = line.trim().trim_start_matches("const MAX_IMPORT_BYTES = ").trim_end_matches(';').parse().unwrap();
     assert_eq!(n, secondself_engine::memory::import::MAX_FILE_BYTES);
 }
+
+/// Firefox's zip: the same files (no copied JS), its own manifest (background page, sidebar,
+/// gecko id, the "collects nothing" declaration), no hooks; and the check refuses a Firefox
+/// manifest that lost the declaration or kept Chrome's side panel.
+#[test]
+fn pack_writes_the_firefox_zip_and_checks_its_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("secondself-firefox.zip");
+    let n = secondself::pack::pack(&secondself::firefox_dir(), &out).unwrap();
+    assert!(n > 10, "only {n} files packed");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut manifest = String::new();
+    zip.by_name("manifest.json").unwrap().read_to_string(&mut manifest).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(m["background"]["page"], "background/background.html");
+    assert!(m["background"].get("service_worker").is_none() && m.get("side_panel").is_none(), "{m}");
+    assert_eq!(m["browser_specific_settings"]["gecko"]["data_collection_permissions"]["required"], serde_json::json!(["none"]));
+    assert!(!m["permissions"].to_string().contains("offscreen"), "{m}");
+    assert!(zip.by_name("background/background.html").is_ok() && zip.by_name("offscreen/offscreen.html").is_err());
+    // The same scripts as Chrome's build, byte for byte.
+    for f in ["background/router.js", "offscreen/engine-host.js", "content/autofill.js", "sidepanel/sidepanel.js"] {
+        let mut text = String::new();
+        zip.by_name(f).unwrap().read_to_string(&mut text).unwrap();
+        assert_eq!(text, std::fs::read_to_string(secondself::extension_dir().join(f)).unwrap(), "{f} differs between the builds");
+    }
+
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(secondself::firefox_dir().join("manifest.json"), copy.path().join("manifest.json")).unwrap();
+    let mut broken = m.clone();
+    broken["browser_specific_settings"]["gecko"].as_object_mut().unwrap().remove("data_collection_permissions");
+    std::fs::write(copy.path().join("manifest.json"), broken.to_string()).unwrap();
+    let err = secondself::pack::check_extension(copy.path()).unwrap_err().to_string();
+    assert!(err.contains("data_collection_permissions"), "{err}");
+    let mut broken = m.clone();
+    broken["side_panel"] = serde_json::json!({ "default_path": "sidepanel/sidepanel.html" });
+    std::fs::write(copy.path().join("manifest.json"), broken.to_string()).unwrap();
+    let err = secondself::pack::check_extension(copy.path()).unwrap_err().to_string();
+    assert!(err.contains("side_panel"), "{err}");
+}
+
+/// The web-ext the lint test runs (npm; installed under target/ by the test when missing).
+const WEB_EXT_VERSION: &str = "8.10.0";
+
+/// `web-ext lint`'s JSON report of `zip`, from npm `web-ext`, installed once under `target/web-ext`.
+fn web_ext_lint(zip: &std::path::Path) -> serde_json::Value {
+    use std::process::Command;
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let prefix = secondself::repo_dir().join("target").join("web-ext");
+    let bin = prefix.join("node_modules").join(".bin").join("web-ext");
+    {
+        let _once = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+        let installed = std::fs::read_to_string(prefix.join("node_modules/web-ext/package.json")).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+        if installed.as_ref().and_then(|p| p["version"].as_str()) != Some(WEB_EXT_VERSION) {
+            std::fs::create_dir_all(&prefix).unwrap();
+            let ok = Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+                .arg(&prefix)
+                .arg(format!("web-ext@{WEB_EXT_VERSION}"))
+                .status()
+                .expect("npm runs (install Node.js and npm)");
+            assert!(ok.success(), "npm install web-ext@{WEB_EXT_VERSION} failed");
+        }
+    }
+    let out = Command::new(&bin).args(["lint", "--output", "json", "--no-input", "--source-dir"]).arg(zip).output().expect("web-ext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let start = text.find('{').unwrap_or_else(|| panic!("web-ext printed no report: {text} {}", String::from_utf8_lossy(&out.stderr)));
+    serde_json::from_str(&text[start..]).unwrap_or_else(|e| panic!("web-ext's report is not JSON ({e}): {text}"))
+}
+
+/// Firefox's linter (the one addons.mozilla.org runs) on both zips: Firefox's has no error and no
+/// warning; Chrome's has none but the Chrome-only parts Firefox's linter cannot know (its service
+/// worker and add-on id, which Chrome does not use, and the offscreen document and side panel).
+#[test]
+fn web_ext_lint_passes_both_zips() {
+    let dir = tempfile::tempdir().unwrap();
+    let firefox = dir.path().join("secondself-firefox.zip");
+    secondself::pack::pack(&secondself::firefox_dir(), &firefox).unwrap();
+    let report = web_ext_lint(&firefox);
+    assert_eq!(report["summary"]["errors"], 0, "{report}");
+    assert_eq!(report["summary"]["warnings"], 0, "{report}");
+
+    let chrome = dir.path().join("secondself.zip");
+    secondself::pack::pack(&secondself::extension_dir(), &chrome).unwrap();
+    let report = web_ext_lint(&chrome);
+    let chrome_only = |m: &serde_json::Value| {
+        let text = format!("{} {}", m["code"].as_str().unwrap_or_default(), m["message"].as_str().unwrap_or_default());
+        ["service_worker", "EXTENSION_ID_REQUIRED", "\"offscreen\"", "\"sidePanel\"", "sidePanel.setPanelBehavior", "offscreen.createDocument"].iter().any(|k| text.contains(k))
+    };
+    for kind in ["errors", "warnings"] {
+        let other: Vec<&serde_json::Value> = report[kind].as_array().into_iter().flatten().filter(|m| !chrome_only(m)).collect();
+        assert!(other.is_empty(), "Chrome's zip has {kind} beyond its Chrome-only parts: {other:?}");
+    }
+    let only_chrome_files = report["warnings"].as_array().into_iter().flatten().filter_map(|m| m["file"].as_str()).all(|f| f == "manifest.json" || f == "background/chrome.js");
+    assert!(only_chrome_files, "Chrome-only calls belong in background/chrome.js: {report}");
+}

@@ -3,25 +3,22 @@
  * of the background page `background.html`, beside the engine host).
  *
  * Clients (side panel, content scripts) send `{to: "router", id, request}`. The router makes sure
- * the offscreen engine host exists, forwards the request with its origin (tab, frame), and relays
- * the reply; events the engine streams to a tab are relayed with `chrome.tabs.sendMessage`
- * (extension pages receive them directly). Chrome stops this worker when idle, so it keeps no
- * state: everything it needs travels in the envelopes. Firefox has no offscreen documents: there the
- * engine host runs in this same background page, and the router calls it directly
- * (`globalThis.SecondSelfEngineHost`), since a page's own runtime messages never reach its listeners.
+ * the engine host runs, forwards the request with its origin (tab, frame), and relays the reply;
+ * events the engine streams to a tab are relayed with `chrome.tabs.sendMessage` (extension pages
+ * receive them directly). Chrome stops this worker when idle, so it keeps no state: everything it
+ * needs travels in the envelopes. What differs between the browsers is in `chrome.js` (side panel,
+ * offscreen engine host) and `firefox.js` (sidebar); both give the router
+ * `globalThis.SecondSelfEngineHost.serve(envelope, origin)` (in Firefox, engine-host.js does).
  * Must not: run engine logic, keep memories, or answer messages from outside the extension.
  */
-// In Firefox, background.html loads protocol.js before this script.
-if (typeof importScripts === "function") importScripts("../protocol.js");
-
-const ENGINE_HOST = "offscreen/offscreen.html";
-let creating = null;
+// Chrome's service worker loads its own part here; in Firefox, background.html loads protocol.js
+// and firefox.js before this script.
+if (typeof importScripts === "function") importScripts("../protocol.js", "chrome.js");
 
 const REMEMBER_MENU = "secondself-remember";
 const FILL_MENU = "secondself-fill";
 
 chrome.runtime.onInstalled.addListener(() => {
-  if (chrome.sidePanel) chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
   chrome.contextMenus.create({ id: REMEMBER_MENU, title: chrome.i18n.getMessage("rememberSelection"), contexts: ["selection"] }, () => void chrome.runtime.lastError);
   chrome.contextMenus.create({ id: FILL_MENU, title: chrome.i18n.getMessage("fillForm"), contexts: ["editable"] }, () => void chrome.runtime.lastError);
 });
@@ -31,14 +28,6 @@ chrome.runtime.onInstalled.addListener(() => {
 function fillForm(tabId, frameId, via) {
   const msg = { to: "content", id: SecondSelfProtocol.newId(), request: { kind: "content.autofill", via } };
   chrome.tabs.sendMessage(tabId, msg, { frameId }).catch((err) => console.warn("SecondSelf could not fill this form:", err.message));
-}
-
-// Firefox: the toolbar button opens the sidebar (Chrome's side panel does so by itself, above).
-// `sidebarAction.toggle` must run in the click's own handler, with no await before it.
-if (!chrome.sidePanel && globalThis.browser && browser.sidebarAction) {
-  chrome.action.onClicked.addListener(() => {
-    browser.sidebarAction.toggle();
-  });
 }
 
 chrome.commands.onCommand.addListener((command, tab) => {
@@ -61,51 +50,9 @@ chrome.contextMenus.onClicked.addListener(async (info, tab) => {
   await toEngine({ id: SecondSelfProtocol.newId(), request }, null).catch((err) => console.warn("SecondSelf could not remember the selection:", err.message));
 });
 
-/** The offscreen document whose listener answered a hello (kept while this worker lives). */
-let hostListening = null;
-
-/**
- * Creates the offscreen engine host unless it is already running. Returns its document id, or
- * null when it was just created (or is being created by a concurrent request).
- */
-async function ensureEngineHost() {
-  const url = chrome.runtime.getURL(ENGINE_HOST);
-  const existing = await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT"], documentUrls: [url] });
-  if (existing.length > 0 && !creating) return existing[0].documentId;
-  creating ??= chrome.offscreen
-    .createDocument({
-      url: ENGINE_HOST,
-      reasons: ["WORKERS"],
-      justification: "Hosts the SecondSelf engine (WebAssembly model and memory) so it outlives this service worker.",
-    })
-    .finally(() => {
-      creating = null;
-    });
-  await creating;
-  return null;
-}
-
-/**
- * Waits until the engine host's listener answers a hello. Until then a message to it may reach
- * only other extension pages' listeners (a side panel waiting for events), and Chrome resolves
- * it with no reply: the real request must not be sent into that gap, where it would be lost
- * without an error.
- */
-async function engineHostListening() {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      const hello = await chrome.runtime.sendMessage({ to: "engine", hello: true });
-      if (hello && hello.hello === true) return;
-    } catch (err) {
-      if (!String(err && err.message).includes("Receiving end does not exist")) throw err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error("the engine host did not start");
-}
-
-/** Firefox: the engine host of this page, once its module has run (it loads after this script). */
-async function localEngineHost() {
+/** The engine host: Chrome's offscreen document (reached through chrome.js), or Firefox's
+ * engine module in this same page (engine-host.js, which loads after this script). */
+async function engineHost() {
   for (let attempt = 0; attempt < 200 && !globalThis.SecondSelfEngineHost; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -115,20 +62,7 @@ async function localEngineHost() {
 
 /** Forwards a request to the engine; `origin` is the page tab/frame, or null for the extension. */
 async function toEngine(msg, origin) {
-  if (!chrome.offscreen) return (await localEngineHost()).serve({ to: "engine", id: msg.id, request: msg.request }, origin);
-  const doc = await ensureEngineHost();
-  if (doc === null || doc !== hostListening) {
-    await engineHostListening();
-    hostListening = doc;
-  }
-  // Chrome stops a worker that makes no extension call for 30 s, even while it waits for this
-  // reply (a model load, a long import): a cheap call every 20 s keeps it until the reply is in.
-  const keepAlive = setInterval(() => chrome.runtime.getPlatformInfo().catch(() => {}), 20_000);
-  try {
-    return await chrome.runtime.sendMessage({ to: "engine", id: msg.id, request: msg.request, origin });
-  } finally {
-    clearInterval(keepAlive);
-  }
+  return (await engineHost()).serve({ to: "engine", id: msg.id, request: msg.request }, origin);
 }
 
 /** Delete all also deletes the side panel's conversation (it may hold memory answers), once the
@@ -155,7 +89,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const role = SecondSelfProtocol.senderRole(sender, chrome.runtime.getURL(""));
   // Events for a tab come only from the engine host.
   if (msg.to === "client" && msg.origin && typeof msg.origin.tabId === "number") {
-    if (role === "extension" && sender.url === chrome.runtime.getURL(ENGINE_HOST)) {
+    if (role === "extension" && sender.url === chrome.runtime.getURL("offscreen/offscreen.html")) {
       chrome.tabs.sendMessage(msg.origin.tabId, msg, { frameId: msg.origin.frameId ?? 0 }).catch(() => {});
     }
     return false;

@@ -56,7 +56,7 @@ async fn pin(env: &Env, facts: &[(&str, &str)]) -> Result<Page> {
     Ok(ext)
 }
 
-const FACTS: &[(&str, &str)] = &[
+pub(crate) const FACTS: &[(&str, &str)] = &[
     ("diet", "vegetarian"),
     ("allergies", "tree nuts (cashew, walnut)"),
     ("dislikes", "olives"),

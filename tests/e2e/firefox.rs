@@ -170,3 +170,67 @@ async fn firefox_persona_import_persists_fills_the_checkout_with_undo_and_pages_
     assert!(!found["idb"].to_string().contains("secondself"), "the page sees the extension's database: {found}");
     env.close().await;
 }
+
+impl Fx {
+    /// The first element marked `data-ss=<ss>` inside SecondSelf's closed shadow roots (WebDriver's
+    /// Get Element Shadow Root reaches closed roots, which page scripts cannot).
+    async fn shadow(&self, ss: &str) -> Option<fantoccini::elements::Element> {
+        let hosts = self.fx.client.find_all(fantoccini::Locator::Css("div, secondself-autofill")).await.ok()?;
+        for host in hosts {
+            let Ok(root) = host.shadow_root().await else { continue };
+            if let Ok(found) = root.find_all(fantoccini::Locator::Css(&format!("[data-ss={ss}]"))).await {
+                if let Some(e) = found.into_iter().next() {
+                    return Some(e);
+                }
+            }
+        }
+        None
+    }
+
+    async fn wait_shadow(&self, ss: &str, secs: u64) -> fantoccini::elements::Element {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(e) = self.shadow(ss).await {
+                return e;
+            }
+            assert!(start.elapsed().as_secs() < secs, "no data-ss={ss} within {secs}s");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_enhance_inserts_on_a_replica_chat_site_and_undo_restores() {
+    // The replicas are served on 127.0.0.1, which only the test copy of the build matches.
+    let ext = secondself::test_build::derive(&secondself::firefox_dir(), &secondself::repo_dir().join("target").join("e2e").join("firefox-sites")).unwrap();
+    let env = Fx::start(&ext).await;
+    env.fx.open_extension_page("sidepanel/sidepanel.html").await.unwrap();
+    env.wait("document.getElementById('engine-state')?.dataset.state === 'ready'", 60).await;
+    for (k, v) in crate::chat_sites::FACTS {
+        let expr = format!("SecondSelfProtocol.request({{ kind: 'memory.pin', key: {}, value: {} }})", serde_json::to_string(k).unwrap(), serde_json::to_string(v).unwrap());
+        let r: Value = env.js(&expr).await;
+        assert_eq!(r["kind"], "memory.profile", "pin failed: {r}");
+    }
+    env.open(&env.server.url("/sites/chatgpt.html")).await;
+    let enhance = env.wait_shadow("enhance", 20).await;
+    let prompt = "Plan a week of dinners for me";
+    // Real typing, through the browser's own editing path.
+    let editor = env.fx.client.find(fantoccini::Locator::Css("[data-replica-editor]")).await.unwrap();
+    editor.send_keys(prompt).await.unwrap();
+    env.wait(&format!("replica.value() === {}", serde_json::to_string(prompt).unwrap()), 5).await;
+    // Longer than the 500 ms SecondSelf's buttons must be on screen before they act.
+    tokio::time::sleep(Duration::from_millis(650)).await;
+    enhance.click().await.unwrap();
+    let added = env.wait_shadow("added", 20).await.text().await.unwrap();
+    assert!(added.starts_with("For context:") && added.contains("I'm vegetarian") && added.contains("tree nuts"), "preview: {added}");
+    assert!(!added.contains("P4471902") && !added.contains("migraine"), "a sensitive fact in the preview: {added}");
+    tokio::time::sleep(Duration::from_millis(650)).await;
+    env.wait_shadow("insert", 5).await.click().await.unwrap();
+    env.wait_shadow("inserted", 10).await;
+    let model: String = env.js("replica.value()").await;
+    assert_eq!(model, format!("{prompt}\n\n{added}"), "the editor's own model holds the enhanced prompt");
+    tokio::time::sleep(Duration::from_millis(650)).await;
+    env.wait_shadow("undo", 5).await.click().await.unwrap();
+    env.wait(&format!("replica.value() === {}", serde_json::to_string(prompt).unwrap()), 10).await;
+    env.close().await;
+}
