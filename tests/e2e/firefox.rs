@@ -2,7 +2,10 @@
 //! installed as a temporary add-on): the engine answers from the background page (Firefox has no
 //! offscreen documents) with its version and backend, the sidebar shows that status, a persona
 //! import persists across a restart of the add-on, a checkout form fills and undo restores it,
-//! pages learn nothing of the memory, and ✨ Enhance inserts on a replica chat site.
+//! pages learn nothing of the memory, and ✨ Enhance inserts on a replica chat site. The attack
+//! pages of the Chromium suite (e2e/security.rs) run here too: Firefox has no
+//! IntersectionObserver v2, so its guard is the top layer, the hit test at click time and the
+//! 500 ms on screen (content/ui-guard.js).
 
 use std::time::Duration;
 
@@ -11,7 +14,7 @@ use secondself::firefox::ExtensionFirefox;
 use secondself::server::StaticServer;
 use serde_json::Value;
 
-use crate::util::{import_persona_expressions, PAGE_PROBE};
+use crate::util::{assert_nothing_of_memory_in, import_persona_expressions, LISTEN, PAGE_PROBE, PAGE_SEES};
 
 struct Fx {
     fx: ExtensionFirefox,
@@ -175,10 +178,15 @@ impl Fx {
     /// The first element marked `data-ss=<ss>` inside SecondSelf's closed shadow roots (WebDriver's
     /// Get Element Shadow Root reaches closed roots, which page scripts cannot).
     async fn shadow(&self, ss: &str) -> Option<fantoccini::elements::Element> {
+        self.in_shadow(&format!("[data-ss={ss}]")).await
+    }
+
+    /// The first element matching `css` inside SecondSelf's closed shadow roots.
+    async fn in_shadow(&self, css: &str) -> Option<fantoccini::elements::Element> {
         let hosts = self.fx.client.find_all(fantoccini::Locator::Css("div, secondself-autofill")).await.ok()?;
         for host in hosts {
             let Ok(root) = host.shadow_root().await else { continue };
-            if let Ok(found) = root.find_all(fantoccini::Locator::Css(&format!("[data-ss={ss}]"))).await {
+            if let Ok(found) = root.find_all(fantoccini::Locator::Css(css)).await {
                 if let Some(e) = found.into_iter().next() {
                     return Some(e);
                 }
@@ -232,5 +240,133 @@ async fn firefox_enhance_inserts_on_a_replica_chat_site_and_undo_restores() {
     tokio::time::sleep(Duration::from_millis(650)).await;
     env.wait_shadow("undo", 5).await.click().await.unwrap();
     env.wait(&format!("replica.value() === {}", serde_json::to_string(prompt).unwrap()), 10).await;
+    env.close().await;
+}
+
+impl Fx {
+    /// A real (trusted) click where the user would click: the pointer moves to the middle of
+    /// `element` and presses there, whatever the page laid over it.
+    async fn click_over(&self, element: &fantoccini::elements::Element) {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement { element: element.clone(), duration: None, x: 0.0, y: 0.0 })
+            .then(PointerAction::Down { button: 0 })
+            .then(PointerAction::Up { button: 0 });
+        self.fx.client.perform_actions(mouse).await.expect("pointer actions");
+        let _ = self.fx.client.release_actions().await;
+    }
+
+    /// The menu item whose text starts with `prefix`, if the menu shows it.
+    async fn menu_item(&self, prefix: &str) -> Option<fantoccini::elements::Element> {
+        let hosts = self.fx.client.find_all(fantoccini::Locator::Css("secondself-autofill")).await.ok()?;
+        for host in hosts {
+            let Ok(root) = host.shadow_root().await else { continue };
+            for item in root.find_all(fantoccini::Locator::Css("[role=menuitem]")).await.unwrap_or_default() {
+                if item.text().await.is_ok_and(|t| t.starts_with(prefix)) {
+                    return Some(item);
+                }
+            }
+        }
+        None
+    }
+
+    async fn value(&self, id: &str) -> String {
+        self.js(&format!("document.getElementById({}).value", serde_json::to_string(id).unwrap())).await
+    }
+
+    async fn learnt_nothing(&self, except: &[&str]) {
+        let seen: String = self.js(PAGE_SEES).await;
+        assert_nothing_of_memory_in(&seen, except);
+    }
+
+    /// The autofill icon of the field `selector`, after the user's real click into it.
+    async fn icon_of(&self, selector: &str) -> fantoccini::elements::Element {
+        self.click(selector).await;
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(icon) = self.in_shadow("button[aria-label^='SecondSelf autofill'], button[title^='SecondSelf autofill']").await {
+                return icon;
+            }
+            assert!(start.elapsed().as_secs() < 20, "no autofill icon in {selector}");
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_attack_pages_get_nothing() {
+    let env = Fx::start(&secondself::firefox_dir()).await;
+    let ext_tab = env.fx.open_extension_page("sidepanel/sidepanel.html").await.unwrap();
+    for expr in import_persona_expressions().unwrap() {
+        let _: Value = env.js(&expr).await;
+    }
+
+    // The old eval-mode flag: no fill, no marks.
+    env.open(&env.server.url("/security/eval-bait.html")).await;
+    let _: bool = env.js(LISTEN).await;
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    for id in ["name", "email", "tel", "street"] {
+        assert_eq!(env.value(id).await, "", "{id} was filled with no gesture");
+    }
+    env.learnt_nothing(&[]).await;
+
+    // A fill stays in the user's field's form and skips every field the user cannot see.
+    let url = env.server.url("/security/visibility.html");
+    let page = env.open(&url).await;
+    let _: bool = env.js(LISTEN).await;
+    env.click("#email").await;
+    env.to(&ext_tab).await;
+    let done = env.to_content_script(&url, "content.autofill").await.unwrap();
+    assert_eq!(done["kind"], "content.autofilled", "{done}");
+    env.to(&page).await;
+    assert_eq!(env.value("email").await, "maya.okafor@mailbox.example", "the field the user is in is filled");
+    let traps: Vec<(String, String)> = env.js("[...document.querySelectorAll('[id^=t-]')].map(e => [e.id, e.value])").await;
+    assert!(traps.len() >= 10, "{traps:?}");
+    for (id, v) in &traps {
+        assert_eq!(v, "", "{id} received a value in Firefox");
+    }
+    env.learnt_nothing(&["maya.okafor@mailbox.example"]).await;
+
+    // el.focus() from the page, with no input from the user: no icon.
+    env.open(&env.server.url("/security/clickjack.html?attack=focus")).await;
+    env.wait("document.activeElement && document.activeElement.id === 'passport'", 10).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(env.js::<bool>("document.querySelector('secondself-autofill') === null").await, "a page's focus() summoned the icon");
+
+    // A decoy raised above the menu (clicks pass through it), or the host's style written by the
+    // page: the icon does not open, nothing is picked.
+    for attack in ["cover", "tamper"] {
+        env.open(&env.server.url(&format!("/security/clickjack.html?attack={attack}"))).await;
+        let _: bool = env.js(LISTEN).await;
+        let icon = env.icon_of("#passport").await;
+        tokio::time::sleep(Duration::from_millis(650)).await;
+        for _ in 0..2 {
+            env.click_over(&icon).await;
+            tokio::time::sleep(Duration::from_millis(700)).await;
+        }
+        assert!(env.menu_item("").await.is_none(), "{attack}: the menu opened under the page's trick");
+        assert_eq!(env.value("passport").await, "", "{attack}");
+        env.learnt_nothing(&[]).await;
+    }
+
+    // Page CSS on the host: overruled. The user's own unhurried pick works (so the refusals above
+    // are the guard's, not a menu that never works in Firefox); a pick 60 ms after the menu
+    // opened (a decoy's "click twice quickly") does not.
+    env.open(&env.server.url("/security/clickjack.html?attack=style")).await;
+    let _: bool = env.js(LISTEN).await;
+    let icon = env.icon_of("#passport").await;
+    tokio::time::sleep(Duration::from_millis(650)).await;
+    env.click_over(&icon).await;
+    let offer = env.menu_item("Use Passport number").await.expect("the menu opened on the user's click");
+    env.click_over(&offer).await;
+    let opacity: String = env.js("window.hostStyle()").await;
+    assert_eq!(opacity, "1", "the page's CSS made the host transparent");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(env.value("passport").await, "", "a click right after the menu opened picked the passport number");
+    env.learnt_nothing(&[]).await;
+    tokio::time::sleep(Duration::from_millis(650)).await;
+    let offer = env.menu_item("Use Passport number").await.expect("the offer is still shown to the user");
+    env.click_over(&offer).await;
+    env.wait("document.getElementById('passport').value === '531847206'", 20).await;
     env.close().await;
 }

@@ -12,7 +12,8 @@
 //! - text a page wrote ("Remember this") does not become a value that forms get.
 
 use crate::util::{
-    ax_nodes, click_at, click_element, import_persona_requests, js, node_centre, persona_dir, press, settle_ui, to_content_script, wait_for, wait_for_ax, Env,
+    assert_nothing_of_memory_in, ax_nodes, click_at, click_element, import_persona_requests, js, node_centre, press, settle_ui, to_content_script, wait_for, wait_for_ax, Env, LISTEN,
+    PAGE_SEES,
 };
 use chromiumoxide::Page;
 use serde_json::Value;
@@ -26,51 +27,12 @@ async fn persona_and_page(path: &str) -> (Env, Page, Page) {
     (env, ext, page)
 }
 
-/// The persona's values that must never reach a hostile page (profile.json: every string value).
-fn memory_values() -> Vec<String> {
-    let profile: Value = serde_json::from_str(&std::fs::read_to_string(persona_dir().join("profile.json")).unwrap()).unwrap();
-    let mut out = Vec::new();
-    let mut stack = vec![profile];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::String(s) if s.trim().len() >= 4 => out.push(s),
-            Value::Array(a) => stack.extend(a),
-            Value::Object(o) => stack.extend(o.into_iter().map(|(_, v)| v)),
-            _ => {}
-        }
-    }
-    out
-}
-
 /// Everything a page script can see: its DOM (values included), its storage, and the messages
 /// posted to it. Asserts that no memory value is in any of it.
 async fn assert_page_learnt_nothing(page: &Page, except: &[&str]) {
-    let seen: String = js(
-        page,
-        r#"(() => {
-            const values = [...document.querySelectorAll("input,textarea,select")].map(e => e.value);
-            let store = "";
-            try { for (let i = 0; i < localStorage.length; i++) store += localStorage.getItem(localStorage.key(i)); } catch (_) {}
-            return [document.documentElement.outerHTML, values.join("\n"), store, JSON.stringify(window.__messages || [])].join("\n");
-        })()"#,
-    )
-    .await
-    .unwrap();
-    // What the user chose to fill is theirs to give: take it out before looking.
-    let mut seen = seen.to_lowercase();
-    for e in except {
-        seen = seen.replace(&e.to_lowercase(), "");
-    }
-    for v in memory_values() {
-        if except.iter().any(|e| e.eq_ignore_ascii_case(&v)) {
-            continue;
-        }
-        assert!(!seen.contains(&v.to_lowercase()), "the page learnt {v:?}");
-    }
+    let seen: String = js(page, PAGE_SEES).await.unwrap();
+    assert_nothing_of_memory_in(&seen, except);
 }
-
-/// Collects the messages posted to the page's window (a page listening for leaks).
-const LISTEN: &str = "(window.__messages = [], addEventListener('message', e => window.__messages.push(e.data)), true)";
 
 async fn value(page: &Page, id: &str) -> String {
     js(page, &format!("document.getElementById({}).value", serde_json::to_string(id).unwrap())).await.unwrap()

@@ -143,6 +143,49 @@ pub async fn import_persona_requests(ext_page: &Page) -> Result<()> {
     Ok(())
 }
 
+/// Collects the messages posted to the page's window (a page listening for leaks).
+pub const LISTEN: &str = "(window.__messages = [], addEventListener('message', e => window.__messages.push(e.data)), true)";
+
+/// Everything a page script can see, as one text: its DOM (field values included), its storage,
+/// and the messages posted to it since [`LISTEN`].
+pub const PAGE_SEES: &str = r#"(() => {
+    const values = [...document.querySelectorAll("input,textarea,select")].map(e => e.value);
+    let store = "";
+    try { for (let i = 0; i < localStorage.length; i++) store += localStorage.getItem(localStorage.key(i)); } catch (_) {}
+    return [document.documentElement.outerHTML, values.join("\n"), store, JSON.stringify(window.__messages || [])].join("\n");
+})()"#;
+
+/// The persona's values that must never reach a hostile page (profile.json: every string value).
+pub fn memory_values() -> Vec<String> {
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(persona_dir().join("profile.json")).unwrap()).unwrap();
+    let mut out = Vec::new();
+    let mut stack = vec![profile];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::String(s) if s.trim().len() >= 4 => out.push(s),
+            serde_json::Value::Array(a) => stack.extend(a),
+            serde_json::Value::Object(o) => stack.extend(o.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Asserts that no memory value is in `seen` (what [`PAGE_SEES`] returned), but those in `except`
+/// (what the user chose to fill is theirs to give).
+pub fn assert_nothing_of_memory_in(seen: &str, except: &[&str]) {
+    let mut seen = seen.to_lowercase();
+    for e in except {
+        seen = seen.replace(&e.to_lowercase(), "");
+    }
+    for v in memory_values() {
+        if except.iter().any(|e| e.eq_ignore_ascii_case(&v)) {
+            continue;
+        }
+        assert!(!seen.contains(&v.to_lowercase()), "the page learnt {v:?}");
+    }
+}
+
 /// What a page's own script can learn of SecondSelf: whether it can message the extension, how
 /// many answers its `postMessage` requests got, its DOM, storage and cookie text, and the
 /// IndexedDB names it sees. (Run in the page; the browser-neutral part of the attack suite.)
