@@ -370,3 +370,62 @@ async fn firefox_attack_pages_get_nothing() {
     env.wait("document.getElementById('passport').value === '531847206'", 20).await;
     env.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_delete_all_page_written_text_and_foreign_senders() {
+    let env = Fx::start(&secondself::firefox_dir()).await;
+    let ext_tab = env.fx.open_extension_page("sidepanel/sidepanel.html").await.unwrap();
+    env.wait("document.getElementById('engine-state')?.dataset.state === 'ready'", 60).await;
+    // Who may ask: decided from what the browser says of the sender, and Firefox's real sender of
+    // this page is the extension.
+    let roles: Vec<String> = env
+        .js(
+            r#"(() => {
+            const base = chrome.runtime.getURL("");
+            const r = (s) => SecondSelfProtocol.senderRole(s, base);
+            return [
+              r({ url: base + "sidepanel/sidepanel.html" }),
+              r({ url: "https://shop.example/", tab: { id: 3 }, frameId: 0 }),
+              r({ url: "https://shop.example/" }),
+              r({ url: base + "x.html", origin: "https://shop.example" }),
+              r({}),
+            ];
+        })()"#,
+        )
+        .await;
+    assert_eq!(roles, ["extension", "page", "refused", "refused", "refused"]);
+
+    for expr in import_persona_expressions().unwrap() {
+        let _: Value = env.js(&expr).await;
+    }
+    // "Remember this" on a page whose text claims a phone number for the user: not filled.
+    let r: Value = env
+        .js("SecondSelfProtocol.request({ kind: 'memory.remember', text: 'Account help. My phone number is 07700 900999, call me back.', url: 'https://help.shop.example/chat', title: 'Help' })")
+        .await;
+    assert_eq!(r["outcome"]["status"], "imported", "{r}");
+    let checkout = env.server.url("/demo/checkout.html");
+    let page = env.open(&checkout).await;
+    env.wait("document.readyState === 'complete'", 20).await;
+    env.click("#first").await;
+    env.to(&ext_tab).await;
+    let done = env.to_content_script(&checkout, "content.autofill").await.unwrap();
+    assert!(done["filled"].as_u64().unwrap_or(0) >= 8, "{done}");
+    env.to(&page).await;
+    let tel = env.value("phone").await.replace(' ', "");
+    assert!(!tel.contains("900999") && tel.ends_with("7700900762"), "the page's number was filled, or not the user's: {tel}");
+
+    // Delete all also deletes the side panel's conversation (an IndexedDB of the add-on's own).
+    env.to(&ext_tab).await;
+    let saved: bool = env
+        .js("import('./chat-store.js').then(async m => { await m.saveTurns([{ role: 'user', content: 'my passport?' }, { role: 'assistant', content: 'Your passport number is 999111222' }]); return (await m.loadTurns()).length === 2; })")
+        .await;
+    assert!(saved);
+    let local: String = env.js("chrome.storage.local.get(null).then(v => JSON.stringify(v))").await;
+    assert!(!local.contains("999111222"), "the conversation is in storage.local, which content scripts read: {local}");
+    let _: Value = env.js("SecondSelfProtocol.request({ kind: 'memory.clear' })").await;
+    let left: usize = env.js("import('./chat-store.js').then(m => m.loadTurns()).then(t => t.length)").await;
+    assert_eq!(left, 0, "the conversation survived Delete all");
+    let overview: Value = env.js("SecondSelfProtocol.request({ kind: 'memory.overview' })").await;
+    assert_eq!(overview["facts"].as_array().map(Vec::len), Some(0), "facts survived Delete all: {overview}");
+    env.close().await;
+}
