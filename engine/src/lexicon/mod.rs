@@ -127,6 +127,7 @@ list!(place_prepositions, "place_prepositions.txt");
 list!(my_name, "my_name.txt");
 list!(foods, "foods.txt");
 list!(topic_signals, "topic_signals.txt");
+list!(range_words, "range_words.txt");
 
 /// How an enhanced prompt or a draft says the user's facts, per language (case kept).
 pub fn enhance_phrases() -> &'static Lexicon {

@@ -111,8 +111,10 @@ fn when(text: &str, ask: &Ask) -> Option<String> {
         let dates = crate::text::dates::dates_in(hay);
         if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
             // Two dates in one clause are a range (`from 3 March until 2 March`): both answer.
-            let range = &hay[first.start..last.end];
-            let one = if range.split_whitespace().count() <= MAX_SPAN_WORDS { range } else { &hay[first.start..first.end] };
+            // `11–12 June`: a day range ending with the first date starts at its first day.
+            let from = crate::text::dates::range_start(hay, first);
+            let range = &hay[from..last.end];
+            let one = if range.split_whitespace().count() <= MAX_SPAN_WORDS { range } else { &hay[from..first.end] };
             return Some(one.trim().trim_end_matches(['.', ',']).to_string());
         }
         if let Some(y) = year_in(hay) {

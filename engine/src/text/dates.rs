@@ -81,6 +81,35 @@ fn num<T: std::str::FromStr>(s: &str) -> Option<T> {
     s.parse().ok()
 }
 
+/// Where a day range that ends with `span` starts: `11–12 June`, `18.–20. März`, `3 to 5 May`,
+/// `du 3 au 5 mai`, `del 3 al 5 de mayo` (a dash, or a range word of `lexicon/range_words.txt`,
+/// between an earlier day and the date). `span.start` when no range is written.
+pub fn range_start(text: &str, span: &DateSpan) -> usize {
+    static WORDS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| lexicon::range_words().index().into_keys().collect());
+    let Some(end_day) = span.day else { return span.start };
+    let before = text[..span.start].trim_end();
+    let joined = if let Some(rest) = before.strip_suffix(['-', '–', '—']) {
+        Some(rest.trim_end())
+    } else {
+        let cut = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        words.contains(&before[cut..].to_lowercase()).then(|| before[..cut].trim_end())
+    };
+    let Some(rest) = joined else { return span.start };
+    let rest = rest.strip_suffix('.').unwrap_or(rest);
+    let digits = rest.len() - rest.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=2).contains(&digits) {
+        return span.start;
+    }
+    let at = rest.len() - digits;
+    // A whole number (not the end of `12.3` or `v2`), and an earlier day of the same month.
+    let whole = rest[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || c == '(');
+    match rest[at..].parse::<u32>() {
+        Ok(d) if whole && (1..end_day).contains(&d) => at,
+        _ => span.start,
+    }
+}
+
 /// Every date written in `text`, in order, not overlapping.
 pub fn dates_in(text: &str) -> Vec<DateSpan> {
     static ISO: OnceLock<Regex> = OnceLock::new();
@@ -233,6 +262,25 @@ pub fn parse_number(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_range_starts_at_its_first_day() {
+        let start = |text: &str| {
+            let spans = dates_in(text);
+            let last = spans.last().expect("a date");
+            text[range_start(text, last)..last.end].to_string()
+        };
+        assert_eq!(start("The fair runs 4–6 October 2026 in Lyon"), "4–6 October 2026");
+        assert_eq!(start("Kurs am 7.-9. Juli"), "7.-9. Juli");
+        assert_eq!(start("festival du 2 au 4 août"), "2 au 4 août");
+        assert_eq!(start("taller del 9 al 11 de noviembre de 2026"), "9 al 11 de noviembre de 2026");
+        assert_eq!(start("kursen 3 till 5 mars"), "3 till 5 mars");
+        // Not a range: a later first number, a version, a count, no joiner.
+        assert_eq!(start("room 14 to 5 May"), "5 May");
+        assert_eq!(start("build 2.3-5 May"), "5 May");
+        assert_eq!(start("Booked on 5 May"), "5 May");
+        assert_eq!(start("1.–2.11.2026"), "1.–2.11.2026");
+    }
 
     fn ymd(text: &str) -> Vec<(Option<i64>, u32, Option<u32>)> {
         dates_in(text).into_iter().map(|s| (s.year, s.month, s.day)).collect()
