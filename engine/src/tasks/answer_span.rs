@@ -366,35 +366,43 @@ fn places_after(word: &str) -> bool {
 /// preposition may be anything (a course, a company): no span.
 fn place(text: &str, ask: &Ask) -> Option<String> {
     let question: Vec<String> = super::context::words(ask.question);
-    for clause in [best_clause_text(text, ask.terms), text] {
-        let words: Vec<&str> = clause.split_whitespace().collect();
-        for (i, w) in words.iter().enumerate() {
-            if !places_after(w) || w.ends_with([',', '.', ';', ':']) {
-                continue;
+    [best_clause_text(text, ask.terms), text].into_iter().find_map(|clause| place_in(clause, &question))
+}
+
+/// Whether `text` names a place the question does not (`Two weeks in Lofoten`, `nach Leipzig`):
+/// a capitalised run after a preposition of place.
+pub fn names_place(text: &str, question: &str) -> bool {
+    place_in(text, &super::context::words(question)).is_some()
+}
+
+fn place_in(clause: &str, question: &[String]) -> Option<String> {
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if !places_after(w) || w.ends_with([',', '.', ';', ':']) {
+            continue;
+        }
+        // Skip an article (`in the …`), then take the capitalised run with its joining words.
+        let mut j = i + 1;
+        while words.get(j).is_some_and(|n| is_filler(n) && !core(n).starts_with(char::is_uppercase)) && j < i + 3 {
+            j += 1;
+        }
+        let mut run: Vec<&str> = Vec::new();
+        while let Some(n) = words.get(j) {
+            let c = core(n);
+            let capital = c.chars().next().is_some_and(char::is_uppercase) && c.chars().count() > 1;
+            let joins = !run.is_empty() && crate::lexicon::is_function_word(&c.to_lowercase()) && words.get(j + 1).is_some_and(|m| core(m).starts_with(char::is_uppercase));
+            let calendar = crate::text::dates::weekday_number(c).is_some() || crate::text::dates::month_number(c).is_some();
+            if !(capital || joins) || calendar || question.contains(&c.to_lowercase()) {
+                break;
             }
-            // Skip an article (`in the …`), then take the capitalised run with its joining words.
-            let mut j = i + 1;
-            while words.get(j).is_some_and(|n| is_filler(n) && !core(n).starts_with(char::is_uppercase)) && j < i + 3 {
-                j += 1;
+            run.push(c);
+            j += 1;
+            if n.ends_with([',', '.', ';', ':', '!', '?']) {
+                break;
             }
-            let mut run: Vec<&str> = Vec::new();
-            while let Some(n) = words.get(j) {
-                let c = core(n);
-                let capital = c.chars().next().is_some_and(char::is_uppercase) && c.chars().count() > 1;
-                let joins = !run.is_empty() && crate::lexicon::is_function_word(&c.to_lowercase()) && words.get(j + 1).is_some_and(|m| core(m).starts_with(char::is_uppercase));
-                let calendar = crate::text::dates::weekday_number(c).is_some() || crate::text::dates::month_number(c).is_some();
-                if !(capital || joins) || calendar || question.contains(&c.to_lowercase()) {
-                    break;
-                }
-                run.push(c);
-                j += 1;
-                if n.ends_with([',', '.', ';', ':', '!', '?']) {
-                    break;
-                }
-            }
-            if !run.is_empty() {
-                return Some(join(&run));
-            }
+        }
+        if !run.is_empty() {
+            return Some(join(&run));
         }
     }
     None

@@ -244,8 +244,14 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     for s in scored.iter_mut() {
         // The answer must be in the part that is about the question: a date in the sentence
         // next to it (on the same line) answers something else.
-        if want.is_some_and(|w| w.found_in(&answering_part(&s.sentence.text, &terms), &question_words)) {
+        let part = answering_part(&s.sentence.text, &terms);
+        if want.is_some_and(|w| w.found_in(&part, &question_words)) {
             s.score *= TYPE_BONUS;
+            // `Where …?` is answered by a name after a preposition of place (`two weeks in
+            // Lofoten`) more surely than by a name standing alone (`maybe Scotland next year`).
+            if want == Some(AnswerType::Place) && crate::tasks::answer_span::names_place(&part, question) {
+                s.score *= TYPE_BONUS;
+            }
         }
         // `Deposit: £1,327`: a field whose key is what the question asks about is its answer.
         if s.sentence.fact_key.is_none() && key_is_asked(&s.sentence.text, &terms) {

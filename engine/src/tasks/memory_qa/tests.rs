@@ -534,3 +534,16 @@ fn a_turns_next_sentence_completes_the_answer() {
     assert!(e.contains("animal shelter"), "{e}");
     assert!(!e.starts_with("Ana:"), "{e}");
 }
+
+#[test]
+fn where_is_answered_by_a_place_after_a_preposition() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    // Both under a heading that covers the question; the short plan would win on length alone.
+    let passages = [doc("Ten days on Madeira with Jonas in May. Walked the levadas, rain on two days.\nNext year: perhaps Portugal.", "Trip 2023", 1)];
+    let p = prepare("Where did we go on our trip in 2023?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Madeira")), "{:?}", p.extractive);
+    // The same in Dutch, with Dutch prepositions.
+    let passages = [doc("Twee weken in Zeeland met Jonas in juli.\nVolgend jaar: misschien Ierland.", "Vakantie 2023", 1)];
+    let p = prepare("Waar waren we op vakantie in 2023?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Zeeland")), "{:?}", p.extractive);
+}
