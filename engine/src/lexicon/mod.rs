@@ -345,7 +345,7 @@ pub fn fact_kind_asked(question: &str) -> Option<(&'static str, bool)> {
     for l in &fact_words().lines {
         for (i, item) in l.items.iter().enumerate() {
             for p in item.iter().filter(|p| p.contains(' ')) {
-                if padded.contains(&format!(" {p} ")) {
+                if says_phrase(&padded, p) {
                     score[i] += 3.0;
                     for pw in p.split_whitespace().flat_map(|w| w.split(['\'', '’'])) {
                         for (j, w) in words.iter().enumerate() {
@@ -400,6 +400,31 @@ pub fn fact_kind_asked(question: &str) -> Option<(&'static str, bool)> {
     // `est-ce`, `suis-je`: a joined word says nothing when none of its parts does.
     let only = words.iter().enumerate().all(|(j, w)| used[j].contains(&top) || says_nothing(w) || w.split('-').all(says_nothing));
     Some((FACT_KINDS[top], only))
+}
+
+/// Whether the padded words say the phrase `p`, its words in order, with at most one function
+/// word between them (a question puts the subject inside: `don't I like`, `mag ich nicht`,
+/// `gillar jag inte`).
+fn says_phrase(padded: &str, p: &str) -> bool {
+    if padded.contains(&format!(" {p} ")) {
+        return true;
+    }
+    let tokens: Vec<&str> = padded.split_whitespace().collect();
+    let parts: Vec<&str> = p.split_whitespace().collect();
+    (0..tokens.len()).any(|start| {
+        let (mut at, mut skipped) = (start, false);
+        for (k, part) in parts.iter().enumerate() {
+            if tokens.get(at) == Some(part) {
+                at += 1;
+            } else if k > 0 && !skipped && tokens.get(at).is_some_and(|t| is_function_word(t)) && tokens.get(at + 1) == Some(part) {
+                skipped = true;
+                at += 2;
+            } else {
+                return false;
+            }
+        }
+        true
+    })
 }
 
 /// Whether `word` is a compound or another form of the fact word `spelling` (`mobilnumret` of
@@ -592,6 +617,12 @@ mod tests {
         assert_eq!(fact_kind_asked("Var jobbar jag?"), Some(("employer", true)));
         assert_eq!(fact_kind_asked("What do I do for a living?"), Some(("job title", true)));
         assert_eq!(fact_kind_asked("Où est-ce que j'habite ?"), Some(("home address", true)));
+        // The subject inside a phrase, as questions put it.
+        assert_eq!(fact_kind_asked("Which vegetables don't I like?").map(|k| k.0), Some("dislikes"));
+        assert_eq!(fact_kind_asked("What food don't I like?"), Some(("dislikes", true)));
+        assert_eq!(fact_kind_asked("What food am I allergic to?"), Some(("allergies", true)));
+        assert_eq!(fact_kind_asked("Welches Gemüse mag ich nicht?").map(|k| k.0), Some("dislikes"));
+        assert_eq!(fact_kind_asked("Vilka grönsaker gillar jag inte?").map(|k| k.0), Some("dislikes"));
         assert_eq!(fact_kind_asked("Est-ce que je suis végétarienne ?"), Some(("diet", true)));
         assert_eq!(fact_kind_asked("Was ist meine Festnetznummer?"), Some(("phone", true)));
         // Something else asked beside the kind: not the fact alone.
