@@ -282,6 +282,15 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         })
         .collect::<Vec<_>>()
         .join(" ");
+    // `How long is my commute to the office?` may name a fact's words, yet an e-mail address is
+    // no length: a profile fact that is not the kind of answer the question asks for is no answer.
+    // (Amounts, dates, times and codes are told by their digits; a name or a place by its shape,
+    // which a fact's value need not have.)
+    let typed = want.filter(|w| matches!(w, AnswerType::Amount | AnswerType::Date | AnswerType::Time | AnswerType::Code));
+    let not_the_answer = |s: &Scored| s.sentence.fact_key.is_some() && typed.is_some_and(|w| !w.found_in(&s.sentence.text, &question_words));
+    for s in scored.iter_mut().filter(|s| not_the_answer(s)) {
+        s.score = 0.0;
+    }
     if let Some((kind, only)) = crate::lexicon::fact_kind_asked(&kind_focus) {
         let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
         // A third party asking where the user lives learns the city, never the street.
@@ -293,7 +302,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             match s.sentence.fact_key.as_deref().and_then(kind_of) {
                 // A fact of another kind cannot answer a question that asks for this kind alone.
                 Some(k) if k != kind && only => s.score = 0.0,
-                Some(k) if k == kind && only => {
+                Some(k) if k == kind && only && !not_the_answer(s) => {
                     s.score = s.score.max(top).max(1.0) * KIND_BONUS;
                     s.coverage = 1.0;
                     s.names_covered = true;

@@ -547,3 +547,15 @@ fn where_is_answered_by_a_place_after_a_preposition() {
     let p = prepare("Waar waren we op vakantie in 2023?", &Asker::User, &facts, &passages);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Zeeland")), "{:?}", p.extractive);
 }
+
+#[test]
+fn a_fact_that_is_not_the_kind_of_answer_asked_is_no_answer() {
+    let facts = vec![FactView::new("given-name", "Lena", false), FactView::new("work-email", "lena@northwind.example", false)];
+    let passages = [doc("Der Weg ins Büro dauert 35 Minuten mit dem Rad.", "Arbeitsweg", 1)];
+    let p = prepare("How long is my commute to the office?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_none_or(|e| !e.contains('@')), "{:?}", p.extractive);
+    // `start` finds a note that says it with another language's verb.
+    let passages = [doc("Ich fange am 3. März 2026 bei Nordlicht Solar an, als Planerin.", "Neue Stelle", 1), doc("Bewerbung an Nordlicht Solar geschickt, 12. Januar 2026.", "Bewerbung", 2)];
+    let p = prepare("When do I start at Nordlicht Solar?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("3. März 2026")), "{:?}", p.extractive);
+}
