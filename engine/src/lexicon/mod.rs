@@ -128,6 +128,7 @@ list!(my_name, "my_name.txt");
 list!(foods, "foods.txt");
 list!(topic_signals, "topic_signals.txt");
 list!(range_words, "range_words.txt");
+list!(name_parts, "name_parts.txt");
 
 /// How an enhanced prompt or a draft says the user's facts, per language (case kept).
 pub fn enhance_phrases() -> &'static Lexicon {
@@ -402,6 +403,37 @@ pub fn fact_kind_asked(question: &str) -> Option<(&'static str, bool)> {
     Some((FACT_KINDS[top], only))
 }
 
+/// Which part of a name the question asks for: `Some(0)` the first name (`Vornamen`, `first
+/// name`, `prénom`), `Some(1)` the last (`surname`, `efternamn`); `None` for the whole name.
+pub fn name_part_asked(question: &str) -> Option<usize> {
+    let padded = padded_words(question);
+    name_parts().lines.iter().find_map(|l| l.items.iter().position(|item| item.iter().any(|p| padded.contains(&format!(" {p} ")))))
+}
+
+/// The words with which `question` asks for a name (`wie heißt`, `vad heter`, `s'appelle`):
+/// they say what is asked, not what about. English `called`/`named` count only inside a phrase
+/// (`Who called me?` is about a call).
+pub fn name_question_words(question: &str) -> Vec<String> {
+    let padded = padded_words(question);
+    let mut out = Vec::new();
+    for l in &name_questions().lines {
+        for item in &l.items {
+            for p in item.iter().filter(|p| padded.contains(&format!(" {p} "))) {
+                if p.contains(' ') || l.lang != "en" {
+                    out.extend(p.split_whitespace().map(str::to_string));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `word` is one of the words that ask for a part of a name (`Vornamen`, `surname`).
+pub fn is_name_part_word(word: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| name_parts().phrases().into_iter().filter(|p| !p.contains(' ')).collect()).contains(&word.to_lowercase())
+}
+
 /// Whether the padded words say the phrase `p`, its words in order, with at most one function
 /// word between them (a question puts the subject inside: `don't I like`, `mag ich nicht`,
 /// `gillar jag inte`).
@@ -453,7 +485,7 @@ fn now_phrases() -> &'static Vec<String> {
 /// Whether a question asks for a name (`what is my tutor called?`, `wie heißt …`, `vad heter …`).
 pub fn asks_name(question: &str) -> bool {
     let t = padded_words(question);
-    name_questions().phrases().iter().any(|p| t.contains(&format!(" {p} ")) || (p.starts_with('\'') && t.contains(&format!("{p} "))))
+    name_part_asked(question).is_some() || name_questions().phrases().iter().any(|p| t.contains(&format!(" {p} ")) || (p.starts_with('\'') && t.contains(&format!("{p} "))))
 }
 
 /// Whether `text` asks how things are now (`now`, `at present`, `derzeit`, `för närvarande`), in any language.

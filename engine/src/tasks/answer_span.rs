@@ -60,6 +60,30 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
     }
 }
 
+/// Whether `text` names a person in full (a first and a last name, titles aside): what a
+/// question for one part of a name needs. When the question names the person (`Jonah's
+/// surname`), the full name must be theirs.
+pub fn full_name_in(text: &str, question: &str) -> bool {
+    let titles = crate::lexicon::honorifics().phrases();
+    let is_title = |w: &str| titles.iter().any(|h| h.trim_end_matches('.') == w.trim_end_matches('.').to_lowercase());
+    // The names the question uses: capitalised words past its first.
+    let asked: Vec<String> = super::evidence::query_terms(question, &[]).into_iter().filter(|t| t.proper).map(|t| t.stem).collect();
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    for w in text.split_whitespace() {
+        let c = core(w);
+        let name_word = is_name_shaped(c) && c.starts_with(char::is_uppercase) && !crate::lexicon::is_everyday_word(&c.to_lowercase()) && crate::text::dates::month_number(c).is_none() && crate::text::dates::weekday_number(c).is_none();
+        if name_word && !is_title(c) {
+            runs.last_mut().expect("one run").push(c.to_lowercase());
+        } else if !is_title(c) || !runs.last().is_some_and(Vec::is_empty) {
+            runs.push(Vec::new());
+        }
+        if w.ends_with([',', ';', ':', '(', ')']) || (w.ends_with('.') && !is_title(c)) {
+            runs.push(Vec::new());
+        }
+    }
+    runs.iter().filter(|r| r.len() >= 2).any(|r| if asked.is_empty() { true } else { asked.iter().any(|a| r.contains(a)) && r.iter().any(|w| !asked.contains(w)) })
+}
+
 /// `Anna: I went…` → `I went…`: a chat line's speaker is who said it, not the answer (unless
 /// the question asks about the label itself: `Deposit: £1,327` keeps its label for matching).
 pub fn without_speaker<'a>(sentence: &'a str, terms: &[Term]) -> &'a str {
@@ -347,7 +371,14 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
     // else its first name; then the same in the whole sentence.
     let titled = found.iter().find_map(|cs| cs.iter().find(|c| who && c.0));
     let per_clause = || found.iter().find_map(|cs| cs.iter().find(|c| c.1 >= 2).or(cs.first()));
-    titled.or_else(per_clause).map(|c| c.2.clone())
+    let whole = titled.or_else(per_clause).map(|c| c.2.clone())?;
+    // `Wie heißt meine Chefin mit Vornamen?`: the part asked for, past any title.
+    let parts: Vec<&str> = whole.split_whitespace().filter(|w| !crate::lexicon::honorifics().phrases().iter().any(|h| h.trim_end_matches('.') == w.trim_end_matches('.').to_lowercase())).collect();
+    match crate::lexicon::name_part_asked(ask.question) {
+        Some(0) if parts.len() >= 2 => Some(parts[0].to_string()),
+        Some(1) if parts.len() >= 2 => Some(parts[parts.len() - 1].to_string()),
+        _ => Some(whole),
+    }
 }
 
 /// `Okonkwo`: a capital then lower-case letters only.
@@ -490,7 +521,9 @@ mod tests {
     use crate::memory::date::timestamp;
 
     fn ask_of<'a>(question: &'a str, terms: &'a [Term], times: &'a [(String, When)]) -> Ask<'a> {
-        Ask { question, terms, kind: crate::lexicon::question_kind(question), written: timestamp(2030, 3, 9), times, lang: "en", next: None }
+        // As memory QA reads it: a question that asks for a name is a `who`.
+        let kind = if crate::lexicon::asks_name(question) { Some("who") } else { crate::lexicon::question_kind(question) };
+        Ask { question, terms, kind, written: timestamp(2030, 3, 9), times, lang: "en", next: None }
     }
 
     fn answer(question: &str, sentence: &str) -> Option<String> {
@@ -542,6 +575,10 @@ mod tests {
         assert_eq!(answer("How long ago was Priya's 30th birthday party?", "We threw my 30th birthday party 6 years ago.").as_deref(), Some("6 years ago"));
         assert_eq!(answer("How much was the boiler repair?", "Boiler repair: £412.50, paid by card").as_deref(), Some("£412.50"));
         assert_eq!(answer("Who is my manager?", "My manager is Dr. Ada Quist (head of unit).").as_deref(), Some("Dr Ada Quist"));
+        // One part of the name, when the question asks for it, in its own language.
+        assert_eq!(answer("What is my manager's first name?", "My manager is Dr. Ada Quist (head of unit).").as_deref(), Some("Ada"));
+        assert_eq!(answer("Wie lautet der Nachname meines Vermieters?", "Mein Vermieter ist Herr Bruno Falk aus Gohlis.").as_deref(), Some("Falk"));
+        assert_eq!(answer("Vad heter min tandläkare i förnamn?", "Min tandläkare är Dr Sanna Ekberg på Vasagatan.").as_deref(), Some("Sanna"));
         // A section number is not an amount.
         assert_eq!(answer("How many days of leave do I get?", "§2 Leave: 25 days.").as_deref(), Some("25 days"));
     }

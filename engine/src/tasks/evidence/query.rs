@@ -106,6 +106,9 @@ pub struct Term {
     pub alternatives: Vec<String>,
     /// Written with a capital inside the query (a name): must be matched for an answer.
     pub proper: bool,
+    /// A word that says how the question asks (`heißt`, `s'appelle`): a sentence that uses it
+    /// too matches better, but one that does not still covers the question.
+    pub optional: bool,
 }
 
 /// The query's terms: index terms minus question words, each with synonyms and, for relation
@@ -116,6 +119,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
     let lead = question_phrase_len(query);
     let lang = crate::text::lang::of_question(query);
     let raw: Vec<&str> = query.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty()).skip(lead).collect();
+    let naming = crate::lexicon::name_question_words(query);
     for (i, w) in raw.iter().enumerate() {
         let w = w.trim_matches(['\'', '-']);
         let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
@@ -123,7 +127,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         // Question and function words of any language say what is asked, not what about; so
         // do the words for new and old (`neuen`, `nueva`), as `new` does in English.
         // So do the auxiliaries of the question's language (`Wann war der Umzug?`).
-        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l)) {
+        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l)) {
             continue;
         }
         for t in terms(bare) {
@@ -166,7 +170,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                 && !CALENDAR_WORDS.contains(&lower.as_str())
                 && bare.len() > 1
                 && lower != "i";
-            out.push(Term { stem: t, alternatives, proper });
+            out.push(Term { stem: t, alternatives, proper, optional: naming.contains(&lower) });
         }
     }
     // `job title`: `title` is a term of its own, so it is no longer also an alternative of `job`
@@ -175,6 +179,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
     for t in out.iter_mut() {
         t.alternatives.retain(|a| !own.contains(a));
     }
+    // The words that say how the question asks come last: the first term is the head.
+    out.sort_by_key(|t| t.optional);
     out
 }
 

@@ -36,7 +36,8 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
         // The question's first topic word is its head (`which seat…`, `when is my sister's…`).
         .map(|(i, w)| if i == 0 { w * HEAD_WEIGHT } else { w })
         .collect();
-    let total: f32 = weight.iter().sum::<f32>().max(1e-6);
+    // An optional term adds to a sentence that matches it, and is not missed where it is not.
+    let total: f32 = weight.iter().zip(query).filter(|(_, t)| !t.optional).map(|(w, _)| w).sum::<f32>().max(1e-6);
     let avg_len = (sentences.iter().map(|s| s.text.len()).sum::<usize>() as f32 / n).max(1.0);
     let mut out: Vec<Scored> = sentences
         .into_iter()
@@ -45,12 +46,13 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
             let (mut s, mut cov) = (0.0, 0.0);
             let mut names_covered = true;
             for (t, w) in query.iter().zip(&weight) {
+                let counts = if t.optional { 0.0 } else { *w };
                 if matches_term(t, &body) || (t.proper && names_in_full(&t.stem, &sentence.text)) {
                     s += w;
-                    cov += w;
+                    cov += counts;
                 } else if matches_term(t, &head) {
                     s += w * 0.5;
-                    cov += w;
+                    cov += counts;
                 } else if t.proper {
                     names_covered = false;
                 }

@@ -138,8 +138,8 @@ pub(super) fn is_name_word(w: &str) -> bool {
 pub(super) fn joint_coverage(terms: &[Term], a: &Scored, b: &Scored) -> f32 {
     let text = |s: &Scored| stems(&format!("{} {} {}", s.sentence.label.as_deref().unwrap_or(""), s.sentence.text, s.sentence.heading));
     let (ta, tb) = (text(a), text(b));
-    let covered = terms.iter().filter(|t| matches_term(t, &ta) || matches_term(t, &tb)).count();
-    covered as f32 / terms.len().max(1) as f32
+    let covered = terms.iter().filter(|t| !t.optional && (matches_term(t, &ta) || matches_term(t, &tb))).count();
+    covered as f32 / terms.iter().filter(|t| !t.optional).count().max(1) as f32
 }
 
 /// True when `b` matches a word of the question (not a name) that `a` does not.

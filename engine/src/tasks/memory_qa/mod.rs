@@ -287,7 +287,13 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     // (Amounts, dates, times and codes are told by their digits; a name or a place by its shape,
     // which a fact's value need not have.)
     let typed = want.filter(|w| matches!(w, AnswerType::Amount | AnswerType::Date | AnswerType::Time | AnswerType::Code));
-    let not_the_answer = |s: &Scored| s.sentence.fact_key.is_some() && typed.is_some_and(|w| !w.found_in(&s.sentence.text, &question_words));
+    // A part of someone's name (`Vornamen`, `surname`) is in a person's fact, not in an employer's.
+    let part_asked = crate::lexicon::name_part_asked(question).is_some();
+    let not_the_answer = |s: &Scored| {
+        s.sentence.fact_key.as_deref().is_some_and(|k| {
+            typed.is_some_and(|w| !w.found_in(&s.sentence.text, &question_words)) || (part_asked && !matches!(k, "name" | "given-name" | "family-name" | "partner" | "family" | "friends" | "people"))
+        })
+    };
     for s in scored.iter_mut().filter(|s| not_the_answer(s)) {
         s.score = 0.0;
     }
@@ -364,7 +370,9 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
     let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE;
     // A name the question uses must be in the evidence, unless nearly all else is.
-    if best.score <= 0.0 || !covered || !names_ok(best) {
+    // `What is Ruth's surname?` needs a sentence that gives someone's name in full.
+    let part_missing = crate::lexicon::name_part_asked(question).is_some() && !crate::tasks::answer_span::full_name_in(&best.sentence.text, question);
+    if best.score <= 0.0 || !covered || !names_ok(best) || part_missing {
         return prepared;
     }
     // Evidence: the best sentences that clear half the best score, within the budget.

@@ -559,3 +559,20 @@ fn a_fact_that_is_not_the_kind_of_answer_asked_is_no_answer() {
     let p = prepare("When do I start at Nordlicht Solar?", &Asker::User, &facts, &passages);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("3. März 2026")), "{:?}", p.extractive);
 }
+
+#[test]
+fn a_part_of_a_name_needs_the_full_name() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    let passages = [doc("Bouldering at Granite Hall with Tomas and Ilse, then pizza.", "Saturday", 1), doc("Meine Vermieterin ist Frau Greta Holm (Hausverwaltung Nord).", "Wohnung", 2)];
+    // Tomas's surname is nowhere: a place's two words are not his name.
+    let a = finish(&prepare("What's Tomas's surname?", &Asker::User, &facts, &passages), "");
+    assert!(a.dont_know, "{a:?}");
+    let a = finish(&prepare("Wie heißt meine Vermieterin mit Vornamen?", &Asker::User, &facts, &passages), "");
+    assert_eq!(a.text, "Greta", "{a:?}");
+    // An employer's two words are not the boss's name.
+    let facts = vec![FactView::new("given-name", "Lena", false), FactView::new("organization", "Nordlicht Solar GmbH", false)];
+    let passages = [doc("Der neue Chef, Anton Rieger, kommt aus Graz und fährt Rad.", "Team", 1)];
+    let a = finish(&prepare("Wie heißt mein Chef mit Vornamen?", &Asker::User, &facts, &passages), "");
+    assert_eq!(a.text, "Anton", "{a:?}");
+}
+
