@@ -29,7 +29,7 @@ fn pack_writes_a_store_ready_zip() {
 fn manifest_check_refuses_unused_permissions() {
     let dir = tempfile::tempdir().unwrap();
     let src = secondself::extension_dir();
-    for f in ["manifest.json", "background/router.js", "content/chat-runner.js"] {
+    for f in ["manifest.json", "background/router.js", "background/chrome.js", "content/chat-runner.js"] {
         let dest = dir.path().join(f);
         std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
         std::fs::copy(src.join(f), dest).unwrap();

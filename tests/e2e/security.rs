@@ -280,3 +280,43 @@ async fn concurrent_writes_end_as_a_serial_order_would() {
     assert!(facts.iter().any(|f| f["key"] == "t-shirt-size" && f["value"] == "M"), "the pin was lost: {facts:?}");
     env.close().await;
 }
+
+/// Delete all while a page is being filled: whatever order the two land in, once Delete all has
+/// answered, no fill gives anything (no facts cached from before the deletion).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_all_while_a_page_fills_leaves_nothing_to_fill() {
+    let (env, ext, page) = persona_and_page("/demo/checkout.html").await;
+    let url = env.server.url("/demo/checkout.html");
+    click_element(&page, "#first").await.unwrap();
+    let before = to_content_script(&ext, &url, "content.autofill").await.unwrap();
+    assert!(before["filled"].as_u64().unwrap_or(0) >= 8, "the persona fills the form first: {before}");
+    let _ = to_content_script(&ext, &url, "content.autofill-undo").await.unwrap();
+    // A fill (classify, plan, fill) and Delete all, sent at once.
+    let raced: Value = js(
+        &ext,
+        &format!(
+            r#"(async () => {{
+                let tab = null;
+                for (const t of await chrome.tabs.query({{}})) {{
+                    const pong = await SecondSelfProtocol.request({{ kind: "content.ping", tabId: t.id }}).catch(() => null);
+                    if (pong && pong.url === {url}) tab = t;
+                }}
+                const fill = SecondSelfProtocol.request({{ kind: "content.autofill", tabId: tab.id }}).then((r) => r.filled, (e) => String(e));
+                const clear = SecondSelfProtocol.request({{ kind: "memory.clear" }}).then((r) => r.kind, (e) => String(e));
+                return await Promise.all([fill, clear]);
+            }})()"#,
+            url = serde_json::to_string(&url).unwrap()
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(raced[1], "memory.profile", "Delete all answered: {raced}");
+    let _ = to_content_script(&ext, &url, "content.autofill-undo").await;
+    click_element(&page, "#first").await.unwrap();
+    let after = to_content_script(&ext, &url, "content.autofill").await.unwrap();
+    assert_eq!(after["filled"], 0, "a fill after Delete all used deleted facts: {after}");
+    for id in ["first", "last", "email", "city"] {
+        assert_eq!(value(&page, id).await, "", "{id} was filled after Delete all");
+    }
+    env.close().await;
+}
