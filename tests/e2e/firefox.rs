@@ -107,6 +107,9 @@ async fn firefox_engine_answers_from_the_background_page_and_the_sidebar_shows_i
     // Unknown kinds are refused before they reach the engine.
     let refused: bool = env.js("SecondSelfProtocol.request({ kind: 'engine.nope' }).then(() => false, () => true)").await;
     assert!(refused);
+    // As wide as Firefox's sidebar, for the README.
+    env.fx.client.set_window_size(440, 820).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let png = env.fx.client.screenshot().await.unwrap();
     std::fs::write(secondself::repo_dir().join("docs/screenshots/firefox-sidebar.png"), png).unwrap();
     env.close().await;
