@@ -337,6 +337,7 @@ pub fn fact_kinds_named(text: &str) -> Vec<&'static str> {
 /// (`mobilnumret`, `Festnetznummer`). A diet's name (`vegan`, `pescetariana`) names the diet kind.
 pub fn fact_kind_asked(question: &str) -> Option<(&'static str, bool)> {
     let padded = padded_words(question);
+    let tokens: Vec<&str> = padded.split_whitespace().collect();
     // Words as the question writes them, elisions split off (`j'habite`, `what's`).
     let words: Vec<String> = padded.split_whitespace().flat_map(|w| w.split(['\'', '’'])).filter(|w| !w.is_empty()).map(str::to_string).collect();
     let mut score = [0f32; FACT_KINDS.len()];
@@ -346,7 +347,7 @@ pub fn fact_kind_asked(question: &str) -> Option<(&'static str, bool)> {
     for l in &fact_words().lines {
         for (i, item) in l.items.iter().enumerate() {
             for p in item.iter().filter(|p| p.contains(' ')) {
-                if says_phrase(&padded, p) {
+                if says_phrase(&padded, &tokens, p) {
                     score[i] += 3.0;
                     for pw in p.split_whitespace().flat_map(|w| w.split(['\'', '’'])) {
                         for (j, w) in words.iter().enumerate() {
@@ -437,11 +438,15 @@ pub fn is_name_part_word(word: &str) -> bool {
 /// Whether the padded words say the phrase `p`, its words in order, with at most one function
 /// word between them (a question puts the subject inside: `don't I like`, `mag ich nicht`,
 /// `gillar jag inte`).
-fn says_phrase(padded: &str, p: &str) -> bool {
+fn says_phrase(padded: &str, tokens: &[&str], p: &str) -> bool {
+    let mut parts = p.split_whitespace();
+    // Most phrases are not in the question at all: its first word decides that cheaply.
+    if !parts.next().is_some_and(|first| tokens.contains(&first)) {
+        return false;
+    }
     if padded.contains(&format!(" {p} ")) {
         return true;
     }
-    let tokens: Vec<&str> = padded.split_whitespace().collect();
     let parts: Vec<&str> = p.split_whitespace().collect();
     (0..tokens.len()).any(|start| {
         let (mut at, mut skipped) = (start, false);
