@@ -64,8 +64,7 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
 /// question for one part of a name needs. When the question names the person (`Jonah's
 /// surname`), the full name must be theirs.
 pub fn full_name_in(text: &str, question: &str) -> bool {
-    let titles = crate::lexicon::honorifics().phrases();
-    let is_title = |w: &str| titles.iter().any(|h| h.trim_end_matches('.') == w.trim_end_matches('.').to_lowercase());
+    let is_title = is_honorific;
     // The names the question uses: capitalised words past its first.
     let asked: Vec<String> = super::evidence::query_terms(question, &[]).into_iter().filter(|t| t.proper).map(|t| t.stem).collect();
     let mut runs: Vec<Vec<String>> = vec![Vec::new()];
@@ -342,7 +341,7 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
         for (i, w) in words.iter().enumerate() {
             let c = core(w);
             let lower = c.to_lowercase();
-            let title = crate::lexicon::honorifics().phrases().iter().any(|h| h.trim_end_matches('.') == lower);
+            let title = is_honorific(&lower);
             let capital = c.chars().next().is_some_and(char::is_uppercase) && c.chars().count() > 1;
             let calendar = crate::text::dates::weekday_number(c).is_some() || crate::text::dates::month_number(c).is_some();
             let new = !question.contains(&lower) && (title || !crate::lexicon::is_everyday_word(&lower)) && !calendar;
@@ -373,12 +372,18 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
     let per_clause = || found.iter().find_map(|cs| cs.iter().find(|c| c.1 >= 2).or(cs.first()));
     let whole = titled.or_else(per_clause).map(|c| c.2.clone())?;
     // `Wie heißt meine Chefin mit Vornamen?`: the part asked for, past any title.
-    let parts: Vec<&str> = whole.split_whitespace().filter(|w| !crate::lexicon::honorifics().phrases().iter().any(|h| h.trim_end_matches('.') == w.trim_end_matches('.').to_lowercase())).collect();
+    let parts: Vec<&str> = whole.split_whitespace().filter(|w| !is_honorific(w)).collect();
     match crate::lexicon::name_part_asked(ask.question) {
         Some(0) if parts.len() >= 2 => Some(parts[0].to_string()),
         Some(1) if parts.len() >= 2 => Some(parts[parts.len() - 1].to_string()),
         _ => Some(whole),
     }
+}
+
+/// Whether a word is a title (`Dr`, `Dr.`, `Frau`, `Mme`), in any language (`lexicon/honorifics.txt`).
+fn is_honorific(word: &str) -> bool {
+    static S: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    S.get_or_init(|| crate::lexicon::honorifics().phrases().iter().map(|h| h.trim_end_matches('.').to_string()).collect()).contains(&word.trim_end_matches('.').to_lowercase())
 }
 
 /// `Okonkwo`: a capital then lower-case letters only.
