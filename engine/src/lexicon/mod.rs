@@ -226,6 +226,12 @@ pub fn is_function_word(word: &str) -> bool {
     S.get_or_init(|| stopwords().phrases().into_iter().collect()).contains(word)
 }
 
+/// Whether `word` (lower case) is a preposition of place in language `lang` (`nach` in German):
+/// it says where, never what a question is about.
+pub fn is_preposition_in(word: &str, lang: &str) -> bool {
+    place_prepositions().lang(lang).is_some_and(|l| l.items.iter().any(|i| i.iter().any(|w| w == word)))
+}
+
 /// Whether `word` (lower case) is a form of an auxiliary verb in language `lang` (`war` in German,
 /// not in English).
 pub fn is_auxiliary_in(word: &str, lang: &str) -> bool {

@@ -17,7 +17,7 @@
 //! about any topic; a span that says nothing (only function words) is no span, and the caller
 //! keeps the sentence.
 
-use super::evidence::{matches_term, stems, Term};
+use super::evidence::{matches_term, same_word, stems, Term};
 use crate::memory::Timestamp;
 use crate::text::relative::{self, When};
 
@@ -81,6 +81,24 @@ pub fn full_name_in(text: &str, question: &str) -> bool {
         }
     }
     runs.iter().filter(|r| r.len() >= 2).any(|r| if asked.is_empty() { true } else { asked.iter().any(|a| r.contains(a)) && r.iter().any(|w| !asked.contains(w)) })
+}
+
+/// The answer a heading gives (`# Ghent, 3–9 June 2024` for `where` or `when`), for a sentence
+/// whose own words match none of the question's: the note is about the heading's place or day,
+/// its sentences are details of it.
+pub fn heading_span(heading: &str, ask: &Ask) -> Option<String> {
+    let heading = heading.rsplit(" > ").next().unwrap_or(heading).trim();
+    match ask.kind {
+        Some("when") => {
+            let dates = crate::text::dates::dates_in(heading);
+            let (first, last) = (dates.first()?, dates.last()?);
+            let from = crate::text::dates::range_start(heading, first);
+            Some(heading[from..last.end].trim().trim_end_matches(['.', ',']).to_string())
+        }
+        // A place leads or follows the heading's words: its first name that the question does not use.
+        Some("where") => name(heading, &Ask { kind: Some("who"), ..*ask }).filter(|n| n.split_whitespace().count() <= 3),
+        _ => None,
+    }
 }
 
 /// `Anna: I went…` → `I went…`: a chat line's speaker is who said it, not the answer (unless
@@ -344,7 +362,10 @@ fn name(text: &str, ask: &Ask) -> Option<String> {
             let title = is_honorific(&lower);
             let capital = c.chars().next().is_some_and(char::is_uppercase) && c.chars().count() > 1;
             let calendar = crate::text::dates::weekday_number(c).is_some() || crate::text::dates::month_number(c).is_some();
-            let new = !question.contains(&lower) && (title || !crate::lexicon::is_everyday_word(&lower)) && !calendar;
+            // A name the question uses, or one it points at through a relation word (`my
+            // brother` → the brother's name), is who is asked about, not the answer.
+            let named = question.contains(&lower) || ask.terms.iter().any(|t| t.stem == lower || (t.proper && same_word(&t.stem, &lower)) || (!t.proper && t.alternatives.contains(&lower) && is_name_shaped(c)));
+            let new = !named && (title || !crate::lexicon::is_everyday_word(&lower)) && !calendar;
             // The first word of a sentence is capitalised by position: for `who`, a name when it
             // is name-shaped and not an everyday word (`Okonkwo is…`); otherwise never.
             // A title (`Dr`, `Mr`) starts a name wherever it stands.

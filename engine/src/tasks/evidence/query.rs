@@ -126,8 +126,9 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         let lower = bare.to_lowercase();
         // Question and function words of any language say what is asked, not what about; so
         // do the words for new and old (`neuen`, `nueva`), as `new` does in English.
-        // So do the auxiliaries of the question's language (`Wann war der Umzug?`).
-        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l)) {
+        // So do the auxiliaries and prepositions of place of the question's language (`Wann war
+        // der Umzug nach …?`).
+        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l) || crate::lexicon::is_preposition_in(&lower, l)) {
             continue;
         }
         for t in terms(bare) {
@@ -148,12 +149,19 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     alternatives.push(st);
                 }
             }
-            if RELATION_WORDS.contains(&lower.as_str()) {
-                let group: Vec<&str> = RELATION_GROUPS.iter().find(|(g, _)| *g == lower).map(|(_, m)| m.to_vec()).unwrap_or_else(|| vec![lower.as_str()]);
-                alternatives.extend(group.iter().filter(|g| **g != lower).map(|g| stem(g)));
+            // A relation word in any language (`Bruder`, `syster`) is read as the English one the
+            // profile's people facts are written with.
+            let relation: Option<String> = if RELATION_WORDS.contains(&lower.as_str()) {
+                Some(lower.clone())
+            } else {
+                translations(&lower, lang).into_iter().find(|w| RELATION_WORDS.contains(&w.as_str()))
+            };
+            if let Some(relation) = relation {
+                let group: Vec<&str> = RELATION_GROUPS.iter().find(|(g, _)| *g == relation).map(|(_, m)| m.to_vec()).unwrap_or_else(|| vec![relation.as_str()]);
+                alternatives.extend(group.iter().filter(|g| **g != relation && **g != lower).map(|g| stem(g)));
                 for f in facts.iter().filter(|f| matches!(f.key.as_str(), "family" | "friends" | "people" | "partner")) {
                     let vw = words(&f.value);
-                    if vw.iter().any(|x| group.contains(&x.as_str())) || (f.key == "partner" && lower == "partner") {
+                    if vw.iter().any(|x| group.contains(&x.as_str())) || (f.key == "partner" && relation == "partner") {
                         if let Some(name) = f.value.split([' ', ',', '(']).next().filter(|n| !n.is_empty()) {
                             alternatives.push(stem(&name.to_lowercase()));
                         }

@@ -15,6 +15,9 @@ pub struct Scored {
     pub names_covered: bool,
 }
 
+/// What a name the question uses counts when only the sentence's section says it.
+pub const SECTION_WEIGHT: f32 = 0.25;
+
 /// Extra weight of the query's first term.
 pub const HEAD_WEIGHT: f32 = 1.5;
 
@@ -25,6 +28,15 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
         .iter()
         .map(|s| (stems(&format!("{} {}", s.label.as_deref().unwrap_or(""), s.text)), stems(&s.heading)))
         .collect();
+    // The words of each section (one passage's sentences under one heading): a name the
+    // question uses may be said a line away in the same note (`# Moving checklist` / `Moving day:
+    // Saturday 3 May` / `To: … Aarhus`), which is still this sentence's context.
+    let mut sections: std::collections::HashMap<(usize, &str), Vec<String>> = std::collections::HashMap::new();
+    for (s, (body, _)) in sentences.iter().zip(&stems_of) {
+        if let Some(p) = s.passage {
+            sections.entry((p, s.heading.as_str())).or_default().extend(body.iter().cloned());
+        }
+    }
     let n = sentences.len().max(1) as f32;
     let weight: Vec<f32> = query
         .iter()
@@ -39,13 +51,21 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
     // An optional term adds to a sentence that matches it, and is not missed where it is not.
     let total: f32 = weight.iter().zip(query).filter(|(_, t)| !t.optional).map(|(w, _)| w).sum::<f32>().max(1e-6);
     let avg_len = (sentences.iter().map(|s| s.text.len()).sum::<usize>() as f32 / n).max(1.0);
+    let section_has: Vec<Vec<bool>> = sentences
+        .iter()
+        .map(|s| {
+            let words = s.passage.and_then(|p| sections.get(&(p, s.heading.as_str())));
+            query.iter().map(|t| t.proper && words.is_some_and(|w| matches_term(t, w))).collect()
+        })
+        .collect();
     let mut out: Vec<Scored> = sentences
         .into_iter()
         .zip(stems_of)
-        .map(|(sentence, (body, head))| {
+        .zip(section_has)
+        .map(|((sentence, (body, head)), in_section)| {
             let (mut s, mut cov) = (0.0, 0.0);
             let mut names_covered = true;
-            for (t, w) in query.iter().zip(&weight) {
+            for ((t, w), in_section) in query.iter().zip(&weight).zip(in_section) {
                 let counts = if t.optional { 0.0 } else { *w };
                 if matches_term(t, &body) || (t.proper && names_in_full(&t.stem, &sentence.text)) {
                     s += w;
@@ -53,6 +73,10 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
                 } else if matches_term(t, &head) {
                     s += w * 0.5;
                     cov += counts;
+                } else if in_section {
+                    // Named in the sentence's section only: context, at a quarter of the weight.
+                    s += w * SECTION_WEIGHT;
+                    cov += counts * 0.5;
                 } else if t.proper {
                     names_covered = false;
                 }

@@ -473,6 +473,13 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         let (times, written) = span_ask(s);
         let next = following(s, passages);
         let ask = answer_span::Ask { question, terms: &terms, kind, written, times: &times, lang, next: next.as_deref() };
+        // Matched by its heading alone, the sentence is a detail of what the heading names.
+        let body = stems(&format!("{} {}", s.sentence.label.as_deref().unwrap_or(""), s.sentence.text));
+        if s.sentence.fact_key.is_none() && !terms.iter().any(|t| !t.optional && matches_term(t, &body)) {
+            if let Some(h) = answer_span::heading_span(&s.sentence.heading, &ask) {
+                return (Some(h), sentence);
+            }
+        }
         // A chat line answers without its speaker's label (the source under it says who).
         let said = answer_span::without_speaker(&sentence, &terms).to_string();
         (answer_span::span(&sentence, &ask), said)

@@ -576,3 +576,42 @@ fn a_part_of_a_name_needs_the_full_name() {
     assert_eq!(a.text, "Anton", "{a:?}");
 }
 
+
+#[test]
+fn a_name_said_a_line_away_in_the_same_note_still_places_the_sentence() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    // `a` is a preposition in Italian, not a topic; `Bologna` is in the note, not in the sentence.
+    let passages = [
+        doc("Il concerto è venerdì 14 novembre 2025, ore 21.\nBiglietti: fila G, posti 8 e 9.\nParcheggio: Piazza VIII Agosto, Bologna", "Concerto", 1),
+        doc("Treno per Bologna prenotato, carrozza 5.", "Viaggio", 2),
+    ];
+    let p = prepare("Quando è il concerto a Bologna?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("14 novembre 2025")), "{:?}", p.extractive);
+    // A name no line of the note says is still missing.
+    let p = prepare("Quando è il concerto a Verona?", &Asker::User, &facts, &passages);
+    assert_eq!(p.route, Route::DontKnow, "{:?}", p.extractive);
+}
+
+#[test]
+fn the_person_a_relation_word_points_at_is_not_the_answer() {
+    let facts = vec![FactView::new("given-name", "Lena", false), FactView::new("family", "Sofia (sister)", false)];
+    let passages = [
+        doc("Sofia ha adottato un cane, si chiama Briciola.", "Famiglia", 1),
+        doc("Cena da Sofia sabato, porto il tiramisù.", "Sabato", 2),
+        doc("Il cane dei vicini abbaia tutta la notte.", "Casa", 3),
+    ];
+    let p = prepare("Come si chiama il cane di mia sorella?", &Asker::User, &facts, &passages);
+    let e = p.extractive.unwrap_or_default();
+    assert!(e.starts_with("Briciola") && !e.contains("Sofia"), "{e}");
+}
+
+#[test]
+fn a_note_matched_by_its_heading_alone_is_answered_by_the_heading() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    let passages = [doc("Spa hotel, thermal suite on both mornings.\nDinner at Bettys, then a walk in the Valley Gardens.", "Harrogate, 2–4 May 2025", 1)];
+    let p = prepare("Where did we go in May 2025?", &Asker::User, &facts, &passages);
+    assert_eq!(p.extractive.as_deref(), Some("Harrogate"), "{:?}", p.evidence);
+    // A sentence that says what the question asks answers from its own words.
+    let p = prepare("Where did we walk in May 2025?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Valley Gardens")), "{:?}", p.extractive);
+}
