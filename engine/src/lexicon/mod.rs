@@ -141,6 +141,11 @@ pub fn critic_phrases() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| Lexicon::parse_cased(include_str!("critic_phrases.txt")))
 }
+/// Whether a food suits the user: the words that ask it and the answers, per language (case kept).
+pub fn suits() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("suits.txt")))
+}
 list!(fact_words, "fact_words.txt");
 list!(now_words, "now_words.txt");
 list!(conditions, "conditions.txt");
@@ -649,6 +654,8 @@ mod tests {
         assert!(topic_signals().lines.iter().all(|l| l.items.len() == 8), "8 topics in every language");
         assert!(enhance_phrases().lines.iter().all(|l| l.items.len() == 18 && l.items[2..].iter().all(|i| i.len() == 1 && i[0].contains("{v}"))), "18 phrases in every language");
         assert!(critic_phrases().lines.iter().all(|l| l.items.len() == 3 && l.items.iter().all(|i| i[0].contains("{v}"))));
+        assert!(suits().lines.iter().all(|l| l.items.len() == 3 && l.items[1..].iter().all(|i| i[0].contains("{x}") && i[0].contains("{v}"))));
+        assert_eq!(suits().lines.len(), critic_phrases().lines.len(), "the same languages as the critic");
         assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);
         // One kind a question asks for, and whether it says nothing else.
         assert_eq!(fact_kind_asked("Wat is mijn telefoonnummer?"), Some(("phone", true)));

@@ -151,6 +151,17 @@ fn when(text: &str, ask: &Ask) -> Option<String> {
     for hay in [part, text] {
         let dates = crate::text::dates::dates_in(hay);
         if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
+            // `When does it end?` of a range: its last day; `When does it start?`: its first.
+            if dates.len() >= 2 {
+                let one = match super::evidence::bound_asked(ask.question) {
+                    Some(super::evidence::Bound::End) => Some(last),
+                    Some(super::evidence::Bound::Start) => Some(first),
+                    None => None,
+                };
+                if let Some(d) = one {
+                    return Some(hay[d.start..d.end].trim().trim_end_matches(['.', ',']).to_string());
+                }
+            }
             // Two dates in one clause are a range (`from 3 March until 2 March`): both answer.
             // `11–12 June`: a day range ending with the first date starts at its first day.
             let from = crate::text::dates::range_start(hay, first);

@@ -87,6 +87,35 @@ fn in_compound(word: &str, food: &str) -> bool {
     f >= 5 && n >= f + 3 && (word.starts_with(food) || word.ends_with(food))
 }
 
+/// How a problem is worded: `(item, language, what the text has, the user's fact)` → text.
+type Say = fn(usize, &str, &str, &str) -> String;
+
+/// The answer to the user's own `Can I eat …?` in the question's language (`lexicon/suits.txt`).
+fn suits_phrase(item: usize, lang: &str, x: &str, v: &str) -> String {
+    let lex = crate::lexicon::suits();
+    let line = lex.lang(lang).or_else(|| lex.lang("en")).expect("English suits phrases");
+    line.items[item + 1][0].replace("{x}", x).replace("{v}", v)
+}
+
+/// When the user asks whether a food suits them (`Can I bake the walnut loaf?`, `Darf ich den
+/// Sellerie-Salat essen?`) and their allergies or diet say no: the answer, in the question's
+/// language, and the fact it rests on (`key: value`). `None` when the question does not ask
+/// that or nothing rules the food out (the notes may still answer).
+pub fn unsuitable(question: &str, facts: &[FactView]) -> Option<(String, String)> {
+    let ws = words(question);
+    let asks = crate::lexicon::suits().lines.iter().any(|l| l.items[0].iter().any(|c| ws.contains(&c.to_lowercase())));
+    if !asks {
+        return None;
+    }
+    let langs = reply_langs(question, question);
+    let lang = crate::text::lang::of_question(question).or_else(|| crate::text::lang::detect(question)).unwrap_or("en");
+    let usable = || facts.iter().filter(|f| !is_sensitive(f));
+    // An allergy first (it says more than a diet), then the diet.
+    let p = usable().find_map(|f| (f.key == "allergies").then(|| allergy_problem(f, question, &langs, lang, suits_phrase)).flatten())
+        .or_else(|| usable().find_map(|f| (f.key == "diet").then(|| diet_problem(f, question, &langs, lang, suits_phrase)).flatten()))?;
+    Some((p.text, p.memory))
+}
+
 /// The problem's words in the request's language (English when it has none).
 fn phrase(item: usize, lang: &str, x: &str, v: &str) -> String {
     let lex = crate::lexicon::critic_phrases();
@@ -146,7 +175,7 @@ pub(super) fn mentioned(reply: &str, vocab: &[&str], except: &[String]) -> Vec<S
     found
 }
 
-fn diet_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str) -> Option<Problem> {
+fn diet_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str, say: Say) -> Option<Problem> {
     let v = f.value.to_lowercase();
     let items: &[usize] = if v.contains("vegan") {
         &[MEAT, FISH, ANIMAL_PRODUCTS]
@@ -162,7 +191,7 @@ fn diet_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str) -> Option
     let hits = mentioned(reply, &vocab, &[]);
     let value = f.value.trim().trim_end_matches('.');
     let said = crate::lexicon::diet_in(value, lang).unwrap_or_else(|| value.to_string());
-    (!hits.is_empty()).then(|| Problem { text: phrase(0, lang, &hits.join(", "), &said), memory: f.cite() })
+    (!hits.is_empty()).then(|| Problem { text: say(0, lang, &hits.join(", "), &said), memory: f.cite() })
 }
 
 /// True when the words of one allergy clause name `family` (`tree nuts` is not `nut`, `peanut`
@@ -176,7 +205,7 @@ fn names_family(ws: &[String], family: &str) -> bool {
     }
 }
 
-fn allergy_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str) -> Option<Problem> {
+fn allergy_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str, say: Say) -> Option<Problem> {
     let value = f.value.to_lowercase();
     // "peanuts fine", "eggs ok": parts that say what is safe.
     let (mut risky, mut safe): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
@@ -203,7 +232,7 @@ fn allergy_problem(f: &FactView, reply: &str, langs: &[&str], lang: &str) -> Opt
     // allergen table names it.
     let value = f.value.trim().trim_end_matches('.');
     let said = crate::lexicon::allergen_in(value, lang).unwrap_or_else(|| value.to_string());
-    (!hits.is_empty()).then(|| Problem { text: phrase(1, lang, &hits.join(", "), &said), memory: f.cite() })
+    (!hits.is_empty()).then(|| Problem { text: say(1, lang, &hits.join(", "), &said), memory: f.cite() })
 }
 
 /// `before 9:30` in a dislike → minutes since midnight.
@@ -338,8 +367,8 @@ pub fn critique(request: &str, reply: &str, facts: &[FactView]) -> Critique {
     let mut problems = Vec::new();
     for f in facts.iter().filter(|f| !is_sensitive(f)) {
         let p = match f.key.as_str() {
-            "diet" => diet_problem(f, reply, &langs, lang),
-            "allergies" => allergy_problem(f, reply, &langs, lang),
+            "diet" => diet_problem(f, reply, &langs, lang, phrase),
+            "allergies" => allergy_problem(f, reply, &langs, lang, phrase),
             "dislikes" => dislike_problem(f, reply, lang),
             _ => budget_problem(f, reply),
         };

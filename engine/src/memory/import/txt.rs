@@ -21,10 +21,35 @@ fn is_ruler(line: &str) -> bool {
     t.len() >= 3 && t.chars().all(|c| matches!(c, '=' | '-' | '_' | '*' | '~'))
 }
 
+/// A line underlined by `====` or `----` (the setext convention of plain text and Markdown),
+/// at most a dozen words and not itself a ruler: its level (1 for `=`, 2 for `-`).
+fn underlined(line: &str, next: Option<&&str>) -> Option<u8> {
+    let t = line.trim();
+    let under = next.map(|n| n.trim()).filter(|n| is_ruler(n))?;
+    if t.is_empty() || is_ruler(t) || t.split_whitespace().count() > 12 {
+        return None;
+    }
+    match under.chars().next() {
+        Some('=') => Some(1),
+        Some('-') => Some(2),
+        _ => None,
+    }
+}
+
 /// Text → document (shared with `.eml` bodies).
 pub fn parse_text(text: &str) -> Document {
     let mut blocks = Vec::new();
     for p in paragraphs(text) {
+        let all: Vec<&str> = p.lines().collect();
+        // `Tenancy summary` over `===============`: a heading, the lines after it its text.
+        if let Some(level) = underlined(all[0], all.get(1)) {
+            blocks.push(Block::Heading { level, text: all[0].trim().to_string(), dated: None });
+            let rest: Vec<&str> = all[2..].iter().copied().filter(|l| !is_ruler(l)).collect();
+            if !rest.is_empty() {
+                blocks.push(Block::Para(rest.join("\n")));
+            }
+            continue;
+        }
         let lines: Vec<&str> = p.lines().filter(|l| !is_ruler(l)).collect();
         let Some(first) = lines.first() else { continue };
         if is_caps_heading(first) {
@@ -66,6 +91,19 @@ mod tests {
         assert_eq!(d.blocks[1], Block::Para("Engineer".into()));
         assert_eq!(d.blocks[2], Block::Heading { level: 2, text: "EXPERIENCE".into(), dated: None });
         assert_eq!(d.blocks[4], Block::Para("plain para.".into()));
+    }
+
+    #[test]
+    fn underlined_lines_become_headings() {
+        let d = parse_text("Allotment plot (notes for the club)\n==================================\n\nPlot 14, rented since 2019.\n");
+        assert_eq!(d.blocks[0], Block::Heading { level: 1, text: "Allotment plot (notes for the club)".into(), dated: None });
+        assert_eq!(d.blocks[1], Block::Para("Plot 14, rented since 2019.".into()));
+        let d = parse_text("Seeds to order\n--------------\nleeks, chard\n");
+        assert_eq!(d.blocks[0], Block::Heading { level: 2, text: "Seeds to order".into(), dated: None });
+        assert_eq!(d.blocks[1], Block::Para("leeks, chard".into()));
+        // A long line over a ruler is a paragraph, not a title.
+        let d = parse_text("This line is a whole sentence of many words that goes on past any title's length.\n-----\n");
+        assert!(matches!(&d.blocks[0], Block::Para(_)), "{:?}", d.blocks);
     }
 
     #[test]

@@ -109,6 +109,36 @@ pub struct Term {
     /// A word that says how the question asks (`heißt`, `s'appelle`): a sentence that uses it
     /// too matches better, but one that does not still covers the question.
     pub optional: bool,
+    /// A word for the start or end of something (`end`, `endet`, `commence`): a sentence with a
+    /// range of dates (`from 1 May 2025 to 30 April 2026`) says it.
+    pub bound: Option<Bound>,
+}
+
+/// Which end of a span of time a word asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Start,
+    End,
+}
+
+/// The end of a span of time `word` names, in any language of the concepts lexicon (the lines
+/// whose English words are `start…` and `end…`).
+pub fn bound_of(word: &str) -> Option<Bound> {
+    let w = word.to_lowercase();
+    crate::lexicon::concepts().iter().find_map(|c| {
+        let en = c.words.iter().find(|(l, _)| *l == "en").map(|(_, ws)| ws.first().map(String::as_str).unwrap_or(""))?;
+        let bound = match en {
+            "start" => Bound::Start,
+            "end" => Bound::End,
+            _ => return None,
+        };
+        c.words.iter().any(|(_, ws)| ws.iter().any(|x| *x == w)).then_some(bound)
+    })
+}
+
+/// The end of a span of time the question asks for (`When does the lease end?`), if any.
+pub fn bound_asked(question: &str) -> Option<Bound> {
+    question.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).find_map(bound_of)
 }
 
 /// The query's terms: index terms minus question words, each with synonyms and, for relation
@@ -178,7 +208,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                 && !CALENDAR_WORDS.contains(&lower.as_str())
                 && bare.len() > 1
                 && lower != "i";
-            out.push(Term { stem: t, alternatives, proper, optional: naming.contains(&lower) });
+            out.push(Term { stem: t, alternatives, proper, optional: naming.contains(&lower), bound: bound_of(&lower) });
         }
     }
     // `job title`: `title` is a term of its own, so it is no longer also an alternative of `job`

@@ -28,6 +28,7 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
         .iter()
         .map(|s| (stems(&format!("{} {}", s.label.as_deref().unwrap_or(""), s.text)), stems(&s.heading)))
         .collect();
+    let query = &with_other_spellings(query, &sentences, &stems_of);
     // The words of each section (one passage's sentences under one heading): a name the
     // question uses may be said a line away in the same note (`# Moving checklist` / `Moving day:
     // Saturday 3 May` / `To: … Aarhus`), which is still this sentence's context.
@@ -67,7 +68,9 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
             let mut names_covered = true;
             for ((t, w), in_section) in query.iter().zip(&weight).zip(in_section) {
                 let counts = if t.optional { 0.0 } else { *w };
-                if matches_term(t, &body) || (t.proper && names_in_full(&t.stem, &sentence.text)) {
+                // `When does the lease end?`: `from 1 May 2025 to 30 April 2026` says it.
+                let says_bound = t.bound.is_some() && crate::text::dates::dates_in(&sentence.text).len() >= 2;
+                if matches_term(t, &body) || (t.proper && names_in_full(&t.stem, &sentence.text)) || says_bound {
                     s += w;
                     cov += counts;
                 } else if matches_term(t, &head) {
@@ -89,6 +92,50 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
     // Best first; among equals the newer sentence first (the newest source wins).
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
     out
+}
+
+/// A name the question uses that no candidate writes as the question does may be written in
+/// the notes' language (`Munich` / `München`, `Lisbon` / `Lisboa`, `Seville` / `Sevilla`): the
+/// capitalised words of the candidates within two letters of it (three for a name of six or
+/// more; accents aside, the same first
+/// three letters) become its alternatives. Only then: a name the notes do write is not
+/// confused with a neighbour of it (`Anna` / `Anne`).
+fn with_other_spellings(query: &[Term], sentences: &[Sentence], stems_of: &[(Vec<String>, Vec<String>)]) -> Vec<Term> {
+    let mut out = query.to_vec();
+    for t in out.iter_mut().filter(|t| t.proper && t.stem.chars().count() >= 4) {
+        if stems_of.iter().any(|(a, b)| matches_term(t, a) || matches_term(t, b)) {
+            continue;
+        }
+        let want = crate::text::fold(&t.stem);
+        for s in sentences {
+            for w in format!("{} {}", s.heading, s.text).split(|c: char| !c.is_alphanumeric()).filter(|w| w.starts_with(char::is_uppercase)) {
+                let f = crate::text::fold(w);
+                let most = if want.chars().count() >= 6 { 3 } else { 2 };
+                let close = f.chars().count() >= 4 && f.chars().take(3).eq(want.chars().take(3)) && edit_distance(&f, &want) <= most;
+                let st = crate::retrieval::index::stem(&w.to_lowercase());
+                if close && !t.alternatives.contains(&st) {
+                    t.alternatives.push(st);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// True when `text` writes in full a name the question shortens (`Ros` for `Rosalind`, `Alex`

@@ -43,6 +43,9 @@ pub fn finish_traced(prepared: &Prepared, model_text: &str) -> (Answer, Said) {
         Route::DontKnow => {
             return (Answer { text: reply_text(&prepared.question, third as usize), citations: Vec::new(), dont_know: true }, Said::Rule);
         }
+        Route::Known => {
+            return (Answer { text: prepared.extractive.clone().unwrap_or_default(), citations: prepared.evidence.clone(), dont_know: false }, Said::Rule);
+        }
         Route::Model => {}
     }
     let mut kept: Vec<String> = Vec::new();

@@ -79,6 +79,9 @@ pub enum Route {
     DontKnow,
     /// A third party asked for something never shared (ids, health, finances, home address).
     Decline,
+    /// The user's own facts answer it without the model (`Can I eat the satay?` when they are
+    /// allergic to peanuts): [`Prepared::extractive`] is the answer.
+    Known,
 }
 
 /// A question ready for the model.
@@ -208,6 +211,15 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     if third && asks_never_shared(question) {
         prepared.route = Route::Decline;
         return prepared;
+    }
+    // `Can I eat …?`: the user's allergies and diet say no before any note is read.
+    if !third && AnswerType::of(question).is_none() && crate::lexicon::question_kind(question).is_none() {
+        if let Some((answer, fact)) = crate::tasks::critic::unsuitable(question, facts) {
+            prepared.route = Route::Known;
+            prepared.extractive = Some(answer);
+            prepared.evidence = vec![Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: format!("my {fact}"), date: None }];
+            return prepared;
+        }
     }
     // Third parties: sensitive facts and sentences are out before anything is scored.
     let usable_facts: Vec<FactView> = facts.iter().filter(|f| !third || !is_sensitive(f)).cloned().collect();

@@ -96,22 +96,26 @@ pub(super) fn is_courtesy(text: &str) -> bool {
 /// Parenthesised asides that give the value something used to have (`(from £41,000)`, `(was
 /// Dr Lindqvist)`): an answer about now does not repeat the old value.
 pub(super) fn without_old_values(text: &str) -> String {
-    let mut out = text.to_string();
-    while let Some(open) = out.find(['(', '[']) {
-        let Some(len) = out[open..].find([')', ']']) else { break };
-        let inner = out[open + 1..open + len].trim().to_lowercase();
+    // The text before `rest` is settled; asides are looked for in `rest`.
+    let mut out = String::new();
+    let mut rest = text.to_string();
+    while let Some(open) = rest.find(['(', '[']) {
+        let Some(len) = rest[open..].find([')', ']']) else { break };
+        let inner = rest[open + 1..open + len].trim().to_lowercase();
         let old = if inner.starts_with("from ") {
             inner.chars().any(|c| c.is_ascii_digit())
         } else {
             ["was ", "previously", "formerly", "used to be", "old "].iter().any(|p| inner.starts_with(p))
         };
-        if !old {
+        if old {
+            rest = format!("{}{}", rest[..open].trim_end(), &rest[open + len + 1..]);
+        } else {
             // Keep it; look for the next aside after this one.
-            let rest = without_old_values(&out[open + len + 1..]);
-            return format!("{}{rest}", &out[..open + len + 1]);
+            out.push_str(&rest[..open + len + 1]);
+            rest = rest[open + len + 1..].to_string();
         }
-        out = format!("{}{}", out[..open].trim_end(), &out[open + len + 1..]);
     }
+    out.push_str(&rest);
     // `from £41k to £44.5k`, `von 3.100 auf 3.400 €`, `de 900 à 950 €`: the old amount goes.
     static CHANGE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let change = CHANGE.get_or_init(|| {

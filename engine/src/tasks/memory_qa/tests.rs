@@ -180,6 +180,8 @@ fn a_change_keeps_the_new_amount() {
     assert_eq!(without_old_values("my rent went from £900 to £950 in May"), "my rent went to £950 in May");
     assert_eq!(without_old_values("Miete steigt von 800 € auf 850 € ab Juli"), "Miete steigt auf 850 € ab Juli");
     assert_eq!(without_old_values("from Tarnby to Holmvik"), "from Tarnby to Holmvik");
+    // Inside an aside that stays, the change still keeps only the new amount.
+    assert_eq!(without_old_values("the gym fee (it went from €29 to €34 in March) hurts"), "the gym fee (it went to €34 in March) hurts");
 }
 
 #[test]
@@ -614,4 +616,38 @@ fn a_note_matched_by_its_heading_alone_is_answered_by_the_heading() {
     // A sentence that says what the question asks answers from its own words.
     let p = prepare("Where did we walk in May 2025?", &Asker::User, &facts, &passages);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Valley Gardens")), "{:?}", p.extractive);
+}
+
+#[test]
+fn a_food_the_users_allergy_or_diet_rules_out_is_a_no_in_the_questions_language() {
+    let facts = vec![FactView::new("given-name", "Lena", false), FactView::new("allergies", "sesame", false), FactView::new("diet", "vegetarian", false)];
+    let passages = [doc("Recipe saved: tahini brownies from the Tuesday baking club.", "Recipes", 1)];
+    let p = prepare("Can I bake the tahini brownies?", &Asker::User, &facts, &passages);
+    assert_eq!(p.route, Route::Known);
+    assert!(!p.needs_model());
+    let a = finish(&p, "");
+    assert!(a.text.starts_with("No:") && a.text.contains("tahini") && a.text.contains("allergic to sesame"), "{a:?}");
+    assert!(a.citations[0].text.contains("allergies: sesame"), "{a:?}");
+    // The diet, in Dutch.
+    let p = prepare("Mag ik de soep met spek eten?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.starts_with("Nee:") && e.contains("vegetari")), "{:?}", p.extractive);
+    // Not asked whether it suits, or nothing rules it out: the notes answer as before.
+    assert_ne!(prepare("Did the baking club make tahini brownies?", &Asker::User, &facts, &passages).route, Route::Known);
+    assert_ne!(prepare("Can I eat the lentil soup?", &Asker::User, &facts, &passages).route, Route::Known);
+    // A third party is never told the user's allergies this way.
+    assert_ne!(prepare("Can Lena eat the tahini brownies?", &Asker::ThirdParty { role: "a colleague".into() }, &facts, &passages).route, Route::Known);
+}
+
+#[test]
+fn a_place_the_notes_write_in_their_own_language_is_still_the_place_asked_about() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    let passages = [
+        doc("Hotel in Lisboa gebucht: Pensão Azul, check-in 15:00, Zimmer 4.", "Reise", 1),
+        doc("Hotel in Krakau für die Konferenz noch offen.", "Konferenz", 2),
+    ];
+    let p = prepare("Which hotel did I book in Lisbon?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Pensão Azul")), "{:?}", p.extractive);
+    // A name that is nowhere, near or far, still finds nothing.
+    let p = prepare("Which hotel did I book in Lima?", &Asker::User, &facts, &passages);
+    assert_eq!(p.route, Route::DontKnow, "{:?}", p.extractive);
 }
