@@ -62,6 +62,31 @@ fn search_path() -> Option<PathBuf> {
     NAMES.iter().find_map(|name| std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file()))
 }
 
+/// Makes sure Chromium can show its UI (and `chrome.i18n`) in languages other than English:
+/// Debian splits them into `chromium-l10n`, installed here when missing (as Chromium itself is).
+pub fn ensure_languages(chrome: &Path) -> Result<()> {
+    let locales = chrome.canonicalize().unwrap_or_else(|_| chrome.to_path_buf()).parent().map(|d| d.join("locales")).unwrap_or_default();
+    let debian = Path::new("/usr/lib/chromium/locales");
+    if locales.join("de.pak").is_file() || debian.join("de.pak").is_file() {
+        return Ok(());
+    }
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _installing = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if is_debian_root() && !debian.join("de.pak").is_file() {
+        eprintln!("secondself: Chromium has no languages but English; installing Debian's `chromium-l10n` (apt-get)…");
+        let ok = Command::new("apt-get")
+            .args(["-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "chromium-l10n"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if ok && debian.join("de.pak").is_file() {
+            return Ok(());
+        }
+    }
+    bail!("Chromium has no German locale ({}).\n  fix: `apt-get install chromium-l10n`", locales.display())
+}
+
 pub(crate) fn is_debian_root() -> bool {
     let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
     root && Path::new("/etc/debian_version").exists()
@@ -78,11 +103,15 @@ pub struct LaunchOptions {
     /// to its original sites fail at once and never leave the machine, whatever the page's
     /// own block list misses).
     pub offline: bool,
+    /// The browser's language (`--lang` and `LANGUAGE`, e.g. `de`), which `chrome.i18n` answers with; the
+    /// system's when `None`. Debian's Chromium ships only English unless `chromium-l10n` is
+    /// installed ([`ensure_languages`]).
+    pub lang: Option<String>,
 }
 
 impl Default for LaunchOptions {
     fn default() -> Self {
-        LaunchOptions { headless: true, window: (1280, 900), offline: false }
+        LaunchOptions { headless: true, window: (1280, 900), offline: false, lang: None }
     }
 }
 
@@ -133,10 +162,18 @@ impl ExtensionBrowser {
         if opts.headless {
             args.push("--headless=new".into());
         }
+        if let Some(lang) = &opts.lang {
+            args.push(format!("--lang={lang}"));
+        }
         if opts.offline {
             args.push("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost".into());
         }
-        let config = BrowserConfig::builder()
+        let mut config = BrowserConfig::builder();
+        if let Some(lang) = &opts.lang {
+            // Chromium on Linux takes its language from the environment, not from `--lang`.
+            config = config.env("LANGUAGE", lang.clone()).env("LC_ALL", "C.UTF-8");
+        }
+        let config = config
             .chrome_executable(chrome)
             .disable_default_args()
             // Headless is chosen by our own `--headless=new` argument above.

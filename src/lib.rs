@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod firefox;
+pub mod locales;
 pub mod pack;
 pub mod provision;
 pub mod server;

@@ -58,6 +58,7 @@ pub fn check_extension(dir: &Path) -> Result<ManifestReport> {
     }
     refuse_test_matches(&m)?;
     refuse_hooks(dir)?;
+    crate::locales::check(dir)?;
     let csp = m["content_security_policy"]["extension_pages"].as_str().unwrap_or_default().to_string();
     if !csp.contains("'wasm-unsafe-eval'") {
         bail!("the extension-pages CSP lacks 'wasm-unsafe-eval'; the wasm engine cannot start without it");

@@ -36,3 +36,7 @@ mod training;
 /// The core flows in real Firefox (geckodriver), from `dist/firefox`.
 #[path = "e2e/firefox.rs"]
 mod firefox;
+
+/// axe-core audit of the side panel's views and its actions from the keyboard.
+#[path = "e2e/accessibility.rs"]
+mod accessibility;

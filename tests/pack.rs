@@ -193,3 +193,52 @@ fn web_ext_lint_passes_both_zips() {
     let only_chrome_files = report["warnings"].as_array().into_iter().flatten().filter_map(|m| m["file"].as_str()).all(|f| f == "manifest.json" || f == "background/chrome.js");
     assert!(only_chrome_files, "Chrome-only calls belong in background/chrome.js: {report}");
 }
+
+/// Every shipped language (en, de, fr, es, pt) has every message, and every word the side panel,
+/// the autofill menu and the chat-site buttons show is one of them; a missing translation or a
+/// string written past the messages is refused (the check `pack` runs).
+#[test]
+fn every_language_has_every_message_and_the_ui_names_them() {
+    let built = secondself::extension_dir();
+    secondself::locales::check(&built).unwrap();
+    for lang in secondself::locales::LANGUAGES {
+        assert!(secondself::locales::messages(&built, lang).unwrap().len() >= 200, "{lang} ships the whole UI");
+    }
+    let copy = |to: &std::path::Path| {
+        for sub in ["_locales/en", "_locales/de", "_locales/fr", "_locales/es", "_locales/pt", "sidepanel", "content"] {
+            std::fs::create_dir_all(to.join(sub)).unwrap();
+            for e in std::fs::read_dir(built.join(sub)).unwrap().flatten().filter(|e| e.path().is_file()) {
+                std::fs::copy(e.path(), to.join(sub).join(e.file_name())).unwrap();
+            }
+        }
+    };
+    // One German message gone.
+    let dir = tempfile::tempdir().unwrap();
+    copy(dir.path());
+    let de = dir.path().join("_locales/de/messages.json");
+    let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&de).unwrap()).unwrap();
+    m.as_object_mut().unwrap().remove("deleteConfirm");
+    std::fs::write(&de, m.to_string()).unwrap();
+    let err = secondself::locales::check(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("_locales/de") && err.contains("deleteConfirm"), "{err}");
+    // A French message left in English.
+    let dir = tempfile::tempdir().unwrap();
+    copy(dir.path());
+    let fr = dir.path().join("_locales/fr/messages.json");
+    let en: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("_locales/en/messages.json")).unwrap()).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&fr).unwrap()).unwrap();
+    m["privacyText"] = en["privacyText"].clone();
+    std::fs::write(&fr, m.to_string()).unwrap();
+    assert!(secondself::locales::check(dir.path()).unwrap_err().to_string().contains("privacyText"));
+    // Text the panel writes without a message, in its page and in a script.
+    let dir = tempfile::tempdir().unwrap();
+    copy(dir.path());
+    let page = dir.path().join("sidepanel/sidepanel.html");
+    std::fs::write(&page, std::fs::read_to_string(&page).unwrap().replace("</main>", "<p>Your notes are safe here</p></main>")).unwrap();
+    assert!(secondself::locales::check(dir.path()).unwrap_err().to_string().contains("Your notes are safe here"));
+    let dir = tempfile::tempdir().unwrap();
+    copy(dir.path());
+    let script = dir.path().join("content/autofill.js");
+    std::fs::write(&script, std::fs::read_to_string(&script).unwrap().replace("t(\"menuNever\")", "\"Never here\"")).unwrap();
+    assert!(secondself::locales::check(dir.path()).unwrap_err().to_string().contains("Never here"));
+}

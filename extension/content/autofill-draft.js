@@ -19,6 +19,7 @@
   if (globalThis.SecondSelfAutofillDraft) return;
 
   const Guard = globalThis.SecondSelfUiGuard;
+  const { t } = globalThis.SecondSelfI18n;
   const STYLE = `
     :host { all: initial !important; }
     .card { position: fixed; width: 340px; max-width: calc(100vw - 16px); background: #fff; color: #1b1240;
@@ -65,15 +66,15 @@
     const [host, root] = Guard.host("secondself-autofill", { topLayer: true });
     const card = el("div", { className: "card" });
     card.setAttribute("role", "dialog");
-    card.setAttribute("aria-label", "SecondSelf draft");
-    const title = el("h2", {}, "Draft from your memory");
-    const status = el("p", { className: "status" }, "Drafting…");
+    card.setAttribute("aria-label", t("draftCardLabel"));
+    const title = el("h2", {}, t("draftTitle"));
+    const status = el("p", { className: "status" }, t("drafting"));
     const text = el("textarea", { hidden: true });
-    text.setAttribute("aria-label", "Draft");
-    const usedTitle = el("p", { className: "status", hidden: true }, "Based on:");
+    text.setAttribute("aria-label", t("draftLabel"));
+    const usedTitle = el("p", { className: "status", hidden: true }, t("basedOn"));
     const used = el("ul", { className: "used", hidden: true });
-    const cancel = el("button", { type: "button" }, "Cancel");
-    const ok = el("button", { type: "button", className: "primary", disabled: true }, "Insert");
+    const cancel = el("button", { type: "button" }, t("cancel"));
+    const ok = el("button", { type: "button", className: "primary", disabled: true }, t("insert"));
     const row = el("div", { className: "row" });
     row.append(cancel, ok);
     card.append(title, status, text, usedTitle, used, row);
@@ -109,10 +110,10 @@
       (reply) => {
         if (state !== mine) return;
         if (!reply || !reply.text) {
-          status.textContent = "Your memory holds nothing for this question.";
+          status.textContent = t("draftNothing");
           return;
         }
-        status.textContent = reply.from_model ? "Written by your local model. Edit it if you like:" : "From your memories. Edit it if you like:";
+        status.textContent = reply.from_model ? t("draftByModel") : t("draftFromMemories");
         text.value = reply.text;
         text.hidden = false;
         for (const u of reply.used || []) {
@@ -128,7 +129,7 @@
       },
       (err) => {
         if (state !== mine) return;
-        status.textContent = `No draft: ${(err && err.message) || err}`;
+        status.textContent = t("noDraft", (err && err.message) || err);
       },
     );
   }

@@ -21,6 +21,7 @@
 (function () {
   "use strict";
   if (globalThis.SecondSelfAutofillMenu) return;
+  const { t } = globalThis.SecondSelfI18n;
 
   const SIZE = 20; // icon size in CSS px
   const Guard = globalThis.SecondSelfUiGuard;
@@ -78,7 +79,7 @@
     try {
       entries = await s.items();
     } catch (err) {
-      entries = [{ label: "SecondSelf is unavailable", detail: String((err && err.message) || err), run: null }];
+      entries = [{ label: t("menuUnavailable"), detail: String((err && err.message) || err), run: null }];
     }
     if (state !== s || s.menu.hidden) return;
     s.menu.replaceChildren();
@@ -167,8 +168,8 @@
     icon.className = "icon";
     icon.tabIndex = -1;
     icon.textContent = "S";
-    icon.title = "Fill with SecondSelf (Alt+↓)";
-    icon.setAttribute("aria-label", "SecondSelf autofill");
+    icon.title = t("menuIconTitle");
+    icon.setAttribute("aria-label", t("menuIconLabel"));
     icon.setAttribute("aria-haspopup", "menu");
     icon.setAttribute("aria-expanded", "false");
     const menu = document.createElement("div");

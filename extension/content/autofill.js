@@ -32,6 +32,7 @@
   globalThis.__secondselfAutofillRunner = true;
   const AF = globalThis.SecondSelfAutofill;
   const Menu = globalThis.SecondSelfAutofillMenu;
+  const { t } = globalThis.SecondSelfI18n;
   const Draft = globalThis.SecondSelfAutofillDraft;
   const P = globalThis.SecondSelfProtocol;
   const BLOCKED = "autofillBlocked";
@@ -197,17 +198,17 @@
   /** The menu entries for a field, from the engine's plan for it (its offers come masked). */
   function menuEntries(field, reply) {
     const entries = [];
-    if (reply.draftable) entries.push({ label: "Draft an answer from my memory", detail: "shown to you before it is inserted", run: () => draftFor(field) }, { separator: true });
+    if (reply.draftable) entries.push({ label: t("menuDraft"), detail: t("menuDraftDetail"), run: () => draftFor(field) }, { separator: true });
     entries.push(
-      { label: "Fill this form", run: () => autofill({ focus: field, scope: "form" }) },
-      { label: "Fill this field", run: () => autofill({ focus: field, scope: "field" }) },
+      { label: t("menuFillForm"), run: () => autofill({ focus: field, scope: "form" }) },
+      { label: t("menuFillField"), run: () => autofill({ focus: field, scope: "field" }) },
     );
     const offers = reply.offers || [];
     if (offers.length) entries.push({ separator: true });
     for (const o of offers) {
-      entries.push({ label: `Use ${o.label}`, detail: o.masked, run: () => autofill({ focus: field, scope: "field", pick: o.key }) });
+      entries.push({ label: t("menuUse", o.label), detail: o.masked, run: () => autofill({ focus: field, scope: "field", pick: o.key }) });
     }
-    entries.push({ separator: true }, { label: "Never on this site", run: neverOnThisSite });
+    entries.push({ separator: true }, { label: t("menuNever"), run: neverOnThisSite });
     return entries;
   }
 

@@ -19,6 +19,7 @@
   globalThis.__secondselfChatRunner = true;
 
   const sites = globalThis.SecondSelfSites || [];
+  const { t } = globalThis.SecondSelfI18n;
   const Guard = globalThis.SecondSelfUiGuard;
   const host = location.hostname;
   /** Replicas for tests live at /sites/<id>.html on a loopback host (matched in test builds only). */
@@ -98,9 +99,9 @@
     if (composerHosts.has(composer) && composerHosts.get(composer).isConnected) return;
     const [h, root] = makeHost("enhance");
     const wrap = el("div", { class: "enhance" });
-    const button = el("button", { type: "button", "data-ss": "enhance", title: "Add what SecondSelf knows about you", text: "✨ Enhance" });
+    const button = el("button", { type: "button", "data-ss": "enhance", title: t("enhanceTitle"), text: t("enhanceButton") });
     const panel = el("div", { class: "panel", "data-ss": "preview", hidden: "" });
-    const off = el("button", { type: "button", class: "off", "data-ss": "site-off", title: `Turn SecondSelf off on ${site.name}`, text: "×" });
+    const off = el("button", { type: "button", class: "off", "data-ss": "site-off", title: t("siteOffTitle", site.name), text: "×" });
     onUserClick(h, off, () => setSiteEnabled(false));
     wrap.append(button, off, panel);
     root.append(wrap);
@@ -139,22 +140,22 @@
 
   async function runEnhance(panel) {
     const composer = findComposer();
-    if (!composer) return show(panel, [el("div", { class: "error", text: "The chat box is gone; try again." })]);
+    if (!composer) return show(panel, [el("div", { class: "error", text: t("chatBoxGone") })]);
     const before = site.readComposer(composer);
-    if (!before.trim()) return show(panel, [el("div", { text: "Write your prompt first, then ✨ adds what helps." })]);
-    show(panel, [el("div", { text: "Looking through your memory…" })]);
+    if (!before.trim()) return show(panel, [el("div", { text: t("writePromptFirst") })]);
+    show(panel, [el("div", { text: t("lookingThrough") })]);
     let result;
     try {
       result = await ask({ kind: "task.enhance", site: site.id, prompt: before });
     } catch (e) {
-      return show(panel, [el("div", { class: "error", "data-ss": "error", text: `SecondSelf could not enhance: ${e.message}` })]);
+      return show(panel, [el("div", { class: "error", "data-ss": "error", text: t("couldNotEnhance", e.message) })]);
     }
-    const close = panelButton(panel, { "data-ss": "cancel", text: "Cancel" }, () => (panel.hidden = true));
+    const close = panelButton(panel, { "data-ss": "cancel", text: t("cancel") }, () => (panel.hidden = true));
     if (!result.added.length) {
-      return show(panel, [el("div", { "data-ss": "nothing", text: "Nothing in your memory adds to this prompt." }), el("div", { class: "row" }, [close])]);
+      return show(panel, [el("div", { "data-ss": "nothing", text: t("nothingAdds") }), el("div", { class: "row" }, [close])]);
     }
     const addedText = result.enhanced.slice(result.prompt.trimEnd().length).trim();
-    const insert = panelButton(panel, { "data-ss": "insert", text: "Insert" }, () => runInsert(panel, before, result.enhanced));
+    const insert = panelButton(panel, { "data-ss": "insert", text: t("insert") }, () => runInsert(panel, before, result.enhanced));
     show(panel, [
       el("div", { class: "prompt", text: result.prompt }),
       el("div", { class: "added", "data-ss": "added", text: addedText }),
@@ -165,7 +166,7 @@
   /** Writes `text` into the (freshly queried) composer and checks the editor took it. */
   async function write(text) {
     const composer = findComposer();
-    if (!composer) throw new Error("the chat box is gone");
+    if (!composer) throw new Error(t("chatBoxMissing"));
     site.insert(composer, text);
     // Editors such as Lexical commit a task later: check after that, never retry blindly.
     for (let i = 0; i < 10; i++) {
@@ -173,25 +174,25 @@
       const now = findComposer();
       if (now && site.readComposer(now).trim() === text.trim()) return;
     }
-    throw new Error("the chat box did not accept the text");
+    throw new Error(t("chatBoxRefused"));
   }
 
   async function runInsert(panel, before, enhanced) {
     try {
       await write(enhanced);
     } catch (e) {
-      return show(panel, [el("div", { class: "error", "data-ss": "error", text: `Could not insert: ${e.message}` })]);
+      return show(panel, [el("div", { class: "error", "data-ss": "error", text: t("couldNotInsert", e.message) })]);
     }
-    const undo = panelButton(panel, { "data-ss": "undo", text: "Undo" }, async () => {
+    const undo = panelButton(panel, { "data-ss": "undo", text: t("undo") }, async () => {
       try {
         await write(before);
         panel.hidden = true;
       } catch (e) {
-        show(panel, [el("div", { class: "error", "data-ss": "error", text: `Could not undo: ${e.message}` })]);
+        show(panel, [el("div", { class: "error", "data-ss": "error", text: t("couldNotUndo", e.message) })]);
       }
     });
-    const done = panelButton(panel, { "data-ss": "close", text: "Close" }, () => (panel.hidden = true));
-    show(panel, [el("div", { "data-ss": "inserted", text: "Added to your prompt." }), el("div", { class: "row" }, [undo, done])]);
+    const done = panelButton(panel, { "data-ss": "close", text: t("close") }, () => (panel.hidden = true));
+    show(panel, [el("div", { "data-ss": "inserted", text: t("addedToPrompt") }), el("div", { class: "row" }, [undo, done])]);
   }
 
   // ---- Critique -----------------------------------------------------------------------------
@@ -209,23 +210,23 @@
   function mountCritique(reply) {
     if (replyHosts.has(reply) && replyHosts.get(reply).isConnected) return;
     const [h, root] = makeHost("critique");
-    const button = el("button", { type: "button", "data-ss": "critique", title: "Check this reply against what SecondSelf knows about you", text: "Critique" });
+    const button = el("button", { type: "button", "data-ss": "critique", title: t("critiqueTitle"), text: t("critiqueButton") });
     const panel = el("div", { class: "panel", "data-ss": "critique-result", hidden: "" });
     root.append(button, panel);
     onUserClick(h, button, async () => {
-      show(panel, [el("div", { text: "Checking against your memory…" })]);
+      show(panel, [el("div", { text: t("checkingMemory") })]);
       const text = site.readReply(reply).slice(0, MAX_REPLY);
       try {
         const c = await ask({ kind: "task.critique", request: requestBefore(reply), reply: text });
-        if (c.fits) return show(panel, [el("div", { class: "fits", "data-ss": "fits", text: "✓ Fits what SecondSelf knows about you." })]);
+        if (c.fits) return show(panel, [el("div", { class: "fits", "data-ss": "fits", text: t("fits") })]);
         show(
           panel,
           c.problems.map((p) =>
-            el("div", { class: "problem", "data-ss": "problem" }, [el("div", { text: `✗ ${p.text}` }), el("div", { class: "memory", text: `From your memory: ${p.memory}` })]),
+            el("div", { class: "problem", "data-ss": "problem" }, [el("div", { text: `✗ ${p.text}` }), el("div", { class: "memory", text: t("fromYourMemory", p.memory) })]),
           ),
         );
       } catch (e) {
-        show(panel, [el("div", { class: "error", "data-ss": "error", text: `SecondSelf could not critique: ${e.message}` })]);
+        show(panel, [el("div", { class: "error", "data-ss": "error", text: t("couldNotCritique", e.message) })]);
       }
     });
     reply.after(h);

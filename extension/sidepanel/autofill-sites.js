@@ -5,6 +5,8 @@
  * content/autofill.js, which also reads it on every trigger); this file only shows and edits it.
  * Must not: touch memory or pages.
  */
+import { t } from "./i18n.js";
+
 const KEY = "autofillBlocked";
 const list = document.getElementById("autofill-blocked");
 
@@ -19,7 +21,7 @@ function render(blocked) {
   if (origins.length === 0) {
     const p = document.createElement("li");
     p.className = "muted";
-    p.textContent = "SecondSelf offers to fill forms on every site.";
+    p.textContent = t("autofillAll");
     list.replaceChildren(p);
     return;
   }
@@ -33,8 +35,8 @@ function render(blocked) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "icon";
-      b.textContent = "Allow again";
-      b.title = `Let SecondSelf offer to fill forms on ${origin} again`;
+      b.textContent = t("allowAgain");
+      b.title = t("allowAgainTitle", origin);
       b.addEventListener("click", () => allow(origin));
       li.append(name, b);
       return li;

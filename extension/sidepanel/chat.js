@@ -8,6 +8,7 @@
 const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
 import { loadTurns, saveTurns, onCleared } from "./chat-store.js";
+import { t } from "./i18n.js";
 
 /** @type {{role: "user"|"assistant", content: string, meta?: string, cites?: {source: string, url?: string, text: string}[]}[]} */
 let turns = [];
@@ -97,11 +98,11 @@ function showModel(state) {
   const label = $("chat-model");
   if (state.state === "ready" && state.model) {
     label.textContent = `${state.model.name} · ${formatBackend(state.model.backend)}`;
-    label.title = state.model.fallback ? `WebGPU not used: ${state.model.fallback}` : "";
+    label.title = state.model.fallback ? t("webgpuNotUsed", state.model.fallback) : "";
   } else if (state.state === "failed") {
-    label.textContent = "Model failed to load";
+    label.textContent = t("modelFailedShort");
   } else {
-    label.textContent = state.state === "loading" ? "Loading the model…" : "Model not loaded";
+    label.textContent = state.state === "loading" ? t("modelLoading") : t("modelNotLoaded");
   }
 }
 
@@ -116,7 +117,7 @@ async function ensureModel() {
         onEvent: (e) => {
           if (e.kind !== "engine.progress") return;
           const mb = (n) => (n / (1024 * 1024)).toFixed(0);
-          $("model-progress-label").textContent = e.stage === "download model" ? "Reading the model…" : "Placing the model on the device…";
+          $("model-progress-label").textContent = e.stage === "download model" ? t("readingModel") : t("placingModel");
           $("model-progress-count").textContent = e.stage === "download model" && e.total ? `${mb(e.done)} / ${mb(e.total)} MB` : "";
           bar.value = e.total ? e.done / e.total : 0;
         },
@@ -148,24 +149,24 @@ async function send(text) {
       li.scrollIntoView({ block: "end" });
     };
     const mode = $("chat-mode").value;
-    const rate = (tokens, ms) => (ms > 0 && tokens > 0 ? ` · ${((tokens * 1000) / ms).toFixed(1)} tok/s` : "");
+    const rate = (tokens, ms) => (ms > 0 && tokens > 0 ? t("metaRate", ((tokens * 1000) / ms).toFixed(1)) : "");
     if (mode === "plain") {
       const history = turns.slice(0, -1).filter((t) => t.mode === "plain" || !t.mode).map(({ role, content }) => ({ role, content }));
       const done = await request({ kind: "chat.generate", messages: history }, { onEvent });
       answer.content = done.text;
-      answer.meta = `model only · ${done.tokens} tokens${rate(done.tokens, done.ms)}${done.stop === "cancelled" ? " · stopped" : ""}`;
+      answer.meta = `${t("metaModelOnly", done.tokens)}${rate(done.tokens, done.ms)}${done.stop === "cancelled" ? t("metaStopped") : ""}`;
     } else {
-      const asker = mode === "third-party" ? { type: "third-party", role: $("chat-role").value.trim() || "someone" } : { type: "user" };
+      const asker = mode === "third-party" ? { type: "third-party", role: $("chat-role").value.trim() || t("roleSomeone") } : { type: "user" };
       const done = await request({ kind: "chat.ask", question: text, asker }, { onEvent });
       answer.content = done.answer.text;
       answer.cites = done.answer.citations.map(({ source, url, text, date }) => ({ source, url, text, date }));
-      const who = asker.type === "user" ? "from your memory" : `for ${asker.role}`;
-      answer.meta = `${who} · ${done.tokens} tokens${rate(done.tokens, done.ms)}`;
+      const who = asker.type === "user" ? t("metaFromMemory", done.tokens) : t("metaFor", asker.role, done.tokens);
+      answer.meta = `${who}${rate(done.tokens, done.ms)}`;
     }
     turns[turns.length - 2].mode = mode;
     answer.mode = mode;
   } catch (err) {
-    showError(`No answer: ${err.message}`);
+    showError(t("noAnswer", err.message));
     if (!answer.content) turns.pop();
   } finally {
     setBusy(false);

@@ -5,6 +5,8 @@
  * All memory work happens in the engine (`memory.*` requests); this file is DOM in, DOM out.
  * Must not: send memory anywhere but the engine, or put it in a web page.
  */
+import { t, tn, factLabel } from "./i18n.js";
+
 const { request, MAX_IMPORT_BYTES, MAX_BACKUP_BYTES } = globalThis.SecondSelfProtocol;
 const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
 const $ = (id) => document.getElementById(id);
@@ -30,20 +32,20 @@ function el(tag, attrs = {}, ...children) {
 }
 
 const KIND_ORDER = ["name", "contact", "address", "work", "date", "person", "preference", "health", "finance", "identifier", "goal", "project", "other"];
-const KIND_LABEL = { name: "Name", contact: "Contact", address: "Address", work: "Work", date: "Dates", person: "People", preference: "Preferences", health: "Health", finance: "Finances", identifier: "IDs", goal: "Goals", project: "Projects", other: "Other" };
-const label = (key) => key.replace(/-/g, " ");
+const kindLabel = (kind) => t(`kind${kind[0].toUpperCase()}${kind.slice(1)}`);
+const label = factLabel;
 const day = (ts) => (ts ? new Date(ts * 1000).toISOString().slice(0, 10) : "");
 
 function renderProfile(p) {
   $("bio").textContent = p.bio || "";
-  if (p.unreadable) status(`${p.unreadable} stored record${p.unreadable === 1 ? " is" : "s are"} damaged and could not be read; everything else works, and Export still saves it.`);
+  if (p.unreadable) status(tn("recordsDamaged", p.unreadable, p.unreadable));
   $("topics").replaceChildren(...p.topics.map((t) => el("span", { class: "chip" }, t)));
   const facts = $("facts");
   if (p.facts.length === 0) {
-    facts.replaceChildren(el("p", { class: "muted" }, "Nothing yet. Import notes, documents, emails or chat exports to begin."));
+    facts.replaceChildren(el("p", { class: "muted" }, t("profileEmpty")));
   } else {
     const groups = KIND_ORDER.map((kind) => [kind, p.facts.filter((f) => f.kind === kind)]).filter(([, fs]) => fs.length);
-    facts.replaceChildren(...groups.map(([kind, fs]) => el("div", { class: "fact-group", dataset: { kind } }, el("h3", {}, KIND_LABEL[kind] || kind), ...fs.map(renderFact))));
+    facts.replaceChildren(...groups.map(([kind, fs]) => el("div", { class: "fact-group", dataset: { kind } }, el("h3", {}, kindLabel(kind)), ...fs.map(renderFact))));
   }
   $("source-count").textContent = p.sources.length ? `(${p.sources.length})` : "";
   $("sources").replaceChildren(
@@ -51,8 +53,8 @@ function renderProfile(p) {
       el(
         "li",
         { dataset: { sourceId: s.id } },
-        el("span", {}, el("span", { class: "name" }, s.name), el("br"), el("span", { class: "meta" }, `${s.kind} · ${s.chunk_ids.length} chunks · ${day(s.dated || s.imported_at)}`)),
-        el("button", { class: "icon danger", type: "button", title: `Delete ${s.name} and what was learnt only from it`, onclick: () => deleteSource(s) }, "Delete"),
+        el("span", {}, el("span", { class: "name" }, s.name), el("br"), el("span", { class: "meta" }, t("sourceMeta", s.kind, s.chunk_ids.length, day(s.dated || s.imported_at)))),
+        el("button", { class: "icon danger", type: "button", title: t("deleteSourceTitle", s.name), onclick: () => deleteSource(s) }, t("delete")),
       ),
     ),
   );
@@ -62,7 +64,7 @@ function renderFact(f) {
   const sensitive = f.sensitivity === "sensitive";
   const value = el("span", { class: "value" }, sensitive ? "••••••" : f.value);
   if (sensitive) {
-    value.title = "Sensitive: never shared with pages or third parties. Click to show.";
+    value.title = t("sensitiveTitle");
     value.addEventListener("click", () => (value.textContent = f.value), { once: true });
   }
   // Read from text a web page wrote: not filled into forms or given to sites until confirmed.
@@ -74,17 +76,17 @@ function renderFact(f) {
       "span",
       { class: "key" },
       label(f.key),
-      sensitive ? el("span", { class: "badge sensitive" }, "sensitive") : null,
-      f.pinned ? el("span", { class: "badge pinned" }, "your edit") : null,
-      unconfirmed ? el("span", { class: "badge from-page", title: "A web page wrote this. It is not used in forms or given to sites until you confirm it." }, "from a web page") : null,
+      sensitive ? el("span", { class: "badge sensitive" }, t("badgeSensitive")) : null,
+      f.pinned ? el("span", { class: "badge pinned" }, t("badgeYourEdit")) : null,
+      unconfirmed ? el("span", { class: "badge from-page", title: t("fromPageTitle") }, t("badgeFromPage")) : null,
     ),
     el(
       "span",
       { class: "tools" },
-      unconfirmed ? el("button", { class: "icon", type: "button", title: "Confirm: this is true of you (it becomes your edit)", onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, "Confirm") : null,
-      el("button", { class: "icon", type: "button", title: "Edit (your edit wins over imports)", onclick: () => editFact(f, row) }, "Edit"),
-      f.pinned || unconfirmed ? null : el("button", { class: "icon", type: "button", title: "Pin this value", onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, "Pin"),
-      el("button", { class: "icon danger", type: "button", title: "Forget this fact", onclick: () => mutate({ kind: "memory.forget", fact_id: f.id }) }, "Delete"),
+      unconfirmed ? el("button", { class: "icon", type: "button", title: t("confirmTitle"), onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, t("confirm")) : null,
+      el("button", { class: "icon", type: "button", title: t("editTitle"), onclick: () => editFact(f, row) }, t("edit")),
+      f.pinned || unconfirmed ? null : el("button", { class: "icon", type: "button", title: t("pinTitle"), onclick: () => mutate({ kind: "memory.pin", key: f.key, value: f.value }) }, t("pin")),
+      el("button", { class: "icon danger", type: "button", title: t("forgetTitle"), onclick: () => mutate({ kind: "memory.forget", fact_id: f.id }) }, t("delete")),
     ),
     value,
   );
@@ -92,7 +94,7 @@ function renderFact(f) {
 }
 
 function editFact(f, row) {
-  const input = el("input", { class: "edit-input", value: f.value, "aria-label": `New value for ${label(f.key)}` });
+  const input = el("input", { class: "edit-input", value: f.value, "aria-label": t("newValueFor", label(f.key)) });
   const save = () => mutate({ kind: "memory.pin", key: f.key, value: input.value.trim() });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter") save();
@@ -106,13 +108,13 @@ async function mutate(body) {
   try {
     renderProfile(await request(body));
   } catch (err) {
-    status(`Could not update memory: ${err.message}`);
+    status(t("updateFailed", err.message));
   }
   showUsage();
 }
 
 async function deleteSource(s) {
-  if (!confirm(`Delete “${s.name}” and everything learnt only from it?`)) return;
+  if (!confirm(t("deleteSourceConfirm", s.name))) return;
   await mutate({ kind: "memory.delete_source", source_id: s.id });
 }
 
@@ -124,7 +126,7 @@ async function refresh() {
   try {
     renderProfile(await request({ kind: "memory.overview" }));
   } catch (err) {
-    $("facts").replaceChildren(el("p", { class: "error" }, `Memory is unavailable: ${err.message}`));
+    $("facts").replaceChildren(el("p", { class: "error" }, t("memoryUnavailable", err.message)));
   }
   showUsage();
 }
@@ -141,12 +143,12 @@ async function importFiles(files) {
   let imported = 0;
   let duplicates = 0;
   for (const [i, file] of list.entries()) {
-    $("import-label").textContent = `Importing ${file.name}`;
+    $("import-label").textContent = t("importingFile", file.name);
     $("import-count").textContent = `${i + 1} / ${list.length}`;
     let line;
     try {
       // Refused before a byte is read: a huge file would be copied three times on its way in.
-      if (file.size > MAX_IMPORT_BYTES) throw new Error(`it is ${mib(file.size)}, over the ${mib(MAX_IMPORT_BYTES)} import limit; split it or export a smaller range. Nothing of it was stored.`);
+      if (file.size > MAX_IMPORT_BYTES) throw new Error(t("tooBig", mib(file.size), mib(MAX_IMPORT_BYTES)));
       const { outcome } = await request({ kind: "memory.import", name: file.webkitRelativePath || file.name, data: await toBase64(file) });
       if (outcome.status === "imported") imported += 1;
       if (outcome.status === "duplicate") duplicates += 1;
@@ -157,15 +159,15 @@ async function importFiles(files) {
     if (line) results.append(line);
     bar.value = i + 1;
   }
-  $("import-label").textContent = "Learning from what you imported…";
+  $("import-label").textContent = t("learning");
   try {
     renderProfile(await request({ kind: "memory.distil" }));
   } catch (err) {
-    results.append(el("li", { class: "failed" }, `✗ distilling failed: ${err.message}`));
+    results.append(el("li", { class: "failed" }, t("distilFailed", err.message)));
   }
   bar.value = bar.max;
-  if (duplicates) results.append(el("li", {}, `${duplicates} file${duplicates === 1 ? " was" : "s were"} already in memory.`));
-  $("import-label").textContent = `Imported ${imported} of ${list.length} file${list.length === 1 ? "" : "s"}`;
+  if (duplicates) results.append(el("li", {}, tn("duplicates", duplicates, duplicates)));
+  $("import-label").textContent = tn("imported", list.length, imported, list.length);
   $("import-count").textContent = "";
   showUsage();
   embedMissing();
@@ -188,7 +190,7 @@ function embedMissing() {
       const onEvent = (ev) => {
         if (!ev || ev.kind !== "engine.progress" || ev.stage !== "embed" || !ev.total) return;
         $("embed-progress").hidden = false;
-        $("embed-status").textContent = "Reading your memories for meaning…";
+        $("embed-status").textContent = t("embedReading");
         $("embed-count").textContent = `${ev.done} / ${ev.total}`;
         bar.max = ev.total;
         bar.value = ev.done;
@@ -197,16 +199,16 @@ function embedMissing() {
         const { embedded, meaning } = await request({ kind: "memory.embed" }, { onEvent });
         if (!meaning) {
           $("embed-progress").hidden = false;
-          $("embed-status").textContent = "Search by meaning is off (its model did not load); search by words works.";
+          $("embed-status").textContent = t("meaningOff");
         } else if (embedded || !$("embed-progress").hidden) {
           $("embed-progress").hidden = false;
-          $("embed-status").textContent = "Search by meaning: ready";
+          $("embed-status").textContent = t("meaningReady");
           $("embed-count").textContent = "";
           bar.value = bar.max;
         }
       } catch (err) {
         $("embed-progress").hidden = false;
-        $("embed-status").textContent = `Search by meaning paused: ${err.message}`;
+        $("embed-status").textContent = t("meaningPaused", err.message);
       }
     } while (embedAgain);
     embedding = null;
@@ -224,7 +226,7 @@ async function search(query) {
   try {
     const { hits } = await request({ kind: "memory.search", query, k: 8 });
     if (!hits.length) {
-      out.replaceChildren(el("li", { class: "muted" }, "No matches."));
+      out.replaceChildren(el("li", { class: "muted" }, t("noMatches")));
       return;
     }
     out.replaceChildren(
@@ -232,7 +234,7 @@ async function search(query) {
         el(
           "li",
           { class: "hit" },
-          h.kind === "fact" ? el("span", {}, el("strong", {}, label(h.key)), ": ", h.sensitivity === "sensitive" ? "•••••• (sensitive)" : h.value) : el("span", {}, h.text.length > 220 ? `${h.text.slice(0, 220)}…` : h.text),
+          h.kind === "fact" ? el("span", {}, el("strong", {}, label(h.key)), ": ", h.sensitivity === "sensitive" ? t("sensitiveHidden") : h.value) : el("span", {}, h.text.length > 220 ? `${h.text.slice(0, 220)}…` : h.text),
           el("div", { class: "src" }, h.source),
         ),
       ),
@@ -246,9 +248,9 @@ async function showUsage() {
   try {
     const { usage, quota } = await navigator.storage.estimate();
     const mb = (n) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-    $("storage-usage").textContent = `Using ${mb(usage)} of ${mb(quota)} available on this device.`;
+    $("storage-usage").textContent = t("storageUse", mb(usage), mb(quota));
   } catch {
-    $("storage-usage").textContent = "Storage use is unknown.";
+    $("storage-usage").textContent = t("storageUnknown");
   }
 }
 
@@ -259,9 +261,9 @@ async function exportBackup() {
     const a = el("a", { href: URL.createObjectURL(blob), download: `secondself-backup-${day(backup.exported_at)}.json` });
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    status("Backup saved to your downloads.");
+    status(t("backupSaved"));
   } catch (err) {
-    status(`Export failed: ${err.message}`);
+    status(t("exportFailed", err.message));
   }
 }
 
@@ -269,21 +271,21 @@ async function restoreBackup(file) {
   if (!file) return;
   let backup;
   if (file.size > MAX_BACKUP_BYTES) {
-    status(`${file.name} is ${mib(file.size)}, more than a backup can be restored from (${mib(MAX_BACKUP_BYTES)}). Nothing was changed.`);
+    status(t("backupTooBig", file.name, mib(file.size), mib(MAX_BACKUP_BYTES)));
     return;
   }
   try {
     backup = JSON.parse(await file.text());
   } catch {
-    status(`${file.name} is not a SecondSelf backup (not JSON). Nothing was changed.`);
+    status(t("notBackup", file.name));
     return;
   }
   try {
     renderProfile(await request({ kind: "memory.restore", backup }));
-    status(`Restored from ${file.name}.`);
+    status(t("restored", file.name));
     embedMissing();
   } catch (err) {
-    status(`Restore failed, nothing was changed: ${err.message}`);
+    status(t("restoreFailed", err.message));
   }
   showUsage();
 }
@@ -296,7 +298,7 @@ $("confirm-delete-no").addEventListener("click", () => ($("confirm-delete").hidd
 $("confirm-delete-yes").addEventListener("click", async () => {
   $("confirm-delete").hidden = true;
   await mutate({ kind: "memory.clear" });
-  status("All your data was deleted.");
+  status(t("allDeleted"));
 });
 $("note-open").addEventListener("click", () => {
   $("note-form").hidden = false;

@@ -5,22 +5,24 @@
  * current model (`model.import`). "Use the bundled model" goes back (`model.reset`).
  * Must not: parse or check the file itself (the engine does).
  */
+import { t } from "./i18n.js";
+
 const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
 
 function describe(state) {
-  if (state.state !== "ready" || !state.model) return state.state === "failed" ? `The model failed to load: ${state.error}` : "Not loaded yet.";
+  if (state.state !== "ready" || !state.model) return state.state === "failed" ? t("modelFailed", state.error) : t("modelNotYet");
   const m = state.model;
   const backend = m.backend.type === "gpu" ? m.backend.adapter : "CPU";
   const mb = Math.round(m.bytes / (1024 * 1024));
-  return `${m.name} (${m.source}, ${mb} MB) on ${backend}${m.fallback ? ` — ${m.fallback}` : ""}`;
+  return `${t("modelOn", m.name, m.source, mb, backend)}${m.fallback ? ` — ${m.fallback}` : ""}`;
 }
 
 async function refresh() {
   try {
     $("model-in-use").textContent = describe(await request({ kind: "model.status" }));
   } catch (err) {
-    $("model-in-use").textContent = `Unknown: ${err.message}`;
+    $("model-in-use").textContent = t("unknownError", err.message);
   }
 }
 
@@ -38,7 +40,7 @@ async function run(label, work) {
   try {
     const state = await work();
     $("model-in-use").textContent = describe(state);
-    status.textContent = "Done.";
+    status.textContent = t("done");
   } catch (err) {
     status.textContent = err.message;
   }
@@ -48,11 +50,11 @@ $("model-file").addEventListener("change", (ev) => {
   const file = ev.target.files[0];
   ev.target.value = "";
   if (!file) return;
-  run(`Checking ${file.name}…`, async () => {
+  run(t("checkingFile", file.name), async () => {
     await copyToOpfs(file);
     return request({ kind: "model.import" });
   });
 });
 
-$("model-bundled").addEventListener("click", () => run("Loading the bundled model…", () => request({ kind: "model.reset" })));
+$("model-bundled").addEventListener("click", () => run(t("loadingBundled"), () => request({ kind: "model.reset" })));
 $("tab-engine").addEventListener("click", refresh);

@@ -3,8 +3,13 @@
  * current tab. Talks to the engine only through the router (`SecondSelfProtocol.request`).
  * Must not: compute anything the engine should (this file is DOM in, DOM out).
  */
+import { localize, t, tn } from "./i18n.js";
+
 const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
+
+// The panel's words in the browser's language, before anything else shows.
+localize();
 
 function setState(state, label) {
   const pill = $("engine-state");
@@ -13,9 +18,9 @@ function setState(state, label) {
 }
 
 function formatBackend(backend) {
-  if (!backend) return "unknown";
+  if (!backend) return t("backendUnknown");
   if (backend.type === "gpu") return backend.adapter;
-  return `CPU (${backend.threads} thread${backend.threads === 1 ? "" : "s"})`;
+  return tn("cpuThreads", backend.threads, backend.threads);
 }
 
 async function showEngine() {
@@ -23,12 +28,12 @@ async function showEngine() {
     const pong = await request({ kind: "engine.ping" });
     $("engine-version").textContent = `v${pong.version}`;
     $("engine-backend").textContent = formatBackend(pong.backend);
-    setState("ready", "ready");
+    setState("ready", t("stateReady"));
   } catch (err) {
-    setState("error", "unavailable");
+    setState("error", t("stateUnavailable"));
     const box = $("engine-error");
     box.hidden = false;
-    box.textContent = `The engine did not start: ${err.message}`;
+    box.textContent = t("engineFailed", err.message);
   }
 }
 
@@ -37,9 +42,9 @@ async function showModel() {
     const desc = await (await fetch("../assets/models/model.json")).json();
     const head = await fetch(`../assets/models/${desc.file}`, { method: "HEAD" });
     const size = `${Math.round(desc.size / (1024 * 1024))} MB`;
-    $("engine-model").textContent = head.ok ? `${desc.name} · ${desc.quantization} · ${size}` : `${desc.name} — missing from this build`;
+    $("engine-model").textContent = head.ok ? `${desc.name} · ${desc.quantization} · ${size}` : t("modelMissing", desc.name);
   } catch {
-    $("engine-model").textContent = "no model descriptor";
+    $("engine-model").textContent = t("noModelDescriptor");
   }
 }
 
@@ -57,26 +62,46 @@ async function showPage() {
   for (const tab of await pageTabs()) {
     try {
       const pong = await request({ kind: "content.ping", tabId: tab.id });
-      status.textContent = `Active on ${new URL(pong.url).host}.`;
+      status.textContent = t("activeOn", new URL(pong.url).host);
       return;
     } catch {
       // not a page SecondSelf runs on; try the next
     }
   }
-  status.textContent = "Not active on this tab. SecondSelf works on web pages (http, https); reload a page opened before it was installed.";
+  status.textContent = t("notActive");
 }
 
 showEngine();
 showModel();
 showPage();
 
-// Tabs: one view visible at a time.
-for (const tab of document.querySelectorAll('[role="tab"]')) {
-  tab.addEventListener("click", () => {
-    for (const other of document.querySelectorAll('[role="tab"]')) {
-      const selected = other === tab;
-      other.setAttribute("aria-selected", String(selected));
-      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
-    }
+// Tabs: one view visible at a time; the selected tab is the tab list's one tab stop, and the
+// arrow keys (Home, End) move between tabs, as the ARIA tabs pattern has it.
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+function select(tab) {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute("aria-selected", String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+  }
+}
+for (const tab of tabs) {
+  tab.addEventListener("click", () => select(tab));
+  tab.addEventListener("keydown", (ev) => {
+    const at = tabs.indexOf(tab);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+    if (to === undefined) return;
+    ev.preventDefault();
+    const next = tabs[(to + tabs.length) % tabs.length];
+    next.focus();
+    next.click();
   });
+}
+select(tabs.find((t) => t.getAttribute("aria-selected") === "true") || tabs[0]);
+
+// "Import files…", "Restore backup…": buttons that open their (hidden) file input, so the
+// keyboard reaches them as it reaches any button.
+for (const button of document.querySelectorAll("[data-opens]")) {
+  button.addEventListener("click", () => document.getElementById(button.dataset.opens).click());
 }

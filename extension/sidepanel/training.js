@@ -5,6 +5,8 @@
  * stopped shows as interrupted, with Resume. "Chat answers with" switches the adapter in use
  * (`adapter.use`). Must not: read or check the file's contents (the engine does).
  */
+import { t } from "./i18n.js";
+
 const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
 const losses = [];
@@ -19,7 +21,7 @@ function drawLoss() {
 
 function minutes(s) {
   if (!Number.isFinite(s)) return "";
-  return s < 90 ? `${Math.round(s)} s left` : `${Math.round(s / 60)} min left`;
+  return s < 90 ? t("secondsLeft", Math.round(s)) : t("minutesLeft", Math.round(s / 60));
 }
 
 function show(state) {
@@ -33,23 +35,23 @@ function show(state) {
   if (state.total) {
     $("train-bar").max = state.total;
     $("train-bar").value = state.step;
-    $("train-step").textContent = `Step ${state.step} of ${state.total}${state.loss != null ? ` · loss ${state.loss.toFixed(3)}` : ""}`;
+    $("train-step").textContent = `${t("trainStep", state.step, state.total)}${state.loss != null ? t("trainLoss", state.loss.toFixed(3)) : ""}`;
   }
   $("train-pause").hidden = !running;
   $("train-resume").hidden = !resumable;
   $("train-cancel").hidden = !(running || resumable);
   const words = {
-    idle: state.active ? `Chat answers with adapter ${state.active}, trained on this device.` : "No training yet.",
-    running: `Training ${state.name ?? ""}…`,
-    paused: "Paused. Resume continues from here.",
-    interrupted: "A training job was stopped (the browser closed). Resume continues from its last checkpoint.",
-    done: `Done: chat now answers with adapter ${state.active ?? state.name}.`,
-    cancelled: "Cancelled.",
-    failed: `Training failed: ${state.error ?? ""}`,
+    idle: state.active ? t("trainIdleActive", state.active) : t("trainNone"),
+    running: t("trainRunning", state.name ?? ""),
+    paused: t("trainPaused"),
+    interrupted: t("trainInterrupted"),
+    done: t("trainDone", state.active ?? state.name),
+    cancelled: t("trainCancelled"),
+    failed: t("trainFailed", state.error ?? ""),
   };
   $("train-status").textContent = words[state.state] ?? state.state;
   const choice = $("adapter-choice");
-  const options = [["", "the base model"], ...(state.adapters || []).map((a) => [a, `adapter ${a}`])];
+  const options = [["", t("baseModel")], ...(state.adapters || []).map((a) => [a, t("adapterOption", a)])];
   choice.replaceChildren(...options.map(([value, label]) => Object.assign(document.createElement("option"), { value, textContent: label })));
   choice.value = state.active ?? "";
 }
@@ -59,7 +61,7 @@ function onEvent(e) {
   losses.push([e.step, e.loss]);
   drawLoss();
   show({ state: "running", step: e.step, total: e.total, loss: e.loss, adapters: [...$("adapter-choice").options].map((o) => o.value).filter(Boolean), active: $("adapter-choice").value || null });
-  $("train-eta").textContent = `${Math.round(e.tokens_per_s)} tok/s · ${minutes(e.eta_s)}`;
+  $("train-eta").textContent = t("trainEta", Math.round(e.tokens_per_s), minutes(e.eta_s));
 }
 
 let live = false;
@@ -83,7 +85,7 @@ async function refresh() {
     // A job started from another panel: follow it until it ends.
     if (state.state === "running") setTimeout(refresh, 3000);
   } catch (err) {
-    $("train-status").textContent = `Unknown: ${err.message}`;
+    $("train-status").textContent = t("unknownError", err.message);
   }
 }
 
@@ -93,7 +95,7 @@ $("train-file").addEventListener("change", async (ev) => {
   if (!file) return;
   losses.length = 0;
   drawLoss();
-  $("train-status").textContent = `Preparing ${file.name}…`;
+  $("train-status").textContent = t("preparingFile", file.name);
   job({ kind: "train.start", data: await file.text(), objective: $("train-objective").value });
 });
 $("train-pause").addEventListener("click", () => request({ kind: "train.pause" }).catch(() => {}));

@@ -139,3 +139,52 @@ async fn content_script_is_present_but_unreachable_from_page_scripts() {
     assert_eq!(seen["domMentions"], false, "the extension wrote into the page's DOM: {seen}");
     env.close().await;
 }
+
+/// In a browser set to German, every word of the side panel is German: the page's own text, the
+/// words its scripts write (engine state, storage use, the empty profile), placeholders and
+/// accessible names; no English message of three words or more is left anywhere in it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn side_panel_speaks_the_browsers_language() {
+    let chrome = secondself::browser::find_chromium().unwrap();
+    secondself::browser::ensure_languages(&chrome).unwrap();
+    let opts = secondself::browser::LaunchOptions { lang: Some("de".into()), ..Default::default() };
+    let browser = secondself::browser::ExtensionBrowser::launch(&secondself::extension_dir(), &opts).await.unwrap();
+    let panel = browser.open(&browser.extension_url("sidepanel/sidepanel.html")).await.unwrap();
+    set_viewport(&panel, 400, 640).await.unwrap();
+    wait_for(&panel, "document.getElementById('engine-state').dataset.state === 'ready'", 60).await.unwrap();
+    wait_for(&panel, "!document.getElementById('storage-usage').textContent.includes('…')", 20).await.unwrap();
+    let lang: String = js(&panel, "document.documentElement.lang").await.unwrap();
+    assert!(lang.starts_with("de"), "the page says its language: {lang}");
+    let seen: serde_json::Value = js(
+        &panel,
+        "({ tab: document.getElementById('tab-memory').textContent, state: document.getElementById('engine-state').textContent, \
+           storage: document.getElementById('storage-usage').textContent, note: document.getElementById('note-text').placeholder, \
+           role: document.getElementById('chat-role').getAttribute('aria-label') })",
+    )
+    .await
+    .unwrap();
+    assert_eq!(seen["tab"], "Erinnerungen", "{seen}");
+    assert_eq!(seen["state"], "bereit", "{seen}");
+    assert!(seen["storage"].as_str().unwrap().contains("auf diesem Gerät belegt"), "{seen}");
+    assert!(seen["note"].as_str().unwrap().starts_with("Etwas zum Merken"), "{seen}");
+    assert_eq!(seen["role"], "Wer fragt", "{seen}");
+    // No English sentence anywhere: the text of every view, and every placeholder, title and
+    // accessible name.
+    let leftovers: Vec<String> = js(
+        &panel,
+        "(async () => { \
+           const en = await (await fetch('../_locales/en/messages.json')).json(); \
+           const de = await (await fetch('../_locales/de/messages.json')).json(); \
+           for (const v of document.querySelectorAll('main')) v.hidden = false; \
+           let text = document.body.innerText; \
+           for (const n of document.querySelectorAll('[placeholder],[title],[aria-label]')) text += '\\n' + ['placeholder','title','aria-label'].map(a => n.getAttribute(a) || '').join('\\n'); \
+           return Object.entries(en).map(([k, m]) => m.message).filter((m, i) => m.split(/\\s+/).length >= 3 && !m.includes('{') && !Object.values(de).some(d => d.message === m) && text.includes(m)); \
+         })()",
+    )
+    .await
+    .unwrap();
+    assert!(leftovers.is_empty(), "English left in the German side panel: {leftovers:?}");
+    js::<bool>(&panel, "(() => { for (const v of document.querySelectorAll('main')) v.hidden = v.id !== 'view-memory'; return true; })()").await.unwrap();
+    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel-de.png")).await.unwrap();
+    let _ = browser.close().await;
+}
