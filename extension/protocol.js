@@ -12,7 +12,7 @@
 (() => {
   const KINDS = ["engine.ping", "autofill.classify", "memory.import", "memory.remember", "memory.distil", "memory.overview", "memory.pin", "memory.forget", "memory.delete_source", "memory.search", "memory.export", "memory.restore", "memory.clear", "memory.embed", "task.enhance", "task.critique", "bench.retrieval", "model.load", "model.status", "model.import", "model.reset", "model.probe", "chat.generate", "chat.cancel", "chat.ask", "bench.model", "autofill.draft", "train.start", "train.resume", "train.pause", "train.cancel", "train.status", "adapter.use", "engine.pong", "engine.error", "autofill.plan", "memory.imported", "memory.profile", "memory.results", "memory.backup", "memory.embedded", "task.enhanced", "task.critiqued", "bench.retrieved", "model.state", "model.probed", "chat.done", "chat.answered", "chat.cancelled", "bench.modeled", "autofill.drafted", "train.state", "engine.progress", "chat.piece", "train.progress"];
   /** Kinds served by content scripts (not the engine); the router sends them to `request.tabId`. */
-  const CONTENT_KINDS = ["content.ping", "content.pong", "content.autofill", "content.autofilled", "content.autofill-undo", "content.autofill-undone"];
+  const CONTENT_KINDS = ["content.ping", "content.pong", "content.autofill", "content.autofilled", "content.autofill-undo", "content.autofill-undone", "content.enhance", "content.enhancing"];
 
   let counter = 0;
   const newId = () => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

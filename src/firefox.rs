@@ -173,6 +173,9 @@ impl ExtensionFirefox {
                     "network.captive-portal-service.enabled": false,
                     "network.connectivity-service.enabled": false,
                     "browser.region.network.url": "",
+                    // An optional permission asked at a click is granted as a user's "Allow"
+                    // would grant it (the prompt is the browser's own, not SecondSelf's).
+                    "extensions.webextOptionalPermissionPrompts": false,
                 }
             }
         });
@@ -225,11 +228,16 @@ impl ExtensionFirefox {
             .await;
         self.client.issue_cmd(SetContext { context: "content" }).await?;
         opened.with_context(|| format!("cannot open {url}"))?;
+        // The new tab is the one that shows `url` (another may open meanwhile: the first-run
+        // page SecondSelf opens on install).
         let start = Instant::now();
         loop {
-            let now = self.client.windows().await?;
-            if let Some(tab) = now.into_iter().find(|h| !before.contains(h)) {
+            for tab in self.client.windows().await?.into_iter().filter(|h| !before.contains(h)) {
                 self.client.switch_to_window(tab.clone()).await?;
+                let shows = |u: Result<url::Url, _>| u.map(|u| u.as_str() == url || u.as_str() == "about:blank").unwrap_or(true);
+                if !shows(self.client.current_url().await) {
+                    continue;
+                }
                 while self.client.current_url().await.map(|u| u.as_str() != url).unwrap_or(true) || !self.eval::<bool>("document.readyState === 'complete'").await.unwrap_or(false) {
                     if start.elapsed() > Duration::from_secs(30) {
                         bail!("{url} did not load");
@@ -243,6 +251,15 @@ impl ExtensionFirefox {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Runs `script` in Firefox's own (chrome) window, as the browser's UI code; the script ends
+    /// by calling its last argument with its result. Returns that result.
+    pub async fn browser_script(&self, script: &str) -> Result<Value> {
+        self.client.issue_cmd(SetContext { context: "chrome" }).await.context("cannot reach Firefox's own window")?;
+        let out = self.client.execute_async(script, Vec::new()).await;
+        self.client.issue_cmd(SetContext { context: "content" }).await?;
+        out.context("the browser script failed")
     }
 
     /// Navigates the current tab to `url`.

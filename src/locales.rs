@@ -20,7 +20,7 @@ use anyhow::{bail, Context, Result};
 pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "pt"];
 
 /// Folders whose pages and scripts are the user's (not the engine host's).
-const UI_DIRS: &[&str] = &["sidepanel", "content"];
+const UI_DIRS: &[&str] = &["sidepanel", "content", "onboarding"];
 
 /// Attributes people read or hear (a screen reader reads `aria-label`).
 const ATTRIBUTES: &[&str] = &["placeholder", "title", "aria-label", "alt", "value"];

@@ -32,6 +32,16 @@ function fillForm(tabId, frameId, via) {
 
 chrome.commands.onCommand.addListener((command, tab) => {
   if (command === "fill-form" && tab) fillForm(tab.id, 0, "shortcut");
+  // ✨ on the chat site in front: its preview opens; nothing is inserted until the user clicks.
+  if (command === "enhance-prompt" && tab) {
+    const msg = { to: "content", id: SecondSelfProtocol.newId(), request: { kind: "content.enhance" } };
+    chrome.tabs.sendMessage(tab.id, msg, { frameId: 0 }).catch(() => {});
+  }
+});
+
+// The first run: a page that says what SecondSelf is and helps with a first memory.
+chrome.runtime.onInstalled.addListener(({ reason }) => {
+  if (reason === "install") chrome.tabs.create({ url: chrome.runtime.getURL("onboarding/onboarding.html") }).catch(() => {});
 });
 
 /* "Remember this": the selected text, with the page's URL and title as provenance. The title

@@ -31,6 +31,7 @@
 
   const MAX_REPLY = 20000;
   const composerHosts = new WeakMap(); // composer element → its ✨ host element
+  const enhancePanels = new WeakMap(); // ✨ host element → its preview panel
   const replyHosts = new WeakMap(); // reply element → its critique host element
   const mounted = new Set(); // every host element we added, for unmounting
   let enabled = true;
@@ -106,6 +107,7 @@
     wrap.append(button, off, panel);
     root.append(wrap);
     onUserClick(h, button, () => runEnhance(panel));
+    enhancePanels.set(h, panel);
     const anchor = site.selectors.anchor && document.querySelector(site.selectors.anchor);
     if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(h, anchor);
     else composer.after(h);
@@ -299,6 +301,18 @@
     observing = true;
     scan();
   }
+
+  // The ✨ keyboard shortcut (the browser's own, so the user's gesture): the preview of the
+  // composer in view opens as a click on ✨ would open it; Insert still waits for the user's click.
+  chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    if (sender.id !== chrome.runtime.id || !msg || msg.to !== "content" || !msg.request || msg.request.kind !== "content.enhance") return false;
+    const composer = enabled ? findComposer() : null;
+    const h = composer && composerHosts.get(composer);
+    const panel = h && enhancePanels.get(h);
+    if (panel) runEnhance(panel);
+    sendResponse({ id: msg.id, reply: { kind: "content.enhancing", started: !!panel } });
+    return false;
+  });
 
   chrome.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && changes.sites) apply(changes.sites.newValue);

@@ -6,18 +6,12 @@
  * Must not: send memory anywhere but the engine, or put it in a web page.
  */
 import { t, tn, factLabel } from "./i18n.js";
+import { toBase64 } from "./files.js";
 
 const { request, MAX_IMPORT_BYTES, MAX_BACKUP_BYTES } = globalThis.SecondSelfProtocol;
 const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
 const $ = (id) => document.getElementById(id);
 
-/** Reads a File as base64 (chunked, so large files do not blow the call stack). */
-async function toBase64(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -299,6 +293,39 @@ $("confirm-delete-yes").addEventListener("click", async () => {
   $("confirm-delete").hidden = true;
   await mutate({ kind: "memory.clear" });
   status(t("allDeleted"));
+});
+/** The browser's bookmarks as a Netscape bookmark file (what every browser exports), the same
+ * bytes for the same bookmarks: the engine reads it as it reads an exported `bookmarks.html`. */
+function bookmarksFile(tree) {
+  const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  const out = ["<!DOCTYPE NETSCAPE-Bookmark-file-1>", "<TITLE>Bookmarks</TITLE>", "<DL><p>"];
+  const walk = (nodes, pad) => {
+    for (const n of nodes) {
+      const date = n.dateAdded ? ` ADD_DATE="${Math.floor(n.dateAdded / 1000)}"` : "";
+      if (n.url) out.push(`${pad}<DT><A HREF="${esc(n.url)}"${date}>${esc(n.title || n.url)}</A>`);
+      else if (n.children && n.title) {
+        out.push(`${pad}<DT><H3${date}>${esc(n.title)}</H3>`, `${pad}<DL><p>`);
+        walk(n.children, `${pad}  `);
+        out.push(`${pad}</DL><p>`);
+      } else if (n.children) walk(n.children, pad);
+    }
+  };
+  walk(tree, "  ");
+  out.push("</DL><p>");
+  return out.join("\n");
+}
+
+// The bookmarks permission is optional: asked at this click, first thing (the browser's prompt
+// needs the click's gesture), never before.
+$("import-bookmarks").addEventListener("click", () => {
+  chrome.permissions.request({ permissions: ["bookmarks"] }).then(
+    async (granted) => {
+      if (!granted) return status(t("bookmarksDenied"));
+      const file = new File([bookmarksFile(await chrome.bookmarks.getTree())], "bookmarks.html", { type: "text/html" });
+      await importFiles([file]);
+    },
+    (err) => status(t("bookmarksFailed", err.message)),
+  );
 });
 $("note-open").addEventListener("click", () => {
   $("note-form").hidden = false;

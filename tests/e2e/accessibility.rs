@@ -102,3 +102,49 @@ async fn side_panel_passes_axe_and_works_from_the_keyboard() {
     wait_for(&panel, "document.getElementById('note-form').hidden", 10).await.unwrap();
     env.close().await;
 }
+
+/// The first-run page opens on install, says what SecondSelf is and that nothing leaves the
+/// device, takes a first note into memory, lists the shortcuts as the browser has them, and
+/// passes the same audit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_run_page_opens_on_install_and_takes_a_first_note() {
+    let source = axe_source();
+    let env = Env::start().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let page = loop {
+        let pages = env.browser.browser.pages().await.unwrap();
+        let mut found = None;
+        for p in pages {
+            if p.url().await.ok().flatten().is_some_and(|u| u.ends_with("/onboarding/onboarding.html")) {
+                found = Some(p);
+            }
+        }
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(std::time::Instant::now() < deadline, "no first-run page opened on install");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    set_viewport(&page, 900, 1100).await.unwrap();
+    wait_for(&page, "document.readyState === 'complete' && document.querySelectorAll('#shortcuts dd').length >= 3", 20).await.unwrap();
+    let promise: String = js(&page, "document.querySelector('.promise').textContent").await.unwrap();
+    assert!(promise.contains("stays on this device"), "{promise}");
+    let keys: Vec<String> = js(&page, "[...document.querySelectorAll('#shortcuts dd')].map(d => d.dataset.command + '=' + d.textContent)").await.unwrap();
+    for command in ["_execute_action", "enhance-prompt", "fill-form"] {
+        assert!(keys.iter().any(|k| k.starts_with(&format!("{command}="))), "{command} is listed: {keys:?}");
+    }
+    js::<bool>(&page, &format!("{source};\ntrue")).await.unwrap();
+    let found = audit(&page).await;
+    assert!(found.is_empty(), "axe finds serious or critical violations on the first-run page:\n{}", found.join("\n"));
+    // A first note, by keyboard: it is in memory afterwards.
+    js::<bool>(&page, "document.getElementById('first-note').focus(); true").await.unwrap();
+    page.find_element("#first-note").await.unwrap().type_str("My favourite tea is genmaicha").await.unwrap();
+    key(&page, "Tab").await;
+    assert_eq!(focused(&page).await, "first-note-save");
+    key(&page, "Enter").await;
+    wait_for(&page, "document.getElementById('first-status').textContent.startsWith('Remembered')", 30).await.unwrap();
+    let hits: usize = js(&page, "SecondSelfProtocol.request({ kind: 'memory.search', query: 'genmaicha', k: 3 }).then(r => r.hits.length)").await.unwrap();
+    assert!(hits >= 1, "the note is in memory");
+    secondself::browser::screenshot(&page, &secondself::repo_dir().join("docs/screenshots/onboarding.png")).await.unwrap();
+    env.close().await;
+}

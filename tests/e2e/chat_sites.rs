@@ -376,3 +376,33 @@ fn sites_registry_files_manifest_and_fixtures_agree() {
     // The built extension is the product one: the pack check refuses loopback matches.
     secondself::pack::check_extension(&secondself::extension_dir()).unwrap();
 }
+
+/// The ✨ keyboard shortcut (`enhance-prompt`, Alt+Shift+E): what the router sends the chat site
+/// in front opens the same preview a click on ✨ opens; nothing is inserted until the user clicks
+/// Insert. (The browser's own shortcut cannot be pressed through CDP; the message is what it sends.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_enhance_shortcut_opens_the_preview_and_inserts_nothing() {
+    let env = start().await.unwrap();
+    let ext = pin(&env, FACTS).await.unwrap();
+    let page = env.fixture_page("/sites/chatgpt.html").await.unwrap();
+    wait_shadow(&page, "enhance", 1, 20).await.unwrap();
+    let prompt = "Suggest a dinner I could cook tonight";
+    type_prompt(&page, prompt).await.unwrap();
+    // The replica's tab: the one whose content script answers from it (no `tabs` permission).
+    let tab: i64 = js(
+        &ext,
+        "(async () => { for (const t of await chrome.tabs.query({})) { try { const p = await SecondSelfProtocol.request({ kind: 'content.ping', tabId: t.id }); \
+           if (p.url.includes('/sites/chatgpt.html')) return t.id; } catch (_) {} } return -1; })()",
+    )
+    .await
+    .unwrap();
+    let reply: Value = js(&ext, &format!("SecondSelfProtocol.request({{ kind: 'content.enhance', tabId: {tab} }})")).await.unwrap();
+    assert_eq!(reply["started"], true, "{reply}");
+    wait_shadow(&page, "added", 1, 20).await.unwrap();
+    let added = shadow_text(&page, "added", 0).await.unwrap();
+    assert!(added.contains("I'm vegetarian"), "preview: {added}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let model: String = js(&page, "replica.value()").await.unwrap();
+    assert_eq!(model, prompt, "the shortcut inserted nothing by itself");
+    env.close().await;
+}

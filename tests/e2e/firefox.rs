@@ -455,3 +455,37 @@ async fn firefox_delete_all_page_written_text_and_foreign_senders() {
     assert_eq!(overview["facts"].as_array().map(Vec::len), Some(0), "facts survived Delete all: {overview}");
     env.close().await;
 }
+
+/// The browser's own bookmarks, read at the user's click on "Import bookmarks" (the optional
+/// permission asked then, granted as a user would), become memory with their folders; a second
+/// click changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firefox_imports_the_browsers_bookmarks_at_the_users_click() {
+    let env = Fx::start(&secondself::firefox_dir()).await;
+    let made = env
+        .fx
+        .browser_script(
+            "const done = arguments[arguments.length - 1]; \
+             const { PlacesUtils } = ChromeUtils.importESModule('resource://gre/modules/PlacesUtils.sys.mjs'); \
+             PlacesUtils.bookmarks.insert({ parentGuid: PlacesUtils.bookmarks.toolbarGuid, type: PlacesUtils.bookmarks.TYPE_FOLDER, title: 'Ceramics' }) \
+               .then(f => PlacesUtils.bookmarks.insert({ parentGuid: f.guid, url: 'https://example.org/kiln-hire', title: 'Kiln hire by the hour' })) \
+               .then(() => done(true), e => done(String(e)));",
+        )
+        .await
+        .unwrap();
+    assert_eq!(made, Value::Bool(true), "{made}");
+    env.fx.open_extension_page("sidepanel/sidepanel.html").await.unwrap();
+    env.wait("document.getElementById('engine-state').dataset.state === 'ready'", 60).await;
+    let before: bool = env.js("chrome.permissions.contains({ permissions: ['bookmarks'] })").await;
+    assert!(!before, "the bookmarks permission is not held before the click");
+    env.click("#import-bookmarks").await;
+    env.wait("document.getElementById('import-label').textContent === 'Imported 1 of 1 file'", 60).await;
+    let hit: String = env.js("SecondSelfProtocol.request({ kind: 'memory.search', query: 'kiln hire', k: 3 }).then(r => r.hits.map(h => h.text || '').join('\\n'))").await;
+    assert!(hit.contains("Kiln hire by the hour — https://example.org/kiln-hire (saved "), "{hit}");
+    assert!(hit.contains("Ceramics"), "{hit}");
+    env.click("#import-bookmarks").await;
+    env.wait("[...document.querySelectorAll('#import-results li')].some(l => l.textContent.includes('already in memory'))", 60).await;
+    let sources: usize = env.js("SecondSelfProtocol.request({ kind: 'memory.overview' }).then(p => p.sources.length)").await;
+    assert_eq!(sources, 1, "the same bookmarks again change nothing");
+    env.close().await;
+}

@@ -330,3 +330,26 @@ async fn a_full_disk_during_import_is_reported_and_never_called_saved() {
     }
     b.close().await.unwrap();
 }
+
+/// A bookmarks file exported by any browser imports as the user's bookmarks: folders as
+/// headings, each bookmark with its address and the day it was saved, found by search; importing
+/// it again changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exported_bookmarks_import_once_with_folders_and_dates() {
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    wait_for(&panel, "document.getElementById('engine-state').dataset.state === 'ready'", 60).await.unwrap();
+    let file = secondself::fixtures_dir().join("bookmarks/bookmarks.html").display().to_string();
+    choose_files(&panel, "#import-files", vec![file.clone()]).await;
+    wait_for(&panel, "document.getElementById('import-label').textContent === 'Imported 1 of 1 file'", 60).await.unwrap();
+    let sources: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.overview' }).then(p => p.sources.map(s => [s.kind, s.name]))").await.unwrap();
+    assert_eq!(sources[0][0], "bookmarks", "{sources}");
+    let hit: String = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.search', query: 'kiln hire firing slots', k: 3 }).then(r => r.hits.map(h => h.text || '').join('\\n'))").await.unwrap();
+    assert!(hit.contains("Kiln hire by the hour & firing slots — https://example.org/kiln-hire (saved 2024-05-01)"), "{hit}");
+    assert!(hit.contains("Ceramics"), "the folder is the bookmark's context: {hit}");
+    choose_files(&panel, "#import-files", vec![file]).await;
+    wait_for(&panel, "[...document.querySelectorAll('#import-results li')].some(l => l.textContent.includes('already in memory'))", 60).await.unwrap();
+    let count: usize = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.overview' }).then(p => p.sources.length)").await.unwrap();
+    assert_eq!(count, 1, "importing the same bookmarks again changes nothing");
+    env.close().await;
+}

@@ -41,6 +41,8 @@ pub enum SourceKind {
     ClaudeExport,
     Note,
     Selection,
+    /// A browser's bookmarks (an exported `bookmarks.html`, or the browser's own, read at the user's click).
+    Bookmarks,
 }
 
 impl SourceKind {
@@ -55,6 +57,7 @@ impl SourceKind {
             SourceKind::ClaudeExport => "claude",
             SourceKind::Note => "note",
             SourceKind::Selection => "selection",
+            SourceKind::Bookmarks => "bookmarks",
         }
     }
 }

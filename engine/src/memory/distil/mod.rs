@@ -153,7 +153,8 @@ fn author_of(source: &Source, chunk: &Chunk, owner: &Owner) -> Author {
                 Author::Other
             }
         }
-        SourceKind::Html | SourceKind::Selection => Author::World,
+        // Bookmark titles are the pages' words, chosen by the user but not written by them.
+        SourceKind::Html | SourceKind::Selection | SourceKind::Bookmarks => Author::World,
         _ => Author::Owner,
     }
 }
@@ -236,7 +237,7 @@ fn propose(owner: &Owner, views: &[View]) -> (Vec<Candidate>, people::People) {
 /// Is this source's text written by a web page rather than by the user? A "Remember this"
 /// selection and a saved web page are: a page can write "your phone number is …" into either.
 pub fn page_authored(source: &Source) -> bool {
-    matches!(source.origin, Origin::Page { .. }) || source.kind == SourceKind::Html
+    matches!(source.origin, Origin::Page { .. }) || matches!(source.kind, SourceKind::Html | SourceKind::Bookmarks)
 }
 
 /// Resolves the candidates twice: once from the user's own sources alone, once with the

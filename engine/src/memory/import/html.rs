@@ -12,7 +12,7 @@ pub struct HtmlImporter;
 const SKIP: &[&str] = &["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "template", "head", "button", "select", "iframe"];
 const BLOCKS: &[&str] = &["p", "li", "tr", "blockquote", "pre", "dd", "dt", "figcaption", "td", "th", "caption"];
 
-fn decode_entities(s: &str) -> String {
+pub(super) fn decode_entities(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('&') {

@@ -1,7 +1,7 @@
 //! Importing files, notes and page selections into L0 memory.
 //!
 //! Each format is one file behind the [`Importer`] trait (`txt.rs`, `markdown.rs`, `html.rs`,
-//! `eml.rs`, `chatgpt.rs`, `claude.rs`); [`IMPORTERS`] is the plain registry list. An importer
+//! `eml.rs`, `chatgpt.rs`, `claude.rs`, `bookmarks.rs`); [`IMPORTERS`] is the plain registry list. An importer
 //! turns bytes into a [`Document`] (headings + paragraphs); [`super::l0`] cuts it into chunks;
 //! [`import_one`] writes the source and its chunks in ONE transaction, skipping content already
 //! imported (same SHA-256). [`import_batch`] imports many files, one transaction each, and returns
@@ -13,6 +13,7 @@
 //! Called by the CLI (`secondself memory import`, `eval profile`) and `web/` (file picker,
 //! typed notes, "remember this").
 
+pub mod bookmarks;
 pub mod chatgpt;
 pub mod claude;
 pub mod eml;
@@ -59,6 +60,8 @@ pub trait Importer: Sync {
 pub static IMPORTERS: &[&dyn Importer] = &[
     &txt::TxtImporter,
     &markdown::MarkdownImporter,
+    // Before HTML: an exported bookmarks file is HTML too.
+    &bookmarks::BookmarksImporter,
     &html::HtmlImporter,
     &eml::EmlImporter,
     &chatgpt::ChatgptImporter,
