@@ -146,5 +146,6 @@ async fn the_first_run_page_opens_on_install_and_takes_a_first_note() {
     let hits: usize = js(&page, "SecondSelfProtocol.request({ kind: 'memory.search', query: 'genmaicha', k: 3 }).then(r => r.hits.length)").await.unwrap();
     assert!(hits >= 1, "the note is in memory");
     secondself::browser::screenshot(&page, &secondself::repo_dir().join("docs/screenshots/onboarding.png")).await.unwrap();
+    crate::util::store_screenshot(&page, "first-run-1280x800").await.unwrap();
     env.close().await;
 }

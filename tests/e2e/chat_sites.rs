@@ -404,5 +404,6 @@ async fn the_enhance_shortcut_opens_the_preview_and_inserts_nothing() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let model: String = js(&page, "replica.value()").await.unwrap();
     assert_eq!(model, prompt, "the shortcut inserted nothing by itself");
+    crate::util::store_screenshot(&page, "enhance-preview-1280x800").await.unwrap();
     env.close().await;
 }

@@ -329,3 +329,18 @@ pub async fn press(page: &Page, key: &str, code: &str, key_code: i64, alt: bool)
     }
     Ok(())
 }
+
+/// A screenshot at the size both extension stores take (1280×800), into `docs/store/NAME.png`;
+/// checks the file is that size. Call it last in a test: the viewport changes.
+pub async fn store_screenshot(page: &Page, name: &str) -> Result<()> {
+    set_viewport(page, 1280, 800).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let path = secondself::repo_dir().join("docs/store").join(format!("{name}.png"));
+    browser::screenshot(page, &path).await?;
+    let png = std::fs::read(&path)?;
+    let size = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+    if png.len() < 24 || &png[12..16] != b"IHDR" || (size(16), size(20)) != (1280, 800) {
+        bail!("{} is not a 1280×800 PNG", path.display());
+    }
+    Ok(())
+}
