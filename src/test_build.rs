@@ -7,6 +7,9 @@
 //! - [`derive_harness`]: the same, plus the measurement harness of `src/harness/`: the content
 //!   script `secondself eval autofill` drives (it classifies whole pages and marks each field's
 //!   prediction on the page) and the model benchmark page of `secondself bench model`.
+//! - [`derive_audit`]: the loopback variant whose injected UI has open shadow roots, so an
+//!   accessibility audit (axe-core) can read the autofill menu and the chat-site cards; marked as
+//!   a harness file, so `pack` refuses it.
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +40,20 @@ pub fn derive(src: &Path, dest: &Path) -> Result<PathBuf> {
 /// Writes the loopback variant of `src` with the measurement harness into `dest`, replacing it.
 pub fn derive_harness(src: &Path, dest: &Path) -> Result<PathBuf> {
     derive_with(src, dest, true)
+}
+
+/// Writes the loopback variant of `src` whose injected UI opens its shadow roots (for an
+/// accessibility audit from the page) into `dest`, replacing it.
+pub fn derive_audit(src: &Path, dest: &Path) -> Result<PathBuf> {
+    derive_with(src, dest, false)?;
+    let guard = dest.join("content/ui-guard.js");
+    let text = std::fs::read_to_string(&guard)?;
+    let closed = r#"attachShadow({ mode: "closed" })"#;
+    anyhow::ensure!(text.contains(closed), "content/ui-guard.js no longer attaches closed shadow roots as the audit build expects");
+    // Written anew (not through the hard link): the store build keeps its closed roots.
+    std::fs::remove_file(&guard)?;
+    std::fs::write(&guard, format!("/* {HARNESS_MARKER}: accessibility audit build, open shadow roots */\n{}", text.replace(closed, r#"attachShadow({ mode: "open" })"#)))?;
+    Ok(dest.to_path_buf())
 }
 
 /// A harness build in a folder of its own that lives as long as the value (evals and benches run

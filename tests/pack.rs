@@ -89,6 +89,12 @@ fn pack_refuses_a_build_with_the_eval_harness() {
     std::fs::write(build.path().join("manifest.json"), m.to_string()).unwrap();
     let err = secondself::pack::check_extension(build.path()).unwrap_err().to_string();
     assert!(err.contains("SECONDSELF-TEST-HARNESS"), "{err}");
+    // The audit build (open shadow roots) is refused too, and the store build keeps its closed ones.
+    let audit = tempfile::tempdir().unwrap();
+    secondself::test_build::derive_audit(&secondself::extension_dir(), audit.path()).unwrap();
+    assert!(secondself::pack::check_extension(audit.path()).is_err());
+    let shipped = std::fs::read_to_string(secondself::extension_dir().join("content/ui-guard.js")).unwrap();
+    assert!(shipped.contains(r#"attachShadow({ mode: "closed" })"#) && !shipped.contains(r#"mode: "open""#));
 }
 
 #[test]

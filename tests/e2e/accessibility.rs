@@ -149,3 +149,58 @@ async fn the_first_run_page_opens_on_install_and_takes_a_first_note() {
     crate::util::store_screenshot(&page, "first-run-1280x800").await.unwrap();
     env.close().await;
 }
+
+/// The UI SecondSelf puts into pages — the autofill menu on a checkout, the ✨ preview and the
+/// Critique verdict on a chat site — passes the same audit. Its shadow roots are closed in the
+/// product, so the audit runs on a test build that opens them (`test_build::derive_audit`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_autofill_menu_and_chat_cards_pass_axe() {
+    use crate::util::{click_at, settle_ui, wait_for_ax};
+    let source = axe_source();
+    let dir = secondself::test_build::derive_audit(&secondself::extension_dir(), &secondself::repo_dir().join("target/e2e/extension-audit")).unwrap();
+    let server = secondself::server::StaticServer::start(&secondself::fixtures_dir(), 0).unwrap();
+    let browser = secondself::browser::ExtensionBrowser::launch(&dir, &Default::default()).await.unwrap();
+    let env = Env { browser, server };
+    let ext = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    wait_for(&ext, "document.getElementById('engine-state').dataset.state === 'ready'", 60).await.unwrap();
+    for (k, v) in [("given-name", "Ines"), ("family-name", "Varela"), ("email", "ines.varela@mailbox.example"), ("diet", "vegetarian"), ("allergies", "tree nuts (cashew, walnut)")] {
+        js::<serde_json::Value>(&ext, &format!("SecondSelfProtocol.request({{ kind: 'memory.pin', key: '{k}', value: '{v}' }})")).await.unwrap();
+    }
+    // Only SecondSelf's own hosts are audited (the fixture pages are not the product).
+    let hosts_audit = "(() => { const hosts = [...document.querySelectorAll('*')].filter(e => e.shadowRoot && (e.localName === 'secondself-autofill' || e.shadowRoot.querySelector('[data-ss]'))); \
+        return axe.run({ include: hosts }).then(r => ({ hosts: hosts.length, passed: r.passes.length, violations: r.violations \
+        .filter(v => v.impact === 'serious' || v.impact === 'critical') \
+        .map(v => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map(n => n.target.join(' ')).join(', ')}`) })); })()";
+    // What the audit saw: SecondSelf's hosts, rules they passed, violations.
+    let audited = |r: serde_json::Value, what: &str, out: &mut Vec<String>| {
+        assert!(r["hosts"].as_u64().unwrap_or(0) >= 1 && r["passed"].as_u64().unwrap_or(0) >= 3, "the audit of the {what} saw SecondSelf's UI: {r}");
+        out.extend(r["violations"].as_array().unwrap().iter().map(|v| format!("{what}: {}", v.as_str().unwrap_or_default())));
+    };
+    let centre = |sel: &str| format!("(() => {{ for (const h of document.querySelectorAll('*')) {{ const e = h.shadowRoot && h.shadowRoot.querySelector('{sel}'); if (e) {{ const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }} }} return null; }})()");
+    let mut found = Vec::new();
+
+    // The autofill menu, opened from the keyboard on a checkout field.
+    let page = env.fixture_page("/demo/checkout.html").await.unwrap();
+    crate::util::click_element(&page, "#email").await.unwrap();
+    wait_for_ax(&page, "button", "SecondSelf autofill", 20).await.unwrap();
+    press(&page, "ArrowDown", "ArrowDown", 40, true).await.unwrap();
+    wait_for_ax(&page, "menuitem", "Fill this form", 20).await.unwrap();
+    js::<bool>(&page, &format!("{source};\ntrue")).await.unwrap();
+    audited(js(&page, hosts_audit).await.unwrap(), "autofill menu", &mut found);
+
+    // The ✨ preview and the Critique verdict on the ChatGPT replica.
+    let chat = env.fixture_page("/sites/chatgpt.html").await.unwrap();
+    wait_for(&chat, &format!("{} !== null", centre("[data-ss=enhance]")), 20).await.unwrap();
+    js::<bool>(&chat, "(() => { const e = document.querySelector('[data-replica-editor]'); e.focus(); return true; })()").await.unwrap();
+    chat.execute(chromiumoxide::cdp::browser_protocol::input::InsertTextParams::new("Suggest a dinner for tonight")).await.unwrap();
+    for (button, shown) in [("[data-ss=enhance]", "[data-ss=added]"), ("[data-ss=critique]", "[data-ss=problem], [data-ss=fits]")] {
+        settle_ui().await;
+        let (x, y): (f64, f64) = js(&chat, &centre(button)).await.unwrap();
+        click_at(&chat, x, y).await.unwrap();
+        wait_for(&chat, &format!("{} !== null", centre(shown)), 30).await.unwrap();
+    }
+    js::<bool>(&chat, &format!("{source};\ntrue")).await.unwrap();
+    audited(js(&chat, hosts_audit).await.unwrap(), "chat cards", &mut found);
+    assert!(found.is_empty(), "axe finds serious or critical violations in the injected UI:\n{}", found.join("\n"));
+    env.close().await;
+}
