@@ -32,7 +32,7 @@
   globalThis.__secondselfAutofillRunner = true;
   const AF = globalThis.SecondSelfAutofill;
   const Menu = globalThis.SecondSelfAutofillMenu;
-  const { t } = globalThis.SecondSelfI18n;
+  const { t, offerLabel } = globalThis.SecondSelfI18n;
   const Draft = globalThis.SecondSelfAutofillDraft;
   const P = globalThis.SecondSelfProtocol;
   const BLOCKED = "autofillBlocked";
@@ -206,7 +206,7 @@
     const offers = reply.offers || [];
     if (offers.length) entries.push({ separator: true });
     for (const o of offers) {
-      entries.push({ label: t("menuUse", o.label), detail: o.masked, run: () => autofill({ focus: field, scope: "field", pick: o.key }) });
+      entries.push({ label: t("menuUse", offerLabel(o.key, o.label)), detail: o.masked, run: () => autofill({ focus: field, scope: "field", pick: o.key }) });
     }
     entries.push({ separator: true }, { label: t("menuNever"), run: neverOnThisSite });
     return entries;

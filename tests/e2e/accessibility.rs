@@ -75,6 +75,18 @@ async fn side_panel_passes_axe_and_works_from_the_keyboard() {
             found.push(format!("{tab}: {v}"));
         }
     }
+    // The same views in the dark colour scheme (the panel follows the system's).
+    use chromiumoxide::cdp::browser_protocol::emulation::{MediaFeature, SetEmulatedMediaParams};
+    panel.execute(SetEmulatedMediaParams::builder().features(vec![MediaFeature::new("prefers-color-scheme", "dark")]).build()).await.unwrap();
+    let dark: bool = js(&panel, "matchMedia('(prefers-color-scheme: dark)').matches").await.unwrap();
+    assert!(dark, "the dark scheme is emulated");
+    for tab in ["tab-memory", "tab-chat", "tab-engine"] {
+        js::<bool>(&panel, &format!("document.getElementById('{tab}').click(); true")).await.unwrap();
+        for v in audit(&panel).await {
+            found.push(format!("{tab} (dark): {v}"));
+        }
+    }
+    panel.execute(SetEmulatedMediaParams::builder().features(vec![MediaFeature::new("prefers-color-scheme", "light")]).build()).await.unwrap();
     assert!(found.is_empty(), "axe finds serious or critical violations:\n{}", found.join("\n"));
 
     // The keyboard alone: the tabs by arrow keys (one tab stop), Enter on a button, typing.
