@@ -5,16 +5,14 @@
  * that opens the panel. Must not: keep or show memories itself (the panel does).
  */
 import { localize, t, tn } from "../sidepanel/i18n.js";
-import { toBase64 } from "../sidepanel/files.js";
+import { bindPickers, mib, toBase64 } from "../sidepanel/files.js";
 
 localize();
 const { request, MAX_IMPORT_BYTES } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
 const say = (text) => ($("first-status").textContent = text);
 
-for (const button of document.querySelectorAll("[data-opens]")) {
-  button.addEventListener("click", () => document.getElementById(button.dataset.opens).click());
-}
+bindPickers();
 
 $("first-files").addEventListener("change", async (ev) => {
   const files = [...ev.target.files];
@@ -25,7 +23,7 @@ $("first-files").addEventListener("change", async (ev) => {
   for (const file of files) {
     say(t("importingFile", file.name));
     try {
-      if (file.size > MAX_IMPORT_BYTES) throw new Error(t("tooBig", `${(file.size / 1048576).toFixed(1)} MiB`, `${(MAX_IMPORT_BYTES / 1048576).toFixed(1)} MiB`));
+      if (file.size > MAX_IMPORT_BYTES) throw new Error(t("tooBig", mib(file.size), mib(MAX_IMPORT_BYTES)));
       const { outcome } = await request({ kind: "memory.import", name: file.name, data: await toBase64(file) });
       if (outcome.status === "failed") failed.push(`${file.name}: ${outcome.message}`);
       else imported += 1;

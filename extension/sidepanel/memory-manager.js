@@ -6,10 +6,9 @@
  * Must not: send memory anywhere but the engine, or put it in a web page.
  */
 import { t, tn, factLabel } from "./i18n.js";
-import { toBase64 } from "./files.js";
+import { mib, toBase64 } from "./files.js";
 
 const { request, MAX_IMPORT_BYTES, MAX_BACKUP_BYTES } = globalThis.SecondSelfProtocol;
-const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
 const $ = (id) => document.getElementById(id);
 
 

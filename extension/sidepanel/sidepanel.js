@@ -4,6 +4,7 @@
  * Must not: compute anything the engine should (this file is DOM in, DOM out).
  */
 import { localize, t, tn } from "./i18n.js";
+import { bindPickers } from "./files.js";
 
 const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
@@ -100,8 +101,5 @@ for (const tab of tabs) {
 }
 select(tabs.find((t) => t.getAttribute("aria-selected") === "true") || tabs[0]);
 
-// "Import files…", "Restore backup…": buttons that open their (hidden) file input, so the
-// keyboard reaches them as it reaches any button.
-for (const button of document.querySelectorAll("[data-opens]")) {
-  button.addEventListener("click", () => document.getElementById(button.dataset.opens).click());
-}
+// "Import files…", "Restore backup…", …: buttons that open their file input.
+bindPickers();
