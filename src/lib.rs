@@ -4,6 +4,7 @@
 //! - [`browser`]: finds Chromium and launches it with the built extension loaded.
 //! - [`server`]: serves the demo site and test fixtures on 127.0.0.1.
 //! - [`pack`]: writes the store-ready zip of the extension and checks its manifest.
+//! - [`sample_pdf`]: small PDFs written from scratch for the PDF import tests.
 //! - [`test_build`]: the test-only variants of the extension: the one that also runs on the
 //!   chat-site replicas served on 127.0.0.1, and the one with the measurement harness.
 
@@ -12,6 +13,7 @@ pub mod firefox;
 pub mod locales;
 pub mod pack;
 pub mod provision;
+pub mod sample_pdf;
 pub mod server;
 pub mod test_build;
 

@@ -51,7 +51,7 @@ function bubble(turn) {
       const link = document.createElement("button");
       link.type = "button";
       link.className = "cite";
-      link.textContent = `↳ ${cite.source}${cite.date ? ` · ${cite.date}` : ""}`;
+      link.textContent = `↳ ${cite.source}${cite.page ? ` · ${t("citePage", cite.page)}` : ""}${cite.date ? ` · ${cite.date}` : ""}`;
       link.title = cite.text;
       link.addEventListener("click", () => openCitation(cite));
       // The sentence the answer rests on, under its source.
@@ -159,7 +159,7 @@ async function send(text) {
       const asker = mode === "third-party" ? { type: "third-party", role: $("chat-role").value.trim() || t("roleSomeone") } : { type: "user" };
       const done = await request({ kind: "chat.ask", question: text, asker }, { onEvent });
       answer.content = done.answer.text;
-      answer.cites = done.answer.citations.map(({ source, url, text, date }) => ({ source, url, text, date }));
+      answer.cites = done.answer.citations.map(({ source, url, text, date, page }) => ({ source, url, text, date, page }));
       const who = asker.type === "user" ? t("metaFromMemory", done.tokens) : t("metaFor", asker.role, done.tokens);
       answer.meta = `${who}${rate(done.tokens, done.ms)}`;
     }

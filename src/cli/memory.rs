@@ -296,7 +296,8 @@ pub fn run(args: Args) -> Result<()> {
             println!("{}", answer.text);
             for c in &answer.citations {
                 let date = c.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
-                println!("  - {}{date}: {}", c.source, c.text.split_whitespace().collect::<Vec<_>>().join(" "));
+                let page = c.page.map(|p| format!(", p. {p}")).unwrap_or_default();
+                println!("  - {}{page}{date}: {}", c.source, c.text.split_whitespace().collect::<Vec<_>>().join(" "));
             }
         }
     }
@@ -325,5 +326,66 @@ mod tests {
         assert!(a.text.contains("réparateur"), "{a:?}");
         let a = ask(&store, "What is my passport number?", &Asker::User, None, None).unwrap();
         assert!(a.dont_know, "{a:?}");
+    }
+
+    /// A two-page PDF — a title and a paragraph, then two columns — imports in reading order,
+    /// and an answer from it cites its page; a password-protected PDF, a scan and a truncated file
+    /// are refused with their own reasons and store nothing.
+    #[test]
+    fn pdfs_import_in_reading_order_and_answers_cite_their_page() {
+        use secondself::sample_pdf::{line, write, Options, Page};
+        let dir = tempfile::tempdir().unwrap();
+        let pages = vec![
+            Page::Text(vec![line(60., 80., 20., "Flyttanmälan"), line(60., 120., 11., "Den här blanketten gäller hela hushållet.")]),
+            Page::Text(vec![
+                line(60., 100., 11., "Vi flyttar den 1 mars från"),
+                line(320., 100., 11., "Den nya adressen är Klövervägen"),
+                line(60., 114., 11., "den gamla lägenheten vid torget"),
+                line(320., 114., 11., "7 i Sundsvall, med hiss och balkong."),
+                line(60., 128., 11., "som vi hyrt i nästan sex år."),
+                line(320., 128., 11., "Posten eftersänds i ett halvår."),
+            ]),
+        ];
+        let files = dir.path().join("files");
+        std::fs::create_dir_all(&files).unwrap();
+        let pdf = write(&pages, &Options { created: Some("D:20250210120000".into()), ..Default::default() });
+        std::fs::write(files.join("flytt.pdf"), &pdf).unwrap();
+        std::fs::write(files.join("locked.pdf"), write(&pages, &Options { password_protected: true, ..Default::default() })).unwrap();
+        std::fs::write(files.join("scan.pdf"), write(&[Page::ImageOnly], &Options::default())).unwrap();
+        std::fs::write(files.join("cut.pdf"), &pdf[..pdf.len() / 3]).unwrap();
+
+        let chunks = secondself_engine::memory::import::parse_and_chunk("flytt.pdf", &pdf).unwrap();
+        let on: Vec<_> = chunks.iter().map(|c| (c.page, c.text.as_str())).collect();
+        assert_eq!(on[0], (Some(1), "Den här blanketten gäller hela hushållet."), "{on:?}");
+        assert_eq!(chunks[0].heading_path, ["Flyttanmälan"]);
+        assert_eq!(
+            on[1],
+            (Some(2), "Vi flyttar den 1 mars från den gamla lägenheten vid torget som vi hyrt i nästan sex år.\n\nDen nya adressen är Klövervägen 7 i Sundsvall, med hiss och balkong. Posten eftersänds i ett halvår."),
+            "the left column is read before the right one"
+        );
+
+        let mut store = NativeStore::open(&dir.path().join("memory")).unwrap();
+        let mut lines = Vec::new();
+        let paths = collect_files(&[files]).unwrap();
+        for p in &paths {
+            let outcome = pollster::block_on(secondself_engine::memory::import::import_one(&mut store, &p.display().to_string(), 0, &std::fs::read(p).unwrap(), now()));
+            lines.push(match outcome {
+                Ok(o) => format!("{}: {o:?}", p.file_name().unwrap().to_string_lossy()),
+                Err(e) => format!("{}: {e}", p.file_name().unwrap().to_string_lossy()),
+            });
+        }
+        let said = |name: &str| lines.iter().find(|l| l.starts_with(name)).cloned().unwrap();
+        assert!(said("flytt.pdf").contains("Imported"), "{lines:?}");
+        assert!(said("locked.pdf").contains("password-protected"), "{lines:?}");
+        assert!(said("scan.pdf").contains("no text layer"), "{lines:?}");
+        assert!(said("cut.pdf").contains("malformed PDF"), "{lines:?}");
+        let sources = pollster::block_on(store.sources()).unwrap();
+        assert_eq!(sources.len(), 1, "only the readable PDF is stored");
+        assert_eq!(sources[0].kind, secondself_engine::memory::SourceKind::Pdf);
+        assert_eq!(sources[0].dated.map(date::iso_date).as_deref(), Some("2025-02-10"));
+
+        let a = ask(&store, "Vad är min nya adress?", &Asker::User, None, None).unwrap();
+        assert!(a.text.contains("Klövervägen 7"), "{a:?}");
+        assert!(a.citations.iter().any(|c| c.source.ends_with("flytt.pdf") && c.page == Some(2)), "{a:?}");
     }
 }

@@ -353,3 +353,66 @@ async fn exported_bookmarks_import_once_with_folders_and_dates() {
     assert_eq!(count, 1, "importing the same bookmarks again changes nothing");
     env.close().await;
 }
+
+/// A PDF picked in the side panel is read by the engine in the extension exactly as the native
+/// import reads it (same chunks, each with its page; the two columns of a page in reading order),
+/// and an answer from it cites the page. A password-protected PDF, a scan without a text layer and
+/// a truncated file are each refused with their reason and store nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pdfs_import_as_natively_and_answers_cite_their_page() {
+    use secondself::sample_pdf::{line, write, Options, Page as PdfPage};
+    let dir = tempfile::tempdir().unwrap();
+    let pages = vec![
+        PdfPage::Text(vec![line(56., 90., 22., "Rapport annuel du club"), line(56., 130., 11., "Ce rapport résume une année de sorties en mer.")]),
+        PdfPage::Text(vec![
+            line(56., 100., 11., "Le bateau a passé l'hiver"),
+            line(316., 100., 11., "Notre prochaine sortie aura lieu"),
+            line(56., 114., 11., "au chantier de Lorient, où sa"),
+            line(316., 114., 11., "le 14 juin au départ de Groix,"),
+            line(56., 128., 11., "coque a été repeinte en bleu."),
+            line(316., 128., 11., "avec pique-nique sur la plage."),
+        ]),
+    ];
+    let report = write(&pages, &Options { title: Some("Rapport annuel".into()), ..Default::default() });
+    let mut files = Vec::new();
+    for (name, bytes) in [
+        ("rapport.pdf", report.clone()),
+        ("verrouille.pdf", write(&pages, &Options { password_protected: true, ..Default::default() })),
+        ("scan.pdf", write(&[PdfPage::ImageOnly], &Options::default())),
+        ("coupe.pdf", report[..report.len() / 3].to_vec()),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        files.push(path.display().to_string());
+    }
+
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    wait_for(&panel, "document.getElementById('engine-state').dataset.state === 'ready'", 60).await.unwrap();
+    choose_files(&panel, "#import-files", files).await;
+    wait_for(&panel, "document.getElementById('import-label').textContent === 'Imported 1 of 4 files'", 90).await.unwrap();
+    let failed: Vec<String> = js(&panel, "[...document.querySelectorAll('#import-results li.failed')].map(l => l.textContent)").await.unwrap();
+    let reason = |name: &str| failed.iter().find(|l| l.contains(name)).cloned().unwrap_or_else(|| panic!("no line for {name}: {failed:?}"));
+    assert!(reason("verrouille.pdf").contains("password-protected"), "{failed:?}");
+    assert!(reason("scan.pdf").contains("no text layer"), "{failed:?}");
+    assert!(reason("coupe.pdf").contains("malformed PDF"), "{failed:?}");
+
+    let backup: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.export' }).then(r => r.backup.stores)").await.unwrap();
+    let sources = backup["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 1, "only the readable PDF is stored: {sources:?}");
+    assert_eq!(sources[0]["kind"], "pdf");
+    let in_browser: Vec<(String, Option<u64>, serde_json::Value)> =
+        backup["chunks"].as_array().unwrap().iter().map(|c| (c["text"].as_str().unwrap().to_string(), c["page"].as_u64(), c["heading_path"].clone())).collect();
+    let native: Vec<(String, Option<u64>, serde_json::Value)> = secondself_engine::memory::import::parse_and_chunk("rapport.pdf", &report)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.text, c.page.map(u64::from), serde_json::json!(c.heading_path)))
+        .collect();
+    assert_eq!(in_browser, native, "the extension and the CLI read the PDF alike");
+    assert!(native[1].0.starts_with("Le bateau a passé l'hiver au chantier de Lorient"), "{native:?}");
+    assert_eq!(native[1].1, Some(2));
+
+    let cited: Vec<Option<u64>> = js(&panel, "SecondSelfProtocol.request({ kind: 'chat.ask', question: 'Quand a lieu notre prochaine sortie ?', asker: { type: 'user' } }).then(r => r.answer.citations.map(c => c.page ?? null))").await.unwrap();
+    assert!(cited.contains(&Some(2)), "the answer cites page 2: {cited:?}");
+    env.close().await;
+}

@@ -4,7 +4,8 @@
 //! than [`MAX_WORDS`] is split between sentences (a single over-long sentence stays whole, never
 //! cut). Each chunk carries the heading path it starts under; a heading met inside a chunk stays
 //! in its text as a line. A heading that starts a dated part (one conversation of an export)
-//! always starts a new chunk, so every chunk has one date.
+//! always starts a new chunk, so every chunk has one date; so does a PDF's page break, so every
+//! chunk cites one page.
 //!
 //! Called by [`super::import`] for every source; pure and tested natively.
 
@@ -49,11 +50,12 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
         path.push((0, t.clone()));
     }
     let mut dated = None;
+    let mut page = None;
     let mut cur: Vec<String> = Vec::new();
     let mut cur_words = 0;
     let mut cur_path: Vec<String> = path.iter().map(|p| p.1.clone()).collect();
 
-    let flush = |chunks: &mut Vec<Chunk>, cur: &mut Vec<String>, cur_words: &mut usize, cur_path: &[String], dated| {
+    let flush = |chunks: &mut Vec<Chunk>, cur: &mut Vec<String>, cur_words: &mut usize, cur_path: &[String], dated, page| {
         if cur.is_empty() {
             return;
         }
@@ -65,6 +67,7 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
             heading_path: cur_path.to_vec(),
             text: cur.join("\n\n"),
             dated,
+            page,
             times: Vec::new(),
         });
         cur.clear();
@@ -79,7 +82,7 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
                     continue;
                 }
                 if d.is_some() || cur_words >= MIN_WORDS {
-                    flush(&mut chunks, &mut cur, &mut cur_words, &cur_path, dated);
+                    flush(&mut chunks, &mut cur, &mut cur_words, &cur_path, dated, page);
                 }
                 if d.is_some() {
                     dated = *d;
@@ -92,6 +95,11 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
                     cur.push(format!("{} {text}", "#".repeat((*level).max(1) as usize)));
                 }
             }
+            // A new page starts a new chunk: every chunk cites one page.
+            Block::Page(n) => {
+                flush(&mut chunks, &mut cur, &mut cur_words, &cur_path, dated, page);
+                page = Some(*n);
+            }
             Block::Para(p) => {
                 for u in units(p) {
                     let w = word_count(&u);
@@ -99,7 +107,7 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
                         continue;
                     }
                     if !cur.is_empty() && cur_words + w > MAX_WORDS {
-                        flush(&mut chunks, &mut cur, &mut cur_words, &cur_path, dated);
+                        flush(&mut chunks, &mut cur, &mut cur_words, &cur_path, dated, page);
                         cur_path = path.iter().map(|p| p.1.clone()).collect();
                     }
                     if cur.is_empty() {
@@ -111,7 +119,7 @@ pub fn chunk_document(source_id: &str, doc: &Document) -> Vec<Chunk> {
             }
         }
     }
-    flush(&mut chunks, &mut cur, &mut cur_words, &cur_path, dated);
+    flush(&mut chunks, &mut cur, &mut cur_words, &cur_path, dated, page);
     chunks
 }
 
@@ -124,6 +132,25 @@ mod tests {
         assert_eq!(sentences("Das Fest ist am 2. Oktober. Alle kommen."), ["Das Fest ist am 2. Oktober.", " Alle kommen."]);
         assert_eq!(sentences("Meine Ärztin ist Dr. Anna Roth. Sie ist nett."), ["Meine Ärztin ist Dr. Anna Roth.", " Sie ist nett."]);
         assert_eq!(sentences("We ran 12. Then we ate."), ["We ran 12.", " Then we ate."]);
+    }
+
+    #[test]
+    fn every_chunk_cites_one_page() {
+        let doc = Document {
+            title: None,
+            dated: None,
+            blocks: vec![
+                Block::Page(1),
+                Block::Para("A short first page.".into()),
+                Block::Page(2),
+                Block::Heading { level: 1, text: "Results".into(), dated: None },
+                Block::Para("The second page has its own words.".into()),
+            ],
+        };
+        let chunks = chunk_document("s", &doc);
+        let pages: Vec<_> = chunks.iter().map(|c| (c.page, c.text.as_str())).collect();
+        assert_eq!(pages, [(Some(1), "A short first page."), (Some(2), "The second page has its own words.")]);
+        assert_eq!(chunks[1].heading_path, ["Results"]);
     }
 
     #[test]

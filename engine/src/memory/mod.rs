@@ -43,6 +43,8 @@ pub enum SourceKind {
     Selection,
     /// A browser's bookmarks (an exported `bookmarks.html`, or the browser's own, read at the user's click).
     Bookmarks,
+    /// A PDF's text layer, page by page.
+    Pdf,
 }
 
 impl SourceKind {
@@ -58,6 +60,7 @@ impl SourceKind {
             SourceKind::Note => "note",
             SourceKind::Selection => "selection",
             SourceKind::Bookmarks => "bookmarks",
+            SourceKind::Pdf => "pdf",
         }
     }
 }
@@ -113,6 +116,9 @@ pub struct Chunk {
     pub text: String,
     /// Date of this part when it differs from the source's (one conversation of an export).
     pub dated: Option<Timestamp>,
+    /// The page it is on (PDF), 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// The relative expressions of `text` (`yesterday`, `last week`) resolved against the
     /// chunk's date at import, so "when" has an answer that does not depend on the day it is asked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -289,12 +295,16 @@ pub enum ImportErrorKind {
     TooLarge { size: u64, limit: u64 },
     #[error("looks binary (NUL bytes or invalid UTF-8), not text; export it as .txt/.md/.html/.eml/.json")]
     Binary,
-    #[error("unsupported file type `.{0}`; supported: .txt .md .markdown .html .htm .eml .json (ChatGPT/Claude export)")]
+    #[error("unsupported file type `.{0}`; supported: .txt .md .markdown .html .htm .eml .pdf .json (ChatGPT/Claude export)")]
     UnknownExtension(String),
     #[error("malformed {format}: {detail}")]
     Malformed { format: &'static str, detail: String },
     #[error("no readable text in it")]
     Empty,
+    #[error("the PDF is password-protected; save a copy without the password (print to PDF) and import that")]
+    Encrypted,
+    #[error("the PDF has no text layer (a scan or images only); make it searchable (OCR) and import that")]
+    NoTextLayer,
     #[error("cannot read it: {0}")]
     Io(String),
 }

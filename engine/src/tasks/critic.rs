@@ -496,6 +496,7 @@ mod tests {
             text: "- note to self: I'm off 10-14 March (Lisbon).\n- swimming stays Tue + Fri evening\n- kit: goggles (NOT the tinted ones)".into(),
             dated: 0,
             score: 1.0,
+            page: None,
             times: Vec::new(),
         }];
         let bad = critique_with("dinner?", "Try the lamb shoulder on Wednesday 12 March, then swim.", &facts(), &notes);

@@ -425,7 +425,7 @@ mod tests {
     use super::*;
 
     fn note(text: &str, heading: &str) -> Passage {
-        Passage { chunk_id: "c".into(), source_id: "s".into(), source: "notes.md".into(), url: None, heading: heading.into(), text: text.into(), dated: 0, score: 1.0, times: Vec::new() }
+        Passage { chunk_id: "c".into(), source_id: "s".into(), source: "notes.md".into(), url: None, heading: heading.into(), text: text.into(), dated: 0, score: 1.0, page: None, times: Vec::new() }
     }
 
     #[test]

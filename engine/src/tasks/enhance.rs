@@ -521,6 +521,7 @@ mod tests {
             text: text.into(),
             dated: 0,
             score: 1.0,
+            page: None,
             times: Vec::new(),
         };
         vec![

@@ -405,7 +405,7 @@ pub(crate) mod tests {
             sha256: String::new(),
             chunk_ids: vec![],
         }));
-        let chunk: &'static Chunk = Box::leak(Box::new(Chunk { id: "s-0".into(), source_id: "s".into(), index: 0, heading_path: vec![], text: text.into(), dated: None, times: vec![] }));
+        let chunk: &'static Chunk = Box::leak(Box::new(Chunk { id: "s-0".into(), source_id: "s".into(), index: 0, heading_path: vec![], text: text.into(), dated: None, page: None, times: vec![] }));
         let t = rule_text(chunk);
         View { chunk, source, flat: t.split_whitespace().collect::<Vec<_>>().join(" "), text: t, date: 1_000, author: author_of(source, chunk, &owner()) }
     }

@@ -245,7 +245,7 @@ mod tests {
     fn the_name_on_one_side_of_most_mail_is_the_user() {
         use crate::memory::{Chunk, Origin, Source};
         let src = |id: &str| Source { id: id.into(), name: id.into(), kind: SourceKind::Email, origin: Origin::Note, imported_at: 0, dated: None, sha256: id.into(), chunk_ids: vec![format!("{id}-0")] };
-        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None, times: vec![] };
+        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None, page: None, times: vec![] };
         let sources = vec![src("a"), src("b"), src("c")];
         let chunks = vec![
             chunk("a", "From: Lea Varga <lea@mail.example>\nTo: Mme Adam <ecole@school.example>\nSubject: absence"),
@@ -262,7 +262,7 @@ mod tests {
     fn second_family_name() {
         use crate::memory::{Chunk, Origin, Source};
         let src = |id: &str, kind| Source { id: id.into(), name: id.into(), kind, origin: Origin::Note, imported_at: 0, dated: None, sha256: id.into(), chunk_ids: vec![format!("{id}-0")] };
-        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None, times: vec![] };
+        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None, page: None, times: vec![] };
         let sources = vec![src("m", SourceKind::Email), src("cv", SourceKind::Text), src("c", SourceKind::Text)];
         let chunks = vec![
             chunk("m", "From: Bank <b@x.example>\nTo: Ana Duarte <ana@mail.example>\nSubject: hi"),

@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn folders_become_headings_and_bookmarks_dated_lines() {
         let d = parse_bookmarks(FILE).unwrap();
-        let texts: Vec<String> = d.blocks.iter().map(|b| match b { Block::Heading { level, text, dated } => format!("H{level}:{text}:{}", dated.map(date::iso_date).unwrap_or_default()), Block::Para(p) => p.clone() }).collect();
+        let texts: Vec<String> = d.blocks.iter().map(|b| match b { Block::Heading { level, text, dated } => format!("H{level}:{text}:{}", dated.map(date::iso_date).unwrap_or_default()), Block::Para(p) => p.clone(), Block::Page(n) => format!("[p{n}]") }).collect();
         assert_eq!(texts[0], "H1:Bookmarks:");
         assert_eq!(texts[1], "https://example.com/loose");
         assert_eq!(texts[2], "H2:Bookmarks bar:2024-06-01");

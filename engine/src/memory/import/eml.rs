@@ -64,7 +64,7 @@ mod tests {
     use super::*;
 
     fn body_of(d: &Document) -> String {
-        d.blocks.iter().skip(1).map(|b| match b { Block::Para(p) => p.clone(), Block::Heading { text, .. } => text.clone() }).collect::<Vec<_>>().join("\n")
+        d.blocks.iter().skip(1).map(|b| match b { Block::Para(p) => p.clone(), Block::Heading { text, .. } => text.clone(), Block::Page(_) => String::new() }).collect::<Vec<_>>().join("\n")
     }
 
     #[test]

@@ -214,7 +214,7 @@ mod tests {
         let d = HtmlImporter.parse("a.html", html).unwrap();
         assert_eq!(d.title.as_deref(), Some("Guide & tips"));
         assert_eq!(d.dated, date::from_iso("2025-04-06T20:12"));
-        let texts: Vec<String> = d.blocks.iter().map(|b| match b { Block::Heading { text, .. } => format!("H:{text}"), Block::Para(p) => p.clone() }).collect();
+        let texts: Vec<String> = d.blocks.iter().map(|b| match b { Block::Heading { text, .. } => format!("H:{text}"), Block::Para(p) => p.clone(), Block::Page(n) => format!("[p{n}]") }).collect();
         assert_eq!(texts, ["H:Eating out", "Try the tofu dish.", "One", "Two", "A | B", "x | y", "My note"]);
         let all = texts.join(" ");
         assert!(!all.contains("secret") && !all.contains("Home") && !all.contains("corp") && !all.contains("p{}"));

@@ -7,8 +7,8 @@
 //! imported (same SHA-256). [`import_batch`] imports many files, one transaction each, and returns
 //! a per-file [`Outcome`]: a bad file is reported and the rest still land.
 //!
-//! PDF is not supported: no pure-Rust PDF text extractor both compiles to wasm32 and reads
-//! real-world PDFs well, so `.pdf` is refused with a clear error.
+//! PDF (`pdf.rs`) is binary, so it is read from the bytes, before the text checks the other
+//! formats go through; its chunks cite their page.
 //!
 //! Called by the CLI (`secondself memory import`, `eval profile`) and `web/` (file picker,
 //! typed notes, "remember this").
@@ -19,6 +19,7 @@ pub mod claude;
 pub mod eml;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 pub mod txt;
 
 use super::store::{Store, Transaction};
@@ -44,6 +45,8 @@ pub enum Block {
     Heading { level: u8, text: String, dated: Option<Timestamp> },
     /// A paragraph: whole sentences, line breaks kept.
     Para(String),
+    /// The start of a page (PDF, 1-based): what follows is cited with it.
+    Page(u32),
 }
 
 /// One input format.
@@ -96,15 +99,8 @@ pub fn extension(path: &str) -> String {
     }
 }
 
-/// Checks size and text-ness; returns the text.
-pub fn validate(path: &str, size: u64, bytes: &[u8]) -> Result<String, ImportErrorKind> {
-    if size > MAX_FILE_BYTES || bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ImportErrorKind::TooLarge { size: size.max(bytes.len() as u64), limit: MAX_FILE_BYTES });
-    }
-    let ext = extension(path);
-    if ext == "pdf" {
-        return Err(ImportErrorKind::UnknownExtension(ext));
-    }
+/// Checks that the bytes are text (size is checked by the caller); returns the text.
+pub fn validate_text(bytes: &[u8]) -> Result<String, ImportErrorKind> {
     if bytes.contains(&0) {
         return Err(ImportErrorKind::Binary);
     }
@@ -152,15 +148,13 @@ pub async fn import_one(
     now: Timestamp,
 ) -> Result<Outcome, MemoryError> {
     let fail = |kind| MemoryError::Import { name: path.to_string(), kind };
-    let text = validate(path, size, bytes).map_err(fail)?;
     let sha = sha256_hex(bytes);
     if let Some(existing) = store.source_by_sha(&sha).await? {
         return Ok(Outcome::Duplicate { source_id: existing.id });
     }
-    let importer = importer_for(path, &text).map_err(fail)?;
-    let doc = importer.parse(path, &text).map_err(fail)?;
+    let (kind, text, doc) = read(path, size, bytes).map_err(fail)?;
     let dated = doc.dated.or_else(|| super::date::from_file_name(path)).or_else(|| {
-        if matches!(importer.kind(), SourceKind::Text | SourceKind::Markdown) {
+        if matches!(kind, SourceKind::Text | SourceKind::Markdown) {
             let head = text.chars().take(2000).collect::<String>();
             super::date::first_date_in_text(&head)
                 .or_else(|| super::date::year_from_file_name(path))
@@ -169,7 +163,7 @@ pub async fn import_one(
             super::date::year_from_file_name(path)
         }
     });
-    let source = new_source(path, importer.kind(), Origin::File { path: path.to_string() }, &sha, now, dated);
+    let source = new_source(path, kind, Origin::File { path: path.to_string() }, &sha, now, dated);
     write_source(store, source, &doc).await
 }
 
@@ -177,11 +171,23 @@ pub async fn import_one(
 /// format's parser, dating and chunking — with no store: the entry point of the fuzz targets
 /// (`engine/fuzz/`), which feed it hostile bytes under each importer's file name.
 pub fn parse_and_chunk(path: &str, bytes: &[u8]) -> Result<Vec<super::Chunk>, ImportErrorKind> {
-    let text = validate(path, bytes.len() as u64, bytes)?;
-    let importer = importer_for(path, &text)?;
-    let doc = importer.parse(path, &text)?;
+    let (_, text, doc) = read(path, bytes.len() as u64, bytes)?;
     let _ = super::date::from_file_name(path).or_else(|| super::date::first_date_in_text(&text.chars().take(2000).collect::<String>()));
     Ok(l0::chunk_document("src-fuzz", &doc))
+}
+
+/// Checks a file and parses it: its kind, its text (empty for a PDF) and its document.
+fn read(path: &str, size: u64, bytes: &[u8]) -> Result<(SourceKind, String, Document), ImportErrorKind> {
+    if size > MAX_FILE_BYTES || bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ImportErrorKind::TooLarge { size: size.max(bytes.len() as u64), limit: MAX_FILE_BYTES });
+    }
+    if pdf::is_pdf(&extension(path), bytes) {
+        return Ok((SourceKind::Pdf, String::new(), pdf::parse_pdf(bytes)?));
+    }
+    let text = validate_text(bytes)?;
+    let importer = importer_for(path, &text)?;
+    let doc = importer.parse(path, &text)?;
+    Ok((importer.kind(), text, doc))
 }
 
 /// Stores a typed note or a "remember this" selection (with page URL and title) as a source.
@@ -330,7 +336,7 @@ mod tests {
         assert!(msg("b.bin").contains("unsupported file type `.bin`"));
         assert!(msg("c.txt").contains("binary"));
         assert!(msg("d.json").contains("malformed"));
-        assert!(msg("f.pdf").contains("`.pdf`"));
+        assert!(msg("f.pdf").contains("malformed PDF"), "{}", msg("f.pdf"));
         assert!(msg("g.txt").contains("permission denied"));
         assert!(msg("h.txt").contains("import limit"));
         assert_eq!(s.count(crate::memory::schema::SOURCES), 2);
@@ -388,8 +394,8 @@ mod tests {
         let mut v = b"caf".to_vec();
         v.push(0xe9);
         v.extend_from_slice(&[b'x'; 200]);
-        assert!(validate("a.txt", 0, &v).is_ok());
-        assert_eq!(validate("a.txt", 0, &[0xff; 50]), Err(ImportErrorKind::Binary));
+        assert!(validate_text(&v).is_ok());
+        assert_eq!(validate_text(&[0xff; 50]), Err(ImportErrorKind::Binary));
         assert_eq!(extension("dir.v2/README"), "");
         assert_eq!(extension("a/B.HTML"), "html");
     }

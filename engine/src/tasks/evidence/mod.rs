@@ -35,6 +35,9 @@ pub struct Passage {
     pub dated: Timestamp,
     /// Retrieval score (BM25 × recency).
     pub score: f32,
+    /// The page it is on (PDF).
+    #[serde(default)]
+    pub page: Option<u32>,
     /// The relative expressions of `text` and what they mean (`yesterday` → the day before it was
     /// written), as resolved at import.
     #[serde(default)]
@@ -93,6 +96,7 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: O
                 text: c.text.clone(),
                 dated: meta.dated,
                 score,
+                page: c.page,
                 times: c.times.iter().filter_map(|t| Some((c.text.get(t.start as usize..t.end as usize)?.to_string(), t.when))).collect(),
             })
         })

@@ -18,7 +18,7 @@ fn a_short_name_matches_the_name_written_in_full() {
 }
 
 fn passage(text: &str, heading: &str, dated: Timestamp) -> Passage {
-    Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, times: Vec::new() }
+    Passage { chunk_id: "c".into(), source_id: "s".into(), source: "note.md".into(), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, page: None, times: Vec::new() }
 }
 
 #[test]

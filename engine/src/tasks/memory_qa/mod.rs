@@ -67,6 +67,9 @@ pub struct Citation {
     /// The day the source was written (`YYYY-MM-DD`), when known.
     #[serde(default)]
     pub date: Option<String>,
+    /// The page of the source it is on (PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 /// What [`prepare`] decided without the model.
@@ -183,8 +186,8 @@ pub fn generation_params() -> GenerationParams {
 
 fn citation(s: &Scored, passages: &[Passage]) -> Citation {
     match s.sentence.passage.and_then(|i| passages.get(i)) {
-        Some(p) => Citation { source: p.source.clone(), source_id: Some(p.source_id.clone()), chunk_id: Some(p.chunk_id.clone()), url: p.url.clone(), text: s.sentence.text.clone(), date: None },
-        None => Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: s.sentence.text.clone(), date: None },
+        Some(p) => Citation { source: p.source.clone(), source_id: Some(p.source_id.clone()), chunk_id: Some(p.chunk_id.clone()), url: p.url.clone(), text: s.sentence.text.clone(), date: None, page: p.page },
+        None => Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: s.sentence.text.clone(), date: None, page: None },
     }
 }
 
@@ -217,7 +220,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         if let Some((answer, fact)) = crate::tasks::critic::unsuitable(question, facts) {
             prepared.route = Route::Known;
             prepared.extractive = Some(answer);
-            prepared.evidence = vec![Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: format!("my {fact}"), date: None }];
+            prepared.evidence = vec![Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: format!("my {fact}"), date: None, page: None }];
             return prepared;
         }
     }

@@ -23,6 +23,7 @@ fn memory() -> (Vec<FactView>, Vec<Passage>) {
         text: text.into(),
         dated,
         score: 1.0,
+        page: None,
         times: Vec::new(),
     };
     let passages = vec![
@@ -133,6 +134,7 @@ fn the_prompt_stays_within_the_budget() {
             text: format!("Lisbon flight note {i}: {}", "we talked about the Lisbon flight and the seats again ".repeat(8)),
             dated: i,
             score: 1.0,
+            page: None,
             times: Vec::new(),
         })
         .collect();
@@ -172,7 +174,7 @@ fn key_tokens_are_numbers_and_names_inside_a_sentence() {
 }
 
 fn doc(text: &str, heading: &str, dated: i64) -> Passage {
-    Passage { chunk_id: format!("c{dated}"), source_id: format!("s{dated}"), source: format!("doc{dated}.txt"), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, times: Vec::new() }
+    Passage { chunk_id: format!("c{dated}"), source_id: format!("s{dated}"), source: format!("doc{dated}.txt"), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, page: None, times: Vec::new() }
 }
 
 #[test]
@@ -279,6 +281,7 @@ fn courtesy_lines_are_not_evidence() {
         text: "Dear Lena,\n\nYour flight to Oslo lands at 09:40.\n\nHave a great trip! Skyair".into(),
         dated: 1,
         score: 1.0,
+        page: None,
         times: Vec::new(),
     };
     let prepared = prepare("When does the Oslo flight land?", &Asker::User, &facts, &[p]);
