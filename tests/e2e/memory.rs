@@ -356,7 +356,8 @@ async fn exported_bookmarks_import_once_with_folders_and_dates() {
 
 /// A PDF picked in the side panel is read by the engine in the extension exactly as the native
 /// import reads it (same chunks, each with its page; the two columns of a page in reading order),
-/// and an answer from it cites the page. A password-protected PDF, a scan without a text layer and
+/// and an answer from it cites the page — for a PDF of our own writer and for one Chromium prints
+/// (subset fonts with ToUnicode maps, as most PDFs people keep are made). A password-protected PDF, a scan without a text layer and
 /// a truncated file are each refused with their reason and store nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pdfs_import_as_natively_and_answers_cite_their_page() {
@@ -387,10 +388,14 @@ async fn pdfs_import_as_natively_and_answers_cite_their_page() {
     }
 
     let env = Env::start().await.unwrap();
+    let printed = env.fixture_page("pdf/columns.html").await.unwrap().pdf(Default::default()).await.unwrap();
+    let path = dir.path().join("arsberattelse.pdf");
+    std::fs::write(&path, &printed).unwrap();
+    files.push(path.display().to_string());
     let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
     wait_for(&panel, "document.getElementById('engine-state').dataset.state === 'ready'", 60).await.unwrap();
     choose_files(&panel, "#import-files", files).await;
-    wait_for(&panel, "document.getElementById('import-label').textContent === 'Imported 1 of 4 files'", 90).await.unwrap();
+    wait_for(&panel, "document.getElementById('import-label').textContent === 'Imported 2 of 5 files'", 90).await.unwrap();
     let failed: Vec<String> = js(&panel, "[...document.querySelectorAll('#import-results li.failed')].map(l => l.textContent)").await.unwrap();
     let reason = |name: &str| failed.iter().find(|l| l.contains(name)).cloned().unwrap_or_else(|| panic!("no line for {name}: {failed:?}"));
     assert!(reason("verrouille.pdf").contains("password-protected"), "{failed:?}");
@@ -399,18 +404,27 @@ async fn pdfs_import_as_natively_and_answers_cite_their_page() {
 
     let backup: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.export' }).then(r => r.backup.stores)").await.unwrap();
     let sources = backup["sources"].as_array().unwrap();
-    assert_eq!(sources.len(), 1, "only the readable PDF is stored: {sources:?}");
-    assert_eq!(sources[0]["kind"], "pdf");
-    let in_browser: Vec<(String, Option<u64>, serde_json::Value)> =
-        backup["chunks"].as_array().unwrap().iter().map(|c| (c["text"].as_str().unwrap().to_string(), c["page"].as_u64(), c["heading_path"].clone())).collect();
-    let native: Vec<(String, Option<u64>, serde_json::Value)> = secondself_engine::memory::import::parse_and_chunk("rapport.pdf", &report)
-        .unwrap()
-        .into_iter()
-        .map(|c| (c.text, c.page.map(u64::from), serde_json::json!(c.heading_path)))
-        .collect();
-    assert_eq!(in_browser, native, "the extension and the CLI read the PDF alike");
-    assert!(native[1].0.starts_with("Le bateau a passé l'hiver au chantier de Lorient"), "{native:?}");
-    assert_eq!(native[1].1, Some(2));
+    assert_eq!(sources.len(), 2, "only the readable PDFs are stored: {sources:?}");
+    assert!(sources.iter().all(|s| s["kind"] == "pdf"), "{sources:?}");
+    type Read = Vec<(String, Option<u64>, serde_json::Value)>;
+    let in_browser = |name: &str| -> Read {
+        let id = sources.iter().find(|s| s["name"].as_str().unwrap().ends_with(name)).unwrap()["id"].clone();
+        backup["chunks"].as_array().unwrap().iter().filter(|c| c["source_id"] == id).map(|c| (c["text"].as_str().unwrap().to_string(), c["page"].as_u64(), c["heading_path"].clone())).collect()
+    };
+    let native = |bytes: &[u8]| -> Read {
+        secondself_engine::memory::import::parse_and_chunk("x.pdf", bytes).unwrap().into_iter().map(|c| (c.text, c.page.map(u64::from), serde_json::json!(c.heading_path))).collect()
+    };
+    let (ours, chromiums) = (native(&report), native(&printed));
+    assert_eq!(in_browser("rapport.pdf"), ours, "the extension and the CLI read the PDF alike");
+    assert_eq!(in_browser("arsberattelse.pdf"), chromiums, "the extension and the CLI read Chromium's PDF alike");
+    assert!(ours[1].0.starts_with("Le bateau a passé l'hiver au chantier de Lorient"), "{ours:?}");
+    assert_eq!(ours[1].1, Some(2));
+    // Chromium's PDF: the title is a heading, each column's paragraphs come whole and in order.
+    let text = &chromiums[0].0;
+    assert!(chromiums[0].2.as_array().unwrap().iter().any(|h| h == "Årsberättelse för föreningen"), "{chromiums:?}");
+    let order = ["Ett år med många möten", "på Kvarngatan, där vi varit sedan starten. Under våren", "släpvagnar.", "Hösten ägnades åt renovering. Köket byggdes om", "40 000 kronor.", "Ελληνικά γράμματα"];
+    let at: Vec<Option<usize>> = order.iter().map(|w| text.find(w)).collect();
+    assert!(at.iter().all(Option::is_some) && at.windows(2).all(|w| w[0] < w[1]), "reading order {at:?} in {text}");
 
     let cited: Vec<Option<u64>> = js(&panel, "SecondSelfProtocol.request({ kind: 'chat.ask', question: 'Quand a lieu notre prochaine sortie ?', asker: { type: 'user' } }).then(r => r.answer.citations.map(c => c.page ?? null))").await.unwrap();
     assert!(cited.contains(&Some(2)), "the answer cites page 2: {cited:?}");

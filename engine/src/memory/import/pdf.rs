@@ -281,6 +281,11 @@ impl Run {
 const RUN_GAP: f64 = 1.2;
 
 fn runs(page: &PageText) -> Vec<Run> {
+    // Most producers write the spaces between words; then a gap without one is a glyph whose
+    // width the file states wrongly (common in subset fonts), not a word break. Files without
+    // space glyphs (TeX) part words by position only.
+    let blanks = page.glyphs.iter().filter(|g| g.text.trim().is_empty()).count();
+    let word_gap = if blanks * 20 >= page.glyphs.len() { 0.6 } else { 0.15 };
     let mut out: Vec<Run> = Vec::new();
     let mut space = false;
     for g in &page.glyphs {
@@ -295,7 +300,7 @@ fn runs(page: &PageText) -> Vec<Run> {
                     r.x1 = r.x1.max(g.x + g.w);
                     continue;
                 }
-                if (space || gap > 0.15 * g.size) && !r.text.ends_with(' ') {
+                if (space || gap > word_gap * g.size) && !r.text.ends_with(' ') {
                     r.text.push(' ');
                 }
                 r.text.push_str(&g.text);
@@ -352,9 +357,10 @@ fn drop_furniture(pages: &mut [(u32, f64, Vec<Run>)]) {
     }
 }
 
-/// The x positions of column gutters on a page: gaps in the horizontal coverage of the runs
-/// narrower than half the text width, accepted only when every column between them holds at
-/// least three runs of prose (four words or more) — table cells and a form's labels are not columns.
+/// The x positions of column gutters on a page: vertical strips at least a word space wide that
+/// few runs cross (a title or a footer may span the columns; at most a quarter of the runs do),
+/// accepted only when every column between them holds at least three runs of prose (four words or
+/// more) — table cells and a form's labels are not columns.
 fn gutters(runs: &[Run]) -> Vec<f64> {
     let (Some(left), Some(right)) = (
         runs.iter().map(|r| r.x0).min_by(f64::total_cmp),
@@ -362,16 +368,29 @@ fn gutters(runs: &[Run]) -> Vec<f64> {
     ) else {
         return Vec::new();
     };
-    let width = right - left;
-    let mut spans: Vec<(f64, f64, f64)> = runs.iter().filter(|r| r.x1 - r.x0 < 0.55 * width).map(|r| (r.x0, r.x1, r.size)).collect();
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut sizes: Vec<f64> = runs.iter().map(|r| r.size).collect();
+    sizes.sort_by(f64::total_cmp);
+    let size = sizes[sizes.len() / 2];
+    let allowed = runs.len() / 4;
     let mut cuts = Vec::new();
-    let mut reach = f64::NEG_INFINITY;
-    for (x0, x1, size) in spans {
-        if reach.is_finite() && x0 - reach >= 0.8 * size {
-            cuts.push((reach + x0) / 2.);
+    let mut strip: Option<f64> = None;
+    let mut x = left.floor();
+    while x <= right {
+        let crossing = runs.iter().filter(|r| r.x0 < x && r.x1 > x).count();
+        let open = crossing <= allowed && x > left && x < right;
+        match (open, strip) {
+            (true, None) => strip = Some(x),
+            (false, Some(start)) => {
+                // A ragged right margin is no gutter: there must be text on both sides.
+                let beside = |f: &dyn Fn(&Run) -> bool| runs.iter().filter(|r| f(r)).count() >= 3;
+                if x - start >= 0.8 * size && beside(&|r| r.x1 <= x - 1.) && beside(&|r| r.x0 >= start) {
+                    cuts.push((start + x) / 2.);
+                }
+                strip = None;
+            }
+            _ => {}
         }
-        reach = reach.max(x1);
+        x += 1.;
     }
     if cuts.is_empty() {
         return cuts;
