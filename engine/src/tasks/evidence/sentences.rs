@@ -118,7 +118,18 @@ pub fn units_of(p: &Passage, index: usize, max_unit: usize) -> Vec<Sentence> {
         block.push(t);
     }
     flush(&mut block, &mut blocks, &label);
+    // A dialogue's turns (`Anna: …` by a speaker who says more than one): every sentence of a
+    // long turn keeps who said it, as its first keeps it in `Anna:` — a first-person sentence is
+    // about its speaker.
+    let speaker_of = |text: &str| if is_field(text) { text.split_once(':').map(|(k, _)| k.trim().to_string()) } else { None };
+    let mut turns: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (text, _) in &blocks {
+        if let Some(s) = speaker_of(text) {
+            *turns.entry(s).or_default() += 1;
+        }
+    }
     for (text, label) in blocks {
+        let label = label.or_else(|| speaker_of(&text).filter(|s| turns.get(s).is_some_and(|n| *n >= 2)));
         let text = text.strip_prefix("User:").unwrap_or(&text).trim().to_string();
         // A list item or a short paragraph is one unit of meaning; longer ones are split.
         let units: Vec<&str> = if text.len() <= max_unit { vec![text.as_str()] } else { crate::text::sentences(&text) };

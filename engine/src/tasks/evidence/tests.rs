@@ -50,6 +50,17 @@ fn sentences_drop_markup_and_keep_lines() {
 }
 
 #[test]
+fn every_sentence_of_a_long_turn_keeps_its_speaker() {
+    let chat = "Ana: I finally booked the ferry for the weekend. It leaves from the old harbour at seven, so we will be on the island by noon and have the afternoon for the lighthouse walk.\n\nTomas: Great, see you at the harbour!\n\nAna: Bring a warm jacket.";
+    let s = sentences_of(&passage(chat, "", 0), 0);
+    let harbour = s.iter().find(|s| s.text.starts_with("It leaves")).unwrap();
+    assert_eq!(harbour.label.as_deref(), Some("Ana"), "{s:?}");
+    // One `Key: value` line is a field, not a turn: it gets no speaker.
+    let form = sentences_of(&passage("Deposit: 900 euros, paid on signing the lease for the flat by the river, which the landlord confirmed in writing a day later. Keys are handed over on the first.", "", 0), 0);
+    assert!(form.iter().all(|s| s.label.is_none()), "{form:?}");
+}
+
+#[test]
 fn relation_words_expand_to_names_and_names_are_required() {
     let facts = vec![FactView::new("family", "Ruth (sister), birthday 3 May", false)];
     let q = query_terms("When is my sister's birthday?", &facts);
