@@ -607,7 +607,7 @@ mod tests {
             (40., 112., 10., "a first sentence that runs"),
             (320., 112., 10., "own story about the bridge"),
             (40., 124., 10., "over several lines of text."),
-            (320., 124., 10., "and the ferry on the east bank."),
+            (320., 124., 10., "and the ferry on the far bank."),
             (290., 780., 10., "3"),
         ]);
         let blocks = lay_out(&[p]);
@@ -615,7 +615,7 @@ mod tests {
             "[p1]",
             "H1 Field notes from the river survey",
             "The left column starts with a first sentence that runs over several lines of text.",
-            "The right column begins its own story about the bridge and the ferry on the east bank.",
+            "The right column begins its own story about the bridge and the ferry on the far bank.",
         ]);
     }
 
@@ -649,13 +649,13 @@ mod tests {
     #[test]
     fn hyphens_at_line_ends_join_words_and_gaps_part_paragraphs() {
         let p = page(1, &[
-            (40., 100., 10., "We planted the new orchard in"),
+            (40., 100., 10., "We planted the new plum trees in"),
             (40., 112., 10., "early spring, after long discus-"),
             (40., 124., 10., "sions with the neighbours."),
             (40., 150., 10., "A second paragraph, later."),
         ]);
         assert_eq!(texts(&lay_out(&[p]))[1..], [
-            "We planted the new orchard in early spring, after long discussions with the neighbours.",
+            "We planted the new plum trees in early spring, after long discussions with the neighbours.",
             "A second paragraph, later.",
         ]);
     }
