@@ -337,7 +337,13 @@ pub struct ModelInfo {
 pub enum ImportOutcome {
     Imported { source_id: String, chunks: usize },
     Duplicate { source_id: String },
-    Failed { message: String },
+    /// `message` is the engine's own (English) account; `reason`, when the file itself is the
+    /// cause, is a code the side panel says in the user's language (see [`ImportErrorKind::code`]).
+    Failed {
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 /// One value to write: `fillIndex(index, value)` in the content script.

@@ -4,7 +4,7 @@
  * browser has them now (the user changes them in the browser's shortcut settings), and a button
  * that opens the panel. Must not: keep or show memories itself (the panel does).
  */
-import { localize, t, tn } from "../sidepanel/i18n.js";
+import { importFailure, localize, t, tn } from "../sidepanel/i18n.js";
 import { bindPickers, mib, toBase64 } from "../sidepanel/files.js";
 
 localize();
@@ -25,7 +25,7 @@ $("first-files").addEventListener("change", async (ev) => {
     try {
       if (file.size > MAX_IMPORT_BYTES) throw new Error(t("tooBig", mib(file.size), mib(MAX_IMPORT_BYTES)));
       const { outcome } = await request({ kind: "memory.import", name: file.name, data: await toBase64(file) });
-      if (outcome.status === "failed") failed.push(`${file.name}: ${outcome.message}`);
+      if (outcome.status === "failed") failed.push(importFailure(file.name, outcome));
       else imported += 1;
     } catch (err) {
       failed.push(`${file.name}: ${err.message}`);

@@ -15,6 +15,13 @@ export function t(name, ...values) {
   return message.replace(/\{(\d)\}/g, (all, i) => (values[i - 1] === undefined ? all : String(values[i - 1])));
 }
 
+/** Why the file `name` was not imported (an outcome `failed`): in the user's language when the
+ * engine names the reason (`importFail_<reason>`), else the engine's own account. */
+export function importFailure(name, outcome) {
+  const said = outcome.reason && chrome.i18n.getMessage(`importFail_${outcome.reason}`);
+  return said ? t(`importFail_${outcome.reason}`, name) : outcome.message;
+}
+
 /** `name_one` or `name_other` as the language counts `n`. */
 export function tn(name, n, ...values) {
   return t(`${name}_${plural.select(n) === "one" ? "one" : "other"}`, ...values);

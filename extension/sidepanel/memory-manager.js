@@ -5,7 +5,7 @@
  * All memory work happens in the engine (`memory.*` requests); this file is DOM in, DOM out.
  * Must not: send memory anywhere but the engine, or put it in a web page.
  */
-import { t, tn, factLabel } from "./i18n.js";
+import { t, tn, factLabel, importFailure } from "./i18n.js";
 import { mib, toBase64 } from "./files.js";
 
 const { request, MAX_IMPORT_BYTES, MAX_BACKUP_BYTES } = globalThis.SecondSelfProtocol;
@@ -145,7 +145,7 @@ async function importFiles(files) {
       const { outcome } = await request({ kind: "memory.import", name: file.webkitRelativePath || file.name, data: await toBase64(file) });
       if (outcome.status === "imported") imported += 1;
       if (outcome.status === "duplicate") duplicates += 1;
-      line = outcome.status === "failed" ? el("li", { class: "failed" }, `✗ ${outcome.message}`) : null;
+      line = outcome.status === "failed" ? el("li", { class: "failed" }, `✗ ${importFailure(file.name, outcome)}`) : null;
     } catch (err) {
       line = el("li", { class: "failed" }, `✗ ${file.name}: ${err.message}`);
     }

@@ -186,5 +186,13 @@ async fn side_panel_speaks_the_browsers_language() {
     assert!(leftovers.is_empty(), "English left in the German side panel: {leftovers:?}");
     js::<bool>(&panel, "(() => { for (const v of document.querySelectorAll('main')) v.hidden = v.id !== 'view-memory'; return true; })()").await.unwrap();
     secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel-de.png")).await.unwrap();
+    // What the engine finds wrong with a file is said in German too, with the file's name.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("kaputt.pdf");
+    std::fs::write(&broken, b"%PDF-1.7\nnot really a PDF").unwrap();
+    crate::util::choose_files(&panel, "#import-files", vec![broken.display().to_string()]).await;
+    wait_for(&panel, "document.querySelector('#import-results li.failed') !== null", 60).await.unwrap();
+    let said: String = js(&panel, "document.querySelector('#import-results li.failed').textContent").await.unwrap();
+    assert!(said.contains("kaputt.pdf: die Datei ist beschädigt"), "{said}");
     let _ = browser.close().await;
 }

@@ -357,8 +357,9 @@ async fn exported_bookmarks_import_once_with_folders_and_dates() {
 /// A PDF picked in the side panel is read by the engine in the extension exactly as the native
 /// import reads it (same chunks, each with its page; the two columns of a page in reading order),
 /// and an answer from it cites the page — for a PDF of our own writer and for one Chromium prints
-/// (subset fonts with ToUnicode maps, as most PDFs people keep are made). A password-protected PDF, a scan without a text layer and
-/// a truncated file are each refused with their reason and store nothing.
+/// (subset fonts with ToUnicode maps, as most PDFs people keep are made). A password-protected
+/// PDF, a scan without a text layer and a truncated file are each refused with their reason, in
+/// the panel's language, and store nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pdfs_import_as_natively_and_answers_cite_their_page() {
     use secondself::sample_pdf::{line, write, Options, Page as PdfPage};
@@ -400,7 +401,7 @@ async fn pdfs_import_as_natively_and_answers_cite_their_page() {
     let reason = |name: &str| failed.iter().find(|l| l.contains(name)).cloned().unwrap_or_else(|| panic!("no line for {name}: {failed:?}"));
     assert!(reason("verrouille.pdf").contains("password-protected"), "{failed:?}");
     assert!(reason("scan.pdf").contains("no text layer"), "{failed:?}");
-    assert!(reason("coupe.pdf").contains("malformed PDF"), "{failed:?}");
+    assert!(reason("coupe.pdf").contains("coupe.pdf: the file is damaged"), "said in the panel's language, with the file's name: {failed:?}");
 
     let backup: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.export' }).then(r => r.backup.stores)").await.unwrap();
     let sources = backup["sources"].as_array().unwrap();

@@ -309,6 +309,23 @@ pub enum ImportErrorKind {
     Io(String),
 }
 
+impl ImportErrorKind {
+    /// A stable code for what is wrong with the file, said in the user's language by the side
+    /// panel (`importFail_<code>` in `_locales`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportErrorKind::TooLarge { .. } => "too_large",
+            ImportErrorKind::Binary => "binary",
+            ImportErrorKind::UnknownExtension(_) => "unsupported",
+            ImportErrorKind::Malformed { .. } => "malformed",
+            ImportErrorKind::Empty => "empty",
+            ImportErrorKind::Encrypted => "pdf_encrypted",
+            ImportErrorKind::NoTextLayer => "pdf_no_text",
+            ImportErrorKind::Io(_) => "unreadable",
+        }
+    }
+}
+
 /// Hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

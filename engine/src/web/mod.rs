@@ -151,7 +151,7 @@ impl Inner {
                 let size = (data.len() as u64 / 4) * 3;
                 if size > crate::memory::import::MAX_FILE_BYTES {
                     let e = crate::memory::ImportErrorKind::TooLarge { size, limit: crate::memory::import::MAX_FILE_BYTES };
-                    return Ok(Reply::MemoryImported { outcome: ImportOutcome::Failed { message: format!("{name}: {e}") } });
+                    return Ok(Reply::MemoryImported { outcome: ImportOutcome::Failed { message: format!("{name}: {e}"), reason: Some(e.code().into()) } });
                 }
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(data.as_bytes())
@@ -380,7 +380,13 @@ fn outcome_of(o: Result<Outcome, MemoryError>) -> ImportOutcome {
     match o {
         Ok(Outcome::Imported { source_id, chunks }) => ImportOutcome::Imported { source_id, chunks },
         Ok(Outcome::Duplicate { source_id }) => ImportOutcome::Duplicate { source_id },
-        Ok(Outcome::Failed(e)) | Err(e) => ImportOutcome::Failed { message: e.to_string() },
+        Ok(Outcome::Failed(e)) | Err(e) => {
+            let reason = match &e {
+                crate::memory::MemoryError::Import { kind, .. } => Some(kind.code().to_string()),
+                _ => None,
+            };
+            ImportOutcome::Failed { message: e.to_string(), reason }
+        }
     }
 }
 
