@@ -129,6 +129,24 @@ list!(foods, "foods.txt");
 list!(topic_signals, "topic_signals.txt");
 list!(range_words, "range_words.txt");
 list!(name_parts, "name_parts.txt");
+list!(verb_forms, "verb_forms.txt");
+
+/// The other forms of the irregular verbs `word` (lower case) is a form of (`see` → `saw`,
+/// `seen`; `ging` → `gehen`, `gegangen`), in the question's language, or every language when it
+/// is not known: a question asks in one tense, the notes tell in another.
+pub fn other_verb_forms(word: &str, lang: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in verb_forms().lines.iter().filter(|l| lang.is_none_or(|q| q == l.lang)) {
+        for item in line.items.iter().filter(|i| i.iter().any(|f| f == word)) {
+            for f in item.iter().filter(|f| *f != word) {
+                if !out.contains(f) {
+                    out.push(f.clone());
+                }
+            }
+        }
+    }
+    out
+}
 
 /// How an enhanced prompt or a draft says the user's facts, per language (case kept).
 pub fn enhance_phrases() -> &'static Lexicon {
@@ -561,6 +579,24 @@ pub const RELATIONS: [&str; 14] =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verb_forms_join_tenses_and_leave_auxiliaries_out() {
+        assert!(other_verb_forms("see", Some("en")).contains(&"saw".to_string()));
+        assert!(other_verb_forms("bought", Some("en")).contains(&"buy".to_string()));
+        assert!(other_verb_forms("ging", Some("de")).contains(&"gegangen".to_string()));
+        assert!(other_verb_forms("såg", None).contains(&"se".to_string()));
+        assert!(other_verb_forms("walk", Some("en")).is_empty(), "regular verbs are one stem already");
+        assert!(other_verb_forms("see", Some("de")).is_empty(), "only the question's language");
+        for line in &verb_forms().lines {
+            for item in &line.items {
+                assert!(item.len() >= 2, "{}: a verb with one form: {item:?}", line.lang);
+                for f in item {
+                    assert!(!is_auxiliary_in(f, line.lang), "{}: {f} is an auxiliary", line.lang);
+                }
+            }
+        }
+    }
 
     #[test]
     fn fact_questions_exist_in_every_language_of_the_fact_words() {

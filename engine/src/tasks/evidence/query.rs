@@ -179,6 +179,14 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     alternatives.push(st);
                 }
             }
+            // Another form of the same irregular verb (`see` → `saw`, `seen`): the question asks
+            // in one tense, the notes tell in another.
+            for w in crate::lexicon::other_verb_forms(&lower, lang) {
+                let st = stem(&w);
+                if st != t && !alternatives.contains(&st) {
+                    alternatives.push(st);
+                }
+            }
             // A relation word in any language (`Bruder`, `syster`) is read as the English one the
             // profile's people facts are written with.
             let relation: Option<String> = if RELATION_WORDS.contains(&lower.as_str()) {
