@@ -76,6 +76,8 @@ enum BenchCommand {
     Model(cli::bench_model::Args),
     /// LoRA training tokens/s and peak memory, with PyTorch + PEFT in the same run.
     Train(cli::bench_train::Args),
+    /// Reading a PDF's text: the engine's importer against pdf.js.
+    Pdf(cli::bench_pdf::Args),
 }
 
 fn main() {
@@ -94,6 +96,7 @@ fn main() {
         Command::Bench(BenchCommand::Retrieval(a)) => cli::bench_retrieval::run(a),
         Command::Bench(BenchCommand::Model(a)) => cli::bench_model::run(a),
         Command::Bench(BenchCommand::Train(a)) => cli::bench_train::run(a),
+        Command::Bench(BenchCommand::Pdf(a)) => cli::bench_pdf::run(a),
         Command::Train(TrainCommand::Autofill(a)) => cli::train_autofill::run(a),
         Command::Train(TrainCommand::Sft(a)) => cli::train_lora::run_sft(a),
         Command::Train(TrainCommand::Dpo(a)) => cli::train_lora::run_dpo(a),

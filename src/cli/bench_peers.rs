@@ -14,6 +14,9 @@ use super::bench_model::{check_status, Row};
 /// The pinned peer packages.
 const NODE_LLAMA_CPP: &str = "node-llama-cpp@3.22.1";
 const WLLAMA: &str = "@wllama/wllama@3.8.1";
+const PDFJS: &str = "pdfjs-dist@6.5.438";
+
+const PDFJS_SCRIPT: &str = include_str!("peers/pdfjs_text.mjs");
 
 const WLLAMA_PAGE: &str = include_str!("peers/wllama.html");
 
@@ -183,4 +186,19 @@ async fn wllama_row(b: &secondself::browser::ExtensionBrowser, model: &Path, ids
         peak_mb: None,
         dispatches: None,
     })
+}
+
+/// pdf.js (`pdfjs-dist`, under Node) reading the text of every page of `pdf`, `runs` times:
+/// milliseconds per run, pages, characters read.
+pub fn pdfjs_text(pdf: &Path, runs: usize) -> Result<(Vec<f64>, u64, u64)> {
+    let dir = npm_install(PDFJS, "pdfjs-dist")?;
+    let script = dir.join("pdfjs_text.mjs");
+    std::fs::write(&script, PDFJS_SCRIPT)?;
+    let out = Command::new("node").arg(&script).arg(pdf).arg(runs.to_string()).current_dir(&dir).output().context("running node")?;
+    check_status(&out, "the pdf.js peer")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().rev().find(|l| l.starts_with('{')).context("the pdf.js peer printed no result")?;
+    let v: serde_json::Value = serde_json::from_str(line)?;
+    let ms = v["ms"].as_array().context("no timings")?.iter().filter_map(|x| x.as_f64()).collect();
+    Ok((ms, v["pages"].as_u64().unwrap_or(0), v["chars"].as_u64().unwrap_or(0)))
 }

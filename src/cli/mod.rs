@@ -1,6 +1,7 @@
 //! Host CLI subcommands, one file each; `src/main.rs` parses arguments and dispatches here.
 
 pub mod bench_model;
+pub mod bench_pdf;
 pub mod bench_peers;
 pub mod bench_retrieval;
 pub mod bench_train;
