@@ -135,13 +135,28 @@ list!(verb_forms, "verb_forms.txt");
 /// `seen`; `ging` → `gehen`, `gegangen`), in the question's language, or every language when it
 /// is not known: a question asks in one tense, the notes tell in another.
 pub fn other_verb_forms(word: &str, lang: Option<&str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for line in verb_forms().lines.iter().filter(|l| lang.is_none_or(|q| q == l.lang)) {
-        for item in line.items.iter().filter(|i| i.iter().any(|f| f == word)) {
-            for f in item.iter().filter(|f| *f != word) {
-                if !out.contains(f) {
-                    out.push(f.clone());
+    // Every form → the (line, item) pairs it is in: built once, a question looks each word up.
+    static INDEX: OnceLock<HashMap<String, Vec<(usize, usize)>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (l, line) in verb_forms().lines.iter().enumerate() {
+            for (i, item) in line.items.iter().enumerate() {
+                for f in item {
+                    m.entry(f.clone()).or_default().push((l, i));
                 }
+            }
+        }
+        m
+    });
+    let mut out: Vec<String> = Vec::new();
+    for (l, i) in index.get(word).into_iter().flatten() {
+        let line = &verb_forms().lines[*l];
+        if lang.is_some_and(|q| q != line.lang) {
+            continue;
+        }
+        for f in line.items[*i].iter().filter(|f| *f != word) {
+            if !out.contains(f) {
+                out.push(f.clone());
             }
         }
     }
