@@ -51,15 +51,14 @@ pub fn parse_pdf(bytes: &[u8]) -> Result<Document, ImportErrorKind> {
         // Many files are encrypted only to restrict printing or copying: their user password is empty.
         doc.decrypt("").map_err(|_| ImportErrorKind::Encrypted)?;
     }
-    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
-    if numbers.is_empty() {
+    let page_ids = doc.get_pages();
+    if page_ids.is_empty() {
         return Err(malformed("it has no pages".into()));
     }
     let mut pages = Vec::new();
     let mut failed = 0;
-    let ids = doc.get_pages();
-    for n in &numbers {
-        if !ids.get(n).is_some_and(|id| readable_page(&doc, *id)) {
+    for (n, id) in &page_ids {
+        if !readable_page(&doc, *id) {
             failed += 1;
             continue;
         }
@@ -70,7 +69,7 @@ pub fn parse_pdf(bytes: &[u8]) -> Result<Document, ImportErrorKind> {
             _ => failed += 1,
         }
     }
-    if failed == numbers.len() {
+    if failed == page_ids.len() {
         return Err(malformed("none of its pages could be read".into()));
     }
     if !pages.iter().any(|p| p.glyphs.iter().any(|g| !g.text.trim().is_empty())) {
