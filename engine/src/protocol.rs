@@ -154,6 +154,27 @@ pub enum Request {
     /// Answers with adapter `name` from now on, or with the base model (`null`).
     #[serde(rename = "adapter.use")]
     AdapterUse { name: Option<String> },
+    /// What "Train my SecondSelf" would learn from memory as it is now: examples by task (no
+    /// target holds a sensitive value), the held-out questions, the languages asked in.
+    #[serde(rename = "train.plan")]
+    TrainPlan,
+    /// Trains the `personal` adapter on that plan (SFT), as a long job like `train.start`. The
+    /// adapter remembers the sources it learnt from: deleting one of them removes it.
+    #[serde(rename = "train.memory")]
+    TrainMemory {
+        #[serde(default)]
+        steps: Option<u64>,
+        #[serde(default)]
+        max_examples: Option<usize>,
+        #[serde(default)]
+        seq_len: Option<usize>,
+        #[serde(default)]
+        lr: Option<f32>,
+    },
+    /// Asks the personal adapter's held-out questions with the untrained model and with the
+    /// adapter (`train.compare` events as it goes); the reply is [`Reply::TrainCompared`].
+    #[serde(rename = "train.compare")]
+    TrainCompare,
 }
 
 fn sft() -> String {
@@ -286,7 +307,47 @@ pub enum Reply {
         active: Option<String>,
         /// `(step, loss)` of this job's steps so far (since the engine started).
         curve: Vec<(u64, f32)>,
+        /// True when the personal adapter was removed because a source it learnt from was
+        /// deleted (until the next training).
+        #[serde(default)]
+        stale: bool,
+        /// The adapter in use's held-out questions answered right, untrained and trained (empty
+        /// until `train.compare` ran for it).
+        #[serde(default)]
+        compared: Vec<CompareRow>,
     },
+    /// What `train.memory` would learn now.
+    #[serde(rename = "train.planned")]
+    TrainPlanned {
+        /// Examples to train on, by task (`memory-self`, `closed-book`, `third-party`).
+        examples: Vec<TaskCount>,
+        /// Questions kept back to compare the untrained and the trained model on.
+        held_out: usize,
+        /// Examples after each filter level.
+        counts: crate::training::filter::Counts,
+        languages: Vec<String>,
+        /// Sources of memory it learns from.
+        sources: usize,
+    },
+    /// The held-out questions of the personal adapter, right answers by task, untrained and trained.
+    #[serde(rename = "train.compared")]
+    TrainCompared { name: String, rows: Vec<CompareRow> },
+}
+
+/// Examples of one task in a training plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskCount {
+    pub task: crate::training::synth::Task,
+    pub n: usize,
+}
+
+/// One task's held-out score before and after training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareRow {
+    pub task: crate::training::synth::Task,
+    pub n: usize,
+    pub untrained: usize,
+    pub trained: usize,
 }
 
 fn asker_user() -> crate::tasks::memory_qa::Asker {
@@ -425,6 +486,9 @@ pub const KINDS: &[&str] = &[
     "train.cancel",
     "train.status",
     "adapter.use",
+    "train.plan",
+    "train.memory",
+    "train.compare",
     "engine.pong",
     "engine.error",
     "autofill.plan",
@@ -444,6 +508,8 @@ pub const KINDS: &[&str] = &[
     "bench.modeled",
     "autofill.drafted",
     "train.state",
+    "train.planned",
+    "train.compared",
     "engine.progress",
     "chat.piece",
     "train.progress",
@@ -487,6 +553,9 @@ mod tests {
             r#"{"kind":"model.import"}"#,
             r#"{"kind":"chat.ask","question":"what is my passport number?"}"#,
             r#"{"kind":"bench.model","prompt_tokens":1,"decode_tokens":1}"#,
+            r#"{"kind":"train.plan"}"#,
+            r#"{"kind":"train.memory"}"#,
+            r#"{"kind":"train.compare"}"#,
         ] {
             assert!(!page_may(denied), "{denied} must be refused from pages");
         }

@@ -1,11 +1,13 @@
 /*
- * SecondSelf side panel, Engine tab → Training: starts a LoRA training job from a JSONL file the
- * user picks (`train.start`), shows its progress (step, loss curve, tokens/s, time left) from the
+ * SecondSelf side panel, Engine tab → Training: "Train my SecondSelf" shows what training on
+ * memory would learn (`train.plan`), starts it (`train.memory`) and, when it is done, the
+ * held-out questions answered right before and after (`train.compare`); it also starts a LoRA
+ * training job from a JSONL file the user picks (`train.start`), shows its progress (step, loss curve, tokens/s, time left) from the
  * job's `train.progress` events, and pauses, resumes or cancels it. A job a browser restart
  * stopped shows as interrupted, with Resume. "Chat answers with" switches the adapter in use
  * (`adapter.use`). Must not: read or check the file's contents (the engine does).
  */
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 
 const { request } = globalThis.SecondSelfProtocol;
 const $ = (id) => document.getElementById(id);
@@ -50,6 +52,9 @@ function show(state) {
     failed: t("trainFailed", state.error ?? ""),
   };
   $("train-status").textContent = words[state.state] ?? state.state;
+  $("train-stale").hidden = !state.stale;
+  if (Array.isArray(state.compared)) showCompare({ rows: state.compared });
+  $("train-memory").disabled = running;
   const choice = $("adapter-choice");
   const options = [["", t("baseModel")], ...(state.adapters || []).map((a) => [a, t("adapterOption", a)])];
   choice.replaceChildren(...options.map(([value, label]) => Object.assign(document.createElement("option"), { value, textContent: label })));
@@ -66,15 +71,19 @@ function onEvent(e) {
 
 let live = false;
 
+/** Runs a training request to its end; resolves with the job's last state (or null). */
 async function job(body) {
   live = true;
+  let state = null;
   try {
-    show(await request(body, { onEvent }));
+    state = await request(body, { onEvent });
+    show(state);
   } catch (err) {
     $("train-status").textContent = err.message;
   }
   live = false;
   refresh();
+  return state;
 }
 
 async function refresh() {
@@ -97,6 +106,58 @@ $("train-file").addEventListener("change", async (ev) => {
   drawLoss();
   $("train-status").textContent = t("preparingFile", file.name);
   job({ kind: "train.start", data: await file.text(), objective: $("train-objective").value });
+});
+const TASKS = ["memory-self", "closed-book", "third-party"];
+const key = (task) => task.replace(/-/g, "_");
+
+function showPlan(plan) {
+  const list = $("train-plan-list");
+  const items = plan.examples.length === 0
+    ? [t("trainPlanNone")]
+    : [...plan.examples.map((e) => t(`trainPlan_${key(e.task)}`, e.n)), t("trainPlanHeldOut", plan.held_out), tn("trainPlanPrivate", plan.sources, plan.sources)];
+  list.replaceChildren(...items.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+  list.hidden = false;
+}
+
+function showCompare(reply) {
+  const rows = TASKS.map((task) => reply.rows.find((r) => r.task === task)).filter(Boolean).map((r) => {
+    const tr = document.createElement("tr");
+    for (const text of [t(`trainTask_${key(r.task)}`), `${r.untrained}/${r.n}`, `${r.trained}/${r.n}`]) {
+      tr.append(Object.assign(document.createElement(tr.childElementCount ? "td" : "th"), { textContent: text }));
+    }
+    tr.firstChild.scope = "row";
+    return tr;
+  });
+  $("train-compare").querySelector("tbody").replaceChildren(...rows);
+  $("train-compare").hidden = rows.length === 0;
+}
+
+async function compare() {
+  try {
+    showCompare(await request({ kind: "train.compare" }, {
+      onEvent: (e) => {
+        if (e.kind === "engine.progress" && e.stage === "compare") $("train-status").textContent = t("trainComparing", e.done + 1, e.total);
+      },
+    }));
+    $("train-status").textContent = t("trainDone", "personal");
+  } catch (err) {
+    $("train-status").textContent = err.message;
+  }
+}
+
+$("train-plan").addEventListener("click", async () => {
+  try {
+    showPlan(await request({ kind: "train.plan" }));
+  } catch (err) {
+    $("train-status").textContent = err.message;
+  }
+});
+$("train-memory").addEventListener("click", async () => {
+  losses.length = 0;
+  drawLoss();
+  $("train-compare").hidden = true;
+  const state = await job({ kind: "train.memory" });
+  if (state?.state === "done") compare();
 });
 $("train-pause").addEventListener("click", () => request({ kind: "train.pause" }).catch(() => {}));
 $("train-resume").addEventListener("click", () => job({ kind: "train.resume" }));

@@ -11,14 +11,14 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
-use secondself_engine::memory::store::Store;
-use secondself_engine::model::lora::seeded_uniform;
 use secondself_engine::training::data::tokenize;
-use secondself_engine::training::filter::{filter, to_jsonl};
-use secondself_engine::training::synth::{all_facts, languages, synthesise, Example, Task};
+use secondself_engine::training::filter::to_jsonl;
+use secondself_engine::training::eval::score;
+use secondself_engine::training::plan::plan;
+use secondself_engine::training::synth::{Example, Task};
 use secondself_engine::training::{Frozen, Objective, TrainConfig, Trainer};
 
-use super::eval_persona::{evaluate, import_persona, load_model, Report};
+use super::eval_persona::{evaluate, import_persona, load_model, Generate, Report};
 use super::memory::now;
 use super::model_choice::{model_file, set_threads, BackendChoice};
 use super::plot::loss_svg;
@@ -35,6 +35,9 @@ pub struct Args {
     /// At most this many training examples (a seeded sample, every task kept in proportion).
     #[arg(long, default_value_t = 160)]
     pub max_examples: usize,
+    /// At most this many held-out examples to compare the untrained and the trained model on.
+    #[arg(long, default_value_t = 40)]
+    pub max_held_out: usize,
     /// Passes over the examples.
     #[arg(long, default_value_t = 2)]
     pub epochs: u64,
@@ -63,18 +66,9 @@ fn task_name(t: Task) -> &'static str {
     }
 }
 
-/// A seeded sample of at most `max` examples, every task in proportion.
-fn sample(examples: Vec<Example>, max: usize) -> Vec<Example> {
-    if examples.len() <= max {
-        return examples;
-    }
-    let keys = seeded_uniform(examples.len(), 17);
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    order.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
-    let mut picked: Vec<usize> = order.into_iter().take(max).collect();
-    picked.sort();
-    let mut slots: Vec<Option<Example>> = examples.into_iter().map(Some).collect();
-    picked.into_iter().filter_map(|i| slots[i].take()).collect()
+/// The model's replies to the held-out examples' prompts.
+fn answer_all(model: &mut Generate, examples: &[Example]) -> Result<Vec<String>> {
+    examples.iter().map(|e| model(&e.messages[..e.messages.len() - 1])).collect()
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -93,20 +87,15 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
     // Retrieval as the extension does it: keywords and meaning.
     let embedder = crate::cli::embedder::load()?;
     let (store, _) = import_persona(&args.persona_dir, tmp, Some(&embedder))?;
-    let t = now();
-    let texts: Vec<String> = pollster::block_on(store.chunks())?.iter().map(|c| c.full_text()).collect();
-    let langs = languages(&texts);
     let synth_start = Instant::now();
-    let examples = pollster::block_on(synthesise(&store, t, &langs, Some(&embedder)))?;
-    let facts = pollster::block_on(all_facts(&store))?;
-    let (kept, counts) = filter(examples, &facts);
+    let plan = pollster::block_on(plan(&store, now(), Some(&embedder), args.max_examples, args.max_held_out))?;
+    let (kept, counts, langs) = (&plan.train, &plan.counts, &plan.languages);
     let synth_s = synth_start.elapsed().as_secs_f64();
     if kept.is_empty() {
         bail!("no training example survived the filter ({counts:?})");
     }
-    let kept = sample(kept, args.max_examples);
     let data_path = PathBuf::from(format!("{}.data.jsonl", args.out.display()));
-    std::fs::write(&data_path, to_jsonl(&kept)).with_context(|| format!("writing {}", data_path.display()))?;
+    std::fs::write(&data_path, to_jsonl(kept)).with_context(|| format!("writing {}", data_path.display()))?;
 
     let path = model_file(args.model.clone())?;
     let base = load_base(&path)?;
@@ -127,13 +116,12 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
 
     eprintln!("evaluating: structure-first, {}the trained model …", if args.skip_base { "" } else { "the untrained model, " });
     let structure = evaluate(&args.persona_dir, None, true, false, Some(&embedder))?;
-    let base_report = if args.skip_base {
-        None
-    } else {
-        let mut m = load_model(args.model.clone(), args.threads, None)?;
-        Some(evaluate(&args.persona_dir, Some(&mut *m), false, false, Some(&embedder))?)
-    };
+    let mut untrained = load_model(args.model.clone(), args.threads, None)?;
+    let held_base = score(&plan.held_out, &answer_all(&mut *untrained, &plan.held_out)?);
+    let base_report = if args.skip_base { None } else { Some(evaluate(&args.persona_dir, Some(&mut *untrained), false, false, Some(&embedder))?) };
+    drop(untrained);
     let mut trained = load_model(args.model.clone(), args.threads, Some(&args.out))?;
+    let held_trained = score(&plan.held_out, &answer_all(&mut *trained, &plan.held_out)?);
     let trained_report = evaluate(&args.persona_dir, Some(&mut *trained), false, false, Some(&embedder))?;
 
     let mut out = String::new();
@@ -160,6 +148,12 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
         run.tokens as f64 / run.secs.max(1e-9),
         run.secs
     );
+    out += &format!("held-out synthesised questions ({} asked in phrasings the training never used), the model alone:\n\n", plan.held_out.len());
+    out += "| task | untrained | SFT adapter |\n|---|---|---|\n";
+    for (b, t) in held_base.iter().zip(&held_trained) {
+        out += &format!("| {} | {}/{} | {}/{} |\n", task_name(b.task), b.right, b.n, t.right, t.n);
+    }
+    out += "\n";
     out += "| path | memory self | third-party | enhance | critic | sensitive leaks |\n|---|---|---|---|---|---|\n";
     let row = |name: &str, r: &Report| {
         let v = |row: &Option<super::eval_persona::Row>| row.as_ref().map_or("–".to_string(), |x| format!("{:.2}", x.value()));
@@ -186,8 +180,8 @@ mod tests {
     use super::*;
 
     /// No value of a persona's `sensitive` list (ids, health, finances, exact address, in the
-    /// persona's own languages) appears in any target the pipeline would train on, and every
-    /// task is represented.
+    /// persona's own languages) appears in any target the pipeline would train on or judge by,
+    /// every task is represented, and the held-out questions are never trained on.
     #[test]
     fn no_sensitive_value_reaches_a_training_target() {
         for dir in [secondself::repo_dir().join("../shared/data/personas/maya-okafor"), secondself::repo_dir().join("tests/personas/lucia-romero")] {
@@ -196,21 +190,21 @@ mod tests {
             assert!(!sensitive.is_empty());
             let tmp = tempfile::tempdir().unwrap();
             let (store, _) = import_persona(&dir, tmp.path(), None).unwrap();
-            let t = now();
-            let texts: Vec<String> = pollster::block_on(store.chunks()).unwrap().iter().map(|c| c.full_text()).collect();
-            let langs = languages(&texts);
-            let examples = pollster::block_on(synthesise(&store, t, &langs, None)).unwrap();
-            let facts = pollster::block_on(all_facts(&store)).unwrap();
-            let (kept, counts) = filter(examples, &facts);
-            assert!(counts.private < counts.synthesised, "{counts:?}");
+            let plan = pollster::block_on(plan(&store, now(), None, 10_000, 10_000)).unwrap();
+            assert!(plan.counts.private < plan.counts.synthesised, "{:?}", plan.counts);
             for task in [Task::MemorySelf, Task::ClosedBook, Task::ThirdParty] {
-                assert!(kept.iter().any(|e| e.task == task), "{}: no {task:?} example", dir.display());
+                assert!(plan.train.iter().any(|e| e.task == task), "{}: no {task:?} example", dir.display());
             }
-            for e in &kept {
+            assert!(!plan.held_out.is_empty() && plan.held_out.len() * 3 < plan.train.len(), "{} held out of {}", plan.held_out.len(), plan.train.len());
+            for e in plan.train.iter().chain(&plan.held_out) {
                 let target = e.target().to_lowercase();
                 for s in &sensitive {
                     assert!(!target.contains(s.as_str()), "{}: a target holds the sensitive value {s}: {target}", dir.display());
                 }
+            }
+            let trained: std::collections::HashSet<String> = plan.train.iter().map(|e| e.messages[e.messages.len() - 2].content.clone()).collect();
+            for e in &plan.held_out {
+                assert!(!trained.contains(&e.messages[e.messages.len() - 2].content), "a held-out question is trained on: {:?} {} {:?}", e.task, e.key, e.messages[e.messages.len() - 2].content.chars().rev().take(80).collect::<String>());
             }
         }
     }

@@ -124,3 +124,77 @@ async fn the_extension_trains_an_adapter_that_survives_a_restart_and_answers_wit
     assert_eq!(state["adapters"], serde_json::json!([]), "{state}");
     env.close().await;
 }
+
+/// An invented life, written as a user's note (no persona's text).
+const NOTE: &str = "About me\nMy name is Liesel Varga. I work at Quillfeather Instruments as a lab technician. I live in Tallinn. My passport number is QX4471902.\n";
+
+async fn closed_book(panel: &chromiumoxide::Page, question: &str) -> String {
+    let ask = serde_json::json!({ "kind": "chat.generate", "messages": [{ "role": "user", "content": question }], "options": { "max_tokens": 16, "temperature": 0 } });
+    let reply: serde_json::Value = js(panel, &format!("SecondSelfProtocol.request({ask})")).await.unwrap();
+    reply["text"].as_str().unwrap_or_default().to_string()
+}
+
+/// "Train my SecondSelf": the Engine tab says what training on the user's memory will learn,
+/// trains on it (no target holds a sensitive value), compares the untrained and the trained
+/// model on held-out questions, and chat then knows what the untrained model did not; deleting
+/// the source it learnt from removes the adapter and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn train_my_secondself_learns_from_memory_and_forgets_with_its_source() {
+    use base64::Engine as _;
+    let env = Env::start().await.unwrap();
+    let panel = env.extension_page("sidepanel/sidepanel.html").await.unwrap();
+    let data = base64::engine::general_purpose::STANDARD.encode(NOTE);
+    let imported: serde_json::Value = js(&panel, &format!("SecondSelfProtocol.request({{ kind: 'memory.import', name: 'about-me.md', data: '{data}' }})")).await.unwrap();
+    let source = imported["outcome"]["source_id"].as_str().unwrap_or_else(|| panic!("{imported}")).to_string();
+    let _: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'memory.distil' })").await.unwrap();
+    const QUESTION: &str = "What is my employer?";
+    let untrained = closed_book(&panel, QUESTION).await;
+    assert!(!untrained.contains("Quillfeather"), "the untrained model cannot know it: {untrained}");
+
+    // What it will learn, in the panel.
+    click(&panel, "tab-engine").await.unwrap();
+    click(&panel, "train-plan").await.unwrap();
+    wait_for(&panel, "document.getElementById('train-plan-list').hidden === false", 120).await.unwrap();
+    let items: Vec<String> = js(&panel, "[...document.querySelectorAll('#train-plan-list li')].map(li => li.textContent)").await.unwrap();
+    assert!(items.len() >= 4 && items.iter().any(|i| i.contains("questions about your notes")) && items.iter().any(|i| i.contains("kept back")), "{items:?}");
+
+    // Trained from memory (a short run: the panel's button trains a full one).
+    start(&panel, &serde_json::json!({ "kind": "train.memory", "steps": 10, "lr": 0.002, "seq_len": 256 })).await;
+    wait_for(&panel, "window.__reply !== null", 1200).await.unwrap();
+    let done: serde_json::Value = js(&panel, "window.__reply").await.unwrap();
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["active"], "personal", "{done}");
+    assert_eq!(done["stale"], false, "{done}");
+    let trained = closed_book(&panel, QUESTION).await;
+    assert!(trained.contains("Quillfeather"), "the trained model knows the user's employer: {trained}");
+
+    // The held-out questions, before and after, in the panel's table.
+    let compared: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'train.compare' })").await.unwrap();
+    let rows = compared["rows"].as_array().unwrap_or_else(|| panic!("{compared}"));
+    assert!(!rows.is_empty(), "{compared}");
+    let (before, after): (u64, u64) = rows.iter().fold((0, 0), |(b, a), r| (b + r["untrained"].as_u64().unwrap(), a + r["trained"].as_u64().unwrap()));
+    assert!(after > before, "the adapter answers more held-out questions than the untrained model: {compared}");
+    click(&panel, "tab-memory").await.unwrap();
+    click(&panel, "tab-engine").await.unwrap();
+    wait_for(&panel, "document.querySelectorAll('#train-compare tbody tr').length > 0 && !document.getElementById('train-compare').hidden", 30).await.unwrap();
+    click(&panel, "train-plan").await.unwrap();
+    wait_for(&panel, "document.getElementById('train-plan-list').hidden === false", 120).await.unwrap();
+    set_viewport(&panel, 420, 1200).await.unwrap();
+    secondself::browser::screenshot(&panel, &secondself::repo_dir().join("docs/screenshots/side-panel-train-my-secondself.png")).await.unwrap();
+
+    // The sensitive value is in memory but in no training target.
+    let jsonl_has = "navigator.storage.getDirectory().then(r => r.getDirectoryHandle('adapters')).then(d => d.getFileHandle('personal.plan.json')).then(h => h.getFile()).then(f => f.text())";
+    let plan: String = js(&panel, jsonl_has).await.unwrap();
+    assert!(plan.contains(&source) && !plan.contains("QX4471902"), "{plan}");
+
+    // Deleting the source removes the adapter that learnt from it, and the panel says why.
+    let _: serde_json::Value = js(&panel, &format!("SecondSelfProtocol.request({{ kind: 'memory.delete_source', source_id: '{source}' }})")).await.unwrap();
+    let state: serde_json::Value = js(&panel, "SecondSelfProtocol.request({ kind: 'train.status' })").await.unwrap();
+    assert_eq!(state["adapters"], serde_json::json!([]), "{state}");
+    assert!(state["active"].is_null() && state["stale"] == true, "{state}");
+    assert_eq!(closed_book(&panel, QUESTION).await, untrained, "back to the untrained model");
+    click(&panel, "tab-memory").await.unwrap();
+    click(&panel, "tab-engine").await.unwrap();
+    wait_for(&panel, "document.getElementById('train-stale').hidden === false", 30).await.unwrap();
+    env.close().await;
+}

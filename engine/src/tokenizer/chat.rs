@@ -10,7 +10,7 @@
 //! Who calls it: [`super::Tokenizer::chat_prompt`] and [`super::Tokenizer::encode_chat`].
 
 /// One message of a conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChatMessage {
     /// `system`, `user` or `assistant`.
     pub role: String,

@@ -17,7 +17,7 @@ const MAX_TARGET: usize = 240;
 const MAX_PROMPT: usize = 1800;
 
 /// Examples left after each level.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     pub synthesised: usize,
     pub format: usize,
@@ -100,6 +100,8 @@ mod tests {
             messages: vec![ChatMessage::user(prompt), ChatMessage::assistant(target)],
             evidence: evidence.into(),
             key: "organization".into(),
+            value: target.into(),
+            phrasing: 0,
         }
     }
 

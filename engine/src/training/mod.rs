@@ -10,14 +10,19 @@
 //! - [`synth`]: training examples synthesised from the user's memory (L1 facts, our retrieval).
 //! - [`filter`]: the levels every synthesised example passes (format, duplicates, grounding,
 //!   privacy), counted.
+//! - [`plan`]: what one personal run learns — the filtered examples, split into those trained on
+//!   and a held-out set — and the sources it was made from.
+//! - [`eval`]: the held-out set scored per task, for the untrained and the trained model.
 //!
 //! The adapter itself ([`crate::model::lora::Adapter`]) lives with the model, which applies it
 //! unmerged at inference.
 
 pub mod data;
+pub mod eval;
 pub mod filter;
 pub mod forward;
 pub mod optim;
+pub mod plan;
 pub mod synth;
 pub mod trainer;
 

@@ -18,7 +18,7 @@ use crate::tasks::memory_qa::{self, Asker};
 use crate::tokenizer::ChatMessage;
 
 /// What an example teaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Task {
     /// The user asks; the prompt holds the retrieved notes.
@@ -30,7 +30,7 @@ pub enum Task {
 }
 
 /// One synthesised conversation with what it rests on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Example {
     pub task: Task,
     /// System and user turns, then the assistant's target.
@@ -39,6 +39,11 @@ pub struct Example {
     pub evidence: String,
     /// The fact key it is about.
     pub key: String,
+    /// The value a right answer says (the fact's value as the evidence writes it).
+    pub value: String,
+    /// Which of the fact's phrasings in its language (or which asker's role) it is: the
+    /// held-out split keeps some back ([`super::plan`]).
+    pub phrasing: usize,
 }
 
 impl Example {
@@ -103,7 +108,7 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str], embe
     for fact in facts.iter().filter(|f| !f.sensitive) {
         let Some(kind) = kind_of_key(&fact.key) else { continue };
         for &lang in langs {
-            for question in lexicon::fact_questions(kind, lang) {
+            for (phrasing, question) in lexicon::fact_questions(kind, lang).into_iter().enumerate() {
                 // In the model's own prompt, with what retrieval finds for the question.
                 let (views, passages) = memory_qa::retrieve(store, &question, meaning(embedder, &question).await?.as_deref(), now).await?;
                 let prepared = memory_qa::prepare(&question, &Asker::User, &views, &passages);
@@ -111,8 +116,8 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str], embe
                     let notes = prepared.messages.last().map(|m| m.content.clone()).unwrap_or_default();
                     if let Some(answer) = span_in(&notes, &fact.value) {
                         let mut messages = prepared.messages.clone();
-                        messages.push(ChatMessage::assistant(answer));
-                        out.push(Example { task: Task::MemorySelf, messages, evidence: notes, key: fact.key.clone() });
+                        messages.push(ChatMessage::assistant(answer.clone()));
+                        out.push(Example { task: Task::MemorySelf, messages, evidence: notes, key: fact.key.clone(), value: answer, phrasing });
                     }
                 }
                 out.push(Example {
@@ -120,6 +125,8 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str], embe
                     messages: vec![ChatMessage::user(question.as_str()), ChatMessage::assistant(fact.value.as_str())],
                     evidence: fact.value.clone(),
                     key: fact.key.clone(),
+                    value: fact.value.clone(),
+                    phrasing,
                 });
             }
         }
@@ -127,8 +134,13 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str], embe
             continue;
         }
         let (Some(name), Some(word)) = (subject.as_deref(), lexicon::fact_word(kind, "en")) else { continue };
-        for role in ROLES {
-            let question = format!("What is {name}'s {word}?");
+        for (phrasing, role) in ROLES.into_iter().enumerate() {
+            // Each role asks in its own words, so a held-out role's question is new.
+            let question = match phrasing {
+                0 => format!("What is {name}'s {word}?"),
+                1 => format!("Could you tell me {name}'s {word}?"),
+                _ => format!("Do you know {name}'s {word}?"),
+            };
             let asker = Asker::ThirdParty { role: role.to_string() };
             let (views, passages) = memory_qa::retrieve(store, &question, meaning(embedder, &question).await?.as_deref(), now).await?;
             let prepared = memory_qa::prepare(&question, &asker, &views, &passages);
@@ -139,7 +151,7 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str], embe
             if let Some(value) = span_in(&notes, &fact.value) {
                 let mut messages = prepared.messages.clone();
                 messages.push(ChatMessage::assistant(format!("{name}'s {word} is {value}.")));
-                out.push(Example { task: Task::ThirdParty, messages, evidence: notes, key: fact.key.clone() });
+                out.push(Example { task: Task::ThirdParty, messages, evidence: notes, key: fact.key.clone(), value, phrasing });
             }
         }
     }

@@ -23,13 +23,17 @@ use crate::memory::import::{import_note, import_one, Outcome};
 use crate::memory::store::Store;
 use crate::memory::snapshot::Snapshot;
 use crate::memory::{l1, manage, schema, MemoryError};
-use crate::protocol::{Backend, Event, ImportOutcome, Reply, Request};
+use crate::protocol::{Backend, Event, ImportOutcome, Reply, Request, TaskCount};
 use crate::tasks::context::FactView;
 use crate::tasks::{critic, enhance, memory_qa};
 use idb::IdbStore;
 
 /// Chunks embedded per hold of the store by `memory.embed`.
 const EMBED_BATCH: usize = 16;
+/// Examples "Train my SecondSelf" learns from at most (≈ 15k tokens: a night on a laptop's CPU).
+const PLAN_EXAMPLES: usize = 160;
+/// Held-out questions it is compared on (each asked twice: untrained and trained).
+const PLAN_HELD_OUT: usize = 24;
 
 /// The engine instance owned by the engine host page. Cheap to share: requests run
 /// concurrently, memory operations one at a time.
@@ -191,7 +195,10 @@ impl Inner {
                 self.overview().await
             }
             Request::MemoryDeleteSource { source_id } => {
-                self.with_memory(|s| Box::pin(async move { manage::delete_source(s, &source_id, now()).await.map(|_| ()) })).await?;
+                let id = source_id.clone();
+                self.with_memory(|s| Box::pin(async move { manage::delete_source(s, &id, now()).await.map(|_| ()) })).await?;
+                // Deletion reaches the model: an adapter that learnt from the source goes too.
+                self.training.source_deleted(&self.model, &source_id).await?;
                 self.overview().await
             }
             Request::MemorySearch { query, k } => {
@@ -264,8 +271,30 @@ impl Inner {
             }
             Request::ChatCancel => Ok(self.model.cancel()),
             Request::TrainStart { data, objective, name, steps, seq_len, lr } => {
-                self.training.start(&self.model, data, objective, name, steps, seq_len, lr, &|e| emit(on_event, e)).await
+                self.training.start(&self.model, data, objective, name, steps, seq_len, lr, None, &|e| emit(on_event, e)).await
             }
+            Request::TrainPlan => {
+                let plan = self.training_plan(PLAN_EXAMPLES).await?;
+                Ok(Reply::TrainPlanned {
+                    examples: plan.by_task().into_iter().map(|(task, n)| TaskCount { task, n }).collect(),
+                    held_out: plan.held_out.len(),
+                    counts: plan.counts,
+                    languages: plan.languages.iter().map(|l| l.to_string()).collect(),
+                    sources: plan.sources.len(),
+                })
+            }
+            Request::TrainMemory { steps, max_examples, seq_len, lr } => {
+                emit(on_event, &Event::Progress { stage: "plan training".into(), done: 0, total: 1 });
+                let plan = self.training_plan(max_examples.unwrap_or(PLAN_EXAMPLES).clamp(1, 2_000)).await?;
+                if plan.train.is_empty() {
+                    return Err(EngineError::BadRequest("there is nothing to learn yet: import some notes first".into()));
+                }
+                let data = crate::training::filter::to_jsonl(&plan.train);
+                let kept = training_host::Kept { sources: plan.sources, held_out: plan.held_out };
+                let (seq_len, lr) = (Some(seq_len.unwrap_or(512)), Some(lr.unwrap_or(5e-4)));
+                self.training.start(&self.model, data, "sft".into(), None, steps, seq_len, lr, Some(kept), &|e| emit(on_event, e)).await
+            }
+            Request::TrainCompare => self.training.compare(&self.model, &|e| emit(on_event, e)).await,
             Request::TrainResume => self.training.resume(&self.model, &|e| emit(on_event, e)).await,
             Request::TrainPause => self.training.pause().await,
             Request::TrainCancel => self.training.cancel().await,
@@ -354,6 +383,12 @@ impl Inner {
             })
         })
         .await
+    }
+
+    /// What training on memory would learn now (at most `max` examples to train on).
+    async fn training_plan(&self, max: usize) -> Result<crate::training::plan::Plan, EngineError> {
+        let embedder = self.embedder.get().await;
+        self.with_memory(|s| Box::pin(async move { crate::training::plan::plan(s, now(), embedder.as_deref(), max, PLAN_HELD_OUT).await })).await
     }
 
     /// Runs `op` on the memory store (opening it on first use), one operation at a time.

@@ -7,6 +7,14 @@
 //! `active` (the adapter chat answers with). A job stopped by a browser restart is `interrupted`
 //! and `train.resume` continues it from its checkpoint; pause keeps it in memory and on disk;
 //! cancel deletes it. Deleting all memory deletes this folder too.
+//!
+//! "Train my SecondSelf" (`train.memory`) trains the `personal` adapter on the plan synthesised
+//! from the user's memory ([`crate::training::plan`]); `job.plan.json`, then `<name>.plan.json`,
+//! keeps the plan's sources and held-out questions. Deleting a source the adapter learnt from
+//! removes the adapter (it would still hold what was deleted) and leaves a `stale` mark the
+//! panel shows until the next training; `train.compare` asks the held-out questions with the
+//! untrained model and with the adapter and keeps the result (`<name>.compare.json`), shown
+//! with the job's state while that adapter is in use.
 
 use std::cell::{Cell, RefCell};
 
@@ -20,7 +28,9 @@ use crate::gguf::GgufFile;
 use crate::model::lora::Adapter;
 use crate::model::weights::LlamaWeights;
 use crate::model::LlamaConfig;
-use crate::protocol::{Event, Reply};
+use crate::protocol::{CompareRow, Event, Reply};
+use crate::training::eval::score;
+use crate::training::synth::Example;
 use crate::tokenizer::Tokenizer;
 use crate::training::data::{parse_dpo, parse_sft, tokenize, tokenize_pair};
 use crate::training::trainer::packs_per_epoch;
@@ -30,10 +40,21 @@ const SETTINGS: &str = "job.json";
 const DATA: &str = "job.jsonl";
 const REFERENCE: &str = "job.ref.gguf";
 const CHECKPOINT: &str = "job.ckpt";
+/// The running job's plan (sources and held-out questions), when it was made from memory.
+const PLAN: &str = "job.plan.json";
+/// Marks that a personal adapter was removed because a source it learnt from was deleted.
+const STALE: &str = "stale";
 /// The file naming the adapter in use.
 pub(crate) const ACTIVE: &str = "active";
 /// Checkpoint at least this often (ms) and at least ten times a job.
 const CHECKPOINT_MS: f64 = 30_000.0;
+
+/// What a personal adapter was made from: the sources memory held and the held-out questions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Kept {
+    pub(crate) sources: Vec<String>,
+    pub(crate) held_out: Vec<Example>,
+}
 
 /// A job's settings, kept beside its data so a restart can rebuild it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -156,8 +177,13 @@ impl TrainingHost {
             name: s.name,
             error: s.error,
             adapters,
-            active,
+            active: active.clone(),
             curve: s.curve,
+            stale: opfs::read_in(ADAPTERS, STALE).await?.is_some(),
+            compared: match &active {
+                Some(n) => opfs::read_in(ADAPTERS, &format!("{n}.compare.json")).await?.and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default(),
+                None => Vec::new(),
+            },
         })
     }
 
@@ -177,6 +203,7 @@ impl TrainingHost {
         steps: Option<u64>,
         seq_len: Option<usize>,
         lr: Option<f32>,
+        plan: Option<Kept>,
         emit: &dyn Fn(&Event),
     ) -> Result<Reply, EngineError> {
         let mut slot = self.job.try_lock().ok_or_else(|| bad("a training job is running; pause or cancel it first"))?;
@@ -209,6 +236,10 @@ impl TrainingHost {
         };
         // Keep the job before it runs: a restart from here on finds it.
         opfs::remove_in(ADAPTERS, CHECKPOINT).await?;
+        match &plan {
+            Some(p) => opfs::write_in(ADAPTERS, PLAN, &serde_json::to_vec(p).unwrap_or_default()).await?,
+            None => opfs::remove_in(ADAPTERS, PLAN).await?,
+        }
         opfs::write_in(ADAPTERS, DATA, data.as_bytes()).await?;
         match &reference {
             Some(r) => opfs::write_in(ADAPTERS, REFERENCE, r).await?,
@@ -348,6 +379,15 @@ impl TrainingHost {
                 let name = job.settings.name.clone();
                 let adapter = job.trainer.adapter().clone();
                 opfs::write_in(ADAPTERS, &format!("{name}.gguf"), &adapter.to_gguf_bytes()).await?;
+                opfs::remove_in(ADAPTERS, &format!("{name}.compare.json")).await?;
+                match opfs::read_in(ADAPTERS, PLAN).await? {
+                    Some(plan) => {
+                        opfs::write_in(ADAPTERS, &format!("{name}.plan.json"), &plan).await?;
+                        opfs::remove_in(ADAPTERS, STALE).await?;
+                    }
+                    // An adapter trained from a file replaces any plan its name had.
+                    None => opfs::remove_in(ADAPTERS, &format!("{name}.plan.json")).await?,
+                }
                 opfs::write_in(ADAPTERS, ACTIVE, name.as_bytes()).await?;
                 *slot = None;
                 forget_job().await?;
@@ -372,6 +412,78 @@ impl TrainingHost {
         self.reply().await
     }
 
+    /// A source was deleted: every adapter (and the job) that learnt from it goes, and the
+    /// panel is told why.
+    pub(crate) async fn source_deleted(&self, model: &ModelHost, source_id: &str) -> Result<(), EngineError> {
+        let learnt_from = |bytes: &[u8]| serde_json::from_slice::<Kept>(bytes).map(|k| k.sources.iter().any(|s| s == source_id)).unwrap_or(true);
+        if let Some(plan) = opfs::read_in(ADAPTERS, PLAN).await? {
+            if learnt_from(&plan) {
+                if self.running.get() {
+                    self.cancel.set(true);
+                } else {
+                    if let Some(mut slot) = self.job.try_lock() {
+                        *slot = None;
+                    }
+                    forget_job().await?;
+                    self.shown.replace(Shown::default());
+                }
+                opfs::write_in(ADAPTERS, STALE, b"1").await?;
+            }
+        }
+        let active = opfs::read_in(ADAPTERS, ACTIVE).await?.and_then(|b| String::from_utf8(b).ok());
+        for file in opfs::list_in(ADAPTERS).await? {
+            let Some(name) = file.strip_suffix(".plan.json").filter(|n| valid_name(n)) else { continue };
+            let Some(plan) = opfs::read_in(ADAPTERS, &file).await? else { continue };
+            if !learnt_from(&plan) {
+                continue;
+            }
+            opfs::remove_in(ADAPTERS, &format!("{name}.gguf")).await?;
+            opfs::remove_in(ADAPTERS, &format!("{name}.compare.json")).await?;
+            opfs::remove_in(ADAPTERS, &file).await?;
+            opfs::write_in(ADAPTERS, STALE, b"1").await?;
+            if active.as_deref() == Some(name) {
+                opfs::remove_in(ADAPTERS, ACTIVE).await?;
+                model.set_adapter(None).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// `train.compare`: the active adapter's held-out questions, asked with the untrained model
+    /// and with the adapter (greedy), scored per task.
+    pub(crate) async fn compare(&self, model: &ModelHost, emit: &dyn Fn(&Event)) -> Result<Reply, EngineError> {
+        let name = opfs::read_in(ADAPTERS, ACTIVE).await?.and_then(|b| String::from_utf8(b).ok()).filter(|n| valid_name(n));
+        let name = name.ok_or_else(|| bad("no trained adapter is in use"))?;
+        let plan = opfs::read_in(ADAPTERS, &format!("{name}.plan.json")).await?.ok_or_else(|| bad(format!("adapter {name} was not trained from memory")))?;
+        let plan: Kept = serde_json::from_slice(&plan).map_err(|e| EngineError::Model(format!("the adapter's plan is unreadable: {e}")))?;
+        let bytes = opfs::read_in(ADAPTERS, &format!("{name}.gguf")).await?.ok_or_else(|| bad(format!("adapter {name} is missing")))?;
+        let adapter = model.read_adapter(&bytes).await?;
+        let params = crate::tasks::memory_qa::generation_params();
+        let total = 2 * plan.held_out.len() as u64;
+        let mut answers: [Vec<String>; 2] = Default::default();
+        let result = async {
+            for (pass, with) in [None, Some(adapter.clone())].into_iter().enumerate() {
+                model.set_adapter(with).await;
+                for e in &plan.held_out {
+                    emit(&Event::Progress { stage: "compare".into(), done: (pass * plan.held_out.len() + answers[pass].len()) as u64, total });
+                    let (done, _) = model.complete(&e.messages[..e.messages.len().saturating_sub(1)], &params, &|_| {}).await?;
+                    answers[pass].push(done.text);
+                }
+            }
+            Ok::<_, EngineError>(())
+        }
+        .await;
+        // Chat answers with the adapter again, whatever happened.
+        model.set_adapter(Some(adapter)).await;
+        result?;
+        let before = score(&plan.held_out, &answers[0]);
+        let after = score(&plan.held_out, &answers[1]);
+        let rows: Vec<CompareRow> = before.iter().zip(&after).map(|(b, a)| CompareRow { task: b.task, n: b.n, untrained: b.right, trained: a.right }).collect();
+        // Kept beside the adapter: the panel shows it whenever the adapter is in use.
+        opfs::write_in(ADAPTERS, &format!("{name}.compare.json"), &serde_json::to_vec(&rows).unwrap_or_default()).await?;
+        Ok(Reply::TrainCompared { name, rows })
+    }
+
     /// `adapter.use`: the adapter chat answers with (`None`: the base model).
     pub(crate) async fn use_adapter(&self, model: &ModelHost, name: Option<String>) -> Result<Reply, EngineError> {
         match &name {
@@ -394,7 +506,7 @@ impl TrainingHost {
 }
 
 async fn forget_job() -> Result<(), EngineError> {
-    for f in [CHECKPOINT, SETTINGS, DATA, REFERENCE] {
+    for f in [CHECKPOINT, SETTINGS, DATA, REFERENCE, PLAN] {
         opfs::remove_in(ADAPTERS, f).await?;
     }
     Ok(())
