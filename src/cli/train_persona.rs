@@ -3,8 +3,13 @@
 //! (`training::synth`), filter it level by level (`training::filter`), LoRA SFT, then evaluate
 //! the persona's cases with the structure-first path, the untrained model and the trained one,
 //! and print the table (memory self, third-party, enhance, critic, leaks) with the data counts.
-//! Writes the adapter, its dataset (`FILE.data.jsonl`) and loss curve beside it. DPO and the
-//! enhance/critic/identity data of issue 15 are not synthesised yet.
+//! Then DPO: the SFT model answers training prompts by sampling, its failing answers (an
+//! invented value, a refusal, a leak, a loop, a miss: `training::pairs`) are rejected against
+//! right ones, and DPO trains on the pairs from the SFT adapter. The held-out questions of the
+//! plan and the persona's cases are asked of the untrained, the SFT and the SFT + DPO model.
+//! Writes the final adapter (`FILE`), the SFT one (`FILE.sft.gguf`), the datasets
+//! (`FILE.data.jsonl`, `FILE.dpo.jsonl`) and the loss curves beside it. The enhance, critic and
+//! identity data of issue 15 are not synthesised yet.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,9 +18,16 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use secondself_engine::training::data::tokenize;
 use secondself_engine::training::filter::to_jsonl;
+use secondself_engine::generate::SamplerParams;
+use secondself_engine::model::LanguageModel;
+use secondself_engine::tasks::memory_qa;
+use secondself_engine::tokenizer::ChatMessage;
+use secondself_engine::training::data::tokenize_pair;
 use secondself_engine::training::eval::score;
+use secondself_engine::training::pairs::{judge, pairs, to_jsonl as pairs_jsonl};
+use secondself_engine::training::plan::sample;
 use secondself_engine::training::plan::plan;
-use secondself_engine::training::synth::{Example, Task};
+use secondself_engine::training::synth::{all_facts, Example, Task};
 use secondself_engine::training::{Frozen, Objective, TrainConfig, Trainer};
 
 use super::eval_persona::{evaluate, import_persona, load_model, Generate, Report};
@@ -47,6 +59,15 @@ pub struct Args {
     /// Tokens per packed sequence.
     #[arg(long, default_value_t = 512)]
     pub seq_len: usize,
+    /// Training prompts the SFT model answers by sampling to make DPO pairs (0: no DPO).
+    #[arg(long, default_value_t = 40)]
+    pub dpo_prompts: usize,
+    /// Sampled answers per DPO prompt.
+    #[arg(long, default_value_t = 2)]
+    pub samples: usize,
+    /// DPO's peak learning rate.
+    #[arg(long, default_value_t = 1e-4)]
+    pub dpo_lr: f32,
     /// Skip evaluating the untrained model (saves a few minutes).
     #[arg(long)]
     pub skip_base: bool,
@@ -64,6 +85,19 @@ fn task_name(t: Task) -> &'static str {
         Task::ClosedBook => "memory QA, self (closed book)",
         Task::ThirdParty => "memory QA, third party",
     }
+}
+
+/// The model with `adapter`, answering by sampling (temperature 0.9, top-p 0.95) with a given seed.
+fn load_sampler(explicit: Option<PathBuf>, adapter: &std::path::Path) -> Result<Box<dyn FnMut(&[ChatMessage], u64) -> Result<String>>> {
+    let path = model_file(explicit)?;
+    let mut model = LanguageModel::load_file(&path, &burn::tensor::Device::flex()).with_context(|| format!("loading {}", path.display()))?;
+    model.load_adapter_file(adapter).with_context(|| format!("applying the adapter {}", adapter.display()))?;
+    Ok(Box::new(move |messages: &[ChatMessage], seed: u64| {
+        let mut params = memory_qa::generation_params();
+        params.sampler = SamplerParams { temperature: 0.9, top_p: 0.95, seed, ..SamplerParams::default() };
+        let completion = pollster::block_on(model.complete(messages, &params, &mut |_| {}, &|| false)).context("generation failed")?;
+        Ok(completion.text)
+    }))
 }
 
 /// The model's replies to the held-out examples' prompts.
@@ -105,14 +139,55 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
     let steps = (args.epochs * packs as u64).max(1);
     let cfg = TrainConfig { steps, lr: args.lr, warmup: (steps / 10).max(1), seq_len: args.seq_len, ..TrainConfig::default() };
     let frozen = Frozen::new(base.config.clone(), &base.weights, &BackendChoice::Cpu.device())?;
+    let tokenizer = base.tokenizer.clone();
     drop(base);
     eprintln!("SFT: {} examples ({tokens} tokens), {steps} steps", kept.len());
-    let mut trainer = pollster::block_on(Trainer::new(frozen, cfg, Objective::Sft(sft), None))?;
+    let mut trainer = pollster::block_on(Trainer::new(frozen.clone(), cfg.clone(), Objective::Sft(sft), None))?;
     let mut curve = Vec::new();
     let run = drive(&mut trainer, false, &mut curve, |_, _| {})?;
-    std::fs::write(&args.out, trainer.adapter().to_gguf_bytes())?;
+    let sft_path = PathBuf::from(format!("{}.sft.gguf", args.out.display()));
+    let sft_adapter = trainer.adapter().clone();
+    std::fs::write(&sft_path, sft_adapter.to_gguf_bytes())?;
     std::fs::write(format!("{}.loss.svg", args.out.display()), loss_svg(&curve, "SFT loss, synthesised from the persona's memory"))?;
     drop(trainer);
+
+    // DPO: the SFT model's own mistakes on training prompts, each rejected against a right answer.
+    let dpo_start = Instant::now();
+    let facts = pollster::block_on(all_facts(&store))?;
+    let asked = sample(kept.clone(), args.dpo_prompts, 29);
+    let mut verdicts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut prefs = Vec::new();
+    if !asked.is_empty() && args.samples > 0 {
+        let mut sampler = load_sampler(args.model.clone(), &sft_path)?;
+        let bar = indicatif::ProgressBar::new((asked.len() * args.samples) as u64).with_message("DPO: sampling the SFT model");
+        for (i, e) in asked.iter().enumerate() {
+            let answers: Vec<String> = (0..args.samples).map(|k| sampler(&e.messages[..e.messages.len() - 1], (i * args.samples + k) as u64 + 1)).inspect(|_| bar.inc(1)).collect::<Result<_>>()?;
+            for a in &answers {
+                *verdicts.entry(format!("{:?}", judge(e, a, &facts)).to_lowercase()).or_default() += 1;
+            }
+            prefs.extend(pairs(e, &answers, &facts, 2).into_iter().map(|(_, p)| p));
+        }
+        bar.finish_and_clear();
+    }
+    let sampling_s = dpo_start.elapsed().as_secs_f64();
+    let mut dpo_curve = Vec::new();
+    let mut dpo_secs = 0.0;
+    let dpo_done = if prefs.is_empty() {
+        std::fs::write(&args.out, sft_adapter.to_gguf_bytes())?;
+        false
+    } else {
+        std::fs::write(format!("{}.dpo.jsonl", args.out.display()), pairs_jsonl(&prefs))?;
+        let tokenized: Vec<_> = prefs.iter().map(|p| tokenize_pair(&tokenizer, p)).collect();
+        let packs = secondself_engine::training::trainer::packs_per_epoch(&Objective::Dpo(tokenized.clone()), args.seq_len, 1);
+        let steps = (2 * packs as u64).max(1);
+        let dpo_cfg = TrainConfig { steps, lr: args.dpo_lr, warmup: (steps / 10).max(1), beta: 0.1, ..cfg };
+        eprintln!("DPO: {} pairs, {steps} steps", prefs.len());
+        let mut dpo = pollster::block_on(Trainer::new(frozen, dpo_cfg, Objective::Dpo(tokenized), Some(sft_adapter)))?;
+        dpo_secs = drive(&mut dpo, false, &mut dpo_curve, |_, _| {})?.secs;
+        std::fs::write(&args.out, dpo.adapter().to_gguf_bytes())?;
+        std::fs::write(format!("{}.dpo-loss.svg", args.out.display()), loss_svg(&dpo_curve, "DPO loss, the SFT model's own answers"))?;
+        true
+    };
 
     eprintln!("evaluating: structure-first, {}the trained model …", if args.skip_base { "" } else { "the untrained model, " });
     let structure = evaluate(&args.persona_dir, None, true, false, Some(&embedder))?;
@@ -120,9 +195,16 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
     let held_base = score(&plan.held_out, &answer_all(&mut *untrained, &plan.held_out)?);
     let base_report = if args.skip_base { None } else { Some(evaluate(&args.persona_dir, Some(&mut *untrained), false, false, Some(&embedder))?) };
     drop(untrained);
-    let mut trained = load_model(args.model.clone(), args.threads, Some(&args.out))?;
+    let mut trained = load_model(args.model.clone(), args.threads, Some(&sft_path))?;
     let held_trained = score(&plan.held_out, &answer_all(&mut *trained, &plan.held_out)?);
     let trained_report = evaluate(&args.persona_dir, Some(&mut *trained), false, false, Some(&embedder))?;
+    drop(trained);
+    let (held_dpo, dpo_report) = if dpo_done {
+        let mut m = load_model(args.model.clone(), args.threads, Some(&args.out))?;
+        (Some(score(&plan.held_out, &answer_all(&mut *m, &plan.held_out)?)), Some(evaluate(&args.persona_dir, Some(&mut *m), false, false, Some(&embedder))?))
+    } else {
+        (None, None)
+    };
 
     let mut out = String::new();
     out += &format!(
@@ -148,10 +230,24 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
         run.tokens as f64 / run.secs.max(1e-9),
         run.secs
     );
+    let verdicts: Vec<String> = verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
+    out += &format!(
+        "DPO: {} prompts × {} samples of the SFT model ({}; {sampling_s:.0} s) → {} pairs{}\n\n",
+        asked.len().min(args.dpo_prompts),
+        args.samples,
+        verdicts.join(", "),
+        prefs.len(),
+        if dpo_done {
+            format!("; {} steps, loss {:.3} → {:.3}, {dpo_secs:.0} s", dpo_curve.len(), dpo_curve.first().map_or(f32::NAN, |p| p.1), dpo_curve.last().map_or(f32::NAN, |p| p.1))
+        } else {
+            "; no DPO (nothing to prefer)".into()
+        }
+    );
     out += &format!("held-out synthesised questions ({} asked in phrasings the training never used), the model alone:\n\n", plan.held_out.len());
-    out += "| task | untrained | SFT adapter |\n|---|---|---|\n";
-    for (b, t) in held_base.iter().zip(&held_trained) {
-        out += &format!("| {} | {}/{} | {}/{} |\n", task_name(b.task), b.right, b.n, t.right, t.n);
+    out += "| task | untrained | SFT adapter | SFT + DPO |\n|---|---|---|---|\n";
+    for (i, (b, t)) in held_base.iter().zip(&held_trained).enumerate() {
+        let d = held_dpo.as_ref().and_then(|d| d.get(i)).map_or("–".to_string(), |d| format!("{}/{}", d.right, d.n));
+        out += &format!("| {} | {}/{} | {}/{} | {d} |\n", task_name(b.task), b.right, b.n, t.right, t.n);
     }
     out += "\n";
     out += "| path | memory self | third-party | enhance | critic | sensitive leaks |\n|---|---|---|---|---|---|\n";
@@ -164,9 +260,12 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
         out += &row("untrained model", b);
     }
     out += &row("SFT adapter", &trained_report);
+    if let Some(d) = &dpo_report {
+        out += &row("SFT + DPO adapter", d);
+    }
     // The model's own part in memory self: what training has to move.
     out += "\n| memory self, the model's own part | closed-book | model alone (no fallback) | answers in the model's words |\n|---|---|---|---|\n";
-    for (name, r) in [("untrained model", base_report.as_ref()), ("SFT adapter", Some(&trained_report))] {
+    for (name, r) in [("untrained model", base_report.as_ref()), ("SFT adapter", Some(&trained_report)), ("SFT + DPO adapter", dpo_report.as_ref())] {
         if let Some(p) = r.and_then(|r| r.self_paths.as_ref()) {
             let n = p.model_words + p.fallback + p.rule;
             out += &format!("| {name} | {:.2} | {:.2} | {} of {n} (fallback {}, rule {}) |\n", p.closed_book.value(), p.model_alone.value(), p.model_words, p.fallback, p.rule);

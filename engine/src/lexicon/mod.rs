@@ -109,6 +109,9 @@ list!(phone_cues, "phone_cues.txt");
 list!(age_words, "age_words.txt");
 list!(title_cues, "title_cues.txt");
 list!(employer_cues, "employer_cues.txt");
+list!(title_linkers, "title_linkers.txt");
+list!(town_cues, "town_cues.txt");
+list!(email_cues, "email_cues.txt");
 list!(work_labels, "work_labels.txt");
 list!(diets, "diets.txt");
 list!(self_is, "self_is.txt");
@@ -666,9 +669,15 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines, &question_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines, &question_words().lines] {
             assert!(l.len() >= 9);
         }
+    }
+
+    #[test]
+    fn town_cues_leave_out_languages_that_inflect_the_place() {
+        assert!(town_cues().lines.len() >= 8);
+        assert!(town_cues().lang("pl").is_none(), "`mieszkam w Krakowie`: the word after the cue is not the town's name");
     }
 
     #[test]

@@ -13,6 +13,8 @@
 //! - [`plan`]: what one personal run learns — the filtered examples, split into those trained on
 //!   and a held-out set — and the sources it was made from.
 //! - [`eval`]: the held-out set scored per task, for the untrained and the trained model.
+//! - [`pairs`]: DPO preference pairs from the SFT model's sampled answers, judged by the same
+//!   checks (an invented value, a refusal, a leak, a loop rejected).
 //!
 //! The adapter itself ([`crate::model::lora::Adapter`]) lives with the model, which applies it
 //! unmerged at inference.
@@ -22,6 +24,7 @@ pub mod eval;
 pub mod filter;
 pub mod forward;
 pub mod optim;
+pub mod pairs;
 pub mod plan;
 pub mod synth;
 pub mod trainer;

@@ -140,7 +140,46 @@ fn cue(cell: &'static OnceLock<Regex>, lex: &lexicon::Lexicon) -> &'static Regex
     cell.get_or_init(|| super::cue_regex(lex, COPULA_TAIL))
 }
 
+/// The town named at the start of `text` (after "I live in"): capitalised words, with the short
+/// linking words place names hold between them (`Rio de Janeiro`, `Frankfurt am Main`); not a
+/// country.
+fn town_after(text: &str) -> Option<String> {
+    const LINKS: [&str; 12] = ["de", "del", "da", "do", "di", "am", "an", "der", "sur", "upon", "la", "le"];
+    let mut words: Vec<&str> = Vec::new();
+    for w in text.split_whitespace().take(4) {
+        let bare = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let capital = bare.chars().next().is_some_and(char::is_uppercase) && !bare.chars().any(|c| c.is_ascii_digit());
+        if capital {
+            words.push(bare);
+        } else if words.is_empty() || !LINKS.contains(&bare) {
+            break;
+        } else {
+            words.push(bare);
+        }
+        if bare.len() != w.len() {
+            break;
+        }
+    }
+    while words.last().is_some_and(|w| LINKS.contains(w)) {
+        words.pop();
+    }
+    let town = words.join(" ");
+    let is_country = crate::tasks::autofill::options::country_code(&crate::text::fold(&town)).is_some();
+    (!town.is_empty() && !is_country).then_some(town)
+}
+
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
+    // "I live in Tallinn", "ich wohne in Kassel": the town, used when no postal address names one
+    // (`derive` decides).
+    if v.first_person() {
+        static TOWN: OnceLock<Regex> = OnceLock::new();
+        let town = TOWN.get_or_init(|| super::cue_regex(lexicon::town_cues(), r"\s+"));
+        for m in town.find_iter(&v.flat) {
+            if let Some(t) = town_after(&v.flat[m.end()..]) {
+                v.emit(out, "town-candidate", &t, 0.7);
+            }
+        }
+    }
     static CUE: OnceLock<Regex> = OnceLock::new();
     static FROM: OnceLock<Regex> = OnceLock::new();
     let cue = cue(&CUE, lexicon::home_cues());
@@ -241,5 +280,24 @@ mod tests {
         let signature = "Best,\n\nJo Bloggs\nAnalyst | Acme Systems AB\nStorgatan 1, 111 22 Stockholm\n+46 8 123 456 | jo.bloggs@mail.example";
         let c = run_rule(signature, |v, out| rules(v, &o, out));
         assert!(!c.iter().any(|(k, _)| k == "home-address"), "{c:?}");
+    }
+
+    #[test]
+    fn the_town_a_writer_says_they_live_in() {
+        let o = owner();
+        for (text, town) in [
+            ("I live in Port Talbot with two cats.", "Port Talbot"),
+            ("Seit März wohne ich in Frankfurt am Main.", "Frankfurt am Main"),
+            ("J'habite à Clermont-Ferrand depuis 2019.", "Clermont-Ferrand"),
+            ("Jag bor i Östersund.", "Östersund"),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(c.contains(&("town-candidate".to_string(), town.to_string())), "{text}: {c:?}");
+        }
+        // Not a town: a country, something lowercase, a street address (the address rules read it).
+        for text in ["I live in Portugal now.", "I live in a flat above the bakery.", "I live in the city centre."] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(c.iter().all(|(k, _)| k != "town-candidate"), "{text}: {c:?}");
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! Contact rules: the user's phone number. A number counts as theirs when it sits on a line
+//! Contact rules: the user's own e-mail address said in their text ("my email is …"), and
+//! their phone number. A number counts as theirs when it sits on a line
 //! with their email address (CV/letter header), follows "new number", "my number/mobile",
 //! "call me on" in their own text, or "your mobile number … to" in mail to them (hedged mail
 //! such as "our records show … if this has changed" counts less). [`phone_forms`] gives the
@@ -113,6 +114,22 @@ pub fn phone_forms(value: &str, country: Option<&str>) -> Option<(String, String
 }
 
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
+    // The user's own e-mail address, said in their text ("my email is …", "schreib mir an …").
+    if v.first_person() {
+        static ECUE: OnceLock<Regex> = OnceLock::new();
+        static ADDR: OnceLock<Regex> = OnceLock::new();
+        let cue = ECUE.get_or_init(|| super::cue_regex(lexicon::email_cues(), r"\s*:?\s*$"));
+        let addr = re(&ADDR, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}");
+        for m in addr.find_iter(&v.flat) {
+            let mut from = m.start().saturating_sub(60);
+            while !v.flat.is_char_boundary(from) {
+                from += 1;
+            }
+            if cue.is_match(&v.flat[from..m.start()]) {
+                v.emit(out, "email-candidate", &m.as_str().to_lowercase(), 0.85);
+            }
+        }
+    }
     // (a) On a line with the user's own email address: a contact header.
     let lines: Vec<&str> = v.text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
@@ -215,5 +232,21 @@ mod tests {
         }
         let sig = "Jo Bloggs\nAcme Widgets GmbH | Hafenweg 3 | Tel. +49 40 5550 100";
         assert!(run_rule(sig, |v, out| rules(v, &o, out)).is_empty());
+    }
+
+    #[test]
+    fn an_email_address_the_writer_says_is_theirs() {
+        let o = owner();
+        for (text, addr) in [
+            ("For the club list: my email is Wren.Holloway@example.net, ask me anything.", "wren.holloway@example.net"),
+            ("Meine neue E-Mail-Adresse lautet: wh-post@example.de", "wh-post@example.de"),
+            ("Mon adresse e-mail est w.h@example.fr.", "w.h@example.fr"),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(c.contains(&("email-candidate".to_string(), addr.to_string())), "{text}: {c:?}");
+        }
+        // Someone else's address is not the writer's.
+        let c = run_rule("Odile's email is odile@example.org, she said to write any time.", |v, out| rules(v, &o, out));
+        assert!(c.iter().all(|(k, _)| k != "email-candidate"), "{c:?}");
     }
 }

@@ -307,6 +307,12 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     }
     // Emails: the work one is on the employer's domain.
     emails(&resolved, &facts, &mut extra);
+    // A town the user says they live in, when no postal address names one.
+    if current(&resolved, "address-level2").is_none() {
+        if let Some(f) = current(&resolved, "town-candidate") {
+            derived(f, "address-level2", f.value.clone(), &mut extra);
+        }
+    }
     // Diet: base + details in one value.
     if let Some(f) = current(&resolved, "diet") {
         let all: Vec<String> = resolved.iter().filter(|d| d.key == "diet-detail").map(|d| d.value.clone()).collect();
@@ -339,7 +345,7 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     let mut with_pins = all;
     with_pins.extend(pinned.iter().cloned());
     let mut out: Vec<Fact> = resolve(&with_pins).into_iter().filter(|f| !f.pinned).collect();
-    out.retain(|f| f.key != "email-candidate" && f.key != "diet-detail");
+    out.retain(|f| f.key != "email-candidate" && f.key != "town-candidate" && f.key != "diet-detail");
     out
 }
 

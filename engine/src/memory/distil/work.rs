@@ -106,6 +106,22 @@ fn clean_org(o: &str) -> Option<String> {
     Some(o.to_string())
 }
 
+/// The job title after a word that joins it to the employer just named (`as a lab technician`,
+/// `als Mechatronikerin`, `comme infirmière`), if the text goes on with one.
+fn title_after_linker(text: &str) -> Option<String> {
+    let t = text.trim_start_matches([',', ' ']);
+    lexicon::title_linkers().spellings().find_map(|(_, _, linker)| {
+        let head = t.get(..linker.len())?;
+        let after = &t[linker.len()..];
+        let title = (head.to_lowercase() == linker && after.starts_with(char::is_whitespace)).then(|| title_after(after)).flatten()?;
+        // `as well as`, `as soon as`: an idiom, not a title (the linker comes again, or a
+        // function word stands where the title should).
+        let words: Vec<String> = crate::text::words(&title);
+        let idiom = words.iter().any(|w| lexicon::title_linkers().spellings().any(|(_, _, l)| l == w) || lexicon::is_function_word(w));
+        (!idiom).then_some(title)
+    })
+}
+
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     let start = out.len();
     rules_inner(v, owner, out);
@@ -136,8 +152,13 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         // An employer's name ends with its line (a heading runs into the text in `flat`).
         for line in v.text.lines() {
             for m in ecue.find_iter(line) {
-                if let Some(o) = org_after(&line[m.end()..]) {
+                let rest = &line[m.end()..];
+                if let Some(o) = org_after(rest) {
                     v.emit(out, "organization", &o, 0.75);
+                    // "… at Acme as an engineer", "… bei Acme als Ingenieurin": the title held there.
+                    if let Some(t) = rest.find(o.as_str()).and_then(|at| title_after_linker(&rest[at + o.len()..])) {
+                        v.emit(out, "organization-title", &t, 0.75);
+                    }
                 }
             }
         }
@@ -299,5 +320,22 @@ mod tests {
                 assert!(get(&c, "organization").contains(&org.to_string()), "{text}: {c:?}");
             }
         }
+    }
+
+    #[test]
+    fn titles_held_at_a_named_employer_in_several_languages() {
+        let o = owner();
+        for (text, title, org) in [
+            ("I work at Quernhill Optics as a lens grinder.", "Lens grinder", "Quernhill Optics"),
+            ("Ich arbeite bei der Fahrradwerk Lindner GmbH als Zweiradmechanikerin.", "Zweiradmechanikerin", "Fahrradwerk Lindner GmbH"),
+            ("Je travaille chez Maison Ferrat comme boulangère.", "Boulangère", "Maison Ferrat"),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(get(&c, "organization-title").contains(&title.to_string()), "{text}: {c:?}");
+            assert!(get(&c, "organization").contains(&org.to_string()), "{text}: {c:?}");
+        }
+        // "as" that starts no title.
+        let c = run_rule("I work at Quernhill Optics as well as at home.", |v, out| rules(v, &o, out));
+        assert!(get(&c, "organization-title").iter().all(|t| !t.to_lowercase().starts_with("well")), "{c:?}");
     }
 }
