@@ -107,7 +107,7 @@ $("train-file").addEventListener("change", async (ev) => {
   $("train-status").textContent = t("preparingFile", file.name);
   job({ kind: "train.start", data: await file.text(), objective: $("train-objective").value });
 });
-const TASKS = ["memory-self", "closed-book", "third-party"];
+const TASKS = ["memory-self", "closed-book", "third-party", "identity"];
 const key = (task) => task.replace(/-/g, "_");
 
 function showPlan(plan) {

@@ -84,6 +84,7 @@ fn task_name(t: Task) -> &'static str {
         Task::MemorySelf => "memory QA, self (with notes)",
         Task::ClosedBook => "memory QA, self (closed book)",
         Task::ThirdParty => "memory QA, third party",
+        Task::Identity => "identity (who am I)",
     }
 }
 
@@ -219,7 +220,7 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
         counts.private,
         kept.len()
     );
-    for task in [Task::MemorySelf, Task::ClosedBook, Task::ThirdParty] {
+    for task in Task::ALL {
         out += &format!("  {}: {}\n", task_name(task), kept.iter().filter(|e| e.task == task).count());
     }
     out += &format!(
@@ -291,7 +292,7 @@ mod tests {
             let (store, _) = import_persona(&dir, tmp.path(), None).unwrap();
             let plan = pollster::block_on(plan(&store, now(), None, 10_000, 10_000)).unwrap();
             assert!(plan.counts.private < plan.counts.synthesised, "{:?}", plan.counts);
-            for task in [Task::MemorySelf, Task::ClosedBook, Task::ThirdParty] {
+            for task in Task::ALL {
                 assert!(plan.train.iter().any(|e| e.task == task), "{}: no {task:?} example", dir.display());
             }
             assert!(!plan.held_out.is_empty() && plan.held_out.len() * 3 < plan.train.len(), "{} held out of {}", plan.held_out.len(), plan.train.len());

@@ -218,6 +218,12 @@ pub fn diet_in(value: &str, lang: &str) -> Option<String> {
 }
 
 /// How a user asks their memory about a fact, per language (case kept; `{w}`/`{W}` the fact's word).
+/// How a user asks who they are, per language (case kept): identity training questions.
+pub fn identity_questions() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| Lexicon::parse_cased(include_str!("identity_questions.txt")))
+}
+
 pub fn question_templates() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| Lexicon::parse_cased(include_str!("question_templates.txt")))
@@ -671,6 +677,15 @@ mod tests {
         }
         for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines, &question_words().lines] {
             assert!(l.len() >= 9);
+        }
+    }
+
+    #[test]
+    fn identity_questions_are_questions_in_nine_languages() {
+        assert_eq!(identity_questions().lines.len(), 9);
+        for l in &identity_questions().lines {
+            assert_eq!(l.items.len(), 3, "{}", l.lang);
+            assert!(l.items.iter().any(|i| i[0].ends_with('?')), "{}", l.lang);
         }
     }
 

@@ -12,7 +12,7 @@ use crate::tasks::context::FactView;
 use crate::tasks::evidence::{is_sensitive_text, sensitive_needles};
 
 /// Longest target kept (characters).
-const MAX_TARGET: usize = 240;
+pub const MAX_TARGET: usize = 240;
 /// Longest prompt kept (characters, ≈ 4 a token: fits a 512-token sequence with its answer).
 const MAX_PROMPT: usize = 1800;
 

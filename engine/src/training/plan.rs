@@ -35,7 +35,7 @@ pub struct Plan {
 impl Plan {
     /// Examples trained on, by task (tasks with none left out).
     pub fn by_task(&self) -> Vec<(Task, usize)> {
-        [Task::MemorySelf, Task::ClosedBook, Task::ThirdParty]
+        Task::ALL
             .into_iter()
             .map(|t| (t, self.train.iter().filter(|e| e.task == t).count()))
             .filter(|(_, n)| *n > 0)
@@ -122,7 +122,7 @@ mod tests {
         block_on(crate::memory::l1::distil(&mut s, 1_700_000_000)).unwrap();
         let p = block_on(plan(&s, 1_700_000_000, None, 1000, 1000)).unwrap();
         let tasks: Vec<Task> = p.by_task().into_iter().map(|(t, _)| t).collect();
-        assert_eq!(tasks, vec![Task::MemorySelf, Task::ClosedBook, Task::ThirdParty], "{:#?}", p.train);
+        assert_eq!(tasks, Task::ALL.to_vec(), "{:#?}", p.train);
         assert!(!p.held_out.is_empty(), "{:?}", p.counts);
         assert_eq!(p.sources.len(), 1);
         assert!(p.train.iter().any(|e| e.value.contains("Quillfeather")), "{:#?}", p.train);

@@ -27,6 +27,13 @@ pub enum Task {
     ClosedBook,
     /// Someone in a role asks about the user; the prompt holds the shareable notes.
     ThirdParty,
+    /// The user asks who they are; the answer is their bio (the paper's self-location).
+    Identity,
+}
+
+impl Task {
+    /// Every task, in the order tables show them.
+    pub const ALL: [Task; 4] = [Task::MemorySelf, Task::ClosedBook, Task::ThirdParty, Task::Identity];
 }
 
 /// One synthesised conversation with what it rests on.
@@ -155,7 +162,46 @@ pub async fn synthesise(store: &impl Store, now: Timestamp, langs: &[&str], embe
             }
         }
     }
+    out.extend(identity(store).await?);
     Ok(out)
+}
+
+/// "Who am I?" in the bio's language, answered with the bio (closed-book: who the user is
+/// belongs in the weights) less every sentence holding a sensitive value (an allergy, an
+/// address), cut to the filter's length. The value a right answer says is the user's name.
+async fn identity(store: &impl Store) -> Result<Vec<Example>, MemoryError> {
+    let Some(full) = store.bio().await?.map(|b| b.text).filter(|t| !t.trim().is_empty()) else { return Ok(Vec::new()) };
+    let facts = all_facts(store).await?;
+    let mut bio = String::new();
+    for s in crate::text::sentences(&full).into_iter().map(str::trim).filter(|s| super::filter::private(s, Task::Identity, &facts)) {
+        if bio.len() + s.len() + 1 > super::filter::MAX_TARGET {
+            break;
+        }
+        if !bio.is_empty() {
+            bio.push(' ');
+        }
+        bio.push_str(s);
+    }
+    if bio.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lang = crate::text::lang::detect(&bio).unwrap_or("en");
+    let Some(line) = lexicon::identity_questions().lang(lang).or_else(|| lexicon::identity_questions().lang("en")) else { return Ok(Vec::new()) };
+    let name = bio.split(['.', ',']).next().unwrap_or(&bio).split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    Ok(line
+        .items
+        .iter()
+        .filter_map(|i| i.first())
+        .enumerate()
+        .map(|(phrasing, q)| Example {
+            task: Task::Identity,
+            messages: vec![ChatMessage::user(q.as_str()), ChatMessage::assistant(bio.as_str())],
+            evidence: bio.clone(),
+            key: "bio".into(),
+            value: name.clone(),
+            phrasing,
+        })
+        .collect())
 }
 
 /// Every current fact, page-written ones included: what the privacy filter checks targets
