@@ -159,7 +159,7 @@ async fn train_my_secondself_learns_from_memory_and_forgets_with_its_source() {
     assert!(items.len() >= 4 && items.iter().any(|i| i.contains("questions about your notes")) && items.iter().any(|i| i.contains("kept back")), "{items:?}");
 
     // Trained from memory (a short run: the panel's button trains a full one).
-    start(&panel, &serde_json::json!({ "kind": "train.memory", "steps": 10, "lr": 0.002, "seq_len": 256 })).await;
+    start(&panel, &serde_json::json!({ "kind": "train.memory", "steps": 24, "lr": 0.003, "seq_len": 256 })).await;
     wait_for(&panel, "window.__reply !== null", 1200).await.unwrap();
     let done: serde_json::Value = js(&panel, "window.__reply").await.unwrap();
     assert_eq!(done["state"], "done", "{done}");
