@@ -78,14 +78,22 @@ pub fn bio(facts: &[Fact], lang: &str) -> String {
     };
     let say = |i: usize| line.items[i][0].as_str();
     let mut s = Vec::new();
-    let name = get("name").unwrap_or("—");
-    let fill = |t: &str, title: &str, org: &str| t.replace("{name}", name).replace("{title}", title).replace("{org}", org);
-    s.push(match (get("organization-title"), get("organization")) {
-        (Some(t), Some(o)) => fill(say(0), t, o),
-        (Some(t), None) => fill(say(1), t, ""),
-        (None, Some(o)) => fill(say(2), "", o),
-        (None, None) => fill(say(3), "", ""),
-    });
+    // No name known: the work sentence is said without a subject, as the others are
+    // ("Works as …", "Arbeitet als …"), and the name-only sentence is left out.
+    let name = get("name");
+    let fill = |t: &str, title: &str, org: &str| {
+        let said = t.replace("{name}", name.unwrap_or("")).replace("{title}", title).replace("{org}", org);
+        let said = said.trim_start();
+        let mut c = said.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    };
+    let work = match (get("organization-title"), get("organization")) {
+        (Some(t), Some(o)) => Some(fill(say(0), t, o)),
+        (Some(t), None) => Some(fill(say(1), t, "")),
+        (None, Some(o)) => Some(fill(say(2), "", o)),
+        (None, None) => name.map(|_| fill(say(3), "", "")),
+    };
+    s.extend(work);
     if let Some(town) = get("address-level2") {
         // The country's name is stored in English: said only in an English bio.
         let place = get("country-name").filter(|_| lang == "en").map(|c| format!("{town}, {c}")).unwrap_or_else(|| town.to_string());
@@ -188,5 +196,12 @@ mod tests {
         for not in ["viggo", "viggos", "nummer", "mamma", "adress"] {
             assert!(!ids.iter().any(|t| t == not), "{not} in {ids:?}");
         }
+    }
+
+    #[test]
+    fn a_bio_without_a_name_has_no_placeholder() {
+        let b = bio(&facts(&[("organization", "Fahrradwerk Lindner"), ("address-level2", "Gießen")]), "de");
+        assert_eq!(b, "Arbeitet bei Fahrradwerk Lindner. Wohnt in Gießen.");
+        assert_eq!(bio(&facts(&[("address-level2", "Gießen")]), "en"), "Lives in Gießen.");
     }
 }
