@@ -110,6 +110,7 @@ list!(age_words, "age_words.txt");
 list!(title_cues, "title_cues.txt");
 list!(employer_cues, "employer_cues.txt");
 list!(title_linkers, "title_linkers.txt");
+list!(leave_cues, "leave_cues.txt");
 list!(town_cues, "town_cues.txt");
 list!(email_cues, "email_cues.txt");
 list!(work_labels, "work_labels.txt");
@@ -675,7 +676,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines, &question_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &common_words().lines, &question_words().lines] {
             assert!(l.len() >= 9);
         }
     }

@@ -249,6 +249,23 @@ mod tests {
         assert_eq!(profile(&facts)["allergies"], "Tree nut; penicillin");
     }
 
+    /// Newest wins when the old value is only implied: after "my last day at X" the user has
+    /// no current employer (nor the title held there) until they name a new one.
+    #[test]
+    fn an_employer_left_is_no_longer_current() {
+        let mut s = NativeStore::open(temp_dir("l1-left")).unwrap();
+        block_on(import_one(&mut s, "2025-01-10-work.md", 0, b"Work\nI work at Harwick Ceramics as a glaze technician.\n", 10)).unwrap();
+        let p = profile(&block_on(distil(&mut s, 20)).unwrap());
+        assert_eq!(p.get("organization").map(String::as_str), Some("Harwick Ceramics"));
+        block_on(import_one(&mut s, "2025-06-01-diary.md", 0, b"Diary\nToday was my last day at Harwick Ceramics.\n", 30)).unwrap();
+        let p = profile(&block_on(distil(&mut s, 40)).unwrap());
+        assert!(p.get("organization").is_none() && p.get("organization-title").is_none(), "{p:?}");
+        block_on(import_one(&mut s, "2025-07-01-new.md", 0, b"New job\nI started at Pellow Glassworks today.\n", 50)).unwrap();
+        let p = profile(&block_on(distil(&mut s, 60)).unwrap());
+        assert_eq!(p.get("organization").map(String::as_str), Some("Pellow Glassworks"));
+        assert!(p.get("organization-title").is_none(), "the old job's title: {p:?}");
+    }
+
     #[test]
     fn distil_then_user_edit_then_newer_import() {
         let mut s = NativeStore::open(temp_dir("l1")).unwrap();

@@ -307,6 +307,18 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     }
     // Emails: the work one is on the employer's domain.
     emails(&resolved, &facts, &mut extra);
+    // An employer the user has left, after the last time they named it as theirs: no longer
+    // current (nor is the title held there), unless a newer employer already replaced it.
+    let left_at: Option<Timestamp> = match (current(&resolved, "organization"), current(&resolved, "organization-left")) {
+        (Some(org), Some(left)) if left.observed_at >= org.observed_at && crate::text::fold(&left.value) == crate::text::fold(&org.value) => Some(left.observed_at),
+        _ => None,
+    };
+    // A title said before the user left an employer they had named was held there: past too.
+    let title_left_at: Option<Timestamp> = facts
+        .iter()
+        .filter(|l| l.key == "organization-left" && facts.iter().any(|o| o.key == "organization" && o.observed_at <= l.observed_at && crate::text::fold(&o.value) == crate::text::fold(&l.value)))
+        .map(|l| l.observed_at)
+        .max();
     // A town the user says they live in, when no postal address names one.
     if current(&resolved, "address-level2").is_none() {
         if let Some(f) = current(&resolved, "town-candidate") {
@@ -345,7 +357,13 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     let mut with_pins = all;
     with_pins.extend(pinned.iter().cloned());
     let mut out: Vec<Fact> = resolve(&with_pins).into_iter().filter(|f| !f.pinned).collect();
-    out.retain(|f| f.key != "email-candidate" && f.key != "town-candidate" && f.key != "diet-detail");
+    out.retain(|f| f.key != "email-candidate" && f.key != "town-candidate" && f.key != "organization-left" && f.key != "diet-detail");
+    if let Some(at) = left_at {
+        out.retain(|f| !(f.key == "organization" && f.observed_at <= at));
+    }
+    if let Some(at) = title_left_at {
+        out.retain(|f| !(f.key == "organization-title" && f.observed_at <= at));
+    }
     out
 }
 

@@ -162,6 +162,17 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
                 }
             }
         }
+        // "I left Acme", "mein letzter Tag bei Acme": that employer is past (`derive` retires it
+        // unless the user names it as theirs again later).
+        static LEFT: OnceLock<Regex> = OnceLock::new();
+        let left = LEFT.get_or_init(|| super::cue_regex(lexicon::leave_cues(), r"\s+"));
+        for line in v.text.lines() {
+            for m in left.find_iter(line) {
+                if let Some(o) = org_after(&line[m.end()..]) {
+                    v.emit(out, "organization-left", &o, 0.8);
+                }
+            }
+        }
         // Form and contract fields: "Tätigkeit: …", "Puesto: …", "(Arbeitgeberin)".
         let label = LABEL.get_or_init(|| {
             let titles: Vec<String> = lexicon::work_labels().lines.iter().flat_map(|l| l.items[0].iter().cloned()).collect();
@@ -337,5 +348,19 @@ mod tests {
         // "as" that starts no title.
         let c = run_rule("I work at Quernhill Optics as well as at home.", |v, out| rules(v, &o, out));
         assert!(get(&c, "organization-title").iter().all(|t| !t.to_lowercase().starts_with("well")), "{c:?}");
+    }
+
+    #[test]
+    fn an_employer_the_writer_has_left() {
+        let o = owner();
+        for (text, org) in [
+            ("Today was my last day at Harwick Ceramics. Strange feeling.", "Harwick Ceramics"),
+            ("Ich arbeite nicht mehr bei Ostwind Verlag, seit Mai.", "Ostwind Verlag"),
+            ("J'ai quitté Maison Ferrat en juin.", "Maison Ferrat"),
+            ("Jag slutade på Tjärnbo Trä i våras.", "Tjärnbo Trä"),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(get(&c, "organization-left").contains(&org.to_string()), "{text}: {c:?}");
+        }
     }
 }
