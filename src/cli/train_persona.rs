@@ -51,10 +51,10 @@ pub struct Args {
     #[arg(long, default_value_t = 40)]
     pub max_held_out: usize,
     /// Passes over the examples.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 3)]
     pub epochs: u64,
     /// Peak learning rate.
-    #[arg(long, default_value_t = 5e-4)]
+    #[arg(long, default_value_t = 1e-3)]
     pub lr: f32,
     /// Tokens per packed sequence.
     #[arg(long, default_value_t = 512)]
@@ -232,18 +232,22 @@ fn pipeline(args: &Args, tmp: &std::path::Path) -> Result<String> {
         run.secs
     );
     let verdicts: Vec<String> = verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
-    out += &format!(
-        "DPO: {} prompts × {} samples of the SFT model ({}; {sampling_s:.0} s) → {} pairs{}\n\n",
-        asked.len().min(args.dpo_prompts),
-        args.samples,
-        verdicts.join(", "),
-        prefs.len(),
-        if dpo_done {
-            format!("; {} steps, loss {:.3} → {:.3}, {dpo_secs:.0} s", dpo_curve.len(), dpo_curve.first().map_or(f32::NAN, |p| p.1), dpo_curve.last().map_or(f32::NAN, |p| p.1))
-        } else {
-            "; no DPO (nothing to prefer)".into()
-        }
-    );
+    out += &if asked.is_empty() || args.samples == 0 {
+        "DPO: not run (--dpo-prompts 0)\n\n".to_string()
+    } else {
+        format!(
+            "DPO: {} prompts × {} samples of the SFT model ({}; {sampling_s:.0} s) → {} pairs{}\n\n",
+            asked.len(),
+            args.samples,
+            verdicts.join(", "),
+            prefs.len(),
+            if dpo_done {
+                format!("; {} steps, loss {:.3} → {:.3}, {dpo_secs:.0} s", dpo_curve.len(), dpo_curve.first().map_or(f32::NAN, |p| p.1), dpo_curve.last().map_or(f32::NAN, |p| p.1))
+            } else {
+                "; no DPO (nothing to prefer)".into()
+            }
+        )
+    };
     out += &format!("held-out synthesised questions ({} asked in phrasings the training never used), the model alone:\n\n", plan.held_out.len());
     out += "| task | untrained | SFT adapter | SFT + DPO |\n|---|---|---|---|\n";
     for (i, (b, t)) in held_base.iter().zip(&held_trained).enumerate() {
