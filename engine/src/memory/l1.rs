@@ -249,6 +249,18 @@ mod tests {
         assert_eq!(profile(&facts)["allergies"], "Tree nut; penicillin");
     }
 
+    /// A phone number written the national way in notes in German, with no address to say
+    /// the country, is German (not read by the UK shape of its digits).
+    #[test]
+    fn a_national_number_takes_the_country_of_the_notes_language() {
+        let mut s = NativeStore::open(temp_dir("l1-tel")).unwrap();
+        let note = "Notizen\nIch heiße Wiebke Austermann. Meine Handynummer ist 0172 9876543. Morgen fahre ich zu meiner Schwester.\n";
+        block_on(import_one(&mut s, "notizen.md", 0, note.as_bytes(), 10)).unwrap();
+        let p = profile(&block_on(distil(&mut s, 20)).unwrap());
+        assert_eq!(p.get("tel").map(String::as_str), Some("+49 172 9876543"), "{p:?}");
+        assert!(p.get("writing-language").is_none(), "{p:?}");
+    }
+
     /// Newest wins when the old value is only implied: after "my last day at X" the user has
     /// no current employer (nor the title held there) until they name a new one.
     #[test]

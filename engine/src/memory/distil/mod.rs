@@ -220,6 +220,8 @@ fn propose(owner: &Owner, views: &[View]) -> (Vec<Candidate>, people::People) {
     if let (Some(lang), Some(v)) = (owner.language, views.iter().find(|v| v.author == Author::Owner)) {
         // A weak fact: "(native)" or "my first language is" in the notes says it better.
         v.emit(&mut cands, "language", lang, 0.3);
+        // The language the notes are written in, whatever the native one (for phone numbers).
+        v.emit(&mut cands, "writing-language", lang, 0.3);
     }
     let mut people = people::People::default();
     for v in views {
@@ -284,8 +286,14 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
         }
     }
     // Phones: one national and one international form of the current number.
+    // With no country from an address, the first country of the language the notes are written
+    // in stands in (a German note's `0171 …` is German); not for English, which many countries write.
+    let phone_country = country.clone().or_else(|| {
+        let lang = current(&resolved, "writing-language").map(|f| f.value.clone()).filter(|l| l != "en")?;
+        crate::text::address::countries_for_language(&lang).first().map(|c| c.to_string())
+    });
     if let Some(f) = current(&resolved, "tel-national").or_else(|| current(&resolved, "tel")) {
-        if let Some((intl, national)) = contact::phone_forms(&f.value, country.as_deref()) {
+        if let Some((intl, national)) = contact::phone_forms(&f.value, phone_country.as_deref()) {
             derived(f, "tel", intl, &mut extra);
             derived(f, "tel-national", national, &mut extra);
         }
@@ -357,7 +365,7 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     let mut with_pins = all;
     with_pins.extend(pinned.iter().cloned());
     let mut out: Vec<Fact> = resolve(&with_pins).into_iter().filter(|f| !f.pinned).collect();
-    out.retain(|f| f.key != "email-candidate" && f.key != "town-candidate" && f.key != "organization-left" && f.key != "diet-detail");
+    out.retain(|f| f.key != "email-candidate" && f.key != "town-candidate" && f.key != "organization-left" && f.key != "writing-language" && f.key != "diet-detail");
     if let Some(at) = left_at {
         out.retain(|f| !(f.key == "organization" && f.observed_at <= at));
     }
