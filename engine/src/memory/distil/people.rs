@@ -91,8 +91,9 @@ impl People {
         let poss = alternation(lexicon::possessives());
         // "Sam Lee (partner)", "Sam (my partner)", "Marc (mi pareja)".
         let name_rel = re(&NAME_REL, &format!(r"\b({NAME})\s*\((?:(?i:{poss}|your)\s+)?((?i:{rels}))\)"));
-        // "my partner Sam", "mein Lebensgefährte Tobias", "ma sœur, Claire".
-        let my_rel = re(&MY_REL, &format!(r"(?:^|[^\p{{L}}])(?i:{poss})\s+(?i:(?:little|big|older|younger|kleine|große|großer|petite|grande|petit|grand|hermano mayor)\s+)?((?i:{rels}))(?:'s)?,?\s+({NAME})"));
+        // "my partner Sam", "mein Lebensgefährte Tobias", "ma sœur, Claire", and with the verb
+        // that names or equates in each language: "my partner is Sam", "meine Schwester heißt Jana".
+        let my_rel = re(&MY_REL, &format!(r"(?:^|[^\p{{L}}])(?i:{poss})\s+(?i:(?:little|big|older|younger|kleine|große|großer|petite|grande|petit|grand|hermano mayor)\s+)?((?i:{rels}))(?:'s)?,?\s+(?:(?i:is|ist|heißt|heisst|est|s'appelle|es|se llama|è|si chiama|heet|é|chama-se|är|heter|jest|ma na imię)\s+)?({NAME})"));
         // "Tobi (Tobias Lindner), mein Lebensgefährte", "Marc, my husband".
         // Name and relation on one line: a heading's last word is not named by the next line's
         // `My brother …`.
@@ -228,16 +229,35 @@ mod tests {
         let o = owner();
         let mut p = People::default();
         let mut out = Vec::new();
-        let v = view_of("Emergency contact: Sam Lee (partner)\nI asked my sister Chioma.\n\n| who | birthday |\n| Dad (Emeka) | 5 Jan |\n| Chioma | 9 November |\n| Priya | 17 July |", SourceKind::Markdown);
+        let v = view_of("Emergency contact: Rune Lestrade (partner)\nI asked my sister Odalys.\n\n| who | birthday |\n| Dad (Tadeo) | 5 Jan |\n| Odalys | 9 November |\n| Ludmila | 17 July |", SourceKind::Markdown);
         p.rules(&v, &o, &mut out);
         let (ents, rels) = p.finish(&mut out);
         let vals: Vec<(String, String)> = out.iter().map(|c| (c.key.clone(), c.value.clone())).collect();
-        assert!(vals.contains(&("partner".into(), "Sam Lee".into())), "{vals:?}");
-        assert!(vals.contains(&("family".into(), "Chioma (sister), birthday 9 November".into())), "{vals:?}");
-        assert!(vals.contains(&("family".into(), "Emeka (dad), birthday 5 January".into())), "{vals:?}");
-        assert!(vals.contains(&("friends".into(), "Priya, birthday 17 July".into())), "{vals:?}");
-        assert!(ents.iter().any(|e| e.name == "Chioma"));
+        assert!(vals.contains(&("partner".into(), "Rune Lestrade".into())), "{vals:?}");
+        assert!(vals.contains(&("family".into(), "Odalys (sister), birthday 9 November".into())), "{vals:?}");
+        assert!(vals.contains(&("family".into(), "Tadeo (dad), birthday 5 January".into())), "{vals:?}");
+        assert!(vals.contains(&("friends".into(), "Ludmila, birthday 17 July".into())), "{vals:?}");
+        assert!(ents.iter().any(|e| e.name == "Odalys"));
         assert!(rels.iter().any(|r| r.relation == "partner"));
+    }
+
+    /// "My partner is …", "meine Schwester heißt …": the verb that names someone, in several
+    /// languages (invented names).
+    #[test]
+    fn a_relative_named_with_a_verb() {
+        let o = owner();
+        for (text, key, value) in [
+            ("My partner is Ines Caldeira, we met in Lisbon.", "partner", "Ines Caldeira"),
+            ("Meine Schwester heißt Jana und wohnt in Bremen.", "family", "Jana (schwester)"),
+            ("Mi pareja se llama Tomás Ferrer.", "partner", "Tomás Ferrer"),
+        ] {
+            let v = view_of(text, SourceKind::Markdown);
+            let mut out = Vec::new();
+            let mut p = People::default();
+            p.rules(&v, &o, &mut out);
+            p.finish(&mut out);
+            assert!(out.iter().any(|c| c.key == key && c.value == value), "{text}: {:?}", out.iter().map(|c| (&c.key, &c.value)).collect::<Vec<_>>());
+        }
     }
 
     /// A title line that ends with a name is not part of the next line's `My brother …`.
