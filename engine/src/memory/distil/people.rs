@@ -94,7 +94,7 @@ impl People {
         // "my partner Sam", "mein Lebensgefährte Tobias", "ma sœur, Claire", and with the verb
         // that names or equates in each language: "my partner is Sam", "meine Schwester heißt Jana".
         let my_rel = re(&MY_REL, &format!(r"(?:^|[^\p{{L}}])(?i:{poss})\s+(?i:(?:little|big|older|younger|kleine|große|großer|petite|grande|petit|grand|hermano mayor)\s+)?((?i:{rels}))(?:'s)?,?\s+(?:(?i:is|ist|heißt|heisst|est|s'appelle|es|se llama|è|si chiama|heet|é|chama-se|är|heter|jest|ma na imię)\s+)?({NAME})"));
-        // "Tobi (Tobias Lindner), mein Lebensgefährte", "Marc, my husband".
+        // "Jojo (Johannes Lindner), mein Lebensgefährte", "Marc, my husband".
         // Name and relation on one line: a heading's last word is not named by the next line's
         // `My brother …`.
         let name_my_rel = re(&NAME_MY_REL, &format!(r"\b({NAME})(?:[^\S\n]*\(({NAME})\))?,?[^\S\n]+(?:[-–—][^\S\n]*)?(?i:{poss})\s+((?i:{rels}))\b"));

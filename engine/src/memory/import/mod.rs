@@ -317,7 +317,7 @@ mod tests {
     fn batch_reports_per_file_and_keeps_the_good_ones() {
         let mut s = NativeStore::open(temp_dir("batch")).unwrap();
         let files = vec![
-            file("a.txt", b"I live in Leeds. It rains a lot here."),
+            file("a.txt", b"I live in Derby. It rains a lot here."),
             file("b.bin", b"hello"),
             file("c.txt", b"bin\0ary"),
             file("d.json", b"{not json"),
