@@ -111,6 +111,7 @@ list!(title_cues, "title_cues.txt");
 list!(employer_cues, "employer_cues.txt");
 list!(title_linkers, "title_linkers.txt");
 list!(leave_cues, "leave_cues.txt");
+list!(speak_cues, "speak_cues.txt");
 list!(town_cues, "town_cues.txt");
 list!(email_cues, "email_cues.txt");
 list!(work_labels, "work_labels.txt");
@@ -688,6 +689,12 @@ mod tests {
             assert_eq!(l.items.len(), 3, "{}", l.lang);
             assert!(l.items.iter().any(|i| i[0].ends_with('?')), "{}", l.lang);
         }
+    }
+
+    #[test]
+    fn speak_cues_name_languages_by_their_names() {
+        assert!(speak_cues().lines.len() >= 8);
+        assert!(speak_cues().lang("pl").is_none(), "`mówię po polsku`: an adverb, not the language's name");
     }
 
     #[test]

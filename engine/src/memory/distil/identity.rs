@@ -98,6 +98,17 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             v.emit(out, "language", code, 0.8);
         }
     }
+    // "I speak Polish and English", "ich spreche Deutsch und Dänisch": the languages named
+    // after the cue, to the end of the sentence.
+    static SPEAK: OnceLock<Regex> = OnceLock::new();
+    let speak = SPEAK.get_or_init(|| super::cue_regex(lexicon::speak_cues(), r"\s+"));
+    for m in speak.find_iter(&v.flat) {
+        let rest = &v.flat[m.end()..];
+        let sentence = rest.split(['.', '!', '?', '\n']).next().unwrap_or(rest);
+        for l in languages_in(sentence) {
+            v.emit(out, "languages", &l, 0.75);
+        }
+    }
     // The languages the user speaks: a line of a CV or a profile that lists two or more
     // languages, each maybe with its level (`Svenska (modersmål), engelska (flytande), tyska`).
     for line in text.lines() {
@@ -194,5 +205,23 @@ mod tests {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             assert!(c.contains(&("language".into(), code.into())), "{text}: {c:?}");
         }
+    }
+
+    #[test]
+    fn languages_a_writer_says_they_speak() {
+        let o = owner();
+        for (text, langs) in [
+            ("At the fair I told them I speak Polish and English.", vec!["Polish", "English"]),
+            ("Ich spreche Deutsch und Dänisch, ein bisschen.", vec!["Deutsch", "Dänisch"]),
+            ("Jag pratar svenska, finska och engelska.", vec!["Svenska", "Finska", "Engelska"]),
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            let spoken: Vec<&str> = c.iter().filter(|(k, _)| k == "languages").map(|(_, v)| v.as_str()).collect();
+            for l in langs {
+                assert!(spoken.contains(&l), "{text}: {c:?}");
+            }
+        }
+        let c = run_rule("I speak to the plumber tomorrow.", |v, out| rules(v, &o, out));
+        assert!(c.iter().all(|(k, _)| k != "languages"), "{c:?}");
     }
 }
