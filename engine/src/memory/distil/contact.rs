@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn forms() {
-        assert_eq!(phone_forms("07700 900762", Some("GB")), Some(("+44 7700 900762".into(), "07700 900762".into())));
+        assert_eq!(phone_forms("07700 900135", Some("GB")), Some(("+44 7700 900135".into(), "07700 900135".into())));
         assert_eq!(phone_forms("+44 (0)161 496 0731", None).map(|f| f.1), Some("0161 496 0731".into()));
         assert_eq!(phone_forms("+44 20 7946 0000", None).map(|f| f.1), Some("020 7946 0000".into()));
         assert_eq!(phone_forms("(415) 555-0100", Some("US")), Some(("+1 (415) 555-0100".into(), "(415) 555-0100".into())));
@@ -205,11 +205,11 @@ mod tests {
     #[test]
     fn owns_only_labelled_numbers() {
         let o = owner();
-        let c = run_rule("NEW NUMBER: 07700 900762\n(old 07700 900418 is dead - tell people!)\nDentist: 0161 496 0184", |v, out| rules(v, &o, out));
-        assert_eq!(c, [("tel-national".to_string(), "07700 900762".to_string())]);
+        let c = run_rule("New mobile: 07700 900135\n(old 07700 900246 no longer works)\nPlumber: 0161 496 0927", |v, out| rules(v, &o, out));
+        assert_eq!(c, [("tel-national".to_string(), "07700 900135".to_string())]);
         let c = run_rule("Jo Bloggs\njo.bloggs@mail.example | 07700 900111", |v, out| rules(v, &o, out));
         assert_eq!(c, [("tel-national".to_string(), "07700 900111".to_string())]);
-        let mail = "From: Dentist <d@x.example>\nTo: jo.bloggs@mail.example\n\nWe have updated your mobile number on file to 07700 900222. Tel 0161 496 0184";
+        let mail = "From: Dentist <d@x.example>\nTo: jo.bloggs@mail.example\n\nWe have updated your mobile number on file to 07700 900222. Tel 0161 496 0927";
         let c = run_rule_as(mail, SourceKind::Email, |v, out| rules(v, &o, out));
         assert_eq!(c, [("tel-national".to_string(), "07700 900222".to_string())]);
         // Someone else's "my number" is theirs, not the user's.
