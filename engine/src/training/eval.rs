@@ -25,7 +25,7 @@ pub fn says(answer: &str, value: &str) -> bool {
 /// Scores `answers[i]` (the model's reply to `examples[i]`'s prompt) per task, tasks in a fixed
 /// order, those with no example left out.
 pub fn score(examples: &[Example], answers: &[String]) -> Vec<Score> {
-    [Task::MemorySelf, Task::ClosedBook, Task::ThirdParty]
+    Task::ALL
         .into_iter()
         .map(|task| {
             let asked: Vec<usize> = (0..examples.len().min(answers.len())).filter(|&i| examples[i].task == task).collect();

@@ -66,11 +66,7 @@ pub fn filter(examples: Vec<Example>, facts: &[FactView]) -> (Vec<Example>, Coun
     counts.unique = kept.len();
     let kept: Vec<Example> = kept
         .into_iter()
-        .filter(|e| {
-            let question = e.messages.iter().rev().nth(1).map(|m| m.content.as_str()).unwrap_or("");
-            let question = question.rsplit("Question:").next().unwrap_or(question);
-            grounded(e.target(), &e.evidence, question)
-        })
+        .filter(|e| grounded(e.target(), &e.evidence, e.question()))
         .collect();
     counts.grounded = kept.len();
     let kept: Vec<Example> = kept.into_iter().filter(|e| private(e.target(), e.task, facts)).collect();

@@ -30,17 +30,11 @@ pub enum Verdict {
     Misses,
 }
 
-/// The question an example asks (the end of its last user turn).
-fn question_of(e: &Example) -> &str {
-    let q = e.messages.iter().rev().find(|m| m.role == "user").map(|m| m.content.as_str()).unwrap_or("");
-    q.rsplit("Question:").next().unwrap_or(q)
-}
-
 /// Whether every name and number `answer` asserts (not words capitalised by position) is in the
 /// example's evidence or its question.
 fn grounded(answer: &str, example: &Example) -> bool {
     let ev = example.evidence.to_lowercase();
-    let q = question_of(example).to_lowercase();
+    let q = example.question().to_lowercase();
     key_anchors(answer).iter().map(|a| a.trim_end_matches("'s")).all(|a| ev.contains(a) || q.contains(a))
 }
 
@@ -66,12 +60,11 @@ pub fn judge(example: &Example, answer: &str, facts: &[FactView]) -> Verdict {
 /// sample (at most `max`) rejected against the first passing one, or the reference answer.
 pub fn pairs(example: &Example, samples: &[String], facts: &[FactView], max: usize) -> Vec<(Verdict, Preference)> {
     let prompt = example.messages[..example.messages.len().saturating_sub(1)].to_vec();
-    let chosen = samples.iter().find(|s| judge(example, s, facts) == Verdict::Good).map(|s| s.trim().to_string()).unwrap_or_else(|| example.target().to_string());
+    let judged: Vec<(Verdict, String)> = samples.iter().map(|s| (judge(example, s, facts), s.trim().to_string())).collect();
+    let chosen = judged.iter().find(|(v, _)| *v == Verdict::Good).map(|(_, s)| s.clone()).unwrap_or_else(|| example.target().to_string());
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for s in samples {
-        let verdict = judge(example, s, facts);
-        let text = s.trim().to_string();
+    for (verdict, text) in judged {
         if verdict == Verdict::Good || seen.contains(&text) || out.len() >= max {
             continue;
         }

@@ -58,6 +58,12 @@ impl Example {
     pub fn target(&self) -> &str {
         self.messages.last().map(|m| m.content.as_str()).unwrap_or("")
     }
+
+    /// The question asked: the user's last turn, after the notes when the prompt holds them.
+    pub fn question(&self) -> &str {
+        let q = self.messages.iter().rev().find(|m| m.role == "user").map(|m| m.content.as_str()).unwrap_or("");
+        q.rsplit("Question:").next().unwrap_or(q)
+    }
 }
 
 /// Roles third parties ask in (general, not from any test case).

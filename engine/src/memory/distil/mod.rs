@@ -264,6 +264,10 @@ fn derive_keeping_pages_apart(cands: Vec<Candidate>, pinned: &[Fact], sources: &
     facts
 }
 
+/// Keys rules propose only for `derive` to weigh (a candidate e-mail, a town said in passing, an
+/// employer left, the notes' language, diet details): never facts of their own.
+const WORKING_KEYS: [&str; 5] = ["email-candidate", "town-candidate", "organization-left", "writing-language", "diet-detail"];
+
 fn current<'a>(resolved: &'a [Fact], key: &str) -> Option<&'a Fact> {
     resolved.iter().find(|f| f.key == key)
 }
@@ -365,7 +369,7 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     let mut with_pins = all;
     with_pins.extend(pinned.iter().cloned());
     let mut out: Vec<Fact> = resolve(&with_pins).into_iter().filter(|f| !f.pinned).collect();
-    out.retain(|f| f.key != "email-candidate" && f.key != "town-candidate" && f.key != "organization-left" && f.key != "writing-language" && f.key != "diet-detail");
+    out.retain(|f| !WORKING_KEYS.contains(&f.key.as_str()));
     if let Some(at) = left_at {
         out.retain(|f| !(f.key == "organization" && f.observed_at <= at));
     }
