@@ -135,6 +135,7 @@ list!(topic_signals, "topic_signals.txt");
 list!(range_words, "range_words.txt");
 list!(name_parts, "name_parts.txt");
 list!(verb_forms, "verb_forms.txt");
+list!(institutions, "institutions.txt");
 
 /// The other forms of the irregular verbs `word` (lower case) is a form of (`see` → `saw`,
 /// `seen`; `ging` → `gehen`, `gegangen`), in the question's language, or every language when it
@@ -328,6 +329,27 @@ pub fn names_company(text: &str) -> bool {
         let lw = raw.to_lowercase();
         set.contains(&lw) && (lw.chars().count() > 3 || raw.chars().any(|c| c.is_uppercase()))
     })
+}
+
+/// Whether `name` names an institution that employs people (`Lycée Victor-Hugo`, `Hospital
+/// del Mar`, `Universitätsklinikum Nord`, `Malmö stad`): it starts with a word of
+/// [`institutions`], or its last word is (or, in a compound, ends with) one, and it is written
+/// as a name (a capital letter).
+pub fn names_institution(name: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let set = S.get_or_init(|| institutions().phrases().into_iter().filter(|p| !p.contains(' ')).collect());
+    let words: Vec<String> = name.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).filter(|w| !w.is_empty()).collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else { return false };
+    let is = |w: &str| {
+        let part = w.rsplit('-').next().unwrap_or(w);
+        set.iter().any(|i| part == i || (i.chars().count() >= 5 && part.ends_with(i.as_str()) && part.len() > i.len() + 2))
+    };
+    (is(first) || is(last)) && words.len() <= 6 && name.chars().any(char::is_uppercase)
+}
+
+/// Whether `text` names an employer: a company ([`names_company`]) or an institution ([`names_institution`]).
+pub fn names_employer(text: &str) -> bool {
+    names_company(text) || names_institution(text)
 }
 
 /// ISO 639-1 code of a language name written in any of the languages (`Deutsch`, `anglais`,
@@ -711,6 +733,17 @@ mod tests {
         assert!(names_company("Ljusgården AB"));
         assert!(!names_company("ab und zu"));
         assert!(!names_company("Jo Bloggs, 12 Mill Lane"));
+    }
+
+    #[test]
+    fn institutions_name_employers() {
+        assert!(institutions().lines.len() >= 9);
+        for name in ["Lycée Jules-Ferry", "Universitätsklinikum Nordstadt", "Hospital del Pilar", "Borgby kommun", "Ekdalsskolan", "Max-Weber-Gymnasium", "Liceo Galilei"] {
+            assert!(names_institution(name), "{name}");
+        }
+        for text in ["la mairie", "Head of Studies", "Jo Bloggs"] {
+            assert!(!names_institution(text), "{text}");
+        }
     }
 
     #[test]

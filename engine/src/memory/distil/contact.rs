@@ -113,6 +113,20 @@ pub fn phone_forms(value: &str, country: Option<&str>) -> Option<(String, String
     (d.len() >= 7).then(|| (written.to_string(), written.to_string()))
 }
 
+/// The end of the sentence that `before` runs into: a full stop right before the number ends
+/// an abbreviation (`Tél. 07 …`, `Tel. 0176 …`), not the sentence.
+fn clause_before(before: &str) -> &str {
+    let mut cut = before.len();
+    while let Some(i) = before[..cut].rfind(['.', '!', '?']) {
+        let abbreviation = cut == before.len() && before[i..].starts_with('.') && before[i + 1..].trim().is_empty() && before[..i].ends_with(char::is_alphabetic);
+        if !abbreviation {
+            return &before[i + 1..];
+        }
+        cut = i;
+    }
+    before
+}
+
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     // The user's own e-mail address, said in their text ("my email is …", "schreib mir an …").
     if v.first_person() {
@@ -127,6 +141,19 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             }
             if cue.is_match(&v.flat[from..m.start()]) {
                 v.emit(out, "email-candidate", &m.as_str().to_lowercase(), 0.85);
+            }
+        }
+    }
+    // A mail the user sent and signed with their title or employer: the address it came from is
+    // their work address, whatever its domain (`derive` files it under `work-email`).
+    if v.source.kind == crate::memory::SourceKind::Email && v.first_person() {
+        let mut role = Vec::new();
+        super::work::signature(v, owner, &mut role);
+        if !role.is_empty() {
+            for (_, addr) in v.sender.as_deref().map(super::owner::parse_addresses).unwrap_or_default() {
+                if owner.addresses.iter().any(|(a, _, _)| *a == addr) {
+                    v.emit(out, "work-email-candidate", &addr, 0.8);
+                }
             }
         }
     }
@@ -156,16 +183,19 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             from += 1;
         }
         let before = &v.flat[from..start];
-        let before = before.rsplit(['.', '!', '?']).next().unwrap_or(before);
+        let before = clause_before(before);
         let after: String = v.flat[m.end()..].chars().take(60).collect();
         // The last word that says old or new decides (`die alte 0176 …`, `neue Nummer: …`).
         let age = before.split(|c: char| !c.is_alphanumeric()).rev().find_map(crate::lexicon::says_old);
         if age == Some(true) {
             continue;
         }
-        // A company's line (an office number in a signature) is not the user's own phone.
-        let line_of = |t: &str| v.text.lines().find(|l| l.contains(t)).unwrap_or("").to_string();
-        if crate::lexicon::names_company(&line_of(m.as_str())) {
+        // A company's line, or the line under it (an office number in a signature), is not the
+        // user's own phone.
+        let lines: Vec<&str> = v.text.lines().collect();
+        let at = lines.iter().position(|l| l.contains(m.as_str()));
+        let office = at.is_some_and(|i| lexicon::names_employer(lines[i]) || (i > 0 && lexicon::names_employer(lines[i - 1])));
+        if office {
             continue;
         }
         let cued = v.first_person() && mine.is_match(before);
@@ -217,6 +247,17 @@ mod tests {
         assert!(run_rule_as(mail, SourceKind::Email, |v, out| rules(v, &o, out)).is_empty());
     }
 
+    #[test]
+    fn the_address_of_mail_signed_with_a_role_is_for_work() {
+        let o = owner();
+        let signed = "From: Jo Bloggs <jo.bloggs@mail.example>\nTo: a@b.example\nSubject: Visit\n\nDear Ann,\nsee you on Monday.\n\nJo Bloggs\nHead of Purchasing\nHarbourside Hospital, Dunmore";
+        let c = run_rule_as(signed, SourceKind::Email, |v, out| rules(v, &o, out));
+        assert!(c.contains(&("work-email-candidate".to_string(), "jo.bloggs@mail.example".to_string())), "{c:?}");
+        let personal = "From: Jo Bloggs <jo.bloggs@mail.example>\nTo: a@b.example\nSubject: Hi\n\nSee you soon!\n\nJo";
+        let c = run_rule_as(personal, SourceKind::Email, |v, out| rules(v, &o, out));
+        assert!(!c.iter().any(|(k, _)| k == "work-email-candidate"), "{c:?}");
+    }
+
     /// Numbers the user calls theirs in other languages (invented examples).
     #[test]
     fn own_numbers_in_other_languages() {
@@ -226,6 +267,10 @@ mod tests {
             ("Mon nouveau numéro : 06 12 34 56 78", "06 12 34 56 78"),
             ("Mi número nuevo es el 699 111 222.", "699 111 222"),
             ("Mitt nya nummer är 070-123 45 67", "070-123 45 67"),
+            // A word between "my" and "phone", a space before the colon, an abbreviation's dot.
+            ("Mon nouveau portable : 06 98 76 54 32.", "06 98 76 54 32"),
+            ("Téléphone portable : 06 11 22 33 44", "06 11 22 33 44"),
+            ("Grüße aus dem Büro\nTel. 0176 5554443", "0176 5554443"),
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             assert_eq!(c, [("tel-national".to_string(), want.to_string())], "{text}");

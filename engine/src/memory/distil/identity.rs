@@ -68,6 +68,9 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     static CUES: OnceLock<Regex> = OnceLock::new();
     let cues = re(&CUES, &format!(r"(?i)(?:^|[^\p{{L}}])(?:{})(?:[^\p{{L}}\n]|$)", super::people::alternation(lexicon::birth_cues())));
     for m in cues.find_iter(text) {
+        if someone_elses_birth(&text[..m.start()], owner) {
+            continue;
+        }
         let rest: String = text[m.end()..].chars().take(40).take_while(|c| *c != '\n').collect();
         let lead: String = rest.chars().take_while(|c| !c.is_ascii_digit()).collect();
         if lead.chars().count() > 20 {
@@ -157,6 +160,21 @@ fn languages_in(line: &str) -> Vec<String> {
     out
 }
 
+/// Whether the birth cue after `before` speaks of someone else: a relative (`my son, born …`,
+/// `meine Tochter ist … geboren`) or a name other than the user's right before it (`Mia, née le
+/// …`, `Emil (geb. …)`), in the same clause.
+fn someone_elses_birth(before: &str, owner: &Owner) -> bool {
+    let clause = before.rsplit(['\n', '(', ';', '.', ':', '!', '?']).next().unwrap_or(before);
+    let words: Vec<&str> = clause.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'' && c != '’').filter(|w| !w.is_empty()).collect();
+    if words.iter().any(|w| super::people::relation_kind(w).is_some()) {
+        return true;
+    }
+    let own = |w: &str| [&owner.given, &owner.family].iter().filter_map(|n| n.as_deref()).flat_map(str::split_whitespace).any(|n| n.eq_ignore_ascii_case(w));
+    // The name must touch the cue (a comma at most between): `Lebenslauf – geboren` is a heading.
+    let touches = clause.trim_end().trim_end_matches(',').ends_with(char::is_alphabetic);
+    touches && words.last().is_some_and(|w| w.chars().count() > 1 && w.starts_with(char::is_uppercase) && !own(w) && !lexicon::is_function_word(&w.to_lowercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{owner, view_of, run_rule};
@@ -188,9 +206,15 @@ mod tests {
             ("Född 1987-11-04 i Umeå", "1987-11-04"),
             ("Data di nascita: 4 novembre 1987", "1987-11-04"),
             ("生年月日：1987年11月4日", "1987-11-04"),
+            ("Jo Bloggs, born 4 November 1987", "1987-11-04"),
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             assert!(c.contains(&("bday".into(), bday.into())), "{text}: {c:?}");
+        }
+        // Someone else's birth: a relative, or another name right before the cue.
+        for text in ["Kinder: 2 (Mia, geboren am 03.02.2015)", "Ma fille est née le 3 février 2015.", "Our son Sam, born 3 February 2015", "Hijos: Leo, nacido el 3/2/2015"] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(!c.iter().any(|(k, _)| k == "bday"), "{text}: {c:?}");
         }
         let c = run_rule("Frau Dr. Jo Bloggs, Hauptstraße 1", |v, out| rules(v, &o, out));
         assert!(c.contains(&("honorific-prefix".into(), "Dr.".into())), "{c:?}");

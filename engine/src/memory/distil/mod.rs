@@ -65,6 +65,8 @@ pub struct View<'a> {
     pub flat: String,
     pub date: Timestamp,
     pub author: Author,
+    /// The `From:` header of the mail this chunk is part of (every chunk of it, not only the first).
+    pub sender: Option<String>,
 }
 
 impl View<'_> {
@@ -143,10 +145,10 @@ fn rule_text(chunk: &Chunk) -> String {
     paras.join("\n\n")
 }
 
-fn author_of(source: &Source, chunk: &Chunk, owner: &Owner) -> Author {
+fn author_of(source: &Source, sender: Option<&str>, owner: &Owner) -> Author {
     match source.kind {
         SourceKind::Email => {
-            let from = chunk_header(chunk, "From").unwrap_or_default().to_lowercase();
+            let from = sender.unwrap_or_default().to_lowercase();
             if !from.is_empty() && owner.is_owner_address_line(&from) {
                 Author::Owner
             } else {
@@ -197,11 +199,14 @@ pub fn candidates(sources: &[Source], chunks: &[Chunk]) -> Vec<Candidate> {
 fn read<'a>(by_id: &HashMap<&str, &'a Source>, sources: &[Source], chunks: &'a [Chunk]) -> (Owner, Vec<View<'a>>) {
     let mut owner = owner::detect(sources, chunks);
     let mut views = Vec::new();
+    let senders: HashMap<&str, String> = chunks.iter().filter_map(|c| Some((c.source_id.as_str(), chunk_header(c, "From")?))).collect();
     for c in chunks {
         let Some(source) = by_id.get(c.source_id.as_str()) else { continue };
         let text = rule_text(c);
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        views.push(View { chunk: c, source, flat, text, date: c.dated.unwrap_or_else(|| source.effective_date()), author: author_of(source, c, &owner) });
+        let sender = senders.get(c.source_id.as_str()).cloned();
+        let author = author_of(source, sender.as_deref(), &owner);
+        views.push(View { chunk: c, source, flat, text, date: c.dated.unwrap_or_else(|| source.effective_date()), author, sender });
     }
     // The language the user writes in: the commonest language of their own chunks.
     let mut langs: HashMap<&'static str, usize> = HashMap::new();
@@ -266,7 +271,7 @@ fn derive_keeping_pages_apart(cands: Vec<Candidate>, pinned: &[Fact], sources: &
 
 /// Keys rules propose only for `derive` to weigh (a candidate e-mail, a town said in passing, an
 /// employer left, the notes' language, diet details): never facts of their own.
-const WORKING_KEYS: [&str; 5] = ["email-candidate", "town-candidate", "organization-left", "writing-language", "diet-detail"];
+const WORKING_KEYS: [&str; 6] = ["email-candidate", "work-email-candidate", "town-candidate", "organization-left", "writing-language", "diet-detail"];
 
 fn current<'a>(resolved: &'a [Fact], key: &str) -> Option<&'a Fact> {
     resolved.iter().find(|f| f.key == key)
@@ -397,7 +402,11 @@ fn emails(resolved: &[Fact], facts: &[Fact], extra: &mut Vec<Candidate>) {
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.observed_at.cmp(&a.2.observed_at)));
     // The employer's name without spaces (`La Fe` → `lafe`), for domains that run words together.
     let org_compact: String = org.as_deref().map(|o| crate::text::fold(o).chars().filter(|c| c.is_alphanumeric()).collect()).unwrap_or_default();
+    let signed_for_work = |addr: &str| facts.iter().any(|f| f.key == "work-email-candidate" && f.value == addr);
     let is_work = |addr: &str| {
+        if signed_for_work(addr) {
+            return true;
+        }
         let domain = addr.rsplit('@').next().unwrap_or("");
         let first = crate::text::fold(domain.split('.').next().unwrap_or("")).replace('-', "");
         org_word.as_deref().is_some_and(|w| domain.split('.').any(|label| label.starts_with(w))) || (org_compact.len() >= 4 && first.starts_with(&org_compact))
@@ -443,7 +452,9 @@ pub(crate) mod tests {
         }));
         let chunk: &'static Chunk = Box::leak(Box::new(Chunk { id: "s-0".into(), source_id: "s".into(), index: 0, heading_path: vec![], text: text.into(), dated: None, page: None, times: vec![] }));
         let t = rule_text(chunk);
-        View { chunk, source, flat: t.split_whitespace().collect::<Vec<_>>().join(" "), text: t, date: 1_000, author: author_of(source, chunk, &owner()) }
+        let sender = chunk_header(chunk, "From");
+        let author = author_of(source, sender.as_deref(), &owner());
+        View { chunk, source, flat: t.split_whitespace().collect::<Vec<_>>().join(" "), text: t, date: 1_000, author, sender }
     }
 
     /// Runs one rule over a note and returns `(key, value)` pairs.

@@ -35,7 +35,8 @@ pub fn alternation(lex: &lexicon::Lexicon) -> String {
     all.dedup();
     // `…` in a phrase stands for up to six words in between.
     all.iter()
-        .map(|w| w.split(" … ").map(|part| regex::escape(part).replace(' ', r"\s+")).collect::<Vec<_>>().join(r"\s+(?:\S+\s+){0,6}?"))
+        // A colon may follow a space (`Tél. :`, French typography).
+        .map(|w| w.split(" … ").map(|part| regex::escape(part).replace(' ', r"\s+").replace(':', r"\s*:")).collect::<Vec<_>>().join(r"\s+(?:\S+\s+){0,6}?"))
         .collect::<Vec<_>>()
         .join("|")
 }

@@ -71,6 +71,15 @@ pub fn org_after(text: &str) -> Option<String> {
             break;
         }
     }
+    // An institution is often written with its noun in lower case (`au lycée Jules-Ferry`).
+    let first = text.split_whitespace().next().unwrap_or("");
+    if first.starts_with(char::is_lowercase) && !ARTICLES.contains(&first) {
+        let rest = &text[first.len()..end];
+        let named = format!("{}{rest}", title_case(first));
+        if let Some(c) = r.captures(&named).filter(|c| c[1].contains(' ') && lexicon::names_institution(&c[1])) {
+            return clean_org(&c[1]);
+        }
+    }
     let c = r.captures(&text[..end])?;
     clean_org(&c[1])
 }
@@ -254,7 +263,7 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
 
 /// A signature or CV header: the user's name alone on a line, then their title, then (or on the
 /// same line) the company.
-fn signature(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
+pub(super) fn signature(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     let lines: Vec<&str> = v.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     for (i, l) in lines.iter().enumerate() {
         if !owner.named_in(l) || l.split_whitespace().count() > 6 || l.contains('@') || l.chars().any(|c| c.is_ascii_digit()) {
@@ -277,7 +286,7 @@ fn signature(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             let t = c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default();
             v.emit(out, "organization-title", &t, 0.8);
         }
-        let company = segments[1..].iter().chain(lines.get(i + 2).map(|l| l.split(['|', ',']).map(str::trim).collect::<Vec<_>>()).unwrap_or_default().iter()).find(|s| lexicon::names_company(s)).copied();
+        let company = segments[1..].iter().chain(lines.get(i + 2).map(|l| l.split(['|', ',']).map(str::trim).collect::<Vec<_>>()).unwrap_or_default().iter()).find(|s| lexicon::names_employer(s)).copied();
         if let Some(o) = company.and_then(clean_org) {
             v.emit(out, "organization", &o, 0.8);
         }
@@ -322,6 +331,9 @@ mod tests {
             ("§2 Tätigkeit: Sachbearbeiterin Einkauf.", "Sachbearbeiterin Einkauf", ""),
             ("# Eerste dag bij Polderzicht\n\nHet team is groot.", "", "Polderzicht"),
             ("zwischen der Nordlicht Solar GmbH, Hafenweg 3 (Arbeitgeberin) und Jo Bloggs", "", "Nordlicht Solar GmbH"),
+            // Institutions employ people too, with no legal form (and a noun in lower case).
+            ("Premier jour au lycée Jules-Ferry, salle 12.", "", "Lycée Jules-Ferry"),
+            ("Jo Bloggs\nLehrerin für Mathematik\nMax-Weber-Gymnasium, Kassel", "Lehrerin für Mathematik", "Max-Weber-Gymnasium"),
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             if !title.is_empty() {
