@@ -132,24 +132,24 @@ fn when(text: &str, ask: &Ask) -> Option<String> {
             return Some(days);
         }
     }
-    let lower_part = part.to_lowercase();
-    let lower_text = text.to_lowercase();
-    // A relative expression, in the answering clause first.
-    for hay in [&lower_part, &lower_text] {
-        if let Some((_, w)) = ask.times.iter().filter(|(p, _)| hay.contains(&p.to_lowercase())).min_by_key(|(p, _)| hay.find(&p.to_lowercase())) {
-            return Some(relative::render(w, ask.lang));
-        }
-    }
-    // When the passage was not resolved at import (an older store), resolve now.
-    if let Some(written) = ask.written {
-        for hay in [part, text] {
-            if let Some(r) = relative::relative_in(hay, written).first() {
-                return Some(relative::render(&r.when, ask.lang));
+    // The answering clause first, then the whole sentence; in each, a relative expression
+    // (resolved against the day it was written) or a date written out, whichever comes first
+    // (`Mia: 9 May (2011), she wants a camera this year` is answered by the 9 May).
+    for hay in [part, text] {
+        let lower = hay.to_lowercase();
+        let mut relative = ask.times.iter().filter_map(|(p, w)| lower.find(&p.to_lowercase()).map(|at| (at, relative::render(w, ask.lang)))).min_by_key(|(at, _)| *at);
+        // When the passage was not resolved at import (an older store), resolve now.
+        if relative.is_none() {
+            if let Some(written) = ask.written {
+                relative = relative::relative_in(hay, written).first().map(|r| (r.start, relative::render(&r.when, ask.lang)));
             }
         }
-    }
-    for hay in [part, text] {
         let dates = crate::text::dates::dates_in(hay);
+        if let Some((at, said)) = relative {
+            if dates.first().is_none_or(|d| at < d.start) {
+                return Some(said);
+            }
+        }
         if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
             // `When does it end?` of a range: its last day; `When does it start?`: its first.
             if dates.len() >= 2 {
@@ -576,6 +576,8 @@ mod tests {
         assert_eq!(answer("When did Priya start the pottery course?", "I started a pottery course last week.").as_deref(), Some("the week before 9 March 2030"));
         assert_eq!(answer("When did Tomasz move to Gdynia?", "Tomasz moved to Gdynia in 2019 after the shipyard job.").as_deref(), Some("2019"));
         assert_eq!(answer("When is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("14 April 2030"));
+        // A date written out before a relative expression answers (the relative one is about something else).
+        assert_eq!(answer("When is Mia's birthday?", "Mia: 4 June — she wants a kite this year").as_deref(), Some("4 June"));
         // No time in the sentence: the day it was written.
         assert_eq!(answer("When did Priya adopt the rabbit?", "We adopted a rabbit, she's called Pumpernickel.").as_deref(), Some("9 March 2030"));
     }

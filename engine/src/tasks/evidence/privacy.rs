@@ -8,7 +8,10 @@ use super::*;
 pub fn shareable(sentences: Vec<Sentence>, facts: &[FactView]) -> Vec<Sentence> {
     let mut out = Vec::new();
     for s in sentences {
-        if !is_sensitive_text(&s.text, facts) {
+        // Where the user works is no health disclosure, even when the employer is a hospital or
+        // a clinic: their work facts are shared as they are (a sensitive one never gets here).
+        let work_fact = s.fact_key.as_deref().is_some_and(|k| matches!(k, "organization" | "organization-title"));
+        if work_fact || !is_sensitive_text(&s.text, facts) {
             out.push(s);
             continue;
         }
@@ -105,6 +108,22 @@ pub(super) fn has_amount(text: &str) -> bool {
 
 /// True when a sentence must not be said to anyone but the user: it holds the value of a
 /// sensitive fact, an identifier-like code, a health word, or a money amount about finances.
+/// [`is_sensitive_text`] for words said to someone else, where the user's employer and job
+/// title (shared facts) do not count as health words: `Westpark Hospital` is where they work.
+pub fn is_sensitive_reply(text: &str, facts: &[FactView]) -> bool {
+    let mut rest = text.to_string();
+    for f in facts.iter().filter(|f| matches!(f.key.as_str(), "organization" | "organization-title") && !is_sensitive(f)) {
+        if f.value.chars().count() >= 3 {
+            let (lower, value) = (rest.to_lowercase(), f.value.to_lowercase());
+            rest = match lower.find(&value).filter(|_| lower.len() == rest.len()) {
+                Some(at) => format!("{} {}", &rest[..at], &rest[at + value.len()..]),
+                None => rest.replace(&f.value, " "),
+            };
+        }
+    }
+    is_sensitive_text(&rest, facts)
+}
+
 pub fn is_sensitive_text(text: &str, facts: &[FactView]) -> bool {
     let lower = text.to_lowercase();
     for f in facts.iter().filter(|f| is_sensitive(f) || f.sensitive) {

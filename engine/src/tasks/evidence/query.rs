@@ -161,7 +161,9 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l) || crate::lexicon::is_preposition_in(&lower, l)) {
             continue;
         }
-        for t in terms(bare) {
+        // `partons-nous`, `c'est`: the joined parts that are function words go before stemming.
+        let content: Vec<&str> = bare.split(['-', '\'', '’']).filter(|p| !crate::lexicon::is_function_word(&p.to_lowercase())).collect();
+        for t in terms(&content.join(" ")) {
             // `est-ce`, `c'est`: the parts of a joined word may be function words too.
             if QUESTION_WORDS.contains(&t.as_str()) || crate::lexicon::is_function_word(&t) || out.iter().any(|o| o.stem == t) {
                 continue;

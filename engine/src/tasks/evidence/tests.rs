@@ -123,3 +123,19 @@ fn auxiliaries_and_capitalised_nouns_are_not_terms_or_names() {
     assert!(query_terms("When did the war end?", &[]).iter().any(|t| t.stem == "war"));
     assert!(query_terms("Wann kommt Ingrid?", &[]).iter().any(|t| t.proper));
 }
+
+#[test]
+fn an_employer_that_is_a_hospital_is_shared_but_a_diagnosis_is_not() {
+    let sentence = |text: &str, key: Option<&str>| Sentence { text: text.into(), heading: String::new(), label: None, passage: None, fact_key: key.map(str::to_string), dated: 0 };
+    let kept = shareable(vec![sentence("my organization: Westpark Hospital", Some("organization")), sentence("The doctor confirmed my asthma diagnosis.", None)], &[]);
+    assert!(kept.iter().any(|s| s.text.contains("Westpark Hospital")), "{:?}", kept.iter().map(|s| &s.text).collect::<Vec<_>>());
+    assert!(!kept.iter().any(|s| s.text.contains("asthma")));
+}
+
+#[test]
+fn a_reply_naming_the_users_hospital_employer_is_not_a_health_disclosure() {
+    let facts = [FactView::new("organization", "Westpark Hospital", false)];
+    assert!(!is_sensitive_reply("Westpark Hospital", &facts));
+    assert!(is_sensitive_reply("She was in hospital last week", &facts));
+    assert!(is_sensitive_text("Westpark Hospital", &facts));
+}

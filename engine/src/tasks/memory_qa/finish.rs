@@ -57,7 +57,7 @@ pub fn finish_traced(prepared: &Prepared, model_text: &str) -> (Answer, Said) {
             break;
         }
         seen.push(lower.clone());
-        if third && (prepared.sensitive_needles.iter().any(|n| lower.contains(n.as_str())) || is_sensitive_text(&s, &prepared.facts)) {
+        if third && (prepared.sensitive_needles.iter().any(|n| lower.contains(n.as_str())) || is_sensitive_reply(&s, &prepared.facts)) {
             continue;
         }
         // Numbers and names the evidence does not hold are the model's invention.
@@ -96,7 +96,7 @@ pub fn finish_traced(prepared: &Prepared, model_text: &str) -> (Answer, Said) {
         _ => text,
     };
     // The last guard: a third party's answer never holds a sensitive value, whatever its path.
-    let text = if third && (prepared.sensitive_needles.iter().any(|n| text.to_lowercase().contains(n.as_str())) || is_sensitive_text(&text, &prepared.facts)) {
+    let text = if third && (prepared.sensitive_needles.iter().any(|n| text.to_lowercase().contains(n.as_str())) || is_sensitive_reply(&text, &prepared.facts)) {
         reply_text(&prepared.question, 1)
     } else {
         text

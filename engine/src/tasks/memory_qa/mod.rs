@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::answer_span;
 use crate::grounding::{anchors, is_refusal, is_repetitive, key_anchors, says_dont_know, sentences_of};
 use crate::tasks::context::{is_sensitive, FactView};
-use crate::tasks::evidence::{self, candidates, is_sensitive_text, matches_term, query_terms, score, stems, Passage, Scored, Term};
+use crate::tasks::evidence::{self, candidates, is_sensitive_reply, is_sensitive_text, matches_term, query_terms, score, stems, Passage, Scored, Term};
 use crate::generate::sampler::SamplerParams;
 use crate::generate::stream::GenerationParams;
 use crate::memory::store::Store;
@@ -491,6 +491,14 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         // Matched by its heading alone, the sentence is a detail of what the heading names.
         let body = stems(&format!("{} {}", s.sentence.label.as_deref().unwrap_or(""), s.sentence.text));
         if s.sentence.fact_key.is_none() && !terms.iter().any(|t| !t.optional && matches_term(t, &body)) {
+            if let Some(h) = answer_span::heading_span(&s.sentence.heading, &ask) {
+                return (Some(h), sentence);
+            }
+        }
+        // A date or time the question asks for that the sentence lacks but its heading holds
+        // (`Concert on 6 June` over `Dress code: black`) is the heading's.
+        let typed_gap = want.is_some_and(|w| matches!(w, AnswerType::Date | AnswerType::Time) && !w.found_in(&sentence, &question_words) && w.found_in(&s.sentence.heading, &question_words));
+        if s.sentence.fact_key.is_none() && typed_gap {
             if let Some(h) = answer_span::heading_span(&s.sentence.heading, &ask) {
                 return (Some(h), sentence);
             }
