@@ -136,6 +136,8 @@ list!(range_words, "range_words.txt");
 list!(name_parts, "name_parts.txt");
 list!(verb_forms, "verb_forms.txt");
 list!(institutions, "institutions.txt");
+list!(inflections, "inflections.txt");
+list!(turning_cues, "turning_cues.txt");
 
 /// The other forms of the irregular verbs `word` (lower case) is a form of (`see` → `saw`,
 /// `seen`; `ging` → `gehen`, `gegangen`), in the question's language, or every language when it
@@ -345,6 +347,22 @@ pub fn names_institution(name: &str) -> bool {
         set.iter().any(|i| part == i || (i.chars().count() >= 5 && part.ends_with(i.as_str()) && part.len() > i.len() + 2))
     };
     (is(first) || is(last)) && words.len() <= 6 && name.chars().any(char::is_uppercase)
+}
+
+/// Whether `long` is `short` with a plural or definite ending of some language
+/// ([`inflections`]: `middagar` of `middag`, `cene` of `cena`); `short` has at least four letters.
+pub fn inflected_form(long: &str, short: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let set = S.get_or_init(|| inflections().phrases().into_iter().collect());
+    short.chars().count() >= 4 && long.len() > short.len() && long.starts_with(short) && set.contains(&long[short.len()..])
+        || {
+            // Endings that replace the last vowel (`cena` → `cene`, `torta` → `torte`).
+            let (a, b) = (long.chars().count(), short.chars().count());
+            a == b && b >= 5 && {
+                let (la, lb): (String, String) = (long.chars().take(a - 1).collect(), short.chars().take(b - 1).collect());
+                la == lb && set.contains(&long.chars().last().unwrap_or(' ').to_string()) && "aeo".contains(short.chars().last().unwrap_or(' '))
+            }
+        }
 }
 
 /// Whether `text` names an employer: a company ([`names_company`]) or an institution ([`names_institution`]).
@@ -602,8 +620,10 @@ pub struct Concept {
 pub fn concepts() -> &'static [Concept] {
     static C: OnceLock<Vec<Concept>> = OnceLock::new();
     C.get_or_init(|| {
+        // Places are concepts too: their names differ between languages (`place_names.txt`).
         include_str!("concepts.txt")
             .lines()
+            .chain(include_str!("place_names.txt").lines())
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(|l| Concept {
@@ -733,6 +753,28 @@ mod tests {
         assert!(names_company("Ljusgården AB"));
         assert!(!names_company("ab und zu"));
         assert!(!names_company("Jo Bloggs, 12 Mill Lane"));
+    }
+
+    #[test]
+    fn turning_a_year_older_is_said_in_every_language() {
+        assert_eq!(turning_cues().lines.len(), 9);
+        assert!(turning_cues().lines.iter().all(|l| l.items.len() == 2));
+    }
+
+    #[test]
+    fn plural_and_definite_forms_are_one_word() {
+        assert!(inflections().lines.len() >= 9);
+        for (long, short) in [("middagar", "middag"), ("frukosten", "frukost"), ("dinners", "dinner"), ("recettes", "recette"), ("maaltijden", "maaltijd"), ("kolacje", "kolacja")] {
+            assert!(inflected_form(long, short), "{long} / {short}");
+        }
+        assert!(!inflected_form("mattress", "matt") && !inflected_form("carte", "car") && !inflected_form("menu", "menu"));
+    }
+
+    #[test]
+    fn places_are_found_under_their_names_in_other_languages() {
+        let same_place = |a: &str, b: &str| concepts().iter().any(|c| c.words.iter().any(|(_, w)| w.iter().any(|x| x == a)) && c.words.iter().any(|(_, w)| w.iter().any(|x| x == b)));
+        assert!(same_place("lisbonne", "lisboa") && same_place("köpenhamn", "copenhagen") && same_place("mailand", "milano"));
+        assert!(!same_place("mailand", "lisboa"));
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub fn same_stem(a: &str, b: &str) -> bool {
         w.to_string()
     };
     let (sa, sb) = (stem(a), stem(b));
-    sa.len() >= 3 && sa == sb
+    (sa.len() >= 3 && sa == sb) || crate::lexicon::inflected_form(a, b) || crate::lexicon::inflected_form(b, a)
 }
 
 /// Topics a prompt can be about, each with the fact keys it needs; the words that signal it, in

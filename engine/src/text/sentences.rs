@@ -11,6 +11,17 @@ pub fn is_list_start(line: &str) -> bool {
     }
 }
 
+/// A list written without bullets (`Olle – 14 June` over `Vera – 2 November`, the fields of a
+/// booking): a short line that does not run on (no comma, colon or dash at its end) followed by
+/// another short line that starts like a sentence. Wrapped prose has long lines, or goes on in
+/// lower case.
+fn is_list_line(line: &str, rest: &str) -> bool {
+    const SHORT: usize = 60;
+    let next = rest.lines().next().unwrap_or("").trim();
+    let short = |l: &str| (1..=SHORT).contains(&l.chars().count());
+    short(line) && short(next) && !line.ends_with([',', ';', ':', '(', '-', '–', '—', '&', '/']) && next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+}
+
 /// Whether the full stop at byte `pos` can end a sentence: not after a title (`Dr.`, `Sra.`,
 /// `Prof.`) nor after a day number before a month name (`am 2. Oktober`, `15. Mai`).
 pub fn ends_sentence(text: &str, pos: usize) -> bool {
@@ -74,7 +85,8 @@ pub fn sentences(text: &str) -> Vec<&str> {
             }
         } else if c == '\n' {
             let rest = &text[pos + 1..];
-            if is_list_start(rest) {
+            let line = text[text[..pos].rfind('\n').map_or(0, |p| p + 1)..pos].trim();
+            if is_list_start(rest) || is_list_line(line, rest) {
                 Some(i)
             } else {
                 None
@@ -110,6 +122,16 @@ mod tests {
         assert_eq!(s[0], "Dr. no.");
         assert_eq!(s[1].trim(), "It is 3.5 km away!");
         assert!(s[4].contains("wrapped line\ncontinues here."));
+    }
+
+    #[test]
+    fn short_lines_of_a_list_without_bullets_are_sentences_of_their_own() {
+        let s = sentences("Namnsdagar\nAnna – 9 december\nPer – 22 februari\nthat was all");
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s[1].contains("Anna – 9 december") && !s[1].contains("Per"));
+        // Wrapped prose stays one sentence: its lines are long, or go on in lower case.
+        let prose = "We are happy to confirm that the meeting with the whole team of designers\nWill take place in the large room on the fourth floor next Monday.";
+        assert_eq!(sentences(prose).len(), 1);
     }
 
     #[test]

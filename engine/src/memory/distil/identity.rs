@@ -84,6 +84,17 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             v.emit(out, "bday", &format!("{y:04}-{mo:02}-{d:02}"), 0.9);
         }
     }
+    // "Fyller 38 idag", "I turn 40 today" in a note of a known day: born that day, so many years before.
+    if v.source.dated.is_some() {
+        for sentence in crate::text::sentences(text) {
+            if let Some(age) = turning_today(sentence, owner) {
+                let (y, m, d) = crate::memory::date::civil_from_timestamp(v.date);
+                if crate::memory::date::timestamp(y - age as i64, m, d).is_some() {
+                    v.emit(out, "bday", &format!("{:04}-{m:02}-{d:02}", y - age as i64), 0.7);
+                }
+            }
+        }
+    }
     // Native language: "English (native)", "Deutsch (Muttersprache)", "my native language is …".
     static NATIVE: OnceLock<Regex> = OnceLock::new();
     static NATIVE2: OnceLock<Regex> = OnceLock::new();
@@ -160,6 +171,30 @@ fn languages_in(line: &str) -> Vec<String> {
     out
 }
 
+/// The age the writer turns today, when `sentence` says so of themselves (`Fyller 38 idag.`,
+/// `Today I turn 40`, `45 ans aujourd'hui`): an age next to a word of turning, a word for today,
+/// and before the age nobody else (no name, no relative, only the writer's own small words).
+fn turning_today(sentence: &str, owner: &Owner) -> Option<u32> {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty()).collect();
+    let raw: Vec<&str> = sentence.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty()).collect();
+    let cue_line = lexicon::turning_cues().lines.iter().find(|l| {
+        l.items[1].iter().any(|t| if t.contains(' ') { lower.contains(t.as_str()) } else { words.contains(&t.as_str()) })
+            && l.items[0].iter().any(|t| words.contains(&t.as_str()))
+    })?;
+    let at = words.iter().position(|w| cue_line.items[0].iter().any(|t| t == w))?;
+    let near = |i: usize| words.get(i).and_then(|w| w.parse::<u32>().ok()).filter(|n| (5..=110).contains(n));
+    let age = near(at + 1).or_else(|| at.checked_sub(1).and_then(near)).or_else(|| near(at + 2))?;
+    let today = |w: &str| cue_line.items[1].iter().any(|t| t.split(' ').any(|p| p == w));
+    let own = |w: &str| [&owner.given, &owner.family].iter().filter_map(|n| n.as_deref()).any(|n| n.eq_ignore_ascii_case(w));
+    // Who turns: the words before the cue and the few after it (`Idag fyller Sam 8 år`).
+    let cue = |w: &str| cue_line.items[0].iter().any(|t| t == w);
+    let someone_else = raw.iter().zip(&words).take(at + 4).any(|(r, w)| {
+        super::people::relation_kind(w).is_some() || (r.starts_with(char::is_uppercase) && r.chars().count() > 1 && !own(r) && !today(w) && !cue(w) && !lexicon::is_function_word(w))
+    });
+    (!someone_else).then_some(age)
+}
+
 /// Whether the birth cue after `before` speaks of someone else: a relative (`my son, born …`,
 /// `meine Tochter ist … geboren`) or a name other than the user's right before it (`Mia, née le
 /// …`, `Emil (geb. …)`), in the same clause.
@@ -177,7 +212,7 @@ fn someone_elses_birth(before: &str, owner: &Owner) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{owner, view_of, run_rule};
+    use super::super::tests::{owner, view_of, run_rule, run_dated};
     use super::*;
 
     #[test]
@@ -210,6 +245,15 @@ mod tests {
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             assert!(c.contains(&("bday".into(), bday.into())), "{text}: {c:?}");
+        }
+        // Turning a year older today, in a dated note: the writer's birthday (not a child's).
+        for (text, bday) in [("Fyller 40 idag, tårta på jobbet.", "1985-03-09"), ("Today I turn 40!", "1985-03-09"), ("Heute werde ich 40.", "1985-03-09"), ("40 ans aujourd'hui.", "1985-03-09")] {
+            let c = run_dated(text, "2025-03-09", |v, out| rules(v, &o, out));
+            assert!(c.contains(&("bday".into(), bday.into())), "{text}: {c:?}");
+        }
+        for text in ["Mia fyller 8 idag!", "My son turns 8 today.", "Idag fyller Sam 8 år."] {
+            let c = run_dated(text, "2025-03-09", |v, out| rules(v, &o, out));
+            assert!(!c.iter().any(|(k, _)| k == "bday"), "{text}: {c:?}");
         }
         // Someone else's birth: a relative, or another name right before the cue.
         for text in ["Kinder: 2 (Mia, geboren am 03.02.2015)", "Ma fille est née le 3 février 2015.", "Our son Sam, born 3 February 2015", "Hijos: Leo, nacido el 3/2/2015"] {

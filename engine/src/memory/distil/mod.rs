@@ -462,6 +462,18 @@ pub(crate) mod tests {
         run_rule_as(text, SourceKind::Markdown, f)
     }
 
+    /// Runs one rule over a note written on `day` (`2025-03-09`, as a dated file name gives it).
+    pub(crate) fn run_dated(text: &str, day: &str, f: impl Fn(&View, &mut Vec<Candidate>)) -> Vec<(String, String)> {
+        let mut v = view_of(text, SourceKind::Markdown);
+        let date = crate::memory::date::from_iso(day).expect("an ISO day");
+        let source: &'static Source = Box::leak(Box::new(Source { dated: Some(date), ..v.source.clone() }));
+        v.source = source;
+        v.date = date;
+        let mut out = Vec::new();
+        f(&v, &mut out);
+        out.into_iter().map(|c| (c.key, c.value)).collect()
+    }
+
     pub(crate) fn run_rule_as(text: &str, kind: SourceKind, f: impl Fn(&View, &mut Vec<Candidate>)) -> Vec<(String, String)> {
         let v = view_of(text, kind);
         let mut out = Vec::new();

@@ -304,9 +304,13 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let typed = want.filter(|w| matches!(w, AnswerType::Amount | AnswerType::Date | AnswerType::Time | AnswerType::Code));
     // A part of someone's name (`Vornamen`, `surname`) is in a person's fact, not in an employer's.
     let part_asked = crate::lexicon::name_part_asked(question).is_some();
+    // Nor is an e-mail address or a phone number where something is (`Where is the office?`).
+    let contact_for_place = |k: &str| want == Some(AnswerType::Place) && matches!(evidence::kind_of_key(k), Some("phone" | "email" | "work email"));
     let not_the_answer = |s: &Scored| {
         s.sentence.fact_key.as_deref().is_some_and(|k| {
-            typed.is_some_and(|w| !w.found_in(&s.sentence.text, &question_words)) || (part_asked && !matches!(k, "name" | "given-name" | "family-name" | "partner" | "family" | "friends" | "people"))
+            typed.is_some_and(|w| !w.found_in(&s.sentence.text, &question_words))
+                || (part_asked && !matches!(k, "name" | "given-name" | "family-name" | "partner" | "family" | "friends" | "people"))
+                || contact_for_place(k)
         })
     };
     for s in scored.iter_mut().filter(|s| not_the_answer(s)) {
