@@ -11,15 +11,17 @@ pub fn is_list_start(line: &str) -> bool {
     }
 }
 
-/// A list written without bullets (`Olle – 14 June` over `Vera – 2 November`, the fields of a
-/// booking): a short line that does not run on (no comma, colon or dash at its end) followed by
+/// A list written without bullets (`Mia – 14 June` over `Sam – 2 November`, the fields of a
+/// booking): a short line that does not run on (no comma, colon or hyphen at its end) followed by
 /// another short line that starts like a sentence. Wrapped prose has long lines, or goes on in
 /// lower case.
-fn is_list_line(line: &str, rest: &str) -> bool {
+pub fn is_list_line(line: &str, rest: &str) -> bool {
     const SHORT: usize = 60;
     let next = rest.lines().next().unwrap_or("").trim();
     let short = |l: &str| (1..=SHORT).contains(&l.chars().count());
-    short(line) && short(next) && !line.ends_with([',', ';', ':', '(', '-', '–', '—', '&', '/']) && next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+    // Both are items: a name or key, then what it is (`Mia – 14 June`, `Departure: Friday …`).
+    let item = |l: &str| [" – ", " - ", " — ", ": ", " : "].iter().any(|sep| l.contains(sep));
+    short(line) && short(next) && item(line) && item(next) && !line.ends_with([',', ';', ':', '(', '-', '–', '—', '&', '/']) && next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// Whether the full stop at byte `pos` can end a sentence: not after a title (`Dr.`, `Sra.`,
@@ -126,9 +128,11 @@ mod tests {
 
     #[test]
     fn short_lines_of_a_list_without_bullets_are_sentences_of_their_own() {
-        let s = sentences("Namnsdagar\nAnna – 9 december\nPer – 22 februari\nthat was all");
-        assert_eq!(s.len(), 3, "{s:?}");
-        assert!(s[1].contains("Anna – 9 december") && !s[1].contains("Per"));
+        let s = sentences("Anna – 9 december\nPer – 22 februari\nthat was all");
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s[0].contains("Anna – 9 december") && !s[0].contains("Per"));
+        // A signature's lines are no items: they stay together.
+        assert_eq!(sentences("Jo Bloggs\nHead of Purchasing\nHarbourside Hospital").len(), 1);
         // Wrapped prose stays one sentence: its lines are long, or go on in lower case.
         let prose = "We are happy to confirm that the meeting with the whole team of designers\nWill take place in the large room on the fourth floor next Monday.";
         assert_eq!(sentences(prose).len(), 1);

@@ -112,7 +112,9 @@ pub fn units_of(p: &Passage, index: usize, max_unit: usize) -> Vec<Sentence> {
             label = Some(clean(t).trim_end_matches(':').to_string());
             continue;
         }
-        if starts_item(t) {
+        // An item starts a unit of its own, bulleted or not (`Mia – 14 June` under `Sam – …`).
+        let unbulleted = i > 0 && !block.is_empty() && crate::text::sentences::is_list_line(lines[i - 1].trim(), t);
+        if starts_item(t) || unbulleted {
             flush(&mut block, &mut blocks, &label);
         }
         block.push(t);

@@ -193,6 +193,9 @@ fn citation(s: &Scored, passages: &[Passage]) -> Citation {
 
 /// Evidence selection, routing and the prompt. `facts` and `passages` come from [`retrieve`]
 /// (or a test's literal lists).
+/// The most words of a field's value (`Hyresvärd: Fastighets AB Skärgårdshem`) that answer whole.
+const SHORT_FIELD_WORDS: usize = 5;
+
 pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Passage]) -> Prepared {
     let third = matches!(asker, Asker::ThirdParty { .. });
     let subject = facts.iter().find(|f| f.key == "given-name").map(|f| f.value.clone());
@@ -474,7 +477,15 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         // So does a field whose label the question asks for (`Hyresvärd: Fjällhus AB`).
         let sentence = match (&s.sentence.fact_key, sentence.split_once(": ")) {
             (Some(_), Some((_, value))) => value.to_string(),
-            (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms) => value.to_string(),
+            (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms) => {
+                // A short value under the label asked for is the answer whole (`Bailleur : SCI
+                // Les Tanneurs` is not cut to a name inside it).
+                let value = value.trim().trim_end_matches(['.', ',', ';']);
+                if value.split_whitespace().count() <= SHORT_FIELD_WORDS && want.is_none_or(|w| w.found_in(value, &question_words)) {
+                    return (Some(value.to_string()), value.to_string());
+                }
+                value.to_string()
+            }
             _ => sentence,
         };
         // A birthday is a day, said as the asker says days (`11 February 1987`, `11 februari 1987`).
