@@ -73,7 +73,7 @@ pub fn org_after(text: &str) -> Option<String> {
     }
     // An institution is often written with its noun in lower case (`au lycée Jules-Ferry`).
     let first = text.split_whitespace().next().unwrap_or("");
-    if first.starts_with(char::is_lowercase) && !ARTICLES.contains(&first) {
+    if first.starts_with(char::is_lowercase) && !ARTICLES.contains(&first) && first.len() < end {
         let rest = &text[first.len()..end];
         let named = format!("{}{rest}", title_case(first));
         if let Some(c) = r.captures(&named).filter(|c| c[1].contains(' ') && lexicon::names_institution(&c[1])) {
@@ -333,6 +333,8 @@ mod tests {
             ("zwischen der Nordlicht Solar GmbH, Hafenweg 3 (Arbeitgeberin) und Jo Bloggs", "", "Nordlicht Solar GmbH"),
             // Institutions employ people too, with no legal form (and a noun in lower case).
             ("Premier jour au lycée Jules-Ferry, salle 12.", "", "Lycée Jules-Ferry"),
+            // A sentence that ends inside the first word after the cue is no employer (and no panic).
+            ("I joined in. We had fun.", "", ""),
             ("Jo Bloggs\nLehrerin für Mathematik\nMax-Weber-Gymnasium, Kassel", "Lehrerin für Mathematik", "Max-Weber-Gymnasium"),
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));

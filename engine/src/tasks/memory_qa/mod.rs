@@ -512,15 +512,20 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         }
         // A date or time the question asks for that the sentence lacks but its heading holds
         // (`Concert on 6 June` over `Dress code: black`) is the heading's.
-        let typed_gap = want.is_some_and(|w| matches!(w, AnswerType::Date | AnswerType::Time) && !w.found_in(&sentence, &question_words) && w.found_in(&s.sentence.heading, &question_words));
-        if s.sentence.fact_key.is_none() && typed_gap {
-            if let Some(h) = answer_span::heading_span(&s.sentence.heading, &ask) {
-                return (Some(h), sentence);
-            }
-        }
         // A chat line answers without its speaker's label (the source under it says who).
         let said = answer_span::without_speaker(&sentence, &terms).to_string();
-        (answer_span::span(&sentence, &ask), said)
+        let span = answer_span::span(&sentence, &ask);
+        // When nothing in the sentence, nor the one after it, says when (the answer fell back to
+        // the day it was written), a date its heading holds (`Concert on 6 June` over `Dress
+        // code: black`) says it better.
+        let fell_back = written.is_some_and(|w| span.as_deref() == Some(crate::text::relative::render_day(w, lang).as_str()));
+        let heading_dated = want.is_some_and(|w| matches!(w, AnswerType::Date) && w.found_in(&s.sentence.heading, &question_words));
+        if s.sentence.fact_key.is_none() && fell_back && heading_dated {
+            if let Some(h) = answer_span::heading_span(&s.sentence.heading, &ask) {
+                return (Some(h), said);
+            }
+        }
+        (span, said)
     };
     let mut parts: Vec<String> = Vec::new();
     // Only parts that are answers in themselves (spans, not whole sentences) make a list.
