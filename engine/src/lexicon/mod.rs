@@ -138,6 +138,7 @@ list!(verb_forms, "verb_forms.txt");
 list!(institutions, "institutions.txt");
 list!(inflections, "inflections.txt");
 list!(turning_cues, "turning_cues.txt");
+list!(aside_cues, "aside_cues.txt");
 
 /// The other forms of the irregular verbs `word` (lower case) is a form of (`see` → `saw`,
 /// `seen`; `ging` → `gehen`, `gegangen`), in the question's language, or every language when it
@@ -753,6 +754,11 @@ mod tests {
         assert!(names_company("Ljusgården AB"));
         assert!(!names_company("ab und zu"));
         assert!(!names_company("Jo Bloggs, 12 Mill Lane"));
+    }
+
+    #[test]
+    fn asides_after_a_question_in_every_language() {
+        assert_eq!(aside_cues().lines.len(), 9);
     }
 
     #[test]

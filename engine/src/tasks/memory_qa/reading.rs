@@ -176,10 +176,12 @@ pub(super) fn key_is_asked(text: &str, terms: &[Term]) -> bool {
 pub(super) fn question_focus(question: &str) -> String {
     let asking: Vec<&str> = crate::text::sentences(question).into_iter().filter(|s| s.trim_end().ends_with('?')).collect();
     let focus = if asking.is_empty() { question.to_string() } else { asking.join(" ") };
-    // `…, for the programme?`: a trailing purpose says why, not what.
+    // `…, for the programme?`, `…, pour la réunion ?`: a trailing purpose says why, not what
+    // ([`crate::lexicon::aside_cues`], every language).
     let lower = focus.to_lowercase();
-    match [", for ", ", so ", ", just "].iter().filter_map(|p| lower.rfind(p)).max() {
-        Some(cut) if cut > 0 => focus[..cut].to_string(),
+    let cut = crate::lexicon::aside_cues().phrases().iter().filter_map(|w| lower.rfind(&format!(", {w} "))).max();
+    match cut {
+        Some(cut) if cut > 0 && focus.is_char_boundary(cut) && lower.len() == focus.len() => focus[..cut].to_string(),
         _ => focus,
     }
 }

@@ -299,6 +299,8 @@ fn old_values_in_asides_are_left_out_of_the_answer() {
 #[test]
 fn a_trailing_purpose_is_not_the_topic() {
     assert_eq!(question_focus("What's Lena's job title, for the programme?"), "What's Lena's job title");
+    assert_eq!(question_focus("Quel est le code de la porte, pour la livraison ?"), "Quel est le code de la porte");
+    assert_eq!(question_focus("Var ligger kontoret, så jag hittar dit?"), "Var ligger kontoret");
     assert_eq!(question_focus("Find my passport number? I'm doing online check-in."), "Find my passport number?");
 }
 
