@@ -86,11 +86,34 @@ pub fn year_from_file_name(name: &str) -> Option<Timestamp> {
 /// June 2024`). Numeric dates (`02/11/1987`) do not date a document: they are as often a
 /// birthday or a deadline as the day it was written.
 pub fn first_date_in_text(text: &str) -> Option<Timestamp> {
-    let all: Vec<_> = crate::text::dates::dates_in(text).into_iter().filter(|s| !s.numeric).collect();
+    // A list of birthdays (its title, or the date's own line, says birth or birthday) records
+    // when people were born, not when it was written.
+    let title = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    if says_birth(title) {
+        return None;
+    }
+    let line_of = |at: usize| text[..at].rsplit('\n').next().unwrap_or("").to_string() + text[at..].split('\n').next().unwrap_or("");
+    let all: Vec<_> = crate::text::dates::dates_in(text).into_iter().filter(|s| !s.numeric && !says_birth(&line_of(s.start))).collect();
     if let Some((y, m, d)) = all.iter().find_map(|s| s.ymd()) {
         return timestamp(y, m, d);
     }
     all.iter().find(|s| s.year.is_some() && s.day.is_none()).and_then(|s| s.resolve(None))
+}
+
+/// Whether a line speaks of birth or birthdays, in any language (`Birthdays`, `Geburtstage`,
+/// `Anniversaires`, `née le`, `Födelsedagar`).
+fn says_birth(line: &str) -> bool {
+    let words = crate::text::words(line);
+    let birthday = crate::lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.iter().any(|x| x == "birthday")));
+    let cue = crate::lexicon::birth_cues().phrases();
+    let lower = format!(" {} ", words.join(" "));
+    if cue.iter().any(|c| c.contains(' ') && lower.contains(&format!(" {c} "))) {
+        return true;
+    }
+    words.iter().any(|w| {
+        birthday.is_some_and(|c| c.words.iter().any(|(_, ws)| ws.iter().any(|x| !x.contains(' ') && crate::tasks::context::same_stem(w, x))))
+            || cue.iter().any(|c| !c.contains(' ') && c.chars().count() >= 4 && w == c)
+    })
 }
 
 /// The latest complete numeric date in a text (`Mietbeginn: 01.03.2025`) that is not after
@@ -149,6 +172,9 @@ mod tests {
         assert_eq!(first_date_in_text("Last updated: June 2024"), timestamp(2024, 6, 1));
         assert_eq!(first_date_in_text("on March 7, 2025 we"), timestamp(2025, 3, 7));
         assert_eq!(first_date_in_text("nothing here"), None);
+        // A list of birthdays is not dated by the births it records.
+        assert_eq!(first_date_in_text("Geburtstage\nMama: 4. Mai 1961\nIch: 9. März 1990"), None);
+        assert_eq!(first_date_in_text("Notes\nDate of birth: 9 March 1990\nWritten on 2 June 2025"), timestamp(2025, 6, 2));
         assert_eq!(from_numeric("DOB 02/11/1987"), Some((1987, 11, 2)));
         assert_eq!(from_numeric("11/23/1987"), Some((1987, 11, 23)));
         assert_eq!(from_iso("2025-02-15T09:30:00+00:00"), Some(timestamp(2025, 2, 15).unwrap() + 9 * 3600 + 1800));
