@@ -192,7 +192,6 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         }
         // A company's line, or the line under it (an office number in a signature), is not the
         // user's own phone.
-        let lines: Vec<&str> = v.text.lines().collect();
         let at = lines.iter().position(|l| l.contains(m.as_str()));
         let office = at.is_some_and(|i| lexicon::names_employer(lines[i]) || (i > 0 && lexicon::names_employer(lines[i - 1])));
         if office {

@@ -173,7 +173,7 @@ fn languages_in(line: &str) -> Vec<String> {
 
 /// The age the writer turns today, when `sentence` says so of themselves (`Fyller 38 idag.`,
 /// `Today I turn 40`, `45 ans aujourd'hui`): an age next to a word of turning, a word for today,
-/// and before the age nobody else (no name, no relative, only the writer's own small words).
+/// and around it nobody else (no name, no relative: only the writer's own small words).
 fn turning_today(sentence: &str, owner: &Owner) -> Option<u32> {
     let lower = sentence.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty()).collect();
@@ -186,11 +186,10 @@ fn turning_today(sentence: &str, owner: &Owner) -> Option<u32> {
     let near = |i: usize| words.get(i).and_then(|w| w.parse::<u32>().ok()).filter(|n| (5..=110).contains(n));
     let age = near(at + 1).or_else(|| at.checked_sub(1).and_then(near)).or_else(|| near(at + 2))?;
     let today = |w: &str| cue_line.items[1].iter().any(|t| t.split(' ').any(|p| p == w));
-    let own = |w: &str| [&owner.given, &owner.family].iter().filter_map(|n| n.as_deref()).any(|n| n.eq_ignore_ascii_case(w));
     // Who turns: the words before the cue and the few after it (`Idag fyller Sam 8 år`).
     let cue = |w: &str| cue_line.items[0].iter().any(|t| t == w);
     let someone_else = raw.iter().zip(&words).take(at + 4).any(|(r, w)| {
-        super::people::relation_kind(w).is_some() || (r.starts_with(char::is_uppercase) && r.chars().count() > 1 && !own(r) && !today(w) && !cue(w) && !lexicon::is_function_word(w))
+        super::people::relation_kind(w).is_some() || (r.starts_with(char::is_uppercase) && r.chars().count() > 1 && !owner.is_own_name(r) && !today(w) && !cue(w) && !lexicon::is_function_word(w))
     });
     (!someone_else).then_some(age)
 }
@@ -204,10 +203,9 @@ fn someone_elses_birth(before: &str, owner: &Owner) -> bool {
     if words.iter().any(|w| super::people::relation_kind(w).is_some()) {
         return true;
     }
-    let own = |w: &str| [&owner.given, &owner.family].iter().filter_map(|n| n.as_deref()).flat_map(str::split_whitespace).any(|n| n.eq_ignore_ascii_case(w));
     // The name must touch the cue (a comma at most between): `Lebenslauf – geboren` is a heading.
     let touches = clause.trim_end().trim_end_matches(',').ends_with(char::is_alphabetic);
-    touches && words.last().is_some_and(|w| w.chars().count() > 1 && w.starts_with(char::is_uppercase) && !own(w) && !lexicon::is_function_word(&w.to_lowercase()))
+    touches && words.last().is_some_and(|w| w.chars().count() > 1 && w.starts_with(char::is_uppercase) && !owner.is_own_name(w) && !lexicon::is_function_word(&w.to_lowercase()))
 }
 
 #[cfg(test)]

@@ -186,6 +186,11 @@ impl Owner {
         self.addresses.iter().any(|(a, _, _)| l.contains(a.as_str())) || self.name.as_ref().is_some_and(|n| l.contains(&n.to_lowercase())) || self.named_in(line)
     }
 
+    /// Whether `word` is one of the user's own names (given or family, any case).
+    pub fn is_own_name(&self, word: &str) -> bool {
+        [&self.given, &self.family].iter().filter_map(|n| n.as_deref()).flat_map(str::split_whitespace).any(|n| n.eq_ignore_ascii_case(word))
+    }
+
     /// Whether a line mentions the user's name (given + family, any case, middle names allowed).
     pub fn named_in(&self, line: &str) -> bool {
         let (Some(g), Some(f)) = (&self.given, &self.family) else { return false };
