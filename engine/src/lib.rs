@@ -20,6 +20,7 @@ pub mod kernels;
 pub mod lexicon;
 pub mod memory;
 pub mod model;
+pub mod privacy;
 pub mod protocol;
 pub mod retrieval;
 pub mod tasks;

@@ -25,19 +25,7 @@ pub fn is_list_key(key: &str) -> bool {
     LIST_KEYS.contains(&key)
 }
 
-/// The sensitivity class of a key: ids, health, finances and the exact home address are
-/// sensitive; contact details and dates personal; the rest public.
-pub fn sensitivity_of(key: &str) -> Sensitivity {
-    match key {
-        "passport-number" | "national-insurance-number" | "driving-licence-number" | "policy-number"
-        | "certificate-number" | "booking-reference" | "entry-number" | "membership-number" | "reference-number"
-        | "bank-account" | "card" | "account-number" | "customer-number" | "finances" | "health-condition"
-        | "medication" | "health-test" | "home-address" | "tax-id" | "ssn" | "national-id" => Sensitivity::Sensitive,
-        "organization" | "organization-title" | "projects" | "skills" | "topics" | "language" | "country"
-        | "country-name" | "address-level1" | "address-level2" | "preferences" | "goals" | "interests" => Sensitivity::Public,
-        _ => Sensitivity::Personal,
-    }
-}
+pub use crate::privacy::sensitivity_of;
 
 /// The broad kind of a key.
 pub fn kind_of(key: &str) -> FactKind {
@@ -49,8 +37,8 @@ pub fn kind_of(key: &str) -> FactKind {
         k if k.starts_with("bday") => FactKind::Date,
         "partner" | "family" | "friends" | "people" => FactKind::Person,
         "diet" | "diet-detail" | "allergies" | "dislikes" | "preferences" | "interests" | "t-shirt-size" | "language" | "languages" => FactKind::Preference,
-        "health-condition" | "medication" | "health-test" => FactKind::Health,
-        "finances" | "bank-account" | "card" => FactKind::Finance,
+        k if crate::privacy::is_health_key(k) => FactKind::Health,
+        k if crate::privacy::is_finance_key(k) => FactKind::Finance,
         "goals" => FactKind::Goal,
         "projects" => FactKind::Project,
         _ if sensitivity_of(key) == Sensitivity::Sensitive => FactKind::Identifier,

@@ -167,16 +167,18 @@ pub struct Vector {
     pub q: String,
 }
 
-/// Who may see a fact without the user asking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sensitivity {
-    /// Fine to use anywhere (job title, city, preferences).
-    Public,
-    /// About the user, used for their own forms and chats (email, phone, birthday).
-    Personal,
-    /// Never volunteered to pages or third parties (ids, health, finances, exact home address).
-    Sensitive,
+pub use crate::privacy::Sensitivity;
+
+impl crate::privacy::FactRef for Fact {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn value(&self) -> &str {
+        &self.value
+    }
+    fn marked(&self) -> bool {
+        self.sensitivity == Sensitivity::Sensitive
+    }
 }
 
 /// The broad type of a fact.

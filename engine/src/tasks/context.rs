@@ -45,47 +45,22 @@ impl From<&crate::memory::Fact> for FactView {
     }
 }
 
-/// Keys whose values are never volunteered to a page or a chat site, whatever memory says:
-/// identifiers, health, finances and the parts of the exact home address.
-const NEVER_SHARED_KEYS: &[&str] = &[
-    "passport-number", "national-insurance-number", "driving-licence-number", "tax-id", "ssn", "national-id",
-    "policy-number", "certificate-number", "booking-reference", "entry-number", "membership-number",
-    "reference-number", "bank-account", "card", "account-number", "customer-number", "finances", "salary",
-    "health-condition", "medication", "health-test", "home-address", "street-address", "address-line1",
-    "address-line2", "address-line3", "postal-code", "email", "work-email", "tel", "tel-national", "bday",
-    "bday-day", "bday-month", "bday-year",
-];
-
-/// Words in a key that make any key sensitive (`passport`, `nhs-number`, `iban`, …).
-const SENSITIVE_KEY_WORDS: &[&str] = &[
-    "passport", "insurance", "licence", "license", "number", "account", "iban", "sort-code", "card", "salary",
-    "income", "health", "medic", "diagnos", "password", "pin", "ssn", "tax",
-];
-
-/// True when the fact must never be volunteered: memory marked it, its key is an id, health,
-/// finance or exact-address key, or its value looks like an identifier (long digit runs).
+/// True when the fact must never be volunteered to a page, a chat site or a third party (the
+/// policy is [`crate::privacy::is_sensitive_fact`]).
 pub fn is_sensitive(f: &FactView) -> bool {
-    if f.sensitive || NEVER_SHARED_KEYS.contains(&f.key.as_str()) {
-        return true;
-    }
-    let key = f.key.to_lowercase();
-    if key.split('-').any(|part| SENSITIVE_KEY_WORDS.iter().any(|w| part.starts_with(w))) {
-        return true;
-    }
-    looks_like_identifier(&f.value)
+    crate::privacy::is_sensitive_fact(&f.key, &f.value, f.sensitive)
 }
 
-/// A value with 6+ digits, or a code mixing letters and 4+ digits, reads like an id number.
-fn looks_like_identifier(v: &str) -> bool {
-    let digits = v.chars().filter(|c| c.is_ascii_digit()).count();
-    if digits >= 6 {
-        return true;
+impl crate::privacy::FactRef for FactView {
+    fn key(&self) -> &str {
+        &self.key
     }
-    v.split_whitespace().any(|w| {
-        let d = w.chars().filter(|c| c.is_ascii_digit()).count();
-        let a = w.chars().filter(|c| c.is_ascii_uppercase()).count();
-        d >= 4 && a >= 2
-    })
+    fn value(&self) -> &str {
+        &self.value
+    }
+    fn marked(&self) -> bool {
+        self.sensitive
+    }
 }
 
 pub use crate::text::words;

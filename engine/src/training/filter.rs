@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use super::synth::{Example, Task};
 use crate::tasks::context::FactView;
-use crate::tasks::evidence::{is_sensitive_text, sensitive_needles};
+use crate::privacy::{is_sensitive_text, sensitive_needles};
 
 /// Longest target kept (characters).
 pub const MAX_TARGET: usize = 240;

@@ -67,9 +67,7 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
         }
     }
     // Money: a currency sign or code before or after the amount, in a clause about pay or savings.
-    static MONEY: OnceLock<Regex> = OnceLock::new();
     static FIN: OnceLock<Regex> = OnceLock::new();
-    let money = re(&MONEY, r"(?:[£$€¥]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr|zł|Fr\.))\s?\d[\d.,' ]*\d(?:k\b)?|\b\d[\d.,' ]*\d\s?(?:[€£$¥]|(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr|zł|euros?|euro|kronor|złotych)\b)");
     let fin = FIN.get_or_init(|| Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])({})(?:[^\p{{L}}]|$)", alternation(lexicon::money_words()))).expect("money words"));
     // Clauses end at `.`, `!`, `?`, `;` — but not at a `.` inside a number (`72.000 €`).
     let mut clauses: Vec<String> = Vec::new();
@@ -87,7 +85,7 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
     for clause in &clauses {
         let Some(f) = fin.captures(clause) else { continue };
         let label = f[1].to_lowercase();
-        for m in money.find_iter(clause) {
+        for m in crate::privacy::amounts(clause) {
             let amount = m.as_str().trim();
             // Already read by the English rule (`£52,000`).
             if out.iter().any(|c| c.key == "finances" && c.value.starts_with(amount)) {

@@ -70,7 +70,7 @@ pub fn is_address_or_payment(token: &str) -> bool {
 
 /// Tokens never filled unless the caller asks for them by name: payment cards and identity numbers.
 pub fn is_sensitive(token: &str) -> bool {
-    token.starts_with("cc-") || matches!(token, "id-number" | "vat-number" | "password" | "new-password")
+    crate::privacy::is_sensitive_token(token)
 }
 
 #[cfg(test)]

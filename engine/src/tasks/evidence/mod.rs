@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::context::{is_sensitive, words, FactView};
+use super::context::{words, FactView};
 use crate::memory::store::Store;
 use crate::memory::{MemoryError, Origin, Timestamp};
 use crate::retrieval::index::{stem, terms, InvertedIndex};
@@ -114,12 +114,13 @@ pub fn title_words(name: &str) -> String {
         .join(" ")
 }
 
-mod privacy;
+mod shareable;
 mod query;
 mod score;
 mod sentences;
 
-pub use privacy::*;
+pub use crate::privacy::{is_sensitive_reply, is_sensitive_text, redacted, sensitive_needles, WITHHELD};
+pub use shareable::*;
 pub use query::*;
 pub use score::*;
 pub use sentences::*;
