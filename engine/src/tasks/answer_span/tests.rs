@@ -1,0 +1,81 @@
+use super::*;
+use crate::text::relative;
+use crate::memory::date::timestamp;
+
+fn ask_of<'a>(question: &'a str, terms: &'a [Term], times: &'a [(String, When)]) -> Ask<'a> {
+    // As memory QA reads it: a question that asks for a name is a `who`.
+    let kind = if crate::lexicon::asks_name(question) { Some("who") } else { crate::lexicon::question_kind(question) };
+    Ask { question, terms, kind, written: timestamp(2030, 3, 9), times, lang: "en", next: None }
+}
+
+fn answer(question: &str, sentence: &str) -> Option<String> {
+    let terms = super::super::evidence::query_terms(question, &[]);
+    let times: Vec<(String, When)> = relative::relative_in(sentence, timestamp(2030, 3, 9).unwrap()).into_iter().map(|r| (sentence[r.start..r.end].to_string(), r.when)).collect();
+    span(sentence, &ask_of(question, &terms, &times))
+}
+
+#[test]
+fn when_gets_the_resolved_day() {
+    // Saturday 9 March 2030.
+    assert_eq!(answer("When did Priya visit the glassworks?", "Priya: I visited the glassworks yesterday, so much fire!").as_deref(), Some("8 March 2030"));
+    assert_eq!(answer("When did Priya start the pottery course?", "I started a pottery course last week.").as_deref(), Some("the week before 9 March 2030"));
+    assert_eq!(answer("When did Tomasz move to Gdynia?", "Tomasz moved to Gdynia in 2019 after the shipyard job.").as_deref(), Some("2019"));
+    assert_eq!(answer("When is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("14 April 2030"));
+    // A date written out before a relative expression answers (the relative one is about something else).
+    assert_eq!(answer("When is Mia's birthday?", "Mia: 4 June — she wants a kite this year").as_deref(), Some("4 June"));
+    // No time in the sentence: the day it was written.
+    assert_eq!(answer("When did Priya adopt the rabbit?", "We adopted a rabbit, she's called Pumpernickel.").as_deref(), Some("9 March 2030"));
+}
+
+#[test]
+fn what_gets_the_words_after_the_question() {
+    assert_eq!(answer("What did Priya research?", "Priya: Researching lighthouse keepers - it's been a hobby for years.").as_deref(), Some("lighthouse keepers"));
+    assert_eq!(answer("Which seats did we get on the ferry?", "ferry booked, seats 31A + 31B").as_deref(), Some("31A + 31B"));
+    assert_eq!(answer("What race is Tomasz training for?", "Tomasz wants to run the 50 km Kashubian trail race in August.").as_deref(), Some("50 km Kashubian trail race"));
+    // The subject and its verb are not an answer: the sentence stays.
+    assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
+}
+
+#[test]
+fn a_labels_amount_is_after_its_colon() {
+    assert_eq!(answer("How many days of leave do I get?", "Lön: 41 000 kr. Leave: 28 days a year.").as_deref(), Some("28 days"));
+}
+
+#[test]
+fn numbers_written_with_spaces_stay_whole() {
+    let q = "How much is the deposit?";
+    assert_eq!(answer(q, "Deposition: 24 900 kr, betalas i förskott.").as_deref(), Some("24 900 kr"));
+    assert_eq!(answer(q, "Le dépôt est de 1 250 000 € au total.").as_deref(), Some("1 250 000 €"));
+}
+
+#[test]
+fn who_where_and_how_many_get_the_name_or_the_number() {
+    assert_eq!(answer("Who taught Priya to sail?", "Priya: My uncle Desmond Achterberg taught me to sail.").as_deref(), Some("Desmond Achterberg"));
+    assert_eq!(answer("Where did Priya go hiking?", "We went hiking in the Tatra Mountains last summer.").as_deref(), Some("Tatra Mountains"));
+    assert_eq!(answer("Wo hat Jonas studiert?", "Jonas hat in Freiburg im Breisgau studiert.").as_deref(), Some("Freiburg im Breisgau"));
+    // A name with no preposition of place is not taken for a place.
+    assert_eq!(answer("Where did Priya study?", "Priya: BSc Marine Biology - Bangor University, 2012"), None);
+    assert_eq!(answer("How many kids does Tomasz have?", "Tomasz has three kids and a very patient dog.").as_deref(), Some("three kids"));
+    assert_eq!(answer("How long ago was Priya's 30th birthday party?", "We threw my 30th birthday party 6 years ago.").as_deref(), Some("6 years ago"));
+    assert_eq!(answer("How much was the boiler repair?", "Boiler repair: £412.50, paid by card").as_deref(), Some("£412.50"));
+    assert_eq!(answer("Who is my manager?", "My manager is Dr. Ada Quist (head of unit).").as_deref(), Some("Dr Ada Quist"));
+    // One part of the name, when the question asks for it, in its own language.
+    assert_eq!(answer("What is my manager's first name?", "My manager is Dr. Ada Quist (head of unit).").as_deref(), Some("Ada"));
+    assert_eq!(answer("Wie lautet der Nachname meines Vermieters?", "Mein Vermieter ist Herr Bruno Falk aus Gohlis.").as_deref(), Some("Falk"));
+    assert_eq!(answer("Vad heter min tandläkare i förnamn?", "Min tandläkare är Dr Sanna Ekberg på Vasagatan.").as_deref(), Some("Sanna"));
+    // A section number is not an amount.
+    assert_eq!(answer("How many days of leave do I get?", "§2 Leave: 25 days.").as_deref(), Some("25 days"));
+}
+
+#[test]
+fn every_week_days_and_the_next_sentence_answer_when() {
+    assert_eq!(answer("Which day is choir practice?", "Choir practice on Thursdays at the church hall.").as_deref(), Some("Thursdays"));
+    assert_eq!(answer("An welchem Tag ist das Chortraining?", "Chortraining immer mittwochs im Gemeindesaal.").as_deref(), Some("mittwochs"));
+    assert_eq!(answer("When is moving day?", "Moving day is Saturday, 15 March 2031.").as_deref(), Some("15 March 2031"));
+    let q = "When is the reunion?";
+    let terms = super::super::evidence::query_terms(q, &[]);
+    let ask = Ask { next: Some("Friday, 3 October 2031, at the old gym."), ..ask_of(q, &terms, &[]) };
+    assert_eq!(span("The class reunion is happening!", &ask).as_deref(), Some("3 October 2031"));
+    let ask = Ask { kind: Some("where"), next: Some("We meet in Hollowbrook at noon."), ..ask_of(q, &terms, &[]) };
+    assert_eq!(span("The class reunion is happening!", &ask).as_deref(), Some("Hollowbrook"));
+}

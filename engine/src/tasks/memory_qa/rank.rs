@@ -1,0 +1,140 @@
+//! Ranking the scored evidence sentences for one question: sentences that hold the kind of
+//! answer asked for, fields keyed by the question's head, the user's fact of the kind asked,
+//! and (for questions about now) the newest memory rank up; superseded values and facts of
+//! another kind rank down.
+
+use super::*;
+
+/// What the question asks, as the ranking reads it.
+pub(super) struct Asked<'a> {
+    pub question: &'a str,
+    /// The question without its asides and "now" words.
+    pub focus: &'a str,
+    pub terms: &'a [Term],
+    pub want: Option<AnswerType>,
+    pub question_words: &'a [String],
+    /// It asks for how things are now (the newest memory answers).
+    pub wants_current: bool,
+    /// Someone else asks.
+    pub third: bool,
+    pub facts: &'a [FactView],
+}
+
+/// A name the question uses must be in the evidence, unless nearly all else is.
+pub(super) fn names_ok(s: &Scored) -> bool {
+    s.names_covered || s.coverage >= NAME_WAIVER
+}
+
+/// Reorders `scored` best first for the question `a` asks.
+pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
+    let Asked { question, focus, terms, want, question_words, wants_current, third, facts } = *a;
+    // The newest of the matching sentences ranks up when the question asks for now.
+    let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
+    let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
+    for s in scored.iter_mut() {
+        // The answer must be in the part that is about the question: a date in the sentence
+        // next to it (on the same line) answers something else.
+        let part = answering_part(&s.sentence.text, &terms);
+        if want.is_some_and(|w| w.found_in(&part, &question_words)) {
+            s.score *= TYPE_BONUS;
+            // `Where …?` is answered by a name after a preposition of place (`two weeks in
+            // Lofoten`) more surely than by a name standing alone (`maybe Scotland next year`).
+            if want == Some(AnswerType::Place) && crate::tasks::answer_span::names_place(&part, question) {
+                s.score *= TYPE_BONUS;
+            }
+        }
+        // `Deposit: £1,327`: a field whose key is what the question asks about is its answer.
+        if s.sentence.fact_key.is_none() && key_is_asked(&s.sentence.text, &terms) {
+            s.score *= FIELD_KEY_BONUS;
+        }
+        let lower = s.sentence.text.to_lowercase();
+        if SUPERSEDED.iter().any(|w| lower.contains(w)) {
+            s.score *= SUPERSEDED_FACTOR;
+        }
+        // Of two sentences matching as strongly, the one covering more of the question (its
+        // heading included) answers it better.
+        s.score *= 0.75 + 0.25 * s.coverage;
+        if wants_current && newest > oldest && s.sentence.dated < Timestamp::MAX {
+            s.score *= 1.0 + RECENCY_BONUS * (s.sentence.dated - oldest) as f32 / (newest - oldest) as f32;
+        }
+    }
+    // A question that asks for one kind of profile fact (`Var bor jag?`, `What's my cell
+    // number?`, `postal address` rather than `email address`) is answered by the user's fact of
+    // that kind when it says nothing else; facts of another kind do not answer it.
+    // The user's own name says whose fact it is (a third party's `Where does Lena work?`).
+    let own_names: Vec<String> = facts.iter().filter(|f| matches!(f.key.as_str(), "given-name" | "family-name" | "name")).flat_map(|f| crate::text::words(&f.value)).collect();
+    let kind_focus: String = focus
+        .split_whitespace()
+        .filter(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            let bare = bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(&bare);
+            !own_names.iter().any(|n| n == bare)
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    // `How long is my commute to the office?` may name a fact's words, yet an e-mail address is
+    // no length: a profile fact that is not the kind of answer the question asks for is no answer.
+    // (Amounts, dates, times and codes are told by their digits; a name or a place by its shape,
+    // which a fact's value need not have.)
+    let typed = want.filter(|w| matches!(w, AnswerType::Amount | AnswerType::Date | AnswerType::Time | AnswerType::Code));
+    // A part of someone's name (`Vornamen`, `surname`) is in a person's fact, not in an employer's.
+    let part_asked = crate::lexicon::name_part_asked(question).is_some();
+    // Nor is an e-mail address or a phone number where something is (`Where is the office?`).
+    let contact_for_place = |k: &str| want == Some(AnswerType::Place) && matches!(evidence::kind_of_key(k), Some("phone" | "email" | "work email"));
+    let not_the_answer = |s: &Scored| {
+        s.sentence.fact_key.as_deref().is_some_and(|k| {
+            typed.is_some_and(|w| !w.found_in(&s.sentence.text, &question_words))
+                || (part_asked && !matches!(k, "name" | "given-name" | "family-name" | "partner" | "family" | "friends" | "people"))
+                || contact_for_place(k)
+        })
+    };
+    for s in scored.iter_mut().filter(|s| not_the_answer(s)) {
+        s.score = 0.0;
+    }
+    if let Some((kind, only)) = crate::lexicon::fact_kind_asked(&kind_focus) {
+        let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
+        // A third party asking where the user lives learns the city, never the street.
+        let kind_of = |key: &str| match evidence::kind_of_key(key) {
+            Some("city") if third && kind == "home address" => Some("home address"),
+            k => k,
+        };
+        for s in scored.iter_mut() {
+            match s.sentence.fact_key.as_deref().and_then(kind_of) {
+                // A fact of another kind cannot answer a question that asks for this kind alone.
+                Some(k) if k != kind && only => s.score = 0.0,
+                Some(k) if k == kind && only && !not_the_answer(s) => {
+                    s.score = s.score.max(top).max(1.0) * KIND_BONUS;
+                    s.coverage = 1.0;
+                    s.names_covered = true;
+                }
+                Some(k) if k != kind => s.score *= OTHER_KIND_FACTOR,
+                _ => {}
+            }
+        }
+    }
+    // A profile fact is the user's own: it does not answer for someone the question names
+    // (`när fyller Tove år?` is not the user's birthday).
+    for s in scored.iter_mut().filter(|s| !s.names_covered && s.sentence.fact_key.is_some()) {
+        s.score *= OTHER_KIND_FACTOR;
+    }
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
+    let names_ok = |s: &Scored| names_ok(s);
+    // `now`: of the memories that answer about as well as the best, the newest is the answer
+    // (the new GP, not the old one).
+    if wants_current {
+        if let Some(top) = scored.first().map(|s| (s.score, s.coverage)) {
+            let newest = scored
+                .iter()
+                .enumerate()
+                .take_while(|(_, s)| s.score >= top.0 * NEWEST_WITHIN)
+                .filter(|(_, s)| s.sentence.dated < Timestamp::MAX && s.coverage >= top.1 && names_ok(s))
+                .filter(|(_, s)| want.is_none_or(|w| w.found_in(&answering_part(&s.sentence.text, &terms), &question_words)))
+                .max_by_key(|(_, s)| s.sentence.dated)
+                .map(|(i, _)| i);
+            if let Some(i) = newest.filter(|i| *i > 0 && scored[0].sentence.dated < scored[*i].sentence.dated) {
+                let s = scored.remove(i);
+                scored.insert(0, s);
+            }
+        }
+    }
+}
