@@ -23,6 +23,7 @@ pub mod model;
 pub mod privacy;
 pub mod protocol;
 pub mod retrieval;
+pub mod service;
 pub mod tasks;
 pub mod text;
 pub mod tokenizer;

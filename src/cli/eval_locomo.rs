@@ -23,7 +23,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args as ClapArgs;
 use rust_stemmers::{Algorithm, Stemmer};
 use secondself_engine::embed::Embedder;
-use secondself_engine::tasks::memory_qa::{self, Asker};
+use secondself_engine::tasks::memory_qa::Asker;
 use serde_json::Value;
 
 use super::eval_persona::{import_persona, load_model, Generate};
@@ -183,8 +183,9 @@ pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, limit: Option<u
     let raw = std::fs::read_to_string(dir.join("cases.jsonl")).with_context(|| format!("reading {}", dir.join("cases.jsonl").display()))?;
     let tmp = std::env::temp_dir().join(format!("secondself-eval-locomo-{}-{}", std::process::id(), now()));
     let result = (|| {
-        let (store, _) = import_persona(dir, &tmp, embedder)?;
-        let t = now();
+        let (mut store, _) = import_persona(dir, &tmp, embedder)?;
+        // Answered through the engine's service, as the side panel's chat answers.
+        let service = super::memory::service(&mut store, embedder, generate.as_deref_mut());
         let mut tally = Tally::default();
         let mut lines = Vec::new();
         for (n, line) in raw.lines().filter(|l| !l.trim().is_empty()).enumerate() {
@@ -202,13 +203,7 @@ pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, limit: Option<u
                 other => other.to_string(),
             };
             let category = c["category"].as_u64().unwrap_or(0) as u8;
-            let (facts, passages) = pollster::block_on(memory_qa::retrieve(&store, question, embedder.map(|e| super::embedder::meaning(e, question)).transpose()?.flatten().as_deref(), t))?;
-            let prepared = memory_qa::prepare(question, &Asker::User, &facts, &passages);
-            let text = match generate.as_deref_mut() {
-                Some(g) if prepared.needs_model() => g(&prepared.messages)?,
-                _ => String::new(),
-            };
-            let answer = memory_qa::finish(&prepared, &text);
+            let answer = pollster::block_on(service.ask(question, &Asker::User, &|_| {}))?.answer;
             tally.add(category, &answer.text, &gold);
             if verbose {
                 lines.push(format!("[{category}] {:.2} {question} -> {} (gold: {gold})", score(category, &answer.text, &gold), answer.text));

@@ -31,11 +31,10 @@ use clap::Args as ClapArgs;
 use secondself_engine::embed::Embedder;
 use secondself_engine::memory::native::NativeStore;
 use secondself_engine::memory::{l1, manage, Fact};
-use secondself_engine::tasks::autofill::draft::{self, DraftAsk};
+use secondself_engine::service::Host;
+use secondself_engine::tasks::autofill::draft::DraftAsk;
 use secondself_engine::tasks::autofill::{classify, fill_values, FieldDescriptor};
-use secondself_engine::tasks::context::FactView;
 use secondself_engine::tasks::memory_qa::{self, Asker};
-use secondself_engine::tasks::{critic, enhance, evidence};
 use secondself_engine::model::LanguageModel;
 use secondself_engine::tokenizer::ChatMessage;
 use serde_json::Value;
@@ -183,20 +182,20 @@ pub fn evaluate(dir: &Path, mut generate: Option<&mut Generate>, extractive: boo
     let sensitive: Vec<String> = lower_all(&profile["sensitive"]);
     let tmp = std::env::temp_dir().join(format!("secondself-eval-persona-{}-{}", std::process::id(), now()));
     let imported = import_persona(dir, &tmp, embedder);
-    let result = imported.and_then(|(store, facts)| run_cases(&raw, &store, &facts, &sensitive, generate.as_deref_mut(), extractive, verbose, embedder));
+    let result = imported.and_then(|(mut store, facts)| run_cases(&raw, &mut store, &facts, &sensitive, generate.as_deref_mut(), extractive, verbose, embedder));
     let _ = std::fs::remove_dir_all(&tmp);
     result
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String], mut generate: Option<&mut Generate>, extractive: bool, verbose: bool, embedder: Option<&Embedder>) -> Result<Report> {
-    let meaning = |text: &str| -> Result<Option<Vec<f32>>> { Ok(match embedder {
-        Some(e) => crate::cli::embedder::meaning(e, text)?,
-        None => None,
-    }) };
-    let views: Vec<FactView> = facts.iter().map(FactView::from).collect();
+fn run_cases(raw: &str, store: &mut NativeStore, facts: &[Fact], sensitive: &[String], generate: Option<&mut Generate>, extractive: bool, verbose: bool, embedder: Option<&Embedder>) -> Result<Report> {
+    // Every task runs through the engine's service, as in the extension (autofill aside: a
+    // case is one field out of its form, classified and filled as `autofill.classify` does).
+    let service = super::memory::service(store, embedder, generate);
+    let has_model = service.host.has_model();
+    let params = memory_qa::generation_params();
+    let generate = |messages: &[ChatMessage]| -> Result<String> { Ok(pollster::block_on(service.host.complete(messages, &params, &|_| {}))?.text) };
     let profile_map: HashMap<String, String> = l1::profile(facts).into_iter().collect();
-    let t = now();
     let mut r = Report::default();
     let (mut mem_self, mut mem_third) = (Row::default(), Row::default());
     let log = |r: &mut Report, id: &str, ok: bool, what: &str| {
@@ -209,7 +208,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
         let id = c["id"].as_str().unwrap_or("?").to_string();
         match c["task"].as_str().unwrap_or("") {
             task @ ("memory_self" | "memory_third_party") => {
-                if generate.is_none() && !extractive {
+                if !has_model && !extractive {
                     continue;
                 }
                 let question = c["question"].as_str().unwrap_or("");
@@ -217,19 +216,14 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
                     "memory_self" => Asker::User,
                     _ => Asker::ThirdParty { role: c["asker"].as_str().unwrap_or("someone").to_string() },
                 };
-                let (qa_facts, passages) = pollster::block_on(memory_qa::retrieve(store, question, meaning(question)?.as_deref(), t))?;
-                let prepared = memory_qa::prepare(question, &asker, &qa_facts, &passages);
-                let text = match generate.as_deref_mut() {
-                    Some(generate) if prepared.needs_model() => generate(&prepared.messages)?,
-                    _ => String::new(),
-                };
-                let (answer, said) = memory_qa::finish_traced(&prepared, &text);
+                let answered = pollster::block_on(service.ask(question, &asker, &|_| {}))?;
+                let (answer, said) = (answered.answer, answered.said);
                 let a = answer.text.to_lowercase();
                 let judge = |a: &str| any_in(a, &lower_all(&c["accept"])) && !any_in(a, &lower_all(&c["reject"]));
                 let ok = judge(&a);
-                if let (Some(generate), "memory_self") = (generate.as_deref_mut(), task) {
+                if has_model && task == "memory_self" {
                     let p = r.self_paths.get_or_insert_with(Paths::default);
-                    let alone = if prepared.needs_model() { text.to_lowercase() } else { a.clone() };
+                    let alone = answered.model_text.map(|t| t.to_lowercase()).unwrap_or_else(|| a.clone());
                     let closed = generate(&[ChatMessage::user(question)])?.to_lowercase();
                     for (row, hit) in [(&mut p.closed_book, judge(&closed)), (&mut p.model_alone, judge(&alone))] {
                         row.cases += 1;
@@ -253,8 +247,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
             }
             "context_enhance" => {
                 let prompt = c["prompt"].as_str().unwrap_or("");
-                let (views, passages) = pollster::block_on(enhance::retrieve(store, prompt, meaning(prompt)?.as_deref(), t))?;
-                let out = enhance::enhance_with(prompt, &views, &passages);
+                let out = pollster::block_on(service.enhance(prompt))?;
                 let text = out.enhanced.to_lowercase();
                 let added = text.get(prompt.len()..).unwrap_or("").to_string();
                 let groups = c["must_include"].as_array().cloned().unwrap_or_default();
@@ -270,9 +263,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
             }
             "context_critic" => {
                 let (request, reply) = (c["prompt"].as_str().unwrap_or(""), c["reply"].as_str().unwrap_or(""));
-                let query = format!("{request} {reply}");
-                let passages = pollster::block_on(evidence::passages(store, &query, meaning(&query)?.as_deref(), t, critic::PASSAGES))?;
-                let out = critic::critique_with(request, reply, &views, &passages);
+                let out = pollster::block_on(service.critique(request, reply))?;
                 let text = serde_json::to_string(&out.problems)?.to_lowercase();
                 let groups = c["issues"].as_array().cloned().unwrap_or_default();
                 let hit = groups.iter().filter(|g| any_in(&text, &lower_all(g))).count();
@@ -307,13 +298,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
                 // menu's "Draft an answer" does), the model's when it is loaded.
                 if value.is_empty() && predictions[0].token == "none" {
                     if let Some(ask) = DraftAsk::of(&fields[0]) {
-                        let (draft_facts, passages) = pollster::block_on(draft::retrieve(store, &ask, meaning(&ask.query())?.as_deref(), t))?;
-                        let prepared = draft::prepare(&ask, &draft_facts, &passages);
-                        let text = match generate.as_deref_mut() {
-                            Some(generate) if prepared.needs_model() && !extractive => generate(&prepared.messages)?,
-                            _ => String::new(),
-                        };
-                        let d = draft::finish(&prepared, &text, &draft_facts);
+                        let d = pollster::block_on(service.draft(&ask))?;
                         r.sensitive_leaks += sensitive.iter().filter(|x| d.text.to_lowercase().contains(x.as_str())).count();
                         value = d.text;
                     }
@@ -336,7 +321,7 @@ fn run_cases(raw: &str, store: &NativeStore, facts: &[Fact], sensitive: &[String
             other => r.lines.push(format!("skipped {id}: unknown task {other:?}")),
         }
     }
-    if generate.is_some() || extractive {
+    if has_model || extractive {
         r.memory_self = Some(mem_self);
         r.memory_third_party = Some(mem_third);
     }

@@ -19,7 +19,11 @@ use secondself_engine::memory::store::Store;
 use secondself_engine::memory::{date, l1, Fact, Sensitivity};
 use secondself_engine::embed::Embedder;
 use secondself_engine::retrieval::hits::{search_with, Hit, Mode};
+use secondself_engine::error::EngineError;
+use secondself_engine::generate::stream::GenerationParams;
+use secondself_engine::service::{NativeHost, Service, Written};
 use secondself_engine::tasks::memory_qa::{self, Asker};
+use secondself_engine::tokenizer::ChatMessage;
 
 /// `secondself memory …`
 #[derive(Debug, ClapArgs)]
@@ -186,17 +190,26 @@ fn mask(f: &Fact, show: bool) -> String {
     }
 }
 
+/// The engine's service over a native store (what the extension runs), searching by meaning
+/// with `embedder` and writing with `generate` when they are given.
+pub fn service<'m>(store: &'m mut NativeStore, embedder: Option<&'m Embedder>, generate: Option<&'m mut crate::cli::eval_persona::Generate<'_>>) -> Service<NativeHost<'m>> {
+    let mut host = NativeHost::new(store, now());
+    if let Some(e) = embedder {
+        host = host.with_meaning(Box::new(move |text: &str| crate::cli::embedder::meaning(e, text).map_err(|e| EngineError::Model(format!("embedding: {e:#}")))));
+    }
+    if let Some(g) = generate {
+        host = host.with_model(Box::new(move |messages: &[ChatMessage], _: &GenerationParams| {
+            g(messages).map(|text| Written { text, ..Written::default() }).map_err(|e| EngineError::Model(format!("{e:#}")))
+        }));
+    }
+    Service::new(host)
+}
+
 /// Answers `question` from the store as the side panel's chat does: the model writes the
 /// answer when given and the evidence needs it, else the extracted answer stands.
-pub fn ask(store: &NativeStore, question: &str, asker: &Asker, generate: Option<&mut crate::cli::eval_persona::Generate>, embedder: Option<&Embedder>) -> Result<memory_qa::Answer> {
-    let meaning = embedder.map(|e| crate::cli::embedder::meaning(e, question)).transpose()?.flatten();
-    let (facts, passages) = pollster::block_on(memory_qa::retrieve(store, question, meaning.as_deref(), now()))?;
-    let prepared = memory_qa::prepare(question, asker, &facts, &passages);
-    let text = match generate {
-        Some(g) if prepared.needs_model() => g(&prepared.messages)?,
-        _ => String::new(),
-    };
-    Ok(memory_qa::finish(&prepared, &text))
+pub fn ask(store: &mut NativeStore, question: &str, asker: &Asker, generate: Option<&mut crate::cli::eval_persona::Generate>, embedder: Option<&Embedder>) -> Result<memory_qa::Answer> {
+    let service = service(store, embedder, generate);
+    Ok(pollster::block_on(service.ask(question, asker, &|_| {}))?.answer)
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -292,7 +305,7 @@ pub fn run(args: Args) -> Result<()> {
             };
             let mut generate = if model { Some(crate::cli::eval_persona::load_model(None, None, None)?) } else { None };
             let embedder = if pollster::block_on(store.vectors())?.is_empty() { None } else { Some(crate::cli::embedder::load()?) };
-            let answer = ask(&store, &question, &asker, generate.as_deref_mut(), embedder.as_ref())?;
+            let answer = ask(&mut store, &question, &asker, generate.as_deref_mut(), embedder.as_ref())?;
             println!("{}", answer.text);
             for c in &answer.citations {
                 let date = c.date.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
@@ -319,12 +332,12 @@ mod tests {
         let mut store = NativeStore::open(&dir.path().join("memory")).unwrap();
         let (ok, _, failed) = import_paths(&mut store, &collect_files(&[notes]).unwrap(), None, true);
         assert_eq!((ok, failed), (2, 0));
-        let a = ask(&store, "Who is my boss?", &Asker::User, None, None).unwrap();
+        let a = ask(&mut store, "Who is my boss?", &Asker::User, None, None).unwrap();
         assert!(a.text.contains("Ingrid Dahl"), "{a:?}");
         assert!(a.citations.iter().any(|c| c.source.ends_with("2025-03-02-forsta-dagen.md")), "{a:?}");
-        let a = ask(&store, "Var är min cykel?", &Asker::User, None, None).unwrap();
+        let a = ask(&mut store, "Var är min cykel?", &Asker::User, None, None).unwrap();
         assert!(a.text.contains("réparateur"), "{a:?}");
-        let a = ask(&store, "What is my passport number?", &Asker::User, None, None).unwrap();
+        let a = ask(&mut store, "What is my passport number?", &Asker::User, None, None).unwrap();
         assert!(a.dont_know, "{a:?}");
     }
 
@@ -384,7 +397,7 @@ mod tests {
         assert_eq!(sources[0].kind, secondself_engine::memory::SourceKind::Pdf);
         assert_eq!(sources[0].dated.map(date::iso_date).as_deref(), Some("2025-02-10"));
 
-        let a = ask(&store, "Vad är min nya adress?", &Asker::User, None, None).unwrap();
+        let a = ask(&mut store, "Vad är min nya adress?", &Asker::User, None, None).unwrap();
         assert!(a.text.contains("Klövervägen 7"), "{a:?}");
         assert!(a.citations.iter().any(|c| c.source.ends_with("flytt.pdf") && c.page == Some(2)), "{a:?}");
     }

@@ -14,18 +14,15 @@ mod training_host;
 
 use std::rc::Rc;
 
-use base64::Engine as _;
 use futures::lock::Mutex;
 use wasm_bindgen::prelude::*;
 
 use crate::error::EngineError;
-use crate::memory::import::{import_note, import_one, Outcome};
-use crate::memory::store::Store;
-use crate::memory::snapshot::Snapshot;
-use crate::memory::{l1, manage, schema, MemoryError};
-use crate::protocol::{Backend, Event, ImportOutcome, Reply, Request, TaskCount};
-use crate::tasks::context::FactView;
-use crate::tasks::{critic, enhance, memory_qa};
+use crate::memory::schema;
+use crate::memory::MemoryError;
+use crate::protocol::{Backend, Event, Reply, Request, TaskCount};
+use crate::service::{Host, MemoryOp, Served, Service, Written};
+use crate::tokenizer::ChatMessage;
 use idb::IdbStore;
 
 /// Chunks embedded per hold of the store by `memory.embed`.
@@ -39,7 +36,7 @@ const PLAN_HELD_OUT: usize = 24;
 /// concurrently, memory operations one at a time.
 #[wasm_bindgen]
 pub struct Engine {
-    inner: Rc<Inner>,
+    inner: Rc<Service<Inner>>,
 }
 
 struct Inner {
@@ -54,9 +51,6 @@ struct Inner {
     training: training_host::TrainingHost,
     /// The embedding model (loaded on first use) for search by meaning.
     embedder: embed_host::EmbedHost,
-    /// The current facts for pages, kept between requests that do not change memory (autofill
-    /// asks on every form); dropped when every request that may write starts and when it ends.
-    facts: Snapshot<Rc<Vec<crate::memory::Fact>>>,
 }
 
 /// Logs a panic to the console and leaves its message in `globalThis.__secondselfPanic`, where
@@ -96,23 +90,26 @@ impl Engine {
         install_panic_hook();
         let backend = probe_webgpu().await.unwrap_or(Backend::Cpu { threads: 1 });
         let db_name = db_name.unwrap_or_else(|| schema::DB_NAME.to_string());
-        Engine { inner: Rc::new(Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), training: Default::default(), embedder: Default::default(), facts: Default::default() }) }
+        let host = Inner { backend, memory: Mutex::new(None), db_name, model: Default::default(), training: Default::default(), embedder: Default::default() };
+        Engine { inner: Rc::new(Service::new(host)) }
     }
 
     /// A short label of the backend in use, for logs and the UI.
     #[wasm_bindgen(getter)]
     pub fn backend_label(&self) -> String {
-        self.inner.backend.label()
+        self.inner.host.backend.label()
     }
 
     /// Handles one request (a JS object with a `kind`); resolves with its reply object.
     /// `from_page` is true when a content script sent it.
     pub fn handle(&self, request: JsValue, from_page: bool, on_event: js_sys::Function) -> js_sys::Promise {
-        let inner = Rc::clone(&self.inner);
+        let service = Rc::clone(&self.inner);
         wasm_bindgen_futures::future_to_promise(async move {
             let reply = match parse_request(&request) {
-                Ok(r) if from_page && !r.allowed_from_page() => Err(EngineError::Forbidden(kind_of(&r))),
-                Ok(r) => inner.serve(r, &on_event).await,
+                Ok(r) => match service.serve(r, from_page, &|e| emit(&on_event, e)).await {
+                    Served::Reply(reply) => reply,
+                    Served::Elsewhere(r) => service.host.serve_platform(r, &on_event).await,
+                },
                 Err(e) => Err(EngineError::BadRequest(e.to_string())),
             };
             let reply = reply.unwrap_or_else(|e| Reply::Error { error: e.kind().into(), message: e.to_string() });
@@ -121,93 +118,16 @@ impl Engine {
     }
 }
 
-fn kind_of(r: &Request) -> String {
-    serde_json::to_value(r).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default()
-}
-
 fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
 impl Inner {
-    async fn serve(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
-        if !request.may_write_memory() {
-            return self.serve_one(request, on_event).await;
-        }
-        // A read in flight must not keep the facts it read across this write (see `Snapshot`).
-        self.facts.invalidate();
-        let reply = self.serve_one(request, on_event).await;
-        self.facts.invalidate();
-        reply
-    }
-
-    async fn serve_one(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
+    /// The requests about the platform itself, which [`Service::serve`] hands back: the model,
+    /// the embedder, training and benchmarks.
+    async fn serve_platform(&self, request: Request, on_event: &js_sys::Function) -> Result<Reply, EngineError> {
         match request {
             Request::Ping => Ok(Reply::Pong { version: crate::VERSION.into(), backend: self.backend.clone() }),
-            Request::AutofillClassify { fields, focus, scope, pick } => {
-                let profile = self.facts_for_pages().await?;
-                let profile = l1::profile(&profile).into_iter().collect();
-                let ask = crate::tasks::autofill::FillAsk { focus, scope, pick };
-                Ok(crate::tasks::autofill::plan_for(&fields, &profile, &ask))
-            }
-            Request::MemoryImport { name, data } => {
-                // Refuse an oversized file before decoding it (base64 is 4 bytes for every 3).
-                let size = (data.len() as u64 / 4) * 3;
-                if size > crate::memory::import::MAX_FILE_BYTES {
-                    let e = crate::memory::ImportErrorKind::TooLarge { size, limit: crate::memory::import::MAX_FILE_BYTES };
-                    return Ok(Reply::MemoryImported { outcome: ImportOutcome::Failed { message: format!("{name}: {e}"), reason: Some(e.code().into()) } });
-                }
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(data.as_bytes())
-                    .map_err(|e| EngineError::BadRequest(format!("memory.import data is not base64: {e}")))?;
-                emit(on_event, &Event::Progress { stage: format!("import {name}"), done: 0, total: bytes.len() as u64 });
-                let outcome = self
-                    .with_memory(|s| Box::pin(async move { Ok(import_one(s, &name, bytes.len() as u64, &bytes, now()).await) }))
-                    .await?;
-                Ok(Reply::MemoryImported { outcome: outcome_of(outcome) })
-            }
-            Request::MemoryRemember { text, url, title } => {
-                let outcome = self
-                    .with_memory(|s| {
-                        Box::pin(async move {
-                            let page = url.as_deref().map(|u| (u, title.as_deref().unwrap_or(u)));
-                            let outcome = import_note(s, &text, page, now()).await;
-                            if outcome.is_ok() {
-                                l1::distil(s, now()).await?;
-                            }
-                            Ok(outcome)
-                        })
-                    })
-                    .await?;
-                Ok(Reply::MemoryImported { outcome: outcome_of(outcome) })
-            }
-            Request::MemoryDistil => {
-                self.with_memory(|s| Box::pin(async move { l1::distil(s, now()).await.map(|_| ()) })).await?;
-                self.overview().await
-            }
-            Request::MemoryOverview => self.overview().await,
-            Request::MemoryPin { key, value } => {
-                self.with_memory(|s| Box::pin(async move { l1::pin(s, &key, &value, now()).await.map(|_| ()) })).await?;
-                self.overview().await
-            }
-            Request::MemoryForget { fact_id } => {
-                self.with_memory(|s| Box::pin(async move { manage::forget_fact(s, &fact_id, now()).await.map(|_| ()) })).await?;
-                self.overview().await
-            }
-            Request::MemoryDeleteSource { source_id } => {
-                let id = source_id.clone();
-                self.with_memory(|s| Box::pin(async move { manage::delete_source(s, &id, now()).await.map(|_| ()) })).await?;
-                // Deletion reaches the model: an adapter that learnt from the source goes too.
-                self.training.source_deleted(&self.model, &source_id).await?;
-                self.overview().await
-            }
-            Request::MemorySearch { query, k } => {
-                let meaning = self.embedder.meaning(&query).await;
-                let hits = self
-                    .with_memory(|s| Box::pin(async move { crate::retrieval::hits::search(s, &query, meaning.as_deref(), now(), k.clamp(1, 50)).await }))
-                    .await?;
-                Ok(Reply::MemoryResults { hits })
-            }
             Request::MemoryEmbed => {
                 // Nothing to do: answer without loading the model.
                 if self.with_memory(|s| Box::pin(async move { crate::memory::vectors::missing_count(s).await })).await? == 0 {
@@ -229,29 +149,6 @@ impl Inner {
                     }
                 }
                 Ok(Reply::MemoryEmbedded { embedded, meaning: true })
-            }
-            Request::MemoryExport => {
-                let backup = self.with_memory(|s| Box::pin(async move { manage::export_backup(s, now()).await })).await?;
-                Ok(Reply::MemoryBackup { backup })
-            }
-            Request::MemoryRestore { backup } => {
-                self.with_memory(|s| Box::pin(async move { manage::restore_backup(s, &backup).await.map(|_| ()) })).await?;
-                self.overview().await
-            }
-            Request::MemoryClear => {
-                self.with_memory(|s| Box::pin(async move { manage::delete_all(s).await })).await?;
-                // Deletion reaches the model: adapters, checkpoints and training data go too.
-                self.training.clear(&self.model).await?;
-                self.overview().await
-            }
-            Request::Enhance { site: _, prompt } => {
-                let p = prompt.clone();
-                let meaning = self.embedder.meaning(&prompt).await;
-                let (facts, passages) = self
-                    .with_memory(|s| Box::pin(async move { enhance::retrieve(s, &p, meaning.as_deref(), now()).await }))
-                    .await?;
-                let out = enhance::enhance_with(&prompt, &facts, &passages);
-                Ok(Reply::Enhanced { prompt: out.prompt, enhanced: out.enhanced, added: out.added })
             }
             Request::BenchRetrieval { chunks, queries } => {
                 let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
@@ -301,89 +198,9 @@ impl Inner {
             Request::TrainCancel => self.training.cancel().await,
             Request::TrainStatus => self.training.status().await,
             Request::AdapterUse { name } => self.training.use_adapter(&self.model, name).await,
-            Request::ChatAsk { question, asker } => {
-                let q = question.clone();
-                let meaning = self.embedder.meaning(&question).await;
-                let (facts, passages) = self
-                    .with_memory(|s| Box::pin(async move { memory_qa::retrieve(s, &q, meaning.as_deref(), now()).await }))
-                    .await?;
-                let prepared = memory_qa::prepare(&question, &asker, &facts, &passages);
-                let (text, tokens, ms) = if prepared.needs_model() {
-                    let (done, ms) = self.model.complete(&prepared.messages, &memory_qa::generation_params(), &|e| emit(on_event, e)).await?;
-                    (done.text, done.tokens, ms)
-                } else {
-                    (String::new(), 0, 0.0)
-                };
-                Ok(Reply::ChatAnswered { answer: memory_qa::finish(&prepared, &text), tokens, ms })
-            }
             Request::BenchModel { cpu, webgpu, prompt_tokens, decode_tokens } => self.model.bench(model_host::Target::of(cpu, webgpu), prompt_tokens, decode_tokens).await,
-            Request::AutofillDraft { field } => {
-                use crate::tasks::autofill::draft;
-                let ask = draft::DraftAsk::of(&field).ok_or_else(|| EngineError::BadRequest("this field does not ask for free text".into()))?;
-                let a = ask.clone();
-                let meaning = self.embedder.meaning(&ask.query()).await;
-                let (facts, passages) = self.with_memory(|s| Box::pin(async move { draft::retrieve(s, &a, meaning.as_deref(), now()).await })).await?;
-                let prepared = draft::prepare(&ask, &facts, &passages);
-                // Without the model (it failed to load) the memories themselves are the draft.
-                let text = if prepared.needs_model() {
-                    match self.model.complete(&prepared.messages, &draft::generation_params(), &|_| {}).await {
-                        Ok((done, _)) => done.text,
-                        Err(e) => {
-                            web_sys::console::warn_1(&format!("SecondSelf: drafting without the model ({e})").into());
-                            String::new()
-                        }
-                    }
-                } else {
-                    String::new()
-                };
-                let d = draft::finish(&prepared, &text, &facts);
-                Ok(Reply::AutofillDrafted { text: d.text, used: d.used, from_model: d.from_model })
-            }
-            Request::Critique { request, reply } => {
-                let facts = self.fact_views().await?;
-                let query = format!("{request} {reply}");
-                let meaning = self.embedder.meaning(&query).await;
-                let passages = self
-                    .with_memory(|s| Box::pin(async move { crate::tasks::evidence::passages(s, &query, meaning.as_deref(), now(), critic::PASSAGES).await }))
-                    .await?;
-                let out = critic::critique_with(&request, &reply, &facts, &passages);
-                Ok(Reply::Critiqued { fits: out.fits, problems: out.problems })
-            }
+            other => Err(EngineError::BadRequest(format!("{} is not a request the engine serves", crate::service::kind_of(&other)))),
         }
-    }
-
-    /// The current facts that may be filled into forms and given to pages
-    /// ([`manage::facts_for_pages`]), cached until memory changes.
-    async fn facts_for_pages(&self) -> Result<Rc<Vec<crate::memory::Fact>>, EngineError> {
-        if let Some(f) = self.facts.get() {
-            return Ok(f);
-        }
-        let ticket = self.facts.ticket();
-        let facts = Rc::new(self.with_memory(|s| Box::pin(async move { manage::facts_for_pages(s).await })).await?);
-        self.facts.keep(ticket, Rc::clone(&facts));
-        Ok(facts)
-    }
-
-    /// Those facts as the page tasks (critique) see them.
-    async fn fact_views(&self) -> Result<Vec<FactView>, EngineError> {
-        Ok(self.facts_for_pages().await?.iter().map(FactView::from).collect())
-    }
-
-    async fn overview(&self) -> Result<Reply, EngineError> {
-        self.with_memory(|s| {
-            Box::pin(async move {
-                crate::memory::store::take_unreadable();
-                let facts = manage::current_facts(s).await?;
-                let bio = s.bio().await?.map(|b| b.text).unwrap_or_default();
-                let mut topics = s.topics().await?;
-                topics.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-                let mut sources = s.sources().await?;
-                sources.sort_by(|a, b| b.imported_at.cmp(&a.imported_at).then(a.name.cmp(&b.name)));
-                let unreadable = crate::memory::store::take_unreadable();
-                Ok(Reply::MemoryProfile { facts, bio, topics: topics.into_iter().take(12).map(|t| t.id).collect(), sources, unreadable })
-            })
-        })
-        .await
     }
 
     /// What training on memory would learn now (at most `max` examples to train on).
@@ -391,12 +208,13 @@ impl Inner {
         let embedder = self.embedder.get().await;
         self.with_memory(|s| Box::pin(async move { crate::training::plan::plan(s, now(), embedder.as_deref(), max, PLAN_HELD_OUT).await })).await
     }
+}
+
+impl Host for Inner {
+    type Store = IdbStore;
 
     /// Runs `op` on the memory store (opening it on first use), one operation at a time.
-    async fn with_memory<T>(
-        &self,
-        op: impl for<'a> FnOnce(&'a mut IdbStore) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, MemoryError>> + 'a>>,
-    ) -> Result<T, EngineError> {
+    async fn with_memory<T>(&self, op: impl for<'a> FnOnce(&'a mut IdbStore) -> MemoryOp<'a, T>) -> Result<T, EngineError> {
         let mut guard = self.memory.lock().await;
         if guard.is_none() {
             *guard = Some(IdbStore::open(&self.db_name).await.map_err(EngineError::Memory)?);
@@ -410,19 +228,29 @@ impl Inner {
         }
         result.map_err(EngineError::Memory)
     }
-}
 
-fn outcome_of(o: Result<Outcome, MemoryError>) -> ImportOutcome {
-    match o {
-        Ok(Outcome::Imported { source_id, chunks }) => ImportOutcome::Imported { source_id, chunks },
-        Ok(Outcome::Duplicate { source_id }) => ImportOutcome::Duplicate { source_id },
-        Ok(Outcome::Failed(e)) | Err(e) => {
-            let reason = match &e {
-                crate::memory::MemoryError::Import { kind, .. } => Some(kind.code().to_string()),
-                _ => None,
-            };
-            ImportOutcome::Failed { message: e.to_string(), reason }
+    async fn meaning(&self, text: &str) -> Result<Option<Vec<f32>>, EngineError> {
+        Ok(self.embedder.meaning(text).await)
+    }
+
+    async fn complete(&self, messages: &[ChatMessage], params: &crate::generate::stream::GenerationParams, on_event: &dyn Fn(&Event)) -> Result<Written, EngineError> {
+        let (done, ms) = self.model.complete(messages, params, on_event).await?;
+        Ok(Written { text: done.text, tokens: done.tokens, ms })
+    }
+
+    fn now(&self) -> crate::memory::Timestamp {
+        now()
+    }
+
+    async fn forgot(&self, source: Option<&str>) -> Result<(), EngineError> {
+        match source {
+            Some(id) => self.training.source_deleted(&self.model, id).await.map(|_| ()),
+            None => self.training.clear(&self.model).await.map(|_| ()),
         }
+    }
+
+    fn warn(&self, message: &str) {
+        web_sys::console::warn_1(&message.into());
     }
 }
 
