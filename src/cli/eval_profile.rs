@@ -43,6 +43,13 @@ pub fn matches(key: &str, expected: &str, got: &str) -> bool {
     if norm(expected) == norm(got) {
         return true;
     }
+    // A diet is one of a few kinds, whatever language either side names it in
+    // (`végétarienne` is `vegetarian`).
+    if key == "diet" {
+        if let (Some(a), Some(b)) = (secondself_engine::lexicon::diet(expected), secondself_engine::lexicon::diet(got)) {
+            return a == b;
+        }
+    }
     let descriptive = expected.contains(';') || expected.contains('(') || expected.contains(" - ");
     if !descriptive || got.trim().is_empty() {
         return false;
@@ -151,6 +158,7 @@ mod tests {
         assert!(matches("allergies", "tree nuts (cashew) - carries EpiPen; peanuts fine", "tree nut; carries EpiPen; peanuts fine"));
         assert!(matches("diet", "vegetarian (eggs and dairy; no meat)", "vegetarian"));
         assert!(!matches("diet", "vegetarian (eggs)", ""));
+        assert!(matches("diet", "vegetariana", "vegetarian") && !matches("diet", "vegana", "vegetarian"));
         assert!(matches("allergies", "tree nuts (cashew) - carries EpiPen; peanuts fine", "tree nuts; carries EpiPen; peanuts fine"));
     }
 

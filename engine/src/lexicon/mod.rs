@@ -124,6 +124,7 @@ list!(ref_labels, "ref_labels.txt");
 list!(money_words, "money_words.txt");
 list!(health_cues, "health_cues.txt");
 list!(health_words, "health_words.txt");
+list!(drug_allergens, "drug_allergens.txt");
 list!(common_words, "common_words.txt");
 list!(question_words, "question_words.txt");
 list!(relative_time, "relative_time.txt");
@@ -721,7 +722,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &health_words().lines, &common_words().lines, &question_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines] {
             assert!(l.len() >= 9);
         }
     }

@@ -67,8 +67,10 @@ pub fn says_health(text: &str) -> bool {
     let set = S.get_or_init(|| {
         let l = crate::lexicon::health_words();
         let c = crate::lexicon::conditions();
+        let d = crate::lexicon::drug_allergens();
         l.spellings()
             .chain(c.spellings())
+            .chain(d.spellings())
             .map(|(_, _, w)| crate::text::words(w).join(" "))
             .collect()
     });

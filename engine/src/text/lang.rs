@@ -72,6 +72,9 @@ mod tests {
         assert_eq!(of_question("Äter jag kött?"), Some("sv"));
         // `a` and `as` are Portuguese words too; the question is English.
         assert_eq!(of_question("Would Priya still take the job as a nurse if she moved up north?"), Some("en"));
+        // A short request with one article: not Portuguese for its `a`, French for its `de`.
+        assert_ne!(of_question("Recommend a good film."), Some("pt"));
+        assert_eq!(of_question("Une idée de cadeau ?"), Some("fr"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn parse(line: &str) -> Option<Address> {
 }
 
 /// Countries a text hints at: a country named in it, then those of its language.
-fn hints(text: &str, fallback: Option<&str>) -> Vec<&'static str> {
+fn hints(text: &str, fallback: Option<&str>, named: &[&'static str]) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for line in text.lines() {
         for part in line.split([',', '|', '·']) {
@@ -43,6 +43,13 @@ fn hints(text: &str, fallback: Option<&str>) -> Vec<&'static str> {
                     }
                 }
             }
+        }
+    }
+    // The countries the user's sources name (their phone numbers, their currency) before the
+    // guesses from the language.
+    for c in named {
+        if !out.contains(c) {
+            out.push(c);
         }
     }
     for lang in [crate::text::lang::detect(text), fallback].into_iter().flatten() {
@@ -65,8 +72,8 @@ struct Found {
 }
 
 /// Addresses in a text.
-fn addresses_in(text: &str, lang: Option<&str>) -> Vec<Found> {
-    let hints = hints(text, lang);
+fn addresses_in(text: &str, lang: Option<&str>, named: &[&'static str]) -> Vec<Found> {
+    let hints = hints(text, lang, named);
     let mut out = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
@@ -185,7 +192,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     let cue = cue(&CUE, lexicon::home_cues());
     let from = self::cue(&FROM, lexicon::old_cues());
     let lines: Vec<&str> = v.text.lines().collect();
-    for f in addresses_in(&v.text, owner.language) {
+    for f in addresses_in(&v.text, owner.language, &owner.countries) {
         let a = f.addr.clone();
         let bare = f.before.trim().is_empty();
         let (before, prev) = (f.before.trim_end(), f.prev.trim_end());

@@ -47,6 +47,33 @@ fn calling_code(country: &str) -> Option<(&'static str, bool)> {
     })
 }
 
+/// The countries a text names by an international phone number (`+41 79 …`, `0041 …`) or a
+/// currency only one country uses (`CHF`, `£`, `zł`, `SEK`), once for each mention.
+pub fn countries_named(text: &str) -> Vec<&'static str> {
+    static INTL: OnceLock<Regex> = OnceLock::new();
+    static MONEY: OnceLock<Regex> = OnceLock::new();
+    let intl = re(&INTL, r"(?:^|[^\w+])(?:\+|00)(\d[\d \-./()]{7,16}\d)");
+    let mut out: Vec<&'static str> = intl.captures_iter(text).filter_map(|c| {
+        let d = digits(&c[1]);
+        (9..=14).contains(&d.len()).then(|| country_of_international(&d)).flatten()
+    }).collect();
+    let money = re(&MONEY, r"(?:\b(CHF|GBP|PLN|SEK|NOK|DKK|CZK|HUF)\b|(£)|(zł))");
+    for c in money.captures_iter(text) {
+        let code = c.get(1).map(|m| m.as_str()).or_else(|| c.get(2).map(|_| "GBP")).unwrap_or("PLN");
+        out.push(match code {
+            "CHF" => "CH",
+            "GBP" => "GB",
+            "PLN" => "PL",
+            "SEK" => "SE",
+            "NOK" => "NO",
+            "DKK" => "DK",
+            "CZK" => "CZ",
+            _ => "HU",
+        });
+    }
+    out
+}
+
 /// The country whose calling code starts an international number (`+49 …` → DE).
 fn country_of_international(d: &str) -> Option<&'static str> {
     const ALL: &[&str] = &["GB", "IE", "US", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "ES", "PT", "IT", "PL", "SE", "NO", "DK", "FI", "JP", "CN", "BR", "MX", "AU", "NZ", "IN", "NG", "ZA", "GR", "CZ", "HU"];

@@ -21,6 +21,10 @@ pub struct Owner {
     pub name_chunk: Option<(String, Timestamp)>,
     /// The language most of the user's own writing is in (ISO 639-1).
     pub language: Option<&'static str>,
+    /// The countries the sources point to (international phone numbers, currencies), most
+    /// often named first: which country's address format a postcode is read in when several
+    /// share its shape (`1007 Lausanne`, `1000 Bruxelles`).
+    pub countries: Vec<&'static str>,
 }
 
 /// `Name <addr>` or bare addresses in a header value.
@@ -61,12 +65,19 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
     let kind: HashMap<&str, (SourceKind, Timestamp)> = sources.iter().map(|s| (s.id.as_str(), (s.kind, s.effective_date()))).collect();
     let mut names: HashMap<String, (f32, String, Timestamp)> = HashMap::new();
     let mut addr_names: Vec<(Option<String>, String, Timestamp)> = Vec::new();
+    // How many mails each address received (with or without a name shown).
+    let mut received: HashMap<String, usize> = HashMap::new();
+    let mut countries: HashMap<&'static str, usize> = HashMap::new();
     for c in chunks {
         let Some(&(k, date)) = kind.get(c.source_id.as_str()) else { continue };
         let date = c.dated.unwrap_or(date);
+        for code in super::contact::countries_named(&c.text) {
+            *countries.entry(code).or_default() += 1;
+        }
         if k == SourceKind::Email {
             if let Some(to) = chunk_header(c, "To") {
                 for (n, a) in parse_addresses(&to) {
+                    *received.entry(a.clone()).or_default() += 1;
                     if let Some(n) = &n {
                         let e = names.entry(title_case(n)).or_insert((0.0, c.id.clone(), date));
                         e.0 += 1.0;
@@ -99,9 +110,18 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
             }
         }
     }
+    // The address the mail is sent to is the user's even when it comes without a name (`To:
+    // ana.lind@…`): a name its local part spells out is theirs, once for each such mail.
+    for (name, e) in names.iter_mut() {
+        let spelled: usize = received.iter().filter(|(a, _)| spells(a, name)).map(|(_, n)| *n).sum();
+        e.0 += 0.8 * spelled as f32;
+    }
     let mut best: Vec<(String, (f32, String, Timestamp))> = names.into_iter().collect();
     best.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
     let mut owner = Owner::default();
+    let mut named: Vec<(&'static str, usize)> = countries.into_iter().collect();
+    named.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    owner.countries = named.into_iter().map(|(c, _)| c).collect();
     if let Some((name, (_, chunk, date))) = best.into_iter().next() {
         let parts: Vec<&str> = name.split_whitespace().collect();
         owner.given = parts.first().map(|s| s.to_string());
@@ -152,6 +172,14 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
         }
     }
     owner
+}
+
+/// Whether the local part of `addr` spells every word of `name` (two words at least, accents
+/// aside: `elodie.marchand@…` spells `Élodie Marchand`).
+fn spells(addr: &str, name: &str) -> bool {
+    let local = crate::text::fold(addr.split('@').next().unwrap_or(""));
+    let words: Vec<String> = name.split_whitespace().map(crate::text::fold).filter(|w| w.chars().count() >= 2).collect();
+    words.len() >= 2 && words.iter().all(|w| local.contains(w.as_str()))
 }
 
 /// Whether `name` signs the mail `text`: it stands alone on one of the body's last lines.
@@ -260,6 +288,36 @@ mod tests {
         let o = detect(&sources, &chunks);
         assert_eq!(o.name.as_deref(), Some("Lea Varga"));
         assert!(o.addresses.iter().any(|(a, _, _)| a == "lea@mail.example"), "{:?}", o.addresses);
+    }
+
+    /// Mail sent to the user's bare address (no name shown) outweighs one sender who signs:
+    /// the address spells the user's name (invented example).
+    #[test]
+    fn the_address_mail_is_sent_to_spells_the_users_name() {
+        use crate::memory::{Chunk, Origin, Source};
+        let src = |id: &str| Source { id: id.into(), name: id.into(), kind: SourceKind::Email, origin: Origin::Note, imported_at: 0, dated: None, sha256: id.into(), chunk_ids: vec![format!("{id}-0")] };
+        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None, page: None, times: vec![] };
+        let sources = vec![src("a"), src("b"), src("c"), src("d")];
+        let chunks = vec![
+            chunk("a", "From: Greta Holm <personal@verkstad.example>\nTo: tomas.lind@post.example\nSubject: Välkommen\n\nVälkommen till oss!\n\nGreta Holm"),
+            chunk("b", "From: Tågbolaget <noreply@tag.example>\nTo: tomas.lind@post.example\nSubject: Biljett"),
+            chunk("c", "From: Hyresvärden <info@hus.example>\nTo: tomas.lind@post.example\nSubject: Tvättstugan"),
+            chunk("d", "From: Tomas Lind <tomas.lind@verkstad.example>\nTo: Kund AB <inkop@kund.example>\nSubject: Offert"),
+        ];
+        let o = detect(&sources, &chunks);
+        assert_eq!(o.name.as_deref(), Some("Tomas Lind"));
+        assert!(o.addresses.iter().any(|(a, _, _)| a == "tomas.lind@post.example"), "{:?}", o.addresses);
+    }
+
+    /// International numbers and one country's currency tell which countries the sources are
+    /// about, most named first (invented example).
+    #[test]
+    fn countries_from_phone_numbers_and_currencies() {
+        use crate::memory::{Chunk, Origin, Source};
+        let src = Source { id: "n".into(), name: "n".into(), kind: SourceKind::Markdown, origin: Origin::Note, imported_at: 0, dated: None, sha256: "n".into(), chunk_ids: vec!["n-0".into()] };
+        let chunk = |i: u32, text: &str| Chunk { id: format!("n-{i}"), source_id: "n".into(), index: i, heading_path: vec![], text: text.into(), dated: None, page: None, times: vec![] };
+        let chunks = vec![chunk(0, "Ring mig på +41 78 222 33 44."), chunk(1, "Abonnemang: CHF 39.– i månaden"), chunk(2, "Hotellet i Paris: +33 1 44 55 66 77")];
+        assert_eq!(detect(&[src], &chunks).countries, vec!["CH", "FR"]);
     }
 
     /// A second family name found in the user's own documents (invented example).

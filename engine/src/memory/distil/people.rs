@@ -103,7 +103,7 @@ impl People {
         let row = re(&ROW, r"^\|\s*([^|]+?)\s*\|\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\b");
         let mine = v.first_person() || v.author == super::Author::Other;
         if mine {
-            for c in name_rel.captures_iter(&v.flat) {
+            for c in name_rel.captures_iter(&v.text) {
                 let (name, rel) = (&c[1], c[2].to_lowercase());
                 if owner.name.as_deref() == Some(name) {
                     continue;
@@ -272,6 +272,17 @@ mod tests {
         p.finish(&mut out);
         let family: Vec<&str> = out.iter().filter(|c| c.key == "family").map(|c| c.value.as_str()).collect();
         assert_eq!(family, vec!["Marek (brother)"], "{out:?}");
+    }
+
+    /// A list under a heading: the heading's word is not part of the first name of the list.
+    #[test]
+    fn a_list_under_a_heading_starts_with_a_name() {
+        let o = owner();
+        let v = view_of("# Geburtstage\nNils (mein Mann) – 4. Mai\nOma Ruth – 2. Juli", SourceKind::Markdown);
+        let mut out = Vec::new();
+        People::default().rules(&v, &o, &mut out);
+        let partner: Vec<&str> = out.iter().filter(|c| c.key == "partner").map(|c| c.value.as_str()).collect();
+        assert_eq!(partner, vec!["Nils"], "{out:?}");
     }
 
     /// Partners and family as people write them in other languages (invented examples).

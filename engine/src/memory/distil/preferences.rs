@@ -33,17 +33,35 @@ fn items_after(text: &str) -> Vec<String> {
                 cur.clear();
                 continue;
             }
-            if cur.is_empty() && ARTICLE.contains(&lw.as_str()) {
+            // Articles and prepositions before the item (`à l'aspirine`, `gegen Nüsse`) go, and so
+            // does an elided article (`l'aspirine`).
+            if cur.is_empty() && (ARTICLE.contains(&lw.as_str()) || crate::lexicon::is_function_word(&lw)) {
                 continue;
             }
+            let w = match w.find(['\'', '’']) {
+                Some(i) if cur.is_empty() && i <= 2 && crate::lexicon::is_function_word(&w[..i].to_lowercase()) => &w[i + w[i..].chars().next().map_or(1, char::len_utf8)..],
+                _ => w,
+            };
             cur.push(w);
         }
         if !cur.is_empty() {
             items.push(cur.join(" "));
         }
     }
-    items.into_iter().map(|i| tidy(&i)).filter(|i| !i.is_empty() && i.split_whitespace().count() <= 3).take(4).collect()
+    // An item is a thing: a pronoun (`ça`, `that`) or a clause (`toujours le dire`) is not one;
+    // only the small words that join a compound (`noix de cajou`, `fruits à coque`) may be in it.
+    let thing = |i: &String| {
+        i.split_whitespace().enumerate().all(|(n, w)| {
+            let w = w.to_lowercase();
+            !crate::lexicon::is_function_word(&w) || (n > 0 && JOINS.contains(&w.as_str()))
+        })
+    };
+    items.into_iter().map(|i| tidy(&i)).filter(|i| !i.is_empty() && i.split_whitespace().count() <= 3 && thing(i)).take(4).collect()
 }
+
+/// Small words inside a compound name of a food or a thing (`noix de cajou`, `fruits à coque`,
+/// `frutos de cáscara`).
+const JOINS: &[&str] = &["de", "d'", "du", "des", "of", "di", "del", "della", "da", "do", "dos", "van", "von", "av", "z", "à", "au", "aux", "a", "al", "with", "mit", "con", "com", "med", "en"];
 
 fn tidy(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").trim_matches(|c: char| !c.is_alphanumeric() && c != ')').to_string()
@@ -52,7 +70,19 @@ fn tidy(s: &str) -> String {
 pub fn rules(v: &View, out: &mut Vec<Candidate>) {
     let start = out.len();
     rules_inner(v, out);
+    // An allergy to a medicine (`allergique à la pénicilline`) is a health fact, never
+    // volunteered, not a food to leave out of a menu.
+    for c in out[start..].iter_mut().filter(|c| c.key == "allergies" && is_drug(&c.value)) {
+        c.key = "health-condition".into();
+        c.value = format!("{} (allergy)", c.value);
+    }
     super::dedup_since(out, start);
+}
+
+/// Whether `item` names a medicine or medical material people are allergic to.
+pub fn is_drug(item: &str) -> bool {
+    let w = crate::text::words(item).join(" ");
+    lexicon::drug_allergens().spellings().any(|(_, _, d)| d == w)
 }
 
 fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
@@ -293,6 +323,19 @@ mod tests {
         assert!(!get(&c, "dislikes").contains(&"fisk".to_string()), "someone else's dislike: {c:?}");
         let c = run_rule("INTERESTS\nBouldering, running (training), baking\n", rules);
         assert_eq!(get(&c, "interests"), ["bouldering", "running", "baking"]);
+    }
+
+    /// A pronoun or a clause after a cue is no item; an allergy to a medicine is a health fact
+    /// (invented examples).
+    #[test]
+    fn items_are_things_and_medicines_are_health() {
+        let c = run_rule("Du poisson ? Non merci, je déteste ça.", rules);
+        assert!(get(&c, "dislikes").is_empty(), "{c:?}");
+        let c = run_rule("Je suis allergique aux noix de pécan et à l'aspirine, il faut le savoir.", rules);
+        assert_eq!(get(&c, "allergies"), ["noix de pécan"], "{c:?}");
+        assert_eq!(get(&c, "health-condition"), ["aspirine (allergy)"], "{c:?}");
+        let c = run_rule("Ich bin allergisch gegen Penicillin.", rules);
+        assert!(get(&c, "allergies").is_empty() && get(&c, "health-condition") == ["penicillin (allergy)"], "{c:?}");
     }
 
     #[test]

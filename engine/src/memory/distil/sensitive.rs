@@ -113,9 +113,25 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
     }
     // A medicine written with its dose (`Levodex 50 µg`, `Ibuprofeno 600 mg`).
     static DOSE: OnceLock<Regex> = OnceLock::new();
-    let dose = re(&DOSE, r"\b(\p{Lu}[\p{L}-]{3,}(?:\s\p{Lu}[\p{L}-]+)?)\s+\d+(?:[.,]\d+)?\s?(?:mg|µg|mcg|ug|ml|IE|IU|UI|i\.e\.)(?:[^\p{L}]|$)");
+    let dose = re(&DOSE, r"\b(\p{Lu}[\p{L}-]{3,}(?:\s\p{Lu}[\p{L}-]+)?)\s+\d+(?:[.,]\d+)?\s?(mg|µg|mcg|ug|ml|IE|IU|UI|i\.e\.)(?:[^\p{L}]|$)");
     for c in dose.captures_iter(flat) {
+        // A syrup is measured in millilitres, and so is a recipe: a capitalised word that starts
+        // its sentence before millilitres is a recipe's verb (`Ajouter 200 ml …`).
+        let at = c.get(1).map_or(0, |m| m.start());
+        let starts_sentence = flat[..at].trim_end().chars().next_back().is_none_or(|ch| matches!(ch, '.' | '!' | '?' | ':'));
+        if &c[2] == "ml" && starts_sentence {
+            continue;
+        }
         v.emit(out, "medication", &c[1], 0.7);
+    }
+    // A generic name is written in lower case (`l'amlodipine 5 mg`, `metformin 500 mg`): by
+    // weight only (a recipe measures in millilitres).
+    static GENERIC: OnceLock<Regex> = OnceLock::new();
+    let generic = re(&GENERIC, r"(?:^|[^\p{L}'’]|\b[lLdD]['’])(\p{Ll}[\p{L}-]{4,})\s+\d+(?:[.,]\d+)?\s?(?:mg|µg|mcg)(?:[^\p{L}]|$)");
+    for c in generic.captures_iter(flat) {
+        if !lexicon::is_function_word(&c[1]) && !out.iter().any(|o| o.key == "medication" && o.value.eq_ignore_ascii_case(&c[1])) {
+            v.emit(out, "medication", &c[1], 0.7);
+        }
     }
     // A diagnosis after its cue: the next one to three words.
     static DIAG: OnceLock<Regex> = OnceLock::new();
@@ -294,6 +310,17 @@ mod tests {
         // Inside another word a condition's name is no condition (`Pasta` is not `asma`).
         let c = run_rule("Pasta med svamp, sedan diabetesforskning på jobbet.", rules);
         assert!(get(&c, "health-condition").is_empty(), "{c:?}");
+    }
+
+    /// A generic medicine in lower case with its dose, a Swiss social security number by its
+    /// label; a recipe's millilitres are no medicine (invented examples).
+    #[test]
+    fn lower_case_medicines_and_swiss_numbers() {
+        let c = run_rule("Neu: morgens l'atorvastatine 20 mg. AHV-Nr.: 756.1111.2222.33", rules);
+        assert_eq!(get(&c, "medication"), ["atorvastatine"], "{c:?}");
+        assert!(c.iter().any(|x| x.1.contains("756.1111.2222.33")), "{c:?}");
+        let c = run_rule("Ajouter 200 ml de crème et laisser réduire.", rules);
+        assert!(get(&c, "medication").is_empty(), "{c:?}");
     }
 
     #[test]

@@ -286,7 +286,7 @@ pub(super) fn signature(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             let t = c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default();
             v.emit(out, "organization-title", &t, 0.8);
         }
-        let company = segments[1..].iter().chain(lines.get(i + 2).map(|l| l.split(['|', ',']).map(str::trim).collect::<Vec<_>>()).unwrap_or_default().iter()).find(|s| lexicon::names_employer(s)).copied();
+        let company = segments[1..].iter().chain(lines.get(i + 2).map(|l| l.split(['|', ',']).flat_map(|s| s.split(" – ")).flat_map(|s| s.split(" - ")).map(str::trim).collect::<Vec<_>>()).unwrap_or_default().iter()).find(|s| lexicon::names_employer(s)).copied();
         if let Some(o) = company.and_then(clean_org) {
             v.emit(out, "organization", &o, 0.8);
         }
@@ -336,6 +336,8 @@ mod tests {
             // A sentence that ends inside the first word after the cue is no employer (and no panic).
             ("I joined in. We had fun.", "", ""),
             ("Jo Bloggs\nLehrerin für Mathematik\nMax-Weber-Gymnasium, Kassel", "Lehrerin für Mathematik", "Max-Weber-Gymnasium"),
+            // A department before the company on the line under the title.
+            ("Jo Bloggs\nAnalyste financier\nContrôle de gestion – Vallée Verte SA", "Analyste financier", "Vallée Verte SA"),
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             if !title.is_empty() {

@@ -16,6 +16,8 @@ pub(super) const QUESTION_WORDS: &[&str] = &[
     "fit", "fits", "life", "routine", "know", "could", "would", "always", "forget", "forgot", "remember", "current", "latest",
     // Filler of spoken questions (`my tech-lead stuff`, `put her in for`, `while I'm away`).
     "stuff", "put", "while",
+    // What a price question asks (`What does the rent cost?`).
+    "cost", "costs",
 ];
 
 /// Calendar words: capitalised, but not names a sentence must hold (`next Tuesday`, `in June`).
