@@ -164,7 +164,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             continue;
         }
         // `partons-nous`, `c'est`: the joined parts that are function words go before stemming.
-        let content: Vec<&str> = bare.split(['-', '\'', '’']).filter(|p| !crate::lexicon::is_function_word(&p.to_lowercase())).collect();
+        // So are the auxiliaries of the question's language (`ai-je`, `är-det`).
+        let content: Vec<&str> = bare.split(['-', '\'', '’']).filter(|p| !crate::lexicon::is_function_word(&p.to_lowercase()) && !lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&p.to_lowercase(), l))).collect();
         for t in terms(&content.join(" ")) {
             // `est-ce`, `c'est`: the parts of a joined word may be function words too.
             if QUESTION_WORDS.contains(&t.as_str()) || crate::lexicon::is_function_word(&t) || out.iter().any(|o| o.stem == t) {
@@ -247,7 +248,11 @@ pub fn translations(word: &str, lang: Option<&str>) -> Vec<String> {
         if !names {
             continue;
         }
-        for (_, ws) in c.words.iter().filter(|(l, _)| lang.is_none_or(|q| q != *l)) {
+        // For the start and end of things, the concept's other words in the question's own
+        // language count too (`commencé` is `début`); other concepts group words that differ
+        // within a language (`Warmmiete`, `Kaltmiete`).
+        let bound = c.words.iter().find(|(l, _)| *l == "en").and_then(|(_, ws)| ws.first()).is_some_and(|en| bound_of(en).is_some());
+        for (_, ws) in c.words.iter().filter(|(l, _)| bound || lang.is_none_or(|q| q != *l)) {
             for x in ws.iter().filter(|x| !x.contains(' ') && **x != w) {
                 if !out.contains(x) {
                     out.push(x.clone());

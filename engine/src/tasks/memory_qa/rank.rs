@@ -91,7 +91,16 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     for s in scored.iter_mut().filter(|s| not_the_answer(s)) {
         s.score = 0.0;
     }
-    if let Some((kind, only)) = crate::lexicon::fact_kind_asked(&kind_focus) {
+    let asked_kind = crate::lexicon::fact_kind_asked(&kind_focus);
+    // A question that asks for no kind of fact does not ask for a way to reach the user: their
+    // e-mail or phone matched by a word of its label (`office` of `office email` for `Dans quel
+    // bureau …?`) answers less surely than a note.
+    if asked_kind.is_none() {
+        for s in scored.iter_mut().filter(|s| s.sentence.fact_key.as_deref().is_some_and(|k| matches!(evidence::kind_of_key(k), Some("phone" | "email" | "work email")))) {
+            s.score *= OTHER_KIND_FACTOR;
+        }
+    }
+    if let Some((kind, only)) = asked_kind {
         let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
         // A third party asking where the user lives learns the city, never the street.
         let kind_of = |key: &str| match evidence::kind_of_key(key) {

@@ -189,10 +189,18 @@ pub(super) fn question_focus(question: &str) -> String {
 /// `Mon + Thu` → `Monday + Thursday`: notes abbreviate, answers should not.
 pub(super) fn expand_weekdays(text: &str) -> String {
     const DAYS: &[(&str, &str)] = &[("Mon", "Monday"), ("Tue", "Tuesday"), ("Tues", "Tuesday"), ("Wed", "Wednesday"), ("Thu", "Thursday"), ("Thur", "Thursday"), ("Thurs", "Thursday"), ("Fri", "Friday"), ("Sat", "Saturday"), ("Sun", "Sunday")];
-    text.split(' ')
-        .map(|w| {
+    // Only as part of a date or a time (`Mon 18 Nov`, `Sat, 9:30`, `Wed 14th`) or of a list of
+    // days (`Mon + Thu`): `Mon bureau` is French for "my office".
+    let words: Vec<&str> = text.split(' ').collect();
+    let is_day = |w: &str| DAYS.iter().any(|(a, _)| *a == w.trim_end_matches([',', '.', ':', ';', ')']));
+    let schedule = words.iter().filter(|w| is_day(w)).count() >= 2;
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
             let core = w.trim_end_matches([',', '.', ':', ';', ')']);
-            match DAYS.iter().find(|(a, _)| *a == core) {
+            let dated = words.get(i + 1).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit())) || (i > 0 && words[i - 1].trim_end_matches([',', '.']).chars().any(|c| c.is_ascii_digit()));
+            match DAYS.iter().find(|(a, _)| *a == core).filter(|_| dated || schedule) {
                 Some((_, full)) => format!("{full}{}", &w[core.len()..]),
                 None => w.to_string(),
             }

@@ -656,3 +656,13 @@ fn a_place_the_notes_write_in_their_own_language_is_still_the_place_asked_about(
     let p = prepare("Which hotel did I book in Lima?", &Asker::User, &facts, &passages);
     assert_eq!(p.route, Route::DontKnow, "{:?}", p.extractive);
 }
+
+/// Day abbreviations are read as days only inside a date or a time: `Mon` is also French for
+/// "my".
+#[test]
+fn day_abbreviations_only_in_dates() {
+    assert_eq!(expand_weekdays("Mon 3 Feb: dentist"), "Monday 3 Feb: dentist");
+    assert_eq!(expand_weekdays("Pick-up Sat, 9:30"), "Pick-up Saturday, 9:30");
+    assert_eq!(expand_weekdays("Mon vélo est réparé."), "Mon vélo est réparé.");
+    assert_eq!(expand_weekdays("yoga Tue + Fri"), "yoga Tuesday + Friday");
+}
