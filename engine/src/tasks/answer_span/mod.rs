@@ -70,7 +70,7 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
 }
 
 /// Whether `text` names a person in full (a first and a last name, titles aside): what a
-/// question for one part of a name needs. When the question names the person (`Jonah's
+/// question for one part of a name needs. When the question names the person (`Tomasz's
 /// surname`), the full name must be theirs.
 pub fn full_name_in(text: &str, question: &str) -> bool {
     let is_title = is_honorific;
