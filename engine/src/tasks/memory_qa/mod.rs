@@ -280,7 +280,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     };
     // A field keyed by the question's head (`Deposit: £1,327`) is the answer; the rest of the
     // question (`did we pay on the house`) need only be in the evidence next to it.
-    let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms);
+    let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms, crate::text::lang::of_question(question));
     let two_part = best.coverage >= MIN_PART_COVERAGE || keyed;
     let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
     let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE;
@@ -370,7 +370,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         // So does a field whose label the question asks for (`Hyresvärd: Fjällhus AB`).
         let sentence = match (&s.sentence.fact_key, sentence.split_once(": ")) {
             (Some(_), Some((_, value))) => value.to_string(),
-            (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms) => {
+            (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms, Some(lang)) => {
                 // A short value under the label asked for is the answer whole (`Bailleur : SCI
                 // Les Tanneurs` is not cut to a name inside it).
                 let value = value.trim().trim_end_matches(['.', ',', ';']);

@@ -44,7 +44,7 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
             }
         }
         // `Deposit: £1,327`: a field whose key is what the question asks about is its answer.
-        if s.sentence.fact_key.is_none() && key_is_asked(&s.sentence.text, &terms) {
+        if s.sentence.fact_key.is_none() && key_is_asked(&s.sentence.text, terms, crate::text::lang::of_question(question)) {
             s.score *= FIELD_KEY_BONUS;
         }
         let lower = s.sentence.text.to_lowercase();

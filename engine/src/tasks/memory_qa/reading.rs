@@ -159,7 +159,7 @@ pub(super) fn answering_part(text: &str, terms: &[Term]) -> String {
 }
 
 /// True when `text` is a `Key: value` field whose key words are all terms of the question.
-pub(super) fn key_is_asked(text: &str, terms: &[Term]) -> bool {
+pub(super) fn key_is_asked(text: &str, terms: &[Term], lang: Option<&str>) -> bool {
     let Some((key, value)) = text.split_once(':') else { return false };
     let n = key.split_whitespace().count();
     if !(1..=3).contains(&n) || !key.starts_with(char::is_uppercase) || value.trim().is_empty() || !key.chars().all(|c| c.is_alphanumeric() || " '’-".contains(c)) {
@@ -169,7 +169,19 @@ pub(super) fn key_is_asked(text: &str, terms: &[Term]) -> bool {
     // word of it is asked. A name is who the line is about, not what it gives (`Ada: 3 May`
     // does not answer `Is Ada allergic to anything?`).
     let key_stems = stems(key);
-    terms.iter().find(|t| !t.proper).is_some_and(|head| matches_term(head, &key_stems)) && key_stems.iter().all(|k| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k))))
+    let asked = |k: &String| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k)));
+    if !terms.iter().find(|t| !t.proper).is_some_and(|head| matches_term(head, &key_stems)) {
+        return false;
+    }
+    if key_stems.iter().all(asked) {
+        return true;
+    }
+    // Or the label's own head is asked and one word qualifies it (`Loyer net`, `Référence de
+    // dossier`, `Monthly rent`): the head comes first in the Romance languages, last in the
+    // others (`Garantie de loyer` is a deposit, `Tenancy start` a start).
+    let head_first = lang.is_some_and(|l| matches!(l, "fr" | "es" | "it" | "pt"));
+    let head = if head_first { key_stems.first() } else { key_stems.last() };
+    head.is_some_and(asked) && key_stems.iter().filter(|k| !asked(k)).count() <= 1
 }
 
 /// The sentences of `question` that ask (end with `?`), or all of it.

@@ -196,11 +196,16 @@ fn a_field_keyed_by_the_question_answers_it() {
     let p = prepare("How much bond did we pay on the flat?", &Asker::User, &facts, &passages);
     assert_eq!(p.route, Route::Model);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("£900.00") && !e.contains("£300")), "{:?}", p.extractive);
-    assert!(key_is_asked("Bond: £900.00", &query_terms("How much bond did we pay?", &facts)));
+    assert!(key_is_asked("Bond: £900.00", &query_terms("How much bond did we pay?", &facts), Some("en")));
     // `Title:` is not the `job title` asked for.
-    assert!(!key_is_asked("Title: Streams at scale", &query_terms("What's her job title?", &facts)));
+    assert!(!key_is_asked("Title: Streams at scale", &query_terms("What's her job title?", &facts), Some("en")));
     // A name as the key says who, not what: `Ada: 3 May` does not answer Ada's allergies.
-    assert!(!key_is_asked("Ada: 3 May", &query_terms("Is Ada allergic to anything?", &facts)));
+    assert!(!key_is_asked("Ada: 3 May", &query_terms("Is Ada allergic to anything?", &facts), Some("en")));
+    // A label's head with one word that qualifies it: first in French, last in English.
+    assert!(key_is_asked("Loyer mensuel : 720 €", &query_terms("Quel est mon loyer ?", &facts), Some("fr")));
+    assert!(!key_is_asked("Garantie de loyer : 1 440 €", &query_terms("Quel est mon loyer ?", &facts), Some("fr")));
+    assert!(key_is_asked("Monthly rent: £950", &query_terms("How much is my rent?", &facts), Some("en")));
+    assert!(!key_is_asked("Lease start: 1 May", &query_terms("When does my lease end?", &facts), Some("en")));
     let passages = [doc("Ada: 3 May\nBo: 9 June", "Birthdays", 1), doc("Ada has no allergies, but she eats no meat.", "Nursery", 2)];
     let p = prepare("Is Ada allergic to anything?", &Asker::User, &facts, &passages);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("no allergies")), "{:?}", p.extractive);
