@@ -99,7 +99,9 @@ fn addresses_in(text: &str, lang: Option<&str>, named: &[&'static str]) -> Vec<F
             // A town alone above a postcode alone (GB: `Bath` / `BA2 4QT`).
             while j > 0 && parts.len() < 6 {
                 let p = lines[j - 1].trim();
-                if p.is_empty() || p.contains(':') || p.chars().count() > 45 || p.contains('@') {
+                // A company's name above the street (a signature, a letterhead) ends the block:
+                // the address is the company's (`rules` reads the line above).
+                if p.is_empty() || p.contains(':') || p.chars().count() > 45 || p.contains('@') || lexicon::names_company(p) {
                     break;
                 }
                 // A line may hold several parts (`Calle Mayor 3, 2º A`).
@@ -191,6 +193,9 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     static FROM: OnceLock<Regex> = OnceLock::new();
     let cue = cue(&CUE, lexicon::home_cues());
     let from = self::cue(&FROM, lexicon::old_cues());
+    // A heading over an address block may say more after its cue (`New address from 1 July:`).
+    static WITHIN: OnceLock<Regex> = OnceLock::new();
+    let cue_within = WITHIN.get_or_init(|| super::cue_regex(lexicon::home_cues(), r"(?:[^\p{L}]|$)"));
     let lines: Vec<&str> = v.text.lines().collect();
     for f in addresses_in(&v.text, owner.language, &owner.countries) {
         let a = f.addr.clone();
@@ -211,7 +216,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             .any(|l| owner.addresses.iter().any(|(e, _, _)| l.contains(e.as_str())));
         let confidence = if owner.named_in(before) || owner.named_in(prev) {
             0.85
-        } else if cue.is_match(before) || (bare && cue.is_match(prev)) {
+        } else if cue.is_match(before) || (bare && (cue.is_match(prev) || (prev.ends_with(':') && cue_within.is_match(prev)))) {
             // "Property:" only counts in a document about the user.
             if before.to_lowercase().contains("property") && !owner.family.as_ref().is_some_and(|fam| v.text.contains(fam.as_str())) {
                 continue;
@@ -287,6 +292,14 @@ mod tests {
         let signature = "Best,\n\nJo Bloggs\nAnalyst | Acme Systems AB\nStorgatan 1, 111 22 Stockholm\n+46 8 123 456 | jo.bloggs@mail.example";
         let c = run_rule(signature, |v, out| rules(v, &o, out));
         assert!(!c.iter().any(|(k, _)| k == "home-address"), "{c:?}");
+        // The office's address in a block under the name, the title and the company.
+        let signature = "Regards,\n\nJo Bloggs\nDraughtsman\nNorthwind Designs inc.\n300, rue Principale, bureau 2\nGatineau (Québec) J8X 2B4";
+        let c = run_rule(signature, |v, out| rules(v, &o, out));
+        assert!(!c.iter().any(|(k, _)| k == "home-address"), "{c:?}");
+        // A Canadian address block after a home cue.
+        let c = run_rule("New address from 15 March:\n77, avenue du Parc, app. 4\nGatineau (Québec) J8X 2B4", |v, out| rules(v, &o, out));
+        assert!(c.contains(&("street-address".into(), "77, avenue du Parc, app. 4".into())), "{c:?}");
+        assert!(c.contains(&("address-level1".into(), "Québec".into())), "{c:?}");
     }
 
     #[test]

@@ -102,9 +102,18 @@ pub fn phone_forms(value: &str, country: Option<&str>) -> Option<(String, String
         };
         return Some((format!("+44 {}", &national[1..]), national));
     }
-    let us = if d.len() == 11 && d.starts_with('1') { Some(&d[1..]) } else if d.len() == 10 && matches!(country, Some("US") | Some("CA")) { Some(&d[..]) } else { None };
+    // Ten digits in the North American grouping (`514 555-0187`, `(604) 555-0142`: area code and
+    // exchange never start with 0 or 1) are a NANP number unless the country writes ten-digit
+    // numbers without a trunk 0 itself (an Italian mobile, `347 123 4567`).
+    static NANP: OnceLock<Regex> = OnceLock::new();
+    let nanp_shaped = re(&NANP, r"^\(?[2-9]\d{2}\)?[ .-]?[2-9]\d{2}[ .-]\d{4}$").is_match(value.trim());
+    let other_plan = country.filter(|c| !matches!(*c, "US" | "CA")).and_then(calling_code).is_some_and(|(_, trunk)| !trunk);
+    let nanp = d.len() == 10 && (matches!(country, Some("US") | Some("CA")) || (nanp_shaped && !other_plan));
+    let us = if d.len() == 11 && d.starts_with('1') { Some(&d[1..]) } else if nanp { Some(&d[..]) } else { None };
     if let Some(n) = us {
-        let national = format!("({}) {}-{}", &n[..3], &n[3..6], &n[6..]);
+        // A national number keeps the user's grouping (`514 555-0187`); digits alone are grouped.
+        let written = value.trim();
+        let national = if d.len() == 10 && written.len() > 10 { written.to_string() } else { format!("({}) {}-{}", &n[..3], &n[3..6], &n[6..]) };
         return Some((format!("+1 {national}"), national));
     }
     // Other countries: keep the user's grouping; add or drop the calling code and trunk 0.
@@ -256,6 +265,10 @@ mod tests {
         assert_eq!(phone_forms("699 111 222", Some("ES")), Some(("+34 699 111 222".into(), "699 111 222".into())));
         assert_eq!(phone_forms("+46 70-123 45 67", None), Some(("+46 70-123 45 67".into(), "070-123 45 67".into())));
         assert_eq!(phone_forms("06 12 34 56 78", Some("FR")), Some(("+33 6 12 34 56 78".into(), "06 12 34 56 78".into())));
+        // A North American number in a French-language life is not French.
+        assert_eq!(phone_forms("438 555-0111", Some("FR")), Some(("+1 438 555-0111".into(), "438 555-0111".into())));
+        assert_eq!(phone_forms("4385550111", Some("CA")).map(|f| f.1), Some("(438) 555-0111".into()));
+        assert_eq!(phone_forms("347 123 4567", Some("IT")).map(|f| f.0), Some("+39 347 123 4567".into()));
     }
 
     #[test]

@@ -23,6 +23,11 @@ fn items_after(text: &str) -> Vec<String> {
     let clause: String = text.chars().take_while(|c| !matches!(c, '.' | ';' | '!' | '?' | '(' | ')' | '\n' | ':' | '–' | '—')).collect();
     let mut items = Vec::new();
     for part in clause.split(',') {
+        // An item led by "even" (`betteraves, même marinées`: even pickled) qualifies the one
+        // before.
+        if part.split_whitespace().next().is_some_and(|w| EVEN.contains(&w.to_lowercase().as_str())) {
+            continue;
+        }
         let mut cur: Vec<&str> = Vec::new();
         for w in part.split_whitespace() {
             let lw = w.to_lowercase();
@@ -58,6 +63,9 @@ fn items_after(text: &str) -> Vec<String> {
     };
     items.into_iter().map(|i| tidy(&i)).filter(|i| !i.is_empty() && i.split_whitespace().count() <= 3 && thing(i)).take(4).collect()
 }
+
+/// "Even" in the languages read: the word that turns a list item into a qualifier of the last.
+const EVEN: &[&str] = &["even", "sogar", "selbst", "même", "incluso", "hasta", "anche", "perfino", "persino", "zelfs", "até", "mesmo", "nawet", "även"];
 
 /// Small words inside a compound name of a food or a thing (`noix de cajou`, `fruits à coque`,
 /// `frutos de cáscara`).
@@ -336,6 +344,11 @@ mod tests {
         assert_eq!(get(&c, "health-condition"), ["aspirine (allergy)"], "{c:?}");
         let c = run_rule("Ich bin allergisch gegen Penicillin.", rules);
         assert!(get(&c, "allergies").is_empty() && get(&c, "health-condition") == ["penicillin (allergy)"], "{c:?}");
+        // Québec and spoken French; "even …" qualifies the item before it.
+        let c = run_rule("I hate olives, even on pizza.", rules);
+        assert_eq!(get(&c, "dislikes"), ["olives"], "{c:?}");
+        let c = run_rule("J'haïs le brocoli.", rules);
+        assert_eq!(get(&c, "dislikes"), ["brocoli"], "{c:?}");
     }
 
     #[test]

@@ -72,15 +72,17 @@ fn compile(code: &'static str, raw: &RawFormat) -> Format {
             } else if let Some(r) = rest.strip_prefix("%S") {
                 // A region written before the postcode (`Springfield, IL 62704`) is part of the
                 // convention; one after it (`46006 Valencia, Valencia`) is often left out.
+                // It may stand in brackets (`Montréal (Québec) H2J 3V6`, `Milano (MI)`).
                 let optional = if r.contains("%Z") { "" } else { "?" };
-                pattern.push_str(&format!(r"(?:(?P<s>\p{{Lu}}[\p{{L}}'’.-]*(?:\s+\p{{Lu}}[\p{{L}}'’.-]*)?)){optional}"));
+                pattern.push_str(&format!(r"(?:\(?(?P<s>\p{{Lu}}[\p{{L}}'’.-]*(?:\s+\p{{Lu}}[\p{{L}}'’.-]*)?)\)?){optional}"));
                 rest = r;
             } else if rest.starts_with('%') {
                 rest = &rest[2.min(rest.len())..];
             } else {
                 let ch = rest.chars().next().expect("non-empty");
                 match ch {
-                    ' ' => pattern.push_str(r"\s*"),
+                    // People put a comma where the format has a space (`Kelowna, BC V1Y 2P3`).
+                    ' ' => pattern.push_str(r",?\s*"),
                     ',' => pattern.push_str(r",?"),
                     _ => pattern.push_str(&format!("{}?", regex::escape(&ch.to_string()))),
                 }
@@ -165,6 +167,8 @@ pub struct Locality {
     pub postcode: String,
     pub town: String,
     pub region: Option<String>,
+    /// The locality as written (`Montréal (Québec) H2J 3V6`), kept in the whole address.
+    pub written: String,
 }
 
 /// The first locality in `line`, trying `hints` (country codes) first, then the formats whose
@@ -195,14 +199,17 @@ pub fn find_locality(line: &str, hints: &[&str]) -> Option<Locality> {
         let town = sentence_cut(t.as_str().trim());
         let t_end = if town.len() < t.as_str().trim().len() { t.start() + town.len() } else { t.end() };
         let end = z.end().max(t_end).max(c.name("s").filter(|s| s.start() < t_end || t_end == t.end()).map_or(0, |s| s.end()));
-        return Some(Locality { start, end, country: f.code, postcode: normal_postcode(f.code, &postcode), town, region });
+        let written = line[start..end].trim().trim_end_matches(',').to_string();
+        return Some(Locality { start, end, country: f.code, postcode: normal_postcode(f.code, &postcode), town, region, written });
     }
     static GENERIC: OnceLock<Regex> = OnceLock::new();
     let g = GENERIC.get_or_init(|| Regex::new(&format!(r"(?:^|[\s,])(?P<z>\d{{5}})\s+(?P<c>{TOWN})(?:$|[\s,.)])")).expect("generic locality"));
     let c = g.captures(line)?;
     let (z, t) = (c.name("z")?, c.name("c")?);
     let town = sentence_cut(t.as_str());
-    Some(Locality { start: z.start(), end: t.start() + town.len(), country: "", postcode: z.as_str().to_string(), town, region: None })
+    let end = t.start() + town.len();
+    let written = line[z.start()..end].trim().to_string();
+    Some(Locality { start: z.start(), end, country: "", postcode: z.as_str().to_string(), town, region: None, written })
 }
 
 /// A town ends where its sentence does: `Norrby. Kom och hälsa på` is `Norrby`; an
@@ -272,7 +279,7 @@ pub fn uk_region(postcode: &str) -> Option<&'static str> {
 }
 
 /// Words that start a unit line before the street (`Flat 2`, `Apt 5`, `Wohnung 3`, `Lgh 1102`).
-const UNIT_WORDS: &[&str] = &["flat", "apartment", "apt", "unit", "suite", "wohnung", "whg", "appartement", "appt", "piso", "apartamento", "appartamento", "lgh", "lägenhet", "mieszkanie"];
+const UNIT_WORDS: &[&str] = &["flat", "apartment", "apt", "unit", "suite", "wohnung", "whg", "appartement", "appt", "app.", "piso", "apartamento", "appartamento", "lgh", "lägenhet", "mieszkanie", "bureau"];
 
 /// A parsed postal address.
 #[derive(Debug, Clone, PartialEq)]
@@ -329,6 +336,20 @@ fn street_of(part: &str) -> String {
 /// prose possibly in the first part) and the locality.
 pub fn parse_parts(parts: &[String], loc: &Locality) -> Option<Address> {
     let parts: Vec<String> = parts.iter().map(|p| p.trim().trim_end_matches(',').trim().to_string()).filter(|p| !p.is_empty()).collect();
+    // A house number written alone before its street, with a comma (`4821, rue Fabre`, the
+    // Canadian way), is one part with it.
+    let mut joined: Vec<String> = Vec::new();
+    for p in parts {
+        let bare_number = |s: &str| {
+            let s = s.trim();
+            !s.is_empty() && s.len() <= 6 && s.chars().next().is_some_and(|c| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        match joined.last_mut() {
+            Some(last) if bare_number(last) && has_word(&p) && !p.chars().any(|c| c.is_ascii_digit()) => *last = format!("{last}, {p}"),
+            _ => joined.push(p),
+        }
+    }
+    let parts = joined;
     // The street: the last part with a house number and a word (a part that is only a unit,
     // `4º B`, has no word of three letters).
     let numbered = |p: &String| p.chars().any(|c| c.is_ascii_digit()) && has_word(p);
@@ -360,13 +381,17 @@ pub fn parse_parts(parts: &[String], loc: &Locality) -> Option<Address> {
     // Parts after the street: unit lines and districts (`4º B`, `Jesmond`).
     let line2 = parts[street + 1..].join(", ");
     let pc = &loc.postcode;
-    let tail = match loc.country {
+    // The locality as the user wrote it when it holds the town and the postcode; else in the
+    // country's order.
+    let tail = if loc.written.contains(loc.town.as_str()) && loc.written.contains(pc.as_str()) && !loc.written.contains('\n') {
+        loc.written.clone()
+    } else { match loc.country {
         "GB" | "US" | "CA" | "AU" | "IE" | "NZ" => match &loc.region {
             Some(r) if loc.country != "GB" => format!("{}, {r} {pc}", loc.town),
             _ => format!("{} {pc}", loc.town),
         },
         _ => format!("{pc} {}", loc.town),
-    };
+    } };
     let full = format!("{line1}{}, {tail}", if line2.is_empty() { String::new() } else { format!(", {line2}") });
     Some(Address { line1, line2, town: loc.town.clone(), region: loc.region.clone(), postcode: pc.clone(), country: loc.country, full })
 }
@@ -426,6 +451,8 @@ mod tests {
             ("Avenida Central 45, 8800-351 Tavira", &[], ("Avenida Central 45", "", "Tavira", "8800-351", "PT")),
             ("ul. Długa 5, 00-238 Warszawa", &[], ("ul. Długa 5", "", "Warszawa", "00-238", "PL")),
             ("Rue Neuve 3, 1000 Bruxelles", &["BE"], ("Rue Neuve 3", "", "Bruxelles", "1000", "BE")),
+            ("210, boulevard des Érables, app. 12, Sherbrooke (Québec) J1H 4K2", &["FR", "CA"], ("210, boulevard des Érables", "app. 12", "Sherbrooke", "J1H 4K2", "CA")),
+            ("88 Birch Avenue, Unit 5, Kelowna, BC V1Y 2P3", &[], ("88 Birch Avenue", "Unit 5", "Kelowna", "V1Y 2P3", "CA")),
         ];
         for (line, hints, (l1, l2, town, pc, country)) in cases {
             let a = parse(line, hints).unwrap_or_else(|| panic!("{line}"));
@@ -433,6 +460,7 @@ mod tests {
         }
         assert_eq!(parse("Calle del Pez 8, 28004 Madrid", &["ES"]).and_then(|a| a.region).as_deref(), Some("Madrid"));
         assert_eq!(parse("27 Fern Street, Newcastle NE2 1XY", &[]).and_then(|a| a.region).as_deref(), Some("Tyne and Wear"));
+        assert_eq!(parse("210, boulevard des Érables, Sherbrooke (Québec) J1H 4K2", &["CA"]).and_then(|a| a.region).as_deref(), Some("Québec"));
         assert!(parse("PO Box 44, Bath BA1 9ZZ", &[]).is_none());
         assert!(parse("Wir treffen uns um 10 Uhr", &["DE"]).is_none());
     }
