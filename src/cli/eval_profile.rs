@@ -188,9 +188,9 @@ mod tests {
             assert!(r.right * 10 >= r.total * 9, "{name}: accuracy {}/{}:\n{}", r.right, r.total, r.lines.join("\n"));
             assert!(r.sensitive_ok * 10 >= r.sensitive_total * 9, "{name}: {}", r.lines.join("\n"));
         }
-        // The smaller lives written blind (Swedish, French, Swiss French, and each mixed with English):
-        // the same bar.
-        for name in ["ida-fransson", "nadia-benali", "julien-perrin", "karin-ekstrom", "elodie-marchand"] {
+        // The smaller lives written blind (Swedish, French, Swiss French, Québec French, and each
+        // mixed with English): the same bar.
+        for name in ["ida-fransson", "nadia-benali", "julien-perrin", "karin-ekstrom", "elodie-marchand", "sebastien-cote"] {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/personas").join(name);
             let r = super::evaluate(&dir).unwrap();
             assert!(r.total >= 20, "{name}: {r:?}");

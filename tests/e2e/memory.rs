@@ -28,7 +28,7 @@ async fn import_persona_from(panel: &Page, dir: &std::path::Path) {
     wait_for(panel, "document.getElementById('import-label').textContent.startsWith('Imported ')", 180).await.unwrap();
 }
 
-/// Lives written in German, Spanish and Swiss French, imported as a user would, show their profile in the
+/// Lives written in German, Spanish, Swiss French and Québec French, imported as a user would, show their profile in the
 /// memory manager: employer, title, the newest address and phone, diet, birthday.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lives_in_other_languages_show_their_profile() {
@@ -42,6 +42,7 @@ async fn lives_in_other_languages_show_their_profile() {
         ("katharina-brandt", [("organization", "Windwerk Energie GmbH"), ("organization-title", "Projektleiterin Netzanschluss"), ("postal-code", "04229"), ("address-level2", "Leipzig"), ("tel-national", "01523 4567890"), ("diet", "vegan"), ("country-name", "Germany")]),
         ("lucia-romero", [("family-name", "Romero Vidal"), ("organization-title", "Enfermera de cuidados intensivos pediátricos"), ("postal-code", "46006"), ("address-level2", "Valencia"), ("tel-national", "612 345 678"), ("diet", "pescatarian"), ("country-name", "Spain")]),
         ("elodie-marchand", [("family-name", "Marchand"), ("organization-title", "Traductrice juridique"), ("postal-code", "1007"), ("address-level2", "Lausanne"), ("tel-national", "079 345 67 12"), ("diet", "vegetarian"), ("country-name", "Switzerland")]),
+        ("sebastien-cote", [("family-name", "Côté"), ("organization-title", "Technicien en architecture"), ("postal-code", "H2J 3V6"), ("address-level2", "Montréal"), ("tel-national", "514 555-0187"), ("dislikes", "betteraves"), ("country-name", "Canada")]),
     ] {
         import_persona_from(&panel, &personas.join(name)).await;
         let failed: usize = js(&panel, "document.querySelectorAll('#import-results li.failed').length").await.unwrap();

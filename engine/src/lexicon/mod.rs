@@ -122,6 +122,7 @@ list!(allergy_cues, "allergy_cues.txt");
 list!(id_labels, "id_labels.txt");
 list!(ref_labels, "ref_labels.txt");
 list!(money_words, "money_words.txt");
+list!(pay_verbs, "pay_verbs.txt");
 list!(health_cues, "health_cues.txt");
 list!(health_words, "health_words.txt");
 list!(drug_allergens, "drug_allergens.txt");
@@ -722,7 +723,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines] {
             assert!(l.len() >= 9);
         }
     }

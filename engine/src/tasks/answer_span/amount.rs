@@ -40,11 +40,9 @@ pub(super) fn amount(text: &str, ask: &Ask) -> Option<String> {
                 // A currency sign after the amount (`950 €`) is part of it.
                 let sign = next.trim_end_matches([',', '.', ';', ':', '!', '?']);
                 if !sign.is_empty() && sign.chars().all(|ch| matches!(ch, '€' | '$' | '£' | '¥' | '₹' | '₩')) {
+                    // The amount is whole with its currency (`1 350 $ par mois`).
                     out.push(sign);
-                    if next.len() != sign.len() {
-                        break;
-                    }
-                    continue;
+                    break;
                 }
                 if is_filler(next) || core(next).chars().any(|ch| ch.is_ascii_digit()) {
                     break;

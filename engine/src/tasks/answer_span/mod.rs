@@ -233,6 +233,14 @@ fn residue(text: &str, ask: &Ask) -> Option<String> {
     // clause is near the answer, not that what follows it is the answer.
     let own = head(ask.terms).map(|h| Term { alternatives: Vec::new(), ..h.clone() });
     let head_in_best = own.is_some_and(|h| matches_term(&h, &stems(best)));
+    // `Référence de dossier : QXT4LM`: a label (a few words) holding the question's head is
+    // answered by the value after its colon.
+    if head_in_best && best.split_whitespace().count() <= 4 {
+        let value = text.find(best).and_then(|i| text[i + best.len()..].trim_start().strip_prefix(':')).and_then(|r| clauses(r).first().copied());
+        if let Some(v) = value.filter(|v| v.split_whitespace().count() <= RESIDUE_WORDS) {
+            return Some(v.to_string());
+        }
+    }
     // `What race …?`, `Which course …?`: the answer is the head with what qualifies it (`the
     // 2,000 m open water race`), when the clause has words before it.
     if head_in_best {

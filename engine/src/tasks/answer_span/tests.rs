@@ -34,6 +34,13 @@ fn what_gets_the_words_after_the_question() {
     assert_eq!(answer("What race is Tomasz training for?", "Tomasz wants to run the 50 km Kashubian trail race in August.").as_deref(), Some("50 km Kashubian trail race"));
     // The subject and its verb are not an answer: the sentence stays.
     assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
+    // A label's value after its colon, the space before it as French writes it.
+    assert_eq!(answer("What is the reference of my ferry booking?", "Booking reference : 8TRW2K").as_deref(), Some("8TRW2K"));
+}
+
+#[test]
+fn an_amount_ends_with_its_currency() {
+    assert_eq!(answer("How much is the parking permit?", "Permit: 85 € per quarter, paid by card").as_deref(), Some("85 €"));
 }
 
 #[test]

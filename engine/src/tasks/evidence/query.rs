@@ -152,6 +152,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
     let lang = crate::text::lang::of_question(query);
     let raw: Vec<&str> = query.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-')).filter(|w| !w.is_empty()).skip(lead).collect();
     let naming = crate::lexicon::name_question_words(query);
+    // `Combien je paie de loyer ?`: the verb of paying asks for the amount.
+    let how_much = crate::lexicon::question_kind(query) == Some("how much");
     for (i, w) in raw.iter().enumerate() {
         let w = w.trim_matches(['\'', '-']);
         let bare = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
@@ -160,7 +162,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         // do the words for new and old (`neuen`, `nueva`), as `new` does in English.
         // So do the auxiliaries and prepositions of place of the question's language (`Wann war
         // der Umzug nach …?`).
-        if QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l) || crate::lexicon::is_preposition_in(&lower, l)) {
+        if (how_much && crate::lexicon::pay_verbs().spellings().any(|(_, _, w)| w == lower)) || QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l) || crate::lexicon::is_preposition_in(&lower, l)) {
             continue;
         }
         // `partons-nous`, `c'est`: the joined parts that are function words go before stemming.

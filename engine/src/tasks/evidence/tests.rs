@@ -112,6 +112,15 @@ fn days_are_not_names_and_terms_do_not_count_twice() {
     assert!(q.iter().filter(|t| !t.proper).all(|t| matches_term(t, &stems("Languages: English, Welsh"))), "{q:?}");
 }
 
+/// In a "how much" question the verb of paying asks; this, that and `on` are function words.
+#[test]
+fn paying_asks_for_the_amount() {
+    for (q, want) in [("Combien je paie pour la cantine ?", vec!["cantine"]), ("How much do I pay for the allotment?", vec!["allotment"]), ("Où on va ski cet hiver ?", vec!["ski", "hiver"])] {
+        let terms: Vec<String> = query_terms(q, &[]).into_iter().map(|t| t.stem).collect();
+        assert_eq!(terms, want, "{q}");
+    }
+}
+
 /// A question's auxiliary (in its own language) is not a term, and a capitalised everyday noun
 /// (German writes every noun with a capital) is not a name that must be matched.
 #[test]
