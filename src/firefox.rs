@@ -158,6 +158,9 @@ impl ExtensionFirefox {
         let uuid = "5ec0d5e1-f000-4000-8000-5ec0d5e1f000".to_string();
         let uuids = json!({ ADDON_ID: uuid }).to_string();
         let caps = json!({
+            // A script waits for the engine (an import, a search) as long as a user would: on a
+            // busy machine that is longer than WebDriver's default 30 s.
+            "timeouts": { "script": 120000 },
             "moz:firefoxOptions": {
                 "binary": firefox,
                 "args": ["-headless", "-profile", profile.path()],
