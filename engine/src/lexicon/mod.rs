@@ -196,6 +196,15 @@ list!(now_words, "now_words.txt");
 list!(conditions, "conditions.txt");
 list!(dislike_openers, "dislike_openers.txt");
 list!(household_labels, "household_labels.txt");
+list!(directions, "directions.txt");
+
+/// Whether `word` (lower case) says where a journey goes (`Some(true)`: `to`, `nach`, `till`) or
+/// where it comes from (`Some(false)`: `from`, `depuis`), in language `lang` (any when unknown).
+pub fn direction_of(word: &str, lang: Option<&str>) -> Option<bool> {
+    directions().lines.iter().filter(|l| lang.is_none_or(|q| l.lang == q)).find_map(|l| {
+        l.items.iter().take(2).position(|i| i.iter().any(|w| w == word)).map(|p| p == 0)
+    })
+}
 list!(name_questions, "name_questions.txt");
 
 /// What Memory QA says without an answer, per language (case kept: see `replies.txt`).
@@ -803,6 +812,17 @@ mod tests {
             assert_eq!(question_kind(q), Some(k), "{q}");
         }
         assert!(is_function_word("der") && is_function_word("och") && !is_function_word("zug"));
+    }
+
+    #[test]
+    fn directions_are_read_in_the_questions_language() {
+        assert_eq!(direction_of("till", Some("sv")), Some(true));
+        assert_eq!(direction_of("från", Some("sv")), Some(false));
+        assert_eq!(direction_of("naar", None), Some(true));
+        // `till` is no direction in English.
+        assert_eq!(direction_of("till", Some("en")), None);
+        assert_eq!(directions().lines.len(), 9);
+        assert!(directions().lines.iter().all(|l| l.items.len() == 2), "towards | from on every line");
     }
 
     #[test]

@@ -256,13 +256,38 @@ pub fn translations(word: &str, lang: Option<&str>) -> Vec<String> {
         let bound = c.words.iter().find(|(l, _)| *l == "en").and_then(|(_, ws)| ws.first()).is_some_and(|en| bound_of(en).is_some());
         for (_, ws) in c.words.iter().filter(|(l, _)| bound || lang.is_none_or(|q| q != *l)) {
             for x in ws.iter().filter(|x| !x.contains(' ') && **x != w) {
-                if !out.contains(x) {
+                // A false friend: a word of another language that, stemmed, is a word of the
+                // question's own language meaning something else (English `boss`, French `bosse`
+                // = "I work") would find the wrong things in notes written in that language.
+                let false_friend = lang.is_some_and(|q| !c.words.iter().any(|(l, ws)| *l == q && ws.iter().any(|y| stem(y) == stem(x))) && own_words(q).contains(&stem(x)));
+                if !out.contains(x) && !false_friend {
                     out.push(x.clone());
                 }
             }
         }
     }
     out
+}
+
+/// The stems of the one-word entries of `lang` in the concepts and fact-word lexicons (built
+/// once a language).
+fn own_words(lang: &str) -> &'static std::collections::HashSet<String> {
+    use std::collections::{HashMap, HashSet};
+    static S: std::sync::OnceLock<HashMap<&'static str, HashSet<String>>> = std::sync::OnceLock::new();
+    static EMPTY: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    let all = S.get_or_init(|| {
+        let mut m: HashMap<&'static str, HashSet<String>> = HashMap::new();
+        for c in crate::lexicon::concepts() {
+            for (l, ws) in &c.words {
+                m.entry(*l).or_default().extend(ws.iter().filter(|x| !x.contains(' ')).map(|x| stem(x)));
+            }
+        }
+        for l in &crate::lexicon::fact_words().lines {
+            m.entry(l.lang).or_default().extend(l.items.iter().flatten().filter(|x| !x.contains(' ')).map(|x| stem(x)));
+        }
+        m
+    });
+    all.get(lang).unwrap_or_else(|| EMPTY.get_or_init(HashSet::new))
 }
 
 /// Whether `word` (lower case) names an everyday concept of [`crate::lexicon::concepts`] in any

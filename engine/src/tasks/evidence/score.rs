@@ -26,9 +26,15 @@ pub const HEAD_WEIGHT: f32 = 1.5;
 pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
     let stems_of: Vec<(Vec<String>, Vec<String>)> = sentences
         .iter()
-        .map(|s| (stems(&format!("{} {}", s.label.as_deref().unwrap_or(""), s.text)), stems(&s.heading)))
+        .map(|s| (stems(&format!("{} {}", own_label(s), s.text)), stems(&s.heading)))
         .collect();
+    // A fact's label holds its key's words in every language (`employer`, `Arbeitgeber`,
+    // `bosse`…): the question's own words find it, its words' translations need not — they
+    // would meet false friends there (English `boss` in French `bosse`, Swedish `plats` in
+    // French `plat`).
+    let labels: Vec<Vec<String>> = sentences.iter().map(|s| if s.fact_key.is_some() { stems(s.label.as_deref().unwrap_or("")) } else { Vec::new() }).collect();
     let query = &with_other_spellings(query, &sentences, &stems_of);
+    let own: Vec<Term> = query.iter().map(|t| Term { alternatives: Vec::new(), ..t.clone() }).collect();
     // The words of each section (one passage's sentences under one heading): a name the
     // question uses may be said a line away in the same note (`# Moving checklist` / `Moving day:
     // Saturday 3 May` / `To: … Aarhus`), which is still this sentence's context.
@@ -41,8 +47,9 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
     let n = sentences.len().max(1) as f32;
     let weight: Vec<f32> = query
         .iter()
-        .map(|t| {
-            let df = stems_of.iter().filter(|(a, b)| matches_term(t, a) || matches_term(t, b)).count() as f32;
+        .enumerate()
+        .map(|(i, t)| {
+            let df = stems_of.iter().zip(&labels).filter(|((a, b), l)| matches_term(t, a) || matches_term(t, b) || matches_term(&own[i], l)).count() as f32;
             (1.0 + n / (1.0 + df)).ln()
         })
         .enumerate()
@@ -62,15 +69,16 @@ pub fn score(query: &[Term], sentences: Vec<Sentence>) -> Vec<Scored> {
     let mut out: Vec<Scored> = sentences
         .into_iter()
         .zip(stems_of)
+        .zip(labels)
         .zip(section_has)
-        .map(|((sentence, (body, head)), in_section)| {
+        .map(|(((sentence, (body, head)), label), in_section)| {
             let (mut s, mut cov) = (0.0, 0.0);
             let mut names_covered = true;
-            for ((t, w), in_section) in query.iter().zip(&weight).zip(in_section) {
+            for (((t, w), in_section), own) in query.iter().zip(&weight).zip(in_section).zip(&own) {
                 let counts = if t.optional { 0.0 } else { *w };
                 // `When does the lease end?`: `from 1 May 2025 to 30 April 2026` says it.
                 let says_bound = t.bound.is_some() && crate::text::dates::dates_in(&sentence.text).len() >= 2;
-                if matches_term(t, &body) || (t.proper && names_in_full(&t.stem, &sentence.text)) || says_bound {
+                if matches_term(t, &body) || matches_term(own, &label) || (t.proper && names_in_full(&t.stem, &sentence.text)) || says_bound {
                     s += w;
                     cov += counts;
                 } else if matches_term(t, &head) {
@@ -169,4 +177,14 @@ pub fn candidates(facts: &[FactView], passages: &[Passage]) -> Vec<Sentence> {
         out.extend(sentences_of(p, i));
     }
     out
+}
+
+/// The label a sentence is matched with besides its text: a list's label (`packing`), not a
+/// fact's label of key words (matched apart, by the question's own words).
+fn own_label(s: &Sentence) -> &str {
+    if s.fact_key.is_some() {
+        ""
+    } else {
+        s.label.as_deref().unwrap_or("")
+    }
 }

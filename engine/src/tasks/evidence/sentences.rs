@@ -56,11 +56,12 @@ pub(super) fn starts_item(line: &str) -> bool {
     t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('|') || is_field(t)
 }
 
-/// A `Key: value` line of a form-like document (`Deposit: £1,327`, `Your slot: Friday`).
+/// A `Key: value` line of a form-like document (`Deposit: £1,327`, `Your slot: Friday`,
+/// `Owner / agent : …` with the space French puts before a colon).
 pub(super) fn is_field(line: &str) -> bool {
     let Some((key, value)) = line.split_once(':') else { return false };
     let n = key.split_whitespace().count();
-    (1..=3).contains(&n) && key.starts_with(|c: char| c.is_uppercase()) && key.chars().all(|c| c.is_alphanumeric() || " '’-()".contains(c)) && value.starts_with(char::is_whitespace) && !value.trim().is_empty()
+    (1..=3).contains(&n) && key.starts_with(|c: char| c.is_uppercase()) && key.chars().all(|c| c.is_alphanumeric() || " '’-()/&".contains(c)) && value.starts_with(char::is_whitespace) && !value.trim().is_empty()
 }
 
 /// A list item or paragraph up to this long stays one unit (its sentences explain each other).

@@ -148,3 +148,11 @@ fn a_reply_naming_the_users_hospital_employer_is_not_a_health_disclosure() {
     assert!(is_sensitive_reply("She was in hospital last week", &facts));
     assert!(is_sensitive_text("Westpark Hospital", &facts));
 }
+
+/// A field's key may hold a slash (`Owner / agent: …`).
+#[test]
+fn a_key_with_a_slash_is_a_field() {
+    assert!(sentences::is_field("Owner / agent: Hollis Lettings"));
+    assert!(sentences::is_field("Syndic / gestion : Agence Marlowe"));
+    assert!(!sentences::is_field("see https://example.org/a"));
+}

@@ -283,7 +283,9 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms, crate::text::lang::of_question(question));
     let two_part = best.coverage >= MIN_PART_COVERAGE || keyed;
     let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
-    let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE;
+    // A field keyed by what the question asks (`Gérance : …` for `who manages my building?`)
+    // answers it without the question's other words.
+    let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE || (keyed && best.coverage >= MIN_PART_COVERAGE);
     // A name the question uses must be in the evidence, unless nearly all else is.
     // `What is Ruth's surname?` needs a sentence that gives someone's name in full.
     let part_missing = crate::lexicon::name_part_asked(question).is_some() && !crate::tasks::answer_span::full_name_in(&best.sentence.text, question);
@@ -295,7 +297,10 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let mut chosen: Vec<&Scored> = Vec::new();
     let mut used = 0usize;
     let budget_chars = PROMPT_BUDGET_TOKENS * 4 - 1200; // room for the instructions and the question
-    let second = partner.filter(|_| two_part && best.coverage < MIN_COVERAGE);
+    // From the same source, the second part must add a word of the question the best one lacks
+    // (not the other leg of the same trip, matching the same words less well).
+    let source = |s: &Scored| s.sentence.passage.and_then(|i| passages.get(i)).map(|p| p.source_id.as_str());
+    let second = partner.filter(|p| two_part && best.coverage < MIN_COVERAGE && (source(p) != source(best) || joint_coverage(&terms, best, p) > joint_coverage(&terms, best, best)));
     for s in std::iter::once(best).chain(second).chain(scored.iter().take_while(|s| s.score >= best.score * 0.5 && s.score > 0.0)) {
         if chosen.len() >= MAX_EVIDENCE || used + s.sentence.text.len() > budget_chars {
             break;

@@ -31,7 +31,13 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     // The newest of the matching sentences ranks up when the question asks for now.
     let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
     let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
+    let journey = journey_end(question, terms);
     for s in scored.iter_mut() {
+        // `the train to Québec` is the leg that arrives there (`Montréal → Québec`), not the one
+        // that leaves it (`Québec → Montréal`).
+        if journey.is_some_and(|(towards, t)| goes_the_other_way(&s.sentence.text, towards, t)) {
+            s.score *= OTHER_KIND_FACTOR;
+        }
         // The answer must be in the part that is about the question: a date in the sentence
         // next to it (on the same line) answers something else.
         let part = answering_part(&s.sentence.text, &terms);
@@ -146,4 +152,45 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
             }
         }
     }
+}
+
+/// The place a question's journey goes to (`true`: `the train to Québec`, `le vol pour …`) or
+/// comes from (`false`: `the flight from …`): a name of the question right after a word of
+/// direction in the question's language.
+fn journey_end<'t>(question: &str, terms: &'t [Term]) -> Option<(bool, &'t Term)> {
+    let lang = crate::text::lang::of_question(question);
+    let words: Vec<String> = question.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase()).collect();
+    words.windows(2).find_map(|w| {
+        let towards = crate::lexicon::direction_of(&w[0], lang)?;
+        let st = crate::retrieval::index::stem(&w[1]);
+        terms.iter().find(|t| t.proper && t.stem == st).map(|t| (towards, t))
+    })
+}
+
+/// Whether `text` is a leg written `A → B` (or `A – B` between names) whose other end, and not
+/// the one asked for, is the place `t`.
+fn goes_the_other_way(text: &str, towards: bool, t: &Term) -> bool {
+    let Some((from, to)) = leg_ends(text) else { return false };
+    let has = |side: &str| matches_term(t, &stems(side));
+    let (wanted, other) = if towards { (to, from) } else { (from, to) };
+    has(other) && !has(wanted)
+}
+
+/// The two sides of the first leg in `text`: around an arrow, or around a spaced dash that has a
+/// capitalised word right after it (`Stockholm C 07:21 – Göteborg C 10:26`; not `Lyon – great`).
+fn leg_ends(text: &str) -> Option<(&str, &str)> {
+    for sep in ["→", "->", "⇒", "⟶"] {
+        if let Some(i) = text.find(sep) {
+            return Some((&text[..i], &text[i + sep.len()..]));
+        }
+    }
+    for sep in [" – ", " — ", " - "] {
+        if let Some(i) = text.find(sep) {
+            let after = &text[i + sep.len()..];
+            if after.chars().next().is_some_and(char::is_uppercase) {
+                return Some((&text[..i], after));
+            }
+        }
+    }
+    None
 }

@@ -162,7 +162,7 @@ pub(super) fn answering_part(text: &str, terms: &[Term]) -> String {
 pub(super) fn key_is_asked(text: &str, terms: &[Term], lang: Option<&str>) -> bool {
     let Some((key, value)) = text.split_once(':') else { return false };
     let n = key.split_whitespace().count();
-    if !(1..=3).contains(&n) || !key.starts_with(char::is_uppercase) || value.trim().is_empty() || !key.chars().all(|c| c.is_alphanumeric() || " '’-".contains(c)) {
+    if !(1..=3).contains(&n) || !key.starts_with(char::is_uppercase) || value.trim().is_empty() || !key.chars().all(|c| c.is_alphanumeric() || " '’-/&".contains(c)) {
         return false;
     }
     // The key names the question's head (`deposit`, not the `title` of `job title`), and every

@@ -671,3 +671,39 @@ fn day_abbreviations_only_in_dates() {
     assert_eq!(expand_weekdays("Mon vélo est réparé."), "Mon vélo est réparé.");
     assert_eq!(expand_weekdays("yoga Tue + Fri"), "yoga Tuesday + Friday");
 }
+
+/// `the train to X` is the leg that arrives at X; `from X` the one that leaves it — in a
+/// booking written in another language than the question.
+#[test]
+fn a_journey_to_a_place_is_the_leg_that_arrives_there() {
+    let facts = vec![FactView::new("given-name", "Lena", false), FactView::new("dislikes", "kapris", false)];
+    let booking = "Tack för din bokning.\nUtresa: lördag 4 oktober, Sundsvall C 08:10 – Östersund C 12:40\nVagn 3, plats 17 (fönster)\nÅterresa: söndag 5 oktober, Östersund C 15:05 – Sundsvall C 19:35\nVagn 6, plats 51";
+    let passages = [doc(booking, "Din resa", 1)];
+    let p = prepare("Which seat do I have on the train to Östersund?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("plats 17") && !e.contains("plats 51")), "{:?}", p.extractive);
+    let p = prepare("Which seat do I have on the train from Östersund?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("plats 51")), "{:?}", p.extractive);
+}
+
+/// A word's translation that is, stemmed, another word of the fact labels (English `boss`,
+/// French `bosse` = "I work") does not make the employer the answer to who the boss is.
+#[test]
+fn a_false_friend_across_languages_does_not_pick_the_fact() {
+    let facts = vec![FactView::new("given-name", "Lena", false), FactView::new("organization", "Fabrique Ardoise", false)];
+    let passages = [doc("Mon chef d'équipe s'appelle Odile Brunel, elle est arrivée en mars.", "Boulot", 1)];
+    let p = prepare("Qui est mon chef ?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Brunel") && !e.contains("Ardoise")), "{:?}", p.extractive);
+}
+
+/// `Syndic / gestion : …` is a field (a slash in its key, the space French puts before the
+/// colon), and a field keyed by what the question asks answers it without its other words.
+#[test]
+fn a_field_keyed_by_the_question_answers_it_without_its_other_words() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    let passages = [
+        doc("Loyer : 640 €\nSyndic / gestion : Agence Marlowe, 12 quai des Cordiers", "Bail", 1),
+        doc("Le service de gestion des archives ferme en août.", "Travail", 2),
+    ];
+    let p = prepare("Who manages the apartment we rent?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Marlowe") && !e.contains("archives")), "{:?}", p.extractive);
+}
