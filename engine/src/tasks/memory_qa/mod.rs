@@ -283,9 +283,16 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms, crate::text::lang::of_question(question));
     let two_part = best.coverage >= MIN_PART_COVERAGE || keyed;
     let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
-    // A field keyed by what the question asks (`Gérance : …` for `who manages my building?`)
-    // answers it without the question's other words.
-    let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE || (keyed && best.coverage >= MIN_PART_COVERAGE);
+    // A field keyed by what the question asks (`Gérance : …` for `who manages the flat?`)
+    // answers it when the question's other words are in its document (the lease names the
+    // flat); not when they are nowhere there (`Pet: cat` does not name a tortoise).
+    let in_its_document = |s: &Scored| {
+        s.sentence.passage.and_then(|i| passages.get(i)).is_some_and(|p| {
+            let body = stems(&format!("{} {}", p.heading, p.text));
+            terms.iter().filter(|t| !t.optional).all(|t| matches_term(t, &body))
+        })
+    };
+    let covered = best.coverage >= MIN_COVERAGE || joint >= MIN_COVERAGE || (keyed && best.coverage >= MIN_PART_COVERAGE && in_its_document(best));
     // A name the question uses must be in the evidence, unless nearly all else is.
     // `What is Ruth's surname?` needs a sentence that gives someone's name in full.
     let part_missing = crate::lexicon::name_part_asked(question).is_some() && !crate::tasks::answer_span::full_name_in(&best.sentence.text, question);

@@ -707,3 +707,12 @@ fn a_field_keyed_by_the_question_answers_it_without_its_other_words() {
     let p = prepare("Who manages the apartment we rent?", &Asker::User, &facts, &passages);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Marlowe") && !e.contains("archives")), "{:?}", p.extractive);
 }
+
+/// …but not when the question's other words are nowhere in its document.
+#[test]
+fn a_keyed_field_does_not_answer_for_a_thing_its_document_never_names() {
+    let facts = vec![FactView::new("given-name", "Lena", false)];
+    let passages = [doc("Household insurance\nPet: one cat, indoor\nExcess: £100", "Policy", 1)];
+    let p = prepare("What is the name of my pet iguana?", &Asker::User, &facts, &passages);
+    assert_eq!(p.route, Route::DontKnow, "{:?}", p.extractive);
+}
