@@ -108,9 +108,10 @@ function serveFor(msg, origin, answer) {
 
 /**
  * Firefox suspends an idle background page, engine and all, even while a long request (a model
- * load, an import, training) is being served. An extension API call every 20 s counts as
- * activity, so the page stays while any request is pending. (Chrome keeps an offscreen document;
- * its router keeps itself awake the same way.)
+ * load, an import, training) is being served, once 30 s pass without activity. An extension API
+ * call counts as activity: one every 5 s keeps the page while any request is pending, with room
+ * for the engine's longest step on a busy machine (the timer waits while the wasm runs).
+ * (Chrome keeps an offscreen document; its router keeps itself awake the same way.)
  */
 let awake = null;
 function keepAwake() {
@@ -122,7 +123,7 @@ function keepAwake() {
       return;
     }
     chrome.runtime.getPlatformInfo().catch(() => {});
-  }, 20_000);
+  }, 5_000);
 }
 
 /** The router of Firefox's background page serves through this (the same checks apply: it is

@@ -56,9 +56,9 @@ fn check(p: &RefPrompt, got: &Probed, path: &str) {
     assert_eq!(got.argmax, p.greedy_ids, "{path} {}: greedy tokens differ from the reference", p.name);
 }
 
-/// The engine's device choice, then the reference check on WebGPU and on the wasm CPU path: the
-/// last prompt position's top-10 logits and the greedy token at each of the 48 steps (the first
-/// decoded alone as in chat, the rest in one teacher-forced pass).
+/// The engine's device choice, then the reference check on the wasm CPU path (every prompt) and
+/// on WebGPU (two): the last prompt position's top-10 logits and the greedy token at each of up
+/// to 48 steps (the first decoded alone as in chat, the rest in one teacher-forced pass).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webgpu_and_cpu_in_the_extension_match_the_reference() {
     let env = Env::start().await.unwrap();
@@ -77,14 +77,22 @@ async fn webgpu_and_cpu_in_the_extension_match_the_reference() {
     }
     let reference = reference();
     assert!(reference.prompts.len() >= 5);
+    // Every prompt on the wasm CPU path. On WebGPU (SwiftShader here: ~1.5 s a position, 40 times
+    // the CPU path) the shortest prompt and the one with the longest teacher-forced pass: both
+    // run the prefill, the one-token step and the teacher-forced pass, through every kernel.
+    let positions = |p: &RefPrompt| p.prompt_ids.len() + p.greedy_ids.len();
+    let shortest = reference.prompts.iter().min_by_key(|p| positions(p)).unwrap();
+    let longest_forced = reference.prompts.iter().max_by_key(|p| (p.greedy_ids.len(), std::cmp::Reverse(p.prompt_ids.len()))).unwrap();
     for p in &reference.prompts {
-        let gpu = probe(&panel, p, "webgpu").await;
-        assert!(gpu.backend.contains("WebGPU"), "{}", gpu.backend);
-        check(p, &gpu, "WebGPU");
         let cpu = probe(&panel, p, "cpu").await;
         assert!(cpu.backend.starts_with("CPU"), "{}", cpu.backend);
         check(p, &cpu, "wasm CPU");
-        eprintln!("{}: WebGPU {:.1} s, wasm CPU {:.1} s", p.name, gpu.ms / 1e3, cpu.ms / 1e3);
+        if std::ptr::eq(p, shortest) || std::ptr::eq(p, longest_forced) {
+            let gpu = probe(&panel, p, "webgpu").await;
+            assert!(gpu.backend.contains("WebGPU"), "{}", gpu.backend);
+            check(p, &gpu, "WebGPU");
+            eprintln!("{}: WebGPU {:.1} s, wasm CPU {:.1} s", p.name, gpu.ms / 1e3, cpu.ms / 1e3);
+        }
     }
     env.close().await;
 }

@@ -16,7 +16,8 @@ enum Slot {
     #[default]
     NotLoaded,
     Ready(Rc<Embedder>),
-    Failed(String),
+    /// It did not load (the reason went to the console).
+    Failed,
 }
 
 /// The engine's embedder, loaded once.
@@ -30,7 +31,7 @@ impl EmbedHost {
     pub(crate) async fn get(&self) -> Option<Rc<Embedder>> {
         match &*self.slot.borrow() {
             Slot::Ready(e) => return Some(Rc::clone(e)),
-            Slot::Failed(_) => return None,
+            Slot::Failed => return None,
             Slot::NotLoaded => {}
         }
         let loaded = async {
@@ -52,7 +53,7 @@ impl EmbedHost {
             }
             Err(why) => {
                 web_sys::console::warn_1(&format!("SecondSelf: search by meaning is off, the embedding model did not load ({why})").into());
-                self.slot.replace(Slot::Failed(why));
+                self.slot.replace(Slot::Failed);
                 None
             }
         }
