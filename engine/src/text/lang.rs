@@ -13,6 +13,14 @@ pub fn scores(text: &str) -> Vec<(&'static str, usize)> {
     }
     let mut counts: HashMap<&'static str, usize> = HashMap::new();
     for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()) {
+        // `I` written large inside a sentence is English's pronoun, not the `i` (and, in, the) of
+        // Polish, Swedish, Italian…, which those languages write small there.
+        let before = text[..word.as_ptr() as usize - text.as_ptr() as usize].trim_end_matches([' ', '\t']);
+        let at_start = before.is_empty() || before.ends_with(['.', '!', '?', '¿', '¡', ':', '"', '“', '«', '\n']);
+        if word == "I" && !at_start {
+            *counts.entry("en").or_default() += 1;
+            continue;
+        }
         let lw = word.to_lowercase();
         if let Some(langs) = index.get(lw.as_str()) {
             for l in langs {
@@ -75,6 +83,9 @@ mod tests {
         // A short request with one article: not Portuguese for its `a`, French for its `de`.
         assert_ne!(of_question("Recommend a good film."), Some("pt"));
         assert_eq!(of_question("Une idée de cadeau ?"), Some("fr"));
+        // `do` and `i` are Polish words too; a capital `I` inside the sentence is English.
+        assert_eq!(of_question("Do Tomasz and I still share the car?"), Some("en"));
+        assert_eq!(of_question("Czy Tomasz i Ania mieszkają razem?"), Some("pl"));
     }
 
     #[test]

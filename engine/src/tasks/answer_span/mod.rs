@@ -65,7 +65,7 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
         Some("what time") => None,
         // A yes/no question (`Can I eat the paella?`) is answered by the sentence, not a part of it.
         None => None,
-        _ => residue(text, ask),
+        _ => quoted(text, ask).or_else(|| residue(text, ask)),
     }
 }
 
@@ -270,6 +270,22 @@ fn residue(text: &str, ask: &Ask) -> Option<String> {
     }
     let s = join(&after);
     (!s.is_empty()).then_some(s)
+}
+
+/// A title the sentence quotes (`I loved “The Long Walk” as a kid`) for a `what`/`which`
+/// question that does not quote it itself: titles are what writers put in quotes.
+fn quoted(text: &str, ask: &Ask) -> Option<String> {
+    const PAIRS: &[(char, char)] = &[('"', '"'), ('“', '”'), ('«', '»'), ('„', '“'), ('‘', '’')];
+    let asked = stems(ask.question);
+    PAIRS.iter().find_map(|&(open, close)| {
+        let start = text.find(open)? + open.len_utf8();
+        let len = text[start..].find(close)?;
+        let inner = text[start..start + len].trim().trim_end_matches([',', '.']);
+        let n = inner.split_whitespace().count();
+        // A few words, starting with a capital (a title, not a quoted remark), not the question's own.
+        let new = stems(inner).iter().any(|w| !asked.contains(w));
+        ((1..=6).contains(&n) && inner.starts_with(char::is_uppercase) && new).then(|| inner.to_string())
+    })
 }
 
 /// `What race …`, `Welcher Platz …`: the question's head comes right after its question word.

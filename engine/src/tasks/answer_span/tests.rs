@@ -86,3 +86,12 @@ fn every_week_days_and_the_next_sentence_answer_when() {
     let ask = Ask { kind: Some("where"), next: Some("We meet in Hollowbrook at noon."), ..ask_of(q, &terms, &[]) };
     assert_eq!(span("The class reunion is happening!", &ask).as_deref(), Some("Hollowbrook"));
 }
+
+#[test]
+fn a_quoted_title_answers_what() {
+    assert_eq!(answer("What film did Priya watch with her nephew?", "Priya: We watched “The Paper Lanterns” twice, he loved the owl.").as_deref(), Some("The Paper Lanterns"));
+    assert_eq!(answer("Which song does Tomasz sing in the shower?", "Tomasz: always \"Harbour Lights\" by the Gdynia trio").as_deref(), Some("Harbour Lights"));
+    // The question's own quote is not an answer, nor is a quoted remark in lower case.
+    assert_ne!(answer("What did Priya think of \"Harbour Lights\"?", "I loved \"Harbour Lights\", the ending made me cry.").as_deref(), Some("Harbour Lights"));
+    assert_ne!(answer("What did the sign say?", "The sign said \"mind the gap\" in red letters.").as_deref(), Some("mind the gap"));
+}
