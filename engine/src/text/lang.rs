@@ -7,10 +7,15 @@ use crate::lexicon;
 
 /// Counts of each language's function words in `text`, and kana / Han characters.
 pub fn scores(text: &str) -> Vec<(&'static str, usize)> {
-    let mut index: HashMap<&str, Vec<&'static str>> = HashMap::new();
-    for (lang, _, w) in lexicon::stopwords().spellings() {
-        index.entry(w).or_default().push(lang);
-    }
+    // Each function word's languages, built once.
+    static INDEX: std::sync::OnceLock<HashMap<&'static str, Vec<&'static str>>> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        for (lang, _, w) in lexicon::stopwords().spellings() {
+            index.entry(w).or_default().push(lang);
+        }
+        index
+    });
     let mut counts: HashMap<&'static str, usize> = HashMap::new();
     for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()) {
         // `I` written large inside a sentence is English's pronoun, not the `i` (and, in, the) of

@@ -71,7 +71,13 @@ impl AnswerType {
             }
             AnswerType::Time => !crate::tasks::critic::times(text).is_empty(),
             AnswerType::Amount => text.chars().any(|c| c.is_ascii_digit()),
-            AnswerType::Code => text.split_whitespace().any(|w| w.chars().filter(char::is_ascii_digit).count() >= 3),
+            // `A-2231-K`, `07 62 90 14 58` (a number written in groups), `QX4TLM` (a code).
+            AnswerType::Code => {
+                let digits = |w: &str| w.chars().filter(char::is_ascii_digit).count();
+                let grouped = text.split(|c: char| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '/'))).any(|run| digits(run) >= 5);
+                let code = |w: &str| { let w = w.trim_matches(|c: char| !c.is_alphanumeric()); w.len() >= 5 && digits(w) >= 1 && w.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()) };
+                grouped || text.split_whitespace().any(|w| digits(w) >= 3 || code(w))
+            }
             // A person: a title and a name (`Dr Varga`) or a first and last name (`Roland Esterhuizen`).
             AnswerType::Name => {
                 let ws = words_of(text);

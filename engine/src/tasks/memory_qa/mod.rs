@@ -252,11 +252,20 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     if let Some((owner, relation)) = others_relation(&focus, subject.as_deref()) {
         cands.retain(|c| says_whose(&c.text, &owner, &relation));
     }
+    // `What is Ana's phone number?`: a line about the user's own (`My new mobile: …`) is not hers.
+    // (In a conversation, the one who says "my" may be that person.)
+    if let (Some(owner), Some(head)) = (possessor(&focus, subject.as_deref()), terms.iter().find(|t| !t.proper)) {
+        let owner = owner.to_lowercase();
+        cands.retain(|c| {
+            let speaker = c.label.clone().or_else(|| c.text.split_once(": ").map(|(who, _)| who.to_string())).map(|who| who.to_lowercase());
+            speaker.is_some_and(|who| who.split_whitespace().any(|w| w == owner)) || !opens_with_my(answer_span::without_speaker(&c.text, &terms), head)
+        });
+    }
     let mut scored = score(&terms, cands);
     // What the question asks for (a date, a time, an amount, a name): sentences holding one rank up.
     let want = AnswerType::of(question);
     let question_words = crate::tasks::context::words(question);
-    rerank(&mut scored, &Asked { question, focus: &focus, terms: &terms, want, question_words: &question_words, wants_current, third, facts });
+    rerank(&mut scored, &Asked { question, focus: &focus, terms: &terms, want, question_words: &question_words, wants_current, third, facts, passages });
     // A name the question uses must be in the evidence, unless nearly all else is.
     let names_ok = |s: &Scored| names_ok(s);
     let Some(best) = scored.first() else { return prepared };
@@ -280,7 +289,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     };
     // A field keyed by the question's head (`Deposit: £1,327`) is the answer; the rest of the
     // question (`did we pay on the house`) need only be in the evidence next to it.
-    let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms, crate::text::lang::of_question(question));
+    let keyed = best.sentence.fact_key.is_none() && key_is_asked(&best.sentence.text, &terms, label_lang(best, passages, question));
     let two_part = best.coverage >= MIN_PART_COVERAGE || keyed;
     let joint = partner.filter(|_| two_part).map(|p| joint_coverage(&terms, best, p)).unwrap_or(0.0);
     // A field keyed by what the question asks (`Gérance : …` for `who manages the flat?`)
@@ -296,7 +305,10 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     // A name the question uses must be in the evidence, unless nearly all else is.
     // `What is Ruth's surname?` needs a sentence that gives someone's name in full.
     let part_missing = crate::lexicon::name_part_asked(question).is_some() && !crate::tasks::answer_span::full_name_in(&best.sentence.text, question);
-    if best.score <= 0.0 || !covered || !names_ok(best) || part_missing {
+    // A number or code asked for (`What is Ana's phone number?`) is answered by a sentence
+    // that writes one, not by one that only mentions it (`sent the new number to Ana`).
+    let code_missing = want == Some(AnswerType::Code) && best.sentence.fact_key.is_none() && !AnswerType::Code.found_in(&best.sentence.text, &question_words);
+    if best.score <= 0.0 || !covered || !names_ok(best) || part_missing || code_missing {
         return prepared;
     }
     // Evidence: the best sentences that clear half the best score, within the budget.
@@ -382,7 +394,7 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         // So does a field whose label the question asks for (`Hyresvärd: Fjällhus AB`).
         let sentence = match (&s.sentence.fact_key, sentence.split_once(": ")) {
             (Some(_), Some((_, value))) => value.to_string(),
-            (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms, Some(lang)) => {
+            (None, Some((label, value))) if label.split_whitespace().count() <= 3 && key_is_asked(&format!("{label}: {value}"), &terms, label_lang(s, passages, question)) => {
                 // A short value under the label asked for is the answer whole (`Bailleur : SCI
                 // Les Tanneurs` is not cut to a name inside it).
                 let value = value.trim().trim_end_matches(['.', ',', ';']);

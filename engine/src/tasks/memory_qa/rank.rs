@@ -18,6 +18,7 @@ pub(super) struct Asked<'a> {
     /// Someone else asks.
     pub third: bool,
     pub facts: &'a [FactView],
+    pub passages: &'a [Passage],
 }
 
 /// A name the question uses must be in the evidence, unless nearly all else is.
@@ -27,7 +28,7 @@ pub(super) fn names_ok(s: &Scored) -> bool {
 
 /// Reorders `scored` best first for the question `a` asks.
 pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
-    let Asked { question, focus, terms, want, question_words, wants_current, third, facts } = *a;
+    let Asked { question, focus, terms, want, question_words, wants_current, third, facts, passages } = *a;
     // The newest of the matching sentences ranks up when the question asks for now.
     let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
     let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
@@ -50,7 +51,9 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
             }
         }
         // `Deposit: £1,327`: a field whose key is what the question asks about is its answer.
-        if s.sentence.fact_key.is_none() && key_is_asked(&s.sentence.text, terms, crate::text::lang::of_question(question)) {
+        // (Only a field about what the question names: `Start: 1 July` of a lease does not
+        // answer when the job at a named firm started.)
+        if s.sentence.fact_key.is_none() && names_ok(s) && key_is_asked(&s.sentence.text, terms, label_lang(s, passages, question)) {
             s.score *= FIELD_KEY_BONUS;
         }
         let lower = s.sentence.text.to_lowercase();

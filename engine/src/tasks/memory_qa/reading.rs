@@ -136,6 +136,28 @@ pub(super) fn others_relation(question: &str, subject: Option<&str>) -> Option<(
     })
 }
 
+/// The name whose thing the question asks about (`What is Ana's phone number?` → `Ana`), when
+/// it is not the user's own name.
+pub(super) fn possessor(question: &str, subject: Option<&str>) -> Option<String> {
+    question.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')).find_map(|w| {
+        let owner = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s"))?;
+        // (`What's`, `It's`: a question or function word contracted, not a name.)
+        let l = owner.to_lowercase();
+        let word = crate::lexicon::is_function_word(&l) || crate::lexicon::question_kind(&format!("{l} x")).is_some() || crate::lexicon::is_everyday_word(&l);
+        (owner.starts_with(char::is_uppercase) && !word && subject.is_none_or(|s| !s.eq_ignore_ascii_case(owner))).then(|| owner.to_string())
+    })
+}
+
+/// True when `text` opens with "my" and the thing asked (`head`) in any language (`My new
+/// mobile: …`, `Mon portable : …` for a phone): it is about the writer's own one. (`My brother
+/// Ben is getting married` is about Ben's wedding.)
+pub(super) fn opens_with_my(text: &str, head: &Term) -> bool {
+    let l = text.trim_start().to_lowercase();
+    crate::lexicon::possessives().phrases().iter().any(|p| {
+        l.strip_prefix(p.as_str()).filter(|rest| rest.starts_with(' ')).is_some_and(|rest| rest.split_whitespace().take(3).any(|w| matches_term(head, &stems(w))))
+    })
+}
+
 /// True when `text` names `owner`'s `relation` (`Sam's mum`, `the mum of Sam`, `Sam … his mum`).
 pub(super) fn says_whose(text: &str, owner: &str, relation: &str) -> bool {
     let l = text.to_lowercase().replace('’', "'");
@@ -158,6 +180,13 @@ pub(super) fn answering_part(text: &str, terms: &[Term]) -> String {
     if matching.is_empty() { text.to_string() } else { matching.join(" ") }
 }
 
+/// The language a field's label is written in: its document's (a French lease's `Dépôt de
+/// garantie` names a deposit head first, whatever language the question is in), else the
+/// question's.
+pub(super) fn label_lang(s: &Scored, passages: &[Passage], question: &str) -> Option<&'static str> {
+    s.sentence.passage.and_then(|i| passages.get(i)).and_then(|p| crate::text::lang::detect(&p.text)).or_else(|| crate::text::lang::of_question(question))
+}
+
 /// True when `text` is a `Key: value` field whose key words are all terms of the question.
 pub(super) fn key_is_asked(text: &str, terms: &[Term], lang: Option<&str>) -> bool {
     let Some((key, value)) = text.split_once(':') else { return false };
@@ -165,10 +194,17 @@ pub(super) fn key_is_asked(text: &str, terms: &[Term], lang: Option<&str>) -> bo
     if !(1..=3).contains(&n) || !key.starts_with(char::is_uppercase) || value.trim().is_empty() || !key.chars().all(|c| c.is_alphanumeric() || " '’-/&".contains(c)) {
         return false;
     }
+    // `Landlord / agent:` names two things: either may be the one asked.
+    key.split('/').map(str::trim).filter(|k| !k.is_empty()).any(|k| label_is_asked(k, terms, lang))
+}
+
+/// True when the label `key` names the question's head.
+fn label_is_asked(key: &str, terms: &[Term], lang: Option<&str>) -> bool {
     // The key names the question's head (`deposit`, not the `title` of `job title`), and every
     // word of it is asked. A name is who the line is about, not what it gives (`Ada: 3 May`
     // does not answer `Is Ada allergic to anything?`).
-    let key_stems = stems(key);
+    // (`de`, `of`: function words link the label's words, they qualify nothing.)
+    let key_stems: Vec<String> = stems(key).into_iter().filter(|w| !crate::lexicon::is_function_word(w)).collect();
     let asked = |k: &String| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k)));
     if !terms.iter().find(|t| !t.proper).is_some_and(|head| matches_term(head, &key_stems)) {
         return false;

@@ -206,6 +206,10 @@ fn a_field_keyed_by_the_question_answers_it() {
     assert!(!key_is_asked("Garantie de loyer : 1 440 €", &query_terms("Quel est mon loyer ?", &facts), Some("fr")));
     assert!(key_is_asked("Monthly rent: £950", &query_terms("How much is my rent?", &facts), Some("en")));
     assert!(!key_is_asked("Lease start: 1 May", &query_terms("When does my lease end?", &facts), Some("en")));
+    // The label's own language says where its head is, whatever the question's language.
+    assert!(key_is_asked("Dépôt de garantie : 900 €", &query_terms("What deposit did the landlord ask for?", &facts), Some("fr")));
+    // Either name of a two-name label is asked.
+    assert!(key_is_asked("Owner / agent: Harbourside Lettings", &query_terms("Who is the agent for the studio?", &facts), Some("en")));
     let passages = [doc("Ada: 3 May\nBo: 9 June", "Birthdays", 1), doc("Ada has no allergies, but she eats no meat.", "Nursery", 2)];
     let p = prepare("Is Ada allergic to anything?", &Asker::User, &facts, &passages);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("no allergies")), "{:?}", p.extractive);
@@ -715,4 +719,15 @@ fn a_keyed_field_does_not_answer_for_a_thing_its_document_never_names() {
     let passages = [doc("Household insurance\nPet: one cat, indoor\nExcess: £100", "Policy", 1)];
     let p = prepare("What is the name of my pet iguana?", &Asker::User, &facts, &passages);
     assert_eq!(p.route, Route::DontKnow, "{:?}", p.extractive);
+}
+
+#[test]
+fn a_number_asked_for_needs_a_sentence_that_writes_one() {
+    let passages = [doc("Sent my new number to Bartosz and the choir.\nMy new mobile: 07 31 55 20 81.", "Phone", 1)];
+    // Bartosz's own number is nowhere: the sentence naming him only mentions a number, and the
+    // number in his note is the writer's own.
+    let p = prepare("What is Bartosz's phone number?", &Asker::User, &[], &passages);
+    assert_eq!(p.route, Route::DontKnow, "{:?}", p.extractive);
+    let p = prepare("What is my new mobile number?", &Asker::User, &[], &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("07 31 55 20 81")), "{:?}", p.extractive);
 }
