@@ -52,8 +52,9 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
         }
         // `Deposit: £1,327`: a field whose key is what the question asks about is its answer.
         // (Only a field about what the question names: `Start: 1 July` of a lease does not
-        // answer when the job at a named firm started.)
-        if s.sentence.fact_key.is_none() && names_ok(s) && key_is_asked(&s.sentence.text, terms, label_lang(s, passages, question)) {
+        // answer when the job at a named firm started.) The label's language is read only
+        // for a line that has one.
+        if s.sentence.fact_key.is_none() && names_ok(s) && s.sentence.text.contains(':') && key_is_asked(&s.sentence.text, terms, label_lang(s, passages, question)) {
             s.score *= FIELD_KEY_BONUS;
         }
         let lower = s.sentence.text.to_lowercase();
