@@ -142,6 +142,7 @@ list!(institutions, "institutions.txt");
 list!(inflections, "inflections.txt");
 list!(turning_cues, "turning_cues.txt");
 list!(aside_cues, "aside_cues.txt");
+list!(request_words, "request_words.txt");
 
 /// The other forms of the irregular verbs `word` (lower case) is a form of (`see` → `saw`,
 /// `seen`; `ging` → `gehen`, `gegangen`), in the question's language, or every language when it
@@ -289,6 +290,59 @@ pub fn question_kind(question: &str) -> Option<&'static str> {
 pub fn is_function_word(word: &str) -> bool {
     static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     S.get_or_init(|| stopwords().phrases().into_iter().collect()).contains(word)
+}
+
+/// The words of the diets (`diets.txt`) that name one diet only, with that diet's item: the
+/// one-word spellings (`glutenfri`, `végétarienne`) and, of the spellings of several words, a
+/// word no other diet shares and that is not a food itself (`lactose` of `sans lactose`; not
+/// `free` or `sans`, nor `dairy` of `dairy-free`: "I eat dairy" is no diet).
+pub fn diet_words() -> &'static [(String, usize)] {
+    static W: OnceLock<Vec<(String, usize)>> = OnceLock::new();
+    W.get_or_init(|| {
+        let food: std::collections::HashSet<String> = foods().spellings().map(|(_, _, w)| w.to_string()).collect();
+        let mut items_of: HashMap<String, Vec<usize>> = HashMap::new();
+        for (_, i, spelling) in diets().spellings() {
+            let parts = crate::text::words(spelling);
+            for w in parts.iter().filter(|w| parts.len() == 1 || !food.contains(*w)) {
+                let items = items_of.entry(w.clone()).or_default();
+                if !items.contains(&i) {
+                    items.push(i);
+                }
+            }
+        }
+        let mut out: Vec<(String, usize)> = items_of.into_iter().filter(|(w, items)| items.len() == 1 && w.chars().count() >= 4).map(|(w, items)| (w, items[0])).collect();
+        out.sort();
+        out
+    })
+}
+
+/// The diet a word (lower case) names, by its item in `diets.txt`: one of [`diet_words`] or an
+/// inflection or compound that starts with one (`glutenfritt`, `végétariennes`).
+pub fn diet_named(word: &str) -> Option<usize> {
+    diet_words().iter().find(|(x, _)| word == x || (x.chars().count() >= 5 && word.starts_with(x.as_str()) && word.chars().count() <= x.chars().count() + 3)).map(|(_, i)| *i)
+}
+
+/// The diets a text names, by their items in `diets.txt`: its words ([`diet_named`]) and the
+/// diets' spellings of several words (`gluten-free`, `sin gluten`) as written.
+pub fn diets_named(text: &str) -> Vec<usize> {
+    let lower = format!(" {} ", crate::text::words(text).join(" "));
+    let mut out: Vec<usize> = crate::text::words(text).iter().filter_map(|w| diet_named(w)).collect();
+    for (_, i, spelling) in diets().spellings() {
+        let parts = crate::text::words(spelling);
+        if parts.len() > 1 && lower.contains(&format!(" {} ", parts.join(" "))) {
+            out.push(i);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `word` (lower case) asks an assistant for something (`suggest`, `föreslå`,
+/// `propose`, `ideas`) in any language: what a prompt asks for, not what it is about.
+pub fn is_request_word(word: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| request_words().phrases().into_iter().collect()).contains(word)
 }
 
 /// Whether `word` (lower case) is a preposition of place in language `lang` (`nach` in German):
@@ -732,7 +786,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines, &request_words().lines] {
             assert!(l.len() >= 9);
         }
     }
@@ -840,7 +894,7 @@ mod tests {
         assert!(foods().lines.iter().all(|l| l.items.len() == 15), "15 food items in every language");
         assert!(topic_signals().lines.iter().all(|l| l.items.len() == 8), "8 topics in every language");
         assert!(enhance_phrases().lines.iter().all(|l| l.items.len() == 18 && l.items[2..].iter().all(|i| i.len() == 1 && i[0].contains("{v}"))), "18 phrases in every language");
-        assert!(critic_phrases().lines.iter().all(|l| l.items.len() == 3 && l.items.iter().all(|i| i[0].contains("{v}"))));
+        assert!(critic_phrases().lines.iter().all(|l| l.items.len() == 4 && l.items.iter().all(|i| i[0].contains("{v}"))));
         assert!(suits().lines.iter().all(|l| l.items.len() == 3 && l.items[1..].iter().all(|i| i[0].contains("{x}") && i[0].contains("{v}"))));
         assert_eq!(suits().lines.len(), critic_phrases().lines.len(), "the same languages as the critic");
         assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);

@@ -207,8 +207,8 @@ impl<H: Host> Service<H> {
         let now = self.host.now();
         let meaning = self.host.meaning(prompt).await?;
         let p = prompt.to_string();
-        let (facts, passages) = self.host.with_memory(|s| Box::pin(async move { enhance::retrieve(s, &p, meaning.as_deref(), now).await })).await?;
-        Ok(enhance::enhance_with(prompt, &facts, &passages))
+        let (facts, passages, diet) = self.host.with_memory(|s| Box::pin(async move { enhance::retrieve(s, &p, meaning.as_deref(), now).await })).await?;
+        Ok(enhance::enhance_with(prompt, &facts, &passages, &diet))
     }
 
     /// An agent's reply judged against what memory knows of the user.
@@ -217,9 +217,23 @@ impl<H: Host> Service<H> {
         let facts: Vec<FactView> = self.facts_for_pages().await?.iter().map(FactView::from).collect();
         let query = format!("{request} {reply}");
         let meaning = self.host.meaning(&query).await?;
+        // A reply that names food is also read against what the notes say the user eats.
+        let food = critic::names_food(request, reply);
         let passages = self
             .host
-            .with_memory(|s| Box::pin(async move { crate::tasks::evidence::passages(s, &query, meaning.as_deref(), now, critic::PASSAGES).await }))
+            .with_memory(|s| {
+                Box::pin(async move {
+                    let mut passages = crate::tasks::evidence::passages(s, &query, meaning.as_deref(), now, critic::PASSAGES).await?;
+                    if food {
+                        for p in enhance::diet_passages(s, now).await? {
+                            if !passages.iter().any(|q| q.chunk_id == p.chunk_id) {
+                                passages.push(p);
+                            }
+                        }
+                    }
+                    Ok(passages)
+                })
+            })
             .await?;
         Ok(critic::critique_with(request, reply, &facts, &passages))
     }

@@ -127,7 +127,7 @@ pub const TOPICS: &[Topic] = &[
     },
     Topic {
         name: "travel",
-        keys: &["allergies", "trips", "travel"],
+        keys: &["diet", "allergies", "trips", "travel"],
     },
     Topic {
         name: "work",

@@ -34,6 +34,21 @@ const MEAT: usize = 0;
 const FISH: usize = 1;
 const ANIMAL_PRODUCTS: usize = 2;
 const FIRST_ALLERGEN: usize = 3;
+const MILK: usize = 6;
+const GLUTEN: usize = 7;
+
+/// What a diet rules out, by the diet's item in `lexicon/diets.txt` (vegetarian, vegan,
+/// pescatarian, halal, kosher, gluten-free, lactose-free): items of `lexicon/foods.txt`.
+fn ruled_out_by(diet: usize) -> &'static [usize] {
+    match diet {
+        0 => &[MEAT, FISH],
+        1 => &[MEAT, FISH, ANIMAL_PRODUCTS],
+        2 => &[MEAT],
+        5 => &[GLUTEN],
+        6 => &[MILK],
+        _ => &[],
+    }
+}
 
 /// The languages whose food words are looked for in a reply: its own (or its request's) and
 /// English, which replies mix in. Words of other languages are not read (`room` is cream in
@@ -354,9 +369,54 @@ pub const PASSAGES: usize = 8;
 /// the reply.
 pub fn critique_with(request: &str, reply: &str, facts: &[FactView], passages: &[Passage]) -> Critique {
     let mut c = critique(request, reply, facts);
+    let langs = reply_langs(request, reply);
+    let lang = crate::text::lang::of_question(request).or_else(|| crate::text::lang::detect(request)).or_else(|| crate::text::lang::detect(reply)).unwrap_or("en");
+    let noted = noted_diet_problems(reply, passages, facts, &langs, lang, &c.problems);
+    c.problems.extend(noted);
     c.problems.extend(super::critic_notes::check(request, reply, facts, passages));
     c.fits = c.problems.is_empty();
     c
+}
+
+/// Whether `reply` names a food that some diet or allergy rules out, in the languages it is read
+/// in (the critic then also reads what the notes say the user eats).
+pub fn names_food(request: &str, reply: &str) -> bool {
+    let langs = reply_langs(request, reply);
+    let items: Vec<usize> = (0..crate::lexicon::foods().lines.first().map_or(0, |l| l.items.len())).collect();
+    let words = food_words(&items, &langs);
+    !mentioned(reply, &words.iter().map(String::as_str).collect::<Vec<_>>(), &[]).is_empty()
+}
+
+/// What the user's notes say someone eats (`Pas de lait (lactose)`, `allt måste vara
+/// glutenfritt`) against the reply's foods: each diet a note names rules out its foods.
+/// (Allergies are the facts' job: a note's sentence names the allergen among other foods, `ask
+/// about nuts in sauces and bread`.) The user's own notes only (not web pages), never a
+/// sensitive sentence; a food already raised (by a fact) is not raised again.
+fn noted_diet_problems(reply: &str, passages: &[Passage], facts: &[FactView], langs: &[&str], lang: &str, raised: &[Problem]) -> Vec<Problem> {
+    use super::evidence::{is_sensitive_text, sentences_of, shareable, WITHHELD};
+    let mut out: Vec<Problem> = Vec::new();
+    for (i, p) in passages.iter().enumerate().filter(|(_, p)| !super::enhance::is_page(p)) {
+        for s in shareable(sentences_of(p, i), facts) {
+            let text = s.text.trim().trim_end_matches(['.', ';']).to_string();
+            if text.contains(WITHHELD) || is_sensitive_text(&text, facts) || !super::enhance::states_food_constraint(&text) {
+                continue;
+            }
+            let mut items: Vec<usize> = crate::lexicon::diets_named(&text).into_iter().flat_map(|d| ruled_out_by(d).iter().copied()).collect();
+            items.sort();
+            items.dedup();
+            if items.is_empty() {
+                continue;
+            }
+            let vocab = food_words(&items, langs);
+            let hits = mentioned(reply, &vocab.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+            let new: Vec<String> = hits.into_iter().filter(|h| !raised.iter().chain(&out).any(|p| p.text.to_lowercase().contains(h.as_str()))).collect();
+            if new.is_empty() {
+                continue;
+            }
+            out.push(Problem { text: phrase(3, lang, &new.join(", "), &text), memory: format!("{}: {text}", p.source) });
+        }
+    }
+    out
 }
 
 /// Critiques `reply` (the answer to `request`) against `facts`.
@@ -412,6 +472,27 @@ mod tests {
             let c = critique(req, reply, &facts);
             assert!(c.fits, "{reply}: {c:?}");
         }
+    }
+
+    fn note(id: &str, text: &str, url: Option<&str>) -> Passage {
+        Passage { chunk_id: id.into(), source_id: format!("s-{id}"), source: format!("{id}.md"), url: url.map(str::to_string), heading: String::new(), text: text.into(), dated: 0, score: 1.0, page: None, times: Vec::new() }
+    }
+
+    #[test]
+    fn a_diet_the_notes_name_rules_out_its_foods_in_the_users_language() {
+        let notes = [note("essen", "Mein Mann isst seit dem Frühjahr laktosefrei. Wir sitzen gern im Garten.", None)];
+        let c = critique_with("Schlag mir einen Nachtisch vor.", "Ein Apfelkuchen mit viel Schlagsahne und Butter.", &[], &notes);
+        assert!(c.problems.iter().any(|p| p.text.contains("Schlagsahne") || p.text.contains("schlagsahne")), "{c:?}");
+        assert!(c.problems.iter().all(|p| p.text.starts_with("Es enthält") && p.text.contains("laktosefrei") && p.memory.starts_with("essen.md")), "{c:?}");
+        // A dessert without those foods fits; a line that names no diet rules nothing out.
+        assert!(critique_with("Schlag mir einen Nachtisch vor.", "Ein Sorbet aus Himbeeren.", &[], &notes).fits);
+        assert!(critique_with("Was essen wir?", "Maiskolben mit Brot und Käse.", &[], &[note("g", "Wir sitzen gern im Garten.", None)]).fits);
+        // A clipped page's advice is not the user's diet; a sensitive line is never quoted.
+        let page = [note("clip", "Alle Rezepte hier sind glutenfrei.", Some("https://example.org/"))];
+        assert!(critique_with("Backen?", "Ein Brot aus Weizenmehl.", &[], &page).fits);
+        let sick = [note("arzt", "Ich habe Zöliakie, darum alles glutenfrei.", None)];
+        let c = critique_with("Backen?", "Ein Brot aus Weizenmehl.", &[], &sick);
+        assert!(c.problems.iter().all(|p| !p.text.contains("Zöliakie") && !p.memory.contains("Zöliakie")), "{c:?}");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::context::{content_words, has_word, is_sensitive, is_stop_word, same_stem, topics_of, words, FactView};
-use super::evidence::{without_asides, is_sensitive_text, query_terms, score, shareable, units_of, Passage, Sentence, WITHHELD};
+use super::evidence::{without_asides, is_sensitive_text, query_terms, score, shareable, units_of, Passage, Sentence, Term, WITHHELD};
 
 /// One sentence of added context and the fact it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -286,11 +286,13 @@ pub fn in_my_voice(f: &FactView, lang: &str) -> String {
 /// Enhances `prompt` with the relevant facts. With nothing relevant, `enhanced == prompt` and
 /// `added` is empty.
 pub fn enhance(prompt: &str, facts: &[FactView]) -> Enhanced {
-    enhance_with(prompt, facts, &[])
+    enhance_with(prompt, facts, &[], &[])
 }
 
 /// Passages retrieved for a prompt.
 pub const PASSAGES: usize = 6;
+/// Passages retrieved for what a meal prompt's eaters can and cannot eat, beside [`PASSAGES`].
+pub const DIET_PASSAGES: usize = 3;
 /// A list item or paragraph up to this long is added whole.
 pub const NOTE_UNIT_CHARS: usize = 240;
 /// At most this many note sentences are added.
@@ -298,18 +300,40 @@ pub const MAX_NOTES: usize = 5;
 /// A note sentence must cover this share of the prompt's weight (heading included).
 pub const MIN_NOTE_COVERAGE: f32 = 0.3;
 
-/// Reads what enhancing `prompt` needs from the store: the current facts and the passages for
+/// Reads what enhancing `prompt` needs from the store: the current facts, the passages for
 /// the prompt (its words, their everyday synonyms, the names of the people it names by
-/// relation, and for schedule prompts the weekdays).
-pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, meaning: Option<&[f32]>, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>), crate::memory::MemoryError> {
+/// relation, and for schedule prompts the weekdays) and, for a meal, the passages that say
+/// what someone eats or avoids.
+pub async fn retrieve(store: &impl crate::memory::store::Store, prompt: &str, meaning: Option<&[f32]>, now: crate::memory::Timestamp) -> Result<(Vec<FactView>, Vec<Passage>, Vec<Passage>), crate::memory::MemoryError> {
     // Enhance writes into a chat site's page: only facts the user vouches for.
     let facts: Vec<FactView> = crate::memory::manage::facts_for_pages(store).await?.iter().map(FactView::from).collect();
     let mut query = super::evidence::query_groups(prompt, &facts);
+    if let Some(birthday) = with_occasion(query_terms(prompt, &facts)).into_iter().find(|t| t.stem == OCCASION) {
+        query.push(std::iter::once(birthday.stem).chain(birthday.alternatives).collect());
+    }
     if topics_of(prompt).iter().any(|t| t.name == "schedule") {
         query.extend(crate::retrieval::index::terms("monday tuesday wednesday thursday friday mondays tuesdays thursdays office evening").into_iter().map(|t| vec![t]));
     }
     let passages = super::evidence::passages_for(store, &query, meaning, now, PASSAGES).await?;
-    Ok((facts, passages))
+    // A meal asks what the user (and the people they cook for) can and cannot eat: the notes
+    // that say so are found by those words, whatever the prompt's own words. The user's own
+    // writing only: a clipped page's advice is not their diet.
+    let diet = if topics_of(prompt).iter().any(|t| t.name == "food") { diet_passages(store, now).await? } else { Vec::new() };
+    Ok((facts, passages, diet))
+}
+
+/// The passages of the user's own writing that say what someone eats or avoids (a diet, an
+/// allergy, an intolerance: [`food_constraint_words`]), best first; not clipped pages.
+pub async fn diet_passages(store: &impl crate::memory::store::Store, now: crate::memory::Timestamp) -> Result<Vec<Passage>, crate::memory::MemoryError> {
+    let found = super::evidence::passages_for(store, &[food_constraint_words().to_vec()], None, now, DIET_PASSAGES * 2).await?;
+    Ok(found.into_iter().filter(|p| !is_page(p)).take(DIET_PASSAGES).collect())
+}
+
+/// Whether a passage is from a web page (clipped, or a saved `.html` file): others' writing,
+/// not what the user says of themselves.
+pub fn is_page(p: &Passage) -> bool {
+    let name = p.source.to_lowercase();
+    p.url.is_some() || name.ends_with(".html") || name.ends_with(".htm")
 }
 
 /// One note sentence to add: its text, where it is from, and the heading it sits under.
@@ -329,10 +353,14 @@ pub fn select_notes(prompt: &str, facts: &[FactView], passages: &[Passage]) -> V
 /// [`select_notes`] with another coverage bar and count (a form's question shares fewer words
 /// with the notes that answer it than a prompt does).
 pub fn select_notes_with(prompt: &str, facts: &[FactView], passages: &[Passage], min_coverage: f32, max_notes: usize) -> Vec<Note> {
-    let terms = query_terms(prompt, facts);
+    let asked = query_terms(prompt, facts);
+    let plain = asked.len();
+    let terms = with_occasion(asked);
     if terms.is_empty() {
         return Vec::new();
     }
+    // A gift for someone named: their line, not every birthday on the list.
+    let for_someone = terms.len() > plain && terms.iter().any(|t| t.proper);
     let for_work = topics_of(prompt).iter().any(|t| t.name == "work");
     let mut sentences: Vec<Sentence> = Vec::new();
     for (i, p) in passages.iter().enumerate() {
@@ -342,8 +370,16 @@ pub fn select_notes_with(prompt: &str, facts: &[FactView], passages: &[Passage],
     let prompt_lower = prompt.to_lowercase();
     let mut out: Vec<Note> = Vec::new();
     for s in score(&terms, sentences) {
+        // A one-word line (a heading: `Birthdays`) says nothing by itself, however well it
+        // matches: the lines under it come next.
+        if s.sentence.text.split_whitespace().count() < 2 {
+            continue;
+        }
         if out.len() >= max_notes || s.coverage < min_coverage || s.score <= 0.0 {
             break;
+        }
+        if for_someone && !terms.iter().filter(|t| t.proper).any(|t| super::evidence::matches_term(t, &super::evidence::stems(&s.sentence.text))) {
+            continue;
         }
         let mut text = s.sentence.text.trim_end_matches(['.', ';', ':']).to_string();
         if for_work {
@@ -365,15 +401,124 @@ pub fn select_notes_with(prompt: &str, facts: &[FactView], passages: &[Passage],
     out
 }
 
+/// The occasion a gift is for, by the English name of its concept.
+const OCCASION: &str = "birthday";
+
+/// The stems of the words of the everyday concept whose first English word is `en`, in every
+/// language.
+fn concept_stems(en: &str) -> Vec<String> {
+    let concept = crate::lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, ws)| *l == "en" && ws.first().is_some_and(|w| w == en)));
+    let mut out: Vec<String> = concept.into_iter().flat_map(|c| c.words.iter().flat_map(|(_, ws)| ws.iter())).flat_map(|w| super::evidence::stems(w)).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A gift is for an occasion: a prompt for a gift also asks for the person's birthday, where
+/// people note the day and what the person wishes for (`Penser à l'anniversaire d'Inès : elle
+/// veut …`). Adds the birthday as a term when a term is a gift and none is a birthday.
+fn with_occasion(mut terms: Vec<Term>) -> Vec<Term> {
+    let (gift, birthday) = (concept_stems("gift"), concept_stems(OCCASION));
+    let names = |t: &Term, of: &[String]| std::iter::once(&t.stem).chain(&t.alternatives).any(|s| of.contains(s));
+    if terms.iter().any(|t| names(t, &gift)) && !terms.iter().any(|t| names(t, &birthday)) {
+        let mut alternatives = birthday;
+        alternatives.retain(|s| s != OCCASION);
+        terms.push(Term { stem: OCCASION.to_string(), alternatives, proper: false, optional: false, bound: None });
+    }
+    terms
+}
+
+/// The words that say what someone eats or avoids, in every language the lexicons hold: the
+/// diets' own words ([`crate::lexicon::diet_words`]) and the words for an allergy or an
+/// intolerance.
+pub fn food_constraint_words() -> &'static [String] {
+    static W: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        let mut out: Vec<String> = crate::lexicon::diet_words().iter().map(|(w, _)| w.clone()).collect();
+        out.extend(allergy_words().iter().cloned());
+        out.sort();
+        out.dedup();
+        out
+    })
+}
+
+/// The words for an allergy or an intolerance, in every language (the concepts lexicon).
+pub fn allergy_words() -> &'static [String] {
+    static W: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        let mut out: Vec<String> = Vec::new();
+        for c in crate::lexicon::concepts() {
+            let en = c.words.iter().find(|(l, _)| *l == "en").and_then(|(_, ws)| ws.first());
+            if en.is_some_and(|e| e == "allergy" || e == "intolerance") {
+                out.extend(c.words.iter().flat_map(|(_, ws)| ws.iter()).filter(|w| !w.contains(' ')).cloned());
+            }
+        }
+        out
+    })
+}
+
+/// Whether a sentence says what someone eats or avoids (`Karine est végétarienne`, `allt måste
+/// vara glutenfritt`, `Pas de lait (lactose)`): it names a diet or an allergy or intolerance.
+pub fn states_food_constraint(text: &str) -> bool {
+    !crate::lexicon::diets_named(text).is_empty() || words(text).iter().any(|w| names_allergy(w))
+}
+
+/// Whether a word (lower case) is a word for an allergy or an intolerance, inflected
+/// (`allergique`, `allergiker`) or as the head of a compound (`nötallergi`, `Nussallergie`).
+pub fn names_allergy(w: &str) -> bool {
+    let n = w.chars().count();
+    allergy_words().iter().any(|x| {
+        let k = x.chars().count();
+        w == x || (k >= 5 && ((w.starts_with(x.as_str()) && n <= k + 3) || (w.ends_with(x.as_str()) && n >= k + 3)))
+    })
+}
+
+/// For a meal prompt, the note sentences of `passages` that say what the user or the people
+/// they eat with can and cannot eat, beyond what `said` (the facts already added) holds: a
+/// diet, an allergy, an intolerance. Not sensitive (a condition is never named), best first.
+fn food_constraint_notes(prompt: &str, facts: &[FactView], passages: &[Passage], said: &[&FactView], have: &[Note], room: usize) -> Vec<Note> {
+    if room == 0 || !topics_of(prompt).iter().any(|t| t.name == "food") {
+        return Vec::new();
+    }
+    let mut sentences: Vec<Sentence> = Vec::new();
+    for (i, p) in passages.iter().enumerate().filter(|(_, p)| !is_page(p)) {
+        sentences.extend(units_of(p, i, NOTE_UNIT_CHARS));
+    }
+    let said_values: Vec<String> = said.iter().map(|f| f.value.to_lowercase()).filter(|v| v.chars().count() >= 4).collect();
+    let mut out: Vec<Note> = Vec::new();
+    for s in shareable(sentences, facts) {
+        if out.len() >= room {
+            break;
+        }
+        let text = s.text.trim().trim_end_matches(['.', ';', ':']).to_string();
+        let lower = text.to_lowercase();
+        if text.split_whitespace().count() < 2 || text.ends_with('?') || text.contains(WITHHELD) || is_sensitive_text(&text, facts) || !states_food_constraint(&text) {
+            continue;
+        }
+        // What a fact already says (`allergic to shrimp`) is not said twice.
+        if said_values.iter().any(|v| lower.contains(v.as_str())) || have.iter().chain(&out).any(|n| n.text == text) {
+            continue;
+        }
+        let source = s.passage.and_then(|i| passages.get(i)).map(|p| p.source.clone()).unwrap_or_default();
+        let heading = s.heading.split(" > ").chain(s.label.as_deref()).map(str::trim).filter(|h| !h.is_empty()).collect::<Vec<_>>().join(", ");
+        let heading = if is_sensitive_text(&heading, facts) { String::new() } else { heading };
+        out.push(Note { text, source, heading });
+    }
+    out
+}
+
 /// Enhances `prompt` with the relevant facts and, from `passages` (the L0 passages retrieval
 /// found for the prompt, see [`retrieve`]), the relevant note sentences, each group under its
-/// heading. The request text is never changed: the context follows it after a blank line.
-pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage]) -> Enhanced {
+/// heading, and for a meal, from `diet`, what the eaters can and cannot eat. The request text
+/// is never changed: the context follows it after a blank line.
+pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage], diet: &[Passage]) -> Enhanced {
     let picked = select(prompt, facts);
     let lang = language_of(prompt);
     let mut added: Vec<Added> = in_my_voice_by_key(&picked, lang);
     let facts_said = added.len();
-    let notes = select_notes(prompt, facts, passages);
+    let mut notes = select_notes(prompt, facts, passages);
+    let more = food_constraint_notes(prompt, facts, diet, &picked, &notes, MAX_NOTES.saturating_sub(notes.len()));
+    notes.extend(more);
     let mut note_texts: Vec<String> = Vec::new();
     let mut last_heading = String::new();
     for n in &notes {
@@ -534,16 +679,16 @@ mod tests {
     #[test]
     fn notes_add_relevant_sentences_but_never_sensitive_ones_and_keep_the_request() {
         let prompt = "What should I pack for the Lisbon trip?";
-        let out = enhance_with(prompt, &facts(), &notes());
+        let out = enhance_with(prompt, &facts(), &notes(), &[]);
         assert!(out.enhanced.starts_with(prompt), "{}", out.enhanced);
         assert_eq!(out.prompt, prompt);
         assert!(out.enhanced.contains("swim kit"), "{}", out.enhanced);
         for secret in ["123456789", "migraine", "52,000", "9,000", "[private]"] {
             assert!(!out.enhanced.contains(secret), "{secret} leaked: {}", out.enhanced);
         }
-        let out = enhance_with("Suggest a present for my nephew Ben", &facts(), &notes());
+        let out = enhance_with("Suggest a present for my nephew Ben", &facts(), &notes(), &[]);
         assert!(out.enhanced.contains("trains and rockets"), "{}", out.enhanced);
-        let out = enhance_with("Explain how TCP congestion control works", &facts(), &notes());
+        let out = enhance_with("Explain how TCP congestion control works", &facts(), &notes(), &[]);
         assert_eq!(out.enhanced, out.prompt, "nothing relevant, nothing added");
     }
 
@@ -591,6 +736,48 @@ mod persona {
             let c: serde_json::Value = cases.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).find(|c| c["id"] == id).unwrap();
             let out = enhance(c["prompt"].as_str().unwrap(), &facts).enhanced.to_lowercase();
             assert!(c["must_include"].as_array().unwrap().iter().all(|g| g.as_array().unwrap().iter().any(|s| out.contains(s.as_str().unwrap()))), "{id}: {out}");
+        }
+    }
+
+    fn passage(id: &str, heading: &str, text: &str) -> Passage {
+        Passage { chunk_id: id.into(), source_id: format!("src-{id}"), source: format!("{id}.md"), url: None, heading: heading.into(), text: text.into(), dated: 0, score: 1.0, page: None, times: Vec::new() }
+    }
+
+    #[test]
+    fn a_meal_prompt_gets_what_the_eaters_can_and_cannot_eat_from_the_notes() {
+        let facts = vec![FactView::new("allergies", "sesame", false)];
+        let diet = vec![
+            passage("kochen", "Kochen", "Mein Mann isst seit dem Frühjahr laktosefrei, also keine Sahnesoßen. Ich habe Zöliakie, darum alles ohne Weizen. Wir kochen oft Polenta."),
+            Passage { url: Some("https://example.org/rezepte".into()), ..passage("clip", "Rezepte", "Unsere Rezepte sind alle vegan und glutenfrei.") },
+        ];
+        let out = enhance_with("Schlag mir Abendessen für die Woche vor", &facts, &[], &diet);
+        assert!(out.enhanced.contains("laktosefrei"), "{}", out.enhanced);
+        // A condition is never named; a clipped page's advice is not the user's diet; a line
+        // that states no diet is not added for it.
+        for not in ["Zöliakie", "Rezepte sind", "Polenta"] {
+            assert!(!out.enhanced.contains(not), "{not}: {}", out.enhanced);
+        }
+        // A prompt about something else gets none of it.
+        assert!(!enhance_with("Schreib mir eine Rede für die Hochzeit", &facts, &[], &diet).enhanced.contains("laktosefrei"));
+    }
+
+    #[test]
+    fn a_gift_prompt_finds_the_persons_birthday_line() {
+        let notes = vec![passage("dates", "Birthdays", "- Gianni – 3 August, wants a ravioli maker\n- Oddny – 9 October")];
+        let out = enhance_with("Find a present for Gianni", &[], &notes, &[]);
+        assert!(out.enhanced.contains("ravioli maker"), "{}", out.enhanced);
+        assert!(!out.enhanced.contains("Oddny"), "{}", out.enhanced);
+        let notes = vec![passage("dagar", "Födelsedagar", "- Wiktor: 2 juli, önskar sig en ny paddel\n- Sigrun: 14 mars")];
+        let out = enhance_with("Hitta en present till Wiktor", &[], &notes, &[]);
+        assert!(out.enhanced.contains("paddel"), "{}", out.enhanced);
+    }
+
+    #[test]
+    fn the_words_of_a_request_are_not_its_topic() {
+        for (prompt, topic) in [("Propose-moi des idées de dîners", "dîner"), ("Föreslå en resa till Kiruna åt mig", "kiruna"), ("Schlag mir bitte Ideen für einen Grillabend vor", "grillabend")] {
+            let terms: Vec<String> = query_terms(prompt, &[]).into_iter().map(|t| t.stem).collect();
+            assert!(terms.iter().all(|t| ["propos", "moi", "idé", "föreslå", "mig", "schlag", "bitte", "ideen"].iter().all(|r| !t.starts_with(r))), "{prompt}: {terms:?}");
+            assert!(terms.iter().any(|t| topic.starts_with(t.as_str()) || t.starts_with(&topic[..4])), "{prompt}: {terms:?}");
         }
     }
 }

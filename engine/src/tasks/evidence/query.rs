@@ -162,12 +162,15 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
         // do the words for new and old (`neuen`, `nueva`), as `new` does in English.
         // So do the auxiliaries and prepositions of place of the question's language (`Wann war
         // der Umzug nach …?`).
-        if (how_much && crate::lexicon::pay_verbs().spellings().any(|(_, _, w)| w == lower)) || QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l) || crate::lexicon::is_preposition_in(&lower, l)) {
+        if (how_much && crate::lexicon::pay_verbs().spellings().any(|(_, _, w)| w == lower)) || QUESTION_WORDS.contains(&lower.as_str()) || crate::lexicon::is_request_word(&lower) || crate::lexicon::is_function_word(&lower) || crate::lexicon::is_name_part_word(&lower) || crate::lexicon::says_old(&lower).is_some() || crate::lexicon::question_kind(&format!("{lower} x")).is_some() || lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&lower, l) || crate::lexicon::is_preposition_in(&lower, l)) {
             continue;
         }
         // `partons-nous`, `c'est`: the joined parts that are function words go before stemming.
         // So are the auxiliaries of the question's language (`ai-je`, `är-det`).
-        let content: Vec<&str> = bare.split(['-', '\'', '’']).filter(|p| !crate::lexicon::is_function_word(&p.to_lowercase()) && !lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&p.to_lowercase(), l))).collect();
+        let content: Vec<&str> = bare.split(['-', '\'', '’']).filter(|p| !crate::lexicon::is_function_word(&p.to_lowercase()) && !crate::lexicon::is_request_word(&p.to_lowercase()) && !lang.is_some_and(|l| crate::lexicon::is_auxiliary_in(&p.to_lowercase(), l))).collect();
+        // An elided article or preposition (`d'anniversaire`, `l'adresse`) is not part of the
+        // word that is looked up in the lexicons.
+        let looked = if content.len() == 1 { content[0].to_lowercase() } else { lower.clone() };
         for t in terms(&content.join(" ")) {
             // `est-ce`, `c'est`: the parts of a joined word may be function words too.
             if QUESTION_WORDS.contains(&t.as_str()) || crate::lexicon::is_function_word(&t) || out.iter().any(|o| o.stem == t) {
@@ -180,7 +183,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                 }
             }
             // The same everyday concept in the other languages (`bike` → `Fahrrad`, `cykel`).
-            for w in translations(&lower, lang) {
+            // A naming verb (`s'appelle`) says how the question asks: no concept of its own.
+            for w in if naming.contains(&lower) { Vec::new() } else { translations(&looked, lang) } {
                 let st = stem(&w);
                 if st != t && !alternatives.contains(&st) {
                     alternatives.push(st);
@@ -188,7 +192,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             }
             // Another form of the same irregular verb (`see` → `saw`, `seen`): the question asks
             // in one tense, the notes tell in another.
-            for w in crate::lexicon::other_verb_forms(&lower, lang) {
+            for w in crate::lexicon::other_verb_forms(&looked, lang) {
                 let st = stem(&w);
                 if st != t && !alternatives.contains(&st) {
                     alternatives.push(st);
@@ -246,7 +250,9 @@ pub fn translations(word: &str, lang: Option<&str>) -> Vec<String> {
     let st = stem(&w);
     let mut out: Vec<String> = Vec::new();
     for c in crate::lexicon::concepts() {
-        let names = c.words.iter().filter(|(l, _)| lang.is_none_or(|q| q == *l)).any(|(_, ws)| ws.iter().any(|x| *x == w || (!x.contains(' ') && stem(x) == st)));
+        // Another inflection of the word counts (`middagar`, plural of `middag`), in the
+        // question's own language when the English stemmer does not know it.
+        let names = c.words.iter().filter(|(l, _)| lang.is_none_or(|q| q == *l)).any(|(_, ws)| ws.iter().any(|x| *x == w || (!x.contains(' ') && (stem(x) == st || (lang.is_some_and(|q| q != "en") && same_inflection(x, &w))))));
         if !names {
             continue;
         }
@@ -326,17 +332,23 @@ pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
     text_stems.iter().any(|s| *s == term.stem || term.alternatives.contains(s) || wanted.contains(&bare(s)) || same_word(&term.stem, s) || term.alternatives.iter().any(|a| same_word(a, s)))
 }
 
+/// Two inflections of one word: the same first six letters or more and endings of at most two
+/// (`heiratet` / `heiraten`, `middag` / `middagar`).
+fn same_inflection(a: &str, b: &str) -> bool {
+    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let common = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    common >= 6 && ac.len() - common <= 2 && bc.len() - common <= 2
+}
+
 /// Two forms of one word in languages the English stemmer does not know: the same first six
 /// letters or more and endings of at most two (`heiratet` / `heiraten`, `geburtstag` /
 /// `geburtstage`; not `tenancy` / `tenant`), or a compound and its head (`handynummer` /
 /// `nummer`, `zahnarztpraxis` / `praxis`, `löparskor` / `skor`).
 pub fn same_word(a: &str, b: &str) -> bool {
-    let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let common = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
-    if common >= 6 && ac.len() - common <= 2 && bc.len() - common <= 2 {
+    if same_inflection(a, b) {
         return true;
     }
-    let (long, short) = if ac.len() > bc.len() { (a, b) } else { (b, a) };
+    let (long, short) = if a.chars().count() > b.chars().count() { (a, b) } else { (b, a) };
     let (l, n) = (long.chars().count(), short.chars().count());
     // A short head needs a longer compound (`löparskor` / `skor`; not `network` / `work`).
     if long.ends_with(short) && ((n >= 5 && l >= n + 4) || (n == 4 && l >= n + 5)) {
