@@ -319,7 +319,14 @@ pub fn diet_words() -> &'static [(String, usize)] {
 /// The diet a word (lower case) names, by its item in `diets.txt`: one of [`diet_words`] or an
 /// inflection or compound that starts with one (`glutenfritt`, `végétariennes`).
 pub fn diet_named(word: &str) -> Option<usize> {
-    diet_words().iter().find(|(x, _)| word == x || (x.chars().count() >= 5 && word.starts_with(x.as_str()) && word.chars().count() <= x.chars().count() + 3)).map(|(_, i)| *i)
+    diet_words().iter().find(|(x, _)| inflects(word, x)).map(|(_, i)| *i)
+}
+
+/// Whether `word` is the lexicon word `x` or an inflection of it: `x` (five letters or more)
+/// with at most three more letters (`glutenfritt` of `glutenfri`, `allergique` of `allergi`).
+pub fn inflects(word: &str, x: &str) -> bool {
+    let k = x.chars().count();
+    word == x || (k >= 5 && word.starts_with(x) && word.chars().count() <= k + 3)
 }
 
 /// The diets a text names, by their items in `diets.txt`: its words ([`diet_named`]) and the

@@ -467,10 +467,7 @@ pub fn states_food_constraint(text: &str) -> bool {
 /// (`allergique`, `allergiker`) or as the head of a compound (`nötallergi`, `Nussallergie`).
 pub fn names_allergy(w: &str) -> bool {
     let n = w.chars().count();
-    allergy_words().iter().any(|x| {
-        let k = x.chars().count();
-        w == x || (k >= 5 && ((w.starts_with(x.as_str()) && n <= k + 3) || (w.ends_with(x.as_str()) && n >= k + 3)))
-    })
+    allergy_words().iter().any(|x| crate::lexicon::inflects(w, x) || (x.chars().count() >= 5 && w.ends_with(x.as_str()) && n >= x.chars().count() + 3))
 }
 
 /// For a meal prompt, the note sentences of `passages` that say what the user or the people
