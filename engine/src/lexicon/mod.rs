@@ -128,6 +128,10 @@ list!(health_words, "health_words.txt");
 list!(drug_allergens, "drug_allergens.txt");
 list!(common_words, "common_words.txt");
 list!(question_words, "question_words.txt");
+list!(until_now, "until_now.txt");
+list!(busy_words, "busy_words.txt");
+list!(before_words, "before_words.txt");
+list!(negations, "negations.txt");
 list!(relative_time, "relative_time.txt");
 list!(time_units, "time_units.txt");
 list!(number_words, "number_words.txt");
@@ -793,7 +797,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines, &request_words().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines, &request_words().lines, &until_now().lines, &busy_words().lines, &before_words().lines, &negations().lines] {
             assert!(l.len() >= 9);
         }
     }
@@ -901,7 +905,7 @@ mod tests {
         assert!(foods().lines.iter().all(|l| l.items.len() == 15), "15 food items in every language");
         assert!(topic_signals().lines.iter().all(|l| l.items.len() == 8), "8 topics in every language");
         assert!(enhance_phrases().lines.iter().all(|l| l.items.len() == 18 && l.items[2..].iter().all(|i| i.len() == 1 && i[0].contains("{v}"))), "18 phrases in every language");
-        assert!(critic_phrases().lines.iter().all(|l| l.items.len() == 4 && l.items.iter().all(|i| i[0].contains("{v}"))));
+        assert!(critic_phrases().lines.iter().all(|l| l.items.len() == 10 && l.items.iter().enumerate().all(|(n, i)| (n == 5) != i[0].contains("{v}")) && l.items[5][0].contains("{x}")));
         assert!(suits().lines.iter().all(|l| l.items.len() == 3 && l.items[1..].iter().all(|i| i[0].contains("{x}") && i[0].contains("{v}"))));
         assert_eq!(suits().lines.len(), critic_phrases().lines.len(), "the same languages as the critic");
         assert_eq!(fact_kinds_named("What is my work email?"), vec!["work email"]);

@@ -22,13 +22,17 @@ pub const LIST_KEYS: &[&str] = &[
 ];
 
 pub fn is_list_key(key: &str) -> bool {
-    LIST_KEYS.contains(&key)
+    LIST_KEYS.contains(&key) || key.starts_with("former-")
 }
 
 pub use crate::privacy::sensitivity_of;
 
 /// The broad kind of a key.
 pub fn kind_of(key: &str) -> FactKind {
+    // An employer or home the user had before is of the same kind as the current one.
+    if let Some(base) = key.strip_prefix("former-") {
+        return kind_of(base);
+    }
     match key {
         "name" | "given-name" | "family-name" | "additional-name" | "honorific-prefix" | "nickname" => FactKind::Name,
         "email" | "work-email" | "tel" | "tel-national" => FactKind::Contact,

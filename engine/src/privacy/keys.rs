@@ -95,6 +95,10 @@ const SENSITIVE_KEY_WORDS: &[&str] = &[
 /// The sensitivity class of a key: ids, health, finances and the exact home address are
 /// sensitive; contact details and dates personal; the rest public.
 pub fn sensitivity_of(key: &str) -> Sensitivity {
+    // A former employer or home is as sensitive as the current one.
+    if let Some(base) = key.strip_prefix("former-") {
+        return sensitivity_of(base);
+    }
     if is_health_key(key) || is_finance_key(key) || ID_KEYS.contains(&key) || key == "home-address"
     {
         Sensitivity::Sensitive
@@ -119,6 +123,9 @@ pub fn is_finance_key(key: &str) -> bool {
 /// memory marked it, its key is an id, health, finance, contact or exact-address key, or its
 /// value looks like an identifier (long digit runs).
 pub fn is_sensitive_fact(key: &str, value: &str, marked: bool) -> bool {
+    if let Some(base) = key.strip_prefix("former-") {
+        return is_sensitive_fact(base, value, marked);
+    }
     if marked
         || sensitivity_of(key) == Sensitivity::Sensitive
         || PERSONAL_NEVER_SHARED.contains(&key)

@@ -53,7 +53,7 @@ fn ruled_out_by(diet: usize) -> &'static [usize] {
 /// The languages whose food words are looked for in a reply: its own (or its request's) and
 /// English, which replies mix in. Words of other languages are not read (`room` is cream in
 /// Dutch, `Ost` is cheese in Swedish and east in German).
-fn reply_langs(request: &str, reply: &str) -> Vec<&'static str> {
+pub(super) fn reply_langs(request: &str, reply: &str) -> Vec<&'static str> {
     let mut langs = vec!["en"];
     for l in [crate::text::lang::detect(reply), crate::text::lang::of_question(request), crate::text::lang::detect(request)].into_iter().flatten() {
         if !langs.contains(&l) {
@@ -132,7 +132,7 @@ pub fn unsuitable(question: &str, facts: &[FactView]) -> Option<(String, String)
 }
 
 /// The problem's words in the request's language (English when it has none).
-fn phrase(item: usize, lang: &str, x: &str, v: &str) -> String {
+pub(super) fn phrase(item: usize, lang: &str, x: &str, v: &str) -> String {
     let lex = crate::lexicon::critic_phrases();
     let line = lex.lang(lang).or_else(|| lex.lang("en")).expect("English critic phrases");
     line.items[item][0].replace("{x}", x).replace("{v}", v)
@@ -434,6 +434,8 @@ pub fn critique(request: &str, reply: &str, facts: &[FactView]) -> Critique {
         };
         problems.extend(p);
     }
+    problems.extend(super::critic_outdated::problems(request, reply, facts, lang));
+    problems.extend(super::critic_people::problems(reply, facts, lang));
     Critique { fits: problems.is_empty(), problems }
 }
 

@@ -42,9 +42,28 @@ fn key(day: u32, month: u32) -> u32 {
     month * 32 + day
 }
 
-/// Dates and date ranges (`27 May`, `24–31 May`, `Thu 18 - Fri 19 September`) in text, as
-/// inclusive (from, to) keys.
+/// Dates and date ranges (`27 May`, `24–31 May`, `13. September 2025`, `du 3 au 5 mai`,
+/// `Thu 18 - Fri 19 September`) in text, as inclusive (from, to) keys: the text toolkit's dates
+/// in every language it reads, then the English ranges with a weekday inside.
 pub fn date_ranges(text: &str) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for d in crate::text::dates::dates_in(text) {
+        let Some(day) = d.day else { continue };
+        let from = crate::text::dates::range_start(text, &d);
+        let first = if from < d.start { text[from..].split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<u32>().ok()).unwrap_or(day) } else { day };
+        out.push((key(first, d.month), key(day, d.month)));
+    }
+    for r in english_date_ranges(text) {
+        // A range the toolkit read as its last day only gives way to the whole range.
+        out.retain(|o| !(o.0 == o.1 && o.1 == r.1 && r.0 < r.1));
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn english_date_ranges(text: &str) -> Vec<(u32, u32)> {
     let toks: Vec<&str> = text.split_whitespace().collect();
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
@@ -85,8 +104,14 @@ pub fn date_ranges(text: &str) -> Vec<(u32, u32)> {
     out
 }
 
-/// Words in a note that make its date a commitment the user cannot move.
-const BUSY_WORDS: &[&str] = &["off", "away", "holiday", "holidays", "leave", "vacation", "gig", "concert", "wedding", "funeral", "trip", "flight", "flights", "book", "busy"];
+/// Whether a note sentence makes its date a commitment the user cannot move (time off, a trip,
+/// a wedding): a word of `lexicon/busy_words.txt` in English or the sentence's own language.
+fn is_busy(note: &str) -> bool {
+    let lex = crate::lexicon::busy_words();
+    let langs = ["en"].into_iter().chain(crate::text::lang::detect(note));
+    let ws = words(note);
+    langs.filter_map(|l| lex.lang(l)).flat_map(|l| l.items.iter().flatten()).any(|b| ws.iter().any(|w| w == b))
+}
 
 /// Words of time (`night`, `june`, `friday`) that say when, not what.
 fn is_time_word(w: &str) -> bool {
@@ -121,28 +146,38 @@ fn reply_sentences(reply: &str) -> Vec<String> {
     reply.split(['\n']).flat_map(|l| crate::text::sentences(l).into_iter().map(|s| s.trim().to_string()).collect::<Vec<_>>()).filter(|s| !s.is_empty()).collect()
 }
 
-/// A reply date that falls on a day the notes mark as taken (away, a gig, "don't book").
-fn busy_dates(reply: &[String], notes: &[(String, String)], out: &mut Vec<Problem>) {
+/// A reply date (or, when the reply gives none, the request's) that falls on a day the notes
+/// mark as taken (away, a gig, a wedding, "don't book"); the word that takes the day may be in
+/// the sentence before the date (`We're getting married! Saturday 4 May.`).
+fn busy_dates(request: &str, reply: &[String], notes: &[(String, String)], lang: &str, out: &mut Vec<Problem>) {
+    let asked = date_ranges(request);
     for rs in reply {
-        let dates = date_ranges(rs);
+        let dates = if reply.iter().all(|r| date_ranges(r).is_empty()) { asked.clone() } else { date_ranges(rs) };
         if dates.is_empty() {
             continue;
         }
         let reply_words = content(rs);
-        for (note, source) in notes {
-            let nw = words(note);
-            if !nw.iter().any(|w| BUSY_WORDS.contains(&w.as_str())) {
+        for (i, (note, source)) in notes.iter().enumerate() {
+            let before = i.checked_sub(1).and_then(|j| notes.get(j)).filter(|(_, s)| s == source);
+            if !is_busy(note) && !before.is_some_and(|(b, _)| is_busy(b)) {
                 continue;
             }
             // The sentence of the note that holds the taken date.
             let Some(dated) = crate::text::sentences(note).into_iter().find(|s| date_ranges(s).into_iter().any(|(a, b)| dates.iter().any(|(x, _)| a <= *x && *x <= b))) else {
                 continue;
             };
+            let (said, event) = match before.filter(|_| !is_busy(note)) {
+                Some((b, _)) => (format!("{} {}", b.trim(), note.trim()), format!("{} {dated}", b.trim())),
+                None => (note.trim().to_string(), dated.to_string()),
+            };
             // The reply is about that very commitment: no conflict.
-            let same_event = content(dated).iter().any(|w| reply_words.contains(w));
+            let same_event = content(&event).iter().any(|w| reply_words.contains(w));
             if !same_event && !out.iter().any(|p| p.memory.contains(note.as_str())) {
-                out.push(Problem { text: format!("It plans something then, but {}.", quote(note)), memory: format!("{source}: {note}") });
+                out.push(Problem { text: super::critic::phrase(6, lang, "", said.trim_end_matches(['.', ';', ','])), memory: format!("{source}: {said}") });
             }
+        }
+        if reply.iter().all(|r| date_ranges(r).is_empty()) {
+            break;
         }
     }
 }
@@ -375,31 +410,92 @@ fn old_contact(reply: &str, facts: &[FactView], out: &mut Vec<Problem>) {
 
 const PARTS_OF_DAY: &[&str] = &["morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "night", "nights"];
 
-/// Weekdays (`mon`…`sun`) and parts of day a text names.
-fn slots(text: &str) -> (Vec<String>, Vec<String>) {
+/// The weekday a word names, in any language the toolkit reads, also as a habit (`Thursdays`,
+/// `donnerstags`, `torsdagar`, `les jeudis`) or an English abbreviation (`Thu`).
+fn weekday_of(w: &str) -> Option<u32> {
+    let number = crate::text::dates::weekday_number;
+    if let Some(n) = number(w).or_else(|| w.strip_suffix('s').and_then(number)).or_else(|| w.strip_suffix("ar").and_then(number)) {
+        return Some(n);
+    }
+    is_weekday(w).then(|| WEEKDAYS.iter().position(|d| w.starts_with(d))).flatten().map(|i| [1, 2, 2, 3, 4, 4, 4, 5, 6, 7][i])
+}
+
+/// The part of day of a clock time: 0 morning, 1 afternoon, 2 evening, 3 night.
+fn part_of_hour(h: u32) -> usize {
+    match h {
+        5..=11 => 0,
+        12..=16 => 1,
+        17..=21 => 2,
+        _ => 3,
+    }
+}
+
+/// Weekdays and parts of day a text names: by words (`Monday evening`), or (with `clock`) by
+/// clock time in a text that gives no date (`donnerstags 19:00`: a weekly habit, not one day).
+fn slots(text: &str, clock: bool) -> (Vec<u32>, Vec<usize>) {
     let ws = words(text);
-    let days = ws.iter().filter(|w| is_weekday(w)).map(|w| w[..3].to_string()).collect();
-    let parts = ws.iter().filter(|w| PARTS_OF_DAY.contains(&w.as_str())).map(|w| w.trim_end_matches('s').to_string()).collect();
+    let days: Vec<u32> = ws.iter().filter_map(|w| weekday_of(w)).collect();
+    let mut parts: Vec<usize> = ws.iter().filter_map(|w| PARTS_OF_DAY.iter().position(|p| p == w)).map(|i| i / 2).collect();
+    if clock && parts.is_empty() && date_ranges(text).is_empty() {
+        parts.extend(crate::text::dates::times_in(text).into_iter().map(|(h, _)| part_of_hour(h)));
+    }
     (days, parts)
 }
 
 /// A reply that fills a weekday slot (`Monday evening`) the notes keep for something else
-/// (`climbing stays Mon + Thu evening`).
-fn weekly_slots(reply: &[String], notes: &[(String, String)], out: &mut Vec<Problem>) {
+/// (`climbing stays Mon + Thu evening`, `Chor donnerstags 19:30`). A web page's clock times are
+/// its opening hours, not the user's week: only the user's own notes count by clock time.
+fn weekly_slots(reply: &[String], notes: &[(String, String)], pages: &[&str], lang: &str, out: &mut Vec<Problem>) {
     for (note, source) in notes {
-        let (nd, np) = slots(note);
+        let (nd, np) = slots(note, !pages.contains(&source.as_str()));
         if nd.is_empty() || np.is_empty() {
             continue;
         }
         let note_words = content(note);
         for rs in reply {
-            let (rd, rp) = slots(rs);
+            let (rd, rp) = slots(rs, true);
             let clash = rd.iter().any(|d| nd.contains(d)) && rp.iter().any(|p| np.contains(p));
             let same = content(rs).iter().any(|w| note_words.contains(w));
             if clash && !same && !out.iter().any(|p| p.memory.contains(note.as_str())) {
-                out.push(Problem { text: format!("It takes a slot my week already has: {}.", quote(note)), memory: format!("{source}: {note}") });
+                out.push(Problem { text: super::critic::phrase(7, lang, "", note.trim().trim_end_matches(['.', ';', ','])), memory: format!("{source}: {note}") });
             }
         }
+    }
+}
+
+/// The earliest time a note allows (`Meetings bitte nicht vor 9:00`, `no calls before 8am`,
+/// `pas avant 9 h`): a word of "before" right before a clock time, with a word of "no" just
+/// ahead of it, in any language (a short note is often too short to tell its language).
+/// Minutes since midnight.
+fn not_before(note: &str) -> Option<u32> {
+    let (before, no) = (crate::lexicon::before_words().phrases(), crate::lexicon::negations().phrases());
+    let ws = words(note);
+    ws.iter().enumerate().find_map(|(i, w)| {
+        let negated = ws[i.saturating_sub(3)..i].iter().any(|n| no.contains(n));
+        if !before.contains(w) || !negated {
+            return None;
+        }
+        let next = ws.get(i + 1..(i + 4).min(ws.len()))?.join(" ");
+        let t = crate::text::dates::times_in(&next.replace(' ', ":")).into_iter().next().map(|(h, m)| h * 60 + m);
+        t.or_else(|| ws.get(i + 1)?.parse::<u32>().ok().filter(|h| (5..=12).contains(h)).map(|h| h * 60)).or_else(|| times(&next).first().copied())
+    })
+}
+
+/// A reply that puts something (a meeting) earlier than a note allows: the note and the
+/// request or reply must be about the same thing (a shared word: `meeting`).
+fn too_early(request: &str, reply: &str, notes: &[(String, String)], lang: &str, out: &mut Vec<Problem>) {
+    let starts = times(reply);
+    // Stemmed twice, so that `meetings` and `meeting` meet.
+    let roots = |text: &str| content(text).into_iter().map(|w| stem(&w)).collect::<Vec<_>>();
+    let about = roots(&format!("{request} {reply}"));
+    for (note, source) in notes {
+        let Some(limit) = not_before(note) else { continue };
+        let Some(early) = starts.iter().find(|t| **t < limit) else { continue };
+        if !roots(note).iter().any(|w| about.contains(w)) || out.iter().any(|p| p.memory.contains(note.as_str())) {
+            continue;
+        }
+        let at = format!("{}:{:02}", early / 60, early % 60);
+        out.push(Problem { text: super::critic::phrase(9, lang, &at, note.trim().trim_end_matches(['.', ';', ','])), memory: format!("{source}: {note}") });
     }
 }
 
@@ -407,12 +503,15 @@ fn weekly_slots(reply: &[String], notes: &[(String, String)], out: &mut Vec<Prob
 pub fn check(request: &str, reply: &str, facts: &[FactView], passages: &[Passage]) -> Vec<Problem> {
     let notes = note_sentences(passages, facts);
     let rs = reply_sentences(reply);
+    let lang = crate::text::lang::of_question(request).or_else(|| crate::text::lang::detect(request)).or_else(|| crate::text::lang::detect(reply)).unwrap_or("en");
     let mut out = Vec::new();
-    busy_dates(&rs, &notes, &mut out);
+    busy_dates(request, &rs, &notes, lang, &mut out);
+    too_early(request, reply, &notes, lang, &mut out);
     moved_events(&rs, &notes, &mut out);
     ages(request, reply, &notes, &mut out);
     refusals(reply, &notes, &mut out);
-    weekly_slots(&rs, &notes, &mut out);
+    let pages: Vec<&str> = passages.iter().filter(|p| super::enhance::is_page(p)).map(|p| p.source.as_str()).collect();
+    weekly_slots(&rs, &notes, &pages, lang, &mut out);
     stays(request, reply, facts, &notes, &mut out);
     outdated_title(reply, facts, &mut out);
     form_answers(reply, facts, &mut out);
@@ -444,6 +543,37 @@ mod tests {
         assert!(p[0].text.contains("off 10-14 March"), "{p:?}");
         let ok = check("Plan my Lisbon trip", "On Wednesday 12 March take the Lisbon tram, as you're off that week.", &[], &notes);
         assert!(ok.is_empty(), "{ok:?}");
+    }
+
+    #[test]
+    fn a_taken_date_or_weekly_habit_in_another_language_is_raised_in_the_users() {
+        // The word that takes the day is in the sentence before its date; the date is the
+        // request's when the reply gives none.
+        let notes = [note("Wir sind verreist! Von Freitag, 6. bis 9. Juni an der Ostsee.", "")];
+        let p = check("Organise un dîner le 7 juin.", "Un dîner à 20 h chez vous, avec six amis.", &[], &notes);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].text.contains("mes notes disent") && p[0].text.contains("verreist"), "{p:?}");
+        assert!(check("Organise un dîner le 12 juin.", "Un dîner à 20 h chez vous.", &[], &notes).is_empty());
+        // A weekly habit by a clock time; a one-off dated appointment is not weekly.
+        let notes = [note("Chorprobe mittwochs 19:30 im Gemeindehaus.", ""), note("Zahnarzt am Montag, 3. März um 19:00.", "")];
+        let p = check("Plan my week.", "Wednesday 19:00: a cooking class, then Monday 19:00 a film.", &[], &notes);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].text.contains("Chorprobe") && p[0].text.starts_with("It takes a time"), "{p:?}");
+        assert!(check("Plan my week.", "Wednesday 8:00: a run before work.", &[], &notes).is_empty());
+    }
+
+    #[test]
+    fn a_time_earlier_than_a_notes_not_before_is_raised_in_any_language() {
+        let notes = [note("Termine bitte nicht vor 10:00, vorher ist Sprechstunde.", "")];
+        let p = check("Leg zwei Termine mit dem Lieferanten fest.", "Gebucht: Dienstag um 8:30 mit dem Lieferanten.", &[], &notes);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].text.contains("8:30") && p[0].text.contains("nicht vor 10:00") && p[0].text.starts_with("Es legt"), "{p:?}");
+        assert!(check("Leg zwei Termine mit dem Lieferanten fest.", "Gebucht: Dienstag um 11:00 mit dem Lieferanten.", &[], &notes).is_empty());
+        // A note about something else does not rule the reply.
+        assert!(check("Plan a run.", "Run at 7:00 along the river.", &[], &notes).is_empty());
+        assert_eq!(not_before("on ne livre pas avant 9 h le samedi"), Some(9 * 60));
+        assert_eq!(not_before("no deliveries before 7am"), Some(7 * 60));
+        assert_eq!(not_before("I arrived before 9:00"), None);
     }
 
     #[test]

@@ -8,6 +8,8 @@ pub mod autofill;
 pub mod context;
 pub mod critic;
 pub mod critic_notes;
+pub mod critic_outdated;
+pub mod critic_people;
 pub mod enhance;
 pub mod evidence;
 pub mod memory_qa;

@@ -197,11 +197,27 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     static WITHIN: OnceLock<Regex> = OnceLock::new();
     let cue_within = WITHIN.get_or_init(|| super::cue_regex(lexicon::home_cues(), r"(?:[^\p{L}]|$)"));
     let lines: Vec<&str> = v.text.lines().collect();
-    for f in addresses_in(&v.text, owner.language, &owner.countries) {
+    let found = addresses_in(&v.text, owner.language, &owner.countries);
+    // An address said to be old ("Von:", "old address") is a former home when the user wrote it
+    // or the same text names the new one (a move): kept apart, for the critic.
+    let is_old = |f: &Found| {
+        let bare = f.before.trim().is_empty();
+        from.is_match(f.before.trim_end()) || (bare && from.is_match(f.prev.trim_end()))
+    };
+    let is_new = |f: &Found| {
+        let bare = f.before.trim().is_empty();
+        cue.is_match(f.before.trim_end()) || (bare && cue.is_match(f.prev.trim_end()))
+    };
+    let moved = found.iter().any(|f| !is_old(f) && is_new(f));
+    for f in &found {
         let a = f.addr.clone();
         let bare = f.before.trim().is_empty();
         let (before, prev) = (f.before.trim_end(), f.prev.trim_end());
-        if from.is_match(before) || (bare && from.is_match(prev)) {
+        if is_old(f) {
+            if v.first_person() || moved {
+                v.emit(out, "former-street-address", &if a.line2.is_empty() { a.line1.clone() } else { format!("{}, {}", a.line1, a.line2) }, 0.8);
+                v.emit(out, "former-address-level2", &a.town, 0.8);
+            }
             continue;
         }
         // A company's address (a signature's office line, a contract's other party) is not home.
@@ -267,6 +283,9 @@ mod tests {
         let c = run_rule("from: 1 Old Road, Bath BA2 4QT\nto: 27 Fern Street, Jesmond, Newcastle NE2 1XY  <- yay", |v, out| rules(v, &o, out));
         let homes: Vec<_> = c.iter().filter(|(k, _)| k == "home-address").map(|(_, v)| v.as_str()).collect();
         assert_eq!(homes, ["27 Fern Street, Jesmond, Newcastle NE2 1XY"]);
+        // The "from" of a move is a former home, kept apart.
+        assert!(c.contains(&("former-street-address".into(), "1 Old Road".into())), "{c:?}");
+        assert!(c.contains(&("former-address-level2".into(), "Bath".into())), "{c:?}");
         let c = run_rule("The dentist is at 88 High Road, Sheffield S10 2TN.", |v, out| rules(v, &o, out));
         assert!(c.is_empty(), "{c:?}");
         let letter = "Ms Jo Bloggs\n27 Fern Street\nJesmond\nNewcastle\nNE2 1XY\n\n7 March 2025";

@@ -381,7 +381,41 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     if let Some(at) = title_left_at {
         out.retain(|f| !(f.key == "organization-title" && f.observed_at <= at));
     }
+    former_values(&with_pins, &mut out, now);
     out
+}
+
+/// Keys whose earlier values are kept as `former-…` facts.
+const FORMER: [&str; 3] = ["organization", "street-address", "address-level2"];
+
+/// The employers and homes the user had before the current ones: older observations of the key,
+/// an employer the user left after naming it as theirs, a CV role that ended, the "from" of a
+/// move. List facts (`former-organization`, …), never one that names the current value; the
+/// critic reads them (a reply that still gives the old employer or address).
+fn former_values(all: &[Fact], out: &mut Vec<Fact>, now: Timestamp) {
+    let fold = |s: &str| crate::text::fold(s.trim());
+    out.retain(|f| !f.key.starts_with("former-"));
+    let mut add: Vec<Fact> = Vec::new();
+    for key in FORMER {
+        let former = format!("former-{key}");
+        let current: Option<String> = out.iter().find(|f| f.key == key).map(|f| fold(&f.value));
+        let named_employer = |v: &str| all.iter().any(|o| o.key == "organization" && fold(&o.value) == v);
+        for f in all.iter().filter(|f| !f.pinned) {
+            let v = fold(&f.value);
+            // An earlier employer must have been named as plainly as a current one (a CV line,
+            // "I work at", a signature), not guessed from a passing "offer from …".
+            let plain = key != "organization" || f.confidence >= 0.8;
+            let kept = (f.key == key && plain) || f.key == former || (key == "organization" && f.key == "organization-left" && named_employer(&v));
+            // The current value, or a longer or shorter form of it, is not a former one.
+            let current_form = current.as_deref().is_some_and(|c| c == v || c.starts_with(&v) || v.starts_with(c));
+            if !kept || v.chars().count() < 2 || current_form || add.iter().any(|g| g.key == former && fold(&g.value) == v) {
+                continue;
+            }
+            let c = Candidate { key: former.clone(), value: f.value.trim().to_string(), confidence: f.confidence, chunk_id: f.source_chunk.clone(), observed_at: f.observed_at };
+            add.push(fact_from(&c, now));
+        }
+    }
+    out.extend(add);
 }
 
 fn emails(resolved: &[Fact], facts: &[Fact], extra: &mut Vec<Candidate>) {
@@ -437,6 +471,29 @@ pub(crate) mod tests {
             language: None,
             countries: vec![],
         }
+    }
+
+    #[test]
+    fn earlier_employers_and_homes_become_former_facts_never_the_current_one() {
+        let c = |key: &str, value: &str, day: i64| Candidate { key: key.into(), value: value.into(), confidence: 0.8, chunk_id: Some(format!("c{day}")), observed_at: day * 86_400 };
+        let cands = vec![
+            c("organization", "Morgenrot Druck AG", 10),
+            c("organization", "Nordlicht Textil GmbH", 20),
+            c("organization-left", "Morgenrot Druck AG", 15),
+            // A company left that was never named as the employer (a bank account closed) is not one.
+            c("organization-left", "Sparbank Nord", 16),
+            // Nor is a weak guess that lost.
+            Candidate { confidence: 0.7, ..c("organization", "Kinderhort Regenbogen", 12) },
+            c("address-level2", "Vejle", 5),
+            c("address-level2", "Aalborg", 25),
+            c("former-address-level2", "Aalborg", 25),
+        ];
+        let facts = derive(cands, &[], 30 * 86_400);
+        let values = |k: &str| facts.iter().filter(|f| f.key == k).map(|f| f.value.as_str()).collect::<Vec<_>>();
+        assert_eq!(values("organization"), ["Nordlicht Textil GmbH"]);
+        assert_eq!(values("former-organization"), ["Morgenrot Druck AG"]);
+        assert_eq!(values("address-level2"), ["Aalborg"]);
+        assert_eq!(values("former-address-level2"), ["Vejle"]);
     }
 
     /// A view of `text` as a note the user wrote (or, with `kind`, another source kind).

@@ -145,7 +145,9 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     let promoted = re(&PROMOTED, &format!(r"(?i)\b(?:promoted to|promotion to|new (?:job|role) as|started as|now working as|I work as)\s+(?:an?\s+|the\s+)?{TITLE}"));
     let im_a = re(&IM_A, &format!(r"\b(?:I'm|I am|I work as)\s+(?:an?\s+|the\s+)(?i:{TITLE})(?:\s+(?:at|for|with)\s+{ORG})?"));
     let work_at = re(&WORK_AT, &format!(r"\bI (?:work|am working) (?:at|for)\s+{ORG}"));
-    let present = re(&PRESENT, r"(?mi)^([A-Z][^,\n]{1,60}),\s*[A-Za-z .'-]{2,40}\s{2,}.*?\b(?:present|current|now|today)\s*$");
+    // A CV's experience line: "Acme Ltd, Harrowfield      Sept 2023 - present", "Beispiel AG,
+    // Kassel    03/2019 – heute", "Exemple SA, Lyon    2015 – 2019": employer, town, a date range.
+    let present = re(&PRESENT, r"(?m)^[ \t]*(\p{Lu}[^,\n|]{1,60}),[ \t]*[\p{L} .'-]{2,40}?[ \t]{2,}(.*?\d{4})[ \t]*(?:–|—|-|to|bis|au|à|a|al|till|tot|do)[ \t]*([^\n]+?)[ \t]*$");
     let flat = &v.flat;
     if v.first_person() {
         static TCUE: OnceLock<Regex> = OnceLock::new();
@@ -222,6 +224,19 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         // CV experience: "Acme Ltd, Harrowfield      Sept 2023 - present" then the title line.
         let lines: Vec<&str> = v.text.lines().collect();
         for c in present.captures_iter(&v.text) {
+            let end = c[3].trim().trim_end_matches('.').to_lowercase();
+            let now = lexicon::until_now().phrases().iter().any(|w| *w == end);
+            let before = !now && end.chars().filter(char::is_ascii_digit).count() >= 4;
+            if before {
+                // A role that ended: its employer is a former one (the critic reads it).
+                if let Some(o) = clean_org(&c[1]).filter(|o| lexicon::names_company(o)) {
+                    v.emit(out, "former-organization", &o, 0.75);
+                }
+                continue;
+            }
+            if !now {
+                continue;
+            }
             if let Some(o) = clean_org(&c[1]) {
                 v.emit(out, "organization", &o, 0.8);
             }
@@ -313,6 +328,13 @@ mod tests {
         let c = run_rule("JO B. BLOGGS\nData Engineer\n\nAcme Ltd, Harrowfield            Sept 2023 - present\nData Engineer, Platform team", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization"), ["Acme Ltd"]);
         assert_eq!(get(&c, "organization-title"), ["Data Engineer"]);
+        // Any language's "until now"; a role that ended names a former employer.
+        let cv = "ERFAHRUNG\nBeispiel Werke AG, Kassel        04/2021 – heute\nPrüferin\n\nMuster Bau GmbH, Fulda        2016 - 2021\nZeichnerin";
+        let c = run_rule(cv, |v, out| rules(v, &o, out));
+        assert_eq!(get(&c, "organization"), ["Beispiel Werke AG"]);
+        assert_eq!(get(&c, "former-organization"), ["Muster Bau GmbH"]);
+        let c = run_rule("Exemple Conseil SA, Lyon     2015 à aujourd'hui", |v, out| rules(v, &o, out));
+        assert_eq!(get(&c, "organization"), ["Exemple Conseil SA"]);
         let c = run_rule("I'm a data engineer at a payments company. I work at Globex.", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization-title"), ["Data Engineer"]);
         assert_eq!(get(&c, "organization"), ["Globex"]);

@@ -180,6 +180,8 @@ pub fn kind_of_key(key: &str) -> Option<&'static str> {
 
 /// The words a question may use for a fact key, in every language (empty for keys no kind names).
 pub fn key_words(key: &str) -> Vec<String> {
+    // An employer or home the user had before is asked with the same words as the current one.
+    let key = key.strip_prefix("former-").unwrap_or(key);
     KEY_KINDS.iter().find(|(k, _)| *k == key).map(|(_, kind)| crate::lexicon::words_for_fact(kind)).unwrap_or_default()
 }
 

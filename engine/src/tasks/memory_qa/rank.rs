@@ -91,15 +91,33 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     let part_asked = crate::lexicon::name_part_asked(question).is_some();
     // Nor is an e-mail address or a phone number where something is (`Where is the office?`).
     let contact_for_place = |k: &str| want == Some(AnswerType::Place) && matches!(evidence::kind_of_key(k), Some("phone" | "email" | "work email"));
+    // A wh-question does not ask for the value it names itself (`Where did I work before
+    // Acme?` is not answered by Acme).
+    let value_of = |s: &Scored| s.sentence.text.split_once(": ").map(|(_, v)| v.to_string()).unwrap_or_default();
+    let named_by_question = |s: &Scored| crate::lexicon::question_kind(question).is_some_and(|k| k != "who") && names_value(question, &value_of(s));
     let not_the_answer = |s: &Scored| {
         s.sentence.fact_key.as_deref().is_some_and(|k| {
             typed.is_some_and(|w| !w.found_in(&s.sentence.text, &question_words))
                 || (part_asked && !matches!(k, "name" | "given-name" | "family-name" | "partner" | "family" | "friends" | "people"))
                 || contact_for_place(k)
+                || named_by_question(s)
         })
     };
+    // `Where did I work before Acme?`, `Which was my previous employer?`: what the user had
+    // before answers (an employer or home of L1's `former-…` facts), not the current value.
+    let asks_old = question_words.iter().any(|w| crate::lexicon::says_old(w) == Some(true))
+        || crate::lexicon::before_words().phrases().iter().any(|b| if b.contains(' ') { question.to_lowercase().contains(b.as_str()) } else { question_words.contains(b) });
+    let named_keys: Vec<String> = scored.iter().filter(|s| named_by_question(s)).filter_map(|s| s.sentence.fact_key.clone()).filter(|k| !k.starts_with("former-")).collect();
     for s in scored.iter_mut().filter(|s| not_the_answer(s)) {
         s.score = 0.0;
+    }
+    if asks_old && !named_keys.is_empty() {
+        let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
+        for s in scored.iter_mut().filter(|s| s.sentence.fact_key.as_deref().and_then(|k| k.strip_prefix("former-")).is_some_and(|k| named_keys.iter().any(|n| n == k))) {
+            s.score = s.score.max(top).max(1.0) * KIND_BONUS;
+            s.coverage = 1.0;
+            s.names_covered = true;
+        }
     }
     let asked_kind = crate::lexicon::fact_kind_asked(&kind_focus);
     // A question that asks for no kind of fact does not ask for a way to reach the user: their
@@ -112,8 +130,9 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     }
     if let Some((kind, only)) = asked_kind {
         let top = scored.iter().map(|s| s.score).fold(0f32, f32::max);
-        // A third party asking where the user lives learns the city, never the street.
-        let kind_of = |key: &str| match evidence::kind_of_key(key) {
+        // A third party asking where the user lives learns the city, never the street. An
+        // employer or home the user had before is of its key's kind.
+        let kind_of = |key: &str| match evidence::kind_of_key(key.strip_prefix("former-").unwrap_or(key)) {
             Some("city") if third && kind == "home address" => Some("home address"),
             k => k,
         };
@@ -130,6 +149,15 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
                 _ => {}
             }
         }
+    }
+    // Of the current and a former value of a key, the current one answers unless the question
+    // asks for what came before.
+    let current_score = |scored: &[Scored], key: &str| scored.iter().filter(|c| c.sentence.fact_key.as_deref() == Some(key)).map(|c| c.score).fold(0f32, f32::max);
+    for i in 0..scored.len() {
+        let Some(base) = scored[i].sentence.fact_key.as_deref().and_then(|k| k.strip_prefix("former-")).map(str::to_string) else { continue };
+        let current = current_score(scored, &base);
+        let s = &mut scored[i];
+        s.score = if asks_old { s.score.max(current) * 1.05 } else { s.score.min(current * 0.95).max(s.score * 0.95) };
     }
     // A profile fact is the user's own: it does not answer for someone the question names
     // (`när fyller Tove år?` is not the user's birthday).
@@ -197,4 +225,12 @@ fn leg_ends(text: &str) -> Option<(&str, &str)> {
         }
     }
     None
+}
+
+/// Whether `question` names `value` (a fact's value) by its first word, a name (`Acme` names
+/// `Acme Widgets Ltd`).
+fn names_value(question: &str, value: &str) -> bool {
+    let q: Vec<&str> = question.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let first = value.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+    first.chars().count() >= 3 && first.chars().next().is_some_and(char::is_uppercase) && q.iter().skip(1).any(|w| *w == first)
 }

@@ -424,6 +424,8 @@ fn profile_memory() -> (Vec<FactView>, Vec<Passage>) {
         f("country-name", "Sweden"),
         f("bday", "1987-02-11"),
         f("organization", "Karvtech AB"),
+        f("former-organization", "Bruksverken AB"),
+        f("former-address-level2", "Västerås"),
         f("organization-title", "Test Engineer"),
         f("partner", "Mira Sund"),
         f("diet", "pescetarian"),
@@ -499,6 +501,21 @@ fn profile_questions_in_many_phrasings_and_languages_find_their_fact() {
         }
     }
     assert!(wrong.is_empty(), "{} of {} wrong:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+}
+
+#[test]
+fn an_employer_the_user_had_before_answers_for_before_never_for_now() {
+    let (facts, passages) = profile_memory();
+    for (q, want) in [
+        ("Where did I work before Karvtech?", "Bruksverken"),
+        ("Which was my previous employer?", "Bruksverken"),
+        ("Vilken var min tidigare arbetsgivare?", "Bruksverken"),
+        ("Where do I work?", "Karvtech"),
+        ("Var bor jag?", "Linköping|Björkvägen 7"),
+    ] {
+        let a = finish(&prepare(q, &Asker::User, &facts, &passages), "");
+        assert!(want.split('|').any(|w| a.text.contains(w)) && !a.text.contains("Västerås"), "{q}: {a:?}");
+    }
 }
 
 #[test]
