@@ -873,7 +873,7 @@ mod tests {
 
     #[test]
     fn question_kinds_in_many_languages() {
-        for (q, k) in [("Wann fährt der Zug?", "when"), ("Où est la clé ?", "where"), ("¿Quién es Ana?", "who"), ("Hur mycket kostar det?", "how much"), ("Um wie viel Uhr beginnt es?", "what time"), ("Quanto costa?", "how much"), ("When is it?", "when"), ("Was ist das?", "what")] {
+        for (q, k) in [("Wann fährt der Zug?", "when"), ("Où est la clé ?", "where"), ("¿Quién es Ana?", "who"), ("Hur mycket kostar det?", "how much"), ("Um wie viel Uhr beginnt es?", "what time"), ("Quanto costa?", "how much"), ("When is it?", "when"), ("Was ist das?", "what"), ("Quels jours ouvre le marché ?", "when"), ("Vilka dagar har biblioteket öppet?", "when")] {
             assert_eq!(question_kind(q), Some(k), "{q}");
         }
         assert!(is_function_word("der") && is_function_word("och") && !is_function_word("zug"));

@@ -213,6 +213,8 @@ mod tests {
         assert!(names("Gör en veckomeny åt mig och min sambo").contains(&"food"));
         assert!(names("Schreib mir ein paar Frühstücksrezepte für die Kinder").contains(&"food"));
         assert!(names("Explain the framework to me").is_empty());
+        assert!(names("Which cookbook should I buy?").contains(&"food"));
+        assert!(names("Tipsa om en bra kokbok").contains(&"food"));
     }
 
     #[test]

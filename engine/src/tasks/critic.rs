@@ -402,6 +402,7 @@ fn noted_diet_problems(reply: &str, passages: &[Passage], facts: &[FactView], la
                 continue;
             }
             let mut items: Vec<usize> = crate::lexicon::diets_named(&text).into_iter().flat_map(|d| ruled_out_by(d).iter().copied()).collect();
+            items.extend(said_without(&text));
             items.sort();
             items.dedup();
             if items.is_empty() {
@@ -417,6 +418,14 @@ fn noted_diet_problems(reply: &str, passages: &[Passage], facts: &[FactView], la
         }
     }
     out
+}
+
+/// The allergens a note sentence says a dish goes without (`Kuchen ohne Nüsse`, `sans
+/// arachides`, `no nuts`): the word right after a word of "no" or "without", in any language.
+fn said_without(text: &str) -> Vec<usize> {
+    let no = crate::lexicon::negations().phrases();
+    let ws = words(text);
+    ws.windows(2).filter(|p| no.contains(&p[0])).flat_map(|p| allergen_items(&p[1])).collect()
 }
 
 /// Critiques `reply` (the answer to `request`) against `facts`.
@@ -495,6 +504,15 @@ mod tests {
         let sick = [note("arzt", "Ich habe Zöliakie, darum alles glutenfrei.", None)];
         let c = critique_with("Backen?", "Ein Brot aus Weizenmehl.", &[], &sick);
         assert!(c.problems.iter().all(|p| !p.text.contains("Zöliakie") && !p.memory.contains("Zöliakie")), "{c:?}");
+    }
+
+    #[test]
+    fn a_note_that_says_without_an_allergen_rules_it_out() {
+        let notes = [note("n1", "Geburtstag in der Gruppe: Kuchen ohne Nüsse, ein Kind hat eine Nussallergie.", None)];
+        let c = critique_with("Suggest a cake for the group party.", "A walnut and carrot cake with cream cheese.", &[], &notes);
+        assert!(c.problems.iter().any(|p| p.text.contains("walnut") && p.text.contains("ohne Nüsse")), "{c:?}");
+        let ok = critique_with("Suggest a cake for the group party.", "A lemon and carrot cake with cream cheese.", &[], &notes);
+        assert!(ok.fits, "{ok:?}");
     }
 
     #[test]

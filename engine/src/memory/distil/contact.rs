@@ -17,7 +17,7 @@ fn phone_re() -> &'static Regex {
     re(&R, r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)|\d{2,5})(?:[\s.-]?\d{2,4}){1,4}\b")
 }
 
-fn digits(s: &str) -> String {
+pub(super) fn digits(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_digit()).collect()
 }
 

@@ -303,8 +303,16 @@ pub fn derive(cands: Vec<Candidate>, pinned: &[Fact], now: Timestamp) -> Vec<Fac
     });
     if let Some(f) = current(&resolved, "tel-national").or_else(|| current(&resolved, "tel")) {
         if let Some((intl, national)) = contact::phone_forms(&f.value, phone_country.as_deref()) {
+            // The user's own national writing of the same number wins over ours (`070-412 88 35`
+            // in a note, `+46 70 412 88 35` in a newer e-mail signature).
+            let key = contact::digits(&national);
+            let written = facts
+                .iter()
+                .filter(|o| matches!(o.key.as_str(), "tel" | "tel-national") && o.value.trim_start().starts_with('0') && contact::digits(&o.value) == key)
+                .max_by_key(|o| o.observed_at)
+                .map(|o| o.value.trim().to_string());
             derived(f, "tel", intl, &mut extra);
-            derived(f, "tel-national", national, &mut extra);
+            derived(f, "tel-national", written.unwrap_or(national), &mut extra);
         }
     }
     // Birthday parts.
@@ -494,6 +502,15 @@ pub(crate) mod tests {
         assert_eq!(values("former-organization"), ["Morgenrot Druck AG"]);
         assert_eq!(values("address-level2"), ["Aalborg"]);
         assert_eq!(values("former-address-level2"), ["Vejle"]);
+    }
+
+    #[test]
+    fn the_users_own_writing_of_their_national_number_wins_over_ours() {
+        let c = |key: &str, value: &str, day: i64| Candidate { key: key.into(), value: value.into(), confidence: 0.9, chunk_id: Some(format!("c{day}")), observed_at: day * 86_400 };
+        let facts = derive(vec![c("tel", "070-555 12 34", 5), c("tel", "+46 70 555 12 34", 10)], &[], 20 * 86_400);
+        let value = |k: &str| facts.iter().find(|f| f.key == k).map(|f| f.value.clone());
+        assert_eq!(value("tel-national").as_deref(), Some("070-555 12 34"));
+        assert_eq!(value("tel").as_deref(), Some("+46 70 555 12 34"));
     }
 
     /// A view of `text` as a note the user wrote (or, with `kind`, another source kind).
