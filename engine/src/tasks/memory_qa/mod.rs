@@ -214,6 +214,16 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
         key_tokens: Vec::new(),
         facts: facts.to_vec(),
     };
+    // A work e-mail is a work contact, given to whoever asks for it (a colleague, a recruiter);
+    // the personal e-mail, the phone and the birthday are not (below).
+    if third && crate::lexicon::fact_kind_asked(question).is_some_and(|(kind, _)| kind == "work email") {
+        if let Some(f) = facts.iter().find(|f| f.key == "work-email" && !f.sensitive && f.value.contains('@')) {
+            prepared.route = Route::Known;
+            prepared.extractive = Some(f.value.trim().to_string());
+            prepared.evidence = vec![Citation { source: "profile".into(), source_id: None, chunk_id: None, url: None, text: format!("work email: {}", f.value.trim()), date: None, page: None }];
+            return prepared;
+        }
+    }
     if third && asks_never_shared(question) {
         prepared.route = Route::Decline;
         return prepared;

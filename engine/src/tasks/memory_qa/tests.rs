@@ -529,6 +529,19 @@ fn a_profile_answer_comes_in_the_language_asked() {
 }
 
 #[test]
+fn a_third_party_gets_the_work_email_but_never_the_personal_one() {
+    let (facts, passages) = profile_memory();
+    for q in ["What's Rasmus's work email?", "Vad är Rasmus jobbmejl?"] {
+        let a = finish(&prepare(q, &third(), &facts, &passages), "");
+        assert!(a.text.contains("rasmus.ekdahl@karvtech.example"), "{q}: {a:?}");
+    }
+    for q in ["What's Rasmus's email address?", "What is Rasmus's phone number?", "When is Rasmus's birthday?"] {
+        let a = finish(&prepare(q, &third(), &facts, &passages), "rasmus.e@mailbox.example 072-555 01 90");
+        assert!(!a.text.contains("rasmus.e@") && !a.text.contains("555 01 90") && !a.text.contains("1987"), "{q}: {a:?}");
+    }
+}
+
+#[test]
 fn a_third_party_asking_for_a_kind_of_fact_gets_no_private_one() {
     let (mut facts, passages) = profile_memory();
     facts.push(FactView::new("home-address", "Björkvägen 7, 582 22 Linköping", true));
