@@ -415,7 +415,7 @@ fn former_values(all: &[Fact], out: &mut Vec<Fact>, now: Timestamp) {
             let plain = key != "organization" || f.confidence >= 0.8;
             let kept = (f.key == key && plain) || f.key == former || (key == "organization" && f.key == "organization-left" && named_employer(&v));
             // The current value, or a longer or shorter form of it, is not a former one.
-            let current_form = current.as_deref().is_some_and(|c| c == v || c.starts_with(&v) || v.starts_with(c));
+            let current_form = current.as_deref().is_some_and(|c| c.contains(v.as_str()) || v.contains(c));
             if !kept || v.chars().count() < 2 || current_form || add.iter().any(|g| g.key == former && fold(&g.value) == v) {
                 continue;
             }
@@ -495,6 +495,9 @@ pub(crate) mod tests {
             c("address-level2", "Vejle", 5),
             c("address-level2", "Aalborg", 25),
             c("former-address-level2", "Aalborg", 25),
+            // A longer writing of the current street is no former one.
+            c("street-address", "Fjordvej 3", 25),
+            c("street-address", "2. sal, Fjordvej 3", 8),
         ];
         let facts = derive(cands, &[], 30 * 86_400);
         let values = |k: &str| facts.iter().filter(|f| f.key == k).map(|f| f.value.as_str()).collect::<Vec<_>>();
@@ -502,6 +505,7 @@ pub(crate) mod tests {
         assert_eq!(values("former-organization"), ["Morgenrot Druck AG"]);
         assert_eq!(values("address-level2"), ["Aalborg"]);
         assert_eq!(values("former-address-level2"), ["Vejle"]);
+        assert!(values("former-street-address").is_empty());
     }
 
     #[test]

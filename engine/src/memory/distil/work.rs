@@ -148,8 +148,29 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     // A CV's experience line: "Acme Ltd, Harrowfield      Sept 2023 - present", "Beispiel AG,
     // Kassel    03/2019 – heute", "Exemple SA, Lyon    2015 – 2019": employer, town, a date range.
     let present = re(&PRESENT, r"(?m)^[ \t]*(\p{Lu}[^,\n|]{1,60}),[ \t]*[\p{L} .'-]{2,40}?[ \t]{2,}(.*?\d{4})[ \t]*(?:–|—|-|to|bis|au|à|a|al|till|tot|do)[ \t]*([^\n]+?)[ \t]*$");
+    // The other CV layout: the dates first, then the role and the employer ("2019 – heute
+    // Lehrerin, Gymnasium Nord, Bochum", "2012 – 2019   Nurse, City Hospital, Leeds").
+    static DATES_FIRST: OnceLock<Regex> = OnceLock::new();
+    let dates_first = re(&DATES_FIRST, r"(?m)^[ \t]*(?:\d{1,2}[./])?\d{4}[ \t]*(?:–|—|-|to|bis|au|à|a|al|till|tot|do)[ \t]*((?:\d{1,2}[./])?\d{4}|\p{L}[\p{L}' ]{1,20}?)[ \t]{2,}([^\n]+?)[ \t]*$");
     let flat = &v.flat;
     if v.first_person() {
+        for c in dates_first.captures_iter(&v.text) {
+            let end = c[1].trim().to_lowercase();
+            let now = lexicon::until_now().phrases().iter().any(|w| *w == end);
+            let parts: Vec<&str> = c[2].split(',').map(str::trim).collect();
+            let Some(at) = parts.iter().position(|p| lexicon::names_employer(p)) else { continue };
+            let Some(org) = clean_org(parts[at]) else { continue };
+            if !now {
+                if end.chars().filter(char::is_ascii_digit).count() >= 4 {
+                    v.emit(out, "former-organization", &org, 0.75);
+                }
+                continue;
+            }
+            v.emit(out, "organization", &org, 0.8);
+            if at == 1 && parts[0].split_whitespace().count() <= 5 {
+                v.emit(out, "organization-title", parts[0], 0.75);
+            }
+        }
         static TCUE: OnceLock<Regex> = OnceLock::new();
         static ECUE: OnceLock<Regex> = OnceLock::new();
         static LABEL: OnceLock<Regex> = OnceLock::new();
@@ -335,6 +356,12 @@ mod tests {
         assert_eq!(get(&c, "former-organization"), ["Muster Bau GmbH"]);
         let c = run_rule("Exemple Conseil SA, Lyon     2015 à aujourd'hui", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization"), ["Exemple Conseil SA"]);
+        // Dates first, then the role and the employer.
+        let cv = "BERUFSERFAHRUNG\n2019 – heute      Lehrerin für Mathematik, Gymnasium am Kaiserpark, Bochum\n2011 – 2019      Referendarin, Realschule Nord, Witten";
+        let c = run_rule(cv, |v, out| rules(v, &o, out));
+        assert_eq!(get(&c, "organization"), ["Gymnasium am Kaiserpark"]);
+        assert_eq!(get(&c, "organization-title"), ["Lehrerin für Mathematik"]);
+        assert_eq!(get(&c, "former-organization"), ["Realschule Nord"]);
         let c = run_rule("I'm a data engineer at a payments company. I work at Globex.", |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization-title"), ["Data Engineer"]);
         assert_eq!(get(&c, "organization"), ["Globex"]);
