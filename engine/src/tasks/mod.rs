@@ -10,6 +10,7 @@ pub mod critic;
 pub mod critic_notes;
 pub mod critic_outdated;
 pub mod critic_people;
+pub mod critic_when;
 pub mod enhance;
 pub mod evidence;
 pub mod memory_qa;

@@ -65,7 +65,7 @@ impl AnswerType {
         match self {
             // `Mon + Thu` answers `when does she climb?` as well as a date does.
             AnswerType::Date => {
-                !crate::tasks::critic_notes::date_ranges(text).is_empty()
+                !crate::tasks::critic_when::date_ranges(text).is_empty()
                     || words_of(text).iter().any(|w| w.starts_with(char::is_uppercase) && is_calendar(w) && w != "May")
                     || !crate::text::dates::dates_in(text).is_empty()
             }
@@ -101,7 +101,7 @@ impl AnswerType {
 
 /// The (day, month) pairs of dates written `3 June` or `June 3rd` in `text`.
 pub(super) fn day_months(text: &str) -> Vec<(u32, u32)> {
-    use crate::tasks::critic_notes::{day_of, month_of};
+    use crate::tasks::critic_when::{day_of, month_of};
     let toks: Vec<&str> = text.split_whitespace().collect();
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
