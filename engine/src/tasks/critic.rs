@@ -362,6 +362,12 @@ fn budget_problem(f: &FactView, reply: &str) -> Option<Problem> {
     })
 }
 
+/// The language the user asked in, which the problems are said in: the request's, else the
+/// reply's, else English.
+pub(super) fn user_lang(request: &str, reply: &str) -> &'static str {
+    crate::text::lang::of_question(request).or_else(|| crate::text::lang::detect(request)).or_else(|| crate::text::lang::detect(reply)).unwrap_or("en")
+}
+
 /// Passages retrieved for a request and its reply.
 pub const PASSAGES: usize = 8;
 
@@ -370,7 +376,7 @@ pub const PASSAGES: usize = 8;
 pub fn critique_with(request: &str, reply: &str, facts: &[FactView], passages: &[Passage]) -> Critique {
     let mut c = critique(request, reply, facts);
     let langs = reply_langs(request, reply);
-    let lang = crate::text::lang::of_question(request).or_else(|| crate::text::lang::detect(request)).or_else(|| crate::text::lang::detect(reply)).unwrap_or("en");
+    let lang = user_lang(request, reply);
     let noted = noted_diet_problems(reply, passages, facts, &langs, lang, &c.problems);
     c.problems.extend(noted);
     c.problems.extend(super::critic_notes::check(request, reply, facts, passages));
@@ -432,7 +438,7 @@ fn said_without(text: &str) -> Vec<usize> {
 pub fn critique(request: &str, reply: &str, facts: &[FactView]) -> Critique {
     // The problems are said in the request's language; food words are read in the reply's.
     let langs = reply_langs(request, reply);
-    let lang = crate::text::lang::of_question(request).or_else(|| crate::text::lang::detect(request)).or_else(|| crate::text::lang::detect(reply)).unwrap_or("en");
+    let lang = user_lang(request, reply);
     let mut problems = Vec::new();
     for f in facts.iter().filter(|f| !is_sensitive(f)) {
         let p = match f.key.as_str() {

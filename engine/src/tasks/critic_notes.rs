@@ -361,7 +361,7 @@ fn too_early(request: &str, reply: &str, notes: &[(String, String)], lang: &str,
 pub fn check(request: &str, reply: &str, facts: &[FactView], passages: &[Passage]) -> Vec<Problem> {
     let notes = note_sentences(passages, facts);
     let rs = reply_sentences(reply);
-    let lang = crate::text::lang::of_question(request).or_else(|| crate::text::lang::detect(request)).or_else(|| crate::text::lang::detect(reply)).unwrap_or("en");
+    let lang = super::critic::user_lang(request, reply);
     let mut out = Vec::new();
     busy_dates(request, &rs, &notes, lang, &mut out);
     too_early(request, reply, &notes, lang, &mut out);
