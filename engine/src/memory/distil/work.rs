@@ -149,7 +149,7 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     // Kassel    03/2019 – heute", "Exemple SA, Lyon    2015 – 2019": employer, town, a date range.
     let present = re(&PRESENT, r"(?m)^[ \t]*(\p{Lu}[^,\n|]{1,60}),[ \t]*[\p{L} .'-]{2,40}?[ \t]{2,}(.*?\d{4})[ \t]*(?:–|—|-|to|bis|au|à|a|al|till|tot|do)[ \t]*([^\n]+?)[ \t]*$");
     // The other CV layout: the dates first, then the role and the employer ("2019 – heute
-    // Lehrerin, Gymnasium Nord, Bochum", "2012 – 2019   Nurse, City Hospital, Leeds").
+    // Lehrerin, Gymnasium Nord, Bochum", "2012 – 2019   Nurse, City Hospital, Truro").
     static DATES_FIRST: OnceLock<Regex> = OnceLock::new();
     let dates_first = re(&DATES_FIRST, r"(?m)^[ \t]*(?:\d{1,2}[./])?\d{4}[ \t]*(?:–|—|-|to|bis|au|à|a|al|till|tot|do)[ \t]*((?:\d{1,2}[./])?\d{4}|\p{L}[\p{L}' ]{1,20}?)[ \t]{2,}([^\n]+?)[ \t]*$");
     let flat = &v.flat;
