@@ -350,6 +350,29 @@ pub fn render_day(day: Timestamp, lang: &str) -> String {
     fill_month(&phrases(lang)[0], lang, y, m).replace("{d}", &d.to_string())
 }
 
+/// A day named by its weekday (`last Saturday`) as the language writes it, the weekday kept
+/// (`Saturday, 20 May 2023`, `Samstag, 20. Mai 2023`, `samedi 20 mai 2023`): the user said
+/// which day of the week it was, and it is how they will remember it.
+pub fn render_weekday_day(day: Timestamp, lang: &str) -> String {
+    let names = lexicon::weekdays().lang(lang).filter(|_| lexicon::date_phrases().lang(lang).is_some()).or_else(|| lexicon::weekdays().lang("en")).expect("weekdays has English");
+    let lang = if lexicon::date_phrases().lang(lang).is_some() { lang } else { "en" };
+    let Some(w) = names.items.get(weekday(day) as usize - 1).and_then(|i| i.first()) else { return render_day(day, lang) };
+    phrases(lang)[12].replace("{W}", &capitalised(w)).replace("{w}", w).replace("{d}", &render_day(day, lang))
+}
+
+/// Whether a relative expression names a day of the week (`last Saturday`, `letzten Freitag`).
+pub fn names_weekday(phrase: &str) -> bool {
+    phrase.split(|c: char| !c.is_alphanumeric()).any(|w| crate::text::dates::weekday_number(w).is_some() || (w.chars().count() >= 3 && abbreviated_weekday(w).is_some()))
+}
+
+/// A relative expression as an answer: [`render`], with the weekday when the phrase named one.
+pub fn render_said(phrase: &str, when: &When, lang: &str) -> String {
+    match *when {
+        When::Day(t) if names_weekday(phrase) => render_weekday_day(t, lang),
+        _ => render(when, lang),
+    }
+}
+
 /// A resolved expression as an answer in `lang` (`7 May 2023`, `the week before 9 June 2023`,
 /// `May 2023`, `2022`); English when the language has no phrases.
 pub fn render(when: &When, lang: &str) -> String {
@@ -418,6 +441,15 @@ mod tests {
         assert_eq!(read("letzten Samstag", w), ["10 February 2029"]);
         assert_eq!(read("samedi dernier", w), ["10 February 2029"]);
         assert_eq!(read("el sábado pasado", w), ["10 February 2029"]);
+        // Said with the weekday the user named, in the asker's language.
+        assert_eq!(render_weekday_day(day(2029, 2, 10), "en"), "Saturday, 10 February 2029");
+        assert_eq!(render_weekday_day(day(2029, 2, 10), "de"), "Samstag, 10. Februar 2029");
+        assert_eq!(render_weekday_day(day(2029, 2, 10), "fr"), "samedi 10 février 2029");
+        assert_eq!(render_weekday_day(day(2029, 2, 10), "sv"), "lördag 10 februari 2029");
+        assert_eq!(render_weekday_day(day(2029, 2, 10), "ja"), "Saturday, 10 February 2029");
+        assert!(names_weekday("letzten Samstag") && names_weekday("last Fri") && !names_weekday("last week"));
+        assert_eq!(render_said("last Fri", &When::Day(day(2029, 2, 9)), "en"), "Friday, 9 February 2029");
+        assert_eq!(render_said("yesterday", &When::Day(day(2029, 2, 9)), "en"), "9 February 2029");
         assert_eq!(read("I lördags var vi i stugan.", w), ["10 February 2029"]);
         // Abbreviated days, written with a capital.
         assert_eq!(read("Last Fri we went bowling; last Thurs. too.", w), ["9 February 2029", "8 February 2029"]);
@@ -464,7 +496,7 @@ mod tests {
 
     #[test]
     fn word_lists_have_their_items_in_every_language() {
-        for (lex, n) in [(lexicon::relative_time(), 10), (lexicon::time_units(), 5), (lexicon::number_words(), 11), (lexicon::date_phrases(), 12)] {
+        for (lex, n) in [(lexicon::relative_time(), 10), (lexicon::time_units(), 5), (lexicon::number_words(), 11), (lexicon::date_phrases(), 13)] {
             for line in &lex.lines {
                 assert_eq!(line.items.len(), n, "{}", line.lang);
             }

@@ -25,11 +25,11 @@ pub(super) fn when(text: &str, ask: &Ask) -> Option<String> {
     // (`Mia: 9 May (2011), she wants a camera this year` is answered by the 9 May).
     for hay in [part, text] {
         let lower = hay.to_lowercase();
-        let mut relative = ask.times.iter().filter_map(|(p, w)| lower.find(&p.to_lowercase()).map(|at| (at, relative::render(w, ask.lang)))).min_by_key(|(at, _)| *at);
+        let mut relative = ask.times.iter().filter_map(|(p, w)| lower.find(&p.to_lowercase()).map(|at| (at, relative::render_said(p, w, ask.lang)))).min_by_key(|(at, _)| *at);
         // When the passage was not resolved at import (an older store), resolve now.
         if relative.is_none() {
             if let Some(written) = ask.written {
-                relative = relative::relative_in(hay, written).first().map(|r| (r.start, relative::render(&r.when, ask.lang)));
+                relative = relative::relative_in(hay, written).first().map(|r| (r.start, relative::render_said(&hay[r.start..r.end], &r.when, ask.lang)));
             }
         }
         let dates = crate::text::dates::dates_in(hay);
@@ -72,8 +72,8 @@ pub(super) fn when(text: &str, ask: &Ask) -> Option<String> {
     // `We're getting married! Saturday, 13 September.`: the date said right after it.
     if let Some(next) = ask.next {
         let lower = next.to_lowercase();
-        if let Some((_, w)) = ask.times.iter().filter(|(p, _)| lower.contains(&p.to_lowercase())).min_by_key(|(p, _)| lower.find(&p.to_lowercase())) {
-            return Some(relative::render(w, ask.lang));
+        if let Some((p, w)) = ask.times.iter().filter(|(p, _)| lower.contains(&p.to_lowercase())).min_by_key(|(p, _)| lower.find(&p.to_lowercase())) {
+            return Some(relative::render_said(p, w, ask.lang));
         }
         if let Some(first) = crate::text::dates::dates_in(next).first() {
             return Some(next[first.start..first.end].trim().trim_end_matches(['.', ',']).to_string());
