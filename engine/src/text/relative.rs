@@ -214,6 +214,16 @@ fn unit(lang: &str, word: &str) -> Option<usize> {
     items(lexicon::time_units(), lang).iter().position(|spellings| spellings.contains(&w))
 }
 
+/// Whether `question` asks for a year (`What year …?`, `In welchem Jahr …?`, `Vilket år …?`):
+/// its when-words hold a year.
+pub fn asks_year(question: &str) -> bool {
+    let q = question.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let when = lexicon::question_words().lines.iter().filter_map(|l| l.items.first()).flatten();
+    let years: Vec<&String> = lexicon::time_units().lines.iter().filter_map(|l| l.items.get(3)).flatten().collect();
+    when.filter(|w| q.starts_with(w.as_str()) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+        .any(|w| w.split_whitespace().any(|x| years.iter().any(|y| y.as_str() == x)))
+}
+
 /// A number written in digits or as a word; `None` for "a few".
 fn count(lang: &str, word: &str) -> Option<Option<u32>> {
     if let Ok(n) = word.parse::<u32>() {
@@ -447,6 +457,8 @@ mod tests {
         assert_eq!(render_weekday_day(day(2029, 2, 10), "fr"), "samedi 10 février 2029");
         assert_eq!(render_weekday_day(day(2029, 2, 10), "sv"), "lördag 10 februari 2029");
         assert_eq!(render_weekday_day(day(2029, 2, 10), "ja"), "Saturday, 10 February 2029");
+        assert!(asks_year("What year did you plant the orchard?") && asks_year("In welchem Jahr bist du umgezogen?") && asks_year("Vilket år köpte du båten?"));
+        assert!(!asks_year("When did you plant the orchard?") && !asks_year("Which yearbook is hers?"));
         assert!(names_weekday("letzten Samstag") && names_weekday("last Fri") && !names_weekday("last week"));
         assert_eq!(render_said("last Fri", &When::Day(day(2029, 2, 9)), "en"), "Friday, 9 February 2029");
         assert_eq!(render_said("yesterday", &When::Day(day(2029, 2, 9)), "en"), "9 February 2029");

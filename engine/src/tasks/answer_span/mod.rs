@@ -57,6 +57,8 @@ pub struct Ask<'a> {
 pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
     let text = without_speaker(sentence, ask.terms);
     match ask.kind {
+        // `What year …?`: the year of the day that answers.
+        Some("when") if crate::text::relative::asks_year(ask.question) => when(text, ask).map(|w| when::year_in(&w).unwrap_or(w)),
         Some("when") => when(text, ask),
         Some("who") => name(text, ask).or_else(|| residue(text, ask)),
         // A place, or the sentence: what follows the question's words is seldom where.

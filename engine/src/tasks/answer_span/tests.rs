@@ -23,6 +23,10 @@ fn when_gets_the_resolved_day() {
     assert_eq!(answer("When is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("14 April 2030"));
     // A date written out before a relative expression answers (the relative one is about something else).
     assert_eq!(answer("When is Mia's birthday?", "Mia: 4 June — she wants a kite this year").as_deref(), Some("4 June"));
+    // The weekday the user named stays; a year asked for is the year.
+    assert_eq!(answer("When did Priya fly the drone?", "Priya: We flew the new drone last Thursday.").as_deref(), Some("Thursday, 7 March 2030"));
+    assert_eq!(answer("What year did Tomasz buy the dinghy?", "Tomasz bought the dinghy three years ago.").as_deref(), Some("2027"));
+    assert_eq!(answer("What year is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("2030"));
     // No time in the sentence: the day it was written.
     assert_eq!(answer("When did Priya adopt the rabbit?", "We adopted a rabbit, she's called Pumpernickel.").as_deref(), Some("9 March 2030"));
 }
