@@ -217,11 +217,36 @@ fn unit(lang: &str, word: &str) -> Option<usize> {
 /// Whether `question` asks for a year (`What year …?`, `In welchem Jahr …?`, `Vilket år …?`):
 /// its when-words hold a year.
 pub fn asks_year(question: &str) -> bool {
+    asked_unit(question) == Some(3)
+}
+
+/// Whether `question` asks for a month (`Which month …?`, `En quel mois …?`).
+pub fn asks_month(question: &str) -> bool {
+    asked_unit(question) == Some(2)
+}
+
+/// The unit of time (index in `time_units`) that the when-words opening `question` name.
+fn asked_unit(question: &str) -> Option<usize> {
     let q = question.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     let when = lexicon::question_words().lines.iter().filter_map(|l| l.items.first()).flatten();
-    let years: Vec<&String> = lexicon::time_units().lines.iter().filter_map(|l| l.items.get(3)).flatten().collect();
-    when.filter(|w| q.starts_with(w.as_str()) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
-        .any(|w| w.split_whitespace().any(|x| years.iter().any(|y| y.as_str() == x)))
+    let phrase = when.filter(|w| q.starts_with(w.as_str()) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())).max_by_key(|w| w.len())?;
+    lexicon::time_units().lines.iter().find_map(|l| l.items.iter().position(|spellings| phrase.split_whitespace().any(|x| spellings.iter().any(|y| y == x))))
+}
+
+/// An answer said as precisely as the question asks: the year of a day for `What year …?`, its
+/// month for `Which month …?` (`7 May 2023` → `2023`, `May 2023`).
+pub fn as_asked(answer: String, question: &str, lang: &str) -> String {
+    let unit = asked_unit(question);
+    if !matches!(unit, Some(2 | 3)) {
+        return answer;
+    }
+    let day = crate::text::dates::dates_in(&answer).into_iter().next().and_then(|d| d.year.map(|y| (y, d.month)));
+    match (unit, day) {
+        (Some(2), Some((year, month))) => render(&When::Month { year, month }, lang),
+        (Some(3), Some((year, _))) => year.to_string(),
+        (Some(3), None) => crate::tasks::answer_span::year_of(&answer).unwrap_or(answer),
+        _ => answer,
+    }
 }
 
 /// A number written in digits or as a word; `None` for "a few".
@@ -459,6 +484,11 @@ mod tests {
         assert_eq!(render_weekday_day(day(2029, 2, 10), "ja"), "Saturday, 10 February 2029");
         assert!(asks_year("What year did you plant the orchard?") && asks_year("In welchem Jahr bist du umgezogen?") && asks_year("Vilket år köpte du båten?"));
         assert!(!asks_year("When did you plant the orchard?") && !asks_year("Which yearbook is hers?"));
+        assert!(asks_month("Which month did the roof leak?") && asks_month("En quel mois as-tu déménagé ?") && !asks_month("What year did the roof leak?"));
+        assert_eq!(as_asked("7 May 2023".into(), "Which month was the fair?", "en"), "May 2023");
+        assert_eq!(as_asked("7. Mai 2023".into(), "In welchem Monat war die Messe?", "de"), "Mai 2023");
+        assert_eq!(as_asked("the week before 7 May 2023".into(), "What year was the fair?", "en"), "2023");
+        assert_eq!(as_asked("7 May 2023".into(), "When was the fair?", "en"), "7 May 2023");
         assert!(names_weekday("letzten Samstag") && names_weekday("last Fri") && !names_weekday("last week"));
         assert_eq!(render_said("last Fri", &When::Day(day(2029, 2, 9)), "en"), "Friday, 9 February 2029");
         assert_eq!(render_said("yesterday", &When::Day(day(2029, 2, 9)), "en"), "9 February 2029");

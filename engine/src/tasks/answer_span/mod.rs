@@ -29,6 +29,7 @@ use amount::amount;
 pub use place::names_place;
 use place::{is_honorific, is_name_shaped, name, place};
 use when::when;
+pub(crate) use when::year_in as year_of;
 
 /// Most words a span may have.
 pub const MAX_SPAN_WORDS: usize = 12;
@@ -58,8 +59,8 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
     let text = without_speaker(sentence, ask.terms);
     match ask.kind {
         // `What year …?`: the year of the day that answers.
-        Some("when") if crate::text::relative::asks_year(ask.question) => when(text, ask).map(|w| when::year_in(&w).unwrap_or(w)),
-        Some("when") => when(text, ask),
+        // `What year …?`, `Which month …?`: as precisely as asked.
+        Some("when") => when(text, ask).map(|w| crate::text::relative::as_asked(w, ask.question, ask.lang)),
         Some("who") => name(text, ask).or_else(|| residue(text, ask)),
         // A place, or the sentence: what follows the question's words is seldom where.
         Some("where") => place(text, ask).or_else(|| ask.next.and_then(|n| place(n, ask))),

@@ -83,7 +83,7 @@ pub(super) fn when(text: &str, ask: &Ask) -> Option<String> {
 }
 
 /// A year written alone (`in 2019`).
-pub(super) fn year_in(text: &str) -> Option<String> {
+pub(crate) fn year_in(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
         .map(str::to_string)
