@@ -249,6 +249,10 @@ fn residue(text: &str, ask: &Ask) -> Option<String> {
     if head_in_best {
         let words: Vec<&str> = best.split_whitespace().collect();
         if let Some(h) = head(ask.terms).filter(|_| head_follows_question_word(ask)) {
+            // `my home country, Portugal`: a name set beside the head names it.
+            if let Some(n) = named_beside(text, h, ask) {
+                return Some(n);
+            }
             if let Some(at) = words.iter().position(|w| matches_term(h, &stems(core(w)))) {
                 let start = words[..at].iter().rposition(|w| is_filler(w) || w.ends_with([',', '.', ';', ':'])).map_or(0, |p| p + 1);
                 // …unless a value follows the head directly (`seats 12C + 12D`): then it answers.
@@ -273,6 +277,26 @@ fn residue(text: &str, ask: &Ask) -> Option<String> {
     }
     let s = join(&after);
     (!s.is_empty()).then_some(s)
+}
+
+/// The name set right after the head word and a comma (`my home country, Portugal`, `unser
+/// Hund, Bruno,`): the name run (capitalised, name-shaped words the question does not use)
+/// that follows; a word in lower case or an everyday word ends it.
+fn named_beside(text: &str, h: &Term, ask: &Ask) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let asked = stems(ask.question);
+    let at = words.iter().position(|w| w.ends_with(',') && matches_term(h, &stems(core(w))))?;
+    let run: Vec<&str> = words[at + 1..]
+        .iter()
+        .take_while(|w| {
+            let c = core(w);
+            !c.is_empty() && c.starts_with(char::is_uppercase) && is_name_shaped(c) && !crate::lexicon::is_everyday_word(&c.to_lowercase()) && !asked.contains(&crate::retrieval::index::stem(&c.to_lowercase()))
+        })
+        .copied()
+        .collect();
+    // The run ends the clause (`Portugal.`, `Bruno,`): it is the apposition, not a new subject.
+    let ends = run.last().is_some_and(|w| w.ends_with([',', '.', ';', '!', '?']) || at + 1 + run.len() == words.len());
+    (!run.is_empty() && run.len() <= 3 && ends).then(|| join(&run))
 }
 
 /// A title the sentence quotes (`I loved “The Long Walk” as a kid`) for a `what`/`which`

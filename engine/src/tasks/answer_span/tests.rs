@@ -36,6 +36,9 @@ fn what_gets_the_words_after_the_question() {
     assert_eq!(answer("What did Priya research?", "Priya: Researching lighthouse keepers - it's been a hobby for years.").as_deref(), Some("lighthouse keepers"));
     assert_eq!(answer("Which seats did we get on the ferry?", "ferry booked, seats 31A + 31B").as_deref(), Some("31A + 31B"));
     assert_eq!(answer("What race is Tomasz training for?", "Tomasz wants to run the 50 km Kashubian trail race in August.").as_deref(), Some("50 km Kashubian trail race"));
+    // A name set beside the head answers for it.
+    assert_eq!(answer("Which town is Tomasz's uncle from?", "Tomasz: That clock came from my uncle in his home town, Kartuzy.").as_deref(), Some("Kartuzy"));
+    assert_eq!(answer("What dog does Priya walk?", "Priya: I walk our neighbour's dog, Pemberly, every morning.").as_deref(), Some("Pemberly"));
     // The subject and its verb are not an answer: the sentence stays.
     assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
     // A label's value after its colon, the space before it as French writes it.

@@ -184,6 +184,11 @@ pub async fn retrieve(store: &impl Store, question: &str, meaning: Option<&[f32]
     Ok((facts, passages))
 }
 
+/// Who says a sentence: a chat turn's speaker (its label, or the name before its colon).
+fn speaker_of(c: &evidence::Sentence) -> Option<String> {
+    c.label.clone().or_else(|| c.text.split_once(": ").map(|(who, _)| who.to_string()))
+}
+
 fn citation(s: &Scored, passages: &[Passage]) -> Citation {
     match s.sentence.passage.and_then(|i| passages.get(i)) {
         Some(p) => Citation { source: p.source.clone(), source_id: Some(p.source_id.clone()), chunk_id: Some(p.chunk_id.clone()), url: p.url.clone(), text: s.sentence.text.clone(), date: None, page: p.page },
@@ -260,14 +265,14 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
     // `Sam's mum`: the relation is someone else's, so only a sentence that says whose it is
     // (`Sam's mum`, `mum of Sam`, `his mum` next to the name) can answer it.
     if let Some((owner, relation)) = others_relation(&focus, subject.as_deref()) {
-        cands.retain(|c| says_whose(&c.text, &owner, &relation));
+        cands.retain(|c| says_whose(&c.text, speaker_of(c).as_deref(), &owner, &relation));
     }
     // `What is Ana's phone number?`: a line about the user's own (`My new mobile: …`) is not hers.
     // (In a conversation, the one who says "my" may be that person.)
     if let (Some(owner), Some(head)) = (possessor(&focus, subject.as_deref()), terms.iter().find(|t| !t.proper)) {
         let owner = owner.to_lowercase();
         cands.retain(|c| {
-            let speaker = c.label.clone().or_else(|| c.text.split_once(": ").map(|(who, _)| who.to_string())).map(|who| who.to_lowercase());
+            let speaker = speaker_of(c).map(|who| who.to_lowercase());
             speaker.is_some_and(|who| who.split_whitespace().any(|w| w == owner)) || !opens_with_my(answer_span::without_speaker(&c.text, &terms), head)
         });
     }

@@ -159,9 +159,15 @@ pub(super) fn opens_with_my(text: &str, head: &Term) -> bool {
 }
 
 /// True when `text` names `owner`'s `relation` (`Sam's mum`, `the mum of Sam`, `Sam … his mum`).
-pub(super) fn says_whose(text: &str, owner: &str, relation: &str) -> bool {
+/// `speaker`: who says the sentence (a chat turn's name), whose "my sister" is theirs.
+pub(super) fn says_whose(text: &str, speaker: Option<&str>, owner: &str, relation: &str) -> bool {
     let l = text.to_lowercase().replace('’', "'");
     let ws = crate::tasks::context::words(&l);
+    // `Ana: … a gift from my grandma`: Ana's grandma.
+    let my = crate::lexicon::possessives().phrases();
+    if speaker.is_some_and(|who| crate::tasks::context::words(who).iter().any(|w| w == owner)) && ws.windows(2).any(|p| my.contains(&p[0]) && evidence::same_relation(&p[1], relation)) {
+        return true;
+    }
     let has_owner = ws.iter().any(|w| w == owner || *w == format!("{owner}'s"));
     let near = ws.windows(2).any(|p| p[0] == format!("{owner}'s") && evidence::same_relation(&p[1], relation))
         || l.contains(&format!("{relation} of {owner}"))

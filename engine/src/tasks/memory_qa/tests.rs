@@ -761,3 +761,12 @@ fn a_number_asked_for_needs_a_sentence_that_writes_one() {
     let p = prepare("What is my new mobile number?", &Asker::User, &[], &passages);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("07 31 55 20 81")), "{:?}", p.extractive);
 }
+
+#[test]
+fn a_speakers_my_relative_is_theirs() {
+    // `Whose grandma?`: the one who says "my grandma" in a chat turn.
+    assert!(reading::says_whose("The clock was a gift from my grandma.", Some("Odile"), "odile", "grandma"));
+    assert!(reading::says_whose("Le vélo vient de ma sœur.", Some("Odile Marchetti"), "odile", "sœur"));
+    assert!(!reading::says_whose("The clock was a gift from my grandma.", Some("Bram"), "odile", "grandma"));
+    assert!(!reading::says_whose("The clock was a gift from my grandma.", None, "odile", "grandma"));
+}
