@@ -61,7 +61,8 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
         // `What year …?`: the year of the day that answers.
         // `What year …?`, `Which month …?`: as precisely as asked.
         Some("when") => when(text, ask).map(|w| crate::text::relative::as_asked(w, ask.question, ask.lang)),
-        Some("who") => name(text, ask).or_else(|| residue(text, ask)),
+        // `Comment s'appelle le chœur ?`: the name that holds the head (`Chœur de la Vilaine`).
+        Some("who") => head(ask.terms).filter(|h| !h.proper && crate::lexicon::asks_name(ask.question) && crate::lexicon::name_part_asked(ask.question).is_none()).and_then(|_| named_head(text, ask.terms)).or_else(|| name(text, ask)).or_else(|| residue(text, ask)),
         // A place, or the sentence: what follows the question's words is seldom where.
         Some("where") => place(text, ask).or_else(|| ask.next.and_then(|n| place(n, ask))),
         Some("how much") => amount(text, ask).or_else(|| residue(text, ask)),
@@ -297,6 +298,59 @@ fn named_beside(text: &str, h: &Term, ask: &Ask) -> Option<String> {
     // The run ends the clause (`Portugal.`, `Bruno,`): it is the apposition, not a new subject.
     let ends = run.last().is_some_and(|w| w.ends_with([',', '.', ';', '!', '?']) || at + 1 + run.len() == words.len());
     (!run.is_empty() && run.len() <= 3 && ends).then(|| join(&run))
+}
+
+/// The name of a thing that holds the word for what it is (`Chœur de la Vilaine`, `Lindenhof
+/// School`, `Kita Sonnenschein`), for `What is the choir called?`: the head written with a
+/// capital inside a run of capitalised words (function words may join them: `de la`), read
+/// rightwards from the head first (`Club Atlético`), else leftwards (`Harbour Choir`). A run of
+/// the head alone, or one that starts the sentence only by position, names nothing.
+/// Any word of the question the name holds will do (`the quiz team` → `… Team`).
+pub fn named_head(text: &str, terms: &[Term]) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let capital = |w: &str| { let c = core(w); c.chars().count() > 1 && c.starts_with(char::is_uppercase) && !crate::lexicon::is_everyday_word(&c.to_lowercase()) };
+    for (at, w) in words.iter().enumerate() {
+        // `de l'Orchestre`: the word after an elided article.
+        let c = core(w);
+        let c = c.rsplit(['\'', '’']).next().unwrap_or(c);
+        let st = stems(c);
+        if !c.starts_with(char::is_uppercase) || !terms.iter().any(|t| !t.proper && matches_term(t, &st)) {
+            continue;
+        }
+        // Rightwards: `Chœur de la Vilaine`.
+        let mut end = at;
+        let mut k = at + 1;
+        while !words[end].ends_with([',', '.', ';', ':', '!', '?']) && k < words.len() {
+            let lower = core(words[k]).to_lowercase();
+            // A title starts a person's name: the head is who they are, not part of a name.
+            if is_honorific(&lower) {
+                break;
+            }
+            if capital(words[k]) {
+                end = k;
+                k += 1;
+            } else if crate::lexicon::is_function_word(&lower) && !words[k].ends_with([',', '.', ';', ':']) {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        if end > at {
+            let run = join(&words[at..=end]);
+            // Without the elided article (`l'Orchestre …` → `Orchestre …`).
+            let bare = run.split_once(['\'', '’']).filter(|(a, b)| a.chars().count() <= 2 && b.starts_with(char::is_uppercase)).map_or(run.as_str(), |(_, b)| b);
+            return Some(bare.to_string());
+        }
+        // Leftwards: `Harbour Choir` (not a first word capitalised by its position).
+        let mut start = at;
+        while start > 1 && capital(words[start - 1]) && !words[start - 1].ends_with([',', '.', ';', ':']) {
+            start -= 1;
+        }
+        if start < at {
+            return Some(join(&words[start..=at]));
+        }
+    }
+    None
 }
 
 /// A title the sentence quotes (`I loved “The Long Walk” as a kid`) for a `what`/`which`

@@ -26,6 +26,9 @@ pub(super) fn names_ok(s: &Scored) -> bool {
     s.names_covered || s.coverage >= NAME_WAIVER
 }
 
+/// Score factor of a sentence writing a name that holds what a name question asks about.
+pub const NAMED_HEAD_BONUS: f32 = 3.0;
+
 /// Reorders `scored` best first for the question `a` asks.
 pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     let Asked { question, focus, terms, want, question_words, wants_current, third, facts, passages } = *a;
@@ -163,6 +166,15 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     // (`när fyller Tove år?` is not the user's birthday).
     for s in scored.iter_mut().filter(|s| !s.names_covered && s.sentence.fact_key.is_some()) {
         s.score *= OTHER_KIND_FACTOR;
+    }
+    // `What is the choir called?`: a sentence that writes a name holding the head (`Chœur de la
+    // Vilaine`) says what it is called; one that only mentions the choir does not.
+    if terms.iter().any(|t| !t.proper) && (crate::lexicon::asks_name(question) && crate::lexicon::name_part_asked(question).is_none()) {
+        for s in scored.iter_mut().filter(|s| s.sentence.fact_key.is_none()) {
+            if crate::tasks::answer_span::named_head(&s.sentence.text, terms).is_some() {
+                s.score *= NAMED_HEAD_BONUS;
+            }
+        }
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.sentence.dated.cmp(&a.sentence.dated)));
     let names_ok = |s: &Scored| names_ok(s);
