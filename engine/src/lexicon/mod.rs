@@ -694,6 +694,28 @@ pub struct Concept {
     pub words: Vec<(&'static str, Vec<String>)>,
 }
 
+/// The members of the kinds (`kinds.txt`) that `word` names in any language (`subject` →
+/// `history`, `Geschichte`, `histoire` …): what answers a question that asks for one of a kind.
+pub fn kind_members(word: &str) -> Vec<String> {
+    static K: OnceLock<Vec<(String, Vec<String>, Vec<String>)>> = OnceLock::new();
+    let kinds = K.get_or_init(|| {
+        include_str!("kinds.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let (kind, rest) = l.split_once(':').unwrap_or_else(|| panic!("kinds line without a colon: {l}"));
+                let (heads, members) = rest.split_once('=').unwrap_or_else(|| panic!("kinds line without members: {l}"));
+                let list = |s: &str| s.split('/').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect::<Vec<_>>();
+                (kind.split_whitespace().next().unwrap_or("").to_string(), list(heads), list(members))
+            })
+            .collect()
+    });
+    let w = word.to_lowercase();
+    let named: Vec<&str> = kinds.iter().filter(|(_, heads, _)| heads.contains(&w)).map(|(k, ..)| k.as_str()).collect();
+    kinds.iter().filter(|(k, ..)| named.contains(&k.as_str())).flat_map(|(_, _, m)| m.iter().cloned()).collect()
+}
+
 /// The everyday concepts of `concepts.txt` (one a line: `en a/b | de c | …`).
 pub fn concepts() -> &'static [Concept] {
     static C: OnceLock<Vec<Concept>> = OnceLock::new();
@@ -950,6 +972,19 @@ mod tests {
         for l in &conditions().lines {
             assert_eq!(l.items.len(), 15, "{}", l.lang);
         }
+    }
+
+    #[test]
+    fn kinds_have_members_in_every_language() {
+        let langs: Vec<&str> = months().lines.iter().map(|l| l.lang).collect();
+        let lines: Vec<&str> = include_str!("kinds.txt").lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect();
+        for kind in ["subject", "sport", "instrument"] {
+            let have: Vec<&str> = lines.iter().filter(|l| l.starts_with(&format!("{kind} "))).filter_map(|l| l.split([' ', ':']).nth(1)).collect();
+            assert_eq!(have, langs, "{kind}");
+        }
+        assert!(kind_members("subject").contains(&"chemistry".to_string()) && kind_members("Fach").contains(&"chimie".to_string()));
+        assert!(kind_members("instrument").contains(&"dragspel".to_string()));
+        assert!(kind_members("history").is_empty());
     }
 
     #[test]

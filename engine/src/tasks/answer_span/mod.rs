@@ -57,6 +57,12 @@ pub struct Ask<'a> {
 /// whole sentence.
 pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
     let text = without_speaker(sentence, ask.terms);
+    // `What subject …?`, `Welches Instrument …?`: the member of the kind the sentence names.
+    if matches!(ask.kind, Some("which" | "what")) {
+        if let Some(m) = member_named(text, ask) {
+            return Some(m);
+        }
+    }
     match ask.kind {
         // `What year …?`: the year of the day that answers.
         // `What year …?`, `Which month …?`: as precisely as asked.
@@ -298,6 +304,18 @@ fn named_beside(text: &str, h: &Term, ask: &Ask) -> Option<String> {
     // The run ends the clause (`Portugal.`, `Bruno,`): it is the apposition, not a new subject.
     let ends = run.last().is_some_and(|w| w.ends_with([',', '.', ';', '!', '?']) || at + 1 + run.len() == words.len());
     (!run.is_empty() && run.len() <= 3 && ends).then(|| join(&run))
+}
+
+/// The word of `text` that is a member of the kind the question's head names (`chemistry` for
+/// `subject`), as the text writes it.
+fn member_named(text: &str, ask: &Ask) -> Option<String> {
+    let h = head(ask.terms).filter(|h| !h.proper)?;
+    let own = Term { alternatives: Vec::new(), ..h.clone() };
+    let members: Vec<String> = ask.question.split_whitespace().map(core).filter(|w| matches_term(&own, &stems(w))).flat_map(crate::lexicon::kind_members).filter(|m| !m.contains(' ')).collect();
+    if members.is_empty() {
+        return None;
+    }
+    text.split_whitespace().map(core).find(|w| { let lw = w.to_lowercase(); members.iter().any(|m| *m == lw || super::evidence::same_word(m, &lw)) }).map(str::to_string)
 }
 
 /// The name of a thing that holds the word for what it is (`Chœur de la Vilaine`, `Lindenhof

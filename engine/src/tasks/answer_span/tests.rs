@@ -105,3 +105,11 @@ fn a_quoted_title_answers_what() {
     assert_ne!(answer("What did Priya think of \"Harbour Lights\"?", "I loved \"Harbour Lights\", the ending made me cry.").as_deref(), Some("Harbour Lights"));
     assert_ne!(answer("What did the sign say?", "The sign said \"mind the gap\" in red letters.").as_deref(), Some("mind the gap"));
 }
+
+#[test]
+fn a_kind_is_answered_by_its_member() {
+    assert_eq!(answer("Which instrument does Priya play?", "Priya: accordion, mostly, and a bit of harp.").as_deref(), Some("accordion"));
+    let terms = super::super::evidence::query_terms("Welches Fach unterrichte ich?", &[]);
+    let ask = Ask { lang: "de", ..ask_of("Welches Fach unterrichte ich?", &terms, &[]) };
+    assert_eq!(span("Seit August unterrichte ich Chemie an der Gesamtschule.", &ask).as_deref(), Some("Chemie"), "{:?} {:?}", ask.kind, terms);
+}

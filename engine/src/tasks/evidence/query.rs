@@ -190,6 +190,13 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     alternatives.push(st);
                 }
             }
+            // `What subject …?`, `Welchen Sport …?`: a member of the kind answers (`chemistry`).
+            for w in crate::lexicon::kind_members(&looked) {
+                let st = stem(&w);
+                if st != t && !alternatives.contains(&st) {
+                    alternatives.push(st);
+                }
+            }
             // Another form of the same irregular verb (`see` → `saw`, `seen`): the question asks
             // in one tense, the notes tell in another.
             for w in crate::lexicon::other_verb_forms(&looked, lang) {
@@ -219,7 +226,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             }
             // A capitalised word that names an everyday concept (a German noun: `Umzug`) is not
             // a name.
-            let concept = is_concept_word(&lower);
+            let concept = is_concept_word(&lower) || !crate::lexicon::kind_members(&lower).is_empty();
             let proper = i > 0
                 && !concept
                 && bare.chars().next().is_some_and(char::is_uppercase)

@@ -770,3 +770,16 @@ fn a_speakers_my_relative_is_theirs() {
     assert!(!reading::says_whose("The clock was a gift from my grandma.", Some("Bram"), "odile", "grandma"));
     assert!(!reading::says_whose("The clock was a gift from my grandma.", None, "odile", "grandma"));
 }
+
+#[test]
+fn a_member_answers_for_its_kind() {
+    // `What subject …?` is answered by the sentence that names one (`chemistry`), in any language.
+    let facts = vec![FactView::new("given-name", "Noor", false)];
+    let passages = [doc("Seit August unterrichte ich Chemie an der Gesamtschule.", "", 1), doc("The staff room coffee is awful.", "", 2)];
+    let p = prepare("Welches Fach unterrichte ich?", &Asker::User, &facts, &passages);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("Chemie")), "{:?}", p.extractive);
+    let p = prepare("What subject do I teach?", &Asker::User, &facts, &[doc("Since August I teach chemistry at the comprehensive.", "", 4)]);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("chemistry")), "{:?}", p.extractive);
+    let p = prepare("Which instrument do I play?", &Asker::User, &facts, &[doc("I play the accordion in a folk group on Tuesdays.", "", 3)]);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("accordion")), "{:?}", p);
+}
