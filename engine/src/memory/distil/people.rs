@@ -154,6 +154,18 @@ impl People {
                 self.note(v, &name, Some(&rel), None);
             }
             for c in name_my_rel.captures_iter(&v.text) {
+                // At the start of a sentence (or of a chat turn), `X, my son …` is an apposition
+                // only when it closes (`Marc, my husband, cooks`, `This is Anna, my sister.`):
+                // `Thankfully, my son's ok` and `Marrying my partner was …` open with a word that
+                // is capitalised by its place, not a name.
+                let whole = c.get(0).expect("match");
+                let before = v.text[..whole.start()].trim_end_matches([' ', '\t']);
+                let opens = before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '…']);
+                let after = v.text[whole.end()..].trim_start_matches([' ', '\t']);
+                let closes = after.is_empty() || after.starts_with([',', '.', ';', ')', '!', '\n', '–', '—']);
+                if opens && !closes {
+                    continue;
+                }
                 let name = c.get(2).unwrap_or_else(|| c.get(1).expect("group 1")).as_str().to_string();
                 let rel = c[3].to_lowercase();
                 if owner.name.as_deref() == Some(name.as_str()) {
@@ -240,6 +252,28 @@ mod tests {
         assert!(vals.contains(&("friends".into(), "Ludmila, birthday 17 July".into())), "{vals:?}");
         assert!(ents.iter().any(|e| e.name == "Odalys"));
         assert!(rels.iter().any(|r| r.relation == "partner"));
+    }
+
+    /// A word capitalised by its place at the start of a sentence is no relative's name:
+    /// `Luckily, my brother was home`, `Heiraten mit meinem Partner …`; a closed apposition is.
+    #[test]
+    fn a_sentences_first_word_before_my_relative_is_not_their_name() {
+        let o = owner();
+        let mut p = People::default();
+        let mut out = Vec::new();
+        let v = view_of("Luckily, my brother was home when the pipe burst.
+Glücklicherweise, meine Schwester hatte Zeit.
+Sailing my boat was the best part.
+Borrowed the van from Teodor, my cousin, on Sunday.
+This is Ilse, my aunt.
+Marisol, my sister, lent me the tent.", SourceKind::Markdown);
+        p.rules(&v, &o, &mut out);
+        let _ = p.finish(&mut out);
+        let vals: Vec<String> = out.iter().map(|c| c.value.clone()).collect();
+        assert!(!vals.iter().any(|v| v.starts_with("Luckily") || v.starts_with("Glücklicherweise") || v.starts_with("Sailing")), "{vals:?}");
+        for name in ["Teodor (cousin)", "Ilse (aunt)", "Marisol (sister)"] {
+            assert!(vals.iter().any(|v| v.starts_with(name)), "{name}: {vals:?}");
+        }
     }
 
     /// "My partner is …", "meine Schwester heißt …": the verb that names someone, in several
