@@ -354,7 +354,9 @@ pub fn named_head(text: &str, terms: &[Term]) -> Option<String> {
             }
         }
         if end > at {
-            let run = join(&words[at..=end]);
+            // Quotes around the name's words are not part of it (`Kita "Sonnenblume"`).
+            let bare: Vec<&str> = words[at..=end].iter().map(|w| w.trim_matches(['"', '“', '”', '„', '«', '»', '\'', '‘', '’'])).collect();
+            let run = join(&bare);
             // Without the elided article (`l'Orchestre …` → `Orchestre …`).
             let bare = run.split_once(['\'', '’']).filter(|(a, b)| a.chars().count() <= 2 && b.starts_with(char::is_uppercase)).map_or(run.as_str(), |(_, b)| b);
             return Some(bare.to_string());
@@ -365,7 +367,8 @@ pub fn named_head(text: &str, terms: &[Term]) -> Option<String> {
             start -= 1;
         }
         if start < at {
-            return Some(join(&words[start..=at]));
+            let bare: Vec<&str> = words[start..=at].iter().map(|w| w.trim_matches(['"', '“', '”', '„', '«', '»', '\'', '‘', '’'])).collect();
+            return Some(join(&bare));
         }
     }
     None

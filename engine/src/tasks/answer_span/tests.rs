@@ -42,6 +42,7 @@ fn what_gets_the_words_after_the_question() {
     // A name question about a thing: the name that holds the word for it.
     assert_eq!(answer("Comment s'appelle l'orchestre où je joue ?", "Concert de l'Orchestre de la Brézolle — on joue Dvořák en mai.").as_deref(), Some("Orchestre de la Brézolle"));
     assert_eq!(answer("What's the name of the quiz team Priya joined?", "Priya: I joined the Tuesday quiz at the pub, we're the Copper Kettle Team now.").as_deref(), Some("Copper Kettle Team"));
+    assert_eq!(answer("Wie heißt der Chor von Priya?", "Priya singt jetzt im Chor \"Kleine Lerchen\", dienstags.").as_deref(), Some("Chor Kleine Lerchen"));
     // The subject and its verb are not an answer: the sentence stays.
     assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
     // A label's value after its colon, the space before it as French writes it.
