@@ -64,11 +64,10 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
         }
     }
     match ask.kind {
-        // `What year …?`: the year of the day that answers.
         // `What year …?`, `Which month …?`: as precisely as asked.
         Some("when") => when(text, ask).map(|w| crate::text::relative::as_asked(w, ask.question, ask.lang)),
         // `Comment s'appelle le chœur ?`: the name that holds the head (`Chœur de la Vilaine`).
-        Some("who") => head(ask.terms).filter(|h| !h.proper && crate::lexicon::asks_name(ask.question) && crate::lexicon::name_part_asked(ask.question).is_none()).and_then(|_| named_head(text, ask.terms)).or_else(|| name(text, ask)).or_else(|| residue(text, ask)),
+        Some("who") => Some(text).filter(|_| asks_name_of_thing(ask.question, ask.terms)).and_then(|t| named_head(t, ask.terms)).or_else(|| name(text, ask)).or_else(|| residue(text, ask)),
         // A place, or the sentence: what follows the question's words is seldom where.
         Some("where") => place(text, ask).or_else(|| ask.next.and_then(|n| place(n, ask))),
         Some("how much") => amount(text, ask).or_else(|| residue(text, ask)),
@@ -318,6 +317,18 @@ fn member_named(text: &str, ask: &Ask) -> Option<String> {
     text.split_whitespace().map(core).find(|w| { let lw = w.to_lowercase(); members.iter().any(|m| *m == lw || super::evidence::same_word(m, &lw)) }).map(str::to_string)
 }
 
+/// Whether `question` asks what something is called (`Comment s'appelle le chœur ?`): a name
+/// question with a word for the thing, not one for a part of a person's name.
+pub fn asks_name_of_thing(question: &str, terms: &[Term]) -> bool {
+    terms.iter().any(|t| !t.proper) && crate::lexicon::asks_name(question) && crate::lexicon::name_part_asked(question).is_none()
+}
+
+/// A run of words without the quotes around them (`Kita "Sonnenblume"`), joined.
+fn unquoted(words: &[&str]) -> String {
+    let bare: Vec<&str> = words.iter().map(|w| w.trim_matches(['"', '“', '”', '„', '«', '»', '\'', '‘', '’'])).collect();
+    join(&bare)
+}
+
 /// The name of a thing that holds the word for what it is (`Chœur de la Vilaine`, `Lindenhof
 /// School`, `Kita Sonnenschein`), for `What is the choir called?`: the head written with a
 /// capital inside a run of capitalised words (function words may join them: `de la`), read
@@ -355,8 +366,7 @@ pub fn named_head(text: &str, terms: &[Term]) -> Option<String> {
         }
         if end > at {
             // Quotes around the name's words are not part of it (`Kita "Sonnenblume"`).
-            let bare: Vec<&str> = words[at..=end].iter().map(|w| w.trim_matches(['"', '“', '”', '„', '«', '»', '\'', '‘', '’'])).collect();
-            let run = join(&bare);
+            let run = unquoted(&words[at..=end]);
             // Without the elided article (`l'Orchestre …` → `Orchestre …`).
             let bare = run.split_once(['\'', '’']).filter(|(a, b)| a.chars().count() <= 2 && b.starts_with(char::is_uppercase)).map_or(run.as_str(), |(_, b)| b);
             return Some(bare.to_string());
@@ -367,8 +377,7 @@ pub fn named_head(text: &str, terms: &[Term]) -> Option<String> {
             start -= 1;
         }
         if start < at {
-            let bare: Vec<&str> = words[start..=at].iter().map(|w| w.trim_matches(['"', '“', '”', '„', '«', '»', '\'', '‘', '’'])).collect();
-            return Some(join(&bare));
+            return Some(unquoted(&words[start..=at]));
         }
     }
     None

@@ -169,7 +169,7 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     }
     // `What is the choir called?`: a sentence that writes a name holding the head (`Chœur de la
     // Vilaine`) says what it is called; one that only mentions the choir does not.
-    if terms.iter().any(|t| !t.proper) && (crate::lexicon::asks_name(question) && crate::lexicon::name_part_asked(question).is_none()) {
+    if crate::tasks::answer_span::asks_name_of_thing(question, terms) {
         for s in scored.iter_mut().filter(|s| s.sentence.fact_key.is_none()) {
             if crate::tasks::answer_span::named_head(&s.sentence.text, terms).is_some() {
                 s.score *= NAMED_HEAD_BONUS;
