@@ -65,7 +65,7 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
     let kind: HashMap<&str, (SourceKind, Timestamp)> = sources.iter().map(|s| (s.id.as_str(), (s.kind, s.effective_date()))).collect();
     let mut names: HashMap<String, (f32, String, Timestamp)> = HashMap::new();
     let mut addr_names: Vec<(Option<String>, String, Timestamp)> = Vec::new();
-    // How many mails each address received (with or without a name shown).
+    // How many mails each address received with no name shown.
     let mut received: HashMap<String, usize> = HashMap::new();
     let mut countries: HashMap<&'static str, usize> = HashMap::new();
     for c in chunks {
@@ -77,7 +77,9 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
         if k == SourceKind::Email {
             if let Some(to) = chunk_header(c, "To") {
                 for (n, a) in parse_addresses(&to) {
-                    *received.entry(a.clone()).or_default() += 1;
+                    if n.is_none() {
+                        *received.entry(a.clone()).or_default() += 1;
+                    }
                     if let Some(n) = &n {
                         let e = names.entry(title_case(n)).or_insert((0.0, c.id.clone(), date));
                         e.0 += 1.0;
@@ -118,6 +120,21 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
     }
     let mut best: Vec<(String, (f32, String, Timestamp))> = names.into_iter().collect();
     best.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    // Of the forms of the user's name in mail headers (a nickname in one address, the full
+    // given name in another: same family name), the one their own documents use — a form they
+    // filled, a CV header, a payslip — is the name a form asks for (1.5 a document, four at most).
+    if let Some(family) = best.first().and_then(|(n, _)| n.split_whitespace().last()).map(crate::text::fold) {
+        let own_docs: Vec<&Chunk> = chunks
+            .iter()
+            .filter(|c| kind.get(c.source_id.as_str()).is_some_and(|(k, _)| matches!(k, SourceKind::Text | SourceKind::Pdf | SourceKind::Markdown | SourceKind::Note)))
+            .collect();
+        for (name, e) in best.iter_mut().filter(|(n, _)| n.split_whitespace().count() >= 2 && n.split_whitespace().last().map(crate::text::fold).as_deref() == Some(family.as_str())) {
+            let want = crate::text::fold(name);
+            let docs: std::collections::HashSet<&str> = own_docs.iter().filter(|c| whole_words_in(&crate::text::fold(&c.text), &want)).map(|c| c.source_id.as_str()).collect();
+            e.0 += 1.5 * docs.len().min(4) as f32;
+        }
+        best.sort_by(|a, b| b.1 .0.total_cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    }
     let mut owner = Owner::default();
     let mut named: Vec<(&'static str, usize)> = countries.into_iter().collect();
     named.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -161,7 +178,9 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
     for (n, a, date) in addr_names {
         let shown = n.as_deref().map(title_case);
         let named = shown.is_some() && (shown == owner.name || shown == header_name);
-        if named || owner.local_part_matches(&a) {
+        // Another form of the user's name (same family name) whose address spells it.
+        let alias = shown.as_deref().is_some_and(|s| owner.family.as_deref().is_some_and(|f| s.split_whitespace().last() == f.split_whitespace().last()) && spells(&a, s));
+        if named || alias || owner.local_part_matches(&a) {
             match owner.addresses.iter_mut().find(|x| x.0 == a) {
                 Some(x) => {
                     x.1 += 1;
@@ -172,6 +191,15 @@ pub fn detect(sources: &[Source], chunks: &[Chunk]) -> Owner {
         }
     }
     owner
+}
+
+/// Whether `phrase` stands in `text` as whole words (both folded).
+fn whole_words_in(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, _)| {
+        let before = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = text[i + phrase.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
 }
 
 /// Whether the local part of `addr` spells every word of `name` (two words at least, accents
@@ -307,6 +335,29 @@ mod tests {
         let o = detect(&sources, &chunks);
         assert_eq!(o.name.as_deref(), Some("Tomas Lind"));
         assert!(o.addresses.iter().any(|(a, _, _)| a == "tomas.lind@post.example"), "{:?}", o.addresses);
+    }
+
+    /// A nickname in the user's personal address and the full given name at work: the form
+    /// their own documents use is the name (invented example).
+    #[test]
+    fn the_name_the_users_documents_use_wins_over_a_nickname() {
+        use crate::memory::{Chunk, Origin, Source};
+        let src = |id: &str, kind| Source { id: id.into(), name: id.into(), kind, origin: Origin::Note, imported_at: 0, dated: None, sha256: id.into(), chunk_ids: vec![format!("{id}-0")] };
+        let chunk = |id: &str, text: &str| Chunk { id: format!("{id}-0"), source_id: id.into(), index: 0, heading_path: vec![], text: text.into(), dated: None, page: None, times: vec![] };
+        let e = SourceKind::Email;
+        let sources = vec![src("a", e), src("b", e), src("c", e), src("d", e), src("f", SourceKind::Text), src("g", SourceKind::Text)];
+        let chunks = vec![
+            chunk("a", "From: Bertie Hallam <bertie.hallam@post.example>\nTo: Club <info@club.example>\nSubject: Kit\n\nCheers,\nBertie Hallam"),
+            chunk("b", "From: Shop <no-reply@shop.example>\nTo: bertie.hallam@post.example\nSubject: Order"),
+            chunk("c", "From: Albert Hallam <albert.hallam@mill.example>\nTo: Sales <s@x.example>\nSubject: Quote\n\nAlbert Hallam"),
+            chunk("d", "From: Nan <nan@x.example>\nTo: Bertie Hallam <bertie.hallam@post.example>\nSubject: Sunday"),
+            chunk("f", "ENTRY FORM\nName: Albert Hallam\nPhone: 0700 000000"),
+            chunk("g", "ALBERT HALLAM\nMillwright"),
+        ];
+        let o = detect(&sources, &chunks);
+        assert_eq!(o.name.as_deref(), Some("Albert Hallam"));
+        assert!(o.addresses.iter().any(|(a, _, _)| a == "bertie.hallam@post.example"), "{:?}", o.addresses);
+        assert!(o.addresses.iter().any(|(a, _, _)| a == "albert.hallam@mill.example"), "{:?}", o.addresses);
     }
 
     /// International numbers and one country's currency tell which countries the sources are
