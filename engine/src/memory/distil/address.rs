@@ -69,6 +69,8 @@ struct Found {
     before: String,
     prev: String,
     line: usize,
+    /// For a form's fields (`Street: …` over `Postcode and town: …`), the lines above them.
+    form_above: Option<String>,
 }
 
 /// Addresses in a text.
@@ -118,7 +120,7 @@ fn addresses_in(text: &str, lang: Option<&str>, named: &[&'static str]) -> Vec<F
                 parts.pop();
             }
             if let Some(a) = addr::parse_parts(&parts, &loc) {
-                out.push(Found { addr: a, before, prev, line: i });
+                out.push(Found { addr: a, before, prev, line: i, form_above: None });
             }
             continue;
         }
@@ -126,11 +128,26 @@ fn addresses_in(text: &str, lang: Option<&str>, named: &[&'static str]) -> Vec<F
         // are not address parts stay in `before`.
         let cut = upto.rfind(": ").map(|i| i + 1).unwrap_or(0);
         let rest = &upto[cut..];
+        // A form's fields: the postcode and town after their label, the street after its own
+        // label on the line above (`Street: 4 Mill Lane` / `Postcode and town: …`).
+        if rest.trim().is_empty() && cut > 0 && i > 0 {
+            let above = lines[i - 1].trim();
+            let value = above.split_once(": ").map(|(_, v)| v.trim()).unwrap_or("");
+            if value.chars().any(|c| c.is_ascii_digit()) && addr::find_locality(above, &hints).is_none() {
+                if let Some(a) = addr::parse_parts(&[value.to_string()], &loc) {
+                    let from = i.saturating_sub(5);
+                    let form_above = lines[from..i - 1].join("\n");
+                    let prev = if i > 1 { lines[i - 2].to_string() } else { String::new() };
+                    out.push(Found { addr: a, before: String::new(), prev, line: i, form_above: Some(form_above) });
+                    continue;
+                }
+            }
+        }
         let parts: Vec<String> = rest.split([',', '|', '·', ';']).map(str::to_string).collect();
         let Some(a) = addr::parse_parts(&parts, &loc) else { continue };
         let first = a.line1.split(',').next().unwrap_or("").trim().to_string();
         let at = rest.find(first.as_str()).unwrap_or(0);
-        out.push(Found { addr: a, before: format!("{}{}", &upto[..cut], &rest[..at]), prev, line: i });
+        out.push(Found { addr: a, before: format!("{}{}", &upto[..cut], &rest[..at]), prev, line: i, form_above: None });
     }
     out
 }
@@ -196,6 +213,8 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     // A heading over an address block may say more after its cue (`New address from 1 July:`).
     static WITHIN: OnceLock<Regex> = OnceLock::new();
     let cue_within = WITHIN.get_or_init(|| super::cue_regex(lexicon::home_cues(), r"(?:[^\p{L}]|$)"));
+    static MOVED: OnceLock<Regex> = OnceLock::new();
+    let moved_cue = MOVED.get_or_init(|| super::cue_regex(lexicon::moved_cues(), r"(?:[^\p{L}]|$)"));
     let lines: Vec<&str> = v.text.lines().collect();
     let found = addresses_in(&v.text, owner.language, &owner.countries);
     // An address said to be old ("Von:", "old address") is a former home when the user wrote it
@@ -230,8 +249,15 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         let header_line = [near(f.line), near(f.line + 1), near(f.line.saturating_sub(1))]
             .iter()
             .any(|l| owner.addresses.iter().any(|(e, _, _)| l.contains(e.as_str())));
+        // The sentence the address is in, up to it ("We've moved, so now it's …").
+        let sentence = before.rsplit(['.', '!', '?']).next().unwrap_or(before);
         let confidence = if owner.named_in(before) || owner.named_in(prev) {
             0.85
+        } else if v.first_person() && moved_cue.is_match(sentence) {
+            0.85
+        } else if f.form_above.as_deref().is_some_and(|above| above.lines().any(|l| owner.named_in(l))) {
+            // A form that names the user above its address fields.
+            0.8
         } else if cue.is_match(before) || (bare && (cue.is_match(prev) || (prev.ends_with(':') && cue_within.is_match(prev)))) {
             // "Property:" only counts in a document about the user.
             if before.to_lowercase().contains("property") && !owner.family.as_ref().is_some_and(|fam| v.text.contains(fam.as_str())) {
@@ -319,6 +345,31 @@ mod tests {
         let c = run_rule("New address from 15 March:\n77, avenue du Parc, app. 4\nGatineau (Québec) J8X 2B4", |v, out| rules(v, &o, out));
         assert!(c.contains(&("street-address".into(), "77, avenue du Parc, app. 4".into())), "{c:?}");
         assert!(c.contains(&("address-level1".into(), "Québec".into())), "{c:?}");
+    }
+
+    /// "We've moved, so from now on it's …" in the writer's own text; a form's address fields
+    /// under the user's name; not a form that names someone else (invented examples).
+    #[test]
+    fn a_move_said_before_the_address_and_a_form_filled_in() {
+        let o = owner();
+        for text in [
+            "Hi all! We've moved, so from now on it's 14 Kiln Lane, Hebden Bridge HX7 8AB for post.",
+            "Hallo! Wir sind umgezogen, ab sofort gilt Birkenweg 3, 34117 Kassel.",
+            "Hej! Vi har flyttat och nu gäller Tallvägen 7, 123 45 Norrby.",
+        ] {
+            let c = run_rule(text, |v, out| rules(v, &o, out));
+            assert!(c.iter().any(|(k, _)| k == "home-address"), "{text}: {c:?}");
+        }
+        let form = "ANMELDUNG\nName: Jo Bloggs\nGeburtsdatum: 1. Mai 1990\nStraße: Birkenweg 3\nPLZ und Ort: 34117 Kassel\nTelefon: 0170 1234567";
+        let c = run_rule_as(form, SourceKind::Text, |v, out| rules(v, &o, out));
+        assert!(c.contains(&("address-line1".to_string(), "Birkenweg 3".to_string())), "{c:?}");
+        assert!(c.contains(&("postal-code".to_string(), "34117".to_string())), "{c:?}");
+        let other = form.replace("Jo Bloggs", "Sam Pike");
+        let c = run_rule_as(&other, SourceKind::Text, |v, out| rules(v, &o, out));
+        assert!(!c.iter().any(|(k, _)| k == "home-address"), "{c:?}");
+        // Someone else's move is not the writer's.
+        let c = run_rule("My sister phoned: she has a flat at 2 Dock Road, Hull HU1 1AA now.", |v, out| rules(v, &o, out));
+        assert!(!c.iter().any(|(k, _)| k == "home-address"), "{c:?}");
     }
 
     #[test]
