@@ -84,6 +84,23 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             v.emit(out, "bday", &format!("{y:04}-{mo:02}-{d:02}"), 0.9);
         }
     }
+    // A list of birthdays with the writer in it under a first-person word (`- me: 23 June
+    // 1981`, `ich – 4. März 1990`): theirs.
+    if names_birthdays(v) {
+        static SELF_ENTRY: OnceLock<Regex> = OnceLock::new();
+        let entry = re(&SELF_ENTRY, &format!(r"(?im)^[\s\-*•·]*(?:{})\s*(?:\([^)\n]*\)\s*)?[:–—-]\s*(.+)$", super::people::alternation(lexicon::self_words())));
+        for c in entry.captures_iter(text) {
+            let Some(span) = dates::dates_in(&c[1]).into_iter().next().filter(|s| s.start <= 2) else { continue };
+            match (span.ymd(), span.day) {
+                (Some((y, mo, d)), _) => v.emit(out, "bday", &format!("{y:04}-{mo:02}-{d:02}"), 0.85),
+                (None, Some(d)) => {
+                    v.emit(out, "bday-day", &d.to_string(), 0.8);
+                    v.emit(out, "bday-month", &span.month.to_string(), 0.8);
+                }
+                _ => {}
+            }
+        }
+    }
     // "Fyller 38 idag", "I turn 40 today" in a note of a known day: born that day, so many years before.
     if v.source.dated.is_some() {
         for sentence in crate::text::sentences(text) {
@@ -197,6 +214,16 @@ fn turning_today(sentence: &str, owner: &Owner) -> Option<u32> {
 /// Whether the birth cue after `before` speaks of someone else: a relative (`my son, born …`,
 /// `meine Tochter ist … geboren`) or a name other than the user's right before it (`Mia, née le
 /// …`, `Emil (geb. …)`), in the same clause.
+/// Whether a chunk is about birthdays: a word for birthday (or its plural) in its heading or text.
+fn names_birthdays(v: &View) -> bool {
+    let Some(birthday) = lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.iter().any(|w| w == "birthday"))) else { return false };
+    let words: Vec<String> = birthday.words.iter().flat_map(|(_, w)| w.iter().cloned()).filter(|w| w.chars().count() >= 6).collect();
+    crate::text::words(&v.text).iter().any(|t| {
+        let t = t.to_lowercase();
+        words.iter().any(|w| t.starts_with(w.as_str()))
+    })
+}
+
 fn someone_elses_birth(before: &str, owner: &Owner) -> bool {
     let clause = before.rsplit(['\n', '(', ';', '.', ':', '!', '?']).next().unwrap_or(before);
     let words: Vec<&str> = clause.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'' && c != '’').filter(|w| !w.is_empty()).collect();
@@ -212,6 +239,19 @@ fn someone_elses_birth(before: &str, owner: &Owner) -> bool {
 mod tests {
     use super::super::tests::{owner, view_of, run_rule, run_dated};
     use super::*;
+
+    /// The writer's own line in their list of birthdays; not a line of a list about something
+    /// else (invented examples).
+    #[test]
+    fn the_writers_own_entry_in_a_list_of_birthdays() {
+        let o = owner();
+        let c = run_rule("Birthdays\n- Priya: 4 March\n- me: 12 October 1979 (always rains)\n- Dad: 30 July", |v, out| rules(v, &o, out));
+        assert!(c.contains(&("bday".into(), "1979-10-12".into())), "{c:?}");
+        let c = run_rule("Geburtstage\n* Lena: 2. Mai\n* ich – 9. Februar", |v, out| rules(v, &o, out));
+        assert!(c.contains(&("bday-day".into(), "9".into())) && c.contains(&("bday-month".into(), "2".into())), "{c:?}");
+        let c = run_rule("Deadlines\n- me: 12 October 1979 report\n- Priya: 4 March", |v, out| rules(v, &o, out));
+        assert!(!c.iter().any(|(k, _)| k.starts_with("bday")), "{c:?}");
+    }
 
     #[test]
     fn honorific_middle_name_birthday_language() {
