@@ -160,6 +160,17 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
         .expect("diet regex")
     });
     for c in self_diet.captures_iter(flat) {
+        // A cue of one word (`är`, `bin`, `soy`) says nothing of who is meant: it is the writer's
+        // only where the clause starts with it (`Är vegetarian sedan 2019.`), not after a name
+        // (`Jenny är vegetarian`).
+        let cue = c.get(0).map(|m| m.as_str().trim_start_matches(|ch: char| !ch.is_alphabetic())).unwrap_or("");
+        if !cue.split_whitespace().next().is_some_and(|w| lexicon::self_is().phrases().iter().any(|p| p.contains(' ') && p.split_whitespace().next() == Some(w.to_lowercase().as_str()))) {
+            let before = flat[..c.get(0).map(|m| m.start()).unwrap_or(0)].trim_end();
+            let clause_start = before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '*', '•', '(']);
+            if !clause_start {
+                continue;
+            }
+        }
         if let Some(d) = lexicon::diet(&c[1].split_whitespace().collect::<Vec<_>>().join(" ")) {
             v.emit(out, "diet", d, 0.85);
         }
@@ -222,7 +233,7 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
     static DONT_DO: OnceLock<Regex> = OnceLock::new();
     static HATE: OnceLock<Regex> = OnceLock::new();
     let dont_do = re(&DONT_DO, r"(?i)\bI (?:don't|do not|won't) do ([^.,;!?()\n]{2,40})");
-    let hate = re(&HATE, r"(?i)\bI (?:hate|can't stand|cannot stand|dislike|don't like|do not like|loathe|detest) ([^.,;!?()\n]{2,40})");
+    let hate = re(&HATE, r"(?i)\bI (?:hate|can't stand|cannot stand|dislike|don't like|do not like|loathe|detest|eat everything except|eat everything but|eat anything but) ([^.,;!?()\n]{2,40})");
     for c in dont_do.captures_iter(flat) {
         v.emit(out, "dislikes", &tidy(&c[1]), 0.75);
     }
@@ -314,6 +325,20 @@ mod tests {
 
     fn get(c: &[(String, String)], k: &str) -> Vec<String> {
         c.iter().filter(|(a, _)| a == k).map(|(_, b)| b.clone()).collect()
+    }
+
+    /// Someone else's diet after their name is not the writer's; "I eat everything except X"
+    /// is a dislike in any language (invented examples).
+    #[test]
+    fn a_named_persons_diet_and_everything_but() {
+        let c = run_rule("Mateo är vegan sedan i fjol. Jag äter allt utom rödbetor.", |v, out| rules(v, out));
+        assert!(get(&c, "diet").is_empty(), "{c:?}");
+        assert_eq!(get(&c, "dislikes"), ["rödbetor"], "{c:?}");
+        let c = run_rule("Är vegetarian sedan 2015.", |v, out| rules(v, out));
+        assert_eq!(get(&c, "diet"), ["vegetarian"], "{c:?}");
+        for (text, want) in [("I eat everything except mushrooms.", "mushrooms"), ("Je mange de tout sauf les huîtres.", "huîtres"), ("Como de todo menos berenjena.", "berenjena")] {
+            assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "dislikes"), [want], "{text}");
+        }
     }
 
     #[test]
