@@ -423,7 +423,7 @@ fn with_occasion(mut terms: Vec<Term>) -> Vec<Term> {
     if terms.iter().any(|t| names(t, &gift)) && !terms.iter().any(|t| names(t, &birthday)) {
         let mut alternatives = birthday;
         alternatives.retain(|s| s != OCCASION);
-        terms.push(Term { stem: OCCASION.to_string(), alternatives, proper: false, optional: false, bound: None });
+        terms.push(Term { stem: OCCASION.to_string(), alternatives, proper: false, optional: false, bound: None, people: Vec::new() });
     }
     terms
 }

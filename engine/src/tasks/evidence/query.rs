@@ -114,6 +114,9 @@ pub struct Term {
     /// A word for the start or end of something (`end`, `endet`, `commence`): a sentence with a
     /// range of dates (`from 1 May 2025 to 30 April 2026`) says it.
     pub bound: Option<Bound>,
+    /// For a relation word, the names memory gives it (stems; also among `alternatives`): a
+    /// line about that person matches, but their name is not what a label asks for.
+    pub people: Vec<String>,
 }
 
 /// Which end of a span of time a word asks for.
@@ -212,14 +215,24 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             } else {
                 translations(&lower, lang).into_iter().find(|w| RELATION_WORDS.contains(&w.as_str()))
             };
+            let mut people: Vec<String> = Vec::new();
             if let Some(relation) = relation {
                 let group: Vec<&str> = RELATION_GROUPS.iter().find(|(g, _)| *g == relation).map(|(_, m)| m.to_vec()).unwrap_or_else(|| vec![relation.as_str()]);
                 alternatives.extend(group.iter().filter(|g| **g != relation && **g != lower).map(|g| stem(g)));
                 for f in facts.iter().filter(|f| matches!(f.key.as_str(), "family" | "friends" | "people" | "partner")) {
                     let vw = words(&f.value);
-                    if vw.iter().any(|x| group.contains(&x.as_str())) || (f.key == "partner" && relation == "partner") {
+                    // The fact names the relation in any word of any language (`Tomas (brorsan)`).
+                    let kinds: Vec<&str> = group.iter().filter_map(|g| crate::memory::distil::people::relation_kind(g)).collect();
+                    let same_kind = |x: &String| crate::memory::distil::people::relation_kind(x).is_some_and(|k| kinds.contains(&k));
+                    if vw.iter().any(|x| group.contains(&x.as_str()) || same_kind(x)) || (f.key == "partner" && relation == "partner") {
                         if let Some(name) = f.value.split([' ', ',', '(']).next().filter(|n| !n.is_empty()) {
                             alternatives.push(stem(&name.to_lowercase()));
+                            people.push(stem(&name.to_lowercase()));
+                        }
+                        for x in vw.iter().filter(|x| same_kind(x)).map(|x| stem(x)).collect::<Vec<_>>() {
+                            if !alternatives.contains(&x) {
+                                alternatives.push(x);
+                            }
                         }
                     }
                 }
@@ -234,7 +247,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                 && !CALENDAR_WORDS.contains(&lower.as_str())
                 && bare.len() > 1
                 && lower != "i";
-            out.push(Term { stem: t, alternatives, proper, optional: naming.contains(&lower), bound: bound_of(&lower) });
+            out.push(Term { stem: t, alternatives, proper, optional: naming.contains(&lower), bound: bound_of(&lower), people });
         }
     }
     // `job title`: `title` is a term of its own, so it is no longer also an alternative of `job`

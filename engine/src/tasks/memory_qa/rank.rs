@@ -60,6 +60,11 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
         if s.sentence.fact_key.is_none() && names_ok(s) && s.sentence.text.contains(':') && key_is_asked(&s.sentence.text, terms, label_lang(s, passages, question)) {
             s.score *= FIELD_KEY_BONUS;
         }
+        // `What's my brother called?` is answered where the relation is said (`Tomas (my
+        // brother)`), not by a line that only names him (`Tomas: a scarf`).
+        if want == Some(AnswerType::Name) && only_by_name(&s.sentence, terms) {
+            s.score *= OTHER_KIND_FACTOR;
+        }
         let lower = s.sentence.text.to_lowercase();
         if SUPERSEDED.iter().any(|w| lower.contains(w)) {
             s.score *= SUPERSEDED_FACTOR;
@@ -245,4 +250,13 @@ fn names_value(question: &str, value: &str) -> bool {
     let q: Vec<&str> = question.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let first = value.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
     first.chars().count() >= 3 && first.chars().next().is_some_and(char::is_uppercase) && q.iter().skip(1).any(|w| *w == first)
+}
+
+/// Whether the sentence matches the question's relation word only through the name memory gives
+/// it (the relation itself is not said).
+fn only_by_name(sentence: &crate::tasks::evidence::Sentence, terms: &[Term]) -> bool {
+    let Some(head) = terms.iter().find(|t| !t.proper && !t.people.is_empty()) else { return false };
+    let words = stems(&format!("{} {}", sentence.label.as_deref().unwrap_or(""), sentence.text));
+    let bare = Term { alternatives: head.alternatives.iter().filter(|a| !head.people.contains(a)).cloned().collect(), ..head.clone() };
+    matches_term(head, &words) && !matches_term(&bare, &words)
 }

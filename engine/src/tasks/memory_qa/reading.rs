@@ -212,7 +212,8 @@ fn label_is_asked(key: &str, terms: &[Term], lang: Option<&str>) -> bool {
     // (`de`, `of`: function words link the label's words, they qualify nothing.)
     let key_stems: Vec<String> = stems(key).into_iter().filter(|w| !crate::lexicon::is_function_word(w)).collect();
     let asked = |k: &String| terms.iter().any(|t| matches_term(t, std::slice::from_ref(k)));
-    if !terms.iter().find(|t| !t.proper).is_some_and(|head| matches_term(head, &key_stems)) {
+    let Some(head) = terms.iter().find(|t| !t.proper) else { return false };
+    if !matches_term(head, &key_stems) || key_stems.iter().all(|k| head.people.contains(k)) {
         return false;
     }
     if key_stems.iter().all(asked) {

@@ -177,6 +177,21 @@ fn doc(text: &str, heading: &str, dated: i64) -> Passage {
     Passage { chunk_id: format!("c{dated}"), source_id: format!("s{dated}"), source: format!("doc{dated}.txt"), url: None, heading: heading.into(), text: text.into(), dated, score: 1.0, page: None, times: Vec::new() }
 }
 
+/// The relation in a family fact may be written in any word for it (`syrran`, a colloquial
+/// Swedish `sister`); a line that only names the person does not say who she is (invented).
+#[test]
+fn a_relation_said_in_another_word_and_a_line_that_only_names_the_person() {
+    let facts = vec![FactView::new("family", "Greta (syrran)", false)];
+    let passages = vec![doc("Födelsedagar\nGreta (syrran): 4 april", "Födelsedagar", 100), doc("Julklappar\nGreta: en halsduk, blå", "Julklappar", 200)];
+    for q in ["Vad heter min syster?", "What's my sister called?"] {
+        let a = finish(&prepare(q, &Asker::User, &facts, &passages), "");
+        assert!(a.text.starts_with("Greta"), "{q}: {a:?}");
+        assert!(!a.text.contains("halsduk"), "{q}: {a:?}");
+    }
+    let a = finish(&prepare("När har min syster födelsedag?", &Asker::User, &facts, &passages), "");
+    assert!(a.text.contains("4 april"), "{a:?}");
+}
+
 #[test]
 fn a_change_keeps_the_new_amount() {
     assert_eq!(without_old_values("my rent went from £900 to £950 in May"), "my rent went to £950 in May");
