@@ -38,7 +38,14 @@ pub(super) fn asks_never_shared(question: &str) -> bool {
     // In any language: a question for a kind of fact that is never shared (a phone number, an
     // e-mail address, a postcode, a birthday).
     let never_kind = crate::lexicon::fact_kind_asked(question).is_some_and(|(kind, _)| matches!(kind, "phone" | "email" | "work email" | "postcode" | "birthday"));
+    // In any language: a word of health care, a condition, an identity document or private
+    // money (`sjukdomar`, `Gehalt`, `personnummer`).
+    let lower = format!(" {} ", ws.join(" "));
+    let private_word = [crate::lexicon::health_words(), crate::lexicon::conditions(), crate::lexicon::id_labels(), crate::lexicon::money_words()]
+        .iter()
+        .any(|l| l.phrases().iter().any(|p| p.chars().count() >= 3 && lower.contains(&format!(" {p} "))));
     never_kind
+        || private_word
         || ws.iter().any(|w| NEVER_ASKED.contains(&w.as_str()))
         || (ws.iter().any(|w| ID_WORDS.contains(&w.as_str())) && ws.iter().any(|w| matches!(w.as_str(), "national" | "account" | "card" | "policy" | "passport" | "licence" | "license" | "tax")))
 }

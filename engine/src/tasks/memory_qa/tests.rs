@@ -798,3 +798,15 @@ fn a_member_answers_for_its_kind() {
     let p = prepare("Which instrument do I play?", &Asker::User, &facts, &[doc("I play the accordion in a folk group on Tuesdays.", "", 3)]);
     assert!(p.extractive.as_deref().is_some_and(|e| e.contains("accordion")), "{:?}", p);
 }
+
+/// A third party's question about health, identity papers or private money is declined in any
+/// language; an everyday question is not (invented questions).
+#[test]
+fn private_questions_are_declined_in_every_language() {
+    for q in ["Har Greta några sjukdomar?", "Hat Greta Vorerkrankungen?", "Quel est le salaire de Greta ?", "¿Qué enfermedades tiene Greta?", "Wat is het paspoortnummer van Greta?"] {
+        assert!(reading::asks_never_shared(q), "{q}");
+    }
+    for q in ["Vilken stad bor Greta i?", "Welche Sprachen spricht Greta?", "Quel est le métier de Greta ?"] {
+        assert!(!reading::asks_never_shared(q), "{q}");
+    }
+}
