@@ -90,6 +90,20 @@ pub const TITLE: &str = r"((?:(?:Senior|Junior|Lead|Principal|Staff|Chief|Head|A
 pub const ORG: &str = r"([A-Z][\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|&|of|and))*)";
 
 /// Title case for titles written in lower case ("data engineer").
+/// Whether the last CV section heading in `before` (a line that is only a heading word of
+/// [`lexicon::cv_sections`], maybe with a colon) is the education one.
+fn under_education(before: &str) -> bool {
+    let sections = lexicon::cv_sections();
+    before
+        .lines()
+        .rev()
+        .find_map(|l| {
+            let h = l.trim().trim_start_matches('#').trim().trim_end_matches(':').trim().to_lowercase();
+            sections.lines.iter().find_map(|line| line.items.iter().position(|item| item.iter().any(|w| *w == h)))
+        })
+        .is_some_and(|i| i == 1)
+}
+
 pub fn title_case(s: &str) -> String {
     s.split_whitespace()
         .map(|w| {
@@ -151,12 +165,17 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     // The other CV layout: the dates first, then the role and the employer ("2019 – heute
     // Lehrerin, Gymnasium Nord, Bochum", "2012 – 2019   Nurse, City Hospital, Truro").
     static DATES_FIRST: OnceLock<Regex> = OnceLock::new();
-    let dates_first = re(&DATES_FIRST, r"(?m)^[ \t]*(?:\d{1,2}[./])?\d{4}[ \t]*(?:–|—|-|to|bis|au|à|a|al|till|tot|do)[ \t]*((?:\d{1,2}[./])?\d{4}|\p{L}[\p{L}' ]{1,20}?)[ \t]{2,}([^\n]+?)[ \t]*$");
+    // (`2009 –      Electrician, …`: a range left open is held now.)
+    let dates_first = re(&DATES_FIRST, r"(?m)^[ \t]*(?:\d{1,2}[./])?\d{4}[ \t]*(?:–|—|-|to|bis|au|à|a|al|till|tot|do)[ \t]*((?:\d{1,2}[./])?\d{4}|\p{L}[\p{L}' ]{1,20}?)?[ \t]{2,}([^\n]+?)[ \t]*$");
     let flat = &v.flat;
     if v.first_person() {
         for c in dates_first.captures_iter(&v.text) {
-            let end = c[1].trim().to_lowercase();
-            let now = lexicon::until_now().phrases().iter().any(|w| *w == end);
+            // A school under the CV's education heading is not an employer.
+            if under_education(&v.text[..c.get(0).map(|m| m.start()).unwrap_or(0)]) {
+                continue;
+            }
+            let end = c.get(1).map(|m| m.as_str().trim().to_lowercase()).unwrap_or_default();
+            let now = end.is_empty() || lexicon::until_now().phrases().iter().any(|w| *w == end);
             let parts: Vec<&str> = c[2].split(',').map(str::trim).collect();
             let Some(at) = parts.iter().position(|p| lexicon::names_employer(p)) else { continue };
             let Some(org) = clean_org(parts[at]) else { continue };
@@ -368,6 +387,17 @@ mod tests {
     }
 
     /// Titles and employers as people write them in other languages (invented examples).
+    /// A range left open is the job held now; a school under the education heading is no
+    /// employer (invented CV).
+    #[test]
+    fn an_open_range_is_now_and_schools_are_not_employers() {
+        let o = owner();
+        let cv = "WORK EXPERIENCE\n2014 –            Joiner, Hartley Joinery Ltd, Settle\n2010 – 2014       Apprentice joiner, Oakden & Sons Ltd, Skipton\n\nEDUCATION\n2008 – 2010       Carpentry diploma, Craven College, Skipton";
+        let c = run_rule(cv, |v, out| rules(v, &o, out));
+        assert_eq!(get(&c, "organization"), ["Hartley Joinery Ltd"], "{c:?}");
+        assert_eq!(get(&c, "former-organization"), ["Oakden & Sons Ltd"], "{c:?}");
+    }
+
     #[test]
     fn titles_and_orgs_in_other_languages() {
         let o = owner();
