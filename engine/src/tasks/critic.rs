@@ -377,7 +377,7 @@ pub fn critique_with(request: &str, reply: &str, facts: &[FactView], passages: &
     let mut c = critique(request, reply, facts);
     let langs = reply_langs(request, reply);
     let lang = user_lang(request, reply);
-    let noted = noted_diet_problems(reply, passages, facts, &langs, lang, &c.problems);
+    let noted = noted_diet_problems(request, reply, passages, facts, &langs, lang, &c.problems);
     c.problems.extend(noted);
     c.problems.extend(super::critic_notes::check(request, reply, facts, passages));
     c.fits = c.problems.is_empty();
@@ -398,7 +398,7 @@ pub fn names_food(request: &str, reply: &str) -> bool {
 /// (Allergies are the facts' job: a note's sentence names the allergen among other foods, `ask
 /// about nuts in sauces and bread`.) The user's own notes only (not web pages), never a
 /// sensitive sentence; a food already raised (by a fact) is not raised again.
-fn noted_diet_problems(reply: &str, passages: &[Passage], facts: &[FactView], langs: &[&str], lang: &str, raised: &[Problem]) -> Vec<Problem> {
+fn noted_diet_problems(request: &str, reply: &str, passages: &[Passage], facts: &[FactView], langs: &[&str], lang: &str, raised: &[Problem]) -> Vec<Problem> {
     use super::evidence::{is_sensitive_text, sentences_of, shareable, WITHHELD};
     let mut out: Vec<Problem> = Vec::new();
     for (i, p) in passages.iter().enumerate().filter(|(_, p)| !super::enhance::is_page(p)) {
@@ -407,8 +407,16 @@ fn noted_diet_problems(reply: &str, passages: &[Passage], facts: &[FactView], la
             if text.contains(WITHHELD) || is_sensitive_text(&text, facts) || !super::enhance::states_food_constraint(&text) {
                 continue;
             }
-            let mut items: Vec<usize> = crate::lexicon::diets_named(&text).into_iter().flat_map(|d| ruled_out_by(d).iter().copied()).collect();
-            items.extend(said_without(&text));
+            // Another person's diet (`Ana is vegetarian`, `my partner is vegan`) counts when the
+            // request is about them or the household, not for the user alone: clause by clause.
+            let mut items: Vec<usize> = Vec::new();
+            for clause in parts_of(&text) {
+                if eater(clause, facts).is_some_and(|who| names_people(request, facts) && !request_includes(request, &who, facts)) {
+                    continue;
+                }
+                items.extend(crate::lexicon::diets_named(clause).into_iter().flat_map(|d| ruled_out_by(d).iter().copied()));
+                items.extend(said_without(clause));
+            }
             items.sort();
             items.dedup();
             if items.is_empty() {
@@ -424,6 +432,86 @@ fn noted_diet_problems(reply: &str, passages: &[Passage], facts: &[FactView], la
         }
     }
     out
+}
+
+/// The parts of a sentence: split at commas, semicolons and the word "and" of the languages
+/// read (each may be about someone else).
+fn parts_of(text: &str) -> Vec<&str> {
+    const AND: [&str; 8] = [" and ", " und ", " et ", " y ", " e ", " en ", " och ", " oraz "];
+    let mut out = vec![text];
+    for sep in [",", ";"].iter().copied().chain(AND) {
+        out = out.iter().flat_map(|c| c.split(sep)).collect();
+    }
+    out.into_iter().map(str::trim).filter(|c| !c.is_empty()).collect()
+}
+
+/// Who a clause about food is about when it is someone else: a name before "is"/"eats"
+/// (`Ana är vegetarian`), or "my" and a relation word (`my partner is vegetarian`) — the
+/// relation's item then. `None` for the user (`I`, no subject, a label).
+fn eater(clause: &str, facts: &[FactView]) -> Option<String> {
+    let ws: Vec<&str> = clause.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')).filter(|w| !w.is_empty()).collect();
+    let (first, second) = (*ws.first()?, *ws.get(1)?);
+    let lower = first.to_lowercase();
+    if crate::lexicon::possessives().phrases().iter().any(|p| *p == lower) {
+        return crate::memory::distil::people::relation_kind(second).map(str::to_string);
+    }
+    let rest = ws[1..].join(" ").to_lowercase();
+    let verb = crate::lexicon::third_person_is().phrases().iter().any(|p| rest == *p || rest.starts_with(&format!("{p} ")));
+    let own = facts.iter().filter(|f| matches!(f.key.as_str(), "given-name" | "name")).any(|f| f.value.split_whitespace().any(|w| w.eq_ignore_ascii_case(first)));
+    let name = first.chars().next().is_some_and(char::is_uppercase) && first.chars().count() >= 2 && !own && !crate::lexicon::is_function_word(&lower);
+    (name && verb).then(|| first.to_string())
+}
+
+/// Whether the request says who it is for: the user alone (`for me`, `für mich`), a relation or
+/// children (`with the kids`, `med barnen`), the household, or a person memory knows by name.
+/// A request that names nobody (`Suggest a dessert`) may be for the household.
+fn names_people(request: &str, facts: &[FactView]) -> bool {
+    let ws: Vec<String> = crate::tasks::context::words(request).iter().map(|w| w.to_lowercase()).collect();
+    let child = crate::lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.first().is_some_and(|x| x == "child")));
+    let known: Vec<String> = facts.iter().filter(|f| matches!(f.key.as_str(), "family" | "partner" | "friends" | "people")).filter_map(|f| f.value.split_whitespace().next().map(|n| n.to_lowercase())).collect();
+    let joined = format!(" {} ", ws.join(" "));
+    crate::lexicon::for_me().phrases().iter().any(|p| joined.contains(&format!(" {p} ")))
+        || ws.iter().any(|w| {
+        crate::memory::distil::people::relation_kind(w).is_some()
+            // (`barnen`, `Kindern`: a definite or inflected form of the word.)
+            || child.is_some_and(|c| c.words.iter().any(|(_, v)| v.iter().any(|x| x == w || (x.chars().count() >= 4 && w.starts_with(x.as_str()) && w.chars().count() <= x.chars().count() + 3))))
+            || known.contains(w)
+    })
+}
+
+/// Whether the request is about `who` (a name, or a relation's item): it names them, their
+/// relation, children for a son or daughter, or the household (`family`, `Familie`, `famille`…).
+fn request_includes(request: &str, who: &str, facts: &[FactView]) -> bool {
+    let ws: Vec<String> = crate::tasks::context::words(request);
+    if ws.iter().any(|w| w.eq_ignore_ascii_case(who)) {
+        return true;
+    }
+    let ws: Vec<String> = ws.iter().map(|w| w.to_lowercase()).collect();
+    let concept_of = |en: &str| crate::lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.first().is_some_and(|x| x == en))).map(|c| c.words.iter().flat_map(|(_, w)| w.iter().cloned()).collect::<Vec<_>>()).unwrap_or_default();
+    let mut household = concept_of("family");
+    let relation_words = |kind: &str| crate::lexicon::relations().lines.iter().flat_map(|l| l.items.get(crate::lexicon::RELATIONS.iter().position(|r| *r == kind).unwrap_or(usize::MAX)).cloned().unwrap_or_default()).collect::<Vec<_>>();
+    if crate::lexicon::RELATIONS.contains(&who) {
+        household.extend(relation_words(who));
+        if matches!(who, "son" | "daughter") {
+            household.extend(concept_of("child"));
+        }
+        if who == "partner" {
+            household.extend(concept_of("partner"));
+        }
+    }
+    let name = who;
+    // Their relation to the user, in any language (`Ana (sister)`, a partner fact).
+    for f in facts.iter().filter(|f| f.value.split(|c: char| !c.is_alphanumeric()).any(|w| w == name)) {
+        if f.key == "partner" {
+            household.extend(concept_of("partner"));
+        }
+        for w in f.value.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            if let Some(kind) = crate::memory::distil::people::relation_kind(w) {
+                household.extend(relation_words(kind));
+            }
+        }
+    }
+    ws.iter().any(|w| household.iter().any(|h| *h == *w || (h.chars().count() >= 4 && w.starts_with(h.as_str()) && w.chars().count() <= h.chars().count() + 3)))
 }
 
 /// The allergens a note sentence says a dish goes without (`Kuchen ohne Nüsse`, `sans
@@ -493,6 +581,21 @@ mod tests {
 
     fn note(id: &str, text: &str, url: Option<&str>) -> Passage {
         Passage { chunk_id: id.into(), source_id: format!("s-{id}"), source: format!("{id}.md"), url: url.map(str::to_string), heading: String::new(), text: text.into(), dated: 0, score: 1.0, page: None, times: Vec::new() }
+    }
+
+    /// Someone else's diet in a note counts for a request about them or the household, not for
+    /// one about other people or the user alone (invented notes).
+    #[test]
+    fn another_persons_diet_counts_only_when_the_request_includes_them() {
+        let notes = [note("mat", "Ola är vegan sedan i fjol, jag äter allt.", None), note("chat", "My daughter is vegetarian and my wife is vegan", None)];
+        let reply = "Grill sausages and serve cheese.";
+        let kids = critique_with("Ideas for a day out with the kids?", reply, &[], &notes);
+        assert!(critique_with("Ett tips på helgaktivitet med barnen?", "Grillad korv.", &[], &notes[..1]).fits, "Ola is not one of the children");
+        assert!(kids.problems.iter().any(|p| p.text.contains("sausage")), "a daughter is a kid: {kids:?}");
+        assert!(!kids.problems.iter().any(|p| p.text.contains("cheese")), "the kids are not vegan: {kids:?}");
+        assert!(critique_with("Ideas for a dinner with my wife?", reply, &[], &notes).problems.iter().any(|p| p.text.contains("cheese")));
+        assert!(critique_with("Middagstips för familjen?", "Grillad korv.", &[], &notes[..1]).problems.iter().any(|p| p.text.to_lowercase().contains("korv")));
+        assert!(critique_with("Middagstips för mig?", "Grillad korv.", &[], &notes[..1]).fits);
     }
 
     #[test]
