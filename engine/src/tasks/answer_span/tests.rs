@@ -114,3 +114,15 @@ fn a_kind_is_answered_by_its_member() {
     let ask = Ask { lang: "de", ..ask_of("Welches Fach unterrichte ich?", &terms, &[]) };
     assert_eq!(span("Seit August unterrichte ich Chemie an der Gesamtschule.", &ask).as_deref(), Some("Chemie"), "{:?} {:?}", ask.kind, terms);
 }
+
+/// `How much …?` of a sentence without an amount: the amount in digits said right after it;
+/// not a number word of the next sentence (invented).
+#[test]
+fn how_much_takes_the_amount_said_next() {
+    let q = "How much did Priya sell the kayak for?";
+    let terms = super::super::evidence::query_terms(q, &[]);
+    let ask = Ask { next: Some("A man from Wexcombe paid 450 € cash."), ..ask_of(q, &terms, &[]) };
+    assert_eq!(span("Sold the kayak today!", &ask).as_deref(), Some("450 €"));
+    let ask = Ask { next: Some("Two hours of paperwork after."), ..ask_of(q, &terms, &[]) };
+    assert_ne!(span("Sold the kayak today!", &ask).as_deref(), Some("Two hours"));
+}
