@@ -246,6 +246,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                 && !RELATION_WORDS.contains(&lower.as_str())
                 && !CALENDAR_WORDS.contains(&lower.as_str())
                 && bare.len() > 1
+                // `T-shirt`, `X-ray`, `E-Mail`: a letter joined to a word is no name.
+                && bare.chars().nth(1) != Some('-')
                 && lower != "i";
             out.push(Term { stem: t, alternatives, proper, optional: naming.contains(&lower), bound: bound_of(&lower), people });
         }
@@ -378,6 +380,14 @@ pub fn same_word(a: &str, b: &str) -> bool {
     // `bostadsrätt` / `bostad`).
     if n >= 6 && l >= n + 4 && long.starts_with(short) {
         return true;
+    }
+    // Or a shorter first part before an everyday word (`shirtstorlek` = `shirt` + `storlek`,
+    // `jackengröße` = `jacke` + `n` + `größe`: a linking letter or two between).
+    if n >= 4 && long.starts_with(short) {
+        let rest = &long[short.len()..];
+        if ["", "s", "n", "e", "en", "es"].iter().any(|link| rest.strip_prefix(link).is_some_and(|r| r.chars().count() >= 4 && is_concept_word(r))) {
+            return true;
+        }
     }
     // A German or Dutch participle and its verb (`gekauft` / `kaufen`, `gekocht` / `kochen`).
     let participle = |w: &str| w.strip_prefix("ge").filter(|r| r.chars().count() >= 5).map(str::to_string);

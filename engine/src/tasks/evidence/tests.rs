@@ -156,3 +156,15 @@ fn a_key_with_a_slash_is_a_field() {
     assert!(sentences::is_field("Syndic / gestion : Agence Marlowe"));
     assert!(!sentences::is_field("see https://example.org/a"));
 }
+
+/// A short first part of a compound before an everyday word matches (`shirt` in
+/// `shirtstorlek`); a letter joined to a word (`T-shirt`) is no name (invented).
+#[test]
+fn a_short_first_part_before_an_everyday_word_and_a_lettered_word() {
+    assert!(query::same_word("shirt", "shirtstorlek"));
+    assert!(query::same_word("jacke", "jackengröße"));
+    assert!(!query::same_word("bank", "bankettsaal"));
+    let terms = query_terms("Which T-shirt size does Lena wear?", &[]);
+    assert!(terms.iter().any(|t| t.stem == "shirt" && !t.proper), "{terms:?}");
+    assert!(terms.iter().any(|t| t.stem == "lena" && t.proper), "{terms:?}");
+}
