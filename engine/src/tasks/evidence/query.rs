@@ -381,11 +381,11 @@ pub fn same_word(a: &str, b: &str) -> bool {
     if n >= 6 && l >= n + 4 && long.starts_with(short) {
         return true;
     }
-    // Or a shorter first part before an everyday word (`shirtstorlek` = `shirt` + `storlek`,
-    // `jackengröße` = `jacke` + `n` + `größe`: a linking letter or two between).
+    // Or a shorter first part right before an everyday word (`shirtstorlek` = `shirt` +
+    // `storlek`). (Not across a linking letter: `woche` + `n` + `ende` is no week.)
     if n >= 4 && long.starts_with(short) {
         let rest = &long[short.len()..];
-        if ["", "s", "n", "e", "en", "es"].iter().any(|link| rest.strip_prefix(link).is_some_and(|r| r.chars().count() >= 4 && is_concept_word(r))) {
+        if rest.chars().count() >= 4 && is_concept_word(rest) {
             return true;
         }
     }

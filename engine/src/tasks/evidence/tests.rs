@@ -162,7 +162,7 @@ fn a_key_with_a_slash_is_a_field() {
 #[test]
 fn a_short_first_part_before_an_everyday_word_and_a_lettered_word() {
     assert!(query::same_word("shirt", "shirtstorlek"));
-    assert!(query::same_word("jacke", "jackengröße"));
+    assert!(!query::same_word("woche", "wochenende"));
     assert!(!query::same_word("bank", "bankettsaal"));
     let terms = query_terms("Which T-shirt size does Lena wear?", &[]);
     assert!(terms.iter().any(|t| t.stem == "shirt" && !t.proper), "{terms:?}");
