@@ -151,7 +151,7 @@ pub const TOPICS: &[Topic] = &[
     },
     Topic {
         name: "about-me",
-        keys: &["interests", "address-level2", "organization-title"],
+        keys: &["interests", "address-level2", "organization-title", "organization"],
     },
 ];
 
