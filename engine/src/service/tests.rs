@@ -47,6 +47,18 @@ fn an_imported_note_answers_with_its_source() {
     assert!(answer.citations.is_empty(), "{}", answer.text);
 }
 
+/// A note with no date of its own was not written on the day it was imported: "when" of a
+/// thing it tells without a date is not answered with that day (invented note).
+#[test]
+fn an_undated_note_is_not_dated_by_its_import() {
+    let mut store = NativeStore::open(temp_dir("service-undated")).unwrap();
+    let service = Service::new(NativeHost::new(&mut store, NOW));
+    import(&service, "kites.md", "# Kites\nI joined the kite club on the dunes with my neighbour Bram.\n");
+    let Ok(Reply::ChatAnswered { answer, .. }) = reply(&service, r#"{"kind":"chat.ask","question":"When did I join the kite club?"}"#, false) else { panic!() };
+    let today = crate::text::relative::render_day(NOW, "en");
+    assert!(!answer.text.contains(&today), "{}", answer.text);
+}
+
 #[test]
 fn a_value_the_user_pins_reaches_the_next_form() {
     let mut store = NativeStore::open(temp_dir("service-pin")).unwrap();

@@ -94,7 +94,9 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: O
                 url,
                 heading: std::iter::once(title).chain(c.heading_path.iter().cloned()).filter(|h| !h.is_empty()).collect::<Vec<_>>().join(" > "),
                 text: c.text.clone(),
-                dated: meta.dated,
+                // A chunk of a source with no date of its own (an undated note) has no day it was
+                // written: not the day it was imported (a "when" is never answered with that).
+                dated: if c.dated.or(src.and_then(|s| s.dated)).is_some() { meta.dated } else { Timestamp::MAX },
                 score,
                 page: c.page,
                 times: c.times.iter().filter_map(|t| Some((c.text.get(t.start as usize..t.end as usize)?.to_string(), t.when))).collect(),
