@@ -28,7 +28,7 @@ async fn import_persona_from(panel: &Page, dir: &std::path::Path) {
     wait_for(panel, "document.getElementById('import-label').textContent.startsWith('Imported ')", 180).await.unwrap();
 }
 
-/// Lives written in German, Spanish, Swiss French and Québec French, imported as a user would, show their profile in the
+/// Lives written in German, Spanish, Swiss French, Québec French and Swedish, imported as a user would, show their profile in the
 /// memory manager: employer, title, the newest address and phone, diet, birthday.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lives_in_other_languages_show_their_profile() {
@@ -43,6 +43,7 @@ async fn lives_in_other_languages_show_their_profile() {
         ("lucia-romero", [("family-name", "Romero Vidal"), ("organization-title", "Enfermera de cuidados intensivos pediátricos"), ("postal-code", "46006"), ("address-level2", "Valencia"), ("tel-national", "612 345 678"), ("diet", "pescatarian"), ("country-name", "Spain")]),
         ("elodie-marchand", [("family-name", "Marchand"), ("organization-title", "Traductrice juridique"), ("postal-code", "1007"), ("address-level2", "Lausanne"), ("tel-national", "079 345 67 12"), ("diet", "vegetarian"), ("country-name", "Switzerland")]),
         ("sebastien-cote", [("family-name", "Côté"), ("organization-title", "Technicien en architecture"), ("postal-code", "H2J 3V6"), ("address-level2", "Montréal"), ("tel-national", "514 555-0187"), ("dislikes", "betteraves"), ("country-name", "Canada")]),
+        ("mikael-sundberg", [("given-name", "Mikael"), ("organization", "Norrbotnia Energi AB"), ("postal-code", "973 32"), ("address-level2", "Luleå"), ("tel-national", "070-215 83 46"), ("dislikes", "lever"), ("country-name", "Sweden")]),
     ] {
         import_persona_from(&panel, &personas.join(name)).await;
         let failed: usize = js(&panel, "document.querySelectorAll('#import-results li.failed').length").await.unwrap();

@@ -17,34 +17,34 @@ fn answer(question: &str, sentence: &str) -> Option<String> {
 #[test]
 fn when_gets_the_resolved_day() {
     // Saturday 9 March 2030.
-    assert_eq!(answer("When did Priya visit the glassworks?", "Priya: I visited the glassworks yesterday, so much fire!").as_deref(), Some("8 March 2030"));
-    assert_eq!(answer("When did Priya start the pottery course?", "I started a pottery course last week.").as_deref(), Some("the week before 9 March 2030"));
+    assert_eq!(answer("When did Tamsin visit the glassworks?", "Tamsin: I visited the glassworks yesterday, so much fire!").as_deref(), Some("8 March 2030"));
+    assert_eq!(answer("When did Tamsin start the pottery course?", "I started a pottery course last week.").as_deref(), Some("the week before 9 March 2030"));
     assert_eq!(answer("When did Tomasz move to Gdynia?", "Tomasz moved to Gdynia in 2019 after the shipyard job.").as_deref(), Some("2019"));
     assert_eq!(answer("When is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("14 April 2030"));
     // A date written out before a relative expression answers (the relative one is about something else).
     assert_eq!(answer("When is Mia's birthday?", "Mia: 4 June — she wants a kite this year").as_deref(), Some("4 June"));
     // The weekday the user named stays; a year asked for is the year.
-    assert_eq!(answer("When did Priya fly the drone?", "Priya: We flew the new drone last Thursday.").as_deref(), Some("Thursday, 7 March 2030"));
+    assert_eq!(answer("When did Tamsin fly the drone?", "Tamsin: We flew the new drone last Thursday.").as_deref(), Some("Thursday, 7 March 2030"));
     assert_eq!(answer("What year did Tomasz buy the dinghy?", "Tomasz bought the dinghy three years ago.").as_deref(), Some("2027"));
     assert_eq!(answer("What year is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("2030"));
     // No time in the sentence: the day it was written.
-    assert_eq!(answer("When did Priya adopt the rabbit?", "We adopted a rabbit, she's called Pumpernickel.").as_deref(), Some("9 March 2030"));
+    assert_eq!(answer("When did Tamsin adopt the rabbit?", "We adopted a rabbit, she's called Pumpernickel.").as_deref(), Some("9 March 2030"));
 }
 
 #[test]
 fn what_gets_the_words_after_the_question() {
-    assert_eq!(answer("What did Priya research?", "Priya: Researching lighthouse keepers - it's been a hobby for years.").as_deref(), Some("lighthouse keepers"));
+    assert_eq!(answer("What did Tamsin research?", "Tamsin: Researching lighthouse keepers - it's been a hobby for years.").as_deref(), Some("lighthouse keepers"));
     assert_eq!(answer("Which seats did we get on the ferry?", "ferry booked, seats 31A + 31B").as_deref(), Some("31A + 31B"));
     assert_eq!(answer("What race is Tomasz training for?", "Tomasz wants to run the 50 km Kashubian trail race in August.").as_deref(), Some("50 km Kashubian trail race"));
     // A name set beside the head answers for it.
     assert_eq!(answer("Which town is Tomasz's uncle from?", "Tomasz: That clock came from my uncle in his home town, Kartuzy.").as_deref(), Some("Kartuzy"));
-    assert_eq!(answer("What dog does Priya walk?", "Priya: I walk our neighbour's dog, Pemberly, every morning.").as_deref(), Some("Pemberly"));
+    assert_eq!(answer("What dog does Tamsin walk?", "Tamsin: I walk our neighbour's dog, Pemberly, every morning.").as_deref(), Some("Pemberly"));
     // A name question about a thing: the name that holds the word for it.
     assert_eq!(answer("Comment s'appelle l'orchestre où je joue ?", "Concert de l'Orchestre de la Brézolle — on joue Dvořák en mai.").as_deref(), Some("Orchestre de la Brézolle"));
-    assert_eq!(answer("What's the name of the quiz team Priya joined?", "Priya: I joined the Tuesday quiz at the pub, we're the Copper Kettle Team now.").as_deref(), Some("Copper Kettle Team"));
-    assert_eq!(answer("Wie heißt der Chor von Priya?", "Priya singt jetzt im Chor \"Kleine Lerchen\", dienstags.").as_deref(), Some("Chor Kleine Lerchen"));
+    assert_eq!(answer("What's the name of the quiz team Tamsin joined?", "Tamsin: I joined the Tuesday quiz at the pub, we're the Copper Kettle Team now.").as_deref(), Some("Copper Kettle Team"));
+    assert_eq!(answer("Wie heißt der Chor von Tamsin?", "Tamsin singt jetzt im Chor \"Kleine Lerchen\", dienstags.").as_deref(), Some("Chor Kleine Lerchen"));
     // The subject and its verb are not an answer: the sentence stays.
-    assert_eq!(answer("What did Priya paint?", "Priya: I painted it."), None);
+    assert_eq!(answer("What did Tamsin paint?", "Tamsin: I painted it."), None);
     // A label's value after its colon, the space before it as French writes it.
     assert_eq!(answer("What is the reference of my ferry booking?", "Booking reference : 8TRW2K").as_deref(), Some("8TRW2K"));
 }
@@ -68,13 +68,13 @@ fn numbers_written_with_spaces_stay_whole() {
 
 #[test]
 fn who_where_and_how_many_get_the_name_or_the_number() {
-    assert_eq!(answer("Who taught Priya to sail?", "Priya: My uncle Desmond Achterberg taught me to sail.").as_deref(), Some("Desmond Achterberg"));
-    assert_eq!(answer("Where did Priya go hiking?", "We went hiking in the Tatra Mountains last summer.").as_deref(), Some("Tatra Mountains"));
+    assert_eq!(answer("Who taught Tamsin to sail?", "Tamsin: My uncle Desmond Achterberg taught me to sail.").as_deref(), Some("Desmond Achterberg"));
+    assert_eq!(answer("Where did Tamsin go hiking?", "We went hiking in the Tatra Mountains last summer.").as_deref(), Some("Tatra Mountains"));
     assert_eq!(answer("Wo hat Jonas studiert?", "Jonas hat in Freiburg im Breisgau studiert.").as_deref(), Some("Freiburg im Breisgau"));
     // A name with no preposition of place is not taken for a place.
-    assert_eq!(answer("Where did Priya study?", "Priya: BSc Marine Biology - Bangor University, 2012"), None);
+    assert_eq!(answer("Where did Tamsin study?", "Tamsin: BSc Marine Biology - Bangor University, 2012"), None);
     assert_eq!(answer("How many kids does Tomasz have?", "Tomasz has three kids and a very patient dog.").as_deref(), Some("three kids"));
-    assert_eq!(answer("How long ago was Priya's 30th birthday party?", "We threw my 30th birthday party 6 years ago.").as_deref(), Some("6 years ago"));
+    assert_eq!(answer("How long ago was Tamsin's 30th birthday party?", "We threw my 30th birthday party 6 years ago.").as_deref(), Some("6 years ago"));
     assert_eq!(answer("How much was the boiler repair?", "Boiler repair: £412.50, paid by card").as_deref(), Some("£412.50"));
     assert_eq!(answer("Who is my manager?", "My manager is Dr. Ada Quist (head of unit).").as_deref(), Some("Dr Ada Quist"));
     // One part of the name, when the question asks for it, in its own language.
@@ -100,16 +100,16 @@ fn every_week_days_and_the_next_sentence_answer_when() {
 
 #[test]
 fn a_quoted_title_answers_what() {
-    assert_eq!(answer("What film did Priya watch with her nephew?", "Priya: We watched “The Paper Lanterns” twice, he loved the owl.").as_deref(), Some("The Paper Lanterns"));
+    assert_eq!(answer("What film did Tamsin watch with her nephew?", "Tamsin: We watched “The Paper Lanterns” twice, he loved the owl.").as_deref(), Some("The Paper Lanterns"));
     assert_eq!(answer("Which song does Tomasz sing in the shower?", "Tomasz: always \"Harbour Lights\" by the Gdynia trio").as_deref(), Some("Harbour Lights"));
     // The question's own quote is not an answer, nor is a quoted remark in lower case.
-    assert_ne!(answer("What did Priya think of \"Harbour Lights\"?", "I loved \"Harbour Lights\", the ending made me cry.").as_deref(), Some("Harbour Lights"));
+    assert_ne!(answer("What did Tamsin think of \"Harbour Lights\"?", "I loved \"Harbour Lights\", the ending made me cry.").as_deref(), Some("Harbour Lights"));
     assert_ne!(answer("What did the sign say?", "The sign said \"mind the gap\" in red letters.").as_deref(), Some("mind the gap"));
 }
 
 #[test]
 fn a_kind_is_answered_by_its_member() {
-    assert_eq!(answer("Which instrument does Priya play?", "Priya: accordion, mostly, and a bit of harp.").as_deref(), Some("accordion"));
+    assert_eq!(answer("Which instrument does Tamsin play?", "Tamsin: accordion, mostly, and a bit of harp.").as_deref(), Some("accordion"));
     let terms = super::super::evidence::query_terms("Welches Fach unterrichte ich?", &[]);
     let ask = Ask { lang: "de", ..ask_of("Welches Fach unterrichte ich?", &terms, &[]) };
     assert_eq!(span("Seit August unterrichte ich Chemie an der Gesamtschule.", &ask).as_deref(), Some("Chemie"), "{:?} {:?}", ask.kind, terms);
@@ -119,7 +119,7 @@ fn a_kind_is_answered_by_its_member() {
 /// not a number word of the next sentence (invented).
 #[test]
 fn how_much_takes_the_amount_said_next() {
-    let q = "How much did Priya sell the kayak for?";
+    let q = "How much did Tamsin sell the kayak for?";
     let terms = super::super::evidence::query_terms(q, &[]);
     let ask = Ask { next: Some("A man from Wexcombe paid 450 € cash."), ..ask_of(q, &terms, &[]) };
     assert_eq!(span("Sold the kayak today!", &ask).as_deref(), Some("450 €"));
