@@ -205,7 +205,27 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             }
         }
     }
-    // (b) Labelled in a sentence.
+    // (b) The signature of a mail the user sent: their name on a line of its own near the end,
+    // then a line that is only a phone number (`Jo Bloggs` / `07700 900123`); not an office's
+    // (a company named on the line or the one above).
+    if v.source.kind == crate::memory::SourceKind::Email && v.first_person() {
+        if let Some(family) = owner.family.as_deref().map(str::to_lowercase) {
+            let body: Vec<(usize, &str)> = lines.iter().enumerate().map(|(i, l)| (i, l.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('>')).collect();
+            for (k, &(i, line)) in body.iter().enumerate().rev().take(4) {
+                let Some(m) = phone_re().find(line).filter(|m| plausible(m.as_str())) else { continue };
+                let rest = format!("{}{}", &line[..m.start()], &line[m.end()..]);
+                if rest.split_whitespace().count() > 1 {
+                    continue;
+                }
+                let office = lexicon::names_company(line) || (i > 0 && lexicon::names_company(lines[i - 1]));
+                let signed = body[k.saturating_sub(2)..k].iter().any(|(_, l)| l.to_lowercase().contains(&family) && l.split_whitespace().count() <= 4);
+                if signed && !office {
+                    v.emit(out, "tel-national", m.as_str(), 0.8);
+                }
+            }
+        }
+    }
+    // (c) Labelled in a sentence.
     static MINE: OnceLock<Regex> = OnceLock::new();
     static YOURS: OnceLock<Regex> = OnceLock::new();
     static HEDGE: OnceLock<Regex> = OnceLock::new();
@@ -284,6 +304,18 @@ mod tests {
         // Someone else's "my number" is theirs, not the user's.
         let mail = "From: Ann <ann@x.example>\nTo: jo.bloggs@mail.example\n\nMy new number is 07700 900333.";
         assert!(run_rule_as(mail, SourceKind::Email, |v, out| rules(v, &o, out)).is_empty());
+    }
+
+    /// The phone under the user's name at the end of a mail they sent is theirs; the office
+    /// number under a company's name is not (invented mails).
+    #[test]
+    fn the_phone_under_the_users_name_in_a_mail_they_sent() {
+        let o = owner();
+        let mail = "From: Jo Bloggs <jo.bloggs@mail.example>\nTo: Club <c@x.example>\n\nSee you Tuesday!\n\nCheers,\nJo Bloggs\n07700 900444";
+        let c = run_rule_as(mail, SourceKind::Email, |v, out| rules(v, &o, out));
+        assert!(c.contains(&("tel-national".to_string(), "07700 900444".to_string())), "{c:?}");
+        let office = "From: Jo Bloggs <jo.bloggs@mail.example>\nTo: Client <c@x.example>\n\nAttached.\n\nJo Bloggs\nAcme Widgets Ltd\nTel. 0161 496 0555";
+        assert!(run_rule_as(office, SourceKind::Email, |v, out| rules(v, &o, out)).iter().all(|(k, _)| k != "tel-national"));
     }
 
     #[test]

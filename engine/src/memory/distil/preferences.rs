@@ -23,6 +23,12 @@ fn items_after(text: &str) -> Vec<String> {
     let clause: String = text.chars().take_while(|c| !matches!(c, '.' | ';' | '!' | '?' | '(' | ')' | '\n' | ':' | '–' | '—')).collect();
     let mut items = Vec::new();
     for part in clause.split(',') {
+        // A part led by a first-person word (`…, je n'ai jamais pu`, `…, I never could`) is a
+        // clause of its own: the list has ended.
+        let first = part.split_whitespace().next().unwrap_or("").to_lowercase();
+        if crate::lexicon::self_words().phrases().iter().any(|p| *p == first) || first.starts_with("j'") || first.starts_with("j’") {
+            break;
+        }
         // An item led by "even" (`betteraves, même marinées`: even pickled) qualifies the one
         // before.
         if part.split_whitespace().next().is_some_and(|w| EVEN.contains(&w.to_lowercase().as_str())) {
@@ -160,11 +166,14 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
         .expect("diet regex")
     });
     for c in self_diet.captures_iter(flat) {
-        // A cue of one word (`är`, `bin`, `soy`) says nothing of who is meant: it is the writer's
-        // only where the clause starts with it (`Är vegetarian sedan 2019.`), not after a name
-        // (`Jenny är vegetarian`).
+        // A cue of one word that is the same for every person (Swedish `är`: also "is") says
+        // nothing of who is meant: it is the writer's only where the clause starts with it (`Är
+        // vegetarian sedan 2019.`), not after a name (`Jenny är vegetarian`). A first-person
+        // form (`soy`, `bin`, `suis`) is the writer's wherever it stands.
         let cue = c.get(0).map(|m| m.as_str().trim_start_matches(|ch: char| !ch.is_alphabetic())).unwrap_or("");
-        if !cue.split_whitespace().next().is_some_and(|w| lexicon::self_is().phrases().iter().any(|p| p.contains(' ') && p.split_whitespace().next() == Some(w.to_lowercase().as_str()))) {
+        let first = cue.split_whitespace().next().unwrap_or("").to_lowercase();
+        let any_person = lexicon::third_person_is().phrases().iter().any(|p| *p == first);
+        if any_person {
             let before = flat[..c.get(0).map(|m| m.start()).unwrap_or(0)].trim_end();
             let clause_start = before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '\n', '-', '*', '•', '(']);
             if !clause_start {
@@ -336,7 +345,10 @@ mod tests {
         assert_eq!(get(&c, "dislikes"), ["rödbetor"], "{c:?}");
         let c = run_rule("Är vegetarian sedan 2015.", |v, out| rules(v, out));
         assert_eq!(get(&c, "diet"), ["vegetarian"], "{c:?}");
-        for (text, want) in [("I eat everything except mushrooms.", "mushrooms"), ("Je mange de tout sauf les huîtres.", "huîtres"), ("Como de todo menos berenjena.", "berenjena")] {
+        // A first-person form is the writer's after anything (`Desde 2019 soy …`).
+        let c = run_rule("Desde 2019 soy vegetariana.", |v, out| rules(v, out));
+        assert_eq!(get(&c, "diet"), ["vegetarian"], "{c:?}");
+        for (text, want) in [("I eat everything except mushrooms.", "mushrooms"), ("Je mange de tout sauf les huîtres, j'ai essayé.", "huîtres"), ("Como de todo menos berenjena, yo nunca pude.", "berenjena")] {
             assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "dislikes"), [want], "{text}");
         }
     }

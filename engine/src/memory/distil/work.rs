@@ -90,18 +90,14 @@ pub const TITLE: &str = r"((?:(?:Senior|Junior|Lead|Principal|Staff|Chief|Head|A
 pub const ORG: &str = r"([A-Z][\w&'.-]*(?:\s+(?:[A-Z][\w&'.-]*|&|of|and))*)";
 
 /// Title case for titles written in lower case ("data engineer").
-/// Whether the last CV section heading in `before` (a line that is only a heading word of
-/// [`lexicon::cv_sections`], maybe with a colon) is the education one.
-fn under_education(before: &str) -> bool {
+/// The last CV section heading in `before` (a line that is only a heading word of
+/// [`lexicon::cv_sections`], maybe with a colon): 0 for work experience, 1 for education.
+fn cv_section(before: &str) -> Option<usize> {
     let sections = lexicon::cv_sections();
-    before
-        .lines()
-        .rev()
-        .find_map(|l| {
-            let h = l.trim().trim_start_matches('#').trim().trim_end_matches(':').trim().to_lowercase();
-            sections.lines.iter().find_map(|line| line.items.iter().position(|item| item.iter().any(|w| *w == h)))
-        })
-        .is_some_and(|i| i == 1)
+    before.lines().rev().find_map(|l| {
+        let h = l.trim().trim_start_matches('#').trim().trim_end_matches(':').trim().to_lowercase();
+        sections.lines.iter().find_map(|line| line.items.iter().position(|item| item.iter().any(|w| *w == h)))
+    })
 }
 
 pub fn title_case(s: &str) -> String {
@@ -171,14 +167,18 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
     if v.first_person() {
         for c in dates_first.captures_iter(&v.text) {
             // A school under the CV's education heading is not an employer.
-            if under_education(&v.text[..c.get(0).map(|m| m.start()).unwrap_or(0)]) {
+            let section = cv_section(&v.text[..c.get(0).map(|m| m.start()).unwrap_or(0)]);
+            if section == Some(1) {
                 continue;
             }
             let end = c.get(1).map(|m| m.as_str().trim().to_lowercase()).unwrap_or_default();
             let now = end.is_empty() || lexicon::until_now().phrases().iter().any(|w| *w == end);
             let parts: Vec<&str> = c[2].split(',').map(str::trim).collect();
-            let Some(at) = parts.iter().position(|p| lexicon::names_employer(p)) else { continue };
-            let Some(org) = clean_org(parts[at]) else { continue };
+            // Under the experience heading, `role, employer` names the employer even without a
+            // legal form (`Bus driver, Metrobus (Leeds)`).
+            let at = parts.iter().position(|p| lexicon::names_employer(p)).or_else(|| (section == Some(0) && parts.len() >= 2 && !parts[1].is_empty()).then_some(1));
+            let Some(at) = at else { continue };
+            let Some(org) = clean_org(parts[at].split(" (").next().unwrap_or(parts[at])) else { continue };
             if !now {
                 if end.chars().filter(char::is_ascii_digit).count() >= 4 {
                     v.emit(out, "former-organization", &org, 0.75);
@@ -392,10 +392,10 @@ mod tests {
     #[test]
     fn an_open_range_is_now_and_schools_are_not_employers() {
         let o = owner();
-        let cv = "WORK EXPERIENCE\n2014 –            Joiner, Hartley Joinery Ltd, Settle\n2010 – 2014       Apprentice joiner, Oakden & Sons Ltd, Skipton\n\nEDUCATION\n2008 – 2010       Carpentry diploma, Craven College, Skipton";
+        let cv = "WORK EXPERIENCE\n2014 –            Joiner, Hartley Joinery Ltd, Settle\n2010 – 2014       Apprentice joiner, Oakden & Sons Ltd, Skipton\n2008 – 2010       Porter, Kettlewell Inn (Wharfedale)\n\nEDUCATION\n2008 – 2010       Carpentry diploma, Fellside College, Skipton";
         let c = run_rule(cv, |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization"), ["Hartley Joinery Ltd"], "{c:?}");
-        assert_eq!(get(&c, "former-organization"), ["Oakden & Sons Ltd"], "{c:?}");
+        assert_eq!(get(&c, "former-organization"), ["Oakden & Sons Ltd", "Kettlewell Inn"], "{c:?}");
     }
 
     #[test]
