@@ -4,6 +4,23 @@ use super::*;
 
 /// The amount the sentence gives: a number (digits or a number word) with the words it counts.
 pub(super) fn amount(text: &str, ask: &Ask) -> Option<String> {
+    // `How long …?`: the number with its unit of time (`3 ans`, `two years`), not a date's day.
+    let q = format!(" {} ", crate::tasks::context::words(ask.question).join(" ").to_lowercase());
+    if crate::lexicon::how_long().phrases().iter().any(|p| q.contains(&format!(" {p} "))) {
+        let units = crate::lexicon::time_units().phrases();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for (i, pair) in words.windows(2).enumerate() {
+            let (n, u) = (core(pair[0]), core(pair[1]).to_lowercase());
+            if (n.chars().all(|c| c.is_ascii_digit()) || is_number_word(&n.to_lowercase())) && !n.is_empty() && units.iter().any(|x| *x == u) {
+                // A word the question asks with stays (`How long ago …?` → `6 years ago`).
+                let then = words.get(i + 2).map(|w| core(w)).filter(|w| !pair[1].ends_with([',', '.', ';']) && q.contains(&format!(" {} ", w.to_lowercase())));
+                return Some(match then {
+                    Some(w) => format!("{n} {} {w}", core(pair[1])),
+                    None => format!("{n} {}", core(pair[1])),
+                });
+            }
+        }
+    }
     let clause = best_clause_text(text, ask.terms);
     // A label's value comes after its colon (`Semester: 30 dagar per år`).
     let value = text.find(clause).and_then(|i| text[i + clause.len()..].strip_prefix(':')).and_then(|r| clauses(r).first().copied()).unwrap_or(clause);

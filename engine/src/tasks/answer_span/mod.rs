@@ -27,6 +27,10 @@ mod when;
 
 use amount::amount;
 pub use place::names_place;
+/// A number written as a word (`two`, `zwei`, `trois`), in the languages read.
+pub fn is_number_word_pub(w: &str) -> bool {
+    amount::is_number_word(w)
+}
 use place::{is_honorific, is_name_shaped, name, place};
 use when::when;
 pub(crate) use when::year_in as year_of;

@@ -126,3 +126,10 @@ fn how_much_takes_the_amount_said_next() {
     let ask = Ask { next: Some("Two hours of paperwork after."), ..ask_of(q, &terms, &[]) };
     assert_ne!(span("Sold the kayak today!", &ask).as_deref(), Some("Two hours"));
 }
+
+/// `How long …?` is answered by the number and its unit of time, not by a date's day (invented).
+#[test]
+fn how_long_takes_the_length_of_time() {
+    assert_eq!(answer("How long is the loan of the piano?", "Start: 12 May 2031, for a period of 2 years.").as_deref(), Some("2 years"));
+    assert_eq!(answer("Combien de temps dure le prêt du piano ?", "Début : 12 mai 2031, pour une durée de 2 ans.").as_deref(), Some("2 ans"));
+}

@@ -36,6 +36,10 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
     let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
     let journey = journey_end(question, terms);
+    let asks_how_long = {
+        let q = format!(" {} ", crate::tasks::context::words(question).join(" ").to_lowercase());
+        crate::lexicon::how_long().phrases().iter().any(|p| q.contains(&format!(" {p} ")))
+    };
     for s in scored.iter_mut() {
         // `the train to Québec` is the leg that arrives there (`Montréal → Québec`), not the one
         // that leaves it (`Québec → Montréal`).
@@ -47,6 +51,10 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
         let part = answering_part(&s.sentence.text, &terms);
         if want.is_some_and(|w| w.found_in(&part, &question_words)) {
             s.score *= TYPE_BONUS;
+            // `How long …?`: a number of days, weeks, months or years says it.
+            if asks_how_long && says_duration(&part) {
+                s.score *= TYPE_BONUS;
+            }
             // `Where …?` is answered by a name after a preposition of place (`two weeks in
             // Lofoten`) more surely than by a name standing alone (`maybe Scotland next year`).
             if want == Some(AnswerType::Place) && crate::tasks::answer_span::names_place(&part, question) {
@@ -259,4 +267,12 @@ fn only_by_name(sentence: &crate::tasks::evidence::Sentence, terms: &[Term]) -> 
     let words = stems(&format!("{} {}", sentence.label.as_deref().unwrap_or(""), sentence.text));
     let bare = Term { alternatives: head.alternatives.iter().filter(|a| !head.people.contains(a)).cloned().collect(), ..head.clone() };
     matches_term(head, &words) && !matches_term(&bare, &words)
+}
+
+/// Whether `text` says a length of time: a number right before a unit of time (`3 ans`, `two
+/// years`, `18 Monate`), in any language of [`crate::lexicon::time_units`].
+fn says_duration(text: &str) -> bool {
+    let ws: Vec<String> = crate::tasks::context::words(text).iter().map(|w| w.to_lowercase()).collect();
+    let units = crate::lexicon::time_units().phrases();
+    ws.windows(2).any(|p| (p[0].chars().all(|c| c.is_ascii_digit()) || crate::tasks::answer_span::is_number_word_pub(&p[0])) && units.iter().any(|u| *u == p[1]))
 }
