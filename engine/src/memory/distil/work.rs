@@ -174,9 +174,10 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             let end = c.get(1).map(|m| m.as_str().trim().to_lowercase()).unwrap_or_default();
             let now = end.is_empty() || lexicon::until_now().phrases().iter().any(|w| *w == end);
             let parts: Vec<&str> = c[2].split(',').map(str::trim).collect();
-            // Under the experience heading, `role, employer` names the employer even without a
-            // legal form (`Bus driver, Metrobus (Leeds)`).
-            let at = parts.iter().position(|p| lexicon::names_employer(p)).or_else(|| (section == Some(0) && parts.len() >= 2 && !parts[1].is_empty()).then_some(1));
+            // Under the experience heading, a line of just `role, employer` names the employer
+            // even without a legal form (`Bus driver, Metrobus (Leeds)`); with more parts the
+            // second may be a department or a town.
+            let at = parts.iter().position(|p| lexicon::names_employer(p)).or_else(|| (section == Some(0) && parts.len() == 2 && !parts[1].is_empty()).then_some(1));
             let Some(at) = at else { continue };
             let Some(org) = clean_org(parts[at].split(" (").next().unwrap_or(parts[at])) else { continue };
             if !now {
@@ -392,7 +393,7 @@ mod tests {
     #[test]
     fn an_open_range_is_now_and_schools_are_not_employers() {
         let o = owner();
-        let cv = "WORK EXPERIENCE\n2014 –            Joiner, Hartley Joinery Ltd, Settle\n2010 – 2014       Apprentice joiner, Oakden & Sons Ltd, Skipton\n2008 – 2010       Porter, Kettlewell Inn (Wharfedale)\n\nEDUCATION\n2008 – 2010       Carpentry diploma, Fellside College, Skipton";
+        let cv = "WORK EXPERIENCE\n2014 –            Joiner, Hartley Joinery Ltd, Settle\n2010 – 2014       Apprentice joiner, Oakden & Sons Ltd, Skipton\n2008 – 2010       Porter, Kettlewell Inn (Wharfedale)\n2007 – 2008       Porter, night shift, Grassholme\n\nEDUCATION\n2008 – 2010       Carpentry diploma, Fellside College, Skipton";
         let c = run_rule(cv, |v, out| rules(v, &o, out));
         assert_eq!(get(&c, "organization"), ["Hartley Joinery Ltd"], "{c:?}");
         assert_eq!(get(&c, "former-organization"), ["Oakden & Sons Ltd", "Kettlewell Inn"], "{c:?}");
