@@ -473,8 +473,7 @@ fn names_people(request: &str, facts: &[FactView]) -> bool {
     crate::lexicon::for_me().phrases().iter().any(|p| joined.contains(&format!(" {p} ")))
         || ws.iter().any(|w| {
         crate::memory::distil::people::relation_kind(w).is_some()
-            // (`barnen`, `Kindern`: a definite or inflected form of the word.)
-            || child.is_some_and(|c| c.words.iter().any(|(_, v)| v.iter().any(|x| x == w || (x.chars().count() >= 4 && w.starts_with(x.as_str()) && w.chars().count() <= x.chars().count() + 3))))
+                    || child.is_some_and(|c| c.words.iter().any(|(_, v)| v.iter().any(|x| form_of(w, x))))
             || known.contains(w)
     })
 }
@@ -499,9 +498,8 @@ fn request_includes(request: &str, who: &str, facts: &[FactView]) -> bool {
             household.extend(concept_of("partner"));
         }
     }
-    let name = who;
     // Their relation to the user, in any language (`Ana (sister)`, a partner fact).
-    for f in facts.iter().filter(|f| f.value.split(|c: char| !c.is_alphanumeric()).any(|w| w == name)) {
+    for f in facts.iter().filter(|f| f.value.split(|c: char| !c.is_alphanumeric()).any(|w| w == who)) {
         if f.key == "partner" {
             household.extend(concept_of("partner"));
         }
@@ -511,7 +509,13 @@ fn request_includes(request: &str, who: &str, facts: &[FactView]) -> bool {
             }
         }
     }
-    ws.iter().any(|w| household.iter().any(|h| *h == *w || (h.chars().count() >= 4 && w.starts_with(h.as_str()) && w.chars().count() <= h.chars().count() + 3)))
+    ws.iter().any(|w| household.iter().any(|h| form_of(w, h)))
+}
+
+/// Whether `word` is `base` or an inflected form of it (`barnen`, `Kindern`: the base and at
+/// most three letters more, for a base of four letters or more).
+fn form_of(word: &str, base: &str) -> bool {
+    word == base || (base.chars().count() >= 4 && word.starts_with(base) && word.chars().count() <= base.chars().count() + 3)
 }
 
 /// The allergens a note sentence says a dish goes without (`Kuchen ohne Nüsse`, `sans

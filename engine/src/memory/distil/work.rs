@@ -175,7 +175,7 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             let now = end.is_empty() || lexicon::until_now().phrases().iter().any(|w| *w == end);
             let parts: Vec<&str> = c[2].split(',').map(str::trim).collect();
             // Under the experience heading, a line of just `role, employer` names the employer
-            // even without a legal form (`Bus driver, Metrobus (Leeds)`); with more parts the
+            // even without a legal form (`Bus driver, Metrobus (Carlisle)`); with more parts the
             // second may be a department or a town.
             let at = parts.iter().position(|p| lexicon::names_employer(p)).or_else(|| (section == Some(0) && parts.len() == 2 && !parts[1].is_empty()).then_some(1));
             let Some(at) = at else { continue };
