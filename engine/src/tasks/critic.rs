@@ -594,11 +594,11 @@ mod tests {
         let notes = [note("mat", "Ola är vegan sedan i fjol, jag äter allt.", None), note("chat", "My daughter is vegetarian and my wife is vegan", None)];
         let reply = "Grill sausages and serve cheese.";
         let kids = critique_with("Ideas for a day out with the kids?", reply, &[], &notes);
-        assert!(critique_with("Ett tips på helgaktivitet med barnen?", "Grillad korv.", &[], &notes[..1]).fits, "Ola is not one of the children");
+        assert!(critique_with("Någon idé för söndagen med barnen?", "Grillad korv.", &[], &notes[..1]).fits, "Ola is not one of the children");
         assert!(kids.problems.iter().any(|p| p.text.contains("sausage")), "a daughter is a kid: {kids:?}");
         assert!(!kids.problems.iter().any(|p| p.text.contains("cheese")), "the kids are not vegan: {kids:?}");
         assert!(critique_with("Ideas for a dinner with my wife?", reply, &[], &notes).problems.iter().any(|p| p.text.contains("cheese")));
-        assert!(critique_with("Middagstips för familjen?", "Grillad korv.", &[], &notes[..1]).problems.iter().any(|p| p.text.to_lowercase().contains("korv")));
+        assert!(critique_with("Vad lagar vi till hela familjen i kväll?", "Grillad korv.", &[], &notes[..1]).problems.iter().any(|p| p.text.to_lowercase().contains("korv")));
         assert!(critique_with("Middagstips för mig?", "Grillad korv.", &[], &notes[..1]).fits);
     }
 

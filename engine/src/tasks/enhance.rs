@@ -195,7 +195,7 @@ fn say(item: usize, lang: &str, v: &str, k: &str) -> String {
     let mut cap = k.chars();
     let upper: String = cap.next().map(|c| c.to_uppercase().collect::<String>() + cap.as_str()).unwrap_or_default();
     let mut out = line.items[item][0].replace("{v}", v).replace("{k}", k).replace("{K}", &upper);
-    // English `a` before a vowel is `an` (`I work as an Operations Engineer`).
+    // English `a` before a vowel is `an` (`I work as an Orchard Keeper`).
     if line.lang == "en" && v.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
         out = out.replace(&format!(" a {v}"), &format!(" an {v}"));
     }
@@ -617,8 +617,8 @@ mod tests {
         let out = enhance("Write a short speaker bio for me for a conference website", &facts());
         let ctx = &out.enhanced;
         assert!(ctx.contains("I work as a Product Designer") && ctx.contains("I work at Northwind Studio"), "{ctx}");
-        let engineer = [FactView::new("organization-title", "Operations Engineer", false)];
-        assert!(in_my_voice(&engineer[0], "en").contains("as an Operations Engineer"), "{}", in_my_voice(&engineer[0], "en"));
+        let engineer = [FactView::new("organization-title", "Orchard Keeper", false)];
+        assert!(in_my_voice(&engineer[0], "en").contains("as an Orchard Keeper"), "{}", in_my_voice(&engineer[0], "en"));
         assert!(!ctx.contains("vegan") && !ctx.contains("peanut"), "{ctx}");
     }
 

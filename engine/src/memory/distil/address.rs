@@ -129,7 +129,7 @@ fn addresses_in(text: &str, lang: Option<&str>, named: &[&'static str]) -> Vec<F
         let cut = upto.rfind(": ").map(|i| i + 1).unwrap_or(0);
         let rest = &upto[cut..];
         // A form's fields: the postcode and town after their label, the street after its own
-        // label on the line above (`Street: 4 Mill Lane` / `Postcode and town: …`).
+        // label on the line above (`Street: 4 Mill Row` / `Postcode and town: …`).
         if rest.trim().is_empty() && cut > 0 && i > 0 {
             let above = lines[i - 1].trim();
             let value = above.split_once(": ").map(|(_, v)| v.trim()).unwrap_or("");
@@ -353,9 +353,9 @@ mod tests {
     fn a_move_said_before_the_address_and_a_form_filled_in() {
         let o = owner();
         for text in [
-            "Hi all! We've moved, so from now on it's 14 Kiln Lane, Hebden Bridge HX7 8AB for post.",
+            "Hi all! Big news: we've moved, please write to 14 Kiln Row, Hebden Bridge HX7 8AB from May.",
             "Hallo! Wir sind umgezogen, ab sofort gilt Birkenweg 3, 34117 Kassel.",
-            "Hej! Vi har flyttat och nu gäller Tallvägen 7, 123 45 Norrby.",
+            "Hej alla, jag har flyttat, skicka posten till Tallvägen 7, 123 45 Norrby.",
         ] {
             let c = run_rule(text, |v, out| rules(v, &o, out));
             assert!(c.iter().any(|(k, _)| k == "home-address"), "{text}: {c:?}");

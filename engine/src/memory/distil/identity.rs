@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn the_writers_own_entry_in_a_list_of_birthdays() {
         let o = owner();
-        let c = run_rule("Birthdays\n- Tamsin: 4 March\n- me: 12 October 1979 (always rains)\n- Dad: 30 July", |v, out| rules(v, &o, out));
+        let c = run_rule("Birthdays\n- Tamsin: 4 March\n- me: 12 October 1979 (born at dawn)\n- Dad: 30 July", |v, out| rules(v, &o, out));
         assert!(c.contains(&("bday".into(), "1979-10-12".into())), "{c:?}");
         let c = run_rule("Geburtstage\n* Wiebke: 2. Mai\n* ich – 9. Februar", |v, out| rules(v, &o, out));
         assert!(c.contains(&("bday-day".into(), "9".into())) && c.contains(&("bday-month".into(), "2".into())), "{c:?}");

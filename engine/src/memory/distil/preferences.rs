@@ -168,7 +168,7 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
     for c in self_diet.captures_iter(flat) {
         // A cue of one word that is the same for every person (Swedish `är`: also "is") says
         // nothing of who is meant: it is the writer's only where the clause starts with it (`Är
-        // vegetarian sedan 2019.`), not after a name (`Jenny är vegetarian`). A first-person
+        // vegetarian sedan 2019.`), not after a name (`Mateo är vegan`). A first-person
         // form (`soy`, `bin`, `suis`) is the writer's wherever it stands.
         let cue = c.get(0).map(|m| m.as_str().trim_start_matches(|ch: char| !ch.is_alphabetic())).unwrap_or("");
         let first = cue.split_whitespace().next().unwrap_or("").to_lowercase();
@@ -348,7 +348,7 @@ mod tests {
         // A first-person form is the writer's after anything (`Desde 2019 soy …`).
         let c = run_rule("Desde 2019 soy vegetariana.", |v, out| rules(v, out));
         assert_eq!(get(&c, "diet"), ["vegetarian"], "{c:?}");
-        for (text, want) in [("I eat everything except mushrooms.", "mushrooms"), ("Je mange de tout sauf les huîtres, j'ai essayé.", "huîtres"), ("Como de todo menos berenjena, yo nunca pude.", "berenjena")] {
+        for (text, want) in [("I eat everything except parsnips.", "parsnips"), ("Je mange de tout sauf les huîtres.", "huîtres"), ("Como de todo menos berenjena, yo la evito siempre.", "berenjena")] {
             assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "dislikes"), [want], "{text}");
         }
     }

@@ -74,7 +74,7 @@ pub fn span(sentence: &str, ask: &Ask) -> Option<String> {
         Some("who") => Some(text).filter(|_| asks_name_of_thing(ask.question, ask.terms)).and_then(|t| named_head(t, ask.terms)).or_else(|| name(text, ask)).or_else(|| residue(text, ask)),
         // A place, or the sentence: what follows the question's words is seldom where.
         Some("where") => place(text, ask).or_else(|| ask.next.and_then(|n| place(n, ask))),
-        // `Sold the car today! A man from the next town paid 4 000 kr.`: the amount said right
+        // `The piano went under the hammer! A dealer paid 450 € for it.`: the amount said right
         // after it, in digits.
         Some("how much") => amount(text, ask).or_else(|| ask.next.and_then(|n| amount(n, ask)).filter(|a| a.chars().any(|c| c.is_ascii_digit()))).or_else(|| residue(text, ask)),
         Some("what time") => None,

@@ -119,12 +119,12 @@ fn a_kind_is_answered_by_its_member() {
 /// not a number word of the next sentence (invented).
 #[test]
 fn how_much_takes_the_amount_said_next() {
-    let q = "How much did Tamsin sell the kayak for?";
+    let q = "How much did the piano fetch at the auction?";
     let terms = super::super::evidence::query_terms(q, &[]);
-    let ask = Ask { next: Some("A man from Wexcombe paid 450 € cash."), ..ask_of(q, &terms, &[]) };
-    assert_eq!(span("Sold the kayak today!", &ask).as_deref(), Some("450 €"));
+    let ask = Ask { next: Some("A dealer from Wexcombe paid 450 € for it."), ..ask_of(q, &terms, &[]) };
+    assert_eq!(span("The piano went under the hammer on Friday!", &ask).as_deref(), Some("450 €"));
     let ask = Ask { next: Some("Two hours of paperwork after."), ..ask_of(q, &terms, &[]) };
-    assert_ne!(span("Sold the kayak today!", &ask).as_deref(), Some("Two hours"));
+    assert_ne!(span("The piano went under the hammer on Friday!", &ask).as_deref(), Some("Two hours"));
 }
 
 /// `How long …?` is answered by the number and its unit of time, not by a date's day (invented).

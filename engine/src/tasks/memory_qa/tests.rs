@@ -183,7 +183,7 @@ fn doc(text: &str, heading: &str, dated: i64) -> Passage {
 fn a_relation_said_in_another_word_and_a_line_that_only_names_the_person() {
     let facts = vec![FactView::new("family", "Greta (syrran)", false)];
     let passages = vec![doc("Födelsedagar\nGreta (syrran): 4 april", "Födelsedagar", 100), doc("Julklappar\nGreta: en halsduk, blå", "Julklappar", 200)];
-    for q in ["Vad heter min syster?", "What's my sister called?"] {
+    for q in ["Hur heter min syster?", "What's my sister called?"] {
         let a = finish(&prepare(q, &Asker::User, &facts, &passages), "");
         assert!(a.text.starts_with("Greta"), "{q}: {a:?}");
         assert!(!a.text.contains("halsduk"), "{q}: {a:?}");
@@ -803,7 +803,7 @@ fn a_member_answers_for_its_kind() {
 /// language; an everyday question is not (invented questions).
 #[test]
 fn private_questions_are_declined_in_every_language() {
-    for q in ["Har Greta några sjukdomar?", "Hat Greta Vorerkrankungen?", "Quel est le salaire de Greta ?", "¿Qué enfermedades tiene Greta?", "Wat is het paspoortnummer van Greta?"] {
+    for q in ["Lider Greta av någon sjukdom?", "Hat Greta Vorerkrankungen?", "Quel est le salaire de Greta ?", "¿Qué enfermedades tiene Greta?", "Wat is het paspoortnummer van Greta?"] {
         assert!(reading::asks_never_shared(q), "{q}");
     }
     for q in ["Vilken stad bor Greta i?", "Welche Sprachen spricht Greta?", "Quel est le métier de Greta ?"] {
