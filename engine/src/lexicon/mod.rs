@@ -110,6 +110,8 @@ list!(cv_sections, "cv_sections.txt");
 list!(third_person_is, "third_person_is.txt");
 list!(for_me, "for_me.txt");
 list!(how_long, "how_long.txt");
+list!(how_far, "how_far.txt");
+list!(distance_units, "distance_units.txt");
 list!(legal_forms, "legal_forms.txt");
 list!(phone_cues, "phone_cues.txt");
 list!(age_words, "age_words.txt");
@@ -144,6 +146,7 @@ list!(number_words, "number_words.txt");
 list!(place_prepositions, "place_prepositions.txt");
 list!(my_name, "my_name.txt");
 list!(foods, "foods.txt");
+list!(eat_words, "eat_words.txt");
 list!(topic_signals, "topic_signals.txt");
 list!(range_words, "range_words.txt");
 list!(name_parts, "name_parts.txt");
@@ -421,16 +424,34 @@ pub fn names_company(text: &str) -> bool {
 /// del Mar`, `Universitätsklinikum Nord`, `Malmö stad`): it starts with a word of
 /// [`institutions`], or its last word is (or, in a compound, ends with) one, and it is written
 /// as a name (a capital letter).
+/// The units a question asks its answer in: units of time for "how long" ([`how_long`]), of
+/// distance for "how far" ([`how_far`]); `None` for other questions.
+pub fn measure_units(question: &str) -> Option<Vec<String>> {
+    let q = format!(" {} ", crate::text::words(question).join(" "));
+    let asks = |lex: &Lexicon| lex.phrases().iter().any(|p| q.contains(&format!(" {p} ")));
+    if asks(how_long()) {
+        Some(time_units().phrases())
+    } else if asks(how_far()) {
+        Some(distance_units().phrases())
+    } else {
+        None
+    }
+}
+
 pub fn names_institution(name: &str) -> bool {
-    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
-    let set = S.get_or_init(|| institutions().phrases().into_iter().filter(|p| !p.contains(' ')).collect());
     let words: Vec<String> = name.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).filter(|w| !w.is_empty()).collect();
     let (Some(first), Some(last)) = (words.first(), words.last()) else { return false };
-    let is = |w: &str| {
-        let part = w.rsplit('-').next().unwrap_or(w);
-        set.iter().any(|i| part == i || (i.chars().count() >= 5 && part.ends_with(i.as_str()) && part.len() > i.len() + 2))
-    };
-    (is(first) || is(last)) && words.len() <= 6 && name.chars().any(char::is_uppercase)
+    (institution_noun(first) || institution_noun(last)) && words.len() <= 6 && name.chars().any(char::is_uppercase)
+}
+
+/// Whether one word is a noun of [`institutions`] or a compound ending in one (`folkhögskola`,
+/// `Universitätsklinikum`), any case.
+pub fn institution_noun(word: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let set = S.get_or_init(|| institutions().phrases().into_iter().filter(|p| !p.contains(' ')).collect());
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let part = w.rsplit('-').next().unwrap_or(&w);
+    !part.is_empty() && set.iter().any(|i| part == i || (i.chars().count() >= 5 && part.ends_with(i.as_str()) && part.len() > i.len() + 2))
 }
 
 /// Whether `long` is `short` with a plural or definite ending of some language
@@ -825,7 +846,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &moved_cues().lines, &self_words().lines, &cv_sections().lines, &third_person_is().lines, &for_me().lines, &how_long().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines, &request_words().lines, &until_now().lines, &busy_words().lines, &before_words().lines, &negations().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &moved_cues().lines, &self_words().lines, &cv_sections().lines, &third_person_is().lines, &for_me().lines, &how_long().lines, &how_far().lines, &distance_units().lines, &eat_words().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines, &request_words().lines, &until_now().lines, &busy_words().lines, &before_words().lines, &negations().lines] {
             assert!(l.len() >= 9);
         }
     }

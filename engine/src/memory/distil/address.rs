@@ -255,8 +255,9 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             0.85
         } else if v.first_person() && moved_cue.is_match(sentence) {
             0.85
-        } else if f.form_above.as_deref().is_some_and(|above| above.lines().any(|l| owner.named_in(l))) {
-            // A form that names the user above its address fields.
+        } else if f.form_above.as_deref().is_some_and(|above| above.lines().any(|l| owner.named_in(l)) || owner.named_in(&above.lines().collect::<Vec<_>>().join(" "))) {
+            // A form that names the user above its address fields (in one field or two:
+            // `First name: …` over `Surname: …`).
             0.8
         } else if cue.is_match(before) || (bare && (cue.is_match(prev) || (prev.ends_with(':') && cue_within.is_match(prev)))) {
             // "Property:" only counts in a document about the user.
@@ -364,6 +365,9 @@ mod tests {
         let c = run_rule_as(form, SourceKind::Text, |v, out| rules(v, &o, out));
         assert!(c.contains(&("address-line1".to_string(), "Birkenweg 3".to_string())), "{c:?}");
         assert!(c.contains(&("postal-code".to_string(), "34117".to_string())), "{c:?}");
+        let split = form.replace("Name: Jo Bloggs", "Vorname: Jo\nNachname: Bloggs");
+        let c = run_rule_as(&split, SourceKind::Text, |v, out| rules(v, &o, out));
+        assert!(c.contains(&("street-address".into(), "Birkenweg 3".into())), "{c:?}");
         let other = form.replace("Jo Bloggs", "Sam Pike");
         let c = run_rule_as(&other, SourceKind::Text, |v, out| rules(v, &o, out));
         assert!(!c.iter().any(|(k, _)| k == "home-address"), "{c:?}");

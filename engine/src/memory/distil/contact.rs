@@ -143,7 +143,10 @@ pub fn phone_forms(value: &str, country: Option<&str>) -> Option<(String, String
     if let Some((cc, trunk)) = country.and_then(calling_code) {
         let local = if trunk { written.strip_prefix('0').unwrap_or(written) } else { written };
         if d.len() >= 7 {
-            return Some((format!("+{cc} {}", local.trim()), written.to_string()));
+            // The international form separates groups by spaces only (`073-618 42 95` is
+            // `+46 73 618 42 95`, `0176/1234567` is `+49 176 1234567`).
+            let spaced = local.replace(['-', '/'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+            return Some((format!("+{cc} {spaced}"), written.to_string()));
         }
     }
     (d.len() >= 7).then(|| (written.to_string(), written.to_string()))
@@ -190,6 +193,22 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
                 if owner.addresses.iter().any(|(a, _, _)| *a == addr) {
                     v.emit(out, "work-email-candidate", &addr, 0.8);
                 }
+            }
+        }
+    }
+    // A mail from an organisation that gives the user an address at its own domain, with the
+    // user's name in it (`your address with us will be jo.bloggs@…`): their work address there.
+    if v.source.kind == crate::memory::SourceKind::Email && v.author == super::Author::Other {
+        let sender_domains: Vec<String> = v.sender.as_deref().map(super::owner::parse_addresses).unwrap_or_default().into_iter().filter_map(|(_, a)| a.rsplit_once('@').map(|(_, d)| d.to_string())).collect();
+        static BODY_ADDR: OnceLock<Regex> = OnceLock::new();
+        let addr = re(&BODY_ADDR, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}");
+        let header = |l: &str| l.split_once(':').is_some_and(|(k, _)| matches!(k.trim().to_lowercase().as_str(), "from" | "to" | "cc" | "bcc" | "reply-to" | "sender"));
+        for m in v.text.lines().filter(|l| !header(l)).flat_map(|l| addr.find_iter(l)) {
+            let a = m.as_str().to_lowercase();
+            let domain = a.rsplit('@').next().unwrap_or("");
+            if sender_domains.iter().any(|d| d == domain) && owner.local_part_matches(&a) {
+                v.emit(out, "email-candidate", &a, 0.8);
+                v.emit(out, "work-email-candidate", &a, 0.8);
             }
         }
     }
@@ -284,6 +303,8 @@ mod tests {
         assert_eq!(phone_forms("0170 1234567", Some("DE")), Some(("+49 170 1234567".into(), "0170 1234567".into())));
         assert_eq!(phone_forms("699 111 222", Some("ES")), Some(("+34 699 111 222".into(), "699 111 222".into())));
         assert_eq!(phone_forms("+46 70-123 45 67", None), Some(("+46 70-123 45 67".into(), "070-123 45 67".into())));
+        assert_eq!(phone_forms("070-123 45 67", Some("SE")), Some(("+46 70 123 45 67".into(), "070-123 45 67".into())));
+        assert_eq!(phone_forms("0170/1234567", Some("DE")).map(|f| f.0), Some("+49 170 1234567".into()));
         assert_eq!(phone_forms("06 12 34 56 78", Some("FR")), Some(("+33 6 12 34 56 78".into(), "06 12 34 56 78".into())));
         // A North American number in a French-language life is not French.
         assert_eq!(phone_forms("438 555-0111", Some("FR")), Some(("+1 438 555-0111".into(), "438 555-0111".into())));
@@ -316,6 +337,16 @@ mod tests {
         assert!(c.contains(&("tel-national".to_string(), "07700 900444".to_string())), "{c:?}");
         let office = "From: Jo Bloggs <jo.bloggs@mail.example>\nTo: Client <c@x.example>\n\nAttached.\n\nJo Bloggs\nAcme Widgets Ltd\nTel. 0161 496 0555";
         assert!(run_rule_as(office, SourceKind::Email, |v, out| rules(v, &o, out)).iter().all(|(k, _)| k != "tel-national"));
+    }
+
+    /// An organisation's mail giving the user an address at its domain with their name in it.
+    #[test]
+    fn an_address_given_by_the_employer_is_for_work() {
+        let o = owner();
+        let mail = "From: IT-avdelningen <it@tallnas.example>\nTo: jo.bloggs@mail.example\n\nDitt konto är klart: jo.bloggs@tallnas.example. Frågor till support@tallnas.example.";
+        let c = run_rule_as(mail, SourceKind::Email, |v, out| rules(v, &o, out));
+        assert!(c.contains(&("work-email-candidate".to_string(), "jo.bloggs@tallnas.example".to_string())), "{c:?}");
+        assert!(!c.iter().any(|(_, a)| a == "support@tallnas.example"), "{c:?}");
     }
 
     #[test]

@@ -20,6 +20,35 @@ pub fn relation_kind(word: &str) -> Option<&'static str> {
     I.get_or_init(|| lexicon::relations().index()).get(&w).and_then(|(i, _)| lexicon::RELATIONS.get(*i).copied())
 }
 
+/// Whether the clause that `before` ends in is about someone other than the writer: a name and
+/// a third-person "is"/"eats" (`Noor är …`, `Jonas ist …`, not `Själv är jag …`), or "my" and a
+/// relation word (`min dotter …`, `my partner is …`). The writer's own clause (`I am …`,
+/// `Själv tål jag …`) is not. A heading that runs into the text (`Food Noor is …`) is passed by.
+pub fn someone_else_leads(before: &str) -> bool {
+    let clause = before.rsplit(|c| matches!(c, '.' | '!' | '?' | ';' | '\n' | ':' | '•' | '(')).next().unwrap_or("");
+    let ws: Vec<&str> = clause.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')).filter(|w| !w.is_empty()).collect();
+    let lower: Vec<String> = ws.iter().map(|w| w.to_lowercase()).collect();
+    let is_self = |w: &str| lexicon::self_words().phrases().iter().any(|p| *p == w);
+    for i in 0..ws.len() {
+        if i + 1 < ws.len() && lexicon::possessives().phrases().iter().any(|p| *p == lower[i]) && relation_kind(ws[i + 1]).is_some() {
+            return true;
+        }
+        let w = ws[i];
+        let name = w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() >= 2 && !lexicon::is_function_word(&lower[i]) && !is_self(&lower[i]);
+        if !name || i + 1 >= ws.len() {
+            continue;
+        }
+        let rest = lower[i + 1..].join(" ");
+        if let Some(p) = lexicon::third_person_is().phrases().iter().find(|p| rest == **p || rest.starts_with(&format!("{p} "))) {
+            let after = lower.get(i + 1 + p.split_whitespace().count());
+            if !after.is_some_and(|a| is_self(a)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn is_partner(word: &str) -> bool {
     relation_kind(word) == Some("partner")
 }

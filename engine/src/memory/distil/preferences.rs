@@ -116,6 +116,11 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
     let allergy = re(&ALLERGY, r"(?i)\b(?:my |severe |mild |a )?([a-z]+(?: nut)?) allergy\b");
     if v.author != Author::World {
         for c in allergic.captures_iter(flat) {
+            let whole = c.get(0).expect("match");
+            let at = whole.start() + whole.as_str().to_lowercase().find("allergic").unwrap_or(0);
+            if super::people::someone_else_leads(&flat[..at]) {
+                continue;
+            }
             let item = c[1].trim_end_matches(" and").to_lowercase();
             v.emit(out, "allergies", &item, 0.85);
             // "allergic to celery (Sellerie)": the word in brackets is the same allergen.
@@ -144,6 +149,15 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
         for m in cue.find_iter(flat) {
             // English "allergic to" is read above, with its own checks.
             if m.as_str().to_lowercase().contains("allergic to") {
+                continue;
+            }
+            // "I can't tolerate" is the writer's only in their own text.
+            let first_person_cue = m.as_str().split_whitespace().any(|w| lexicon::self_words().phrases().iter().any(|p| p.eq_ignore_ascii_case(w)));
+            if first_person_cue && !v.first_person() {
+                continue;
+            }
+            // Someone else's allergy (`Noor är allergisk mot …`, `my son is allergic …`).
+            if super::people::someone_else_leads(&flat[..m.start() + m.as_str().find(char::is_alphabetic).unwrap_or(0)]) {
                 continue;
             }
             for item in items_after(&flat[m.end()..]) {
@@ -318,6 +332,14 @@ mod lang_tests {
         for (text, want) in [("Ich bin allergisch gegen Haselnüsse und Kiwi.", vec!["haselnüsse", "kiwi"]), ("Je suis allergique aux arachides.", vec!["arachides"]), ("Jag är allergisk mot jordnötter.", vec!["jordnötter"])] {
             assert_eq!(get(&run_rule(text, |v, out| rules(v, out)), "allergies"), want, "{text}");
         }
+        // Someone else's allergy after their name or "my" + relation; the writer's own with the
+        // verb before the subject (Swedish and German verb-second order).
+        let c = run_rule("# Hemma\nLinus är allergisk mot nötter. Själv är jag allergisk mot kiwi.", |v, out| rules(v, out));
+        assert_eq!(get(&c, "allergies"), ["kiwi"], "{c:?}");
+        let c = run_rule("Linus är allergisk mot nötter. Min dotter är allergisk mot fisk. Numera tål jag inte gluten.", |v, out| rules(v, out));
+        assert_eq!(get(&c, "allergies"), ["gluten"], "{c:?}");
+        let c = run_rule("My brother is allergic to shellfish. Seit dem Winter vertrage ich keine Milch.", |v, out| rules(v, out));
+        assert_eq!(get(&c, "allergies"), ["Milch".to_lowercase()], "{c:?}");
         let c = run_rule("Allergic to kiwi (Kiwifrucht) since childhood.", |v, out| rules(v, out));
         assert!(c.contains(&("allergy-alias".into(), "kiwifrucht=kiwi".into())), "{c:?}");
         for (text, want) in [("Ich mag keine Oliven.", vec!["Oliven"]), ("No me gustan las setas ni el pepino.", vec!["setas", "pepino"]), ("Je déteste les endives.", vec!["endives"]), ("Jag gillar inte dill och kapris.", vec!["dill", "kapris"])] {

@@ -41,6 +41,24 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
             v.emit(out, "bank-account", &c[1], 0.9);
         }
     }
+    // An account number after the word "account" in any language (`konto: Banken 8214-9, 903 441
+    // 276-5`, `compte n° 0012 3456 789`): the digits from the first group to the last long one.
+    static ACCOUNT: OnceLock<Regex> = OnceLock::new();
+    let account = ACCOUNT.get_or_init(|| {
+        let words: Vec<String> = lexicon::concepts()
+            .iter()
+            .find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.first().is_some_and(|x| x == "account")))
+            .map(|c| c.words.iter().flat_map(|(_, w)| w.iter().map(|x| regex::escape(x))).collect())
+            .unwrap_or_default();
+        Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])(?:{})(?:nummer|number|nr|no)?\.?\s*[:#]?[^\n.;:\d]{{0,30}}?(\d[\d -]*\d(?:,\s*\d[\d -]*\d)?)", words.join("|"))).expect("account regex")
+    });
+    for c in account.captures_iter(&v.text) {
+        let val = c[1].trim();
+        let longest = val.split(',').map(|g| g.chars().filter(char::is_ascii_digit).count()).max().unwrap_or(0);
+        if longest >= 7 && !out.iter().any(|o| o.value.contains(val)) {
+            v.emit(out, "bank-account", val, 0.85);
+        }
+    }
     static ID: OnceLock<Regex> = OnceLock::new();
     static REF: OnceLock<Regex> = OnceLock::new();
     const VALUE: &str = r"(?-i:([A-Z0-9][A-Z0-9.-]*(?:\s\d[A-Z0-9.-]*)*))";
@@ -113,7 +131,7 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
     }
     // A medicine written with its dose (`Levodex 50 µg`, `Ibuprofeno 600 mg`).
     static DOSE: OnceLock<Regex> = OnceLock::new();
-    let dose = re(&DOSE, r"\b(\p{Lu}[\p{L}-]{3,}(?:\s\p{Lu}[\p{L}-]+)?)\s+\d+(?:[.,]\d+)?\s?(mg|µg|mcg|ug|ml|IE|IU|UI|i\.e\.)(?:[^\p{L}]|$)");
+    let dose = re(&DOSE, r"\b(\p{Lu}[\p{L}-]{3,}(?:\s\p{Lu}[\p{L}-]+)?)\s+\d+(?:[.,]\d+)?\s?(mg|µg|mcg|ug|ml|IE|IU|UI|i\.e\.|(?i:mikrogram|milligram|mikrogramm|milligramm|micrograms?|milligrams?|microgrammes?|milligrammes?|microgramos|miligramos|microgrammi|milligrammi|microgram|miligram|mikrogramów|miligramów))(?:[^\p{L}]|$)");
     for c in dose.captures_iter(flat) {
         // A syrup is measured in millilitres, and so is a recipe: a capitalised word that starts
         // its sentence before millilitres is a recipe's verb (`Ajouter 200 ml …`).
@@ -321,6 +339,19 @@ mod tests {
         assert!(c.iter().any(|x| x.1.contains("756.1111.2222.33")), "{c:?}");
         let c = run_rule("Ajouter 200 ml de crème et laisser réduire.", rules);
         assert!(get(&c, "medication").is_empty(), "{c:?}");
+    }
+
+    /// An account number after "account" in any language, with a bank and a clearing number
+    /// before it; a health condition's medical name and a dose written out (invented examples).
+    #[test]
+    fn account_numbers_and_written_out_doses() {
+        let c = run_rule("Lön insatt på konto: Sparbanken 7312-4, 551 208 334-9\nKontoret stänger 17.", rules);
+        assert_eq!(get(&c, "bank-account"), ["7312-4, 551 208 334-9"], "{c:?}");
+        let c = run_rule("Paid into account 4410 2231 987 on Friday. Account opened in 2019.", rules);
+        assert_eq!(get(&c, "bank-account"), ["4410 2231 987"], "{c:?}");
+        let c = run_rule("Hypotyreos sedan länge. Thyrolin 50 mikrogram varje morgon.", rules);
+        assert!(get(&c, "health-condition").contains(&"hypotyreos".to_string()), "{c:?}");
+        assert_eq!(get(&c, "medication"), ["Thyrolin"], "{c:?}");
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{re, Candidate, Owner, View};
+use super::{re, Author, Candidate, Owner, View};
+use crate::memory::SourceKind;
 use crate::lexicon;
 
 /// Words that end a job title written in a sentence: prepositions that bring in the employer,
@@ -81,7 +82,15 @@ pub fn org_after(text: &str) -> Option<String> {
         }
     }
     let c = r.captures(&text[..end])?;
-    clean_org(&c[1])
+    // A name whose institution noun follows in lower case (`Malmö stad`, `Uppsala universitet`,
+    // `Norra folkhögskolan`) keeps it.
+    let name = c.get(1).expect("group");
+    let next = text[name.end()..end].split_whitespace().next().unwrap_or("");
+    let bare = next.trim_end_matches([',', '.', ';', ':', '!', '?', ')']);
+    if next.starts_with(char::is_lowercase) && lexicon::institution_noun(bare) {
+        return clean_org(&format!("{} {bare}", name.as_str()));
+    }
+    clean_org(name.as_str())
 }
 
 /// Job-title pattern: optional seniority, up to three words, a role noun.
@@ -97,6 +106,42 @@ fn cv_section(before: &str) -> Option<usize> {
     before.lines().rev().find_map(|l| {
         let h = l.trim().trim_start_matches('#').trim().trim_end_matches(':').trim().to_lowercase();
         sections.lines.iter().find_map(|line| line.items.iter().position(|item| item.iter().any(|w| *w == h)))
+    })
+}
+
+/// A title field of a form or contract (`Tätigkeit: …`, `Tjänst: …`): the title is its value.
+fn work_label() -> &'static Regex {
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    LABEL.get_or_init(|| {
+        let titles: Vec<String> = lexicon::work_labels().lines.iter().flat_map(|l| l.items[0].iter().cloned()).collect();
+        Regex::new(&format!(r"(?im)(?:^|[\s§\d.])(?:{})\s*:\s*([^\n.;]+)", titles.iter().map(|t| regex::escape(t)).collect::<Vec<_>>().join("|"))).expect("labels")
+    })
+}
+
+/// The title a field's value holds: the words before a comma, a bracket or a figure (`Lärare i
+/// matematik, 100 %`), six at most, the first capitalised.
+fn label_title(value: &str) -> Option<String> {
+    let head = value.split([',', '(', ';', '–', '—', '|']).next().unwrap_or("");
+    let words: Vec<&str> = head.split_whitespace().take_while(|w| !w.chars().any(|c| c.is_ascii_digit() || c == '%')).collect();
+    if words.is_empty() || words.len() > 6 {
+        return None;
+    }
+    title_after(&words.join(" ")).map(|_| {
+        let t = words.join(" ");
+        let mut c = t.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    })
+}
+
+/// Whether a text has a start-date field (`Tillträde: …`, `Start date: …`, `Eintritt: …`): a
+/// word of the "start" concept before a colon at the start of a line.
+fn starts_field(text: &str) -> bool {
+    let start = lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.first().is_some_and(|x| x == "start")));
+    let Some(start) = start else { return false };
+    text.lines().any(|l| {
+        let Some((label, _)) = l.split_once(':') else { return false };
+        let words: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
+        !words.is_empty() && words.len() <= 3 && words.iter().any(|w| start.words.iter().any(|(_, ws)| ws.iter().any(|x| x == w)))
     })
 }
 
@@ -193,7 +238,6 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         }
         static TCUE: OnceLock<Regex> = OnceLock::new();
         static ECUE: OnceLock<Regex> = OnceLock::new();
-        static LABEL: OnceLock<Regex> = OnceLock::new();
         let tcue = TCUE.get_or_init(|| super::cue_regex(lexicon::title_cues(), r"\s+"));
         let ecue = ECUE.get_or_init(|| super::cue_regex(lexicon::employer_cues(), r"\s+"));
         for m in tcue.find_iter(flat) {
@@ -226,12 +270,9 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             }
         }
         // Form and contract fields: "Tätigkeit: …", "Puesto: …", "(Arbeitgeberin)".
-        let label = LABEL.get_or_init(|| {
-            let titles: Vec<String> = lexicon::work_labels().lines.iter().flat_map(|l| l.items[0].iter().cloned()).collect();
-            Regex::new(&format!(r"(?im)(?:^|[\s§\d.])(?:{})\s*:\s*([^\n.;]+)", titles.iter().map(|t| regex::escape(t)).collect::<Vec<_>>().join("|"))).expect("labels")
-        });
+        let label = work_label();
         for c in label.captures_iter(&v.text) {
-            if let Some(t) = title_after(&c[1]).filter(|t| t.split_whitespace().count() <= 5) {
+            if let Some(t) = label_title(&c[1]) {
                 v.emit(out, "organization-title", &t, 0.8);
             }
         }
@@ -288,6 +329,15 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
                 if let Some(t) = re(&T, &format!(r"^\s*{TITLE}\b")).captures(next) {
                     v.emit(out, "organization-title", &title_case(&t[1]), 0.75);
                 }
+            }
+        }
+    }
+    // A letter of employment sent to the user (a title field and a start-date field: `Tjänst:
+    // …`, `Tillträde: …`) gives the title they are hired for.
+    if v.author == Author::Other && v.source.kind == SourceKind::Email && starts_field(&v.text) {
+        for c in work_label().captures_iter(&v.text) {
+            if let Some(t) = label_title(&c[1]) {
+                v.emit(out, "organization-title", &t, 0.8);
             }
         }
     }
@@ -351,7 +401,7 @@ pub(super) fn signature(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{owner, run_rule};
+    use super::super::tests::{owner, run_rule, run_rule_as};
     use super::*;
 
     fn get(c: &[(String, String)], k: &str) -> Vec<String> {
@@ -399,6 +449,19 @@ mod tests {
         assert_eq!(get(&c, "former-organization"), ["Oakden & Sons Ltd", "Kettlewell Inn"], "{c:?}");
     }
 
+    /// A letter of employment sent to the user names the title they are hired for; another
+    /// mail's title field (an advert) does not (invented examples).
+    #[test]
+    fn a_letter_of_employment_gives_the_title() {
+        let o = owner();
+        let letter = "From: Personalkontoret <hr@ekbacka.example>\nTo: jo@bloggs.example\nSubject: Avtal\n\nBefattning: Kock i skolköket, 75 %\nTillträde: 2026-01-12\n";
+        let c = run_rule_as(letter, SourceKind::Email, |v, out| rules(v, &o, out));
+        assert_eq!(get(&c, "organization-title"), ["Kock i skolköket"], "{c:?}");
+        let advert = "From: Jobbtips <tips@ekbacka.example>\nTo: jo@bloggs.example\nSubject: Lediga jobb\n\nBefattning: Kock i skolköket\nSista ansökningsdag: 2026-01-12\n";
+        let c = run_rule_as(advert, SourceKind::Email, |v, out| rules(v, &o, out));
+        assert!(get(&c, "organization-title").is_empty(), "{c:?}");
+    }
+
     #[test]
     fn titles_and_orgs_in_other_languages() {
         let o = owner();
@@ -407,6 +470,8 @@ mod tests {
             ("Je travaille chez Atelier Brume depuis mai, comme cheffe de projet.", "", "Atelier Brume"),
             ("Desde enero trabajo como ingeniera de datos en Fábrica Textil S.L.", "Ingeniera de datos", ""),
             ("Jag jobbar som sjuksköterska på Norrlands sjukhus.", "Sjuksköterska", ""),
+            // The institution noun after the name, in lower case, is part of it.
+            ("Jag jobbar på Bergsviks folkhögskola sedan i våras.", "", "Bergsviks folkhögskola"),
             ("Jo Bloggs\nTeamleiterin Vertrieb\nNordlicht Solar GmbH | Hafenweg 3 | 20457 Hamburg", "Teamleiterin Vertrieb", "Nordlicht Solar GmbH"),
             ("§2 Tätigkeit: Sachbearbeiterin Einkauf.", "Sachbearbeiterin Einkauf", ""),
             ("# Eerste dag bij Polderzicht\n\nHet team is groot.", "", "Polderzicht"),
