@@ -465,7 +465,18 @@ pub fn allergy_words() -> &'static [String] {
 /// Whether a sentence says what someone eats or avoids (`Karine est végétarienne`, `allt måste
 /// vara glutenfritt`, `Pas de lait (lactose)`): it names a diet or an allergy or intolerance.
 pub fn states_food_constraint(text: &str) -> bool {
-    !crate::lexicon::diets_named(text).is_empty() || words(text).iter().any(|w| names_allergy(w))
+    !crate::lexicon::diets_named(text).is_empty() || words(text).iter().any(|w| names_allergy(w)) || says_not_eaten(text)
+}
+
+/// Whether a sentence says a food is not eaten (`Daniel slutade äta kött`, `Ana no come carne`):
+/// a form of "to eat", a word of no or of having stopped, and a food the lexicon knows.
+fn says_not_eaten(text: &str) -> bool {
+    let ws: Vec<String> = crate::text::words(text);
+    let joined = format!(" {} ", ws.join(" "));
+    let has = |item: usize| crate::lexicon::eat_words().spellings().any(|(_, i, w)| i == item && joined.contains(&format!(" {w} ")));
+    let no = ws.iter().any(|w| crate::lexicon::negations().phrases().iter().any(|n| n == w));
+    let food = ws.iter().any(|w| crate::lexicon::foods().spellings().any(|(_, _, f)| f == w));
+    has(0) && (no || has(1)) && food
 }
 
 /// Whether a word (lower case) is a word for an allergy or an intolerance, inflected
@@ -548,6 +559,15 @@ pub fn enhance_with(prompt: &str, facts: &[FactView], passages: &[Passage], diet
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A food someone no longer eats is a food constraint; eating it is not (invented).
+    #[test]
+    fn a_food_not_eaten_is_a_constraint() {
+        assert!(states_food_constraint("Arvid slutade äta fläsk efter jul"));
+        assert!(states_food_constraint("Nora doesn't eat pork"));
+        assert!(states_food_constraint("Paul ne mange plus de bœuf"));
+        assert!(!states_food_constraint("Vi åt kyckling på lördag"));
+    }
 
     /// A persona-like profile (invented values, not the benchmark persona's).
     fn facts() -> Vec<FactView> {

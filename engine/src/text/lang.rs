@@ -53,6 +53,18 @@ pub fn detect(text: &str) -> Option<&'static str> {
     (n >= 3 && n > second).then_some(lang)
 }
 
+/// Letters that only a few of the languages read use, and those languages.
+const LETTERS: &[(&str, &[&str])] = &[
+    ("å", &["sv"]),
+    ("äö", &["sv", "de"]),
+    ("üß", &["de"]),
+    ("ñ¿¡", &["es"]),
+    ("ãõ", &["pt"]),
+    ("çœêèùûîïë", &["fr"]),
+    ("ąćęłńśźż", &["pl"]),
+    ("ìò", &["it"]),
+];
+
 /// The language of a question, which is often too short for [`detect`]: its function words
 /// and the language of the question word it starts with (`Wie …`, `¿Cuándo …`, `Hur …`), which
 /// counts twice; `None` when two languages tie.
@@ -62,6 +74,15 @@ pub fn of_question(question: &str) -> Option<&'static str> {
     for (lang, _, w) in lexicon::question_words().spellings() {
         if q.starts_with(w) && q[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()) {
             *counts.entry(lang).or_default() += 2;
+        }
+    }
+    // The letters only some languages write (`inför`, `año`, `źle`) count once each.
+    let lower = question.to_lowercase();
+    for (letters, langs) in LETTERS {
+        if lower.chars().any(|c| letters.contains(c)) {
+            for l in *langs {
+                *counts.entry(l).or_default() += 1;
+            }
         }
     }
     let mut v: Vec<(&'static str, usize)> = counts.into_iter().collect();
@@ -91,6 +112,9 @@ mod tests {
         // `do` and `i` are Polish words too; a capital `I` inside the sentence is English.
         assert_eq!(of_question("Do Tomasz and I still share the car?"), Some("en"));
         assert_eq!(of_question("Czy Tomasz i Ania mieszkają razem?"), Some("pl"));
+        // A short request with one shared word (`i`) and a letter only some languages write.
+        assert_eq!(of_question("Tips inför flytten i vår"), Some("sv"));
+        assert_eq!(of_question("Ideas para el año nuevo"), Some("es"));
     }
 
     #[test]

@@ -36,6 +36,11 @@ pub fn ends_sentence(text: &str, pos: usize) -> bool {
         return true;
     }
     if !word.chars().all(|c| c.is_ascii_digit()) {
+        // A short abbreviation before a figure (`kl. 15.10`, `ca. 20`, `Nr. 4`, `S. 12`) goes on.
+        let next_digit = text[pos + 1..].trim_start_matches([' ', '\t']).starts_with(|c: char| c.is_ascii_digit());
+        if next_digit && pos + 1 < text.len() && text[pos + 1..].starts_with([' ', '\t']) && word.chars().count() <= 3 && word.chars().all(char::is_alphabetic) {
+            return false;
+        }
         let lw = word.to_lowercase();
         static TITLES: std::sync::OnceLock<std::collections::HashSet<String>> =
             std::sync::OnceLock::new();
@@ -143,5 +148,9 @@ mod tests {
         let s = sentences("Wir fahren am 2. Oktober nach Graz. Danach Ruhe.");
         assert_eq!(s.len(), 2, "{s:?}");
         assert!(s[0].contains("2. Oktober"));
+        // Nor does a short abbreviation before a figure (a time, an amount, a number).
+        let s = sentences("Bussen går kl. 06.55 från hållplats B. Biljetten kostar ca. 45 kr. Vi ses!");
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s[0].contains("06.55"));
     }
 }

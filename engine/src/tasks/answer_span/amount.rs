@@ -6,14 +6,14 @@ use super::*;
 pub(super) fn amount(text: &str, ask: &Ask) -> Option<String> {
     // `How long …?`: the number with its unit of time (`3 ans`, `two years`), not a date's day.
     let q = format!(" {} ", crate::tasks::context::words(ask.question).join(" ").to_lowercase());
-    if crate::lexicon::how_long().phrases().iter().any(|p| q.contains(&format!(" {p} "))) {
-        let units = crate::lexicon::time_units().phrases();
+    // `How far …?`: the number with its unit of distance (`1,2 km`).
+    if let Some(units) = crate::lexicon::measure_units(ask.question) {
         let words: Vec<&str> = text.split_whitespace().collect();
         for (i, pair) in words.windows(2).enumerate() {
             let (n, u) = (core(pair[0]), core(pair[1]).to_lowercase());
-            if (n.chars().all(|c| c.is_ascii_digit()) || is_number_word(&n.to_lowercase())) && !n.is_empty() && units.iter().any(|x| *x == u) {
+            if (is_figure(&n) || is_number_word(&n.to_lowercase())) && !n.is_empty() && units.iter().any(|x| *x == u) {
                 // A word the question asks with stays (`How long ago …?` → `6 years ago`).
-                let then = words.get(i + 2).map(|w| core(w)).filter(|w| !pair[1].ends_with([',', '.', ';']) && q.contains(&format!(" {} ", w.to_lowercase())));
+                let then = words.get(i + 2).map(|w| core(w)).filter(|w| !pair[1].ends_with([',', '.', ';']) && q.contains(&format!(" {} ", w.to_lowercase())) && !crate::lexicon::is_function_word(&w.to_lowercase()));
                 return Some(match then {
                     Some(w) => format!("{n} {} {w}", core(pair[1])),
                     None => format!("{n} {}", core(pair[1])),

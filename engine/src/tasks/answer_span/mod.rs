@@ -31,6 +31,11 @@ pub use place::names_place;
 pub fn is_number_word_pub(w: &str) -> bool {
     amount::is_number_word(w)
 }
+
+/// A number written in figures, with a decimal mark inside (`12`, `1,2`, `3.5`).
+pub fn is_figure(w: &str) -> bool {
+    !w.is_empty() && w.starts_with(|c: char| c.is_ascii_digit()) && w.ends_with(|c: char| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') && w.chars().filter(|c| !c.is_ascii_digit()).count() <= 1
+}
 use place::{is_honorific, is_name_shaped, name, place};
 use when::when;
 pub(crate) use when::year_in as year_of;

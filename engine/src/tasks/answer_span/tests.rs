@@ -133,3 +133,10 @@ fn how_long_takes_the_length_of_time() {
     assert_eq!(answer("How long is the loan of the piano?", "Start: 12 May 2031, for a period of 2 years.").as_deref(), Some("2 years"));
     assert_eq!(answer("Combien de temps dure le prêt du piano ?", "Début : 12 mai 2031, pour une durée de 2 ans.").as_deref(), Some("2 ans"));
 }
+
+/// `How far …?` is answered by the number and its unit of distance, decimals too (invented).
+#[test]
+fn how_far_takes_the_distance() {
+    assert_eq!(answer("How far is the hut from the car park?", "From the car park on 3 May we walked about 4,5 km uphill.").as_deref(), Some("4,5 km"));
+    assert_eq!(answer("Hur långt cyklade jag till sjön?", "I går, 12 juli, cyklade jag 23 km till sjön.").as_deref(), Some("23 km"));
+}

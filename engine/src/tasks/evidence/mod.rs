@@ -69,7 +69,8 @@ pub async fn passages_for(store: &impl Store, groups: &[Vec<String>], meaning: O
         let title = src.map(|s| title_words(&s.name)).unwrap_or_default();
         ix.add(&c.id, src.map(|s| s.name.as_str()).unwrap_or("?"), dated, &format!("{title}\n{}", c.full_text()));
     }
-    let mut ranked = rank::search_groups(&ix, groups, now, k);
+    let groups = query::widen_by_vocabulary(groups, ix.postings.keys(), |w| ix.postings.contains_key(w));
+    let mut ranked = rank::search_groups(&ix, &groups, now, k);
     if let Some(q) = meaning {
         let dense = crate::retrieval::dense::of_store(store, &ix).await?;
         let near = dense.search(q, hybrid::DEPTH.max(k));

@@ -210,10 +210,18 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             }
             // A relation word in any language (`Bruder`, `syster`) is read as the English one the
             // profile's people facts are written with.
+            // After "my", any word of the relations lexicon is one (`min man`: my husband, while
+            // `man` alone is Swedish "one"); the term is then the relation, not the word.
+            let after_my = i > 0 && crate::lexicon::possessives().phrases().iter().any(|p| *p == raw[i - 1].to_lowercase());
+            let by_kind = (after_my && !RELATION_WORDS.contains(&lower.as_str())).then(|| crate::memory::distil::people::relation_kind(&lower)).flatten().filter(|k| RELATION_WORDS.contains(k));
             let relation: Option<String> = if RELATION_WORDS.contains(&lower.as_str()) {
                 Some(lower.clone())
             } else {
-                translations(&lower, lang).into_iter().find(|w| RELATION_WORDS.contains(&w.as_str()))
+                translations(&lower, lang).into_iter().find(|w| RELATION_WORDS.contains(&w.as_str())).or_else(|| by_kind.map(str::to_string))
+            };
+            let t = match by_kind {
+                Some(k) if !alternatives.contains(&stem(k)) => stem(k),
+                _ => t,
             };
             let mut people: Vec<String> = Vec::new();
             if let Some(relation) = relation {
@@ -237,6 +245,17 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     }
                 }
             }
+            // A weekday in any language is that day in every language (`Fridays` finds
+            // `fredagar`, `vendredi`): full names only, no two-letter abbreviations.
+            let weekday = crate::lexicon::weekdays().spellings().find(|(_, _, w)| *w == lower).map(|(_, i, _)| i);
+            if let Some(day) = weekday {
+                for (_, _, w) in crate::lexicon::weekdays().spellings().filter(|(_, i, w)| *i == day && w.chars().count() >= 4) {
+                    let st = stem(w);
+                    if st != t && !alternatives.contains(&st) {
+                        alternatives.push(st);
+                    }
+                }
+            }
             // A capitalised word that names an everyday concept (a German noun: `Umzug`) is not
             // a name.
             let concept = is_concept_word(&lower) || !crate::lexicon::kind_members(&lower).is_empty();
@@ -245,6 +264,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                 && bare.chars().next().is_some_and(char::is_uppercase)
                 && !RELATION_WORDS.contains(&lower.as_str())
                 && !CALENDAR_WORDS.contains(&lower.as_str())
+                && weekday.is_none()
                 && bare.len() > 1
                 // `T-shirt`, `X-ray`, `E-Mail`: a letter joined to a word is no name.
                 && bare.chars().nth(1) != Some('-')
@@ -341,6 +361,40 @@ pub fn query_groups(text: &str, facts: &[FactView]) -> Vec<Vec<String>> {
     groups
 }
 
+/// `groups` with the memory's own words that are forms of a group's word by [`same_word`]
+/// (`hyra` finds `månadshyra`, `konsert` finds `julkonsert`): the index holds whole words, the
+/// scorer reads their parts, and a passage it would accept must first be found. Only a group
+/// none of whose words the memory holds is widened, by at most a few words, from `vocabulary`
+/// (the index's terms; `holds` tells whether it has a word).
+pub fn widen_by_vocabulary<'a>(groups: &[Vec<String>], vocabulary: impl Iterator<Item = &'a String> + Clone, holds: impl Fn(&str) -> bool) -> Vec<Vec<String>> {
+    const MOST: usize = 6;
+    groups
+        .iter()
+        .map(|g| {
+            let mut out = g.clone();
+            if g.iter().any(|w| holds(w)) {
+                return out;
+            }
+            let mut added = 0;
+            for w in g.iter().filter(|w| w.chars().count() >= 4) {
+                let head: String = w.chars().take(4).collect();
+                for v in vocabulary.clone() {
+                    if added == MOST {
+                        break;
+                    }
+                    // The memory's word is the longer form (a compound, an ending): a shorter
+                    // one is more often another word (`carrer` is no `carrera`).
+                    if v.contains(head.as_str()) && v.len() >= w.len() && !out.contains(v) && same_word(w, v) {
+                        out.push(v.clone());
+                        added += 1;
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
 /// The stems of a text, for matching terms against.
 pub fn stems(text: &str) -> Vec<String> {
     terms(text)
@@ -359,7 +413,8 @@ pub fn matches_term(term: &Term, text_stems: &[String]) -> bool {
 fn same_inflection(a: &str, b: &str) -> bool {
     let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let common = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
-    common >= 6 && ac.len() - common <= 2 && bc.len() - common <= 2
+    let ending = if common >= 8 { 3 } else { 2 };
+    common >= 6 && ac.len() - common <= ending && bc.len() - common <= ending
 }
 
 /// Two forms of one word in languages the English stemmer does not know: the same first six
@@ -373,7 +428,7 @@ pub fn same_word(a: &str, b: &str) -> bool {
     let (long, short) = if a.chars().count() > b.chars().count() { (a, b) } else { (b, a) };
     let (l, n) = (long.chars().count(), short.chars().count());
     // A short head needs a longer compound (`löparskor` / `skor`; not `network` / `work`).
-    if long.ends_with(short) && ((n >= 5 && l >= n + 4) || (n == 4 && l >= n + 5)) {
+    if long.ends_with(short) && ((n >= 6 && l >= n + 3) || (n == 5 && l >= n + 4) || (n == 4 && l >= n + 5)) {
         return true;
     }
     // A compound's first part, when it is a long word (`wohnungssuche` / `wohnung`,

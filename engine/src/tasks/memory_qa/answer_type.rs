@@ -36,7 +36,7 @@ impl AnswerType {
             Some(AnswerType::Time)
         } else if starts(&["when", "which day", "which night", "what day", "what date"]) {
             Some(AnswerType::Date)
-        } else if starts(&["how much", "how many", "how old", "how long", "how often"]) {
+        } else if starts(&["how much", "how many", "how old", "how long", "how often", "how far"]) {
             Some(AnswerType::Amount)
         } else if starts(&["who", "whose"]) {
             Some(AnswerType::Name)

@@ -36,10 +36,7 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
     let dates: Vec<Timestamp> = scored.iter().filter(|s| s.score > 0.0 && s.sentence.dated < Timestamp::MAX).map(|s| s.sentence.dated).collect();
     let (oldest, newest) = (dates.iter().copied().min().unwrap_or(0), dates.iter().copied().max().unwrap_or(0));
     let journey = journey_end(question, terms);
-    let asks_how_long = {
-        let q = format!(" {} ", crate::tasks::context::words(question).join(" ").to_lowercase());
-        crate::lexicon::how_long().phrases().iter().any(|p| q.contains(&format!(" {p} ")))
-    };
+    let units = crate::lexicon::measure_units(question);
     for s in scored.iter_mut() {
         // `the train to Québec` is the leg that arrives there (`Montréal → Québec`), not the one
         // that leaves it (`Québec → Montréal`).
@@ -51,8 +48,8 @@ pub(super) fn rerank(scored: &mut Vec<Scored>, a: &Asked) {
         let part = answering_part(&s.sentence.text, &terms);
         if want.is_some_and(|w| w.found_in(&part, &question_words)) {
             s.score *= TYPE_BONUS;
-            // `How long …?`: a number of days, weeks, months or years says it.
-            if asks_how_long && says_duration(&part) {
+            // `How long …?`, `How far …?`: a number of days or years, of metres or miles says it.
+            if units.as_ref().is_some_and(|u| says_measure(&part, u)) {
                 s.score *= TYPE_BONUS;
             }
             // `Where …?` is answered by a name after a preposition of place (`two weeks in
@@ -269,10 +266,9 @@ fn only_by_name(sentence: &crate::tasks::evidence::Sentence, terms: &[Term]) -> 
     matches_term(head, &words) && !matches_term(&bare, &words)
 }
 
-/// Whether `text` says a length of time: a number right before a unit of time (`3 ans`, `two
-/// years`, `18 Monate`), in any language of [`crate::lexicon::time_units`].
-fn says_duration(text: &str) -> bool {
-    let ws: Vec<String> = crate::tasks::context::words(text).iter().map(|w| w.to_lowercase()).collect();
-    let units = crate::lexicon::time_units().phrases();
-    ws.windows(2).any(|p| (p[0].chars().all(|c| c.is_ascii_digit()) || crate::tasks::answer_span::is_number_word_pub(&p[0])) && units.iter().any(|u| *u == p[1]))
+/// Whether `text` says a measure in one of `units`: a number right before the unit (`3 ans`,
+/// `two years`, `18 Monate`, `1,2 km`).
+fn says_measure(text: &str, units: &[String]) -> bool {
+    let ws: Vec<String> = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+    ws.windows(2).any(|p| (crate::tasks::answer_span::is_figure(&p[0]) || crate::tasks::answer_span::is_number_word_pub(&p[0])) && units.iter().any(|u| *u == p[1]))
 }
