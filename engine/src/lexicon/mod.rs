@@ -444,7 +444,7 @@ pub fn names_institution(name: &str) -> bool {
     (institution_noun(first) || institution_noun(last)) && words.len() <= 6 && name.chars().any(char::is_uppercase)
 }
 
-/// Whether one word is a noun of [`institutions`] or a compound ending in one (`folkhögskola`,
+/// Whether one word is a noun of [`institutions`] or a compound ending in one (`yrkeshögskola`,
 /// `Universitätsklinikum`), any case.
 pub fn institution_noun(word: &str) -> bool {
     static S: OnceLock<std::collections::HashSet<String>> = OnceLock::new();

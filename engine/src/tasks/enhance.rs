@@ -468,7 +468,7 @@ pub fn states_food_constraint(text: &str) -> bool {
     !crate::lexicon::diets_named(text).is_empty() || words(text).iter().any(|w| names_allergy(w)) || says_not_eaten(text)
 }
 
-/// Whether a sentence says a food is not eaten (`Daniel slutade äta kött`, `Ana no come carne`):
+/// Whether a sentence says a food is not eaten (`Arvid slutade äta fläsk`, `Ana no come carne`):
 /// a form of "to eat", a word of no or of having stopped, and a food the lexicon knows.
 fn says_not_eaten(text: &str) -> bool {
     let ws: Vec<String> = crate::text::words(text);
@@ -566,7 +566,7 @@ mod tests {
         assert!(states_food_constraint("Arvid slutade äta fläsk efter jul"));
         assert!(states_food_constraint("Nora doesn't eat pork"));
         assert!(states_food_constraint("Paul ne mange plus de bœuf"));
-        assert!(!states_food_constraint("Vi åt kyckling på lördag"));
+        assert!(!states_food_constraint("Vi åt pizza i går"));
     }
 
     /// A persona-like profile (invented values, not the benchmark persona's).

@@ -76,7 +76,7 @@ pub fn of_question(question: &str) -> Option<&'static str> {
             *counts.entry(lang).or_default() += 2;
         }
     }
-    // The letters only some languages write (`inför`, `año`, `źle`) count once each.
+    // The letters only some languages write (`även`, `año`, `źle`) count once each.
     let lower = question.to_lowercase();
     for (letters, langs) in LETTERS {
         if lower.chars().any(|c| letters.contains(c)) {
@@ -113,7 +113,7 @@ mod tests {
         assert_eq!(of_question("Do Tomasz and I still share the car?"), Some("en"));
         assert_eq!(of_question("Czy Tomasz i Ania mieszkają razem?"), Some("pl"));
         // A short request with one shared word (`i`) and a letter only some languages write.
-        assert_eq!(of_question("Tips inför flytten i vår"), Some("sv"));
+        assert_eq!(of_question("Packlista även för flytten"), Some("sv"));
         assert_eq!(of_question("Ideas para el año nuevo"), Some("es"));
     }
 

@@ -36,7 +36,7 @@ pub fn ends_sentence(text: &str, pos: usize) -> bool {
         return true;
     }
     if !word.chars().all(|c| c.is_ascii_digit()) {
-        // A short abbreviation before a figure (`kl. 15.10`, `ca. 20`, `Nr. 4`, `S. 12`) goes on.
+        // A short abbreviation before a figure (`kl. 9.45`, `ca. 20`, `Nr. 4`, `S. 12`) goes on.
         let next_digit = text[pos + 1..].trim_start_matches([' ', '\t']).starts_with(|c: char| c.is_ascii_digit());
         if next_digit && pos + 1 < text.len() && text[pos + 1..].starts_with([' ', '\t']) && word.chars().count() <= 3 && word.chars().all(char::is_alphabetic) {
             return false;

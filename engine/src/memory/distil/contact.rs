@@ -143,8 +143,8 @@ pub fn phone_forms(value: &str, country: Option<&str>) -> Option<(String, String
     if let Some((cc, trunk)) = country.and_then(calling_code) {
         let local = if trunk { written.strip_prefix('0').unwrap_or(written) } else { written };
         if d.len() >= 7 {
-            // The international form separates groups by spaces only (`073-618 42 95` is
-            // `+46 73 618 42 95`, `0176/1234567` is `+49 176 1234567`).
+            // The international form separates groups by spaces only (`070-123 45 67` is
+            // `+46 70 123 45 67`, `0176/1234567` is `+49 176 1234567`).
             let spaced = local.replace(['-', '/'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
             return Some((format!("+{cc} {spaced}"), written.to_string()));
         }
@@ -197,7 +197,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         }
     }
     // A mail from an organisation that gives the user an address at its own domain, with the
-    // user's name in it (`your address with us will be jo.bloggs@…`): their work address there.
+    // user's name in it (`your new account: jo.bloggs@…`): their work address there.
     if v.source.kind == crate::memory::SourceKind::Email && v.author == super::Author::Other {
         let sender_domains: Vec<String> = v.sender.as_deref().map(super::owner::parse_addresses).unwrap_or_default().into_iter().filter_map(|(_, a)| a.rsplit_once('@').map(|(_, d)| d.to_string())).collect();
         static BODY_ADDR: OnceLock<Regex> = OnceLock::new();

@@ -21,9 +21,9 @@ pub fn relation_kind(word: &str) -> Option<&'static str> {
 }
 
 /// Whether the clause that `before` ends in is about someone other than the writer: a name and
-/// a third-person "is"/"eats" (`Noor är …`, `Jonas ist …`, not `Själv är jag …`), or "my" and a
+/// a third-person "is"/"eats" (`Noor är …`, `Jonas ist …`, not `Sedan i fjol är jag …`), or "my" and a
 /// relation word (`min dotter …`, `my partner is …`). The writer's own clause (`I am …`,
-/// `Själv tål jag …`) is not. A heading that runs into the text (`Food Noor is …`) is passed by.
+/// `Numera tål jag …`) is not. A heading that runs into the text (`Food Noor is …`) is passed by.
 pub fn someone_else_leads(before: &str) -> bool {
     let clause = before.rsplit(|c| matches!(c, '.' | '!' | '?' | ';' | '\n' | ':' | '•' | '(')).next().unwrap_or("");
     let ws: Vec<&str> = clause.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')).filter(|w| !w.is_empty()).collect();

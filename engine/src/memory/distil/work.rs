@@ -82,8 +82,8 @@ pub fn org_after(text: &str) -> Option<String> {
         }
     }
     let c = r.captures(&text[..end])?;
-    // A name whose institution noun follows in lower case (`Malmö stad`, `Uppsala universitet`,
-    // `Norra folkhögskolan`) keeps it.
+    // A name whose institution noun follows in lower case (`Malmö stad`, `Lunds universitet`,
+    // `Norra gymnasiet`) keeps it.
     let name = c.get(1).expect("group");
     let next = text[name.end()..end].split_whitespace().next().unwrap_or("");
     let bare = next.trim_end_matches([',', '.', ';', ':', '!', '?', ')']);
@@ -109,7 +109,7 @@ fn cv_section(before: &str) -> Option<usize> {
     })
 }
 
-/// A title field of a form or contract (`Tätigkeit: …`, `Tjänst: …`): the title is its value.
+/// A title field of a form or contract (`Tätigkeit: …`, `Poste : …`): the title is its value.
 fn work_label() -> &'static Regex {
     static LABEL: OnceLock<Regex> = OnceLock::new();
     LABEL.get_or_init(|| {
@@ -118,7 +118,7 @@ fn work_label() -> &'static Regex {
     })
 }
 
-/// The title a field's value holds: the words before a comma, a bracket or a figure (`Lärare i
+/// The title a field's value holds: the words before a comma, a bracket or a figure (`Kock i
 /// matematik, 100 %`), six at most, the first capitalised.
 fn label_title(value: &str) -> Option<String> {
     let head = value.split([',', '(', ';', '–', '—', '|']).next().unwrap_or("");
@@ -133,7 +133,7 @@ fn label_title(value: &str) -> Option<String> {
     })
 }
 
-/// Whether a text has a start-date field (`Tillträde: …`, `Start date: …`, `Eintritt: …`): a
+/// Whether a text has a start-date field (`Start date: …`, `Eintritt: …`, `Date de début : …`): a
 /// word of the "start" concept before a colon at the start of a line.
 fn starts_field(text: &str) -> bool {
     let start = lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.first().is_some_and(|x| x == "start")));
@@ -332,8 +332,8 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             }
         }
     }
-    // A letter of employment sent to the user (a title field and a start-date field: `Tjänst:
-    // …`, `Tillträde: …`) gives the title they are hired for.
+    // A letter of employment sent to the user (a title field and a start-date field: `Position:
+    // …`, `Start date: …`) gives the title they are hired for.
     if v.author == Author::Other && v.source.kind == SourceKind::Email && starts_field(&v.text) {
         for c in work_label().captures_iter(&v.text) {
             if let Some(t) = label_title(&c[1]) {
@@ -471,7 +471,7 @@ mod tests {
             ("Desde enero trabajo como ingeniera de datos en Fábrica Textil S.L.", "Ingeniera de datos", ""),
             ("Jag jobbar som sjuksköterska på Norrlands sjukhus.", "Sjuksköterska", ""),
             // The institution noun after the name, in lower case, is part of it.
-            ("Jag jobbar på Bergsviks folkhögskola sedan i våras.", "", "Bergsviks folkhögskola"),
+            ("Jag jobbar på Ekerö kommun sedan augusti.", "", "Ekerö kommun"),
             ("Jo Bloggs\nTeamleiterin Vertrieb\nNordlicht Solar GmbH | Hafenweg 3 | 20457 Hamburg", "Teamleiterin Vertrieb", "Nordlicht Solar GmbH"),
             ("§2 Tätigkeit: Sachbearbeiterin Einkauf.", "Sachbearbeiterin Einkauf", ""),
             ("# Eerste dag bij Polderzicht\n\nHet team is groot.", "", "Polderzicht"),

@@ -210,8 +210,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
             }
             // A relation word in any language (`Bruder`, `syster`) is read as the English one the
             // profile's people facts are written with.
-            // After "my", any word of the relations lexicon is one (`min man`: my husband, while
-            // `man` alone is Swedish "one"); the term is then the relation, not the word.
+            // After "my", any word of the relations lexicon is one (Swedish `man` after a possessive
+            // is a husband, alone it is "one"); the term is then the relation, not the word.
             let after_my = i > 0 && crate::lexicon::possessives().phrases().iter().any(|p| *p == raw[i - 1].to_lowercase());
             let by_kind = (after_my && !RELATION_WORDS.contains(&lower.as_str())).then(|| crate::memory::distil::people::relation_kind(&lower)).flatten().filter(|k| RELATION_WORDS.contains(k));
             let relation: Option<String> = if RELATION_WORDS.contains(&lower.as_str()) {
@@ -245,8 +245,8 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     }
                 }
             }
-            // A weekday in any language is that day in every language (`Fridays` finds
-            // `fredagar`, `vendredi`): full names only, no two-letter abbreviations.
+            // A weekday in any language is that day in every language (`Mondays` finds
+            // `måndagar`, `lundi`): full names only, no two-letter abbreviations.
             let weekday = crate::lexicon::weekdays().spellings().find(|(_, _, w)| *w == lower).map(|(_, i, _)| i);
             if let Some(day) = weekday {
                 for (_, _, w) in crate::lexicon::weekdays().spellings().filter(|(_, i, w)| *i == day && w.chars().count() >= 4) {
@@ -362,7 +362,7 @@ pub fn query_groups(text: &str, facts: &[FactView]) -> Vec<Vec<String>> {
 }
 
 /// `groups` with the memory's own words that are forms of a group's word by [`same_word`]
-/// (`hyra` finds `månadshyra`, `konsert` finds `julkonsert`): the index holds whole words, the
+/// (`avgift` finds `parkeringsavgift`, `match` finds `fotbollsmatch`): the index holds whole words, the
 /// scorer reads their parts, and a passage it would accept must first be found. Only a group
 /// none of whose words the memory holds is widened, by at most a few words, from `vocabulary`
 /// (the index's terms; `holds` tells whether it has a word).
