@@ -461,11 +461,14 @@ pub fn inflected_form(long: &str, short: &str) -> bool {
     let set = S.get_or_init(|| inflections().phrases().into_iter().collect());
     short.chars().count() >= 4 && long.len() > short.len() && long.starts_with(short) && set.contains(&long[short.len()..])
         || {
-            // Endings that replace the last vowel (`cena` → `cene`, `torta` → `torte`).
-            let (a, b) = (long.chars().count(), short.chars().count());
-            a == b && b >= 5 && {
-                let (la, lb): (String, String) = (long.chars().take(a - 1).collect(), short.chars().take(b - 1).collect());
-                la == lb && set.contains(&long.chars().last().unwrap_or(' ').to_string()) && "aeo".contains(short.chars().last().unwrap_or(' '))
+            // Endings that replace the last vowel (`cena` → `cene`, `torta` → `torte`; Swedish
+            // `flicka` → `flickor`, `pojke` → `pojkar`: a longer one starts with `o` or `a`, so
+            // that `Miete` and `Mieter` stay two words).
+            let b = short.chars().count();
+            b >= 5 && "aeo".contains(short.chars().last().unwrap_or(' ')) && {
+                let stem: String = short.chars().take(b - 1).collect();
+                let ending = if long.starts_with(&stem) { &long[stem.len()..] } else { "" };
+                long != short && set.contains(ending) && (ending.chars().count() == 1 || ending.starts_with(['o', 'a']))
             }
         }
 }

@@ -27,6 +27,9 @@ fn when_gets_the_resolved_day() {
     assert_eq!(answer("When did Tamsin fly the drone?", "Tamsin: We flew the new drone last Thursday.").as_deref(), Some("Thursday, 7 March 2030"));
     assert_eq!(answer("What year did Tomasz buy the dinghy?", "Tomasz bought the dinghy three years ago.").as_deref(), Some("2027"));
     assert_eq!(answer("What year is the recital?", "The recital is on 14 April 2030 at the town hall.").as_deref(), Some("2030"));
+    // A day written in another language is said in the question's, its year from when it was written.
+    assert_eq!(answer("When is the fair?", "Mässan öppnar den 2 maj i Älvsjö.").as_deref(), Some("2 May 2030"));
+    assert_eq!(answer("When is the fair?", "Mässan öppnar den 2 februari.").as_deref(), Some("2 February 2031"));
     // No time in the sentence: the day it was written.
     assert_eq!(answer("When did Tamsin adopt the rabbit?", "We adopted a rabbit, she's called Pumpernickel.").as_deref(), Some("9 March 2030"));
 }

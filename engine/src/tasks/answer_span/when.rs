@@ -53,6 +53,14 @@ pub(super) fn when(text: &str, ask: &Ask) -> Option<String> {
             // Two dates in one clause are a range (`from 3 March until 2 March`): both answer.
             // `11–12 June`: a day range ending with the first date starts at its first day.
             let from = crate::text::dates::range_start(hay, first);
+            // One day written with a month name of another language than the question's (`20
+            // december` asked in English) is said in the question's language, its year from the
+            // day it was written when it has none.
+            if dates.len() == 1 && from == first.start {
+                if let Some(said) = in_asked_language(hay, first, ask) {
+                    return Some(said);
+                }
+            }
             let range = &hay[from..last.end];
             let one = if range.split_whitespace().count() <= MAX_SPAN_WORDS { range } else { &hay[from..first.end] };
             return Some(one.trim().trim_end_matches(['.', ',']).to_string());
@@ -87,4 +95,28 @@ pub(crate) fn year_in(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
         .map(str::to_string)
+}
+
+/// `date` said in the asker's language when its month is written as a word of another
+/// language; `None` when it is numeric, already in that language, or its day or year unknown.
+fn in_asked_language(hay: &str, date: &crate::text::dates::DateSpan, ask: &Ask) -> Option<String> {
+    let day = date.day?;
+    if date.numeric {
+        return None;
+    }
+    let own: Vec<String> = crate::lexicon::months().lang(ask.lang).map(|l| l.items.iter().flatten().cloned().collect()).unwrap_or_default();
+    let written = &hay[date.start..date.end];
+    if crate::text::words(written).iter().any(|w| own.contains(w)) {
+        return None;
+    }
+    let year = match date.year {
+        Some(y) => y,
+        None => {
+            // The next such day on or after the day it was written.
+            let (wy, wm, wd) = crate::memory::date::civil_from_timestamp(ask.written?);
+            if (date.month, day) >= (wm, wd) { wy } else { wy + 1 }
+        }
+    };
+    let t = crate::memory::date::timestamp(year, date.month, day)?;
+    Some(crate::text::relative::render_day(t, ask.lang))
 }

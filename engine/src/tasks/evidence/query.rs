@@ -422,8 +422,16 @@ fn same_inflection(a: &str, b: &str) -> bool {
 /// `geburtstage`; not `tenancy` / `tenant`), or a compound and its head (`handynummer` /
 /// `nummer`, `zahnarztpraxis` / `praxis`, `löparskor` / `skor`).
 pub fn same_word(a: &str, b: &str) -> bool {
-    if same_inflection(a, b) {
+    if same_inflection(a, b) || crate::lexicon::inflected_form(a, b) || crate::lexicon::inflected_form(b, a) {
         return true;
+    }
+    // A compound whose head is the other word inflected (`vinterjackor` / `jacka`).
+    let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    for (i, _) in long.char_indices().skip(3) {
+        let head = &long[i..];
+        if head.chars().count() >= 5 && (crate::lexicon::inflected_form(head, short) || crate::lexicon::inflected_form(short, head)) {
+            return true;
+        }
     }
     let (long, short) = if a.chars().count() > b.chars().count() { (a, b) } else { (b, a) };
     let (l, n) = (long.chars().count(), short.chars().count());

@@ -35,6 +35,11 @@ fn forms_of_one_word_in_other_languages() {
     assert!(same_word("gekauft", "kaufen"));
     assert!(same_word("repariert", "gerepariert") || same_word("reparieren", "gerepariert"));
     assert!(!same_word("general", "neral"));
+    // A plural that replaces the last vowel, a compound's inflected head, a verb's past.
+    assert!(same_word("flickor", "flicka"));
+    assert!(same_word("vinterjackor", "jacka"));
+    assert!(same_word("paddlade", "paddla"));
+    assert!(!same_word("untermieter", "miete"));
 }
 
 #[test]

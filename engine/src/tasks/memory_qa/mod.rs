@@ -384,6 +384,20 @@ pub fn prepare(question: &str, asker: &Asker, facts: &[FactView], passages: &[Pa
             replies.push(n.clone());
         }
     }
+    // A "when" whose best sentence says no date (`Love, Mum` signs the mail) is answered by the
+    // sentence of the same memory that does, when it matches the question nearly as well.
+    if want == Some(AnswerType::Date) && answer_parts.len() == 1 && answer_parts[0].sentence.fact_key.is_none() && !AnswerType::Date.found_in(&answer_parts[0].sentence.text, &question_words) {
+        let first = answer_parts[0].clone();
+        let dated = scored.iter().skip(1).find(|s| s.sentence.passage.is_some() && s.sentence.passage == first.sentence.passage && s.coverage >= first.coverage * 0.8 && s.score >= first.score * 0.5 && AnswerType::Date.found_in(&s.sentence.text, &question_words));
+        if let Some(d) = dated {
+            if !chosen.iter().any(|c| c.sentence.text == d.sentence.text) {
+                prepared.evidence.push(citation(d, passages));
+                prepared.supported.extend(anchors(&d.sentence.text));
+                prepared.supported.extend(crate::tasks::context::words(&d.sentence.text));
+            }
+            answer_parts = vec![d.clone()];
+        }
+    }
     // Several memories that answer as well as the best, from other sources (`which cities has
     // he visited?` over two trips): each adds its part of the answer, when it has one.
     // Not when the question asks for how things are now (the newest alone answers), nor when

@@ -399,7 +399,8 @@ fn a_question_finds_a_note_written_in_another_language() {
         doc("Mon vélo est chez le réparateur jusqu'à jeudi.", "", 100),
     ];
     let facts = vec![FactView::new("given-name", "Lena", false)];
-    for (q, want) in [("Who is my new boss?", "Ingrid Dahl"), ("When is the move?", "3 maj"), ("Where is my bike?", "réparateur")] {
+    // The day is said in the question's language.
+    for (q, want) in [("Who is my new boss?", "Ingrid Dahl"), ("When is the move?", "3 May"), ("Where is my bike?", "réparateur")] {
         let a = finish(&prepare(q, &Asker::User, &facts, &passages), "");
         assert!(a.text.contains(want), "{q} -> {}", a.text);
     }
@@ -618,7 +619,7 @@ fn a_fact_that_is_not_the_kind_of_answer_asked_is_no_answer() {
     // `start` finds a note that says it with another language's verb.
     let passages = [doc("Ich fange am 3. März 2026 bei Nordlicht Solar an, als Planerin.", "Neue Stelle", 1), doc("Bewerbung an Nordlicht Solar geschickt, 12. Januar 2026.", "Bewerbung", 2)];
     let p = prepare("When do I start at Nordlicht Solar?", &Asker::User, &facts, &passages);
-    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("3. März 2026")), "{:?}", p.extractive);
+    assert!(p.extractive.as_deref().is_some_and(|e| e.contains("3 March 2026")), "{:?}", p.extractive);
 }
 
 #[test]
