@@ -110,6 +110,7 @@ list!(cv_sections, "cv_sections.txt");
 list!(third_person_is, "third_person_is.txt");
 list!(for_me, "for_me.txt");
 list!(how_long, "how_long.txt");
+list!(age_cues, "age_cues.txt");
 list!(how_far, "how_far.txt");
 list!(distance_units, "distance_units.txt");
 list!(legal_forms, "legal_forms.txt");
@@ -849,7 +850,7 @@ mod tests {
                 assert_eq!(prev, lang, "`{w}` names two languages");
             }
         }
-        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &moved_cues().lines, &self_words().lines, &cv_sections().lines, &third_person_is().lines, &for_me().lines, &how_long().lines, &how_far().lines, &distance_units().lines, &eat_words().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines, &request_words().lines, &until_now().lines, &busy_words().lines, &before_words().lines, &negations().lines] {
+        for l in [&birth_cues().lines, &honorifics().lines, &native_cues().lines, &home_cues().lines, &old_cues().lines, &moved_cues().lines, &self_words().lines, &cv_sections().lines, &third_person_is().lines, &for_me().lines, &how_long().lines, &how_far().lines, &distance_units().lines, &age_cues().lines, &eat_words().lines, &phone_cues().lines, &age_words().lines, &title_cues().lines, &employer_cues().lines, &title_linkers().lines, &email_cues().lines, &leave_cues().lines, &work_labels().lines, &diets().lines, &self_is().lines, &dislike_cues().lines, &allergy_cues().lines, &id_labels().lines, &ref_labels().lines, &money_words().lines, &pay_verbs().lines, &health_cues().lines, &health_words().lines, &drug_allergens().lines, &common_words().lines, &question_words().lines, &request_words().lines, &until_now().lines, &busy_words().lines, &before_words().lines, &negations().lines] {
             assert!(l.len() >= 9);
         }
     }

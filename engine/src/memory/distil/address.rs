@@ -234,7 +234,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
         let (before, prev) = (f.before.trim_end(), f.prev.trim_end());
         if is_old(f) {
             if v.first_person() || moved {
-                v.emit(out, "former-street-address", &if a.line2.is_empty() { a.line1.clone() } else { format!("{}, {}", a.line1, a.line2) }, 0.8);
+                v.emit(out, "former-street-address", &a.street, 0.8);
                 v.emit(out, "former-address-level2", &a.town, 0.8);
             }
             continue;
@@ -271,7 +271,7 @@ pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             continue;
         };
         v.emit(out, "home-address", &a.full, confidence);
-        v.emit(out, "street-address", &if a.line2.is_empty() { a.line1.clone() } else { format!("{}, {}", a.line1, a.line2) }, confidence);
+        v.emit(out, "street-address", &a.street, confidence);
         v.emit(out, "address-line1", &a.line1, confidence);
         v.emit(out, "address-line2", &a.line2, confidence);
         v.emit(out, "address-level2", &a.town, confidence);

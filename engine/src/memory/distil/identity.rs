@@ -24,7 +24,73 @@ fn name_case(w: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase()).unwrap_or_default()
 }
 
+/// The writer's age said in their own text (`j'ai 41 ans`, `I'm 41 years old`), as `age` =
+/// `41`, or the age they turn on their next birthday (`fyller 37`), as `age-next` = `37`: with
+/// the day it was written and the birthday, the year of birth.
+fn age(v: &View, out: &mut Vec<Candidate>) {
+    // Only a text with its own day says when the age was so.
+    if !v.first_person() || v.chunk.dated.or(v.source.dated).is_none() {
+        return;
+    }
+    static AGE: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (now, next) = AGE.get_or_init(|| {
+        let item = |i: usize| {
+            let mut all: Vec<String> = lexicon::age_cues().spellings().filter(|(_, n, _)| *n == i).map(|(_, _, w)| regex::escape(w).replace(' ', r"\s+")).collect();
+            all.sort_by_key(|w| std::cmp::Reverse(w.len()));
+            all.join("|")
+        };
+        let (cue, unit, turn) = (item(0), item(1), item(2));
+        (
+            Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}'’])(?:{cue})\s+(\d{{1,2}})\s+(?:{unit})\b")).expect("age regex"),
+            Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}'’])(?:{turn})\s+(\d{{1,2}})\b")).expect("turning regex"),
+        )
+    });
+    // An adult's age, not years of something (`j'ai 12 ans d'expérience`, `ho 3 anni di`).
+    let adult = |n: &str| n.parse::<u32>().is_ok_and(|n| (14..=99).contains(&n));
+    let of_something = |rest: &str| rest.split_whitespace().next().is_some_and(|w| ["de", "d'expérience", "di", "of", "av", "z", "do", "van", "von", "d’expérience"].contains(&w.to_lowercase().as_str()) || w.to_lowercase().starts_with("d'") || w.to_lowercase().starts_with("d’"));
+    for c in now.captures_iter(&v.flat) {
+        let end = c.get(0).map_or(0, |m| m.end());
+        if adult(&c[1]) && !of_something(&v.flat[end..]) {
+            v.emit(out, "age", &c[1], 0.7);
+        }
+    }
+    for c in next.captures_iter(&v.flat) {
+        // `Pappa fyller 70`, `Sam turns 40`: someone else's age.
+        let start = c.get(0).map_or(0, |m| m.start() + m.as_str().find(char::is_alphabetic).unwrap_or(0));
+        let before = v.flat[..start].trim_end();
+        let prev = before.rsplit(char::is_whitespace).next().unwrap_or("").trim_matches(|ch: char| !ch.is_alphanumeric());
+        let clause_start = before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '-', '*', '•', '(', ',']);
+        let someone = !clause_start && (prev.chars().next().is_some_and(char::is_uppercase) || super::people::relation_kind(prev).is_some());
+        if adult(&c[1]) && !someone {
+            v.emit(out, "age-next", &c[1], 0.7);
+        }
+    }
+}
+
+/// The year of birth from an age said on a dated day and the birthday (`bday-day`,
+/// `bday-month`), when no rule read the year itself.
+pub fn birth_year_from_age(cands: &mut Vec<Candidate>) {
+    if cands.iter().any(|c| c.key == "bday-year" || c.key == "bday") {
+        return;
+    }
+    let get = |k: &str| cands.iter().find(|c| c.key == k).and_then(|c| c.value.parse::<u32>().ok());
+    let (Some(day), Some(month)) = (get("bday-day"), get("bday-month")) else { return };
+    // An undated note (no day it was written) says nothing of the year.
+    let said = cands.iter().filter(|c| (c.key == "age" || c.key == "age-next") && c.observed_at > 0 && c.observed_at < crate::memory::Timestamp::MAX).max_by_key(|c| c.observed_at).cloned();
+    let Some(said) = said else { return };
+    let Ok(age) = said.value.parse::<i64>() else { return };
+    let (y, m, d) = crate::memory::date::civil_from_timestamp(said.observed_at);
+    let passed = (month, day) <= (m, d);
+    let year = if said.key == "age" { y - age - i64::from(!passed) } else { y - age + i64::from(passed) };
+    cands.push(Candidate { key: "bday-year".into(), value: year.to_string(), confidence: 0.6, chunk_id: said.chunk_id.clone(), observed_at: said.observed_at });
+    if let Some(bday) = crate::memory::date::timestamp(year, month, day) {
+        let (yy, mm, dd) = crate::memory::date::civil_from_timestamp(bday);
+        cands.push(Candidate { key: "bday".into(), value: format!("{yy:04}-{mm:02}-{dd:02}"), confidence: 0.6, chunk_id: said.chunk_id, observed_at: said.observed_at });
+    }
+}
+
 pub fn rules(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
+    age(v, out);
     static HONORIFIC: OnceLock<String> = OnceLock::new();
     let text = &v.text;
     let titles = HONORIFIC.get_or_init(|| {
@@ -292,6 +358,24 @@ mod tests {
         for text in ["Mia fyller 8 idag!", "My son turns 8 today.", "Idag fyller Sam 8 år."] {
             let c = run_dated(text, "2025-03-09", |v, out| rules(v, &o, out));
             assert!(!c.iter().any(|(k, _)| k == "bday"), "{text}: {c:?}");
+        }
+        // An age said on a dated day, with the birthday, gives the year of birth; not years of
+        // something else, nor someone else's age.
+        let birthday = |k: &str, v: &str| Candidate { key: k.into(), value: v.into(), confidence: 0.8, chunk_id: None, observed_at: 1 };
+        let mut cands: Vec<Candidate> = vec![birthday("bday-day", "22"), birthday("bday-month", "8")];
+        for (text, day) in [("Ich bin 41 Jahre alt und laufe noch.", "2025-01-27")] {
+            let mut v = view_of(text, crate::memory::SourceKind::Markdown);
+            let date = crate::memory::date::from_iso(day).expect("day");
+            v.date = date;
+            let source: &'static crate::memory::Source = Box::leak(Box::new(crate::memory::Source { dated: Some(date), ..v.source.clone() }));
+            v.source = source;
+            rules(&v, &o, &mut cands);
+        }
+        super::birth_year_from_age(&mut cands);
+        assert!(cands.iter().any(|c| c.key == "bday-year" && c.value == "1983"), "{cands:?}");
+        for text in ["J'ai 12 ans d'expérience en logistique.", "Pappa fyller 70 i maj."] {
+            let c = run_dated(text, "2025-03-09", |v, out| rules(v, &o, out));
+            assert!(!c.iter().any(|(k, _)| k.starts_with("age")), "{text}: {c:?}");
         }
         // Someone else's birth: a relative, or another name right before the cue.
         for text in ["Kinder: 2 (Mia, geboren am 03.02.2015)", "Ma fille est née le 3 février 2015.", "Our son Sam, born 3 February 2015", "Hijos: Leo, nacido el 3/2/2015"] {

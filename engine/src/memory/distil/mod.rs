@@ -178,10 +178,58 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
     let (mut cands, people) = propose(&owner, &views);
     owner.emit_identity(&mut cands, now);
     let (entities, relations) = people.finish(&mut cands);
+    complete_names(&mut cands, &views);
+    identity::birth_year_from_age(&mut cands);
     let facts = derive_keeping_pages_apart(cands, pinned, sources, chunks, now);
     let topics = bio::topics(&views, &facts);
     let bio = bio::bio(&facts, bio::language_of(&views));
     Output { facts, bio, topics, entities, relations }
+}
+
+/// A partner named by the first name alone (`Sam (my partner)`) takes the surname the memory
+/// writes after that first name elsewhere (`Sam Ortiz` on a booking), the commonest; an employer
+/// named without its legal form (`at Acme Tools`) takes the form written after the same name
+/// elsewhere (`Acme Tools Ltd` in a contract), as written outside capitals.
+pub fn complete_names(cands: &mut [Candidate], views: &[View]) {
+    let texts: Vec<&str> = views.iter().filter(|v| v.author != Author::World).map(|v| v.flat.as_str()).collect();
+    for c in cands.iter_mut() {
+        let value = c.value.trim().to_string();
+        if c.key == "partner" && value.split_whitespace().count() == 1 && value.chars().next().is_some_and(char::is_uppercase) {
+            let Ok(r) = Regex::new(&format!(r"\b{}\s+(\p{{Lu}}[\p{{Ll}}'’-]+)\b", regex::escape(&value))) else { continue };
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for t in &texts {
+                for m in r.captures_iter(t) {
+                    let surname = m[1].to_string();
+                    if crate::lexicon::is_function_word(&surname.to_lowercase()) || crate::text::dates::month_number(&surname).is_some() || crate::text::dates::weekday_number(&surname).is_some() {
+                        continue;
+                    }
+                    match counts.iter_mut().find(|(s, _)| *s == surname) {
+                        Some(e) => e.1 += 1,
+                        None => counts.push((surname, 1)),
+                    }
+                }
+            }
+            counts.sort_by(|a, b| b.1.cmp(&a.1));
+            if let Some((surname, _)) = counts.first() {
+                c.value = format!("{value} {surname}");
+            }
+        }
+        if c.key == "organization" && !crate::lexicon::names_company(&value) && value.chars().count() >= 3 {
+            let Ok(r) = Regex::new(&format!(r"(?i)\b{}\s+(\S+)", regex::escape(&value))) else { continue };
+            let found = texts.iter().flat_map(|t| r.captures_iter(t).map(|m| (m.get(0).map_or("", |x| x.as_str()).to_string(), m[1].trim_end_matches([',', '.', ';', ':', ')']).to_string())).collect::<Vec<_>>()).filter(|(_, form)| crate::lexicon::names_company(form));
+            let mut best: Option<String> = None;
+            for (whole, form) in found {
+                let written = format!("{} {form}", whole.split_whitespace().take(value.split_whitespace().count()).collect::<Vec<_>>().join(" "));
+                let capitals = written.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+                if best.is_none() || !capitals {
+                    best = Some(if capitals { format!("{value} {form}") } else { written });
+                }
+            }
+            if let Some(b) = best {
+                c.value = b;
+            }
+        }
+    }
 }
 
 /// Every candidate the rules propose, before resolution (with the chunk each comes from): what
@@ -271,7 +319,7 @@ fn derive_keeping_pages_apart(cands: Vec<Candidate>, pinned: &[Fact], sources: &
 
 /// Keys rules propose only for `derive` to weigh (a candidate e-mail, a town said in passing, an
 /// employer left, the notes' language, diet details): never facts of their own.
-const WORKING_KEYS: [&str; 6] = ["email-candidate", "work-email-candidate", "town-candidate", "organization-left", "writing-language", "diet-detail"];
+const WORKING_KEYS: [&str; 8] = ["email-candidate", "work-email-candidate", "town-candidate", "organization-left", "writing-language", "diet-detail", "age", "age-next"];
 
 fn current<'a>(resolved: &'a [Fact], key: &str) -> Option<&'a Fact> {
     resolved.iter().find(|f| f.key == key)
@@ -515,6 +563,17 @@ pub(crate) mod tests {
         let value = |k: &str| facts.iter().find(|f| f.key == k).map(|f| f.value.clone());
         assert_eq!(value("tel-national").as_deref(), Some("070-555 12 34"));
         assert_eq!(value("tel").as_deref(), Some("+46 70 555 12 34"));
+    }
+
+    /// A partner's surname and an employer's legal form, from elsewhere in the memory (invented).
+    #[test]
+    fn names_are_completed_from_the_rest_of_the_memory() {
+        let views = [view_of("Passengers: Jo Bloggs, Sam Ortiz. Sam Ortiz, seat 4C.", SourceKind::Markdown), view_of("Best regards\nHR team\nAcme Tools Ltd", SourceKind::Markdown)];
+        let c = |k: &str, v: &str| Candidate { key: k.into(), value: v.into(), confidence: 0.8, chunk_id: None, observed_at: 1 };
+        let mut cands = vec![c("partner", "Sam"), c("organization", "Acme Tools"), c("partner", "Robin")];
+        complete_names(&mut cands, &views);
+        let values: Vec<&str> = cands.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(values, ["Sam Ortiz", "Acme Tools Ltd", "Robin"]);
     }
 
     /// A view of `text` as a note the user wrote (or, with `kind`, another source kind).

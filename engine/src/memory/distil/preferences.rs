@@ -70,6 +70,23 @@ fn items_after(text: &str) -> Vec<String> {
     items.into_iter().map(|i| tidy(&i)).filter(|i| !i.is_empty() && i.split_whitespace().count() <= 3 && thing(i)).take(4).collect()
 }
 
+/// The thing a sentence puts first and takes up again after a comma (`Le céleri, je n'aime
+/// pas`, `Las aceitunas, no me gustan`): the words before the comma that ends `before`, without
+/// their article, when they are one to three words of a thing.
+fn fronted_item(before: &str) -> Option<String> {
+    let sentence = before.rsplit(['.', '!', '?', '\n', ';', ':']).next().unwrap_or("").trim();
+    let head = sentence.strip_suffix(',')?.trim();
+    let mut words: Vec<&str> = head.split_whitespace().collect();
+    let first = words.first()?.to_lowercase();
+    if let Some(rest) = first.strip_prefix("l'").or_else(|| first.strip_prefix("l’")) {
+        words[0] = &head[head.len() - head.trim_start().len() + first.len() - rest.len()..][..rest.len()];
+    } else if ARTICLE.contains(&first.as_str()) {
+        words.remove(0);
+    }
+    let thing = !words.is_empty() && words.len() <= 3 && words.iter().all(|w| !crate::lexicon::is_function_word(&w.to_lowercase()) && w.chars().all(|c| c.is_alphabetic() || c == '-'));
+    thing.then(|| words.join(" ").to_lowercase())
+}
+
 /// "Even" in the languages read: the word that turns a list item into a qualifier of the last.
 const EVEN: &[&str] = &["even", "sogar", "selbst", "même", "incluso", "hasta", "anche", "perfino", "persino", "zelfs", "até", "mesmo", "nawet", "även"];
 
@@ -206,6 +223,14 @@ fn rules_inner(v: &View, out: &mut Vec<Candidate>) {
             continue;
         }
         for item in items_after(&flat[m.end()..]) {
+            v.emit(out, "dislikes", &item, 0.75);
+        }
+    }
+    // `Le céleri, je n'aime pas.`: a cue that ends its clause takes up the thing put first.
+    static DISLIKE_END: OnceLock<Regex> = OnceLock::new();
+    let dislike_end = DISLIKE_END.get_or_init(|| super::cue_regex(lexicon::dislike_cues(), r"\s*(?:[,.;!?]|$)"));
+    for m in dislike_end.find_iter(flat) {
+        if let Some(item) = fronted_item(&flat[..m.start() + m.as_str().find(char::is_alphabetic).unwrap_or(0)]) {
             v.emit(out, "dislikes", &item, 0.75);
         }
     }
@@ -408,6 +433,9 @@ mod tests {
         assert_eq!(get(&c, "dislikes"), ["olives"], "{c:?}");
         let c = run_rule("J'haïs le brocoli.", rules);
         assert_eq!(get(&c, "dislikes"), ["brocoli"], "{c:?}");
+        // The thing put first, then the clause (with an adverb inside the negation).
+        let c = run_rule("Les navets, je n'aime vraiment pas, même en purée.", rules);
+        assert_eq!(get(&c, "dislikes"), ["navets"], "{c:?}");
     }
 
     #[test]

@@ -146,6 +146,16 @@ fn any_language(v: &View, out: &mut Vec<Candidate>) {
             v.emit(out, "health-condition", &lw, 0.7);
         }
     }
+    // A disease named after a person (`maladie de Crohn`, `Morbus Bechterew`, `Hashimoto's
+    // disease`, `Parkinsons sjukdom`): the word for a disease or syndrome and a capitalised name.
+    static EPONYM: OnceLock<Regex> = OnceLock::new();
+    let eponym = re(&EPONYM, r"\b(?i:maladie|syndrome|disease|morbus|syndrom|enfermedad|síndrome|malattia|morbo|sindrome|ziekte|syndroom|doença|choroba|zespół|sjukdom)\s+(?i:de\s+|d'|d’|of\s+|von\s+|del\s+|di\s+|van\s+|da\s+)?\p{Lu}[\p{L}-]+|\b\p{Lu}[\p{L}-]+(?:'s|’s|s)?\s+(?i:disease|syndrome|sjukdom|syndrom|krankheit)\b");
+    for m in eponym.find_iter(flat) {
+        let value = m.as_str().to_lowercase();
+        if !out.iter().any(|c| c.key == "health-condition" && c.value == value) {
+            v.emit(out, "health-condition", &value, 0.7);
+        }
+    }
     // A medicine written with its dose (`Levodex 50 µg`, `Ibuprofeno 600 mg`).
     static DOSE: OnceLock<Regex> = OnceLock::new();
     let dose = re(&DOSE, r"\b(\p{Lu}[\p{L}-]{3,}(?:\s\p{Lu}[\p{L}-]+)?)\s+\d+(?:[.,]\d+)?\s?(mg|µg|mcg|ug|ml|IE|IU|UI|i\.e\.)(?:[^\p{L}]|$)");
@@ -372,6 +382,9 @@ mod tests {
         assert_eq!(get(&c, "bank-account"), ["7312-4, 551 208 334-9"], "{c:?}");
         let c = run_rule("Paid into account 4410 2231 987 on Friday. Account opened in 2019.", rules);
         assert_eq!(get(&c, "bank-account"), ["4410 2231 987"], "{c:?}");
+        // A disease named after a person, in any language.
+        let c = run_rule("Morbus Bechterew seit 2019. I was told it's Addison's disease.", rules);
+        assert_eq!(get(&c, "health-condition"), ["morbus bechterew", "addison's disease"], "{c:?}");
         // A condition under its medical name in another language than the lexicon's.
         let c = run_rule("Hypothyreose seit Jahren. Thyrolin 50 µg jeden Tag. Hypertext ist kein Leiden.", rules);
         assert_eq!(get(&c, "health-condition"), ["hypothyreose"], "{c:?}");

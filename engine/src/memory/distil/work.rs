@@ -121,6 +121,8 @@ fn work_label() -> &'static Regex {
 /// The title a field's value holds: the words before a comma, a bracket or a figure (`Kock i
 /// matematik, 100 %`), six at most, the first capitalised.
 fn label_title(value: &str) -> Option<String> {
+    // A wide gap ends the field too (`Fonction : Comptable      Date d'entrée : …` in columns).
+    let value = value.split("  ").next().unwrap_or(value);
     let head = value.split([',', '(', ';', '–', '—', '|']).next().unwrap_or("");
     let words: Vec<&str> = head.split_whitespace().take_while(|w| !w.chars().any(|c| c.is_ascii_digit() || c == '%')).collect();
     if words.is_empty() || words.len() > 6 {
@@ -138,10 +140,12 @@ fn label_title(value: &str) -> Option<String> {
 fn starts_field(text: &str) -> bool {
     let start = lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.first().is_some_and(|x| x == "start")));
     let Some(start) = start else { return false };
-    text.lines().any(|l| {
+    // Fields side by side in columns (`Poste : …      Date d'entrée : …`) are read one by one.
+    text.lines().flat_map(|l| l.split("  ")).any(|l| {
         let Some((label, _)) = l.split_once(':') else { return false };
-        let words: Vec<String> = label.split_whitespace().map(str::to_lowercase).collect();
-        !words.is_empty() && words.len() <= 3 && words.iter().any(|w| start.words.iter().any(|(_, ws)| ws.iter().any(|x| x == w)))
+        // `Date d'entrée en fonction :`: an elided article is a word of its own.
+        let words: Vec<String> = label.split(|c: char| c.is_whitespace() || c == '\'' || c == '’').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        !words.is_empty() && words.len() <= 5 && words.iter().any(|w| start.words.iter().any(|(_, ws)| ws.iter().any(|x| x == w)))
     })
 }
 
@@ -270,8 +274,12 @@ fn rules_inner(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             }
         }
         // Form and contract fields: "Tätigkeit: …", "Puesto: …", "(Arbeitgeberin)".
+        // Only in a text about work or about the user (a contract, a payslip, a form with their
+        // name): `Position: setter` in a note about a team sport is no job.
         let label = work_label();
-        for c in label.captures_iter(&v.text) {
+        let employer_field = lexicon::work_labels().lines.iter().flat_map(|x| x.items[1].iter()).any(|w| v.text.to_lowercase().contains(&format!("{w}:")) || v.text.to_lowercase().contains(&format!("{w} :")));
+        let about_work = starts_field(&v.text) || employer_field || v.text.contains('§') || owner.named_in(&v.text);
+        for c in label.captures_iter(&v.text).filter(|_| about_work) {
             if let Some(t) = label_title(&c[1]) {
                 v.emit(out, "organization-title", &t, 0.8);
             }
@@ -376,7 +384,8 @@ pub(super) fn signature(v: &View, owner: &Owner, out: &mut Vec<Candidate>) {
             continue;
         }
         let Some(next) = lines.get(i + 1) else { continue };
-        if next.contains('@') || next.chars().any(|c| c.is_ascii_digit()) || next.split_whitespace().count() > 10 || next.ends_with(':') {
+        // A field (`Poste : …`) under the name is a form's, not a signature's title line.
+        if next.contains('@') || next.chars().any(|c| c.is_ascii_digit()) || next.split_whitespace().count() > 10 || next.contains(':') {
             continue;
         }
         let segments: Vec<&str> = next.split([',', '|', '·']).flat_map(|s| s.split(" – ")).flat_map(|s| s.split(" - ")).map(str::trim).filter(|s| !s.is_empty()).collect();
@@ -460,6 +469,17 @@ mod tests {
         let advert = "From: Jobbtips <tips@ekbacka.example>\nTo: jo@bloggs.example\nSubject: Lediga jobb\n\nBefattning: Kock i skolköket\nSista ansökningsdag: 2026-01-12\n";
         let c = run_rule_as(advert, SourceKind::Email, |v, out| rules(v, &o, out));
         assert!(get(&c, "organization-title").is_empty(), "{c:?}");
+    }
+
+    /// A title field counts in a text about work or about the user, not in a note about a team
+    /// (invented examples).
+    #[test]
+    fn a_position_in_a_team_is_no_job() {
+        let o = owner();
+        let c = run_rule("# Basket\nPoste : ailière\nMatchs le samedi à 15 h.", |v, out| rules(v, &o, out));
+        assert!(get(&c, "organization-title").is_empty(), "{c:?}");
+        let c = run_rule("Bulletin de paie – Jo Bloggs\nPoste : Comptable        Date d'entrée : 02/05/2024", |v, out| rules(v, &o, out));
+        assert_eq!(get(&c, "organization-title"), ["Comptable"], "{c:?}");
     }
 
     #[test]

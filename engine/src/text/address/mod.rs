@@ -279,13 +279,16 @@ pub fn uk_region(postcode: &str) -> Option<&'static str> {
 }
 
 /// Words that start a unit line before the street (`Flat 2`, `Apt 5`, `Wohnung 3`, `Lgh 1102`).
-const UNIT_WORDS: &[&str] = &["flat", "apartment", "apt", "unit", "suite", "wohnung", "whg", "appartement", "appt", "app.", "piso", "apartamento", "appartamento", "lgh", "lägenhet", "mieszkanie", "bureau"];
+const UNIT_WORDS: &[&str] = &["flat", "apartment", "apt", "unit", "suite", "wohnung", "whg", "appartement", "appt", "app.", "piso", "apartamento", "appartamento", "lgh", "lägenhet", "mieszkanie", "bureau", "bte", "boîte"];
 
 /// A parsed postal address.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Address {
     pub line1: String,
     pub line2: String,
+    /// The street and unit as the user wrote them together (`Rue Haute 8 bte 4`, `Flat 2, 9 Mill
+    /// Lane`): line 1 and line 2 joined as they were.
+    pub street: String,
     pub town: String,
     pub region: Option<String>,
     pub postcode: String,
@@ -377,9 +380,21 @@ pub fn parse_parts(parts: &[String], loc: &Locality) -> Option<Address> {
         let at = UNIT_WORDS.iter().filter_map(|u| lw.find(&format!("{u} ")).filter(|i| *i == 0 || !lw.as_bytes()[i - 1].is_ascii_alphabetic())).min().or_else(|| p.find(|c: char| c.is_ascii_digit())).unwrap_or(0);
         line1_parts[0] = p[at..].to_string();
     }
-    let line1 = line1_parts.join(", ");
+    let mut line1 = line1_parts.join(", ");
     // Parts after the street: unit lines and districts (`4º B`, `Jesmond`).
-    let line2 = parts[street + 1..].join(", ");
+    let mut after: Vec<String> = parts[street + 1..].to_vec();
+    // A unit written on the street's line after the house number (`Rue Haute 8 bte 4`,
+    // `Storgatan 3 lgh 1001`, `Dorpstraat 5 bus 2`) is line 2.
+    static TRAILING_UNIT: OnceLock<Regex> = OnceLock::new();
+    let trailing = TRAILING_UNIT.get_or_init(|| Regex::new(&format!(r"(?i)^(.*?\d+\s?[a-z]?)\s+((?:{}|bus)\.?\s*\d+[a-z]?)$", UNIT_WORDS.iter().map(|u| regex::escape(u.trim_end_matches('.'))).collect::<Vec<_>>().join("|"))).expect("regex"));
+    let mut joined_by = ", ";
+    if let Some(c) = trailing.captures(&line1.clone()) {
+        line1 = c[1].trim().to_string();
+        after.insert(0, c[2].trim().to_string());
+        joined_by = " ";
+    }
+    let line2 = after.join(", ");
+    let street = if line2.is_empty() { line1.clone() } else { format!("{line1}{joined_by}{line2}") };
     let pc = &loc.postcode;
     // The locality as the user wrote it when it holds the town and the postcode; else in the
     // country's order.
@@ -393,7 +408,7 @@ pub fn parse_parts(parts: &[String], loc: &Locality) -> Option<Address> {
         _ => format!("{pc} {}", loc.town),
     } };
     let full = format!("{line1}{}, {tail}", if line2.is_empty() { String::new() } else { format!(", {line2}") });
-    Some(Address { line1, line2, town: loc.town.clone(), region: loc.region.clone(), postcode: pc.clone(), country: loc.country, full })
+    Some(Address { line1, line2, street, town: loc.town.clone(), region: loc.region.clone(), postcode: pc.clone(), country: loc.country, full })
 }
 
 /// Parses a one-line address (`parts, …, postcode town` in the country's order).
@@ -451,6 +466,8 @@ mod tests {
             ("Avenida Central 45, 8800-351 Tavira", &[], ("Avenida Central 45", "", "Tavira", "8800-351", "PT")),
             ("ul. Długa 5, 00-238 Warszawa", &[], ("ul. Długa 5", "", "Warszawa", "00-238", "PL")),
             ("Rue Neuve 3, 1000 Bruxelles", &["BE"], ("Rue Neuve 3", "", "Bruxelles", "1000", "BE")),
+            ("Rue Haute 8 bte 4, 5000 Namur", &["BE"], ("Rue Haute 8", "bte 4", "Namur", "5000", "BE")),
+            ("Storgatan 3 lgh 1001, 903 25 Umeå", &["SE"], ("Storgatan 3", "lgh 1001", "Umeå", "903 25", "SE")),
             ("210, boulevard des Érables, app. 12, Sherbrooke (Québec) J1H 4K2", &["FR", "CA"], ("210, boulevard des Érables", "app. 12", "Sherbrooke", "J1H 4K2", "CA")),
             ("88 Birch Avenue, Unit 5, Kelowna, BC V1Y 2P3", &[], ("88 Birch Avenue", "Unit 5", "Kelowna", "V1Y 2P3", "CA")),
         ];
