@@ -425,6 +425,11 @@ pub fn same_word(a: &str, b: &str) -> bool {
     if same_inflection(a, b) || crate::lexicon::inflected_form(a, b) || crate::lexicon::inflected_form(b, a) {
         return true;
     }
+    // A verb with the prefix of doing again (`revendu` / `vendu`, `resold` / `sold`).
+    let (long_re, short_re) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    if short_re.chars().count() >= 4 && long_re.strip_prefix("re").is_some_and(|r| r == short_re || same_inflection(r, short_re)) {
+        return true;
+    }
     // A compound whose head is the other word inflected (`vinterjackor` / `jacka`).
     let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
     for (i, _) in long.char_indices().skip(3) {

@@ -40,6 +40,7 @@ fn forms_of_one_word_in_other_languages() {
     assert!(same_word("vinterjackor", "jacka"));
     assert!(same_word("paddlade", "paddla"));
     assert!(!same_word("untermieter", "miete"));
+    assert!(same_word("repeint", "peint"));
 }
 
 #[test]
