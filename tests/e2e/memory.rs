@@ -28,7 +28,7 @@ async fn import_persona_from(panel: &Page, dir: &std::path::Path) {
     wait_for(panel, "document.getElementById('import-label').textContent.startsWith('Imported ')", 180).await.unwrap();
 }
 
-/// Lives written in German, Spanish, Swiss French, Québec French and Swedish, imported as a user would, show their profile in the
+/// Lives written in German, Spanish, Swiss French, Québec French, Swedish and Belgian French, imported as a user would, show their profile in the
 /// memory manager: employer, title, the newest address and phone, diet, birthday.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lives_in_other_languages_show_their_profile() {
@@ -44,6 +44,8 @@ async fn lives_in_other_languages_show_their_profile() {
         ("elodie-marchand", [("family-name", "Marchand"), ("organization-title", "Traductrice juridique"), ("postal-code", "1007"), ("address-level2", "Lausanne"), ("tel-national", "079 345 67 12"), ("diet", "vegetarian"), ("country-name", "Switzerland")]),
         ("sebastien-cote", [("family-name", "Côté"), ("organization-title", "Technicien en architecture"), ("postal-code", "H2J 3V6"), ("address-level2", "Montréal"), ("tel-national", "514 555-0187"), ("dislikes", "betteraves"), ("country-name", "Canada")]),
         ("mikael-sundberg", [("given-name", "Mikael"), ("organization", "Norrbotnia Energi AB"), ("postal-code", "973 32"), ("address-level2", "Luleå"), ("tel-national", "070-215 83 46"), ("dislikes", "lever"), ("country-name", "Sweden")]),
+        ("tove-engqvist", [("given-name", "Tove"), ("organization", "Fyrisåns folkhögskola"), ("postal-code", "753 11"), ("address-level2", "Uppsala"), ("tel-national", "073-618 42 95"), ("allergies", "sesam"), ("country-name", "Sweden")]),
+        ("aurelie-lambotte", [("family-name", "Lambotte"), ("organization-title", "Responsable planning"), ("postal-code", "4000"), ("address-level2", "Liège"), ("tel-national", "0476 38 21 59"), ("dislikes", "fenouil"), ("country-name", "Belgium")]),
     ] {
         import_persona_from(&panel, &personas.join(name)).await;
         let failed: usize = js(&panel, "document.querySelectorAll('#import-results li.failed').length").await.unwrap();

@@ -384,7 +384,10 @@ pub fn widen_by_vocabulary<'a>(groups: &[Vec<String>], vocabulary: impl Iterator
                     }
                     // The memory's word is the longer form (a compound, an ending): a shorter
                     // one is more often another word (`carrer` is no `carrera`).
-                    if v.contains(head.as_str()) && v.len() >= w.len() && !out.contains(v) && same_word(w, v) {
+                    // Nor a compound the word only starts (`tortoiseshell` is no tortoise): a
+                    // compound is a kind of its last part, not of its first.
+                    let first_part = v.starts_with(w.as_str()) && v.chars().count() >= w.chars().count() + 4;
+                    if v.contains(head.as_str()) && v.len() >= w.len() && !first_part && !out.contains(v) && same_word(w, v) {
                         out.push(v.clone());
                         added += 1;
                     }

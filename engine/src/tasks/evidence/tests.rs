@@ -43,6 +43,18 @@ fn forms_of_one_word_in_other_languages() {
     assert!(same_word("repeint", "peint"));
 }
 
+/// A word the memory lacks is widened to the memory's longer forms of it: a compound it ends,
+/// not one it only starts; a word the memory holds is left alone (invented words).
+#[test]
+fn a_missing_word_is_widened_to_the_compounds_it_heads() {
+    let vocabulary: Vec<String> = ["parkeringsavgift", "avgiftsfritt", "kvitto"].iter().map(|w| w.to_string()).collect();
+    let groups = vec![vec!["avgift".to_string()]];
+    let widened = widen_by_vocabulary(&groups, vocabulary.iter(), |_| false);
+    assert_eq!(widened[0], ["avgift", "parkeringsavgift"]);
+    let kept = widen_by_vocabulary(&groups, vocabulary.iter(), |w| w == "avgift");
+    assert_eq!(kept[0], ["avgift"]);
+}
+
 #[test]
 fn sentences_drop_markup_and_keep_lines() {
     let p = passage("| who | when |\n|---|---|\n| Ruth | 3 May |\n- **booked** the train. Then lunch.", "plans", 0);
