@@ -465,12 +465,12 @@ pub fn inflected_form(long: &str, short: &str) -> bool {
             // Endings that replace the last vowel (`cena` → `cene`, `torta` → `torte`; Swedish
             // `flicka` → `flickor`, `pojke` → `pojkar`: a longer one starts with `o` or `a`, so
             // that `Miete` and `Mieter` stay two words).
-            let b = short.chars().count();
-            b >= 5 && "aeo".contains(short.chars().last().unwrap_or(' ')) && {
-                let stem: String = short.chars().take(b - 1).collect();
-                let ending = if long.starts_with(&stem) { &long[stem.len()..] } else { "" };
+            let last = short.char_indices().last();
+            last.is_some_and(|(at, c)| "aeo".contains(c) && short.chars().count() >= 5 && {
+                let stem = &short[..at];
+                let ending = if long.starts_with(stem) { &long[stem.len()..] } else { "" };
                 long != short && set.contains(ending) && (ending.chars().count() == 1 || ending.starts_with(['o', 'a']))
-            }
+            })
         }
 }
 

@@ -192,8 +192,15 @@ pub fn run(sources: &[Source], chunks: &[Chunk], pinned: &[Fact], now: Timestamp
 /// elsewhere (`Acme Tools Ltd` in a contract), as written outside capitals.
 pub fn complete_names(cands: &mut [Candidate], views: &[View]) {
     let texts: Vec<&str> = views.iter().filter(|v| v.author != Author::World).map(|v| v.flat.as_str()).collect();
-    for c in cands.iter_mut() {
+    // Each distinct name is looked up once (a memory proposes the same one many times).
+    let mut done: HashMap<(String, String), String> = HashMap::new();
+    for c in cands.iter_mut().filter(|c| c.key == "partner" || c.key == "organization") {
         let value = c.value.trim().to_string();
+        if let Some(v) = done.get(&(c.key.clone(), value.clone())) {
+            c.value = v.clone();
+            continue;
+        }
+        let before = c.value.clone();
         if c.key == "partner" && value.split_whitespace().count() == 1 && value.chars().next().is_some_and(char::is_uppercase) {
             let Ok(r) = Regex::new(&format!(r"\b{}\s+(\p{{Lu}}[\p{{Ll}}'’-]+)\b", regex::escape(&value))) else { continue };
             let mut counts: Vec<(String, usize)> = Vec::new();
@@ -229,6 +236,7 @@ pub fn complete_names(cands: &mut [Candidate], views: &[View]) {
                 c.value = b;
             }
         }
+        done.insert((c.key.clone(), before.trim().to_string()), c.value.clone());
     }
 }
 

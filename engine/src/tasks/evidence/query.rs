@@ -433,14 +433,26 @@ pub fn same_word(a: &str, b: &str) -> bool {
     if short_re.chars().count() >= 4 && long_re.strip_prefix("re").is_some_and(|r| r == short_re || same_inflection(r, short_re)) {
         return true;
     }
-    // A compound whose head is the other word inflected (`vinterjackor` / `jacka`).
+    // A compound whose head is the other word inflected (`vinterjackor` / `jacka`): the head
+    // holds the word's first four letters (a cheap test first: this runs for every word read).
     let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+    let stem4: String = short.chars().take(4).collect();
+    let after_first = long.char_indices().nth(1).map_or(long.len(), |(i, _)| i);
+    if short.chars().count() < 5 || long.len() < short.len() + 2 || !long[after_first..].contains(stem4.as_str()) {
+        return same_prefix_rules(a, b);
+    }
     for (i, _) in long.char_indices().skip(3) {
         let head = &long[i..];
         if head.chars().count() >= 5 && (crate::lexicon::inflected_form(head, short) || crate::lexicon::inflected_form(short, head)) {
             return true;
         }
     }
+    same_prefix_rules(a, b)
+}
+
+/// The rules of [`same_word`] on shared heads and prefixes (compound heads, first parts,
+/// participles).
+fn same_prefix_rules(a: &str, b: &str) -> bool {
     let (long, short) = if a.chars().count() > b.chars().count() { (a, b) } else { (b, a) };
     let (l, n) = (long.chars().count(), short.chars().count());
     // A short head needs a longer compound (`löparskor` / `skor`; not `network` / `work`).
