@@ -245,7 +245,7 @@ pub fn query_terms(query: &str, facts: &[FactView]) -> Vec<Term> {
                     }
                 }
             }
-            // A weekday in any language is that day in every language (`Mondays` finds
+            // A weekday in any language is that day in every language (`lundis` finds
             // `måndagar`, `lundi`): full names only, no two-letter abbreviations.
             let weekday = crate::lexicon::weekdays().spellings().find(|(_, _, w)| *w == lower).map(|(_, i, _)| i);
             if let Some(day) = weekday {
