@@ -138,14 +138,12 @@ fn label_title(value: &str) -> Option<String> {
 /// Whether a text has a start-date field (`Start date: …`, `Eintritt: …`, `Date de début : …`): a
 /// word of the "start" concept before a colon at the start of a line.
 fn starts_field(text: &str) -> bool {
-    let start = lexicon::concepts().iter().find(|c| c.words.iter().any(|(l, w)| *l == "en" && w.first().is_some_and(|x| x == "start")));
-    let Some(start) = start else { return false };
     // Fields side by side in columns (`Poste : …      Date d'entrée : …`) are read one by one.
     text.lines().flat_map(|l| l.split("  ")).any(|l| {
         let Some((label, _)) = l.split_once(':') else { return false };
         // `Date d'entrée en fonction :`: an elided article is a word of its own.
         let words: Vec<String> = label.split(|c: char| c.is_whitespace() || c == '\'' || c == '’').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-        !words.is_empty() && words.len() <= 5 && words.iter().any(|w| start.words.iter().any(|(_, ws)| ws.iter().any(|x| x == w)))
+        !words.is_empty() && words.len() <= 5 && words.iter().any(|w| crate::tasks::evidence::bound_of(w) == Some(crate::tasks::evidence::Bound::Start))
     })
 }
 
